@@ -1,0 +1,17 @@
+package dev.pier.model;
+
+/** The observed state of one instance, as `pier ps` shows it. */
+public enum InstanceState {
+  /** Started; the web port does not accept connections yet. */
+  STARTING,
+  /** Running (and, for web instances, accepting connections). */
+  UP,
+  /** Exited unexpectedly; waiting for a restart with backoff. */
+  CRASHED,
+  /** Being stopped: SIGTERM sent, SIGKILL after the grace period. */
+  STOPPING;
+
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.pier.sandbox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a {@link SandboxSpec} into the argv that runs it isolated: a tiny {@code sh} launcher
+ * joins the cgroups (ProcessBuilder has no pre-exec hook), then execs {@code setpriv} to drop to
+ * the app's uid with no capabilities and no-new-privs, which execs {@code bwrap} with fresh
+ * namespaces (all but the network), a read-only {@code /usr} and {@code /etc} subset, a private
+ * {@code /tmp} and only {@code /app} (plus explicit mounts) writable.
+ *
+ * <p>Inside, {@code /app} is the working directory and the environment is exactly
+ * {@code spec.env()}. Stopping must go through the cgroup (signal every pid in cgroup.procs):
+ * signalling only the outer process can leave children running.
+ */
+public final class Sandbox {
+  /** Files from the host /etc that programs need (DNS, TLS roots, user names, time zone). */
+  private static final List<String> ETC =
+      List.of(
+          "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
+          "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
+          "/etc/ld.so.cache", "/etc/mime.types");
+
+  private final String bwrap;
+  private final String setpriv;
+
+  public Sandbox(String bwrap, String setpriv) {
+    this.bwrap = bwrap;
+    this.setpriv = setpriv;
+  }
+
+  /** The sandbox using bwrap and setpriv from PATH. */
+  public static Sandbox system() {
+    return new Sandbox(find("bwrap"), find("setpriv"));
+  }
+
+  /** Returns a message naming what is missing to run sandboxes here, or null if nothing is. */
+  public static String missingTools() {
+    List<String> missing = new ArrayList<>();
+    if (find("bwrap") == null) missing.add("bwrap (Debian package bubblewrap)");
+    if (find("setpriv") == null) missing.add("setpriv (Debian package util-linux)");
+    return missing.isEmpty() ? null : "missing " + String.join(", ", missing);
+  }
+
+  /** True when this process runs as root and can therefore drop to per-app uids. */
+  public static boolean runningAsRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  public List<String> command(SandboxSpec spec) {
+    List<String> argv = new ArrayList<>();
+    if (!spec.cgroupProcs().isEmpty()) {
+      StringBuilder script = new StringBuilder();
+      for (Path procs : spec.cgroupProcs()) {
+        script.append("echo $$ > ").append(shellQuote(procs.toString())).append(" || exit 126; ");
+      }
+      script.append("exec \"$@\"");
+      argv.addAll(List.of("/bin/sh", "-c", script.toString(), "pier-launch"));
+    }
+    if (spec.user() != null) {
+      argv.addAll(
+          List.of(
+              setpriv,
+              "--reuid=" + spec.user().uid(),
+              "--regid=" + spec.user().gid(),
+              "--clear-groups",
+              "--inh-caps=-all",
+              "--bounding-set=-all",
+              "--no-new-privs"));
+    }
+    argv.add(bwrap);
+    argv.addAll(
+        List.of(
+            "--unshare-all", "--share-net", "--new-session",
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/bin", "/bin",
+            "--symlink", "usr/sbin", "/sbin",
+            "--symlink", "usr/lib", "/lib",
+            "--symlink", "usr/lib64", "/lib64",
+            "--proc", "/proc",
+            "--dev", "/dev",
+            "--tmpfs", "/tmp"));
+    for (String etc : ETC) {
+      if (Files.exists(Path.of(etc))) argv.addAll(List.of("--ro-bind", etc, etc));
+    }
+    argv.addAll(List.of("--bind", spec.appDir().toString(), "/app"));
+    for (Mount mount : spec.mounts()) {
+      argv.addAll(
+          List.of(mount.writable() ? "--bind" : "--ro-bind", mount.source().toString(), mount.target()));
+    }
+    argv.addAll(List.of("--chdir", "/app", "--clearenv"));
+    for (Map.Entry<String, String> e : new TreeMap<>(spec.env()).entrySet()) {
+      argv.addAll(List.of("--setenv", e.getKey(), e.getValue()));
+    }
+    argv.add("--");
+    argv.addAll(spec.command());
+    return argv;
+  }
+
+  static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private static String find(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path p = Path.of(dir, tool);
+      if (Files.isExecutable(p)) return p.toString();
+    }
+    for (String dir : List.of("/usr/bin", "/usr/sbin", "/bin")) {
+      Path p = Path.of(dir, tool);
+      if (Files.isExecutable(p)) return p.toString();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.pier.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to run in a sandbox.
+ *
+ * @param user the uid/gid to drop to, or null to keep the current user (only when Pier itself is
+ *     not root, for development machines)
+ * @param appDir host directory bound writable at {@code /app}, the working directory
+ * @param mounts further binds (build caches, buildpack directories)
+ * @param env the whole environment: nothing of Pier's own environment leaks in
+ * @param command argv run inside the sandbox
+ * @param cgroupProcs {@code cgroup.procs} files the process joins before it starts, so that every
+ *     process it forks is accounted, limited and killable through them
+ */
+public record SandboxSpec(
+    AppUser user,
+    Path appDir,
+    List<Mount> mounts,
+    Map<String, String> env,
+    List<String> command,
+    List<Path> cgroupProcs) {
+  public SandboxSpec {
+    mounts = List.copyOf(mounts);
+    env = Map.copyOf(env);
+    command = List.copyOf(command);
+    cgroupProcs = List.copyOf(cgroupProcs);
+    if (command.isEmpty()) throw new IllegalArgumentException("empty command");
+  }
+}
