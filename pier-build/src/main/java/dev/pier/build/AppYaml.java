@@ -1,0 +1,156 @@
+package dev.pier.build;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * The parts of a Google App Engine {@code app.yaml} that Pier understands.
+ *
+ * <p>Parsing composes the YAML node tree only (no object construction, so no YAML tags can
+ * instantiate anything), which also keeps line numbers for every error message.
+ *
+ * @param runtime e.g. {@code nodejs20}
+ * @param entrypoint the web command, or null when absent
+ * @param envVariables {@code env_variables}, in file order
+ * @param flexible true when the file had an {@code env:} or {@code vm:} line (accepted; Pier runs
+ *     every app the same way)
+ * @param ignoredKeys top-level keys Pier does not support, in file order
+ */
+public record AppYaml(
+    String runtime,
+    String entrypoint,
+    Map<String, String> envVariables,
+    boolean flexible,
+    List<String> ignoredKeys) {
+  /** The file name looked for in the app root. */
+  public static final String FILE_NAME = "app.yaml";
+
+  private static final Pattern NODEJS = Pattern.compile("nodejs[0-9]*");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  public AppYaml {
+    envVariables = Collections.unmodifiableMap(new LinkedHashMap<>(envVariables));
+    ignoredKeys = List.copyOf(ignoredKeys);
+  }
+
+  /** True for {@code nodejs} and versioned forms such as {@code nodejs20}. */
+  public boolean isNodejs() {
+    return runtime != null && NODEJS.matcher(runtime).matches();
+  }
+
+  /**
+   * Parses app.yaml text.
+   *
+   * @throws BuildFailure naming the line, e.g. {@code app.yaml line 3: mapping values are not
+   *     allowed here}
+   */
+  public static AppYaml parse(String text) throws BuildFailure {
+    Node root;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(true); // reported below with a line number
+      options.setMaxAliasesForCollections(20);
+      options.setCodePointLimit(1024 * 1024);
+      root = new Yaml(options).compose(new StringReader(Procfile.stripBom(text)));
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+      throw at(mark, problem);
+    } catch (YAMLException e) {
+      throw new BuildFailure(FILE_NAME + ": " + firstLine(e.getMessage()));
+    }
+    if (root == null) throw new BuildFailure(FILE_NAME + " is empty: add 'runtime: nodejs20'");
+    MappingNode top = mapping(root, "the file");
+
+    String runtime = null;
+    String entrypoint = null;
+    boolean flexible = false;
+    Map<String, String> env = new LinkedHashMap<>();
+    List<String> ignored = new ArrayList<>();
+    for (NodeTuple entry : entries(top, "the file")) {
+      String key = ((ScalarNode) entry.getKeyNode()).getValue();
+      Node value = entry.getValueNode();
+      switch (key) {
+        case "runtime" -> runtime = string(value, "runtime");
+        case "entrypoint" -> entrypoint = string(value, "entrypoint");
+        case "env", "vm" -> flexible = true;
+        case "env_variables" -> env = envVariables(value);
+        default -> ignored.add(key);
+      }
+    }
+    if (runtime == null) {
+      throw at(root.getStartMark(), "missing 'runtime' (for example 'runtime: nodejs20')");
+    }
+    if (entrypoint != null && entrypoint.isBlank()) entrypoint = null;
+    return new AppYaml(runtime, entrypoint, env, flexible, ignored);
+  }
+
+  private static Map<String, String> envVariables(Node value) throws BuildFailure {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (isNull(value)) return env;
+    for (NodeTuple entry : entries(mapping(value, "env_variables"), "env_variables")) {
+      String name = ((ScalarNode) entry.getKeyNode()).getValue();
+      if (!ENV_NAME.matcher(name).matches()) {
+        throw at(entry.getKeyNode().getStartMark(), "invalid variable name '" + name + "'");
+      }
+      env.put(name, string(entry.getValueNode(), "env_variables." + name));
+    }
+    return env;
+  }
+
+  /** Returns the entries of a mapping whose keys are all plain scalars, each used once. */
+  private static List<NodeTuple> entries(MappingNode node, String what) throws BuildFailure {
+    Set<String> seen = new HashSet<>();
+    for (NodeTuple entry : node.getValue()) {
+      if (!(entry.getKeyNode() instanceof ScalarNode key)) {
+        throw at(entry.getKeyNode().getStartMark(), "keys of " + what + " must be plain names");
+      }
+      if (!seen.add(key.getValue())) {
+        throw at(key.getStartMark(), "duplicate key '" + key.getValue() + "'");
+      }
+    }
+    return node.getValue();
+  }
+
+  private static MappingNode mapping(Node node, String what) throws BuildFailure {
+    if (node instanceof MappingNode m) return m;
+    throw at(node.getStartMark(), what + " must be a mapping of 'key: value' lines");
+  }
+
+  private static String string(Node node, String what) throws BuildFailure {
+    if (node instanceof ScalarNode s && !isNull(node)) return s.getValue();
+    throw at(node.getStartMark(), what + " must be a string");
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+  }
+
+  private static BuildFailure at(Mark mark, String problem) {
+    String where = mark == null ? FILE_NAME : FILE_NAME + " line " + (mark.getLine() + 1);
+    return new BuildFailure(where + ": " + firstLine(problem));
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "invalid YAML";
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
+  }
+}

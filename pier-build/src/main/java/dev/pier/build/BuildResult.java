@@ -1,0 +1,63 @@
+package dev.pier.build;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/** The outcome of {@link Builder#build}: a slug with its process types, or a reason it failed. */
+public sealed interface BuildResult {
+
+  /**
+   * The app built.
+   *
+   * @param slug the gzipped tar of the built app; entries are relative to the app root (no
+   *     leading {@code ./}), with permission bits and symlinks preserved
+   * @param processTypes process type to command, {@code web} first, then in Procfile order
+   * @param env variables from app.yaml {@code env_variables}, to set at run time
+   * @param buildpack name of the buildpack that built it ({@code nodejs}, {@code procfile})
+   * @param slugBytes size of the slug file
+   */
+  record Succeeded(
+      Path slug,
+      Map<String, String> processTypes,
+      Map<String, String> env,
+      String buildpack,
+      long slugBytes)
+      implements BuildResult {
+    public Succeeded {
+      Objects.requireNonNull(slug, "slug");
+      Objects.requireNonNull(buildpack, "buildpack");
+      if (processTypes.isEmpty()) throw new IllegalArgumentException("no process types");
+      processTypes = Collections.unmodifiableMap(new LinkedHashMap<>(processTypes));
+      env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    }
+
+    /** The slug size the way Heroku prints it after "Compressing... Done:", e.g. {@code 1.2M}. */
+    public String slugSize() {
+      return humanSize(slugBytes);
+    }
+
+    static String humanSize(long bytes) {
+      if (bytes < 1024) return bytes + "B";
+      if (bytes < 1024 * 1024) return String.format(Locale.ROOT, "%.1fK", bytes / 1024.0);
+      if (bytes < 1024L * 1024 * 1024) {
+        return String.format(Locale.ROOT, "%.1fM", bytes / (1024.0 * 1024));
+      }
+      return String.format(Locale.ROOT, "%.1fG", bytes / (1024.0 * 1024 * 1024));
+    }
+  }
+
+  /**
+   * The build did not produce a slug.
+   *
+   * @param reason one sentence naming the problem, e.g. {@code npm ci failed (exit code 1)}
+   */
+  record Failed(String reason) implements BuildResult {
+    public Failed {
+      if (reason == null || reason.isBlank()) throw new IllegalArgumentException("empty reason");
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.pier.build.nodejs;
+
+import dev.pier.build.BuildContext;
+import dev.pier.build.BuildFailure;
+import dev.pier.build.Buildpack;
+import dev.pier.build.PackageJson;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds Node.js apps the way Heroku's Node.js buildpack does, with the node and npm installed on
+ * the host (no download of other versions):
+ *
+ * <ol>
+ *   <li>check {@code engines.node} against {@code node --version} (a mismatch only warns);
+ *   <li>install dependencies including devDependencies ({@code npm ci} when a lockfile exists,
+ *       else {@code npm install}), skipped when package.json declares none;
+ *   <li>run {@code npm run build} if there is a build script;
+ *   <li>prune devDependencies ({@code npm prune --omit=dev}).
+ * </ol>
+ *
+ * <p>The npm cache lives in the app's build cache, so later builds download less. The default web
+ * process is {@code npm start} when package.json has a start script or a {@code server.js} exists
+ * (npm's own default start command is {@code node server.js}).
+ */
+public final class NodejsBuildpack implements Buildpack {
+  public static final String NAME = "nodejs";
+
+  static final List<String> NPM_FLAGS = List.of("--no-audit", "--no-fund", "--no-update-notifier");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean detect(Path sourceDir) {
+    return Files.exists(sourceDir.resolve(PackageJson.FILE_NAME), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Override
+  public void compile(BuildContext ctx) throws BuildFailure {
+    PackageJson pkg = PackageJson.parse(ctx.readFile(PackageJson.FILE_NAME));
+    checkNodeVersion(ctx, pkg.enginesNode());
+    boolean installed = install(ctx, pkg);
+    if (pkg.hasScript("build")) {
+      ctx.out().step("Build");
+      ctx.out().info("Running 'npm run build'");
+      ctx.runOrFail("npm run build", npm("run", "build"), env(runtimeNodeEnv(ctx)));
+    }
+    if (installed && pkg.devDependencyCount() > 0) {
+      ctx.out().step("Pruning devDependencies");
+      ctx.runOrFail("npm prune", npm("prune", "--omit=dev"), env(runtimeNodeEnv(ctx)));
+    }
+    if (pkg.hasScript("start") || Files.isRegularFile(ctx.appDir().resolve("server.js"))) {
+      ctx.defaultProcessType("web", "npm start");
+    }
+  }
+
+  private void checkNodeVersion(BuildContext ctx, String engines) throws BuildFailure {
+    ctx.out().step("Checking Node.js version");
+    ctx.out().info("engines.node (package.json): " + (engines == null ? "unspecified" : engines));
+    List<String> output = new ArrayList<>();
+    int code = ctx.run("node --version", List.of("node", "--version"), Map.of(), output::add);
+    String version = output.isEmpty() ? "" : output.getFirst().strip();
+    if (code != 0 || NodeVersionRange.parseVersion(version).isEmpty()) {
+      ctx.out().warn("Could not determine the installed Node.js version (node --version exited "
+          + code + ")");
+      return;
+    }
+    ctx.out().info("Using Node.js " + version);
+    if (engines == null) return;
+    var range = NodeVersionRange.parse(engines);
+    if (range.isEmpty()) {
+      ctx.out().warn("engines.node '" + engines + "' is not a version range Pier understands;"
+          + " building with Node.js " + version + " anyway");
+    } else if (!range.get().allows(version)) {
+      ctx.out().warn("engines.node '" + engines + "' does not allow the installed Node.js "
+          + version + "; building with it anyway");
+    }
+  }
+
+  /** Installs dependencies with devDependencies included; returns false when there were none. */
+  private boolean install(BuildContext ctx, PackageJson pkg) throws BuildFailure {
+    ctx.out().step("Installing dependencies");
+    if (pkg.hasNoDependencies()) {
+      ctx.out().info("No dependencies in package.json; skipping npm install");
+      return false;
+    }
+    boolean locked = ctx.hasFile("package-lock.json") || ctx.hasFile("npm-shrinkwrap.json");
+    String label = locked ? "npm ci" : "npm install";
+    if (Files.isDirectory(ctx.cacheDir().resolve("npm"))) {
+      ctx.out().info("Using the npm cache from earlier builds");
+    }
+    ctx.out().info("Running '" + label + "' (with devDependencies)");
+    ctx.runOrFail(label, npm(locked ? "ci" : "install", "--include=dev"), env("development"));
+    return true;
+  }
+
+  private static List<String> npm(String... args) {
+    List<String> argv = new ArrayList<>(List.of("npm"));
+    argv.addAll(List.of(args));
+    argv.addAll(NPM_FLAGS);
+    return argv;
+  }
+
+  private static Map<String, String> env(String nodeEnv) {
+    return Map.of(
+        "NODE_ENV", nodeEnv,
+        "npm_config_cache", BuildContext.CACHE_MOUNT + "/npm",
+        "npm_config_update_notifier", "false");
+  }
+
+  /** The app's own NODE_ENV config var, else production, as on Heroku. */
+  private static String runtimeNodeEnv(BuildContext ctx) {
+    return ctx.configVars().getOrDefault("NODE_ENV", "production");
+  }
+}

@@ -1,0 +1,83 @@
+package dev.pier.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppYamlTest {
+
+  @Test
+  void nodejsRuntimeEntrypointAndEnvVariablesAreRead() throws BuildFailure {
+    AppYaml yaml = AppYaml.parse("""
+        runtime: nodejs20
+        entrypoint: node app.js
+        env_variables:
+          GREETING: "hello"
+          WORKERS: 4
+        """);
+
+    assertThat(yaml.isNodejs()).isTrue();
+    assertThat(yaml.entrypoint()).isEqualTo("node app.js");
+    assertThat(yaml.envVariables()).containsExactly(
+        Map.entry("GREETING", "hello"), Map.entry("WORKERS", "4"));
+    assertThat(yaml.flexible()).isFalse();
+    assertThat(yaml.ignoredKeys()).isEmpty();
+  }
+
+  @Test
+  void envLineIsAcceptedAndUnknownKeysAreListedAsIgnored() throws BuildFailure {
+    AppYaml yaml = AppYaml.parse("""
+        runtime: nodejs
+        env: flex
+        handlers:
+          - url: /.*
+            script: auto
+        automatic_scaling:
+          max_instances: 2
+        """);
+
+    assertThat(yaml.isNodejs()).isTrue();
+    assertThat(yaml.flexible()).isTrue();
+    assertThat(yaml.entrypoint()).isNull();
+    assertThat(yaml.ignoredKeys()).containsExactly("handlers", "automatic_scaling");
+  }
+
+  @Test
+  void otherRuntimesParseButAreNotNodejs() throws BuildFailure {
+    AppYaml yaml = AppYaml.parse("runtime: python312\n");
+
+    assertThat(yaml.runtime()).isEqualTo("python312");
+    assertThat(yaml.isNodejs()).isFalse();
+  }
+
+  @Test
+  void malformedYamlNamesTheLine() {
+    assertThatThrownBy(() -> AppYaml.parse("runtime: nodejs\nentrypoint: node a.js\n  bad: : x\n"))
+        .isInstanceOf(BuildFailure.class)
+        .hasMessageStartingWith("app.yaml line 3: ");
+  }
+
+  @Test
+  void nonStringEnvVariableNamesTheLine() {
+    assertThatThrownBy(() -> AppYaml.parse("runtime: nodejs\nenv_variables:\n  A:\n    - x\n"))
+        .isInstanceOf(BuildFailure.class)
+        .hasMessage("app.yaml line 4: env_variables.A must be a string");
+  }
+
+  @Test
+  void duplicateKeysAreRejected() {
+    assertThatThrownBy(() -> AppYaml.parse("runtime: nodejs\nruntime: nodejs20\n"))
+        .hasMessage("app.yaml line 2: duplicate key 'runtime'");
+  }
+
+  @Test
+  void missingRuntimeAndEmptyFileAreRejected() {
+    assertThatThrownBy(() -> AppYaml.parse("entrypoint: node a.js\n"))
+        .hasMessageContaining("missing 'runtime'");
+    assertThatThrownBy(() -> AppYaml.parse("# nothing\n")).hasMessageContaining("app.yaml is empty");
+    assertThatThrownBy(() -> AppYaml.parse("- runtime\n"))
+        .hasMessage("app.yaml line 1: the file must be a mapping of 'key: value' lines");
+  }
+}

@@ -1,0 +1,134 @@
+package dev.pier.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code config} topic: an app's environment variables. Every change restarts the app. */
+final class ConfigCommands {
+  private ConfigCommands() {}
+
+  @Command(name = "config", mixinStandardHelpOptions = true, description = "Show an app's config vars.")
+  static final class ListVars extends AppCommand {
+    @Option(names = "--json", description = "Print the API's JSON.")
+    boolean json;
+
+    ListVars(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      JsonNode config = context.api().get(appPath() + "/config");
+      PrintStream out = context.out();
+      if (json) {
+        out.println(Json.pretty(config));
+        return 0;
+      }
+      out.println(Format.header(appName() + " Config Vars"));
+      Format.keyValues(sorted(config)).forEach(out::println);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "config:set",
+      mixinStandardHelpOptions = true,
+      description = "Set config vars, then restart the app with a new release.")
+  static final class Set extends AppCommand {
+    @Parameters(arity = "1..*", paramLabel = "KEY=VALUE", description = "For example NODE_ENV=production.")
+    List<String> pairs;
+
+    Set(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      List<ConfigVar> vars = pairs.stream().map(ConfigVar::parse).toList();
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      vars.forEach(v -> body.put(v.key(), v.value()));
+      JsonNode result = change(this, "Setting", body);
+      Map<String, String> shown = new TreeMap<>();
+      vars.forEach(v -> shown.put(v.key(), result.path("config").path(v.key()).asText(v.value())));
+      Format.keyValues(shown).forEach(context.out()::println);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "config:unset",
+      mixinStandardHelpOptions = true,
+      description = "Remove config vars, then restart the app with a new release.")
+  static final class Unset extends AppCommand {
+    @Parameters(arity = "1..*", paramLabel = "KEY", description = "Names of the vars to remove.")
+    List<String> keys;
+
+    Unset(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      keys.forEach(ConfigVar::checkKey);
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      keys.forEach(body::putNull);
+      change(this, "Unsetting", body);
+      return 0;
+    }
+  }
+
+  @Command(name = "config:get", mixinStandardHelpOptions = true,
+      description = "Print the value of one config var (an empty line when it is not set).")
+  static final class Get extends AppCommand {
+    @Parameters(paramLabel = "KEY", description = "Name of the var.")
+    String key;
+
+    Get(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      ConfigVar.checkKey(key);
+      JsonNode config = context.api().get(appPath() + "/config");
+      context.out().println(config.path(key).asText(""));
+      return 0;
+    }
+  }
+
+  /** PATCHes the config and prints "VERB K1, K2 and restarting APP... done, vN". */
+  private static JsonNode change(AppCommand command, String verb, ObjectNode body) {
+    CliContext context = command.context;
+    String name = command.appName();
+    ApiClient api = context.api();
+    List<String> keys = new ArrayList<>();
+    body.fieldNames().forEachRemaining(keys::add);
+    PrintStream out = context.out();
+    out.print(verb + " " + Format.list(keys) + " and restarting " + name + "... ");
+    out.flush();
+    JsonNode result;
+    try {
+      result = api.patch("/apps/" + name + "/config", body);
+    } catch (CliException e) {
+      out.println("!");
+      throw e;
+    }
+    JsonNode release = result.path("release");
+    out.println(release.isNumber() ? "done, v" + release.asInt() : "done");
+    return result;
+  }
+
+  private static Map<String, String> sorted(JsonNode config) {
+    Map<String, String> vars = new TreeMap<>();
+    config.properties().forEach(e -> vars.put(e.getKey(), e.getValue().asText()));
+    return vars;
+  }
+}

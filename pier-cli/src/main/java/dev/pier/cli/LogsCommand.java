@@ -1,0 +1,41 @@
+package dev.pier.cli;
+
+import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pier logs}: prints an app's recent log lines, oldest first, each as soon as it arrives;
+ * with {@code --tail} it keeps printing new lines until interrupted.
+ */
+@Command(name = "logs", mixinStandardHelpOptions = true,
+    description = "Show an app's logs: its processes, the router, builds and platform events.")
+final class LogsCommand extends AppCommand {
+  @Option(names = {"-n", "--num"}, paramLabel = "N", defaultValue = "100",
+      description = "Number of recent lines to show (default: ${DEFAULT-VALUE}).")
+  int lines;
+
+  @Option(names = {"-t", "--tail"}, description = "Keep streaming new lines as they come.")
+  boolean tail;
+
+  @Option(names = "--json", description = "Print one JSON object per line (NDJSON), as the API sends it.")
+  boolean json;
+
+  LogsCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  public Integer call() {
+    if (lines < 1) {
+      throw new CliException("Invalid --num " + lines + ": use a number of lines of 1 or more");
+    }
+    String path = appPath() + "/logs?lines=" + lines + "&tail=" + tail + "&format=" + (json ? "json" : "text");
+    PrintStream out = context.out();
+    context.api().getLines(path, line -> {
+      out.println(line);
+      out.flush();
+    });
+    return 0;
+  }
+}

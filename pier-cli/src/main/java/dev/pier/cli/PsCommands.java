@@ -1,0 +1,166 @@
+package dev.pier.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code ps} topic: list, scale and restart an app's process instances ("dynos"). */
+final class PsCommands {
+  private PsCommands() {}
+
+  @Command(name = "ps", mixinStandardHelpOptions = true, description = "List an app's process instances.")
+  static final class ListInstances extends AppCommand {
+    @Option(names = "--json", description = "Print the API's JSON.")
+    boolean json;
+
+    ListInstances(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      JsonNode node = context.api().get(appPath() + "/ps");
+      PrintStream out = context.out();
+      if (json) {
+        out.println(Json.pretty(node));
+        return 0;
+      }
+      Instance[] instances = Json.convert(node, Instance[].class);
+      if (instances.length == 0) {
+        out.println("No dynos on " + appName());
+        return 0;
+      }
+      Map<String, List<Instance>> byType = new LinkedHashMap<>();
+      for (Instance instance : instances) {
+        byType.computeIfAbsent(instance.type(), t -> new ArrayList<>()).add(instance);
+      }
+      Instant now = context.clock().instant();
+      boolean first = true;
+      for (Map.Entry<String, List<Instance>> group : byType.entrySet()) {
+        if (!first) {
+          out.println();
+        }
+        first = false;
+        List<Instance> members = group.getValue();
+        out.println(Format.header(group.getKey() + " (" + members.size() + "): " + members.get(0).command()));
+        members.forEach(instance -> out.println(line(instance, now)));
+      }
+      return 0;
+    }
+
+    /** Returns {@code "web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3"}. */
+    static String line(Instance instance, Instant now) {
+      StringBuilder line = new StringBuilder(instance.name()).append(": ").append(instance.state());
+      if (instance.startedAt() != null) {
+        Duration age = instance.uptimeSeconds() != null
+            ? Duration.ofSeconds(instance.uptimeSeconds())
+            : Duration.between(instance.startedAt(), now);
+        line.append(' ').append(Format.timeAgo(instance.startedAt(), age));
+      }
+      if (instance.release() != null) {
+        line.append(" v").append(instance.release());
+      }
+      if (instance.restarts() != null && instance.restarts() > 0) {
+        line.append(", restarted ").append(instance.restarts()).append(instance.restarts() == 1 ? " time" : " times");
+      }
+      return line.toString();
+    }
+  }
+
+  @Command(
+      name = "ps:scale",
+      mixinStandardHelpOptions = true,
+      description = {"Set how many instances of each process type run.",
+          "Without arguments, shows the current formation."})
+  static final class Scale extends AppCommand {
+    @Parameters(arity = "0..*", paramLabel = "TYPE=COUNT", description = "For example web=2 worker=1.")
+    List<String> changes = List.of();
+
+    Scale(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      List<ScaleArgument> wanted = changes.stream().map(ScaleArgument::parse).toList();
+      String path = appPath() + "/formation";
+      ApiClient api = context.api();
+      PrintStream out = context.out();
+      if (wanted.isEmpty()) {
+        List<String> current = new ArrayList<>();
+        api.get(path).properties().forEach(e -> current.add(e.getKey() + "=" + e.getValue().asText()));
+        out.println(String.join(" ", current));
+        return 0;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      wanted.forEach(w -> body.put(w.type(), w.count()));
+      out.print("Scaling dynos... ");
+      out.flush();
+      JsonNode formation;
+      try {
+        formation = api.patch(path, body);
+      } catch (CliException e) {
+        out.println("!");
+        throw e;
+      }
+      List<String> running = new ArrayList<>();
+      body.fieldNames().forEachRemaining(
+          type -> running.add(type + " at " + formation.path(type).asText(body.get(type).asText())));
+      out.println("done, now running " + Format.list(running));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "ps:restart",
+      mixinStandardHelpOptions = true,
+      description = "Restart all instances, those of one process type (web) or one instance (web.1).")
+  static final class Restart extends AppCommand {
+    @Parameters(arity = "0..1", paramLabel = "TYPE|INSTANCE", description = "For example web or web.1.")
+    String target;
+
+    Restart(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      String name = appName();
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      String what;
+      if (target == null) {
+        what = "all dynos";
+      } else if (target.contains(".")) {
+        body.put("instance", target);
+        what = "dyno " + target;
+      } else {
+        body.put("type", target);
+        what = target + " dynos";
+      }
+      PrintStream out = context.out();
+      ApiClient api = context.api();
+      out.print("Restarting " + what + " on " + name + "... ");
+      out.flush();
+      JsonNode result;
+      try {
+        result = api.post("/apps/" + name + "/ps/restart", body);
+      } catch (CliException e) {
+        out.println("!");
+        throw e;
+      }
+      List<String> restarted = new ArrayList<>();
+      result.path("restarted").forEach(n -> restarted.add(n.asText()));
+      out.println(restarted.isEmpty() ? "done (nothing was running)" : "done: " + Format.list(restarted));
+      return 0;
+    }
+  }
+}

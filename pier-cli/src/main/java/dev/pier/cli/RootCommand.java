@@ -1,0 +1,60 @@
+package dev.pier.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code pier} itself: prints the help when run without a command, and lists every command. */
+@Command(
+    name = "pier",
+    mixinStandardHelpOptions = true,
+    version = "pier 0.1.0",
+    description = "Deploy and run apps on Pier, a self-hosted Heroku-like platform.",
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      LoginCommand.class,
+      AppsCommands.ListApps.class,
+      AppsCommands.Create.class,
+      AppsCommands.Info.class,
+      AppsCommands.Destroy.class,
+      GitRemoteCommand.class,
+      DeployCommand.class,
+      PsCommands.ListInstances.class,
+      PsCommands.Scale.class,
+      PsCommands.Restart.class,
+      LogsCommand.class,
+      ConfigCommands.ListVars.class,
+      ConfigCommands.Set.class,
+      ConfigCommands.Unset.class,
+      ConfigCommands.Get.class,
+      ReleasesCommand.class,
+      OpenCommand.class,
+    })
+final class RootCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Builds the command tree for one run, writing to the run's streams. */
+  static CommandLine commandLine(CliContext context) {
+    CommandLine cli = new CommandLine(new RootCommand(), new ContextFactory(context));
+    cli.setOut(new PrintWriter(new OutputStreamWriter(context.out(), StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(context.err(), StandardCharsets.UTF_8), true));
+    // Config values may start with '@'; they are never file references.
+    cli.setExpandAtFiles(false);
+    String version = cli.getCommandSpec().version()[0];
+    cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(version));
+    ErrorHandler errors = new ErrorHandler(context);
+    cli.setExecutionExceptionHandler(errors);
+    cli.setParameterExceptionHandler(errors);
+    return cli;
+  }
+}

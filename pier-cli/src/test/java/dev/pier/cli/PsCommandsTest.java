@@ -1,0 +1,112 @@
+package dev.pier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+class PsCommandsTest {
+  @TempDir Path home;
+  private FakePierApi api;
+  private CliHarness cli;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new FakePierApi();
+    api.deployedApp("hello");
+    cli = new CliHarness(home, api);
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void psGroupsInstancesByProcessType() {
+    api.apps.get("hello").formation.put("web", 2);
+    api.apps.get("hello").formation.put("worker", 1);
+
+    var result = cli.run("ps", "-a", "hello");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo("""
+        === web (2): npm start
+        web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
+        web.2: up 2026/11/27 05:31:00 (~ 42s ago) v3
+
+        === worker (1): node worker.js
+        worker.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
+        """);
+  }
+
+  @Test
+  void psOfAnAppWithoutInstancesSaysSo() {
+    api.apps.get("hello").formation.put("web", 0);
+
+    assertThat(cli.run("ps", "-a", "hello").out()).isEqualTo("No dynos on hello\n");
+  }
+
+  @Test
+  void psWithJsonPrintsTheApiJson() {
+    var result = cli.run("ps", "-a", "hello", "--json");
+
+    assertThat(result.out()).startsWith("[ {").contains("\"name\" : \"web.1\"");
+  }
+
+  @Test
+  void scaleChangesTheFormationAndReportsIt() {
+    var result = cli.run("ps:scale", "web=2", "worker=1", "-a", "hello");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo("Scaling dynos... done, now running web at 2, worker at 1\n");
+    assertThat(api.apps.get("hello").formation).containsEntry("web", 2).containsEntry("worker", 1);
+  }
+
+  @Test
+  void scaleWithoutArgumentsShowsTheFormation() {
+    assertThat(cli.run("ps:scale", "-a", "hello").out()).isEqualTo("web=1 worker=0\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"web=-1", "web", "web=two", "=2", "Web=1"})
+  void scaleWithABadArgumentFailsWithoutCallingTheServer(String argument) {
+    var result = cli.run("ps:scale", "worker=1", argument, "-a", "hello");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo(" !     Invalid scale argument '" + argument + "': use TYPE=COUNT\n");
+    assertThat(api.requests).isEmpty();
+  }
+
+  @Test
+  void scaleOfAnUnknownTypeShowsTheServersDetail() {
+    var result = cli.run("ps:scale", "clock=1", "-a", "hello");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo(" !     release v3 has no process type 'clock'\n");
+  }
+
+  @Test
+  void restartOfOneInstanceRestartsOnlyThatOne() {
+    api.apps.get("hello").formation.put("web", 2);
+
+    var result = cli.run("ps:restart", "web.2", "-a", "hello");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo("Restarting dyno web.2 on hello... done: web.2\n");
+  }
+
+  @Test
+  void restartWithoutArgumentsRestartsEverything() {
+    api.apps.get("hello").formation.put("web", 2);
+
+    var result = cli.run("ps:restart", "-a", "hello");
+
+    assertThat(result.out()).isEqualTo("Restarting all dynos on hello... done: web.1, web.2\n");
+  }
+}

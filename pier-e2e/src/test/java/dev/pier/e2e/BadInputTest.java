@@ -1,0 +1,211 @@
+package dev.pier.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.e2e.PlatformHarness.Result;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each kind of bad input gets a clear message and a non-zero exit or 4xx, and stores nothing. */
+class BadInputTest {
+  @TempDir static Path tmp;
+  static PlatformHarness pier;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    pier = new PlatformHarness(tmp, s -> s.withMaxUploadBytes(1 << 20));
+    pier.login();
+  }
+
+  @AfterAll
+  static void stop() {
+    pier.close();
+  }
+
+  @Test
+  void invalidAppNameIsRefusedByApiAndCli() throws Exception {
+    HttpResponse<String> r = api("POST", "/apps", "{\"name\":\"Bad_Name!\"}", PlatformHarness.TOKEN);
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+    assertThat(r.body()).contains("invalid app name");
+    Result cli = pier.cli(tmp, "apps:create", "UPPER");
+    assertThat(cli.exit()).isNotZero();
+    assertThat(cli.err()).contains("invalid app name");
+  }
+
+  @Test
+  void takenAppNameIsAConflictAndTheFirstAppStays() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "taken-name", "--no-remote"));
+    Result again = pier.cli(tmp, "apps:create", "taken-name", "--no-remote");
+    assertThat(again.exit()).isNotZero();
+    assertThat(again.err()).contains("already taken");
+    assertThat(api("GET", "/apps/taken-name", null, PlatformHarness.TOKEN).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownAppIsNotFound() throws Exception {
+    assertThat(api("GET", "/apps/no-such-app", null, PlatformHarness.TOKEN).statusCode()).isEqualTo(404);
+    Result cli = pier.cli(tmp, "ps", "-a", "no-such-app");
+    assertThat(cli.exit()).isNotZero();
+    assertThat(cli.err()).contains("no-such-app").contains("not found");
+  }
+
+  @Test
+  void missingOrWrongTokenIsUnauthorizedForApiAndGit() throws Exception {
+    assertThat(api("GET", "/apps", null, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> wrong = api("GET", "/apps", null, "wrong-token-wrong-token");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("unauthorized");
+
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "guarded", "--no-remote"));
+    Path repo = pier.repo("guarded", SampleApps.nodeHello(1));
+    String port = pier.apiUrl().replaceAll(".*:", "");
+    Result push = pier.git(repo, "push", "http://x:wrong-token@127.0.0.1:" + port + "/git/guarded.git", "main");
+    assertThat(push.exit()).isNotZero();
+    assertThat(push.err()).containsIgnoringCase("authentication failed");
+    Result noAuth = pier.git(repo, "push", "http://127.0.0.1:" + port + "/git/guarded.git", "main");
+    assertThat(noAuth.exit()).isNotZero();
+  }
+
+  @Test
+  void pushToAnotherBranchIsStoredButNotBuilt() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "branchy", "--no-remote"));
+    Path repo = pier.repo("branchy", SampleApps.nodeHello(1));
+    PlatformHarness.check(pier.cli(repo, "git:remote", "-a", "branchy"));
+    Result push = pier.git(repo, "push", "pier", "main:feature");
+    assertThat(push.exit()).isZero();
+    assertThat(push.err()).contains("not built").contains("main or master");
+    assertThat(api("GET", "/apps/branchy/releases", null, PlatformHarness.TOKEN).body()).isEqualTo("[]");
+  }
+
+  @Test
+  void malformedProcfileAppYamlAndPackageJsonNameFileAndLine() throws Exception {
+    assertPushFails("bad-procfile", Map.of("Procfile", "web: node server.js\nthis is not a process line\n",
+        "server.js", "console.log(1)\n"), "Procfile", "line 2");
+    assertPushFails("bad-yaml", Map.of("app.yaml", "runtime: nodejs\nentrypoint: [unclosed\n",
+        "package.json", "{\"name\":\"x\"}\n", "server.js", "\n"), "app.yaml", "line");
+    assertPushFails("bad-json", Map.of("package.json", "{\n  \"name\": \"x\",\n  \"scripts\": {\n}\n",
+        "server.js", "\n"), "package.json", "line");
+  }
+
+  @Test
+  void failingNpmInstallShowsNpmErrorAndFailsThePush() throws Exception {
+    assertPushFails("bad-dep", Map.of("package.json",
+        "{\"name\":\"x\",\"version\":\"1.0.0\",\"scripts\":{\"start\":\"node server.js\"},"
+            + "\"dependencies\":{\"pier-no-such-package-xyz-404\":\"1.0.0\"}}\n",
+        "server.js", "\n"), "npm", "404");
+  }
+
+  @Test
+  void uploadsEscapingTheDirectoryAreRefusedBeforeBuilding() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "uploads", "--no-remote"));
+    assertUploadRefused(tarGz(entry("../evil.txt", "x")), 400, "..");
+    assertUploadRefused(tarGz(entry("/etc/evil.txt", "x")), 400, "absolute");
+    TarArchiveEntry link = new TarArchiveEntry("leak", TarArchiveEntry.LF_SYMLINK);
+    link.setLinkName("../../../../etc/shadow");
+    assertUploadRefused(tarGz(new Object[] {link, null}), 400, "outside");
+    byte[] big = new byte[2 << 20];
+    new java.util.Random(1).nextBytes(big);
+    assertUploadRefused(tarGz(new Object[] {fileEntry("big.bin", big.length), big}), 413, "limit");
+    assertThat(api("GET", "/apps/uploads/releases", null, PlatformHarness.TOKEN).body()).isEqualTo("[]");
+  }
+
+  @Test
+  void scaleWithUnknownTypeOrNegativeCountIsRefused() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "scaly", "--no-remote"));
+    Path repo = pier.repo("scaly", SampleApps.nodeHello(1));
+    PlatformHarness.check(pier.cli(repo, "git:remote", "-a", "scaly"));
+    PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+    Result unknown = pier.cli(repo, "ps:scale", "worker=1");
+    assertThat(unknown.exit()).isNotZero();
+    assertThat(unknown.err()).contains("worker");
+    Result negative = pier.cli(repo, "ps:scale", "web=-1");
+    assertThat(negative.exit()).isNotZero();
+    HttpResponse<String> api = api("PATCH", "/apps/scaly/formation", "{\"web\":-1}", PlatformHarness.TOKEN);
+    assertThat(api.statusCode()).isEqualTo(422);
+    assertThat(api("GET", "/apps/scaly/formation", null, PlatformHarness.TOKEN).body()).contains("\"web\":1");
+  }
+
+  @Test
+  void malformedConfigSetPairIsRefusedAndNothingChanges() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "configured", "--no-remote"));
+    PlatformHarness.check(pier.cli(tmp, "config:set", "GOOD=1", "-a", "configured"));
+    Result bad = pier.cli(tmp, "config:set", "NOEQUALS", "-a", "configured");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("NOEQUALS");
+    HttpResponse<String> api = api("PATCH", "/apps/configured/config", "{\"1BAD\":\"x\"}", PlatformHarness.TOKEN);
+    assertThat(api.statusCode()).isEqualTo(422);
+    assertThat(api("GET", "/apps/configured/config", null, PlatformHarness.TOKEN).body()).isEqualTo("{\"GOOD\":\"1\"}");
+  }
+
+  private void assertPushFails(String app, Map<String, String> files, String... expected) throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", app, "--no-remote"));
+    Path repo = pier.repo(app, files);
+    PlatformHarness.check(pier.cli(repo, "git:remote", "-a", app));
+    Result push = pier.git(repo, "push", "pier", "main");
+    assertThat(push.exit()).as(push.all()).isNotZero();
+    assertThat(push.err()).contains(expected).contains("build failed");
+    assertThat(api("GET", "/apps/" + app + "/releases", null, PlatformHarness.TOKEN).body()).isEqualTo("[]");
+  }
+
+  private void assertUploadRefused(byte[] body, int status, String detail) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(pier.apiUrl() + "/apps/uploads/deploy"))
+        .header("Authorization", "Bearer " + PlatformHarness.TOKEN)
+        .header("Content-Type", "application/gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .timeout(Duration.ofSeconds(30))
+        .build();
+    HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.body()).contains(detail);
+  }
+
+  static HttpResponse<String> api(String method, String path, String body, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pier.apiUrl() + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) b.header("Content-Type", "application/json");
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Object[] entry(String name, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    return new Object[] {fileEntry(name, bytes.length), bytes};
+  }
+
+  private static TarArchiveEntry fileEntry(String name, long size) {
+    TarArchiveEntry e = new TarArchiveEntry(name, true);
+    e.setSize(size);
+    e.setMode(0644);
+    return e;
+  }
+
+  private static byte[] tarGz(Object[]... entries) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Object[] e : entries) {
+        tar.putArchiveEntry((TarArchiveEntry) e[0]);
+        if (e[1] != null) tar.write((byte[]) e[1]);
+        tar.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+}

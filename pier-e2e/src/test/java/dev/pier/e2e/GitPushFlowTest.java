@@ -1,0 +1,92 @@
+package dev.pier.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.e2e.PlatformHarness.Response;
+import dev.pier.e2e.PlatformHarness.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The flow that opens every Heroku tutorial, with the real git client and real instances. */
+class GitPushFlowTest {
+  @TempDir Path tmp;
+
+  @Test
+  void createPushServeLogScaleConfigRepushBreakAndRestart() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp)) {
+      pier.login();
+      assertThat(Files.readString(pier.home.resolve(".netrc"))).contains("machine localhost");
+
+      Path repo = pier.repo("hello", SampleApps.nodeHello(1));
+      PlatformHarness.check(pier.cli(repo, "apps:create", "hello"));
+      PlatformHarness.check(pier.cli(repo, "git:remote", "-a", "hello"));
+
+      // git push streams the build as remote: lines and releases v1
+      Result push = pier.git(repo, "push", "pier", "main");
+      assertThat(push.exit()).as(push.all()).isZero();
+      assertThat(push.err()).contains("remote: -----> ").contains("Released v1");
+
+      Response first = pier.awaitOk("hello", "/", Duration.ofSeconds(20));
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.body()).contains("\"dyno\":\"web.1\"").contains("\"version\":1");
+      assertThat(first.headers()).containsKey("x-request-id");
+      assertThat(first.body()).doesNotContain("\"uid\":0");
+
+      // logs: the app's console.log, router lines and platform events, in one stream
+      Result logs = PlatformHarness.check(pier.cli(repo, "logs", "-a", "hello", "-n", "200"));
+      assertThat(logs.out())
+          .contains("app[web.1]: hello app booting version 1")
+          .contains("pier[router]: at=info method=GET path=\"/\"")
+          .contains("dyno=web.1")
+          .contains("Release v1");
+
+      // scale to two instances; both answer through the router
+      PlatformHarness.check(pier.cli(repo, "ps:scale", "web=2", "-a", "hello"));
+      Set<String> dynos = new HashSet<>();
+      for (int i = 0; i < 60 && dynos.size() < 2; i++) {
+        Response r = pier.get("hello", "/");
+        if (r.status() == 200) dynos.add(r.body().replaceAll(".*\"dyno\":\"([^\"]+)\".*", "$1"));
+        Thread.sleep(100);
+      }
+      assertThat(dynos).containsExactlyInAnyOrder("web.1", "web.2");
+      Result ps = PlatformHarness.check(pier.cli(repo, "ps", "-a", "hello"));
+      assertThat(ps.out()).containsPattern("(?m)^web\\.1: up").containsPattern("(?m)^web\\.2: up");
+
+      // config:set makes a new release and restarts: the app sees the value
+      PlatformHarness.check(pier.cli(repo, "config:set", "GREETING=hi there", "-a", "hello"));
+      assertThat(pier.awaitBody("hello", "\"greeting\":\"hi there\"", Duration.ofSeconds(20))).isTrue();
+
+      // push a change: served after the push returns
+      PlatformHarness.write(repo, SampleApps.nodeHello(2));
+      pier.commitAll(repo, "version 2");
+      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      assertThat(pier.awaitBody("hello", "\"version\":2", Duration.ofSeconds(20))).isTrue();
+
+      // a broken push fails in git and the previous release keeps serving
+      PlatformHarness.write(repo, Map.of("package.json", "{ \"name\": \"hello\", \"scripts\": { \"start\": \"node server.js\" }, }\n"));
+      pier.commitAll(repo, "broken");
+      Result broken = pier.git(repo, "push", "pier", "main");
+      assertThat(broken.exit()).isNotZero();
+      assertThat(broken.err()).contains("package.json").contains("build failed");
+      Response still = pier.get("hello", "/");
+      assertThat(still.status()).isEqualTo(200);
+      assertThat(still.body()).contains("\"version\":2").contains("\"greeting\":\"hi there\"");
+
+      // a restart keeps apps, releases and config, and brings the instances back
+      pier.restart();
+      Response afterRestart = pier.awaitOk("hello", "/", Duration.ofSeconds(30));
+      assertThat(afterRestart.status()).isEqualTo(200);
+      assertThat(afterRestart.body()).contains("\"version\":2").contains("\"greeting\":\"hi there\"");
+      Result releases = PlatformHarness.check(pier.cli(repo, "releases", "-a", "hello"));
+      assertThat(releases.out()).contains("v3").contains("v2").contains("v1");
+      Result ps2 = PlatformHarness.check(pier.cli(repo, "ps", "-a", "hello"));
+      assertThat(ps2.out()).containsPattern("(?m)^web\\.2: ");
+    }
+  }
+}

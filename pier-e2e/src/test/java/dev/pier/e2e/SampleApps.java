@@ -1,0 +1,39 @@
+package dev.pier.e2e;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Source trees of fixture apps, written by tests into real git repositories. */
+final class SampleApps {
+  private SampleApps() {}
+
+  /** A Node.js app without dependencies that reports its dyno, a config var and a version. */
+  static Map<String, String> nodeHello(int version) {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("package.json", """
+        {
+          "name": "hello",
+          "version": "1.0.0",
+          "private": true,
+          "engines": { "node": ">=18" },
+          "scripts": { "start": "node server.js" }
+        }
+        """);
+    files.put("server.js", """
+        const http = require('http');
+        const version = %d;
+        console.log('hello app booting version ' + version);
+        http.createServer((req, res) => {
+          console.log('handled ' + req.method + ' ' + req.url);
+          res.setHeader('Content-Type', 'application/json');
+          res.end(JSON.stringify({
+            dyno: process.env.DYNO,
+            greeting: process.env.GREETING || 'hello',
+            version: version,
+            uid: process.getuid()
+          }));
+        }).listen(process.env.PORT, () => console.log('listening on ' + process.env.PORT));
+        """.formatted(version));
+    return files;
+  }
+}

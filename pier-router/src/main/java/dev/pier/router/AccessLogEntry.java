@@ -1,0 +1,93 @@
+package dev.pier.router;
+
+/**
+ * What happened to one request, for logs and metrics.
+ *
+ * @param app the app's name, or null when no route matched (the control plane drops those)
+ * @param method request method, for example {@code GET} (null if the request line was unreadable)
+ * @param path request target as sent by the client
+ * @param host Host header as sent by the client (may be null)
+ * @param requestId the {@code X-Request-Id} sent to the instance and back to the client
+ * @param forwardedFor the {@code X-Forwarded-For} value sent to the instance
+ * @param instance the instance that served the request, for example {@code web.1}, or null
+ * @param connectMillis time to open the connection to the instance (0 if none was opened)
+ * @param serviceMillis time from receiving the request to writing the last response byte
+ * @param status HTTP status sent to the client (499 if the client left before any status)
+ * @param bytes response body bytes sent to the client
+ * @param error why the router decided the outcome, or null for a normal proxied response
+ */
+public record AccessLogEntry(
+    String app,
+    String method,
+    String path,
+    String host,
+    String requestId,
+    String forwardedFor,
+    String instance,
+    long connectMillis,
+    long serviceMillis,
+    int status,
+    long bytes,
+    RouterError error) {
+
+  public AccessLogEntry {
+    if (connectMillis < 0 || serviceMillis < 0 || bytes < 0) {
+      throw new IllegalArgumentException("durations and byte counts must be >= 0");
+    }
+  }
+
+  /**
+   * Formats the entry as a Heroku router log line, for example:
+   *
+   * <pre>
+   * at=info method=GET path="/" host=hello.localhost request_id=8601b555-6a83-4c12-8269-97c8e32cdb22 fwd="127.0.0.1" dyno=web.1 connect=1ms service=18ms status=200 bytes=975
+   * at=error code=no_such_app desc="No such app" method=GET path="/" host=nope.localhost ...
+   * </pre>
+   *
+   * Quoted values have {@code "} and {@code \} escaped; control characters and, in unquoted
+   * values, spaces are replaced so one entry is always one line of {@code key=value} pairs.
+   */
+  public String format() {
+    StringBuilder sb = new StringBuilder(200);
+    if (error == null) {
+      sb.append("at=info");
+    } else {
+      sb.append("at=error code=").append(error.headerValue());
+      sb.append(" desc=").append(quoted(error.description()));
+    }
+    sb.append(" method=").append(bare(method));
+    sb.append(" path=").append(quoted(path));
+    sb.append(" host=").append(bare(host));
+    sb.append(" request_id=").append(bare(requestId));
+    sb.append(" fwd=").append(quoted(forwardedFor));
+    sb.append(" dyno=").append(bare(instance));
+    sb.append(" connect=").append(connectMillis).append("ms");
+    sb.append(" service=").append(serviceMillis).append("ms");
+    sb.append(" status=").append(status);
+    sb.append(" bytes=").append(bytes);
+    return sb.toString();
+  }
+
+  private static String quoted(String value) {
+    StringBuilder sb = new StringBuilder("\"");
+    if (value != null) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '"' || c == '\\') sb.append('\\').append(c);
+        else if (c < 0x20 || c == 0x7f) sb.append('?');
+        else sb.append(c);
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  private static String bare(String value) {
+    if (value == null) return "";
+    StringBuilder sb = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      sb.append(c <= 0x20 || c == 0x7f || c == '"' ? '?' : c);
+    }
+    return sb.toString();
+  }
+}

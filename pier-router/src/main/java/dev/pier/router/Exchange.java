@@ -1,0 +1,105 @@
+package dev.pier.router;
+
+import dev.pier.model.Backend;
+import dev.pier.model.Route;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The state of one request/response pair on a client connection.
+ *
+ * <p>Thread safety: none needed. Every field is read and written only on the client channel's
+ * event loop, which is also the event loop of the backend channel (see {@link FrontendHandler}).
+ */
+final class Exchange {
+  final HttpRequest request;
+  final String requestId;
+  final String forwardedFor;
+  /** Captured before the request is rewritten for the instance. */
+  final HttpVersion clientVersion;
+  final boolean clientKeepAlive;
+  final long startNanos = System.nanoTime();
+
+  Route route;
+  Backend backend;
+  /** The connection to the instance; null until connected (and after a failed attempt). */
+  Channel outbound;
+  /** Body parts received while still connecting; written once connected. */
+  final List<HttpContent> pendingBody = new ArrayList<>();
+
+  /** The client's LastHttpContent has arrived. */
+  boolean requestDone;
+  /** Some request body bytes were written to an instance (a retry is then no longer safe). */
+  boolean bodySent;
+  long connectStartNanos;
+  long connectNanos;
+  /** Last time the instance accepted request bytes; the response timeout counts from here. */
+  long lastProgressNanos;
+  ScheduledFuture<?> responseTimer;
+
+  /** Response headers were sent to the client (by the app or as a router error page). */
+  boolean responseStarted;
+  /** Informational (1xx) response being skipped, up to its LastHttpContent. */
+  boolean skippingInformational;
+  /** The instance's LastHttpContent has arrived. */
+  boolean responseReceived;
+  /** The last response byte was written to the client. */
+  boolean responseDone;
+  boolean closeAfter;
+  boolean finished;
+  int status;
+  long bytes;
+  RouterError error;
+
+  Exchange(HttpRequest request, String requestId, String forwardedFor, boolean clientKeepAlive) {
+    this.request = request;
+    this.requestId = requestId;
+    this.forwardedFor = forwardedFor;
+    this.clientVersion = request.protocolVersion();
+    this.clientKeepAlive = clientKeepAlive;
+  }
+
+  /** True while body parts of this request still belong to it. */
+  boolean acceptsBody() {
+    return !requestDone && !finished;
+  }
+
+  void cancelResponseTimer() {
+    if (responseTimer != null) {
+      responseTimer.cancel(false);
+      responseTimer = null;
+    }
+  }
+
+  void releasePendingBody() {
+    for (HttpContent part : pendingBody) ReferenceCountUtil.release(part);
+    pendingBody.clear();
+  }
+
+  void closeOutbound() {
+    if (outbound != null) outbound.close();
+  }
+
+  AccessLogEntry logEntry() {
+    return new AccessLogEntry(
+        route == null ? null : route.app(),
+        request.method().name(),
+        request.uri(),
+        request.headers().get("Host"),
+        requestId,
+        forwardedFor,
+        backend == null ? null : backend.instance(),
+        TimeUnit.NANOSECONDS.toMillis(connectNanos),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        status,
+        bytes,
+        error);
+  }
+}

@@ -1,0 +1,401 @@
+package dev.pier.router;
+
+import dev.pier.model.Backend;
+import dev.pier.model.Route;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of a connection: routes each request by its Host header, opens a connection to
+ * the chosen instance, and relays both bodies with back-pressure.
+ *
+ * <p>Requests on one client connection are served one at a time. Parts of a pipelined next
+ * request that arrive early are queued and replayed once the current exchange finishes.
+ *
+ * <p>Back-pressure: the client and instance channels have auto-read off. The router reads the
+ * next request part only after the instance accepted the previous one, and the next response part
+ * only after the client accepted the previous one, so at most one read's worth of data is held in
+ * memory per direction, whatever the body size.
+ *
+ * <p>Threading: the instance connection is opened on this channel's own event loop, so every
+ * callback here runs on one thread and the state needs no synchronisation.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+  /** Router error pages keep the client connection only if the unread body is at most this. */
+  private static final long MAX_DISCARDED_BODY = 64 * 1024;
+
+  private final RouterContext router;
+  private final BackendConnector connector;
+  private final ArrayDeque<Object> queued = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private Exchange current;
+  private boolean closing;
+
+  FrontendHandler(RouterContext router) {
+    this.router = router;
+    this.connector = new BackendConnector(router);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+    } else if (current != null && !current.acceptsBody()) {
+      queued.add(msg); // pipelined: wait for the current response to finish
+    } else {
+      dispatch(msg);
+    }
+  }
+
+  private void dispatch(Object msg) {
+    if (current != null && msg instanceof HttpContent content) {
+      onRequestContent(current, content);
+    } else if (current == null && msg instanceof HttpRequest request) {
+      // Only the decoder's placeholder for a malformed request is also content; it is empty.
+      ReferenceCountUtil.release(msg);
+      startExchange(request);
+    } else {
+      ReferenceCountUtil.release(msg); // body of a request rejected without an exchange
+      if (current == null) ctx.read();
+    }
+  }
+
+  // ---- request side ----
+
+  private void startExchange(HttpRequest request) {
+    String requestId = RequestIds.keepOrGenerate(request.headers().get(ProxyHeaders.REQUEST_ID));
+    String forwardedFor = ProxyHeaders.forwardedFor(request, clientAddress());
+    Exchange ex = new Exchange(request, requestId, forwardedFor, HttpUtil.isKeepAlive(request));
+    current = ex;
+    if (request.decoderResult().isFailure()) {
+      ex.requestDone = true; // the decoder discards the rest of a malformed request
+      ex.closeAfter = true;
+      sendError(ex, RouterError.BAD_REQUEST);
+      return;
+    }
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    if (host == null || host.isBlank()) {
+      sendError(ex, RouterError.BAD_REQUEST);
+      return;
+    }
+    ex.route = router.routes().get().lookup(host);
+    if (ex.route == null) {
+      sendError(ex, RouterError.NO_SUCH_APP);
+    } else if (ex.route.backends().isEmpty()) {
+      sendError(ex, RouterError.NO_INSTANCES);
+    } else {
+      ProxyHeaders.toBackend(request, forwardedFor, routerPort(), requestId,
+          System.currentTimeMillis());
+      ex.connectStartNanos = System.nanoTime();
+      connect(ex, null);
+    }
+  }
+
+  private void onRequestContent(Exchange ex, HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (last) ex.requestDone = true;
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      ex.closeAfter = true;
+      if (ex.responseStarted) finish(ex);
+      else sendError(ex, RouterError.BAD_REQUEST);
+    } else if (ex.error != null || ex.responseDone) {
+      content.release(); // a router error was sent: discard the rest of a small body
+      if (last && ex.responseDone) finish(ex);
+      else if (!last) ctx.read();
+    } else if (ex.outbound == null) {
+      ex.pendingBody.add(content); // still connecting; the connect listener sends it
+    } else {
+      forward(ex, content);
+    }
+  }
+
+  private void connect(Exchange ex, Backend failed) {
+    Backend backend = router.balancer().pick(ex.route, failed);
+    if (backend == null) {
+      sendError(ex, RouterError.CONNECT_FAILED);
+      return;
+    }
+    ex.backend = backend;
+    BackendHandler handler = new BackendHandler(this, ex);
+    connector.connect(ctx.channel().eventLoop(), backend, handler).addListener((ChannelFuture f) -> {
+      if (ex.finished || current != ex) {
+        f.channel().close();
+      } else if (f.isSuccess()) {
+        ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
+        ex.outbound = f.channel();
+        sendRequest(ex);
+      } else if (failed == null && !ex.bodySent) {
+        // Nothing reached the instance, so a retry cannot repeat a side effect.
+        LOG.debug("connect to {} failed, retrying: {}", backend, f.cause().toString());
+        connect(ex, backend);
+      } else {
+        ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
+        sendError(ex, RouterError.CONNECT_FAILED);
+      }
+    });
+  }
+
+  private void sendRequest(Exchange ex) {
+    Channel outbound = ex.outbound;
+    ChannelFuture written = outbound.write(ex.request);
+    for (HttpContent part : ex.pendingBody) {
+      if (part.content().isReadable()) ex.bodySent = true;
+      written = outbound.write(part);
+    }
+    ex.pendingBody.clear();
+    outbound.flush();
+    written.addListener(afterRequestWrite(ex));
+    outbound.read(); // the app may answer before the body is complete
+  }
+
+  private void forward(Exchange ex, HttpContent content) {
+    if (content.content().isReadable()) ex.bodySent = true;
+    ex.outbound.writeAndFlush(content).addListener(afterRequestWrite(ex));
+  }
+
+  private ChannelFutureListener afterRequestWrite(Exchange ex) {
+    return f -> {
+      if (ex.finished) return;
+      if (!f.isSuccess()) {
+        ex.outbound.close(); // BackendHandler.channelInactive reports the failure
+        return;
+      }
+      ex.lastProgressNanos = System.nanoTime();
+      if (!ex.responseStarted && ex.responseTimer == null) armResponseTimer(ex);
+      if (!ex.requestDone) ctx.read();
+    };
+  }
+
+  private void armResponseTimer(Exchange ex) {
+    long timeout = router.config().responseTimeout().toNanos();
+    long remaining = timeout - (System.nanoTime() - ex.lastProgressNanos);
+    ex.responseTimer = ctx.executor().schedule(() -> {
+      ex.responseTimer = null;
+      if (ex.finished || ex.responseStarted) return;
+      if (System.nanoTime() - ex.lastProgressNanos >= timeout) {
+        sendError(ex, RouterError.RESPONSE_TIMEOUT);
+      } else {
+        armResponseTimer(ex); // the instance took more body meanwhile
+      }
+    }, Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+  }
+
+  // ---- response side (called by BackendHandler on the same event loop) ----
+
+  void onBackendResponse(Exchange ex, HttpResponse response) {
+    if (ex.finished || ex.responseStarted) return;
+    int code = response.status().code();
+    if (code < 200) {
+      ex.skippingInformational = true; // 1xx: the router already answered 100-continue itself
+      return;
+    }
+    ex.cancelResponseTimer();
+    ex.responseStarted = true;
+    ex.status = code;
+    boolean head = HttpMethod.HEAD.equals(ex.request.method());
+    boolean keepAlive = ProxyHeaders.toClient(response, ex.requestId, ex.clientVersion,
+        ex.clientKeepAlive, head);
+    if (!keepAlive) ex.closeAfter = true;
+    ctx.writeAndFlush(response).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) ctx.close();
+      else if (!ex.finished) ex.outbound.read();
+    });
+  }
+
+  void onBackendContent(Exchange ex, HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (ex.finished || !ex.responseStarted || ex.error != null) {
+      content.release();
+      if (ex.skippingInformational && last) ex.skippingInformational = false;
+      if (!ex.finished && ex.outbound != null) ex.outbound.read();
+      return;
+    }
+    ex.bytes += content.content().readableBytes();
+    if (last) ex.responseReceived = true;
+    ctx.writeAndFlush(content).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        ctx.close(); // channelInactive logs the exchange
+      } else if (last) {
+        ex.responseDone = true;
+        if (!ex.requestDone) ex.closeAfter = true; // unread body left on the connection
+        finish(ex);
+      } else if (!ex.finished) {
+        ex.outbound.read();
+      }
+    });
+  }
+
+  void onBackendInvalid(Exchange ex) {
+    if (ex.finished) return;
+    if (ex.responseStarted) abort(ex, RouterError.INVALID_RESPONSE);
+    else sendError(ex, RouterError.INVALID_RESPONSE);
+  }
+
+  void onBackendClosed(Exchange ex) {
+    if (ex.finished || ex.responseReceived || ex.error != null || current != ex) return;
+    if (ex.outbound == null) return; // a failed connect attempt; the connect listener decides
+    if (ex.responseStarted) abort(ex, RouterError.BACKEND_CLOSED);
+    else sendError(ex, RouterError.BACKEND_CLOSED);
+  }
+
+  // ---- endings ----
+
+  /** Answers with a router error page, unless the app's response already started. */
+  private void sendError(Exchange ex, RouterError error) {
+    if (ex.responseStarted) {
+      abort(ex, error);
+      return;
+    }
+    ex.error = error;
+    ex.status = error.status().code();
+    ex.responseStarted = true;
+    ex.cancelResponseTimer();
+    ex.releasePendingBody();
+    ex.closeOutbound();
+    if (!ex.requestDone && !bodyCheapToDiscard(ex.request)) ex.closeAfter = true;
+    boolean keepAlive = ex.clientKeepAlive && !ex.closeAfter;
+    if (!keepAlive) ex.closeAfter = true;
+    FullHttpResponse page = ErrorPages.page(error, ex.requestId, keepAlive);
+    if (keepAlive && ex.clientVersion.minorVersion() == 0) {
+      page.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
+    }
+    ex.bytes = page.content().readableBytes();
+    ctx.writeAndFlush(page).addListener((ChannelFuture f) -> {
+      ex.responseDone = true;
+      if (!f.isSuccess() || ex.closeAfter || ex.requestDone) finish(ex);
+      else ctx.read(); // keep discarding the body up to its end
+    });
+  }
+
+  /** Ends an exchange whose response is already partly sent: the client connection must close. */
+  private void abort(Exchange ex, RouterError error) {
+    ex.error = error;
+    ex.closeAfter = true;
+    finish(ex);
+  }
+
+  private void finish(Exchange ex) {
+    if (ex.finished) return;
+    ex.finished = true;
+    ex.cancelResponseTimer();
+    ex.releasePendingBody();
+    ex.closeOutbound();
+    log(ex);
+    if (current == ex) current = null;
+    if (ex.closeAfter || !ex.clientKeepAlive) {
+      closeClient();
+      return;
+    }
+    while (!closing && !queued.isEmpty() && (current == null || current.acceptsBody())) {
+      dispatch(queued.poll());
+    }
+    if (current == null && !closing) ctx.read();
+  }
+
+  private void closeClient() {
+    closing = true;
+    releaseQueued();
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void log(Exchange ex) {
+    try {
+      router.accessLog().log(ex.logEntry());
+    } catch (RuntimeException e) {
+      LOG.warn("access log failed", e);
+    }
+  }
+
+  private void releaseQueued() {
+    Object msg;
+    while ((msg = queued.poll()) != null) ReferenceCountUtil.release(msg);
+  }
+
+  // ---- client connection events ----
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    releaseQueued();
+    Exchange ex = current;
+    if (ex != null && !ex.finished) {
+      if (!ex.responseDone) {
+        ex.error = ex.error == null ? RouterError.CLIENT_CLOSED : ex.error;
+        if (!ex.responseStarted) ex.status = RouterError.CLIENT_CLOSED.status().code();
+      }
+      finish(ex);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      Exchange ex = current;
+      if (ex == null) {
+        ctx.close(); // keep-alive connection idle between requests
+      } else if (ex.responseStarted || !ex.requestDone) {
+        // A stalled upload, or a response nobody reads or that stopped flowing. (While the app
+        // thinks about its answer the response timeout applies instead.)
+        ex.closeAfter = true;
+        sendError(ex, RouterError.IDLE_TIMEOUT);
+      }
+    }
+    ReferenceCountUtil.release(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private String clientAddress() {
+    SocketAddress remote = ctx.channel().remoteAddress();
+    if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress();
+    }
+    return String.valueOf(remote);
+  }
+
+  private int routerPort() {
+    return ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
+  }
+
+  private static boolean bodyCheapToDiscard(HttpRequest request) {
+    if (HttpUtil.isTransferEncodingChunked(request)) return false;
+    return HttpUtil.getContentLength(request, 0L) <= MAX_DISCARDED_BODY;
+  }
+}

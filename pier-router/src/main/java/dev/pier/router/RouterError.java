@@ -1,0 +1,64 @@
+package dev.pier.router;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Why the router, not the app, decided a request's outcome. Router-made responses carry the
+ * {@link #headerValue()} in the {@code X-Router-Error} header so operators can tell router failures
+ * from app failures; access log lines carry it as {@code code=} with the {@link #description()}.
+ */
+public enum RouterError {
+  BAD_REQUEST(400, "bad_request", "Bad request",
+      "The request could not be understood: the request line or headers are malformed, or the"
+          + " Host header is missing."),
+  NO_SUCH_APP(404, "no_such_app", "No such app",
+      "There is no app configured at that hostname."),
+  NO_INSTANCES(503, "no_instances", "No web processes running",
+      "The app has no running web instances. Scale it up or check its logs."),
+  CONNECT_FAILED(502, "connect_failed", "Backend connection failed",
+      "The app's instances refused or did not accept the connection."),
+  BACKEND_CLOSED(502, "backend_closed", "Connection closed without response",
+      "The app closed the connection before sending a complete response."),
+  INVALID_RESPONSE(502, "invalid_response", "Invalid response from app",
+      "The app sent a response the router could not parse."),
+  RESPONSE_TIMEOUT(504, "response_timeout", "Request timeout",
+      "The app did not start its response in time."),
+  /** Nothing moved either way on the client connection for the idle timeout mid-exchange. */
+  IDLE_TIMEOUT(408, "idle_timeout", "Idle connection",
+      "No data moved on the connection for too long."),
+  /** The client went away before the response completed; only logged, never sent. */
+  CLIENT_CLOSED(499, "client_closed", "Client request interrupted",
+      "The client closed the connection before the response completed.");
+
+  private final HttpResponseStatus status;
+  private final String headerValue;
+  private final String description;
+  private final String explanation;
+
+  RouterError(int status, String headerValue, String description, String explanation) {
+    this.status = HttpResponseStatus.valueOf(status);
+    this.headerValue = headerValue;
+    this.description = description;
+    this.explanation = explanation;
+  }
+
+  /** Returns the HTTP status of the error page. */
+  public HttpResponseStatus status() {
+    return status;
+  }
+
+  /** Returns the value of the {@code X-Router-Error} header, for example {@code no_such_app}. */
+  public String headerValue() {
+    return headerValue;
+  }
+
+  /** Returns a short human description, used as title of the page and {@code desc=} in logs. */
+  public String description() {
+    return description;
+  }
+
+  /** Returns one sentence for the error page telling the user what happened. */
+  public String explanation() {
+    return explanation;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.pier.router;
+
+import dev.pier.model.RouteTable;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP router: accepts client connections and forwards each request to an instance of the
+ * app named by its Host header (see the package documentation for the full flow).
+ *
+ * <p>Lifecycle: construct, {@link #start()}, publish routes with {@link #routes} whenever they
+ * change, {@link #close()}. Until routes are published every request gets a 404 page. All methods
+ * are thread-safe.
+ */
+public final class RouterServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+
+  private final RouterConfig config;
+  private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
+  private final RouterContext context;
+  private EventLoopGroup acceptors;
+  private EventLoopGroup workers;
+  private Channel serverChannel;
+
+  public RouterServer(RouterConfig config, AccessLog accessLog) {
+    this(config, accessLog, new RoundRobin(), Transport.detect());
+  }
+
+  public RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer) {
+    this(config, accessLog, balancer, Transport.detect());
+  }
+
+  RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer, Transport transport) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.context = new RouterContext(config, routes::get, Objects.requireNonNull(balancer),
+        Objects.requireNonNull(accessLog, "accessLog"), transport);
+  }
+
+  /** Binds the listening socket; returns once the router accepts connections. */
+  public synchronized void start() throws InterruptedException {
+    if (serverChannel != null) throw new IllegalStateException("already started");
+    Transport transport = context.transport();
+    acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    workers = new MultiThreadIoEventLoopGroup(0, transport.ioHandlerFactory());
+    try {
+      serverChannel = new ServerBootstrap()
+          .group(acceptors, workers)
+          .channel(transport.serverChannel())
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.AUTO_READ, false)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new RouterInitializer(context))
+          .bind(config.bindHost(), config.port())
+          .sync()
+          .channel();
+    } catch (InterruptedException | RuntimeException e) {
+      shutdownGroups();
+      throw e;
+    }
+    LOG.info("router listening on {}:{} ({})", config.bindHost(), port(), transport.name());
+  }
+
+  /** Returns the bound port (the real one when configured with port 0). */
+  public synchronized int port() {
+    if (serverChannel == null) throw new IllegalStateException("not started");
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Replaces the route snapshot; requests that start after this call use the new table. */
+  public void routes(RouteTable table) {
+    routes.set(Objects.requireNonNull(table, "table"));
+  }
+
+  /** Returns the route snapshot in use. */
+  public RouteTable routes() {
+    return routes.get();
+  }
+
+  /**
+   * Stops accepting connections, closes open ones and stops the event loops, waiting at most a
+   * few seconds. Safe to call more than once.
+   */
+  @Override
+  public synchronized void close() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    shutdownGroups();
+  }
+
+  private void shutdownGroups() {
+    for (EventLoopGroup group : new EventLoopGroup[] {acceptors, workers}) {
+      if (group != null) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.pier.router;
+
+import dev.pier.model.Backend;
+import dev.pier.model.Route;
+import dev.pier.model.RouteTable;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A started router on 127.0.0.1:0 with short timeouts and a recording access log. */
+final class RouterHarness implements AutoCloseable {
+  static final RouterConfig FAST = new RouterConfig("127.0.0.1", 0,
+      Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
+
+  final RecordingAccessLog log = new RecordingAccessLog();
+  final RouterServer router;
+
+  RouterHarness() throws InterruptedException {
+    this(FAST);
+  }
+
+  RouterHarness(RouterConfig config) throws InterruptedException {
+    router = new RouterServer(config, log);
+    router.start();
+  }
+
+  int port() {
+    return router.port();
+  }
+
+  /** Replaces the whole route table. */
+  void routes(Map<String, Route> byHost) {
+    router.routes(new RouteTable(byHost));
+  }
+
+  /** Adds or replaces the route of one host, keeping the others. */
+  void route(String host, String app, Backend... backends) {
+    Map<String, Route> byHost = new HashMap<>(router.routes().byHost());
+    byHost.put(host, new Route(app, List.of(backends)));
+    routes(byHost);
+  }
+
+  RawClient client() throws IOException {
+    return new RawClient(port());
+  }
+
+  /** Returns a backend on a loopback port where nothing listens (connections are refused). */
+  static Backend refusing(String name) throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    return new Backend(name, "127.0.0.1", port);
+  }
+
+  @Override
+  public void close() {
+    router.close();
+  }
+}

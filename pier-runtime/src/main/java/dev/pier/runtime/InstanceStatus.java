@@ -1,0 +1,26 @@
+package dev.pier.runtime;
+
+import dev.pier.model.InstanceState;
+import java.time.Instant;
+
+/**
+ * A snapshot of one instance, as {@code pier ps} shows it.
+ *
+ * @param name {@code TYPE.INDEX}, e.g. {@code web.1}
+ * @param state the observed state
+ * @param startedAt when the current (or last) process was started; null before the first start
+ * @param port the loopback port the instance listens on, or 0 while it has no process
+ * @param restarts how many times the instance was restarted after crashing
+ * @param command the shell command line it runs
+ */
+public record InstanceStatus(
+    String app,
+    String name,
+    String type,
+    int index,
+    int release,
+    InstanceState state,
+    Instant startedAt,
+    int port,
+    int restarts,
+    String command) {}

@@ -1,0 +1,39 @@
+package dev.pier.runtime;
+
+import java.util.List;
+
+/**
+ * Runs the instances ("dynos") of apps and keeps them running: a crashed instance is restarted
+ * with backoff until it is stopped.
+ *
+ * <p>Implementations are safe for concurrent use: {@code start}, {@code stop} and {@code list} may
+ * be called from many threads at once. State changes and output are reported through an {@link
+ * InstanceListener} given to the implementation.
+ */
+public interface RuntimeBackend extends AutoCloseable {
+  /**
+   * Starts an instance, replacing a running instance of the same app and name first (the old one
+   * is stopped before the new one starts). Returns quickly: the instance goes through {@code
+   * STARTING} to {@code UP} in the background.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  void start(InstanceSpec spec);
+
+  /**
+   * Stops one instance: SIGTERM to every process of the instance, SIGKILL to what remains after
+   * {@link InstanceSpec#stopGrace()}; blocks until no process of it is left. It is not restarted
+   * afterwards. Does nothing if the instance is unknown.
+   */
+  void stop(String app, String instance);
+
+  /**
+   * Returns the current instances of an app, including crashed ones waiting for a restart and
+   * ones being stopped, ordered by process type and then index. Empty if the app has none.
+   */
+  List<InstanceStatus> list(String app);
+
+  /** Stops every instance, in parallel, and blocks until all are gone. Used at server shutdown. */
+  @Override
+  void close();
+}

@@ -1,0 +1,347 @@
+package dev.pier.runtime.local;
+
+import dev.pier.model.InstanceState;
+import dev.pier.model.ProcessType;
+import dev.pier.runtime.InstanceSpec;
+import dev.pier.runtime.InstanceStatus;
+import dev.pier.runtime.ResourceUsage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one instance running: prepares a fresh app directory and cgroup, spawns the sandboxed
+ * command, reports STARTING and UP, and when the process exits on its own reports CRASHED, kills
+ * what is left of it and restarts it after the {@link RestartPolicy}'s backoff. {@link #stop()}
+ * ends that loop for good.
+ *
+ * <p>The loop runs on its own virtual thread and owns the per-run resources (port, cgroup, app
+ * directory); {@code stop()} only signals the processes and waits for the loop to finish. State
+ * and transitions are guarded by {@code lock}, so a stopping instance never reports UP or CRASHED.
+ */
+final class InstanceSupervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(InstanceSupervisor.class);
+  static final int PIDS_MAX = 512;
+  private static final Duration READY_POLL = Duration.ofMillis(50);
+  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+
+  private final InstanceSpec spec;
+  private final RuntimeContext ctx;
+  private final InstanceDirectory directory;
+  private final String app;
+  private final String name;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private final Object lock = new Object();
+
+  // Guarded by lock.
+  private InstanceState state = InstanceState.STARTING;
+  private boolean announced;
+  private boolean stopping;
+  private CompletableFuture<Void> stopped;
+  private Instant startedAt;
+  private int port;
+  private int restarts;
+  private InstanceProcesses current;
+  /** Rebuilt under lock after every change, read without it: list() never waits on a listener. */
+  private volatile InstanceStatus snapshot;
+
+  InstanceSupervisor(InstanceSpec spec, RuntimeContext ctx) {
+    this.spec = spec;
+    this.ctx = ctx;
+    this.app = spec.app().value();
+    this.name = spec.name();
+    this.directory = new InstanceDirectory(ctx.runDir(), app, name);
+    synchronized (lock) {
+      publish();
+    }
+  }
+
+  InstanceSpec spec() {
+    return spec;
+  }
+
+  /** Starts supervising on a new virtual thread, after {@code predecessor} (if any) has stopped. */
+  void launch(InstanceSupervisor predecessor) {
+    Thread.ofVirtual().name("pier-" + app + "." + name).start(() -> supervise(predecessor));
+  }
+
+  InstanceStatus status() {
+    return snapshot;
+  }
+
+  /** Refreshes the status snapshot; the caller holds {@code lock}. */
+  private void publish() {
+    snapshot =
+        new InstanceStatus(
+            app, name, spec.type().value(), spec.index(), spec.release(), state, startedAt, port,
+            restarts, spec.command());
+  }
+
+  /** Memory and CPU of the running process, empty when none runs or cgroups are off. */
+  Optional<ResourceUsage> usage() {
+    Cgroup cgroup;
+    synchronized (lock) {
+      cgroup = current == null ? null : current.cgroup();
+    }
+    if (cgroup == null) return Optional.empty();
+    return Optional.of(new ResourceUsage(cgroup.rssBytes(), cgroup.cpuNanos()));
+  }
+
+  /** Host pids of the running processes (empty when none runs). */
+  Set<Long> pids() {
+    InstanceProcesses processes;
+    synchronized (lock) {
+      processes = current;
+    }
+    return processes == null ? Set.of() : processes.pids();
+  }
+
+  /**
+   * Stops the instance for good: SIGTERM to all its processes, SIGKILL after the grace period,
+   * then waits for the supervising loop to clean up. Safe to call many times and concurrently;
+   * every call returns once the instance is gone.
+   */
+  void stop() {
+    CompletableFuture<Void> done;
+    InstanceProcesses processes = null;
+    boolean first = false;
+    synchronized (lock) {
+      if (stopped == null) {
+        stopped = new CompletableFuture<>();
+        first = true;
+        stopping = true;
+        processes = current;
+        if (announced) transition(InstanceState.STOPPING, "Stopping all processes with SIGTERM");
+      }
+      done = stopped;
+    }
+    if (!first) {
+      done.join();
+      return;
+    }
+    try {
+      stopRequested.countDown();
+      String reason = "Stopped";
+      if (processes != null) {
+        boolean killed = processes.terminate(spec.stopGrace());
+        if (killed) {
+          reason = "Stopped; processes still running " + seconds(spec.stopGrace())
+              + " after SIGTERM were killed with SIGKILL";
+        }
+      }
+      finished.join();
+      synchronized (lock) {
+        if (announced) transition(null, reason);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      done.complete(null);
+    }
+  }
+
+  private void supervise(InstanceSupervisor predecessor) {
+    try {
+      if (predecessor != null) predecessor.stop();
+      int crashes = 0;
+      while (true) {
+        Instant began = ctx.clock().instant();
+        if (!runOnce()) break;
+        if (ctx.restartPolicy().resetsSeries(Duration.between(began, ctx.clock().instant()))) {
+          crashes = 0;
+        }
+        crashes++;
+        Duration delay = ctx.restartPolicy().delayAfter(crashes);
+        if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) break;
+        synchronized (lock) {
+          if (stopping) break;
+          restarts++;
+          publish();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("supervisor of {}.{} failed", app, name, e);
+      synchronized (lock) {
+        transition(InstanceState.CRASHED, "Supervisor failed: " + e);
+      }
+    } finally {
+      try {
+        directory.delete();
+      } catch (IOException e) {
+        LOG.warn("could not remove instance directory of {}.{}: {}", app, name, e.toString());
+      }
+      finished.complete(null);
+    }
+  }
+
+  /** Runs the command once. Returns true if it crashed (restart wanted), false when stopped. */
+  private boolean runOnce() throws InterruptedException {
+    int runPort = 0;
+    Cgroup cgroup = null;
+    InstanceProcesses processes = null;
+    try {
+      try {
+        runPort = ctx.ports().allocate();
+      } catch (IllegalStateException e) {
+        return crashed("Failed to start process: " + e.getMessage());
+      }
+      synchronized (lock) {
+        if (stopping) return false;
+        port = runPort;
+        startedAt = ctx.clock().instant();
+        transition(InstanceState.STARTING, "Starting process with command `" + spec.command() + "`");
+      }
+      Path appDir;
+      try {
+        appDir = directory.prepare(spec.slug(), spec.user());
+      } catch (IOException | UncheckedIOException e) {
+        return crashed("Failed to prepare the app directory: " + e.getMessage());
+      }
+      cgroup = ctx.cgroups().create(app + "." + name, spec.memoryLimitBytes(), PIDS_MAX);
+      long oomKillsBefore = cgroup == null ? 0 : cgroup.oomKills();
+      synchronized (lock) {
+        if (stopping) return false;
+        try {
+          Process process = ctx.spawner().spawn(Launch.processBuilder(ctx.sandbox(), spec, appDir, runPort, cgroup));
+          processes = new InstanceProcesses(process, cgroup);
+        } catch (IOException e) {
+          return crashed("Failed to start process: " + e.getMessage());
+        }
+        current = processes;
+      }
+      OutputPump output =
+          OutputPump.start(
+              "pier-output-" + app + "." + name,
+              processes.root().getInputStream(),
+              this::notifyOutput);
+      boolean bootTimedOut = !awaitUp(processes, runPort);
+      int status = processes.root().waitFor();
+      String reason = exitReason(status, bootTimedOut, cgroup, oomKillsBefore);
+      boolean crashed;
+      synchronized (lock) {
+        crashed = !stopping;
+        if (crashed) transition(InstanceState.CRASHED, reason);
+      }
+      if (crashed) {
+        processes.kill();
+      } else {
+        processes.awaitEmpty(spec.stopGrace().plus(InstanceProcesses.KILL_TIMEOUT));
+      }
+      output.join(OUTPUT_DRAIN);
+      return crashed;
+    } finally {
+      if (processes != null) processes.kill();
+      synchronized (lock) {
+        current = null;
+        port = 0;
+        publish();
+      }
+      if (cgroup != null) cgroup.remove();
+      if (runPort != 0) ctx.ports().release(runPort);
+    }
+  }
+
+  private boolean crashed(String reason) {
+    synchronized (lock) {
+      if (stopping) return false;
+      transition(InstanceState.CRASHED, reason);
+      return true;
+    }
+  }
+
+  /**
+   * Waits until the instance is up: for web instances until the port accepts connections, for
+   * others right away. Returns false if a web instance did not bind within the boot timeout (it is
+   * killed then); true otherwise, including when it exited or is being stopped.
+   */
+  private boolean awaitUp(InstanceProcesses processes, int runPort) throws InterruptedException {
+    if (!spec.type().equals(ProcessType.WEB)) {
+      synchronized (lock) {
+        transition(InstanceState.UP, "Process running");
+      }
+      return true;
+    }
+    long deadline = System.nanoTime() + ctx.bootTimeout().toNanos();
+    while (processes.root().isAlive()) {
+      synchronized (lock) {
+        if (stopping) return true;
+      }
+      if (accepting(runPort)) {
+        synchronized (lock) {
+          transition(InstanceState.UP, "port " + runPort + " accepting connections");
+        }
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        processes.kill();
+        return false;
+      }
+      Thread.sleep(READY_POLL);
+    }
+    return true;
+  }
+
+  private String exitReason(int status, boolean bootTimedOut, Cgroup cgroup, long oomKillsBefore) {
+    if (bootTimedOut) {
+      return "Web process failed to bind to $PORT within " + seconds(ctx.bootTimeout())
+          + " of launch";
+    }
+    String reason = "Process exited with status " + status;
+    if (cgroup != null && cgroup.oomKills() > oomKillsBefore) {
+      reason += " after exceeding its memory limit of " + (spec.memoryLimitBytes() >> 20) + " MB";
+    }
+    return reason;
+  }
+
+  private static boolean accepting(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(PortAllocator.loopback(), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Reports a transition; the caller holds {@code lock}. Ignored while stopping, except STOPPING/gone. */
+  private void transition(InstanceState to, String reason) {
+    if (stopping && to != InstanceState.STOPPING && to != null) return;
+    InstanceState from = announced ? state : null;
+    if (to != null) state = to;
+    announced = true;
+    publish();
+    try {
+      ctx.listener().stateChanged(app, name, from, to, reason);
+    } catch (RuntimeException e) {
+      LOG.warn("instance listener failed on a state change of {}.{}", app, name, e);
+    }
+  }
+
+  private void notifyOutput(String line) {
+    try {
+      ctx.listener().output(app, name, line);
+    } catch (RuntimeException e) {
+      LOG.warn("instance listener failed on output of {}.{}", app, name, e);
+    }
+  }
+
+  private static String seconds(Duration d) {
+    long millis = d.toMillis();
+    if (millis == 1000) return "1 second";
+    return (millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0))
+        + " seconds";
+  }
+}

@@ -1,0 +1,51 @@
+package dev.pier.runtime.local;
+
+import dev.pier.runtime.InstanceSpec;
+import dev.pier.sandbox.Sandbox;
+import dev.pier.sandbox.SandboxSpec;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the process that runs one instance: {@code /bin/sh -c COMMAND} in the sandbox. */
+final class Launch {
+  static final String DEFAULT_PATH = "/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin";
+  private static final String HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private Launch() {}
+
+  /**
+   * The sandboxed command, joining {@code cgroup} (if not null) before it starts. Its stdin is
+   * empty and stderr is merged into stdout; the launcher itself sees only a minimal PATH.
+   */
+  static ProcessBuilder processBuilder(
+      Sandbox sandbox, InstanceSpec spec, Path appDir, int port, Cgroup cgroup) {
+    SandboxSpec sandboxed =
+        new SandboxSpec(
+            spec.user(),
+            appDir,
+            List.of(),
+            environment(spec, port),
+            List.of("/bin/sh", "-c", spec.command()),
+            cgroup == null ? List.of() : cgroup.procsFiles());
+    ProcessBuilder builder = new ProcessBuilder(sandbox.command(sandboxed));
+    builder.environment().clear();
+    builder.environment().put("PATH", HOST_PATH);
+    builder.directory(appDir.toFile());
+    builder.redirectErrorStream(true);
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    return builder;
+  }
+
+  /** The app's config vars plus what every dyno gets: PORT, DYNO, HOME and PATH. */
+  static Map<String, String> environment(InstanceSpec spec, int port) {
+    Map<String, String> env = new HashMap<>(spec.env());
+    env.put("PORT", Integer.toString(port));
+    env.put("DYNO", spec.name());
+    env.putIfAbsent("HOME", "/app");
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    return env;
+  }
+}

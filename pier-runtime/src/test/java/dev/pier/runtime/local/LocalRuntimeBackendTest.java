@@ -1,0 +1,408 @@
+package dev.pier.runtime.local;
+
+import static dev.pier.model.InstanceState.CRASHED;
+import static dev.pier.model.InstanceState.STARTING;
+import static dev.pier.model.InstanceState.STOPPING;
+import static dev.pier.model.InstanceState.UP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.model.AppName;
+import dev.pier.model.ProcessType;
+import dev.pier.runtime.InstanceSpec;
+import dev.pier.runtime.InstanceStatus;
+import dev.pier.runtime.ResourceUsage;
+import dev.pier.sandbox.AppUser;
+import dev.pier.sandbox.Sandbox;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Runs real sandboxed node processes as root, in cgroups under {@code pier-test}. */
+@Timeout(60)
+class LocalRuntimeBackendTest {
+  private static final String CGROUP_BASE = "pier-test";
+  private static final AppUser USER = new AppUser(61001, 61001);
+  private static final long MB = 1024 * 1024;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static Path slugs;
+  private static Path serverSlug;
+
+  private Path runDir;
+  private RecordingListener listener;
+  private LocalRuntimeBackend backend;
+  private String app;
+
+  @BeforeAll
+  static void buildSlug() throws IOException {
+    slugs = Files.createTempDirectory("pier-runtime-slugs");
+    serverSlug = Slug.nodeServer().writeTo(slugs.resolve("server.tar.gz"));
+  }
+
+  @AfterAll
+  static void removeSlugs() throws IOException {
+    InstanceDirectory.deleteTree(slugs);
+    for (String controller : CgroupV1.CONTROLLERS) {
+      try {
+        Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, CGROUP_BASE));
+      } catch (IOException e) {
+        // Another test run still uses it.
+      }
+    }
+  }
+
+  @BeforeEach
+  void startBackend() throws IOException {
+    runDir = Files.createTempDirectory("pier-runtime-run");
+    listener = new RecordingListener();
+    app = "rt-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
+    backend = newBackend(Cgroups.detect(CGROUP_BASE), RestartPolicy.DEFAULT, 20, Clock.systemUTC());
+  }
+
+  private LocalRuntimeBackend newBackend(
+      Cgroups cgroups, RestartPolicy policy, int bootSeconds, InstantSource clock) {
+    LocalRuntimeBackend.Options options =
+        new LocalRuntimeBackend.Options(
+            cgroups, PortAllocator.defaultRange(), policy, Duration.ofSeconds(bootSeconds));
+    return new LocalRuntimeBackend(runDir, Sandbox.system(), listener, clock, options);
+  }
+
+  /** Replaces the backend of this test by one with other options. */
+  private void useBackend(Cgroups cgroups, RestartPolicy policy, int bootSeconds, InstantSource clock) {
+    backend.close();
+    backend = newBackend(cgroups, policy, bootSeconds, clock);
+  }
+
+  @AfterEach
+  void stopBackend() throws IOException {
+    backend.close();
+    InstanceDirectory.deleteTree(runDir);
+  }
+
+  @Test
+  void webInstanceBecomesUpAndAnswersOnItsPortAsTheAppUser() throws Exception {
+    backend.start(spec("web", 1, "node server.js"));
+
+    var up = listener.awaitState(app, "web.1", UP);
+    InstanceStatus status = single();
+    assertThat(status.state()).isEqualTo(UP);
+    assertThat(up.reason()).isEqualTo("port " + status.port() + " accepting connections");
+    assertThat(listener.changes(app, "web.1").getFirst())
+        .isEqualTo(
+            new RecordingListener.Change(
+                app, "web.1", null, STARTING, "Starting process with command `node server.js`"));
+    String body = get(status.port(), "/");
+    assertThat(body)
+        .contains("\"dyno\":\"web.1\"")
+        .contains("\"port\":\"" + status.port() + "\"")
+        .contains("\"uid\":61001")
+        .contains("\"gid\":61001");
+    assertThat(listener.lines(app, "web.1"))
+        .extracting(RecordingListener.Line::text)
+        .contains("listening on " + status.port());
+    assertThat(status.startedAt()).isNotNull();
+    assertThat(status.restarts()).isZero();
+    assertThat(status.command()).isEqualTo("node server.js");
+
+    ResourceUsage usage = backend.usage(app, "web.1").orElseThrow();
+    assertThat(usage.rssBytes()).isPositive();
+    assertThat(usage.cpuNanos()).isPositive();
+  }
+
+  @Test
+  void environmentHoldsConfigVarsPortDynoAndNothingOfTheServer() throws Exception {
+    InstanceSpec spec = spec("web", 1, "node server.js", Map.of("GREETING", "hello"));
+    backend.start(spec);
+    listener.awaitState(app, "web.1", UP);
+    int port = single().port();
+
+    String body = get(port, "/");
+    assertThat(body)
+        .contains("\"GREETING\":\"hello\"")
+        .contains("\"PORT\":\"" + port + "\"")
+        .contains("\"DYNO\":\"web.1\"")
+        .contains("\"HOME\":\"/app\"")
+        .contains("\"PATH\":\"" + Launch.DEFAULT_PATH + "\"");
+    Set<String> allowed = Set.of("GREETING", "PORT", "DYNO", "HOME", "PATH", "PWD");
+    for (String key : System.getenv().keySet()) {
+      if (!allowed.contains(key)) assertThat(body).doesNotContain("\"" + key + "\":");
+    }
+  }
+
+  @Test
+  void appCannotWriteOutsideAppDirectory() throws Exception {
+    backend.start(spec("web", 1, "node server.js"));
+    listener.awaitState(app, "web.1", UP);
+    int port = single().port();
+    Path hostFile = runDir.resolve("escaped");
+
+    assertThat(get(port, "/write?path=/app/data.txt")).isEqualTo("written");
+    assertThat(get(port, "/write?path=/usr/pier-escape")).startsWith("error");
+    assertThat(get(port, "/write?path=/etc/passwd")).startsWith("error");
+    assertThat(get(port, "/write?path=" + hostFile)).startsWith("error");
+    // The sandbox's own root, /etc and /tmp directories are private scratch space (tmpfs):
+    // writes there succeed but never reach the host.
+    assertThat(get(port, "/write?path=/tmp/private")).isEqualTo("written");
+    get(port, "/write?path=/pier-escape");
+    get(port, "/write?path=/etc/pier-escape");
+
+    assertThat(hostFile).doesNotExist();
+    assertThat(Path.of("/usr/pier-escape")).doesNotExist();
+    assertThat(Path.of("/tmp/private")).doesNotExist();
+    assertThat(Path.of("/pier-escape")).doesNotExist();
+    assertThat(Path.of("/etc/pier-escape")).doesNotExist();
+    assertThat(runDir.resolve(app).resolve("web.1").resolve("app").resolve("data.txt")).exists();
+  }
+
+  @Test
+  void crashedInstanceIsRestartedAndServesAgain() throws Exception {
+    backend.start(spec("web", 1, "node server.js"));
+    listener.awaitState(app, "web.1", UP);
+
+    assertThat(get(single().port(), "/crash")).isEqualTo("bye");
+
+    var crash = listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
+    assertThat(crash.reason()).isEqualTo("Process exited with status 3");
+    listener.awaitState(app, "web.1", UP, 2, Duration.ofSeconds(15));
+    InstanceStatus status = single();
+    assertThat(status.state()).isEqualTo(UP);
+    assertThat(status.restarts()).isEqualTo(1);
+    assertThat(get(status.port(), "/")).contains("\"dyno\":\"web.1\"");
+  }
+
+  @Test
+  void stopLeavesNoProcessBehindEvenOneIgnoringSigterm() throws Exception {
+    String command = "sh -c 'trap \"\" TERM; sleep 1000' & sleep 1000 & node server.js";
+    backend.start(spec("web", 1, command, Map.of(), Duration.ofSeconds(1)));
+    listener.awaitState(app, "web.1", UP);
+    Set<Long> pids = awaitPids("web.1", 6);
+
+    long begin = System.nanoTime();
+    backend.stop(app, "web.1");
+    Duration took = Duration.ofNanos(System.nanoTime() - begin);
+
+    assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(8));
+    assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
+    assertThat(backend.list(app)).isEmpty();
+    assertThat(listener.changes(app, "web.1"))
+        .extracting(RecordingListener.Change::to)
+        .containsSubsequence(UP, STOPPING, null);
+    assertThat(listener.changes(app, "web.1").getLast().reason()).contains("SIGKILL");
+    assertThat(runDir.resolve(app)).doesNotExist();
+    assertThat(Path.of("/sys/fs/cgroup/memory", CGROUP_BASE, app + ".web.1")).doesNotExist();
+  }
+
+  @Test
+  void stopOfWellBehavedInstanceEndsBackgroundChildrenWithoutWaitingForGrace() throws Exception {
+    backend.start(spec("web", 1, "sleep 1000 & node server.js", Map.of(), Duration.ofSeconds(10)));
+    listener.awaitState(app, "web.1", UP);
+    Set<Long> pids = awaitPids("web.1", 5);
+
+    long begin = System.nanoTime();
+    backend.stop(app, "web.1");
+
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
+    assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
+    assertThat(listener.changes(app, "web.1").getLast())
+        .isEqualTo(new RecordingListener.Change(app, "web.1", STOPPING, null, "Stopped"));
+  }
+
+  @Test
+  void processAllocatingPastItsMemoryLimitIsKilledWithAReasonNamingTheLimit() throws Exception {
+    InstanceSpec spec =
+        new InstanceSpec(
+            AppName.of(app), ProcessType.of("worker"), 1, 1, serverSlug, "node hog.js", Map.of(),
+            USER, 64 * MB, Duration.ofSeconds(1));
+    backend.start(spec);
+
+    var crash = listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(20));
+
+    assertThat(crash.reason())
+        .isEqualTo("Process exited with status 137 after exceeding its memory limit of 64 MB");
+  }
+
+  @Test
+  void instancesGetTheirOwnPortsAndAreListedByTypeThenIndex() throws Exception {
+    backend.start(spec("web", 2, "node server.js"));
+    backend.start(spec("worker", 1, "sleep 1000"));
+    backend.start(spec("web", 1, "node server.js"));
+    listener.awaitState(app, "web.1", UP);
+    listener.awaitState(app, "web.2", UP);
+    var workerUp = listener.awaitState(app, "worker.1", UP);
+
+    List<InstanceStatus> list = backend.list(app);
+    assertThat(list).extracting(InstanceStatus::name).containsExactly("web.1", "web.2", "worker.1");
+    assertThat(workerUp.reason()).isEqualTo("Process running");
+    int port1 = list.get(0).port();
+    int port2 = list.get(1).port();
+    assertThat(port1).isNotEqualTo(port2);
+    assertThat(get(port1, "/")).contains("\"dyno\":\"web.1\"");
+    assertThat(get(port2, "/")).contains("\"dyno\":\"web.2\"");
+  }
+
+  @Test
+  void startingAnInstanceAgainReplacesTheRunningOne() throws Exception {
+    backend.start(spec("web", 1, "node server.js"));
+    listener.awaitState(app, "web.1", UP);
+    Set<Long> oldPids = awaitPids("web.1", 4);
+
+    backend.start(
+        new InstanceSpec(
+            AppName.of(app), ProcessType.WEB, 1, 2, serverSlug, "node server.js", Map.of(), USER,
+            256 * MB, Duration.ofSeconds(2)));
+    listener.awaitState(app, "web.1", UP, 2, Duration.ofSeconds(15));
+
+    InstanceStatus status = single();
+    assertThat(status.release()).isEqualTo(2);
+    assertThat(status.restarts()).isZero();
+    assertThat(get(status.port(), "/")).contains("\"dyno\":\"web.1\"");
+    assertThat(oldPids).noneMatch(LocalRuntimeBackendTest::running);
+  }
+
+  @Test
+  void closeStopsEveryInstance() throws Exception {
+    backend.start(spec("web", 1, "node server.js"));
+    backend.start(spec("worker", 1, "sleep 1000"));
+    listener.awaitState(app, "web.1", UP);
+    listener.awaitState(app, "worker.1", UP);
+    Set<Long> pids = new HashSet<>(awaitPids("web.1", 4));
+    pids.addAll(awaitPids("worker.1", 4));
+
+    backend.close();
+
+    assertThat(backend.list(app)).isEmpty();
+    assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
+  }
+
+  @Test
+  void crashingInstanceIsRestartedImmediatelyFirstThenWithBackoff() throws Exception {
+    useBackend(
+        Cgroups.detect(CGROUP_BASE),
+        new RestartPolicy(Duration.ZERO, Duration.ofMillis(800), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+        20,
+        Clock.systemUTC());
+    backend.start(spec("worker", 1, "echo failing; exit 1"));
+
+    var crash1 = listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(10));
+    var start2 = listener.awaitState(app, "worker.1", STARTING, 2, Duration.ofSeconds(10));
+    var crash2 = listener.awaitState(app, "worker.1", CRASHED, 2, Duration.ofSeconds(10));
+    var start3 = listener.awaitState(app, "worker.1", STARTING, 3, Duration.ofSeconds(10));
+
+    assertThat(crash1.reason()).isEqualTo("Process exited with status 1");
+    assertThat(start2.from()).isEqualTo(CRASHED);
+    assertThat(Duration.ofNanos(listener.nanoTimeOf(start2) - listener.nanoTimeOf(crash1)))
+        .isLessThan(Duration.ofMillis(700));
+    assertThat(Duration.ofNanos(listener.nanoTimeOf(start3) - listener.nanoTimeOf(crash2)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(750));
+    assertThat(backend.list(app).getFirst().restarts()).isGreaterThanOrEqualTo(2);
+    assertThat(listener.lines(app, "worker.1")).extracting(RecordingListener.Line::text).contains("failing");
+  }
+
+  @Test
+  void runLongerThanTheResetTimeStartsANewCrashSeries() throws Exception {
+    // Every reading of this clock is 61 s after the previous one: each run looks long-lived.
+    AtomicLong seconds = new AtomicLong();
+    InstantSource jumping = () -> Instant.ofEpochSecond(seconds.addAndGet(61));
+    useBackend(
+        Cgroups.detect(CGROUP_BASE),
+        new RestartPolicy(Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60)),
+        20,
+        jumping);
+    backend.start(spec("worker", 1, "exit 1"));
+
+    // Without the reset the second restart would wait 30 s.
+    listener.awaitState(app, "worker.1", STARTING, 4, Duration.ofSeconds(10));
+  }
+
+  @Test
+  void webInstanceNotBindingItsPortInTimeIsKilledAsCrashed() throws Exception {
+    useBackend(Cgroups.detect(CGROUP_BASE), RestartPolicy.DEFAULT, 1, Clock.systemUTC());
+    backend.start(spec("web", 1, "sleep 1000"));
+
+    var crash = listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
+
+    assertThat(crash.reason())
+        .isEqualTo("Web process failed to bind to $PORT within 1 second of launch");
+  }
+
+  @Test
+  void withoutCgroupsStopStillEndsEveryProcess() throws Exception {
+    useBackend(Cgroups.none(), RestartPolicy.DEFAULT, 20, Clock.systemUTC());
+    String command = "sh -c 'trap \"\" TERM; sleep 1000' & node server.js";
+    backend.start(spec("web", 1, command, Map.of(), Duration.ofSeconds(1)));
+    listener.awaitState(app, "web.1", UP);
+    Set<Long> pids = awaitPids("web.1", 5);
+    assertThat(backend.usage(app, "web.1")).isEmpty();
+
+    backend.stop(app, "web.1");
+
+    assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
+  }
+
+  private InstanceSpec spec(String type, int index, String command) {
+    return spec(type, index, command, Map.of());
+  }
+
+  private InstanceSpec spec(String type, int index, String command, Map<String, String> env) {
+    return spec(type, index, command, env, Duration.ofSeconds(2));
+  }
+
+  private InstanceSpec spec(
+      String type, int index, String command, Map<String, String> env, Duration grace) {
+    return new InstanceSpec(
+        AppName.of(app), ProcessType.of(type), index, 1, serverSlug, command, env, USER, 256 * MB,
+        grace);
+  }
+
+  private InstanceStatus single() {
+    List<InstanceStatus> list = backend.list(app);
+    assertThat(list).hasSize(1);
+    return list.getFirst();
+  }
+
+  /** Waits until the instance has at least {@code count} processes and returns their pids. */
+  private Set<Long> awaitPids(String instance, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    Set<Long> pids = backend.pids(app, instance);
+    while (pids.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      pids = backend.pids(app, instance);
+    }
+    assertThat(pids).hasSizeGreaterThanOrEqualTo(count);
+    return pids;
+  }
+
+  /** True while the process exists and is not a zombie waiting to be reaped by the host's init. */
+  private static boolean running(long pid) {
+    return InstanceProcesses.running(pid);
+  }
+
+  private static String get(int port, String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.pier.api;
+
+import dev.pier.app.AppService;
+import dev.pier.auth.Authenticator;
+import dev.pier.config.ConfigService;
+import dev.pier.deploy.DeployService;
+import dev.pier.deploy.ProcessManager;
+import dev.pier.logs.LogBus;
+import dev.pier.release.ReleaseService;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Assembles the REST API servlet from its resource route classes. */
+public final class Api {
+  private Api() {}
+
+  /** Everything the API needs, in one place. */
+  public record Services(
+      Authenticator auth, AppService apps, ReleaseService releases, ConfigService config,
+      ProcessManager processes, DeployService deploys, LogBus logs, InstantSource clock,
+      String domain, int routerPort, long maxUploadBytes) {}
+
+  public static ApiServlet servlet(Services s) {
+    ApiServlet api = new ApiServlet(s.auth());
+    api.onOpen("GET", "/", ex -> {
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("name", "pier");
+      status.put("version", "0.1.0");
+      status.put("ready", true);
+      status.put("domain", s.domain());
+      status.put("router_port", s.routerPort());
+      ex.json(200, status);
+    });
+    new AppRoutes(s.apps(), s.releases(), s.processes()).register(api);
+    new ConfigRoutes(s.apps(), s.config()).register(api);
+    new ProcessRoutes(s.apps(), s.releases(), s.processes(), s.clock()).register(api);
+    new ReleaseRoutes(s.apps(), s.releases()).register(api);
+    new LogRoutes(s.apps(), s.logs()).register(api);
+    new DeployRoutes(s.apps(), s.deploys(), s.maxUploadBytes()).register(api);
+    return api;
+  }
+}

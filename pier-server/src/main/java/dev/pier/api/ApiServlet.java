@@ -1,0 +1,75 @@
+package dev.pier.api;
+
+import dev.pier.auth.Authenticator;
+import dev.pier.server.Problem;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Dispatches API requests to handlers registered by the {@code *Routes} classes. Every route but
+ * {@code GET /} needs a bearer token. Errors of any handler go through {@link ApiErrors}.
+ */
+public final class ApiServlet extends HttpServlet {
+  /** Handles one matched request. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(Exchange exchange) throws Exception;
+  }
+
+  private record Route(String method, Pattern path, boolean open, Handler handler) {}
+
+  private final transient List<Route> routes = new ArrayList<>();
+  private final transient Authenticator auth;
+
+  public ApiServlet(Authenticator auth) {
+    this.auth = auth;
+  }
+
+  /** Registers a route; {@code path} is a regex whose groups become {@link Exchange#param}. */
+  void on(String method, String path, Handler handler) {
+    routes.add(new Route(method, Pattern.compile(path), false, handler));
+  }
+
+  void onOpen(String method, String path, Handler handler) {
+    routes.add(new Route(method, Pattern.compile(path), true, handler));
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = req.getRequestURI();
+    boolean pathMatched = false;
+    for (Route route : routes) {
+      Matcher m = route.path.matcher(path);
+      if (!m.matches()) continue;
+      pathMatched = true;
+      if (!route.method.equals(req.getMethod())) continue;
+      String user = null;
+      if (!route.open) {
+        user = auth.userForBearer(req.getHeader("Authorization"));
+        if (user == null) {
+          String why = req.getHeader("Authorization") == null ? "missing" : "invalid";
+          ApiErrors.send(resp, Problem.UNAUTHORIZED,
+              "API token " + why + ": send `Authorization: Bearer TOKEN` (run `pier login`)");
+          return;
+        }
+      }
+      try {
+        route.handler.handle(new Exchange(req, resp, m, user));
+      } catch (Exception e) {
+        ApiErrors.send(resp, e);
+      }
+      return;
+    }
+    if (pathMatched) {
+      ApiErrors.send(resp, Problem.METHOD_NOT_ALLOWED, "method " + req.getMethod() + " not allowed on " + path);
+    } else {
+      ApiErrors.send(resp, Problem.NOT_FOUND, "no such API endpoint: " + req.getMethod() + " " + path);
+    }
+  }
+}

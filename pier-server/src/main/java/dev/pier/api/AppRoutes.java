@@ -1,0 +1,58 @@
+package dev.pier.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pier.app.App;
+import dev.pier.app.AppService;
+import dev.pier.deploy.ProcessManager;
+import dev.pier.release.ReleaseService;
+import dev.pier.server.PlatformException;
+import java.time.Instant;
+import java.util.Map;
+
+/** {@code /apps}: list, create, show, destroy. */
+final class AppRoutes {
+  static final String APP = "/apps/([^/]+)";
+
+  /** The wire form of an app. */
+  record AppView(
+      String name, Instant createdAt, String webUrl, String gitUrl, Integer release,
+      Map<String, Integer> formation) {}
+
+  private final AppService apps;
+  private final ReleaseService releases;
+  private final ProcessManager processes;
+
+  AppRoutes(AppService apps, ReleaseService releases, ProcessManager processes) {
+    this.apps = apps;
+    this.releases = releases;
+    this.processes = processes;
+  }
+
+  void register(ApiServlet api) {
+    api.on("GET", "/apps/?", ex -> ex.json(200, apps.list().stream().map(this::view).toList()));
+    api.on("POST", "/apps/?", ex -> {
+      JsonNode body = ex.body();
+      JsonNode name = body.get("name");
+      if (name != null && !name.isNull() && !name.isTextual()) {
+        throw PlatformException.invalid("name must be a string");
+      }
+      App app = apps.create(name == null || name.isNull() ? null : name.asText(), ex.user);
+      ex.json(201, view(app));
+    });
+    api.on("GET", APP, ex -> ex.json(200, view(apps.get(ex.param(1)))));
+    api.on("DELETE", APP, ex -> {
+      App app = apps.get(ex.param(1));
+      apps.destroy(app.name());
+      ex.json(200, Map.of("deleted", app.name().value()));
+    });
+  }
+
+  AppView view(App app) {
+    Map<String, Integer> formation =
+        app.hasRelease() ? processes.formation(app.name(), releases.current(app)) : Map.of();
+    return new AppView(
+        app.name().value(), app.createdAt(), apps.webUrl(app.name()), apps.gitUrl(app.name()),
+        app.hasRelease() ? app.currentRelease() : null, formation);
+  }
+
+}

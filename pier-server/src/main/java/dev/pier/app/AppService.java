@@ -1,0 +1,115 @@
+package dev.pier.app;
+
+import dev.pier.deploy.ProcessManager;
+import dev.pier.logs.LogBus;
+import dev.pier.model.AppName;
+import dev.pier.routing.RoutePublisher;
+import dev.pier.server.PlatformException;
+import dev.pier.store.DataDirs;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+
+/** Creating, finding and destroying apps, and the URLs they are reached at. */
+public final class AppService {
+  private final AppStore store;
+  private final DataDirs dirs;
+  private final LogBus logs;
+  private final InstantSource clock;
+  private final Urls urls;
+  private final NameGenerator names = new NameGenerator(RandomGenerator.getDefault());
+  private ProcessManager processes;
+  private RoutePublisher routes;
+
+  /** Where users reach apps and the API. */
+  public record Urls(String domain, int routerPort, String apiBase) {}
+
+  public AppService(AppStore store, DataDirs dirs, LogBus logs, InstantSource clock, Urls urls) {
+    this.store = store;
+    this.dirs = dirs;
+    this.logs = logs;
+    this.clock = clock;
+    this.urls = urls;
+  }
+
+  /** Completes wiring (these depend on the app list themselves). */
+  public void wire(ProcessManager processes, RoutePublisher routes) {
+    this.processes = processes;
+    this.routes = routes;
+  }
+
+  /** Creates an app; without a name, a generated one. */
+  public App create(String requestedName, String user) {
+    App app;
+    if (requestedName == null || requestedName.isBlank()) {
+      app = null;
+      for (int attempt = 0; attempt < 20 && app == null; attempt++) {
+        app = store.insert(new AppName(names.next()), clock.instant()).orElse(null);
+      }
+      if (app == null) throw PlatformException.conflict("could not generate a free app name");
+    } else {
+      AppName name = parse(requestedName);
+      app = store.insert(name, clock.instant())
+          .orElseThrow(() -> PlatformException.conflict("app name '" + name + "' is already taken"));
+    }
+    try (Git ignored =
+        Git.init().setBare(true).setInitialBranch("main").setDirectory(dirs.repo(app.name()).toFile()).call()) {
+      // repository created
+    } catch (GitAPIException e) {
+      store.delete(app.name());
+      throw new IllegalStateException("cannot create the git repository: " + e.getMessage(), e);
+    }
+    logs.platform(app.name().value(), "api", "App created by " + user);
+    routes.publish();
+    return app;
+  }
+
+  public App get(AppName name) {
+    return store.find(name).orElseThrow(() -> PlatformException.notFound("app '" + name + "' not found"));
+  }
+
+  /** Looks up an app by a name from the wire (validated first). */
+  public App get(String name) {
+    return get(parse(name));
+  }
+
+  public List<App> list() {
+    return store.all();
+  }
+
+  /** Stops the app's instances and deletes everything it owns. */
+  public void destroy(AppName name) {
+    App app = get(name);
+    processes.stopAll(app.name().value());
+    store.delete(app.name());
+    routes.publish();
+    DataDirs.deleteTree(dirs.repo(name));
+    DataDirs.deleteTree(dirs.slugs(name));
+    DataDirs.deleteTree(dirs.cache(name));
+    DataDirs.deleteTree(dirs.builds(name));
+    DataDirs.deleteTree(dirs.run().resolve(name.value()));
+    logs.forget(name.value());
+  }
+
+  public String webUrl(AppName name) {
+    return "http://" + name + "." + urls.domain() + (urls.routerPort() == 80 ? "" : ":" + urls.routerPort()) + "/";
+  }
+
+  public String gitUrl(AppName name) {
+    return urls.apiBase() + "/git/" + name + ".git";
+  }
+
+  public String host(AppName name) {
+    return name + "." + urls.domain();
+  }
+
+  static AppName parse(String name) {
+    try {
+      return new AppName(name);
+    } catch (IllegalArgumentException e) {
+      throw PlatformException.invalid(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.pier.config;
+
+import dev.pier.app.App;
+import dev.pier.app.AppService;
+import dev.pier.deploy.ProcessManager;
+import dev.pier.logs.LogBus;
+import dev.pier.release.Release;
+import dev.pier.release.ReleaseService;
+import dev.pier.release.ReleaseStore;
+import dev.pier.server.PlatformException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Config vars. A change to an app that has a release makes a new release (same slug, new vars)
+ * and restarts its instances on it, as Heroku does.
+ */
+public final class ConfigService {
+  private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+  private static final Set<String> RESERVED = Set.of("PORT", "DYNO");
+  private static final int MAX_VALUE = 32 * 1024;
+
+  private final ConfigStore store;
+  private final AppService apps;
+  private final ReleaseService releaseService;
+  private final ReleaseStore releases;
+  private final ProcessManager processes;
+  private final LogBus logs;
+  private final InstantSource clock;
+
+  public ConfigService(
+      ConfigStore store, AppService apps, ReleaseService releaseService, ReleaseStore releases,
+      ProcessManager processes, LogBus logs, InstantSource clock) {
+    this.store = store;
+    this.apps = apps;
+    this.releaseService = releaseService;
+    this.releases = releases;
+    this.processes = processes;
+    this.logs = logs;
+    this.clock = clock;
+  }
+
+  public Map<String, String> get(App app) {
+    return store.get(app.name());
+  }
+
+  /** What an update returned: the new vars and the release made for them (0 if none). */
+  public record Updated(Map<String, String> config, int release) {}
+
+  /** Applies sets (non-null) and unsets (null); all validated before anything is stored. */
+  public synchronized Updated update(App app, Map<String, String> changes, String user) {
+    if (changes.isEmpty()) throw PlatformException.invalid("no config vars given");
+    List<String> set = new ArrayList<>();
+    List<String> unset = new ArrayList<>();
+    for (Map.Entry<String, String> e : changes.entrySet()) {
+      String key = e.getKey();
+      if (!KEY.matcher(key).matches()) {
+        throw PlatformException.invalid(
+            "invalid config var name '" + key.replaceAll("[^\\x20-\\x7e]", "?")
+                + "': use letters, digits and '_', not starting with a digit");
+      }
+      if (RESERVED.contains(key)) {
+        throw PlatformException.invalid(key + " is set by Pier for each instance and cannot be changed");
+      }
+      if (e.getValue() != null && e.getValue().length() > MAX_VALUE) {
+        throw PlatformException.invalid("value of " + key + " is longer than 32 KB");
+      }
+      if (e.getValue() != null && e.getValue().indexOf('\0') >= 0) {
+        throw PlatformException.invalid("value of " + key + " contains a NUL character");
+      }
+      (e.getValue() == null ? unset : set).add(key);
+    }
+    Map<String, String> vars = store.update(app.name(), changes);
+    String description =
+        (set.isEmpty() ? "" : "Set " + String.join(", ", set) + " config vars")
+            + (set.isEmpty() || unset.isEmpty() ? "" : "; ")
+            + (unset.isEmpty() ? "" : "Remove " + String.join(", ", unset) + " config vars");
+    logs.platform(app.name().value(), "api", description + " by " + user);
+    App current = apps.get(app.name());
+    if (!current.hasRelease()) return new Updated(vars, 0);
+    Release previous = releaseService.current(current);
+    Release release =
+        releases.create(
+            app.name(), previous.slug(), description, user, clock.instant(), vars,
+            previous.buildEnv(), previous.processes());
+    logs.platform(app.name().value(), "api", "Release " + release.name() + " created by " + user + ": " + description);
+    processes.apply(apps.get(app.name()), release, true);
+    return new Updated(vars, release.version());
+  }
+}

@@ -1,0 +1,42 @@
+package dev.pier.deploy;
+
+import dev.pier.logs.LogBus;
+import dev.pier.model.InstanceState;
+import dev.pier.runtime.InstanceListener;
+import java.util.function.Supplier;
+
+/**
+ * Feeds instance output and lifecycle into the app's log stream, and republishes routes when an
+ * instance starts or stops taking traffic.
+ */
+public final class InstanceEvents implements InstanceListener {
+  private final LogBus logs;
+  private final Supplier<Runnable> publishRoutes;
+
+  public InstanceEvents(LogBus logs, Supplier<Runnable> publishRoutes) {
+    this.logs = logs;
+    this.publishRoutes = publishRoutes;
+  }
+
+  @Override
+  public void output(String app, String instance, String line) {
+    logs.append(app, "app", instance, line);
+  }
+
+  private static String name(InstanceState state) {
+    return state == null ? "down" : state.wireName();
+  }
+
+  @Override
+  public void stateChanged(
+      String app, String instance, InstanceState from, InstanceState to, String reason) {
+    if (reason != null && !reason.isBlank()) logs.platform(app, instance, reason);
+    if (from != to) {
+      logs.platform(app, instance, "State changed from " + name(from) + " to " + name(to));
+    }
+    if (from == InstanceState.UP || to == InstanceState.UP || to == null) {
+      Runnable publish = publishRoutes.get();
+      if (publish != null) publish.run();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.pier.git;
+
+import dev.pier.app.AppService;
+import dev.pier.auth.Authenticator;
+import dev.pier.deploy.DeployService;
+import dev.pier.model.AppName;
+import dev.pier.server.PlatformException;
+import dev.pier.store.DataDirs;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.ReceivePack;
+
+/**
+ * Git smart HTTP at {@code /git/APP.git}: a basic-auth filter (any user, the token as password)
+ * in front of JGit's {@link GitServlet}, whose receive-pack runs {@link PushHook}.
+ *
+ * <pre>
+ *   git push -> AuthFilter -> GitServlet -> resolve APP.git -> ReceivePack -> PushHook
+ *                                                          -> DeployService (build, release, launch)
+ * </pre>
+ */
+public final class GitReceiver {
+  private static final String USER_ATTRIBUTE = "pier.user";
+
+  private final AppService apps;
+  private final DeployService deploys;
+  private final DataDirs dirs;
+  private final Authenticator auth;
+
+  public GitReceiver(AppService apps, DeployService deploys, DataDirs dirs, Authenticator auth) {
+    this.apps = apps;
+    this.deploys = deploys;
+    this.dirs = dirs;
+    this.auth = auth;
+  }
+
+  public GitServlet servlet() {
+    GitServlet servlet = new GitServlet();
+    servlet.setRepositoryResolver(
+        (HttpServletRequest req, String name) -> {
+          String app = name.endsWith(".git") ? name.substring(0, name.length() - 4) : name;
+          try {
+            apps.get(app);
+          } catch (PlatformException e) {
+            throw new RepositoryNotFoundException(name);
+          }
+          try {
+            return new FileRepositoryBuilder()
+                .setGitDir(dirs.repo(new AppName(app)).toFile())
+                .setMustExist(true)
+                .build();
+          } catch (IOException e) {
+            throw new RepositoryNotFoundException(name, e);
+          }
+        });
+    servlet.setReceivePackFactory(
+        (HttpServletRequest req, Repository db) -> {
+          ReceivePack rp = new ReceivePack(db);
+          rp.setCheckReceivedObjects(true);
+          rp.setAllowPushOptions(true);
+          String dirName = db.getDirectory().getName();
+          String app = dirName.substring(0, dirName.length() - 4);
+          rp.setPreReceiveHook(new PushHook(apps, deploys, app, (String) req.getAttribute(USER_ATTRIBUTE)));
+          return rp;
+        });
+    return servlet;
+  }
+
+  /** Rejects requests without a valid token with 401 and a Basic challenge (git then asks). */
+  public Filter authFilter() {
+    return new Filter() {
+      @Override
+      public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+          throws IOException, ServletException {
+        HttpServletRequest req = (HttpServletRequest) request;
+        HttpServletResponse resp = (HttpServletResponse) response;
+        String user = auth.userForBasic(req.getHeader("Authorization"));
+        if (user == null) {
+          resp.setHeader("WWW-Authenticate", "Basic realm=\"Pier\"");
+          resp.sendError(401, "Authentication required: use your Pier API token as the password");
+          return;
+        }
+        req.setAttribute(USER_ATTRIBUTE, user);
+        chain.doFilter(request, response);
+      }
+    };
+  }
+}

@@ -1,0 +1,43 @@
+package dev.pier.git;
+
+import dev.pier.build.BuildOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.eclipse.jgit.transport.ReceivePack;
+
+/**
+ * Sends build output to the pushing git client as {@code remote:} lines, flushing each line so
+ * the user sees it as it happens (JGit buffers messages until the hook returns otherwise).
+ */
+final class RemoteOutput implements BuildOutput {
+  private final ReceivePack receivePack;
+
+  RemoteOutput(ReceivePack receivePack) {
+    this.receivePack = receivePack;
+  }
+
+  @Override
+  public void step(String text) {
+    send("-----> " + text);
+  }
+
+  @Override
+  public void info(String text) {
+    send("       " + text);
+  }
+
+  @Override
+  public void warn(String text) {
+    send(" !     " + text);
+  }
+
+  private synchronized void send(String line) {
+    receivePack.sendMessage(line);
+    OutputStream out = receivePack.getMessageOutputStream();
+    try {
+      if (out != null) out.flush();
+    } catch (IOException e) {
+      // The client went away; the build goes on and its result is still recorded.
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.pier.logs;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * One line of an app's log stream. {@code source} is {@code app} (the app's own output) or
+ * {@code pier} (the platform: router, build, api, instance lifecycle); {@code process} says which
+ * part: {@code web.1}, {@code router}, {@code build}, {@code api}.
+ */
+public record LogLine(Instant time, String app, String source, String process, String text) {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
+
+  /** Heroku's log format: {@code 2026-11-27T05:31:00.123456Z app[web.1]: text}. */
+  public String format() {
+    return TIME.format(time) + " " + source + "[" + process + "]: " + text;
+  }
+}

@@ -1,0 +1,153 @@
+package dev.pier.server;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]}.
+ * Flags win over environment variables ({@code PIER_DATA}, {@code PIER_API_PORT},
+ * {@code PIER_ROUTER_PORT}, {@code PIER_DOMAIN}, {@code PIER_BIND}, {@code PIER_ADMIN_TOKEN},
+ * {@code PIER_MEMORY_LIMIT_MB}, {@code PIER_STOP_GRACE_SECONDS}, {@code PIER_MAX_UPLOAD_MB}),
+ * which win over defaults.
+ */
+public final class Main {
+  static final String USAGE =
+      """
+      Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
+
+      Starts Pier: the REST API, console and git receiver on the API port, and the router that
+      serves apps at http://APP.DOMAIN:ROUTER_PORT.
+
+        --data DIR         state directory (env PIER_DATA; default /var/lib/pier as root,
+                           else ~/.local/share/pier)
+        --api-port N       API and git port (env PIER_API_PORT; default 7070)
+        --router-port N    router port (env PIER_ROUTER_PORT; default 8080)
+        --domain D         apps are APP.D (env PIER_DOMAIN; default localhost)
+        --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
+
+      Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
+      PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200).
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    Settings settings;
+    try {
+      settings = parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(" !     " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (settings == null) {
+      System.out.print(USAGE);
+      return;
+    }
+    String missing = dev.pier.sandbox.Sandbox.missingTools();
+    if (missing != null) {
+      System.err.println(" !     Cannot run app sandboxes: " + missing + ". Install it (apt-get install -y bubblewrap) and start again.");
+      System.exit(1);
+    }
+    PlatformServer server = PlatformServer.start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("Pier is stopping: stopping instances...");
+      server.close();
+      stopped.countDown();
+    }, "pier-shutdown"));
+    banner(server, System.out);
+    stopped.await();
+  }
+
+  static void banner(PlatformServer server, PrintStream out) {
+    Settings s = server.settings();
+    out.println("Pier is up.");
+    out.println("  API, git:  " + server.apiUrl());
+    out.println("  Apps:      http://APP." + s.domain() + ":" + server.routerPort() + "/");
+    out.println("  Data:      " + s.dataDir());
+    if (server.adminTokenGenerated()) {
+      out.println("  Admin token (shown once; also in " + s.dataDir().resolve("admin-token") + "):");
+      out.println("    " + server.adminToken());
+    } else {
+      out.println("  Admin token: in " + s.dataDir().resolve("admin-token"));
+    }
+    out.println("Next: bin/pier login --api " + server.apiUrl());
+  }
+
+  /** Resolves settings from flags and environment; returns null when help was asked for. */
+  static Settings parse(String[] args, Map<String, String> env) {
+    String data = env.get("PIER_DATA");
+    String apiPort = env.get("PIER_API_PORT");
+    String routerPort = env.get("PIER_ROUTER_PORT");
+    String domain = env.get("PIER_DOMAIN");
+    String bind = env.get("PIER_BIND");
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("-h") || arg.equals("--help")) return null;
+      String value;
+      String flag = arg;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        flag = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      } else {
+        if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + arg);
+        value = args[++i];
+      }
+      switch (flag) {
+        case "--data" -> data = value;
+        case "--api-port" -> apiPort = value;
+        case "--router-port" -> routerPort = value;
+        case "--domain" -> domain = value;
+        case "--bind" -> bind = value;
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    Path dataDir = data != null ? Path.of(data) : defaultDataDir(env);
+    Settings s = Settings.defaults(dataDir);
+    int api = port("API port", apiPort, s.apiPort());
+    int router = port("router port", routerPort, s.routerPort());
+    if (api == router && api != 0) throw new IllegalArgumentException("API and router ports must differ");
+    String d = domain == null ? s.domain() : domain.toLowerCase(java.util.Locale.ROOT);
+    if (!d.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw new IllegalArgumentException("invalid domain '" + d + "'");
+    return new Settings(
+        dataDir, api, router, bind == null ? s.bindHost() : bind, d, env.get("PIER_ADMIN_TOKEN"),
+        number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20,
+        Duration.ofSeconds(number(env, "PIER_STOP_GRACE_SECONDS", 30)),
+        s.bootTimeout(),
+        number(env, "PIER_MAX_UPLOAD_MB", 200) << 20);
+  }
+
+  static Path defaultDataDir(Map<String, String> env) {
+    if ("root".equals(System.getProperty("user.name"))) return Path.of("/var/lib/pier");
+    return Path.of(env.getOrDefault("HOME", "."), ".local", "share", "pier");
+  }
+
+  private static int port(String what, String value, int fallback) {
+    if (value == null) return fallback;
+    try {
+      int p = Integer.parseInt(value.trim());
+      if (p < 0 || p > 65535) throw new NumberFormatException();
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid " + what + " '" + value + "': use 0 to 65535");
+    }
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) return fallback;
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n < 0) throw new NumberFormatException();
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid " + name + " '" + value + "': use a whole number");
+    }
+  }
+}

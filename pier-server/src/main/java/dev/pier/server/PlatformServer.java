@@ -1,0 +1,194 @@
+package dev.pier.server;
+
+import dev.pier.api.Api;
+import dev.pier.api.ApiServlet;
+import dev.pier.app.App;
+import dev.pier.app.AppService;
+import dev.pier.app.AppStore;
+import dev.pier.auth.Authenticator;
+import dev.pier.build.Builder;
+import dev.pier.config.ConfigService;
+import dev.pier.config.ConfigStore;
+import dev.pier.deploy.DeployService;
+import dev.pier.deploy.FormationStore;
+import dev.pier.deploy.InstanceEvents;
+import dev.pier.deploy.ProcessManager;
+import dev.pier.git.GitReceiver;
+import dev.pier.logs.LogBus;
+import dev.pier.release.ReleaseService;
+import dev.pier.release.ReleaseStore;
+import dev.pier.router.AccessLog;
+import dev.pier.router.RouterConfig;
+import dev.pier.router.RouterServer;
+import dev.pier.routing.RoutePublisher;
+import dev.pier.runtime.RuntimeBackend;
+import dev.pier.runtime.local.LocalRuntimeBackend;
+import dev.pier.sandbox.Sandbox;
+import dev.pier.store.DataDirs;
+import dev.pier.store.Database;
+import jakarta.servlet.DispatcherType;
+import java.time.InstantSource;
+import java.util.EnumSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform in one process, wired by hand in pipeline order:
+ *
+ * <pre>
+ *   store -> logs -> router -> runtime -> apps/releases/config -> build+deploy -> git + API
+ * </pre>
+ *
+ * On start it brings back the instances of every app's formation; {@link #close} stops them
+ * (SIGTERM, then SIGKILL after the grace period), then the listeners and the store.
+ */
+public final class PlatformServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PlatformServer.class);
+
+  private final Settings settings;
+  private final Authenticator.Loaded auth;
+  private final Database db;
+  private final RouterServer router;
+  private final RuntimeBackend runtime;
+  private final Server jetty;
+  private final int apiPort;
+
+  private PlatformServer(
+      Settings settings, Authenticator.Loaded auth, Database db, RouterServer router,
+      RuntimeBackend runtime, Server jetty, int apiPort) {
+    this.settings = settings;
+    this.auth = auth;
+    this.db = db;
+    this.router = router;
+    this.runtime = runtime;
+    this.jetty = jetty;
+    this.apiPort = apiPort;
+  }
+
+  public static PlatformServer start(Settings settings) throws Exception {
+    InstantSource clock = InstantSource.system();
+    DataDirs dirs = new DataDirs(settings.dataDir());
+    dirs.create();
+    Database db = Database.open(dirs.db());
+    Authenticator.Loaded auth = Authenticator.load(dirs.adminToken(), settings.adminToken());
+    LogBus logs = new LogBus(1500, clock);
+
+    AccessLog accessLog = entry -> {
+      if (entry.app() != null) logs.platform(entry.app(), "router", entry.format());
+    };
+    RouterConfig defaults = RouterConfig.defaults(settings.routerPort());
+    RouterServer router =
+        new RouterServer(
+            new RouterConfig(settings.bindHost(), settings.routerPort(), defaults.connectTimeout(),
+                defaults.responseTimeout(), defaults.idleTimeout()),
+            accessLog);
+    router.start();
+
+    QueuedThreadPool threads = new QueuedThreadPool(200);
+    threads.setName("pier-api");
+    threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    Server jetty = new Server(threads);
+    ServerConnector connector = new ServerConnector(jetty);
+    connector.setHost(settings.bindHost());
+    connector.setPort(settings.apiPort());
+    jetty.addConnector(connector);
+    connector.open();
+    int apiPort = connector.getLocalPort();
+
+    AtomicReference<RoutePublisher> routesRef = new AtomicReference<>();
+    InstanceEvents events = new InstanceEvents(logs, () -> {
+      RoutePublisher p = routesRef.get();
+      return p == null ? null : p::publish;
+    });
+    Sandbox sandbox = Sandbox.system();
+    RuntimeBackend runtime = new LocalRuntimeBackend(dirs.run(), sandbox, events, clock);
+
+    AppService apps =
+        new AppService(new AppStore(db), dirs, logs, clock,
+            new AppService.Urls(settings.domain(), router.port(), "http://localhost:" + apiPort));
+    boolean root = Sandbox.runningAsRoot();
+    if (!root) LOG.warn("not running as root: app code runs as this user, without per-app uids or cgroup limits");
+    ProcessManager processes =
+        new ProcessManager(runtime, new FormationStore(db), settings.memoryLimitBytes(),
+            settings.stopGrace(), root);
+    RoutePublisher routes = new RoutePublisher(apps, runtime, router::routes);
+    routesRef.set(routes);
+    apps.wire(processes, routes);
+    ReleaseStore releaseStore = new ReleaseStore(db);
+    ReleaseService releases = new ReleaseService(releaseStore);
+    ConfigService config =
+        new ConfigService(new ConfigStore(db), apps, releases, releaseStore, processes, logs, clock);
+    DeployService deploys =
+        new DeployService(Builder.standard(sandbox), releaseStore, new ConfigStore(db), processes, logs,
+            dirs, apps, clock, settings.bootTimeout());
+
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    GitReceiver git = new GitReceiver(apps, deploys, dirs, auth.authenticator());
+    context.addFilter(new FilterHolder(git.authFilter()), "/git/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder("git", git.servlet()), "/git/*");
+    ApiServlet api =
+        Api.servlet(new Api.Services(auth.authenticator(), apps, releases, config, processes, deploys, logs,
+            clock, settings.domain(), router.port(), settings.maxUploadBytes()));
+    context.addServlet(new ServletHolder("api", api), "/");
+    jetty.setHandler(context);
+    jetty.setStopTimeout(2000);
+
+    routes.publish();
+    for (App app : apps.list()) {
+      if (!app.hasRelease()) continue;
+      try {
+        processes.apply(app, releases.current(app), false);
+      } catch (RuntimeException e) {
+        LOG.error("cannot bring back the instances of {}", app.name(), e);
+      }
+    }
+    jetty.start();
+    return new PlatformServer(settings, auth, db, router, runtime, jetty, apiPort);
+  }
+
+  public int apiPort() {
+    return apiPort;
+  }
+
+  public int routerPort() {
+    return router.port();
+  }
+
+  public String apiUrl() {
+    return "http://localhost:" + apiPort;
+  }
+
+  public String adminToken() {
+    return auth.token();
+  }
+
+  /** True when this start created the admin token (it is then printed once). */
+  public boolean adminTokenGenerated() {
+    return auth.generated();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping the API failed", e);
+    }
+    runtime.close();
+    router.close();
+    db.close();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.pier.store;
+
+import dev.pier.model.AppName;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The layout of the data directory; folders mirror the concerns:
+ *
+ * <pre>
+ *   DATA/admin-token        owner-only, the first admin token
+ *   DATA/db/                embedded state database
+ *   DATA/repos/APP.git      bare git repositories (owner-only)
+ *   DATA/slugs/APP/         built slugs, one per release (owner-only)
+ *   DATA/cache/APP/         build caches (owned by the app's uid)
+ *   DATA/builds/APP/        source trees being built
+ *   DATA/run/APP/NAME/      instance directories (owned by the app's uid)
+ * </pre>
+ */
+public record DataDirs(Path root) {
+  public DataDirs {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  /** Creates the folders. Instance and build folders must be traversable by app uids. */
+  public void create() {
+    try {
+      Files.createDirectories(root);
+      chmod(root, "rwx--x--x");
+      for (String privateDir : new String[] {"db", "repos", "slugs"}) {
+        Files.createDirectories(root.resolve(privateDir));
+        chmod(root.resolve(privateDir), "rwx------");
+      }
+      for (String shared : new String[] {"cache", "builds", "run"}) {
+        Files.createDirectories(root.resolve(shared));
+        chmod(root.resolve(shared), "rwx--x--x");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + root, e);
+    }
+  }
+
+  public Path db() {
+    return root.resolve("db");
+  }
+
+  public Path adminToken() {
+    return root.resolve("admin-token");
+  }
+
+  public Path repo(AppName app) {
+    return root.resolve("repos").resolve(app.value() + ".git");
+  }
+
+  public Path slugs(AppName app) {
+    return root.resolve("slugs").resolve(app.value());
+  }
+
+  public Path cache(AppName app) {
+    return root.resolve("cache").resolve(app.value());
+  }
+
+  public Path builds(AppName app) {
+    return root.resolve("builds").resolve(app.value());
+  }
+
+  public Path run() {
+    return root.resolve("run");
+  }
+
+  public static void chmod(Path path, String perms) throws IOException {
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(perms));
+  }
+
+  /** Deletes a directory tree without following links; missing is fine. */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.pier.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * Applies versioned schema migrations {@code db/migration/V<n>__<name>.sql} from the classpath in
+ * order, each in its own transaction, recording applied versions in {@code schema_version}.
+ * Migrations are listed in {@link #MIGRATIONS}: adding a file means adding its name there.
+ */
+final class Migrator {
+  static final String[] MIGRATIONS = {"V1__initial.sql"};
+
+  private final DataSource dataSource;
+
+  Migrator(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  void migrate() throws SQLException, IOException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
+                + " name VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      }
+      c.commit();
+      int current = currentVersion(c);
+      for (String file : MIGRATIONS) {
+        int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+        if (version <= current) continue;
+        String sql = read(file);
+        try (Statement s = c.createStatement()) {
+          for (String statement : sql.split(";\\s*(\\n|$)")) {
+            if (!statement.isBlank()) s.execute(statement);
+          }
+          s.execute(
+              "INSERT INTO schema_version VALUES (" + version + ", '" + file + "', CURRENT_TIMESTAMP)");
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback();
+          throw new SQLException("migration " + file + " failed: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static String read(String file) throws IOException {
+    try (InputStream in = Migrator.class.getResourceAsStream("/db/migration/" + file)) {
+      if (in == null) throw new IOException("missing migration resource " + file);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
