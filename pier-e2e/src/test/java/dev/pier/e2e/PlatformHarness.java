@@ -124,11 +124,15 @@ final class PlatformHarness implements AutoCloseable {
     pb.redirectErrorStream(false);
     Process p = pb.start();
     p.getOutputStream().close();
-    var outF = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    var errF = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+    // Own threads, not the common pool: JGit (in the server under test) needs the common pool.
+    var outF = new java.util.concurrent.CompletableFuture<String>();
+    var errF = new java.util.concurrent.CompletableFuture<String>();
+    Thread.ofVirtual().start(() -> outF.complete(readAll(p.getInputStream())));
+    Thread.ofVirtual().start(() -> errF.complete(readAll(p.getErrorStream())));
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("git " + String.join(" ", args) + " timed out");
+      p.waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("git " + String.join(" ", args) + " timed out: " + outF.join() + errF.join());
     }
     return new Result(p.exitValue(), outF.join(), errF.join());
   }
