@@ -45,7 +45,7 @@ class BadInputTest {
     assertThat(r.body()).contains("invalid app name");
     Result cli = pier.cli(tmp, "apps:create", "UPPER");
     assertThat(cli.exit()).isNotZero();
-    assertThat(cli.err()).contains("invalid app name");
+    assertThat(cli.err()).containsIgnoringCase("invalid app name");
   }
 
   @Test
