@@ -93,7 +93,9 @@ public final class Sandbox {
       argv.addAll(
           List.of(mount.writable() ? "--bind" : "--ro-bind", mount.source().toString(), mount.target()));
     }
-    argv.addAll(List.of("--chdir", "/app", "--clearenv"));
+    // The root is bwrap's own tmpfs: make it read-only so only /app, /tmp and explicit writable
+    // mounts can be written.
+    argv.addAll(List.of("--remount-ro", "/", "--chdir", "/app", "--clearenv"));
     for (Map.Entry<String, String> e : new TreeMap<>(spec.env()).entrySet()) {
       argv.addAll(List.of("--setenv", e.getKey(), e.getValue()));
     }

@@ -60,14 +60,14 @@ final class ProcessRoutes {
       }
       if (changes.isEmpty()) throw PlatformException.invalid("no process types given, e.g. {\"web\": 2}");
       Release release = releases.current(app);
-      ex.json(200, processes.scale(app, release, changes));
+      ex.json(200, processes.scale(app, release, changes, ex.user));
     });
     api.on("POST", AppRoutes.APP + "/ps/restart", ex -> {
       App app = apps.get(ex.param(1));
       JsonNode body = ex.body();
       String target = body.hasNonNull("instance") ? body.get("instance").asText()
           : body.hasNonNull("type") ? body.get("type").asText() : null;
-      List<String> restarted = processes.restart(app, releases.current(app), target);
+      List<String> restarted = processes.restart(app, releases.current(app), target, ex.user);
       ex.json(200, Map.of("restarted", restarted));
     });
   }

@@ -1,6 +1,7 @@
 package dev.pier.deploy;
 
 import dev.pier.app.App;
+import dev.pier.logs.LogBus;
 import dev.pier.model.AppName;
 import dev.pier.model.InstanceState;
 import dev.pier.model.ProcessType;
@@ -32,10 +33,12 @@ public final class ProcessManager {
   private final long memoryLimitBytes;
   private final Duration stopGrace;
   private final boolean dropPrivileges;
+  private final LogBus logs;
 
   public ProcessManager(
       RuntimeBackend runtime, FormationStore formations, long memoryLimitBytes, Duration stopGrace,
-      boolean dropPrivileges) {
+      boolean dropPrivileges, LogBus logs) {
+    this.logs = logs;
     this.runtime = runtime;
     this.formations = formations;
     this.memoryLimitBytes = memoryLimitBytes;
@@ -62,7 +65,7 @@ public final class ProcessManager {
   }
 
   /** Validates and stores a scale request, then applies it. Returns the new formation. */
-  public Map<String, Integer> scale(App app, Release release, Map<String, Integer> changes) {
+  public Map<String, Integer> scale(App app, Release release, Map<String, Integer> changes, String user) {
     for (Map.Entry<String, Integer> e : changes.entrySet()) {
       String type = e.getKey();
       try {
@@ -82,8 +85,12 @@ public final class ProcessManager {
       }
     }
     formations.put(app.name(), changes);
+    Map<String, Integer> now = formation(app.name(), release);
+    List<String> parts = new ArrayList<>();
+    now.forEach((type, n) -> parts.add(type + "@" + n));
+    logs.platform(app.name().value(), "api", "Scaled to " + String.join(", ", parts) + " by " + user);
     apply(app, release, false);
-    return formation(app.name(), release);
+    return now;
   }
 
   /**
@@ -112,7 +119,7 @@ public final class ProcessManager {
   }
 
   /** Restarts all instances, one type, or one instance ({@code web.1}); returns their names. */
-  public List<String> restart(App app, Release release, String target) {
+  public List<String> restart(App app, Release release, String target, String user) {
     List<String> restarted = new ArrayList<>();
     for (InstanceStatus status : runtime.list(app.name().value())) {
       if (target == null || target.equals(status.type()) || target.equals(status.name())) {
@@ -123,6 +130,8 @@ public final class ProcessManager {
     if (target != null && restarted.isEmpty()) {
       throw PlatformException.notFound("no running instance or process type '" + target + "'");
     }
+    logs.platform(app.name().value(), "api",
+        "Restarted " + (target == null ? "all instances" : target) + " by " + user);
     return restarted;
   }
 

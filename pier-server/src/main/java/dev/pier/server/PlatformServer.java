@@ -118,7 +118,7 @@ public final class PlatformServer implements AutoCloseable {
     if (!root) LOG.warn("not running as root: app code runs as this user, without per-app uids or cgroup limits");
     ProcessManager processes =
         new ProcessManager(runtime, new FormationStore(db), settings.memoryLimitBytes(),
-            settings.stopGrace(), root);
+            settings.stopGrace(), root, logs);
     RoutePublisher routes = new RoutePublisher(apps, runtime, router::routes);
     routesRef.set(routes);
     apps.wire(processes, routes);

@@ -1,0 +1,113 @@
+# Shared helpers for the Pier benchmarks: a throw-away Pier server, timing and formatting.
+# Source it from a bench script; it sets a trap that stops the server and removes temp dirs.
+# shellcheck shell=bash
+
+BENCH_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+PIER="$BENCH_ROOT/bin/pier"
+
+# Everything the benchmark creates lives here; HOME points here so ~/.netrc, ~/.npm and git
+# config of the real user are neither read nor changed. Pier's build sandbox runs as a per-app
+# uid that must be able to traverse the path to the data dir, hence o+x (mktemp makes it 0700).
+BENCH_TMP="$(mktemp -d /tmp/pier-bench.XXXXXX)"
+chmod 711 "$BENCH_TMP"
+export HOME="$BENCH_TMP"
+export GIT_TERMINAL_PROMPT=0
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+PIER_SERVER_PID=""
+BENCH_BG_PIDS=()
+
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "$PIER_SERVER_PID" ] && kill -0 "$PIER_SERVER_PID" 2>/dev/null; then
+    kill -TERM "$PIER_SERVER_PID" 2>/dev/null || true
+    # Pier stops its instances on SIGTERM (grace shortened by PIER_STOP_GRACE_SECONDS below).
+    for _ in $(seq 1 100); do kill -0 "$PIER_SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$PIER_SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$BENCH_TMP"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf ' !  %s\n' "$*" >&2; exit 1; }
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Prints seconds with 2 decimals for a duration in ms.
+fmt_s() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; }
+
+port_free() { ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# Prints the first free TCP port at or after $1.
+free_port() {
+  local p=$1
+  while ! port_free "$p"; do p=$((p + 1)); done
+  echo "$p"
+}
+
+need_wrk() {
+  command -v wrk >/dev/null 2>&1 && return 0
+  log "installing wrk with apt-get"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2 || die "could not install wrk"
+}
+
+# Starts a fresh Pier on loopback with a temp data dir; sets API_PORT, ROUTER_PORT, TOKEN, API.
+# Also logs the CLI in (writes $HOME/.netrc so git push authenticates).
+start_pier() {
+  API_PORT=$(free_port "${PIER_BENCH_API_PORT:-17070}")
+  ROUTER_PORT=$(free_port "${PIER_BENCH_ROUTER_PORT:-18080}")
+  [ "$API_PORT" != "$ROUTER_PORT" ] || ROUTER_PORT=$(free_port $((ROUTER_PORT + 1)))
+  TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  API="http://localhost:$API_PORT"
+  # Build Pier first (if sources changed) so the build is not part of any measured time.
+  "$PIER" --version >/dev/null
+  log "starting Pier (API :$API_PORT, router :$ROUTER_PORT, data $BENCH_TMP/data)"
+  PIER_ADMIN_TOKEN="$TOKEN" PIER_STOP_GRACE_SECONDS=3 \
+    "$PIER" server --data "$BENCH_TMP/data" --api-port "$API_PORT" \
+    --router-port "$ROUTER_PORT" --bind 127.0.0.1 >"$BENCH_TMP/server.log" 2>&1 &
+  PIER_SERVER_PID=$!
+  local t0; t0=$(now_ms)
+  until curl -s -o /dev/null "http://127.0.0.1:$API_PORT/" 2>/dev/null; do
+    kill -0 "$PIER_SERVER_PID" 2>/dev/null || { cat "$BENCH_TMP/server.log" >&2; die "Pier exited"; }
+    [ $(( $(now_ms) - t0 )) -lt 60000 ] || die "Pier did not start within 60 s"
+    sleep 0.1
+  done
+  log "Pier up after $(fmt_s $(( $(now_ms) - t0 ))) s"
+  "$PIER" login --api "$API" --token "$TOKEN" >/dev/null
+}
+
+# Prints the host port of instance $2 (e.g. web.1) of app $1, from its newest
+# "pier[web.1]: port N accepting connections" log line.
+instance_port() {
+  "$PIER" logs -a "$1" -n 1000 2>/dev/null |
+    sed -n "s/.*pier\[$2\]: port \([0-9]*\) accepting connections.*/\1/p" | tail -n 1
+}
+
+# Waits until app $1 has $2 instances in state "up".
+wait_instances_up() {
+  local t0; t0=$(now_ms)
+  while :; do
+    local up
+    up=$("$PIER" ps -a "$1" --json 2>/dev/null | grep -c '"state" : "up"' || true)
+    [ "$up" -ge "$2" ] && return 0
+    [ $(( $(now_ms) - t0 )) -lt 60000 ] || die "$1: $2 instances not up within 60 s"
+    sleep 0.2
+  done
+}
+
+# Prints "min median" (ms) of the numbers given as arguments.
+min_median() {
+  printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END {
+    m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%d %d\n", a[1], m }'
+}
+
+machine_line() {
+  printf 'Machine: %s cores, %s, load avg %s; date %s\n' "$(nproc)" \
+    "$(uname -sr)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+}
