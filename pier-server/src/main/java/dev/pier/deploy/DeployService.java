@@ -68,6 +68,10 @@ public final class DeployService {
   public Path newSourceDir(App app) throws IOException {
     Path dir = dirs.builds(app.name()).resolve(UUID.randomUUID().toString());
     Files.createDirectories(dir);
+    // Traversable, not listable; the source tree itself is owner-only (the builder gives it to
+    // the app's uid), so other apps cannot read it.
+    DataDirs.chmod(dir.getParent(), "rwx--x--x");
+    DataDirs.chmod(dir, "rwx------");
     return dir;
   }
 
@@ -89,6 +93,7 @@ public final class DeployService {
       Files.createDirectories(slugDir);
       Path slug = slugDir.resolve(UUID.randomUUID() + ".tar.gz");
       Files.createDirectories(dirs.cache(app.name()));
+      DataDirs.chmod(dirs.cache(app.name()), "rwx------");
       Map<String, String> vars = config.get(app.name());
       BuildResult result =
           builder.build(

@@ -42,7 +42,8 @@ final class InstanceDirectory {
     }
     deleteTree(app);
     Files.createDirectory(app);
-    Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // Owner-only: other apps run as other uids and must not read this one's files.
+    Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
     SlugExtractor.extract(slug, app);
     if (user != null) chown(app, user);
     return app;

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Router overhead: wrk against a tiny Node app directly (instance port) and through Pier's router,
+# with web=1 and web=2. Prints requests/s, p50/p99 latency and the router's overhead.
+#
+# Env: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
+#      PIER_BENCH_API_PORT / PIER_BENCH_ROUTER_PORT (first ports tried; 17070 / 18080).
+set -euo pipefail
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-2}
+APP=bench-router
+
+need_wrk
+command -v node >/dev/null || die "node is needed"
+start_pier
+
+log "creating the app"
+mkdir -p "$BENCH_TMP/$APP" && cd "$BENCH_TMP/$APP"
+cat >package.json <<'EOF'
+{ "name": "bench-router", "version": "1.0.0", "private": true, "scripts": { "start": "node server.js" } }
+EOF
+cat >server.js <<'EOF'
+const http = require('http');
+const port = Number(process.env.PORT || 3000);
+http.createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/plain' });
+  res.end('ok');
+}).listen(port, '127.0.0.1');
+EOF
+git init -q -b main && git add . && git commit -qm init
+"$PIER" apps:create "$APP" >/dev/null
+log "deploying (git push)"
+git push -q pier main >"$BENCH_TMP/push.log" 2>&1 || { cat "$BENCH_TMP/push.log" >&2; die "push failed"; }
+wait_instances_up "$APP" 1
+
+PORT1=$(instance_port "$APP" web.1)
+[ -n "$PORT1" ] || die "could not find web.1's port in the app's logs"
+DIRECT="http://127.0.0.1:$PORT1/"
+ROUTED="http://127.0.0.1:$ROUTER_PORT/"
+HOSTH="Host: $APP.localhost"
+[ "$(curl -s "$DIRECT")" = ok ] || die "web.1 does not answer on port $PORT1"
+[ "$(curl -s -H "$HOSTH" "$ROUTED")" = ok ] || die "the router does not serve $APP"
+log "web.1 listens on 127.0.0.1:$PORT1"
+
+# Runs wrk; prints "rps p50_ms p99_ms errors" and keeps the raw output in $BENCH_TMP/wrk-$1.txt.
+run_wrk() {
+  local name=$1; shift
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" >"$BENCH_TMP/wrk-$name.txt" 2>&1 ||
+    { cat "$BENCH_TMP/wrk-$name.txt" >&2; die "wrk failed"; }
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /m$/)  return substr(v, 1, length(v) - 1) * 60000
+      if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
+      return v
+    }
+    /^ *50%/ { p50 = ms($2) }
+    /^ *99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses:/ { err += $NF }
+    /Socket errors:/ { for (i = 4; i <= NF; i += 2) { v = $i; gsub(",", "", v); err += v } }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err }' "$BENCH_TMP/wrk-$name.txt"
+}
+
+warmup() { wrk -t"$THREADS" -c"$CONNS" -d3s "$@" >/dev/null 2>&1 || true; }
+
+log "warming up (3 s direct, 3 s routed)"
+warmup "$DIRECT"
+warmup -H "$HOSTH" "$ROUTED"
+
+log "measuring direct, keep-alive ($DURATION)"
+read -r D_RPS D_P50 D_P99 D_ERR < <(run_wrk direct "$DIRECT")
+log "measuring direct, a new connection per request ($DURATION)"
+read -r C_RPS C_P50 C_P99 C_ERR < <(run_wrk direct-close -H 'Connection: close' "$DIRECT")
+log "measuring through the router, web=1 ($DURATION)"
+read -r R1_RPS R1_P50 R1_P99 R1_ERR < <(run_wrk router-1 -H "$HOSTH" "$ROUTED")
+
+log "scaling to web=2"
+"$PIER" ps:scale web=2 -a "$APP" >/dev/null
+wait_instances_up "$APP" 2
+warmup -H "$HOSTH" "$ROUTED"
+log "measuring through the router, web=2 ($DURATION)"
+read -r R2_RPS R2_P50 R2_P99 R2_ERR < <(run_wrk router-2 -H "$HOSTH" "$ROUTED")
+# Which instances served the requests, from the router's newest access log lines.
+split=$({ "$PIER" logs -a "$APP" -n 2000 2>/dev/null || true; } | { grep -o 'dyno=web\.[0-9]*' || true; } |
+  sort | uniq -c | awk '{ printf "%s%s %s", sep, $2, $1; sep = ", " }')
+
+overhead() { # % of throughput lost relative to $1
+  awk -v base="$1" -v v="$2" 'BEGIN { if (base > 0) printf "%+.1f%%", (v - base) * 100 / base; else print "n/a" }'
+}
+
+echo
+echo "Pier router benchmark: wrk -t$THREADS -c$CONNS -d$DURATION --latency, app answers \"ok\" (node http)"
+machine_line
+echo
+printf '%-40s %10s %10s %10s %8s %10s\n' "Target" "req/s" "p50 ms" "p99 ms" "errors" "vs direct"
+printf '%-40s %10s %10s %10s %8s %10s\n' "----------------------------------------" "----------" "----------" "----------" "--------" "----------"
+row() { printf '%-40s %10s %10s %10s %8s %10s\n' "$@"; }
+row "direct web.1 (keep-alive)" "$D_RPS" "$D_P50" "$D_P99" "$D_ERR" "-"
+row "direct web.1 (Connection: close)" "$C_RPS" "$C_P50" "$C_P99" "$C_ERR" "$(overhead "$D_RPS" "$C_RPS")"
+row "router, web=1" "$R1_RPS" "$R1_P50" "$R1_P99" "$R1_ERR" "$(overhead "$D_RPS" "$R1_RPS")"
+row "router, web=2" "$R2_RPS" "$R2_P50" "$R2_P99" "$R2_ERR" "$(overhead "$D_RPS" "$R2_RPS")"
+echo
+awk -v d="$D_RPS" -v r="$R1_RPS" -v dp="$D_P50" -v rp="$R1_P50" 'BEGIN {
+  printf "Router overhead (web=1 vs direct keep-alive): throughput %.1f%% lower, p50 latency +%.2f ms\n",
+    (d - r) * 100 / d, rp - dp }'
+echo "Requests per instance in the last 2000 log lines (web=2 run): ${split:-n/a}"

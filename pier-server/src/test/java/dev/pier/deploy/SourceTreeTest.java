@@ -1,0 +1,95 @@
+package dev.pier.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pier.server.PlatformException;
+import dev.pier.server.Problem;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourceTreeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void extractsFilesDirectoriesExecBitsAndInnerLinks() throws Exception {
+    Path root = tmp.resolve("src");
+    new SourceTree(root).extractTarGz(tar(
+        file("bin/run", "#!/bin/sh\n", 0755), file("lib/a.txt", "a", 0644), link("lib/b.txt", "a.txt")),
+        1 << 20);
+    assertThat(Files.isExecutable(root.resolve("bin/run"))).isTrue();
+    assertThat(Files.isExecutable(root.resolve("lib/a.txt"))).isFalse();
+    assertThat(Files.readString(root.resolve("lib/b.txt"))).isEqualTo("a");
+  }
+
+  @Test
+  void refusesDotDotAbsolutePathsAndEscapingLinks() {
+    Path root = tmp.resolve("src");
+    assertRefused(root, "'..'", file("a/../../x", "x", 0644));
+    assertRefused(root, "absolute", file("/etc/x", "x", 0644));
+    assertRefused(root, "outside", link("l", "../../etc/passwd"));
+    assertRefused(root, "absolute path", link("l", "/etc/passwd"));
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  @Test
+  void refusesWritingThroughAPreviouslyExtractedLink() {
+    Path root = tmp.resolve("src");
+    assertRefused(root, "symbolic link", link("dir", "."), file("dir/x", "x", 0644));
+  }
+
+  @Test
+  void refusesUploadsOverTheLimitWithTooLarge() {
+    Path root = tmp.resolve("src");
+    assertThatThrownBy(() -> new SourceTree(root).extractTarGz(tar(file("big", "x".repeat(5000), 0644)), 1000))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TOO_LARGE));
+  }
+
+  @Test
+  void refusesSomethingThatIsNotGzip() {
+    assertThatThrownBy(() -> new SourceTree(tmp).extractTarGz(new ByteArrayInputStream("hello".getBytes()), 1000))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("gzip");
+  }
+
+  private void assertRefused(Path root, String message, Object[]... entries) {
+    assertThatThrownBy(() -> new SourceTree(root).extractTarGz(tar(entries), 1 << 20))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.BAD_REQUEST))
+        .hasMessageContaining(message);
+  }
+
+  private static Object[] file(String name, String content, int mode) {
+    TarArchiveEntry e = new TarArchiveEntry(name, true);
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    e.setSize(bytes.length);
+    e.setMode(mode);
+    return new Object[] {e, bytes};
+  }
+
+  private static Object[] link(String name, String target) {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK, true);
+    e.setLinkName(target);
+    return new Object[] {e, null};
+  }
+
+  private static ByteArrayInputStream tar(Object[]... entries) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Object[] e : entries) {
+        out.putArchiveEntry((TarArchiveEntry) e[0]);
+        if (e[1] != null) out.write((byte[]) e[1]);
+        out.closeArchiveEntry();
+      }
+    }
+    return new ByteArrayInputStream(bytes.toByteArray());
+  }
+}

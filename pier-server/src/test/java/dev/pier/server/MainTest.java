@@ -1,0 +1,44 @@
+package dev.pier.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  @Test
+  void flagsWinOverEnvironmentWhichWinsOverDefaults() {
+    Settings s = Main.parse(
+        new String[] {"--api-port", "9000", "--domain=Example.TEST"},
+        Map.of("PIER_API_PORT", "1", "PIER_ROUTER_PORT", "9001", "PIER_DATA", "/srv/pier",
+            "PIER_STOP_GRACE_SECONDS", "5"));
+    assertThat(s.apiPort()).isEqualTo(9000);
+    assertThat(s.routerPort()).isEqualTo(9001);
+    assertThat(s.domain()).isEqualTo("example.test");
+    assertThat(s.dataDir()).isEqualTo(Path.of("/srv/pier"));
+    assertThat(s.stopGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.memoryLimitBytes()).isEqualTo(512L << 20);
+  }
+
+  @Test
+  void badValuesAreNamedInTheMessage() {
+    assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "seventy"}, Map.of()))
+        .hasMessageContaining("API port 'seventy'");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--nope", "1"}, Map.of()))
+        .hasMessageContaining("unknown option --nope");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "8080"}, Map.of()))
+        .hasMessageContaining("must differ");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--domain", "bad domain"}, Map.of()))
+        .hasMessageContaining("invalid domain");
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_MAX_UPLOAD_MB", "-3")))
+        .hasMessageContaining("PIER_MAX_UPLOAD_MB");
+  }
+
+  @Test
+  void helpReturnsNoSettings() {
+    assertThat(Main.parse(new String[] {"--help"}, Map.of())).isNull();
+  }
+}
