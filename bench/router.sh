@@ -2,7 +2,7 @@
 # Router overhead: wrk against a tiny Node app directly (instance port) and through Pier's router,
 # with web=1 and web=2. Prints requests/s, p50/p99 latency and the router's overhead.
 #
-# Env: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
+# Env: BENCH_DURATION (default 10s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
 #      PIER_BENCH_API_PORT / PIER_BENCH_ROUTER_PORT (first ports tried; 17070 / 18080).
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -65,28 +65,44 @@ run_wrk() {
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err }' "$BENCH_TMP/wrk-$name.txt"
 }
 
-warmup() { wrk -t"$THREADS" -c"$CONNS" -d3s "$@" >/dev/null 2>&1 || true; }
+warmup() { wrk -t"$THREADS" -c"$CONNS" -d"${BENCH_WARMUP:-3s}" "$@" >/dev/null 2>&1 || true; }
 
 log "warming up (3 s direct, 3 s routed)"
 warmup "$DIRECT"
 warmup -H "$HOSTH" "$ROUTED"
 
-log "measuring direct, keep-alive ($DURATION)"
-read -r D_RPS D_P50 D_P99 D_ERR < <(run_wrk direct "$DIRECT")
-log "measuring direct, a new connection per request ($DURATION)"
-read -r C_RPS C_P50 C_P99 C_ERR < <(run_wrk direct-close -H 'Connection: close' "$DIRECT")
-log "measuring through the router, web=1 ($DURATION)"
-read -r R1_RPS R1_P50 R1_P99 R1_ERR < <(run_wrk router-1 -H "$HOSTH" "$ROUTED")
+# The router opens a new connection to the instance for every request, so each routed request
+# leaves a TIME_WAIT socket for 60 s; tens of thousands of them slow down connect(). Each measured
+# run therefore starts after the previous runs' TIME_WAIT sockets are gone (at most ~65 s wait).
+time_wait() { ss -Htan state time-wait | wc -l; }
+drain() {
+  local t0; t0=$(now_ms)
+  [ "$(time_wait)" -lt 2000 ] && return 0
+  log "waiting for $(time_wait) TIME_WAIT sockets to expire (at most 65 s)"
+  while [ "$(time_wait)" -ge 2000 ] && [ $(( $(now_ms) - t0 )) -lt 65000 ]; do sleep 1; done
+}
+measure() { # name label wrk-args...: runs one measured wrk and records its row
+  local name=$1 label=$2; shift 2
+  [ -n "${NO_DRAIN:-}" ] || drain
+  log "measuring $label ($DURATION)"
+  local rps p50 p99 err
+  read -r rps p50 p99 err < <(run_wrk "$name" "$@")
+  eval "${name//-/_}=\"\$rps \$p50 \$p99 \$err $(time_wait)\""
+}
+
+NO_DRAIN=1 measure direct "direct to web.1, keep-alive" "$DIRECT"
+measure router_1 "through the router, web=1" -H "$HOSTH" "$ROUTED"
 
 log "scaling to web=2"
 "$PIER" ps:scale web=2 -a "$APP" >/dev/null
 wait_instances_up "$APP" 2
 warmup -H "$HOSTH" "$ROUTED"
-log "measuring through the router, web=2 ($DURATION)"
-read -r R2_RPS R2_P50 R2_P99 R2_ERR < <(run_wrk router-2 -H "$HOSTH" "$ROUTED")
-# Which instances served the requests, from the router's newest access log lines.
-split=$({ "$PIER" logs -a "$APP" -n 2000 2>/dev/null || true; } | { grep -o 'dyno=web\.[0-9]*' || true; } |
+measure router_2 "through the router, web=2" -H "$HOSTH" "$ROUTED"
+# Which instances served the requests, from the router's newest access log lines (Pier keeps
+# the newest 1500 lines per app).
+split=$({ "$PIER" logs -a "$APP" -n 1500 2>/dev/null || true; } | { grep -o 'dyno=web\.[0-9]*' || true; } |
   sort | uniq -c | awk '{ printf "%s%s %s", sep, $2, $1; sep = ", " }')
+measure direct_close "direct to web.1, Connection: close" -H 'Connection: close' "$DIRECT"
 
 overhead() { # % of throughput lost relative to $1
   awk -v base="$1" -v v="$2" 'BEGIN { if (base > 0) printf "%+.1f%%", (v - base) * 100 / base; else print "n/a" }'
@@ -96,15 +112,22 @@ echo
 echo "Pier router benchmark: wrk -t$THREADS -c$CONNS -d$DURATION --latency, app answers \"ok\" (node http)"
 machine_line
 echo
-printf '%-40s %10s %10s %10s %8s %10s\n' "Target" "req/s" "p50 ms" "p99 ms" "errors" "vs direct"
-printf '%-40s %10s %10s %10s %8s %10s\n' "----------------------------------------" "----------" "----------" "----------" "--------" "----------"
-row() { printf '%-40s %10s %10s %10s %8s %10s\n' "$@"; }
-row "direct web.1 (keep-alive)" "$D_RPS" "$D_P50" "$D_P99" "$D_ERR" "-"
-row "direct web.1 (Connection: close)" "$C_RPS" "$C_P50" "$C_P99" "$C_ERR" "$(overhead "$D_RPS" "$C_RPS")"
-row "router, web=1" "$R1_RPS" "$R1_P50" "$R1_P99" "$R1_ERR" "$(overhead "$D_RPS" "$R1_RPS")"
-row "router, web=2" "$R2_RPS" "$R2_P50" "$R2_P99" "$R2_ERR" "$(overhead "$D_RPS" "$R2_RPS")"
+fmt='%-38s %9s %8s %8s %7s %10s %10s\n'
+printf "$fmt" "Target" "req/s" "p50 ms" "p99 ms" "errors" "vs direct" "TIME_WAIT"
+printf "$fmt" "--------------------------------------" "---------" "--------" "--------" "-------" "----------" "----------"
+row() { # label "rps p50 p99 err tw"
+  local rps p50 p99 err tw; read -r rps p50 p99 err tw <<<"$2"
+  printf "$fmt" "$1" "$rps" "$p50" "$p99" "$err" "$(overhead "${direct%% *}" "$rps")" "$tw"
+}
+row "direct web.1 (keep-alive)" "$direct"
+row "router, web=1" "$router_1"
+row "router, web=2" "$router_2"
+row "direct web.1 (Connection: close)" "$direct_close"
 echo
+read -r D_RPS D_P50 _ <<<"$direct"
+read -r R1_RPS R1_P50 _ <<<"$router_1"
 awk -v d="$D_RPS" -v r="$R1_RPS" -v dp="$D_P50" -v rp="$R1_P50" 'BEGIN {
   printf "Router overhead (web=1 vs direct keep-alive): throughput %.1f%% lower, p50 latency +%.2f ms\n",
     (d - r) * 100 / d, rp - dp }'
-echo "Requests per instance in the last 2000 log lines (web=2 run): ${split:-n/a}"
+echo "Instances used by the router (newest access log lines, web=2 run): ${split:-n/a}"
+echo "TIME_WAIT = TIME_WAIT sockets on the machine right after the run."

@@ -32,13 +32,16 @@ import org.yaml.snakeyaml.nodes.Tag;
  * @param flexible true when the file had an {@code env:} or {@code vm:} line (accepted; Pier runs
  *     every app the same way)
  * @param ignoredKeys top-level keys Pier does not support, in file order
+ * @param readinessPath {@code readiness_check.path}: the HTTP path that must answer 2xx before an
+ *     instance gets traffic, or null
  */
 public record AppYaml(
     String runtime,
     String entrypoint,
     Map<String, String> envVariables,
     boolean flexible,
-    List<String> ignoredKeys) {
+    List<String> ignoredKeys,
+    String readinessPath) {
   /** The file name looked for in the app root. */
   public static final String FILE_NAME = "app.yaml";
 
@@ -84,6 +87,7 @@ public record AppYaml(
     boolean flexible = false;
     Map<String, String> env = new LinkedHashMap<>();
     List<String> ignored = new ArrayList<>();
+    String readinessPath = null;
     for (NodeTuple entry : entries(top, "the file")) {
       String key = ((ScalarNode) entry.getKeyNode()).getValue();
       Node value = entry.getValueNode();
@@ -92,6 +96,7 @@ public record AppYaml(
         case "entrypoint" -> entrypoint = string(value, "entrypoint");
         case "env", "vm" -> flexible = true;
         case "env_variables" -> env = envVariables(value);
+        case "readiness_check" -> readinessPath = readinessPath(value);
         default -> ignored.add(key);
       }
     }
@@ -99,7 +104,22 @@ public record AppYaml(
       throw at(root.getStartMark(), "missing 'runtime' (for example 'runtime: nodejs20')");
     }
     if (entrypoint != null && entrypoint.isBlank()) entrypoint = null;
-    return new AppYaml(runtime, entrypoint, env, flexible, ignored);
+    return new AppYaml(runtime, entrypoint, env, flexible, ignored, readinessPath);
+  }
+
+  /** {@code readiness_check: {path: /ready}}; other keys of it are accepted and ignored. */
+  private static String readinessPath(Node value) throws BuildFailure {
+    if (isNull(value)) return null;
+    for (NodeTuple entry : entries(mapping(value, "readiness_check"), "readiness_check")) {
+      if (!((ScalarNode) entry.getKeyNode()).getValue().equals("path")) continue;
+      String path = string(entry.getValueNode(), "readiness_check.path");
+      if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        throw at(entry.getValueNode().getStartMark(),
+            "readiness_check.path must be a URL path starting with '/', e.g. /ready");
+      }
+      return path;
+    }
+    return null;
   }
 
   private static Map<String, String> envVariables(Node value) throws BuildFailure {

@@ -19,13 +19,15 @@ public sealed interface BuildResult {
    * @param env variables from app.yaml {@code env_variables}, to set at run time
    * @param buildpack name of the buildpack that built it ({@code nodejs}, {@code procfile})
    * @param slugBytes size of the slug file
+   * @param readinessPath app.yaml {@code readiness_check.path}, or null
    */
   record Succeeded(
       Path slug,
       Map<String, String> processTypes,
       Map<String, String> env,
       String buildpack,
-      long slugBytes)
+      long slugBytes,
+      String readinessPath)
       implements BuildResult {
     public Succeeded {
       Objects.requireNonNull(slug, "slug");

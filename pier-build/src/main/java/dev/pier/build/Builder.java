@@ -123,7 +123,8 @@ public final class Builder {
     long bytes = SlugWriter.write(dir, request.slugFile());
     Map<String, String> env = appYaml == null ? Map.of() : appYaml.envVariables();
     return new BuildResult.Succeeded(
-        request.slugFile(), processTypes, env, buildpack.name(), bytes);
+        request.slugFile(), processTypes, env, buildpack.name(), bytes,
+        appYaml == null ? null : appYaml.readinessPath());
   }
 
   private Buildpack detect(Path dir) throws BuildFailure {

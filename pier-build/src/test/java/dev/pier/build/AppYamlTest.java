@@ -80,4 +80,20 @@ class AppYamlTest {
     assertThatThrownBy(() -> AppYaml.parse("- runtime\n"))
         .hasMessage("app.yaml line 1: the file must be a mapping of 'key: value' lines");
   }
+
+  @Test
+  void readinessCheckPathIsReadAndMustBeAPath() throws BuildFailure {
+    AppYaml yaml = AppYaml.parse("""
+        runtime: nodejs
+        readiness_check:
+          path: "/ready"
+          check_interval_sec: 5
+        """);
+    assertThat(yaml.readinessPath()).isEqualTo("/ready");
+    assertThat(yaml.ignoredKeys()).isEmpty();
+    assertThat(AppYaml.parse("runtime: nodejs\n").readinessPath()).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> AppYaml.parse("runtime: nodejs\nreadiness_check:\n  path: ready\n"))
+        .hasMessageContaining("app.yaml line 3").hasMessageContaining("readiness_check.path");
+  }
 }

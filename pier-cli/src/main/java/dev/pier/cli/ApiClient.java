@@ -79,6 +79,14 @@ final class ApiClient {
     stream(request(path).POST(body).header("Content-Type", contentType), onLine);
   }
 
+  /**
+   * Sends a JSON body with {@code method} (POST, PUT) and hands each line of the streamed
+   * response to {@code onLine} as it arrives, as the NDJSON operations (rollback, traffic) answer.
+   */
+  void sendJsonLines(String method, String path, JsonNode body, Consumer<String> onLine) {
+    stream(request(path).method(method, json(body)).header("Content-Type", "application/json"), onLine);
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(credentials.api() + path))
         .header("Authorization", "Bearer " + credentials.token())

@@ -5,14 +5,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code pier deploy [DIR]}: uploads a directory as a tar.gz, prints the build output as it
- * streams back, and reports the new release (exit 0) or the build failure (exit 1).
+ * streams back, and reports the new release (exit 0) or the build failure (exit 1). With
+ * {@code --no-promote} the new version gets no public traffic and the version URL is printed.
  */
 @Command(
     name = "deploy",
@@ -24,6 +26,10 @@ import picocli.CommandLine.Parameters;
 final class DeployCommand extends AppCommand {
   @Parameters(arity = "0..1", paramLabel = "DIR", description = "Source directory (default: the current one).")
   String dir;
+
+  @Option(names = "--no-promote",
+      description = "Start the new version without public traffic; it answers only at its version URL.")
+  boolean noPromote;
 
   DeployCommand(CliContext context) {
     super(context);
@@ -45,33 +51,30 @@ final class DeployCommand extends AppCommand {
       PrintStream out = context.out();
       out.println("Uploading " + (dir == null ? "." : dir) + " (" + Format.size(size) + ")...");
       out.flush();
-      AtomicReference<JsonNode> result = new AtomicReference<>();
-      api.postFileLines("/apps/" + name + "/deploy", archive, "application/gzip", line -> {
-        JsonNode event = Json.parseOrNull(line);
-        if (event == null || !event.isObject()) {
-          out.println(line);
-        } else if ("output".equals(event.path("type").asText())) {
-          out.println(event.path("line").asText(""));
-        } else if ("result".equals(event.path("type").asText())) {
-          result.set(event);
-        }
-        out.flush();
-      });
-      return report(result.get(), app);
+      String path = "/apps/" + name + "/deploy" + (noPromote ? "?promote=false" : "");
+      JsonNode result = OperationStream.follow(out, "Build failed",
+          lines -> api.postFileLines(path, archive, "application/gzip", lines));
+      return report(result, app);
     } finally {
       Files.deleteIfExists(archive);
     }
   }
 
   private int report(JsonNode result, App app) {
-    if (result == null) {
-      throw new CliException("The deploy ended without a result: the connection closed early");
+    String release = "v" + result.path("release").asText();
+    if (noPromote) {
+      context.out().println("Released " + release + " (not promoted): " + versionUrl(app.webUrl(), release));
+    } else {
+      context.out().println("Released " + release);
+      context.out().println(app.webUrl());
     }
-    if (!"succeeded".equals(result.path("status").asText())) {
-      throw new CliException("Build failed: " + result.path("error").asText("unknown error"));
-    }
-    context.out().println("Released v" + result.path("release").asText());
-    context.out().println(app.webUrl());
     return 0;
+  }
+
+  /** Returns {@code http://v4.hello.localhost:8080/} for web URL {@code http://hello.localhost:8080/}. */
+  static String versionUrl(String webUrl, String release) {
+    URI web = URI.create(webUrl);
+    String scheme = web.getScheme() == null ? "http" : web.getScheme();
+    return scheme + "://" + release + "." + web.getHost() + (web.getPort() == -1 ? "" : ":" + web.getPort()) + "/";
   }
 }

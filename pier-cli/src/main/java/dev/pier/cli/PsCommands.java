@@ -66,8 +66,8 @@ final class PsCommands {
             : Duration.between(instance.startedAt(), now);
         line.append(' ').append(Format.timeAgo(instance.startedAt(), age));
       }
-      if (instance.release() != null) {
-        line.append(" v").append(instance.release());
+      if (instance.versionLabel() != null) {
+        line.append(' ').append(instance.versionLabel());
       }
       if (instance.restarts() != null && instance.restarts() > 0) {
         line.append(", restarted ").append(instance.restarts()).append(instance.restarts() == 1 ? " time" : " times");

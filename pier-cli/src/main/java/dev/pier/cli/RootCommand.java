@@ -32,7 +32,14 @@ import picocli.CommandLine.Spec;
       ConfigCommands.Set.class,
       ConfigCommands.Unset.class,
       ConfigCommands.Get.class,
-      ReleasesCommand.class,
+      ReleasesCommands.ListReleases.class,
+      ReleasesCommands.Info.class,
+      ReleasesCommands.Rollback.class,
+      VersionsCommands.ListVersions.class,
+      VersionsCommands.Stop.class,
+      VersionsCommands.Start.class,
+      TrafficCommands.Split.class,
+      TrafficCommands.Migrate.class,
       OpenCommand.class,
     })
 final class RootCommand implements Runnable {

@@ -155,4 +155,44 @@ class DeployCommandTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).startsWith(" !     Not a directory: ");
   }
+
+  @Test
+  void deployWithNoPromoteAsksForNoTrafficAndPrintsTheVersionUrl() throws Exception {
+    var result = cli.runIn(sampleApp(dir.resolve("app")), "", "deploy", "--no-promote", "-a", "hello");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(api.requests("POST ")).containsExactly("POST /apps/hello/deploy?promote=false");
+    assertThat(result.out()).contains("-----> Launching...\n")
+        .endsWith("\nReleased v4 (not promoted): http://v4.hello.localhost:8080/\n");
+    assertThat(cli.run("releases", "-a", "hello").out())
+        .contains("Current: v3").containsPattern("\nv4 .* running\n");
+  }
+
+  @Test
+  void aPlainDeployDoesNotAskToSkipPromotion() throws Exception {
+    cli.runIn(sampleApp(dir.resolve("app")), "", "deploy", "-a", "hello");
+
+    assertThat(api.requests("POST ")).containsExactly("POST /apps/hello/deploy");
+  }
+
+  @Test
+  void aDeployWhoseStreamEndsWithoutAResultFails() throws Exception {
+    api.deployOutput = java.util.List.of("-----> Building");
+    api.deployFailure = null;
+    api.dropDeployResult = true;
+
+    var result = cli.runIn(sampleApp(dir.resolve("app")), "", "deploy", "-a", "hello");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).contains("-----> Building");
+    assertThat(result.err())
+        .isEqualTo(" !     Build failed: the connection closed before Pier reported a result\n");
+  }
+
+  @Test
+  void theVersionUrlKeepsTheWebUrlsHostAndPort() {
+    assertThat(DeployCommand.versionUrl("http://hello.example.com/", "v7")).isEqualTo("http://v7.hello.example.com/");
+    assertThat(DeployCommand.versionUrl("http://hello.localhost:8080/", "v2"))
+        .isEqualTo("http://v2.hello.localhost:8080/");
+  }
 }

@@ -41,6 +41,9 @@ final class FakePierApi implements AutoCloseable {
     final Map<String, String> processes = new LinkedHashMap<>();
     final Map<String, String> config = new TreeMap<>();
     final List<ObjectNode> releases = new ArrayList<>(); // newest first
+    String splitBy = "random";
+    /** What ps says each instance runs: null gives "v" + release, "" leaves the field out. */
+    String instanceVersion;
 
     FakeApp(String name) {
       this.name = name;
@@ -54,6 +57,14 @@ final class FakePierApi implements AutoCloseable {
   volatile byte[] lastUpload;
   volatile List<String> deployOutput = List.of("-----> Building with the nodejs buildpack", "-----> Launching...");
   volatile String deployFailure;
+  /** When true, a deploy stream ends after its output, without a result line. */
+  volatile boolean dropDeployResult;
+  /** The output lines of rollbacks and traffic changes. */
+  volatile List<String> operationOutput = List.of("-----> Starting instances", "-----> Moving traffic");
+  /** When set, rollbacks and traffic changes end with this error. */
+  volatile String operationFailure;
+  /** The JSON body of the last request that sent one. */
+  volatile JsonNode lastBody;
   volatile List<String> logLines = List.of();
   volatile long logLineDelayMillis;
   /** When set, the log stream stops after its first line until this latch opens. */
@@ -88,6 +99,11 @@ final class FakePierApi implements AutoCloseable {
       release.put("created_by", "admin");
       release.putObject("processes").put("web", "npm start");
       release.put("current", v == 3);
+      release.put("state", v == 3 ? "current" : "stopped");
+      release.put("percent", v == 3 ? 100 : 0);
+      release.put("running", v == 3);
+      release.put("instances", v == 3 ? 1 : 0);
+      release.put("slug_available", true);
       app.releases.add(0, release);
     }
     apps.put(name, app);
@@ -164,6 +180,15 @@ final class FakePierApi implements AutoCloseable {
       return;
     }
     String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+    if (method.equals("GET") && rest.startsWith("releases/")) {
+      releaseInfo(exchange, app, rest.substring("releases/".length()));
+      return;
+    }
+    if (method.equals("POST") && rest.matches("versions/[^/]+/(stop|start)")) {
+      String[] segments = rest.split("/");
+      changeVersion(exchange, app, segments[1], segments[2]);
+      return;
+    }
     switch (method + " " + rest) {
       case "GET " -> json(exchange, 200, appJson(app));
       case "DELETE " -> {
@@ -178,7 +203,11 @@ final class FakePierApi implements AutoCloseable {
       case "POST ps/restart" -> restart(exchange, app);
       case "GET releases" -> json(exchange, 200, JSON.valueToTree(app.releases));
       case "GET logs" -> logs(exchange, query);
-      case "POST deploy" -> deploy(exchange, app);
+      case "POST deploy" -> deploy(exchange, app, query);
+      case "POST rollback" -> rollback(exchange, app);
+      case "GET versions" -> versions(exchange, app);
+      case "PUT traffic" -> traffic(exchange, app);
+      case "POST traffic/migrate" -> migrate(exchange, app);
       default -> problem(exchange, 404, "not_found", "no route " + method + " " + path);
     }
   }
@@ -234,6 +263,11 @@ final class FakePierApi implements AutoCloseable {
         instance.put("type", type);
         instance.put("state", "up");
         instance.put("release", app.release);
+        if (app.instanceVersion == null) {
+          instance.put("version", "v" + app.release);
+        } else if (!app.instanceVersion.isEmpty()) {
+          instance.put("version", app.instanceVersion);
+        }
         instance.put("command", app.processes.get(type));
         instance.put("started_at", "2026-11-27T05:31:00Z");
         instance.put("uptime_seconds", 42);
@@ -292,7 +326,7 @@ final class FakePierApi implements AutoCloseable {
     }
   }
 
-  private void deploy(HttpExchange exchange, FakeApp app) throws IOException {
+  private void deploy(HttpExchange exchange, FakeApp app, String query) throws IOException {
     lastUpload = exchange.getRequestBody().readAllBytes();
     exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
     exchange.sendResponseHeaders(200, 0);
@@ -300,14 +334,215 @@ final class FakePierApi implements AutoCloseable {
     for (String line : deployOutput) {
       write(body, JSON.createObjectNode().put("type", "output").put("line", line));
     }
+    if (dropDeployResult) {
+      return;
+    }
     ObjectNode result = JSON.createObjectNode().put("type", "result");
     if (deployFailure == null) {
-      app.release = app.release == null ? 1 : app.release + 1;
-      result.put("status", "succeeded").put("release", app.release);
+      boolean promote = !query.contains("promote=false");
+      int version = app.releases.isEmpty() ? 1 : app.releases.get(0).get("version").asInt() + 1;
+      ObjectNode release = JSON.createObjectNode();
+      release.put("version", version);
+      release.put("description", "Deploy 9f8e7d6");
+      release.put("created_at", "2026-11-27T05:40:00Z");
+      release.put("created_by", "admin");
+      release.putObject("processes").put("web", "npm start");
+      release.put("percent", 0);
+      release.put("running", true);
+      release.put("instances", 1);
+      release.put("slug_available", true);
+      release.put("current", false);
+      release.put("state", "running");
+      app.releases.add(0, release);
+      if (promote) {
+        promote(app, release);
+      }
+      result.put("status", "succeeded").put("release", version);
     } else {
       result.put("status", "failed").put("error", deployFailure);
     }
     write(body, result);
+  }
+
+  /** Makes {@code release} the current one with all the traffic; the old current one stops. */
+  private static void promote(FakeApp app, ObjectNode release) {
+    for (ObjectNode other : app.releases) {
+      if (other != release && other.path("current").asBoolean()) {
+        other.put("current", false).put("state", "stopped").put("percent", 0).put("running", false).put("instances", 0);
+      }
+    }
+    release.put("current", true).put("state", "current").put("percent", 100).put("running", true).put("instances", 1);
+    app.release = release.get("version").asInt();
+  }
+
+  private static ObjectNode findRelease(FakeApp app, String version) {
+    String number = version.startsWith("v") ? version.substring(1) : version;
+    for (ObjectNode release : app.releases) {
+      if (release.get("version").asText().equals(number)) {
+        return release;
+      }
+    }
+    return null;
+  }
+
+  private void releaseInfo(HttpExchange exchange, FakeApp app, String version) throws IOException {
+    ObjectNode release = findRelease(app, version);
+    if (release == null) {
+      problem(exchange, 404, "not_found", "release '" + version + "' of app '" + app.name + "' not found");
+      return;
+    }
+    ObjectNode info = release.deepCopy();
+    info.set("config_keys", JSON.valueToTree(app.config.keySet()));
+    info.put("version_url", "http://v" + release.get("version").asInt() + "." + app.name + ".localhost:8080/");
+    json(exchange, 200, info);
+  }
+
+  private void changeVersion(HttpExchange exchange, FakeApp app, String version, String action) throws IOException {
+    requestBody(exchange);
+    ObjectNode release = findRelease(app, version);
+    if (release == null) {
+      problem(exchange, 404, "not_found", "version v" + version + " of app '" + app.name + "' not found");
+      return;
+    }
+    if (action.equals("stop")) {
+      if (release.get("percent").asInt() > 0) {
+        problem(exchange, 409, "conflict", "version v" + version + " still has "
+            + release.get("percent").asInt() + "% of the traffic; move it first");
+        return;
+      }
+      release.put("state", "stopped").put("running", false).put("instances", 0);
+    } else {
+      if (!release.get("slug_available").asBoolean() || release.get("state").asText().equals("failed")) {
+        problem(exchange, 409, "conflict", "version v" + version + " cannot start: its slug is gone");
+        return;
+      }
+      release.put("running", true).put("instances", 1);
+      if (release.get("state").asText().equals("stopped")) {
+        release.put("state", "running");
+      }
+    }
+    json(exchange, 200, JSON.createObjectNode().put("version", release.get("version").asInt())
+        .put("state", release.get("state").asText()));
+  }
+
+  private void rollback(HttpExchange exchange, FakeApp app) throws IOException {
+    JsonNode body = requestBody(exchange);
+    ObjectNode current = app.releases.stream().filter(r -> r.path("current").asBoolean()).findFirst().orElse(null);
+    if (current == null) {
+      problem(exchange, 409, "conflict", "app '" + app.name + "' has no release to roll back from");
+      return;
+    }
+    ObjectNode target = body.has("version")
+        ? findRelease(app, body.get("version").asText())
+        : findRelease(app, String.valueOf(current.get("version").asInt() - 1));
+    if (target == null) {
+      problem(exchange, 404, "not_found", "release v" + body.path("version").asText() + " not found");
+      return;
+    }
+    if (!target.get("slug_available").asBoolean()) {
+      problem(exchange, 409, "conflict", "the slug of v" + target.get("version").asInt() + " is gone");
+      return;
+    }
+    int percent = current.get("percent").asInt();
+    streamOperation(exchange, result -> {
+      ObjectNode release = target.deepCopy();
+      int version = app.releases.get(0).get("version").asInt() + 1;
+      release.put("version", version).put("description", "Rollback to v" + target.get("version").asInt());
+      app.releases.add(0, release);
+      promote(app, release);
+      release.put("percent", percent);
+      result.put("release", version);
+    });
+  }
+
+  private void versions(HttpExchange exchange, FakeApp app) throws IOException {
+    ArrayNode list = JSON.createArrayNode();
+    for (ObjectNode release : app.releases) {
+      if (release.get("running").asBoolean() || release.get("percent").asInt() > 0) {
+        int version = release.get("version").asInt();
+        list.addObject().put("version", version).put("percent", release.get("percent").asInt())
+            .put("state", release.get("state").asText()).put("instances", release.get("instances").asInt())
+            .put("running", release.get("running").asBoolean())
+            .put("version_url", "http://v" + version + "." + app.name + ".localhost:8080/")
+            .put("created_at", release.get("created_at").asText())
+            .put("description", release.get("description").asText());
+      }
+    }
+    ObjectNode result = JSON.createObjectNode().put("split_by", app.splitBy);
+    result.set("versions", list);
+    json(exchange, 200, result);
+  }
+
+  private void traffic(HttpExchange exchange, FakeApp app) throws IOException {
+    JsonNode body = requestBody(exchange);
+    int sum = 0;
+    for (Map.Entry<String, JsonNode> share : body.path("allocations").properties()) {
+      ObjectNode release = findRelease(app, share.getKey());
+      if (release == null) {
+        problem(exchange, 404, "not_found", "version v" + share.getKey() + " was never built");
+        return;
+      }
+      if (release.get("state").asText().equals("failed")) {
+        problem(exchange, 409, "conflict", "version v" + share.getKey() + " failed; it cannot get traffic");
+        return;
+      }
+      sum += share.getValue().asInt();
+    }
+    if (sum != 100) {
+      problem(exchange, 422, "invalid", "shares add up to " + sum + ", not 100");
+      return;
+    }
+    streamOperation(exchange, result -> {
+      for (ObjectNode release : app.releases) {
+        int percent = body.path("allocations").path(release.get("version").asText()).asInt(0);
+        release.put("percent", percent);
+        boolean current = release.path("current").asBoolean();
+        if (percent > 0) {
+          release.put("running", true).put("instances", Math.max(1, release.get("instances").asInt()));
+        }
+        if (!current && release.get("running").asBoolean()) {
+          release.put("state", percent > 0 ? "serving" : "running");
+        }
+      }
+      if (body.has("split_by")) {
+        app.splitBy = body.get("split_by").asText();
+      }
+    });
+  }
+
+  private void migrate(HttpExchange exchange, FakeApp app) throws IOException {
+    JsonNode body = requestBody(exchange);
+    ObjectNode target = findRelease(app, body.path("version").asText());
+    if (target == null) {
+      problem(exchange, 404, "not_found", "version v" + body.path("version").asText() + " was never built");
+      return;
+    }
+    streamOperation(exchange, result -> promote(app, target));
+  }
+
+  /** Streams {@link #operationOutput}, then applies {@code change} and succeeds, or fails with {@link #operationFailure}. */
+  private void streamOperation(HttpExchange exchange, java.util.function.Consumer<ObjectNode> change) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream body = exchange.getResponseBody();
+    for (String line : operationOutput) {
+      write(body, JSON.createObjectNode().put("type", "output").put("line", line));
+    }
+    ObjectNode result = JSON.createObjectNode().put("type", "result");
+    if (operationFailure == null) {
+      result.put("status", "succeeded");
+      change.accept(result);
+    } else {
+      result.put("status", "failed").put("error", operationFailure);
+    }
+    write(body, result);
+  }
+
+  private JsonNode requestBody(HttpExchange exchange) throws IOException {
+    byte[] bytes = exchange.getRequestBody().readAllBytes();
+    JsonNode body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+    lastBody = body;
+    return body;
   }
 
   private static void write(OutputStream body, JsonNode line) throws IOException {

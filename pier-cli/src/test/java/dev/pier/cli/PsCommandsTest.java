@@ -109,4 +109,18 @@ class PsCommandsTest {
 
     assertThat(result.out()).isEqualTo("Restarting all dynos on hello... done: web.1, web.2\n");
   }
+
+  @Test
+  void psShowsTheVersionEachInstanceRuns() {
+    api.apps.get("hello").instanceVersion = "v4";
+
+    assertThat(cli.run("ps", "-a", "hello").out()).contains("web.1: up 2026/11/27 05:31:00 (~ 42s ago) v4\n");
+  }
+
+  @Test
+  void psFallsBackToTheReleaseWhenTheServerSendsNoVersion() {
+    api.apps.get("hello").instanceVersion = "";
+
+    assertThat(cli.run("ps", "-a", "hello").out()).contains("web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3\n");
+  }
 }

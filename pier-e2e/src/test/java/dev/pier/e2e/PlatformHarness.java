@@ -54,11 +54,9 @@ final class PlatformHarness implements AutoCloseable {
         tweak.apply(
             Settings.defaults(data)
                 .withPorts(0, 0)
+                .withBindHost("127.0.0.1")
                 .withAdminToken(TOKEN)
                 .withStopGrace(Duration.ofSeconds(3)));
-    settings = new Settings(settings.dataDir(), settings.apiPort(), settings.routerPort(), "127.0.0.1",
-        settings.domain(), settings.adminToken(), settings.memoryLimitBytes(), settings.stopGrace(),
-        settings.bootTimeout(), settings.maxUploadBytes());
     server = PlatformServer.start(settings);
   }
 

@@ -1,10 +1,29 @@
 package dev.pier.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Where requests for one app go: the app's name and its ready web instances (may be empty). */
-public record Route(String app, List<Backend> backends) {
+/**
+ * Where requests for one host go: the app, how traffic is split, and its versions with their
+ * shares and ready web instances. The router first picks a version by the split (only versions
+ * with a share above 0 take part), then an instance of that version.
+ */
+public record Route(String app, SplitBy splitBy, List<VersionRoute> versions) {
   public Route {
-    backends = List.copyOf(backends);
+    versions = List.copyOf(versions);
+  }
+
+  /** A route with one version (number 0) taking all traffic. */
+  public Route(String app, List<Backend> backends) {
+    this(app, SplitBy.RANDOM, List.of(new VersionRoute(0, 100, backends)));
+  }
+
+  /** Every backend of every version that has a share of the traffic. */
+  public List<Backend> backends() {
+    List<Backend> all = new ArrayList<>();
+    for (VersionRoute v : versions) {
+      if (v.percent() > 0) all.addAll(v.backends());
+    }
+    return all;
   }
 }

@@ -10,6 +10,7 @@ package dev.pier.router;
  * @param requestId the {@code X-Request-Id} sent to the instance and back to the client
  * @param forwardedFor the {@code X-Forwarded-For} value sent to the instance
  * @param instance the instance that served the request, for example {@code web.1}, or null
+ * @param version the number of the app version that served the request, or 0 if unknown or none
  * @param connectMillis time to open the connection to the instance (0 if none was opened)
  * @param serviceMillis time from receiving the request to writing the last response byte
  * @param status HTTP status sent to the client (499 if the client left before any status)
@@ -24,6 +25,7 @@ public record AccessLogEntry(
     String requestId,
     String forwardedFor,
     String instance,
+    int version,
     long connectMillis,
     long serviceMillis,
     int status,
@@ -31,8 +33,8 @@ public record AccessLogEntry(
     RouterError error) {
 
   public AccessLogEntry {
-    if (connectMillis < 0 || serviceMillis < 0 || bytes < 0) {
-      throw new IllegalArgumentException("durations and byte counts must be >= 0");
+    if (version < 0 || connectMillis < 0 || serviceMillis < 0 || bytes < 0) {
+      throw new IllegalArgumentException("version, durations and byte counts must be >= 0");
     }
   }
 
@@ -40,12 +42,13 @@ public record AccessLogEntry(
    * Formats the entry as a Heroku router log line, for example:
    *
    * <pre>
-   * at=info method=GET path="/" host=hello.localhost request_id=8601b555-6a83-4c12-8269-97c8e32cdb22 fwd="127.0.0.1" dyno=web.1 connect=1ms service=18ms status=200 bytes=975
+   * at=info method=GET path="/" host=hello.localhost request_id=8601b555-6a83-4c12-8269-97c8e32cdb22 fwd="127.0.0.1" dyno=web.1 version=v2 connect=1ms service=18ms status=200 bytes=975
    * at=error code=no_such_app desc="No such app" method=GET path="/" host=nope.localhost ...
    * </pre>
    *
-   * Quoted values have {@code "} and {@code \} escaped; control characters and, in unquoted
-   * values, spaces are replaced so one entry is always one line of {@code key=value} pairs.
+   * {@code version=} appears only when the version is known (above 0). Quoted values have {@code
+   * "} and {@code \} escaped; control characters and, in unquoted values, spaces are replaced so
+   * one entry is always one line of {@code key=value} pairs.
    */
   public String format() {
     StringBuilder sb = new StringBuilder(200);
@@ -61,6 +64,7 @@ public record AccessLogEntry(
     sb.append(" request_id=").append(bare(requestId));
     sb.append(" fwd=").append(quoted(forwardedFor));
     sb.append(" dyno=").append(bare(instance));
+    if (version > 0) sb.append(" version=v").append(version);
     sb.append(" connect=").append(connectMillis).append("ms");
     sb.append(" service=").append(serviceMillis).append("ms");
     sb.append(" status=").append(status);

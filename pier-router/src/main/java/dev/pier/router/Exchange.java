@@ -2,6 +2,8 @@ package dev.pier.router;
 
 import dev.pier.model.Backend;
 import dev.pier.model.Route;
+import dev.pier.model.RouteTable;
+import dev.pier.model.VersionRoute;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -27,8 +29,19 @@ final class Exchange {
   final boolean clientKeepAlive;
   final long startNanos = System.nanoTime();
 
+  /** The Host header as sent. */
+  String host;
+  /** The route snapshot the route and backend were chosen from. */
+  RouteTable table;
   Route route;
+  /** The request's split bucket in [0, 10000), see {@link VersionPicker}. */
+  int bucket;
+  /** A {@code Set-Cookie} value for the response when the bucket was drawn for a new client. */
+  String splitCookie;
+  VersionRoute version;
   Backend backend;
+  /** {@link #backend} is counted in {@link InFlight}; cleared when the count is given back. */
+  boolean counted;
   /** The connection to the instance; null until connected (and after a failed attempt). */
   Channel outbound;
   /** Body parts received while still connecting; written once connected. */
@@ -38,6 +51,8 @@ final class Exchange {
   boolean requestDone;
   /** Some request body bytes were written to an instance (a retry is then no longer safe). */
   boolean bodySent;
+  /** A refused connection was already retried on another instance. */
+  boolean retried;
   long connectStartNanos;
   long connectNanos;
   /** Last time the instance accepted request bytes; the response timeout counts from here. */
@@ -96,6 +111,7 @@ final class Exchange {
         requestId,
         forwardedFor,
         backend == null ? null : backend.instance(),
+        version == null ? 0 : version.version(),
         TimeUnit.NANOSECONDS.toMillis(connectNanos),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
         status,

@@ -1,7 +1,6 @@
 package dev.pier.router;
 
 import dev.pier.model.Backend;
-import dev.pier.model.Route;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -47,6 +46,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private final RouterContext router;
   private final BackendConnector connector;
+  private final Assigner assigner;
   private final ArrayDeque<Object> queued = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private Exchange current;
@@ -55,6 +55,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   FrontendHandler(RouterContext router) {
     this.router = router;
     this.connector = new BackendConnector(router);
+    this.assigner = new Assigner(router);
   }
 
   @Override
@@ -109,16 +110,61 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       sendError(ex, RouterError.BAD_REQUEST);
       return;
     }
-    ex.route = router.routes().get().lookup(host);
+    ex.host = host;
+    ex.table = router.routes().get();
+    ex.route = ex.table.lookup(host);
     if (ex.route == null) {
       sendError(ex, RouterError.NO_SUCH_APP);
-    } else if (ex.route.backends().isEmpty()) {
+      return;
+    }
+    ex.bucket = splitBucket(ex);
+    if (!assign(ex, null)) {
       sendError(ex, RouterError.NO_INSTANCES);
     } else {
       ProxyHeaders.toBackend(request, forwardedFor, routerPort(), requestId,
           System.currentTimeMillis());
       ex.connectStartNanos = System.nanoTime();
-      connect(ex, null);
+      connect(ex);
+    }
+  }
+
+  private int splitBucket(Exchange ex) {
+    return switch (ex.route.splitBy()) {
+      case RANDOM -> SplitBucket.random();
+      case IP -> SplitBucket.fromAddress(ctx.channel().remoteAddress());
+      case COOKIE -> {
+        int bucket = SplitBucket.fromCookies(ex.request.headers().getAll(HttpHeaderNames.COOKIE));
+        if (bucket < 0) {
+          bucket = SplitBucket.random();
+          ex.splitCookie = SplitBucket.setCookie(bucket);
+        }
+        yield bucket;
+      }
+    };
+  }
+
+  /**
+   * Chooses the version and instance for {@code ex} (another than {@code failed}) and counts it in
+   * flight, after giving back the count of the previous choice; false if none is left.
+   */
+  private boolean assign(Exchange ex, Backend failed) {
+    releaseBackend(ex);
+    Assigner.Assignment a = assigner.assign(ex.host, ex.table, ex.route, ex.bucket, failed,
+        ex.version == null ? -1 : ex.version.version());
+    if (a == null) return false;
+    ex.table = a.table();
+    ex.route = a.route();
+    ex.version = a.version();
+    ex.backend = a.backend();
+    ex.counted = true;
+    return true;
+  }
+
+  /** Gives back the in-flight count of the exchange's backend, once. */
+  private void releaseBackend(Exchange ex) {
+    if (ex.counted) {
+      ex.counted = false;
+      router.inFlight().end(ex.backend);
     }
   }
 
@@ -141,25 +187,28 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void connect(Exchange ex, Backend failed) {
-    Backend backend = router.balancer().pick(ex.route, failed);
-    if (backend == null) {
-      sendError(ex, RouterError.CONNECT_FAILED);
-      return;
-    }
-    ex.backend = backend;
+  /** Connects to {@code ex.backend}; a refused first attempt is retried once elsewhere. */
+  private void connect(Exchange ex) {
+    Backend backend = ex.backend;
     BackendHandler handler = new BackendHandler(this, ex);
-    connector.connect(ctx.channel().eventLoop(), backend, handler).addListener((ChannelFuture f) -> {
+    ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), backend, handler);
+    connecting.addListener((ChannelFuture f) -> {
       if (ex.finished || current != ex) {
         f.channel().close();
       } else if (f.isSuccess()) {
         ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
         ex.outbound = f.channel();
         sendRequest(ex);
-      } else if (failed == null && !ex.bodySent) {
+      } else if (!ex.retried && !ex.bodySent) {
         // Nothing reached the instance, so a retry cannot repeat a side effect.
         LOG.debug("connect to {} failed, retrying: {}", backend, f.cause().toString());
-        connect(ex, backend);
+        ex.retried = true;
+        if (assign(ex, backend)) {
+          connect(ex);
+        } else {
+          ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
+          sendError(ex, RouterError.CONNECT_FAILED);
+        }
       } else {
         ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
         sendError(ex, RouterError.CONNECT_FAILED);
@@ -228,6 +277,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean keepAlive = ProxyHeaders.toClient(response, ex.requestId, ex.clientVersion,
         ex.clientKeepAlive, head);
     if (!keepAlive) ex.closeAfter = true;
+    if (ex.splitCookie != null) response.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
     ctx.writeAndFlush(response).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) ctx.close();
       else if (!ex.finished) ex.outbound.read();
@@ -284,10 +334,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.cancelResponseTimer();
     ex.releasePendingBody();
     ex.closeOutbound();
+    releaseBackend(ex); // the instance has no part in the rest of this exchange
     if (!ex.requestDone && !bodyCheapToDiscard(ex.request)) ex.closeAfter = true;
     boolean keepAlive = ex.clientKeepAlive && !ex.closeAfter;
     if (!keepAlive) ex.closeAfter = true;
     FullHttpResponse page = ErrorPages.page(error, ex.requestId, keepAlive);
+    if (ex.splitCookie != null) page.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
     if (keepAlive && ex.clientVersion.minorVersion() == 0) {
       page.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
     }
@@ -312,6 +364,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.cancelResponseTimer();
     ex.releasePendingBody();
     ex.closeOutbound();
+    releaseBackend(ex);
     log(ex);
     if (current == ex) current = null;
     if (ex.closeAfter || !ex.clientKeepAlive) {

@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
  * app named by its Host header (see the package documentation for the full flow).
  *
  * <p>Lifecycle: construct, {@link #start()}, publish routes with {@link #routes} whenever they
- * change, {@link #close()}. Until routes are published every request gets a 404 page. All methods
- * are thread-safe.
+ * change (draining removed instances with {@link #inFlight(String, int)}), {@link #close()}.
+ * Until routes are published every request gets a 404 page. All methods are thread-safe.
  */
 public final class RouterServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
 
   private final RouterConfig config;
   private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
+  private final InFlight inFlight = new InFlight();
   private final RouterContext context;
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
@@ -42,7 +43,7 @@ public final class RouterServer implements AutoCloseable {
   RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer, Transport transport) {
     this.config = Objects.requireNonNull(config, "config");
     this.context = new RouterContext(config, routes::get, Objects.requireNonNull(balancer),
-        Objects.requireNonNull(accessLog, "accessLog"), transport);
+        inFlight, Objects.requireNonNull(accessLog, "accessLog"), transport);
   }
 
   /** Binds the listening socket; returns once the router accepts connections. */
@@ -84,6 +85,24 @@ public final class RouterServer implements AutoCloseable {
   /** Returns the route snapshot in use. */
   public RouteTable routes() {
     return routes.get();
+  }
+
+  /**
+   * Returns how many requests are assigned to the instance at {@code host}:{@code port} (as
+   * spelled in its {@link dev.pier.model.Backend}) right now: counted from the moment it is
+   * chosen for a request, before connecting, until that request's exchange ends in any way.
+   *
+   * <p>To drain an instance: publish a table without it with {@link #routes(RouteTable)}, wait
+   * until this returns 0, then stop it. After {@code routes} returns no new request is assigned
+   * to a backend missing from the table; requests already assigned finish normally.
+   */
+  public int inFlight(String host, int port) {
+    return inFlight.count(host, port);
+  }
+
+  /** Returns how many requests are assigned to any instance right now. */
+  public int inFlight() {
+    return inFlight.total();
   }
 
   /**

@@ -12,15 +12,20 @@
  *  client                                   RouterServer (Netty, epoll or NIO)
  *    |                 +-------------------- client channel pipeline (RouterInitializer) ----+
  *    |  bytes          |  IdleStateHandler     closes keep-alive connections idle too long  |
- *    +---------------->|  HttpServerCodec      bytes &lt;-&gt; HttpRequest / HttpContent      |
+ *    +---------------->|  HttpServerCodec      bytes &lt;-&gt; HttpRequest / HttpContent          |
  *    |                 |  HttpServerExpectContinueHandler   answers "Expect: 100-continue"  |
  *    |                 |  FrontendHandler                                                   |
- *    |                 |    1. Host --&gt; RouteTable.lookup --&gt; 404 no_such_app           |
- *    |                 |                                  --&gt; 503 no_instances          |
- *    |                 |    2. LoadBalancer (RoundRobin) picks a Backend                    |
- *    |                 |    3. X-Forwarded-For/-Proto/-Port, X-Request-Id, Connection: close|
- *    |                 |    4. connect on the SAME event loop; refused --&gt; retry once on   |
- *    |                 |       another instance --&gt; 502 connect_failed                    |
+ *    |                 |    1. Host --&gt; RouteTable.lookup --&gt; 404 no_such_app                |
+ *    |                 |    2. split bucket 0..9999 by Route.splitBy (SplitBucket):          |
+ *    |                 |       random / pier_split cookie (set if absent) / client IP hash   |
+ *    |                 |    3. Assigner: VersionPicker maps bucket --&gt; version by shares     |
+ *    |                 |       (one without instances --&gt; another with a share); then        |
+ *    |                 |       LoadBalancer (RoundRobin per app+version) picks a Backend,    |
+ *    |                 |       counted in InFlight until the exchange ends --&gt; 503 if none   |
+ *    |                 |    4. X-Forwarded-For/-Proto/-Port, X-Request-Id, Connection: close |
+ *    |                 |    5. connect on the SAME event loop; refused --&gt; retry once on     |
+ *    |                 |       another instance of the version, else another version         |
+ *    |                 |       --&gt; 502 connect_failed                                        |
  *    |                 +------------------------------|-------------------------------------+
  *    |                                                | request + body parts
  *    |                                                v  (next client read only after the
@@ -29,13 +34,14 @@
  *    |                 |  BackendHandler  &lt;------------------------------------+----&gt; app
  *    |                 +------------------------------|------------------------+    instance
  *    |                                                | response + body parts       (web.1)
- *    |   response      |  FrontendHandler: adds X-Request-Id, re-frames the body for the client,
- *    |&lt;----------------+  next instance read only after the client took the last part;
+ *    |   response      |  FrontendHandler: adds X-Request-Id and any split cookie, re-frames
+ *    |&lt;----------------+  the body; next instance read only after the client took the last part;
  *    |                    no headers within responseTimeout --&gt; 504 response_timeout;
  *    |                    instance closes early --&gt; 502 backend_closed, or client closed
  *    |                    if the response had started
  *    v
- *  after the last response byte: AccessLog.log(entry), then the next (pipelined) request
+ *  after the last response byte: InFlight count given back, AccessLog.log(entry), then the next
+ *  (pipelined) request
  * </pre>
  *
  * <h2>Rules the code follows</h2>
@@ -49,6 +55,19 @@
  *       naming a {@link dev.pier.router.RouterError}.
  *   <li>A failed connection is retried only while no request body byte has reached an instance,
  *       so a non-idempotent request is never sent twice.
+ *   <li>Draining: each request is counted on its instance ({@link
+ *       dev.pier.router.RouterServer#inFlight(String, int)}) from the moment it is chosen until
+ *       its exchange ends in any way, exactly once. Once a table without an instance is
+ *       published, no request is newly assigned to it (the assignment re-checks the table after
+ *       counting), while requests already on it finish normally.
  * </ul>
+ *
+ * <h2>Traffic splitting</h2>
+ *
+ * <p>As in App Engine, a route has versions with whole-percent shares. Each request gets a bucket
+ * in [0, 10000) and each version with a share owns a run of buckets in version order (90/10: v1
+ * takes 0..8999). With {@code COOKIE} the bucket is the client's {@code pier_split} cookie, and
+ * with {@code IP} a hash of the socket peer address (never X-Forwarded-For), so a client stays on
+ * one version while the shares are unchanged.
  */
 package dev.pier.router;

@@ -20,7 +20,7 @@ class FrontendHandlerTest {
 
   private EmbeddedChannel channel() {
     RouterContext context = new RouterContext(RouterHarness.FAST, () -> routes, new RoundRobin(),
-        log, Transport.nio());
+        new InFlight(), log, Transport.nio());
     return new EmbeddedChannel(new RouterInitializer(context));
   }
 

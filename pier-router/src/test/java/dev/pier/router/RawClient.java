@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -30,8 +31,18 @@ final class RawClient implements AutoCloseable {
   }
 
   RawClient(int port, int sendBuffer) throws IOException {
+    this(port, sendBuffer, null);
+  }
+
+  /** Connects from {@code local} (for example 127.0.0.7, any of 127/8 is this machine). */
+  RawClient(int port, InetAddress local) throws IOException {
+    this(port, 0, local);
+  }
+
+  private RawClient(int port, int sendBuffer, InetAddress local) throws IOException {
     socket = new Socket();
     if (sendBuffer > 0) socket.setSendBufferSize(sendBuffer);
+    if (local != null) socket.bind(new InetSocketAddress(local, 0));
     socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
     socket.setSoTimeout(10_000);
     in = new BufferedInputStream(socket.getInputStream(), 65536);

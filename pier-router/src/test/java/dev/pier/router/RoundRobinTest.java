@@ -3,7 +3,7 @@ package dev.pier.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.model.Backend;
-import dev.pier.model.Route;
+import dev.pier.model.VersionRoute;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,35 +14,45 @@ class RoundRobinTest {
   private final Backend web3 = new Backend("web.3", "127.0.0.1", 5003);
   private final RoundRobin balancer = new RoundRobin();
 
+  private static VersionRoute v(int number, Backend... backends) {
+    return new VersionRoute(number, 100, List.of(backends));
+  }
+
   @Test
   void backendsTakeTurns() {
-    Route route = new Route("hello", List.of(web1, web2, web3));
+    VersionRoute version = v(1, web1, web2, web3);
     List<String> picked = new ArrayList<>();
-    for (int i = 0; i < 6; i++) picked.add(balancer.pick(route, null).instance());
+    for (int i = 0; i < 6; i++) picked.add(balancer.pick("hello", version, null).instance());
     assertThat(picked).containsExactly("web.1", "web.2", "web.3", "web.1", "web.2", "web.3");
   }
 
   @Test
   void rotationContinuesAcrossRouteSwapsOfTheSameApp() {
-    balancer.pick(new Route("hello", List.of(web1, web2)), null);
-    assertThat(balancer.pick(new Route("hello", List.of(web1, web2)), null)).isEqualTo(web2);
+    balancer.pick("hello", v(1, web1, web2), null);
+    assertThat(balancer.pick("hello", v(1, web1, web2), null)).isEqualTo(web2);
   }
 
   @Test
   void appsRotateIndependently() {
-    balancer.pick(new Route("hello", List.of(web1, web2)), null);
-    assertThat(balancer.pick(new Route("other", List.of(web1, web2)), null)).isEqualTo(web1);
+    balancer.pick("hello", v(1, web1, web2), null);
+    assertThat(balancer.pick("other", v(1, web1, web2), null)).isEqualTo(web1);
+  }
+
+  @Test
+  void versionsOfOneAppRotateIndependently() {
+    balancer.pick("hello", v(1, web1, web2), null);
+    assertThat(balancer.pick("hello", v(2, web1, web2), null)).isEqualTo(web1);
   }
 
   @Test
   void retryNeverGetsTheFailedBackend() {
-    Route route = new Route("hello", List.of(web1, web2));
-    for (int i = 0; i < 4; i++) assertThat(balancer.pick(route, web1)).isEqualTo(web2);
+    VersionRoute version = v(1, web1, web2);
+    for (int i = 0; i < 4; i++) assertThat(balancer.pick("hello", version, web1)).isEqualTo(web2);
   }
 
   @Test
   void noOtherBackendMeansNull() {
-    assertThat(balancer.pick(new Route("hello", List.of(web1)), web1)).isNull();
-    assertThat(balancer.pick(new Route("hello", List.of()), null)).isNull();
+    assertThat(balancer.pick("hello", v(1, web1), web1)).isNull();
+    assertThat(balancer.pick("hello", v(1), null)).isNull();
   }
 }

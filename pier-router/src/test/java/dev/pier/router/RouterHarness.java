@@ -43,6 +43,29 @@ final class RouterHarness implements AutoCloseable {
     routes(byHost);
   }
 
+  /** Adds or replaces the route of one host, keeping the others. */
+  void route(String host, Route route) {
+    Map<String, Route> byHost = new HashMap<>(router.routes().byHost());
+    byHost.put(host, route);
+    routes(byHost);
+  }
+
+  /** Waits up to 5 s until the router counts {@code expected} requests in flight in total. */
+  void awaitInFlight(int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (router.inFlight() != expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("in flight: " + router.inFlight() + ", expected " + expected);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Returns the in-flight count of {@code backend}. */
+  int inFlight(Backend backend) {
+    return router.inFlight(backend.host(), backend.port());
+  }
+
   RawClient client() throws IOException {
     return new RawClient(port());
   }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real app instance on a loopback port (JDK HTTP server).
@@ -21,6 +23,8 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>{@code /echo}: streams the request body back while reading it;
  *   <li>{@code /download?bytes=N}: streams N pattern bytes as a chunked response;
+ *   <li>{@code /hold}: signals its arrival ({@link #awaitHeld()}), waits until the test calls
+ *       {@link #releaseHeld()}, then answers as for anything else;
  *   <li>anything else: the instance name, then every request header as {@code name: value}.
  * </ul>
  */
@@ -28,6 +32,8 @@ final class TestBackend implements AutoCloseable {
   final String name;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore held = new Semaphore(0);
+  private final Semaphore releases = new Semaphore(0);
 
   TestBackend(String name) throws IOException {
     this.name = name;
@@ -35,12 +41,34 @@ final class TestBackend implements AutoCloseable {
     server.createContext("/", this::info);
     server.createContext("/echo", TestBackend::echo);
     server.createContext("/download", TestBackend::download);
+    server.createContext("/hold", this::hold);
     server.setExecutor(executor);
     server.start();
   }
 
   Backend backend() {
     return new Backend(name, "127.0.0.1", server.getAddress().getPort());
+  }
+
+  /** Waits until a {@code /hold} request has arrived here; fails after 5 s. */
+  void awaitHeld() throws InterruptedException {
+    if (!held.tryAcquire(5, TimeUnit.SECONDS)) throw new AssertionError(name + ": nothing held");
+  }
+
+  /** Lets one held request answer. */
+  void releaseHeld() {
+    releases.release();
+  }
+
+  private void hold(HttpExchange exchange) throws IOException {
+    held.release();
+    try {
+      if (!releases.tryAcquire(10, TimeUnit.SECONDS)) throw new IOException("never released");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    info(exchange);
   }
 
   private void info(HttpExchange exchange) throws IOException {
@@ -76,6 +104,7 @@ final class TestBackend implements AutoCloseable {
 
   @Override
   public void close() {
+    releases.release(1000); // let held requests end
     server.stop(0);
     executor.shutdownNow();
   }

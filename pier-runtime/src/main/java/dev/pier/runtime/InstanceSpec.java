@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param memoryLimitBytes the memory the instance's processes may use together; they are
  *     OOM-killed past it
  * @param stopGrace how long processes get between SIGTERM and SIGKILL when stopped
+ * @param generation distinguishes instances of the same name running side by side (during a
+ *     rolling restart the old and the new {@code web.1}); 0 when there is never more than one
+ * @param readinessPath for web instances, an HTTP path that must answer 2xx before the instance
+ *     is up; null to only wait for the port to accept connections
  */
 public record InstanceSpec(
     AppName app,
@@ -36,7 +40,9 @@ public record InstanceSpec(
     Map<String, String> env,
     AppUser user,
     long memoryLimitBytes,
-    Duration stopGrace) {
+    Duration stopGrace,
+    int generation,
+    String readinessPath) {
   public InstanceSpec {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
@@ -50,6 +56,25 @@ public record InstanceSpec(
       throw new IllegalArgumentException("memory limit must be positive: " + memoryLimitBytes);
     }
     if (stopGrace.isNegative()) throw new IllegalArgumentException("negative stop grace");
+    if (generation < 0) throw new IllegalArgumentException("negative generation");
+    if (readinessPath != null && !readinessPath.startsWith("/")) {
+      throw new IllegalArgumentException("readiness path must start with '/': " + readinessPath);
+    }
+  }
+
+  /** An instance run alone under its name, checked by its port only. */
+  public InstanceSpec(
+      AppName app, ProcessType type, int index, int release, Path slug, String command,
+      Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace) {
+    this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace, 0, null);
+  }
+
+  /**
+   * The key of the instance within its app: {@link #name()}, suffixed with {@code -gN} when the
+   * generation is not 0. Starting a spec with the id of a running instance replaces it.
+   */
+  public String id() {
+    return generation == 0 ? name() : name() + "-g" + generation;
   }
 
   /** The instance name, {@code TYPE.INDEX}, e.g. {@code web.1}; also the value of {@code DYNO}. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 /**
  * A snapshot of one instance, as {@code pier ps} shows it.
  *
+ * @param id the key of the instance within its app (see {@link InstanceSpec#id()})
  * @param name {@code TYPE.INDEX}, e.g. {@code web.1}
  * @param state the observed state
  * @param startedAt when the current (or last) process was started; null before the first start
@@ -15,6 +16,7 @@ import java.time.Instant;
  */
 public record InstanceStatus(
     String app,
+    String id,
     String name,
     String type,
     int index,

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public interface RuntimeBackend extends AutoCloseable {
   /**
-   * Starts an instance, replacing a running instance of the same app and name first (the old one
+   * Starts an instance, replacing a running instance of the same app and id first (the old one
    * is stopped before the new one starts). Returns quickly: the instance goes through {@code
    * STARTING} to {@code UP} in the background.
    *
@@ -24,12 +24,14 @@ public interface RuntimeBackend extends AutoCloseable {
    * Stops one instance: SIGTERM to every process of the instance, SIGKILL to what remains after
    * {@link InstanceSpec#stopGrace()}; blocks until no process of it is left. It is not restarted
    * afterwards. Does nothing if the instance is unknown.
+   *
+   * @param id the instance's {@link InstanceSpec#id()}
    */
-  void stop(String app, String instance);
+  void stop(String app, String id);
 
   /**
    * Returns the current instances of an app, including crashed ones waiting for a restart and
-   * ones being stopped, ordered by process type and then index. Empty if the app has none.
+   * ones being stopped, ordered by process type, index and id. Empty if the app has none.
    */
   List<InstanceStatus> list(String app);
 

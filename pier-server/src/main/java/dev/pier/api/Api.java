@@ -5,6 +5,8 @@ import dev.pier.auth.Authenticator;
 import dev.pier.config.ConfigService;
 import dev.pier.deploy.DeployService;
 import dev.pier.deploy.ProcessManager;
+import dev.pier.deploy.Scaler;
+import dev.pier.versions.VersionService;
 import dev.pier.logs.LogBus;
 import dev.pier.release.ReleaseService;
 import java.time.InstantSource;
@@ -18,7 +20,8 @@ public final class Api {
   /** Everything the API needs, in one place. */
   public record Services(
       Authenticator auth, AppService apps, ReleaseService releases, ConfigService config,
-      ProcessManager processes, DeployService deploys, LogBus logs, InstantSource clock,
+      ProcessManager processes, Scaler scaler, DeployService deploys, VersionService versions,
+      LogBus logs, InstantSource clock,
       String domain, int routerPort, long maxUploadBytes) {}
 
   public static ApiServlet servlet(Services s) {
@@ -34,8 +37,9 @@ public final class Api {
     });
     new AppRoutes(s.apps(), s.releases(), s.processes()).register(api);
     new ConfigRoutes(s.apps(), s.config()).register(api);
-    new ProcessRoutes(s.apps(), s.releases(), s.processes(), s.clock()).register(api);
-    new ReleaseRoutes(s.apps(), s.releases()).register(api);
+    new ProcessRoutes(s.apps(), s.releases(), s.processes(), s.scaler(), s.clock()).register(api);
+    new ReleaseRoutes(s.apps(), s.versions()).register(api);
+    new VersionRoutes(s.apps(), s.versions()).register(api);
     new LogRoutes(s.apps(), s.logs()).register(api);
     new DeployRoutes(s.apps(), s.deploys(), s.maxUploadBytes()).register(api);
     return api;

@@ -2,7 +2,6 @@ package dev.pier.api;
 
 import dev.pier.app.App;
 import dev.pier.app.AppService;
-import dev.pier.build.BuildOutput;
 import dev.pier.deploy.DeployService;
 import dev.pier.deploy.SourceTree;
 import dev.pier.server.PlatformException;
@@ -10,9 +9,7 @@ import dev.pier.server.Problem;
 import dev.pier.store.DataDirs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -45,76 +42,28 @@ final class DeployRoutes {
         if (e instanceof IOException io) throw PlatformException.badRequest("cannot read the upload: " + io.getMessage());
         throw e;
       }
-      ex.response.setStatus(200);
-      ex.response.setContentType("application/x-ndjson");
-      OutputStream out = ex.response.getOutputStream();
-      NdjsonOutput output = new NdjsonOutput(out);
+      boolean promote = !"false".equals(ex.query("promote", "true"));
+      NdjsonStream output = NdjsonStream.open(ex.response);
       DeployService.Outcome outcome;
       try {
-        outcome = deploys.deploy(app, source, "Deploy from directory upload", ex.user, output);
-      } catch (RuntimeException e) {
+        outcome = deploys.deploy(app, source, "Deploy from directory upload", ex.user, promote, output);
+      } catch (PlatformException e) {
+        outcome = new DeployService.Outcome.Failed(e.getMessage());
+      } catch (Exception e) {
         org.slf4j.LoggerFactory.getLogger(DeployRoutes.class).error("deploy failed", e);
         outcome = new DeployService.Outcome.Failed("internal error: " + e.getMessage());
       }
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("type", "result");
       if (outcome instanceof DeployService.Outcome.Released released) {
-        result.put("status", "succeeded");
-        result.put("release", released.release().version());
+        output.succeeded(Map.of("release", released.release().version()));
       } else {
-        result.put("status", "failed");
-        result.put("error", ((DeployService.Outcome.Failed) outcome).reason());
+        output.failed(((DeployService.Outcome.Failed) outcome).reason());
       }
-      output.emit(result);
     });
   }
 
   private PlatformException tooLarge() {
     return new PlatformException(
         Problem.TOO_LARGE, "upload is larger than the limit of " + (maxUploadBytes >> 20) + " MB");
-  }
-
-  /** Build output as NDJSON lines, flushed one by one. */
-  private static final class NdjsonOutput implements BuildOutput {
-    private final OutputStream out;
-    private boolean gone;
-
-    NdjsonOutput(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void step(String text) {
-      line("-----> " + text);
-    }
-
-    @Override
-    public void info(String text) {
-      line("       " + text);
-    }
-
-    @Override
-    public void warn(String text) {
-      line(" !     " + text);
-    }
-
-    private void line(String text) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("type", "output");
-      m.put("line", text);
-      emit(m);
-    }
-
-    synchronized void emit(Map<String, Object> value) {
-      if (gone) return;
-      try {
-        out.write(Json.MAPPER.writeValueAsBytes(value));
-        out.write('\n');
-        out.flush();
-      } catch (IOException e) {
-        gone = true; // the client left; the deploy still completes
-      }
-    }
   }
 
   /** Thrown when a body passes its limit while being read. */

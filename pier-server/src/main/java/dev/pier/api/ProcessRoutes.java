@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.deploy.ProcessManager;
-import dev.pier.release.Release;
+import dev.pier.deploy.Scaler;
 import dev.pier.release.ReleaseService;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.server.PlatformException;
@@ -20,18 +20,22 @@ import java.util.Map;
 final class ProcessRoutes {
   /** The wire form of an instance. */
   record InstanceView(
-      String name, String type, String state, int release, String command, Instant startedAt,
-      long uptimeSeconds, int restarts) {}
+      String name, String type, String state, int release, String version, String command,
+      Instant startedAt, long uptimeSeconds, int restarts) {}
 
   private final AppService apps;
   private final ReleaseService releases;
   private final ProcessManager processes;
+  private final Scaler scaler;
   private final InstantSource clock;
 
-  ProcessRoutes(AppService apps, ReleaseService releases, ProcessManager processes, InstantSource clock) {
+  ProcessRoutes(
+      AppService apps, ReleaseService releases, ProcessManager processes, Scaler scaler,
+      InstantSource clock) {
     this.apps = apps;
     this.releases = releases;
     this.processes = processes;
+    this.scaler = scaler;
     this.clock = clock;
   }
 
@@ -59,15 +63,14 @@ final class ProcessRoutes {
         changes.put(e.getKey(), e.getValue().asInt());
       }
       if (changes.isEmpty()) throw PlatformException.invalid("no process types given, e.g. {\"web\": 2}");
-      Release release = releases.current(app);
-      ex.json(200, processes.scale(app, release, changes, ex.user));
+      ex.json(200, scaler.scale(app, changes, ex.user));
     });
     api.on("POST", AppRoutes.APP + "/ps/restart", ex -> {
       App app = apps.get(ex.param(1));
       JsonNode body = ex.body();
       String target = body.hasNonNull("instance") ? body.get("instance").asText()
           : body.hasNonNull("type") ? body.get("type").asText() : null;
-      List<String> restarted = processes.restart(app, releases.current(app), target, ex.user);
+      List<String> restarted = scaler.restart(app, target, ex.user);
       ex.json(200, Map.of("restarted", restarted));
     });
   }
@@ -75,7 +78,7 @@ final class ProcessRoutes {
   static InstanceView view(InstanceStatus s, Instant now) {
     long uptime = s.startedAt() == null ? 0 : Math.max(0, Duration.between(s.startedAt(), now).toSeconds());
     return new InstanceView(
-        s.name(), s.type(), s.state().wireName(), s.release(), s.command(), s.startedAt(), uptime,
-        s.restarts());
+        s.name(), s.type(), s.state().wireName(), s.release(), "v" + s.release(), s.command(),
+        s.startedAt(), uptime, s.restarts());
   }
 }

@@ -1,37 +1,87 @@
 package dev.pier.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.release.Release;
-import dev.pier.release.ReleaseService;
+import dev.pier.server.PlatformException;
+import dev.pier.versions.VersionService;
+import dev.pier.versions.VersionService.VersionState;
+import java.nio.file.Files;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
-/** {@code /apps/APP/releases}. */
+/** {@code /apps/APP/releases} and {@code /apps/APP/rollback}. */
 final class ReleaseRoutes {
   /** The wire form of a release (slug paths and config values are not shown). */
   record ReleaseView(
       int version, String description, Instant createdAt, String createdBy,
-      Map<String, String> processes, boolean current) {}
+      Map<String, String> processes, boolean current, String state, int percent, boolean running,
+      int instances, boolean slugAvailable) {}
+
+  /** A release with the names of its config vars and its own URL. */
+  record ReleaseInfo(
+      int version, String description, Instant createdAt, String createdBy,
+      Map<String, String> processes, boolean current, String state, int percent, boolean running,
+      int instances, boolean slugAvailable, List<String> configKeys, String versionUrl,
+      String readinessPath) {}
 
   private final AppService apps;
-  private final ReleaseService releases;
+  private final VersionService versions;
 
-  ReleaseRoutes(AppService apps, ReleaseService releases) {
+  ReleaseRoutes(AppService apps, VersionService versions) {
     this.apps = apps;
-    this.releases = releases;
+    this.versions = versions;
   }
 
   void register(ApiServlet api) {
-    api.on("GET", AppRoutes.APP + "/releases", ex -> {
+    api.on("GET", AppRoutes.APP + "/releases/?", ex -> {
       App app = apps.get(ex.param(1));
-      ex.json(200, releases.list(app).stream().map(r -> view(r, app)).toList());
+      ex.json(200, versions.states(app).stream().map(s -> view(s, app)).toList());
+    });
+    api.on("GET", AppRoutes.APP + "/releases/([^/]+)", ex -> {
+      App app = apps.get(ex.param(1));
+      VersionState s = versions.state(app, parseVersion(ex.param(2)));
+      ReleaseView v = view(s, app);
+      ex.json(200, new ReleaseInfo(v.version(), v.description(), v.createdAt(), v.createdBy(),
+          v.processes(), v.current(), v.state(), v.percent(), v.running(), v.instances(),
+          v.slugAvailable(), List.copyOf(new TreeSet<>(s.release().env().keySet())),
+          apps.versionUrl(app.name(), v.version()), s.release().readinessPath()));
+    });
+    api.on("POST", AppRoutes.APP + "/rollback", ex -> {
+      App app = apps.get(ex.param(1));
+      JsonNode body = ex.body();
+      Integer version = body.hasNonNull("version") ? parseVersion(body.get("version").asText()) : null;
+      NdjsonStream out = NdjsonStream.open(ex.response);
+      try {
+        Release release = versions.rollback(app, version, ex.user, out);
+        out.succeeded(Map.of("release", release.version()));
+      } catch (PlatformException e) {
+        out.failed(e.getMessage());
+      }
     });
   }
 
-  static ReleaseView view(Release r, App app) {
+  static ReleaseView view(VersionState s, App app) {
+    Release r = s.release();
     return new ReleaseView(
         r.version(), r.description(), r.createdAt(), r.createdBy(), r.processes(),
-        r.version() == app.currentRelease());
+        r.version() == app.currentRelease(), s.state(), s.percent(), s.running(), s.instances(),
+        r.slug() != null && Files.exists(r.slug()));
+  }
+
+  /** Parses {@code 3} or {@code v3}. */
+  static int parseVersion(String text) {
+    String digits = text.startsWith("v") ? text.substring(1) : text;
+    try {
+      int v = Integer.parseInt(digits);
+      if (v < 1) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw PlatformException.invalid("invalid version '" + text.replaceAll("[^\\x20-\\x7e]", "?")
+          + "': use vN, e.g. v3");
+    }
   }
 }

@@ -97,6 +97,16 @@ public final class AppService {
     return "http://" + name + "." + urls.domain() + (urls.routerPort() == 80 ? "" : ":" + urls.routerPort()) + "/";
   }
 
+  /** Where one version answers: {@code http://vN.APP.DOMAIN:PORT/}. */
+  public String versionUrl(AppName name, int version) {
+    return "http://v" + version + "." + name + "." + urls.domain()
+        + (urls.routerPort() == 80 ? "" : ":" + urls.routerPort()) + "/";
+  }
+
+  public String versionHost(AppName name, int version) {
+    return "v" + version + "." + host(name);
+  }
+
   public String gitUrl(AppName name) {
     return urls.apiBase() + "/git/" + name + ".git";
   }

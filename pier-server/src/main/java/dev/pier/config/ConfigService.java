@@ -2,12 +2,14 @@ package dev.pier.config;
 
 import dev.pier.app.App;
 import dev.pier.app.AppService;
-import dev.pier.deploy.ProcessManager;
+import dev.pier.build.BuildOutput;
+import dev.pier.deploy.Rollout;
 import dev.pier.logs.LogBus;
 import dev.pier.release.Release;
 import dev.pier.release.ReleaseService;
 import dev.pier.release.ReleaseStore;
 import dev.pier.server.PlatformException;
+import dev.pier.versions.VersionStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,18 +30,20 @@ public final class ConfigService {
   private final AppService apps;
   private final ReleaseService releaseService;
   private final ReleaseStore releases;
-  private final ProcessManager processes;
+  private final Rollout rollout;
+  private final VersionStore versions;
   private final LogBus logs;
   private final InstantSource clock;
 
   public ConfigService(
       ConfigStore store, AppService apps, ReleaseService releaseService, ReleaseStore releases,
-      ProcessManager processes, LogBus logs, InstantSource clock) {
+      Rollout rollout, VersionStore versions, LogBus logs, InstantSource clock) {
     this.store = store;
     this.apps = apps;
     this.releaseService = releaseService;
     this.releases = releases;
-    this.processes = processes;
+    this.rollout = rollout;
+    this.versions = versions;
     this.logs = logs;
     this.clock = clock;
   }
@@ -51,11 +55,18 @@ public final class ConfigService {
   /** What an update returned: the new vars and the release made for them (0 if none). */
   public record Updated(Map<String, String> config, int release) {}
 
-  /** Applies sets (non-null) and unsets (null); all validated before anything is stored. */
-  public synchronized Updated update(App app, Map<String, String> changes, String user) {
+  /**
+   * Applies sets (non-null) and unsets (null); all validated before anything is stored. With a
+   * release, a new one is rolled out with zero downtime and takes the current release's share of
+   * the traffic; if it never becomes ready, the change is undone.
+   */
+  public Updated update(App app, Map<String, String> changes, String user) throws Exception {
+    validate(changes);
+    return rollout.locked(app, BuildOutput.NONE, () -> apply(app, changes, user));
+  }
+
+  private void validate(Map<String, String> changes) {
     if (changes.isEmpty()) throw PlatformException.invalid("no config vars given");
-    List<String> set = new ArrayList<>();
-    List<String> unset = new ArrayList<>();
     for (Map.Entry<String, String> e : changes.entrySet()) {
       String key = e.getKey();
       if (!KEY.matcher(key).matches()) {
@@ -72,8 +83,14 @@ public final class ConfigService {
       if (e.getValue() != null && e.getValue().indexOf('\0') >= 0) {
         throw PlatformException.invalid("value of " + key + " contains a NUL character");
       }
-      (e.getValue() == null ? unset : set).add(key);
     }
+  }
+
+  private Updated apply(App app, Map<String, String> changes, String user) throws InterruptedException {
+    List<String> set = new ArrayList<>();
+    List<String> unset = new ArrayList<>();
+    changes.forEach((key, value) -> (value == null ? unset : set).add(key));
+    Map<String, String> previousVars = store.get(app.name());
     Map<String, String> vars = store.update(app.name(), changes);
     String description =
         (set.isEmpty() ? "" : "Set " + String.join(", ", set) + " config vars")
@@ -86,9 +103,19 @@ public final class ConfigService {
     Release release =
         releases.create(
             app.name(), previous.slug(), description, user, clock.instant(), vars,
-            previous.buildEnv(), previous.processes());
+            previous.buildEnv(), previous.processes(), previous.readinessPath());
     logs.platform(app.name().value(), "api", "Release " + release.name() + " created by " + user + ": " + description);
-    processes.apply(apps.get(app.name()), release, true);
+    String problem =
+        rollout.apply(current, versions.traffic(app.name()).replacing(previous.version(), release.version()),
+            true, user, BuildOutput.NONE);
+    if (problem != null) {
+      releases.markFailed(app.name(), release.version());
+      Map<String, String> undo = new java.util.LinkedHashMap<>();
+      for (String key : changes.keySet()) undo.put(key, previousVars.get(key));
+      store.update(app.name(), undo);
+      throw PlatformException.conflict(
+          "config not changed: " + release.name() + " did not become ready: " + problem);
+    }
     return new Updated(vars, release.version());
   }
 }

@@ -59,7 +59,8 @@ final class PushHook implements PreReceiveHook {
         dev.pier.store.DataDirs.deleteTree(source);
         throw unsafe;
       }
-      DeployService.Outcome outcome = deploys.deploy(app, source, "Deploy " + commit, user, out);
+      boolean promote = rp.getPushOptions() == null || !rp.getPushOptions().contains("no-promote");
+      DeployService.Outcome outcome = deploys.deploy(app, source, "Deploy " + commit, user, promote, out);
       if (outcome instanceof DeployService.Outcome.Released) return;
       reason = ((DeployService.Outcome.Failed) outcome).reason();
     } catch (PlatformException e) {

@@ -2,11 +2,19 @@ package dev.pier.release;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An immutable, numbered release: a slug plus the config vars ({@code env}), the variables the
- * build declared ({@code buildEnv}, from app.yaml) and the process commands it runs with.
+ * build declared ({@code buildEnv}, from app.yaml) and the process commands it runs with. Every
+ * release can run as a version and take a share of the app's traffic.
+ *
+ * @param failed true when its instances never became ready, so it never took traffic
+ * @param readinessPath HTTP path that must answer 2xx before its web instances get traffic, or
+ *     null to wait only for the port
  */
 public record Release(
     String app,
@@ -17,16 +25,18 @@ public record Release(
     Instant createdAt,
     Map<String, String> env,
     Map<String, String> buildEnv,
-    Map<String, String> processes) {
+    Map<String, String> processes,
+    boolean failed,
+    String readinessPath) {
   public Release {
     env = Map.copyOf(env);
     buildEnv = Map.copyOf(buildEnv);
-    processes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(processes));
+    processes = Collections.unmodifiableMap(new LinkedHashMap<>(processes));
   }
 
   /** The environment instances get: build-time variables (app.yaml) overridden by config vars. */
   public Map<String, String> instanceEnv() {
-    Map<String, String> merged = new java.util.TreeMap<>(buildEnv);
+    Map<String, String> merged = new TreeMap<>(buildEnv);
     merged.putAll(env);
     return merged;
   }

@@ -17,17 +17,19 @@ import java.util.Optional;
 /** Persistence of releases; creating one also makes it the app's current release. */
 public final class ReleaseStore {
   private static final String COLUMNS =
-      "app, version, slug, description, created_by, created_at, env, build_env, processes";
+      "app, version, slug, description, created_by, created_at, env, build_env, processes, status,"
+          + " readiness_path";
   private final Database db;
 
   public ReleaseStore(Database db) {
     this.db = db;
   }
 
-  /** Appends release v(N+1) and makes it current, atomically. */
+  /** Appends release v(N+1). It becomes current only through {@link #setCurrent}. */
   public Release create(
       AppName app, Path slug, String description, String createdBy, Instant now,
-      Map<String, String> env, Map<String, String> buildEnv, Map<String, String> processes) {
+      Map<String, String> env, Map<String, String> buildEnv, Map<String, String> processes,
+      String readinessPath) {
     return db.transaction(
         c -> {
           int version;
@@ -41,9 +43,10 @@ public final class ReleaseStore {
           }
           Release release =
               new Release(
-                  app.value(), version, slug, description, createdBy, now, env, buildEnv, processes);
+                  app.value(), version, slug, description, createdBy, now, env, buildEnv, processes,
+                  false, readinessPath);
           try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO releases (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              c.prepareStatement("INSERT INTO releases (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)")) {
             ps.setString(1, app.value());
             ps.setInt(2, version);
             ps.setString(3, slug == null ? null : slug.toString());
@@ -53,15 +56,31 @@ public final class ReleaseStore {
             ps.setString(7, JsonColumn.write(env));
             ps.setString(8, JsonColumn.write(buildEnv));
             ps.setString(9, JsonColumn.write(processes));
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE apps SET current_release = ? WHERE name = ?")) {
-            ps.setInt(1, version);
-            ps.setString(2, app.value());
+            ps.setString(10, readinessPath);
             ps.executeUpdate();
           }
           return release;
+        });
+  }
+
+  /** Makes {@code version} the app's current release (the base of config changes and rollbacks). */
+  public void setCurrent(AppName app, int version) {
+    update("UPDATE apps SET current_release = ? WHERE name = ?", version, app);
+  }
+
+  /** Records that a release never became ready. */
+  public void markFailed(AppName app, int version) {
+    update("UPDATE releases SET status = 'failed' WHERE version = ? AND app = ?", version, app);
+  }
+
+  private void update(String sql, int version, AppName app) {
+    db.transaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, version);
+            ps.setString(2, app.value());
+            return ps.executeUpdate();
+          }
         });
   }
 
@@ -101,7 +120,8 @@ public final class ReleaseStore {
     return new Release(
         rs.getString(1), rs.getInt(2), slug == null ? null : Path.of(slug), rs.getString(4),
         rs.getString(5), rs.getTimestamp(6).toInstant(), JsonColumn.read(rs.getString(7)),
-        JsonColumn.read(rs.getString(8)), JsonColumn.read(rs.getString(9)));
+        JsonColumn.read(rs.getString(8)), JsonColumn.read(rs.getString(9)),
+        "failed".equals(rs.getString(10)), rs.getString(11));
   }
 
 }

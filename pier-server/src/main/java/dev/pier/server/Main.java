@@ -29,7 +29,8 @@ public final class Main {
         --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
-      PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200).
+      PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
+      PIER_DRAIN_TIMEOUT_SECONDS (30).
       """;
 
   private Main() {}
@@ -119,8 +120,9 @@ public final class Main {
         dataDir, api, router, bind == null ? s.bindHost() : bind, d, env.get("PIER_ADMIN_TOKEN"),
         number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20,
         Duration.ofSeconds(number(env, "PIER_STOP_GRACE_SECONDS", 30)),
-        s.bootTimeout(),
-        number(env, "PIER_MAX_UPLOAD_MB", 200) << 20);
+        Duration.ofSeconds(number(env, "PIER_BOOT_TIMEOUT_SECONDS", 60)),
+        number(env, "PIER_MAX_UPLOAD_MB", 200) << 20,
+        Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)));
   }
 
   static Path defaultDataDir(Map<String, String> env) {

@@ -13,6 +13,10 @@ import dev.pier.deploy.DeployService;
 import dev.pier.deploy.FormationStore;
 import dev.pier.deploy.InstanceEvents;
 import dev.pier.deploy.ProcessManager;
+import dev.pier.deploy.Rollout;
+import dev.pier.deploy.Scaler;
+import dev.pier.versions.VersionService;
+import dev.pier.versions.VersionStore;
 import dev.pier.git.GitReceiver;
 import dev.pier.logs.LogBus;
 import dev.pier.release.ReleaseService;
@@ -22,7 +26,10 @@ import dev.pier.router.RouterConfig;
 import dev.pier.router.RouterServer;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.runtime.RuntimeBackend;
+import dev.pier.runtime.local.Cgroups;
 import dev.pier.runtime.local.LocalRuntimeBackend;
+import dev.pier.runtime.local.PortAllocator;
+import dev.pier.runtime.local.RestartPolicy;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.store.DataDirs;
 import dev.pier.store.Database;
@@ -109,7 +116,10 @@ public final class PlatformServer implements AutoCloseable {
       return p == null ? null : p::publish;
     });
     Sandbox sandbox = Sandbox.system();
-    RuntimeBackend runtime = new LocalRuntimeBackend(dirs.run(), sandbox, events, clock);
+    RuntimeBackend runtime =
+        new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
+            new LocalRuntimeBackend.Options(Cgroups.detect("pier"), PortAllocator.defaultRange(),
+                RestartPolicy.DEFAULT, settings.bootTimeout()));
 
     AppService apps =
         new AppService(new AppStore(db), dirs, logs, clock,
@@ -117,18 +127,27 @@ public final class PlatformServer implements AutoCloseable {
     boolean root = Sandbox.runningAsRoot();
     if (!root) LOG.warn("not running as root: app code runs as this user, without per-app uids or cgroup limits");
     ProcessManager processes =
-        new ProcessManager(runtime, new FormationStore(db), settings.memoryLimitBytes(),
-            settings.stopGrace(), root, logs);
-    RoutePublisher routes = new RoutePublisher(apps, runtime, router::routes);
+        new ProcessManager(runtime, new FormationStore(db), logs,
+            new ProcessManager.Limits(settings.memoryLimitBytes(), settings.stopGrace(), root,
+                settings.bootTimeout(), settings.drainTimeout()),
+            router::inFlight);
+    VersionStore versionStore = new VersionStore(db);
+    RoutePublisher routes = new RoutePublisher(apps, runtime, versionStore, processes, router::routes);
     routesRef.set(routes);
+    processes.onRoutesChanged(routes::publish);
     apps.wire(processes, routes);
     ReleaseStore releaseStore = new ReleaseStore(db);
     ReleaseService releases = new ReleaseService(releaseStore);
+    ConfigStore configStore = new ConfigStore(db);
+    Rollout rollout = new Rollout(processes, versionStore, releaseStore, logs, routes::publish);
     ConfigService config =
-        new ConfigService(new ConfigStore(db), apps, releases, releaseStore, processes, logs, clock);
+        new ConfigService(configStore, apps, releases, releaseStore, rollout, versionStore, logs, clock);
     DeployService deploys =
-        new DeployService(Builder.standard(sandbox), releaseStore, new ConfigStore(db), processes, logs,
-            dirs, apps, clock, settings.bootTimeout());
+        new DeployService(Builder.standard(sandbox), releaseStore, configStore, processes, rollout,
+            versionStore, logs, dirs, apps, clock);
+    VersionService versions =
+        new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
+    Scaler scaler = new Scaler(apps, releases, releaseStore, versionStore, processes, rollout);
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
@@ -136,17 +155,16 @@ public final class PlatformServer implements AutoCloseable {
     context.addFilter(new FilterHolder(git.authFilter()), "/git/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder("git", git.servlet()), "/git/*");
     ApiServlet api =
-        Api.servlet(new Api.Services(auth.authenticator(), apps, releases, config, processes, deploys, logs,
-            clock, settings.domain(), router.port(), settings.maxUploadBytes()));
+        Api.servlet(new Api.Services(auth.authenticator(), apps, releases, config, processes, scaler,
+            deploys, versions, logs, clock, settings.domain(), router.port(), settings.maxUploadBytes()));
     context.addServlet(new ServletHolder("api", api), "/");
     jetty.setHandler(context);
     jetty.setStopTimeout(2000);
 
     routes.publish();
     for (App app : apps.list()) {
-      if (!app.hasRelease()) continue;
       try {
-        processes.apply(app, releases.current(app), false);
+        scaler.restore(app);
       } catch (RuntimeException e) {
         LOG.error("cannot bring back the instances of {}", app.name(), e);
       }

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param stopGrace time between SIGTERM and SIGKILL
  * @param bootTimeout how long a deploy waits for web instances to accept connections
  * @param maxUploadBytes limit of a `pier deploy` upload, unpacked
+ * @param drainTimeout how long a replaced instance may finish in-flight requests before it is
+ *     stopped
  */
 public record Settings(
     Path dataDir,
@@ -27,41 +29,54 @@ public record Settings(
     long memoryLimitBytes,
     Duration stopGrace,
     Duration bootTimeout,
-    long maxUploadBytes) {
+    long maxUploadBytes,
+    Duration drainTimeout) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20);
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30));
   }
 
   public Settings withPorts(int api, int router) {
     return new Settings(
         dataDir, api, router, bindHost, domain, adminToken, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes);
+        maxUploadBytes, drainTimeout);
   }
 
   public Settings withAdminToken(String token) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, token, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes);
+        maxUploadBytes, drainTimeout);
   }
 
   public Settings withStopGrace(Duration grace) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, grace, bootTimeout,
-        maxUploadBytes);
+        maxUploadBytes, drainTimeout);
   }
 
   public Settings withMaxUploadBytes(long bytes) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, bytes);
+        bootTimeout, bytes, drainTimeout);
+  }
+
+  public Settings withBootTimeout(Duration timeout) {
+    return new Settings(
+        dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
+        timeout, maxUploadBytes, drainTimeout);
+  }
+
+  public Settings withBindHost(String host) {
+    return new Settings(
+        dataDir, apiPort, routerPort, host, domain, adminToken, memoryLimitBytes, stopGrace,
+        bootTimeout, maxUploadBytes, drainTimeout);
   }
 
   public Settings withDomain(String newDomain) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, newDomain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes);
+        bootTimeout, maxUploadBytes, drainTimeout);
   }
 }

@@ -15,7 +15,7 @@ import javax.sql.DataSource;
  * Migrations are listed in {@link #MIGRATIONS}: adding a file means adding its name there.
  */
 final class Migrator {
-  static final String[] MIGRATIONS = {"V1__initial.sql"};
+  static final String[] MIGRATIONS = {"V1__initial.sql", "V2__versions_and_traffic.sql"};
 
   private final DataSource dataSource;
 

@@ -62,7 +62,7 @@ final class InstanceSupervisor {
     this.ctx = ctx;
     this.app = spec.app().value();
     this.name = spec.name();
-    this.directory = new InstanceDirectory(ctx.runDir(), app, name);
+    this.directory = new InstanceDirectory(ctx.runDir(), app, spec.id());
     synchronized (lock) {
       publish();
     }
@@ -85,7 +85,7 @@ final class InstanceSupervisor {
   private void publish() {
     snapshot =
         new InstanceStatus(
-            app, name, spec.type().value(), spec.index(), spec.release(), state, startedAt, port,
+            app, spec.id(), name, spec.type().value(), spec.index(), spec.release(), state, startedAt, port,
             restarts, spec.command());
   }
 
@@ -211,7 +211,7 @@ final class InstanceSupervisor {
       } catch (IOException | UncheckedIOException e) {
         return crashed("Failed to prepare the app directory: " + e.getMessage());
       }
-      cgroup = ctx.cgroups().create(app + "." + name, spec.memoryLimitBytes(), PIDS_MAX);
+      cgroup = ctx.cgroups().create(app + "." + spec.id(), spec.memoryLimitBytes(), PIDS_MAX);
       long oomKillsBefore = cgroup == null ? 0 : cgroup.oomKills();
       synchronized (lock) {
         if (stopping) return false;
@@ -280,9 +280,11 @@ final class InstanceSupervisor {
       synchronized (lock) {
         if (stopping) return true;
       }
-      if (accepting(runPort)) {
+      if (accepting(runPort) && ready(runPort)) {
         synchronized (lock) {
-          transition(InstanceState.UP, "port " + runPort + " accepting connections");
+          transition(InstanceState.UP, spec.readinessPath() == null
+              ? "port " + runPort + " accepting connections"
+              : "GET " + spec.readinessPath() + " answered 2xx on port " + runPort);
         }
         return true;
       }
@@ -296,6 +298,10 @@ final class InstanceSupervisor {
   }
 
   private String exitReason(int status, boolean bootTimedOut, Cgroup cgroup, long oomKillsBefore) {
+    if (bootTimedOut && spec.readinessPath() != null) {
+      return "Web process did not answer 2xx to GET " + spec.readinessPath() + " within "
+          + seconds(ctx.bootTimeout()) + " of launch";
+    }
     if (bootTimedOut) {
       return "Web process failed to bind to $PORT within " + seconds(ctx.bootTimeout())
           + " of launch";
@@ -305,6 +311,24 @@ final class InstanceSupervisor {
       reason += " after exceeding its memory limit of " + (spec.memoryLimitBytes() >> 20) + " MB";
     }
     return reason;
+  }
+
+  /** With a readiness path, true once GET path answers 2xx; without one, true. */
+  private boolean ready(int port) {
+    String path = spec.readinessPath();
+    if (path == null) return true;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(PortAllocator.loopback(), port), 200);
+      socket.setSoTimeout(2000);
+      String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: pier-readiness"
+          + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] head = socket.getInputStream().readNBytes(12);
+      String status = new String(head, java.nio.charset.StandardCharsets.US_ASCII);
+      return status.startsWith("HTTP/1.") && status.length() == 12 && status.charAt(9) == '2';
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean accepting(int port) {

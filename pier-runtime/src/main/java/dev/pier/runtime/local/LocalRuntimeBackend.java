@@ -96,7 +96,7 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
     InstanceSupervisor fresh = new InstanceSupervisor(spec, ctx);
     InstanceSupervisor[] replaced = new InstanceSupervisor[1];
     instances.compute(
-        key(spec.app().value(), spec.name()),
+        key(spec.app().value(), spec.id()),
         (k, old) -> {
           if (closed) throw new IllegalStateException("runtime backend is closed");
           replaced[0] = old;
@@ -123,7 +123,9 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
           if (key.startsWith(prefix)) result.add(supervisor.status());
         });
     result.sort(
-        Comparator.comparing(InstanceStatus::type).thenComparingInt(InstanceStatus::index));
+        Comparator.comparing(InstanceStatus::type)
+            .thenComparingInt(InstanceStatus::index)
+            .thenComparing(InstanceStatus::id));
     return result;
   }
 
@@ -157,7 +159,7 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
           return;
         }
       }
-      all.forEach(s -> instances.remove(key(s.spec().app().value(), s.spec().name()), s));
+      all.forEach(s -> instances.remove(key(s.spec().app().value(), s.spec().id()), s));
     }
     ctx.spawner().close();
   }

@@ -1,0 +1,142 @@
+package dev.pier.deploy;
+
+import dev.pier.app.App;
+import dev.pier.build.BuildOutput;
+import dev.pier.logs.LogBus;
+import dev.pier.release.Release;
+import dev.pier.release.ReleaseStore;
+import dev.pier.server.PlatformException;
+import dev.pier.versions.Traffic;
+import dev.pier.versions.VersionStore;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Moves an app's traffic to a new split without dropping a request:
+ *
+ * <pre>
+ *   start versions that get traffic but do not run -> await ready (else: stop them, fail, nothing changed)
+ *     -> store the split, publish routes -> drain and stop versions that lost their traffic
+ * </pre>
+ *
+ * Every operation that changes what runs for an app goes through {@link #locked}, one at a time
+ * per app.
+ */
+public final class Rollout {
+  private final ProcessManager processes;
+  private final VersionStore versions;
+  private final ReleaseStore releases;
+  private final LogBus logs;
+  private final Runnable publishRoutes;
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  public Rollout(
+      ProcessManager processes, VersionStore versions, ReleaseStore releases, LogBus logs,
+      Runnable publishRoutes) {
+    this.processes = processes;
+    this.versions = versions;
+    this.releases = releases;
+    this.logs = logs;
+    this.publishRoutes = publishRoutes;
+  }
+
+  /** Runs {@code work} holding the app's lock; says so on {@code out} when it has to wait. */
+  public <T> T locked(App app, BuildOutput out, Callable<T> work) throws Exception {
+    ReentrantLock lock = locks.computeIfAbsent(app.name().value(), n -> new ReentrantLock());
+    if (!lock.tryLock()) {
+      out.info("Another change to " + app.name() + " is in progress; waiting for it to finish...");
+      lock.lockInterruptibly();
+    }
+    try {
+      return work.call();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The release of a version, checked to be runnable (known, slug present). */
+  public Release runnable(App app, int version) {
+    Release release = releases.find(app.name(), version)
+        .orElseThrow(() -> PlatformException.notFound("app '" + app.name() + "' has no version v" + version));
+    if (release.slug() == null || !Files.exists(release.slug())) {
+      throw PlatformException.conflict("the slug of v" + version + " is gone: it cannot run again");
+    }
+    return release;
+  }
+
+  /**
+   * Applies {@code target}. Returns null on success, else why it failed (then nothing changed:
+   * the previous split keeps serving). With {@code stopUnused}, versions that had traffic and
+   * have none afterwards are drained and stopped (deploys, config changes, rollbacks); without
+   * it they keep running at their version URL (traffic splits and migrations).
+   */
+  public String apply(App app, Traffic target, boolean stopUnused, String user, BuildOutput out)
+      throws InterruptedException {
+    Traffic before = versions.traffic(app.name());
+    List<ProcessManager.Started> started = new ArrayList<>();
+    for (int version : target.allocations().keySet()) {
+      Release release = runnable(app, version);
+      ProcessManager.Started s = processes.reconcile(app, release);
+      if (!s.ids().isEmpty()) {
+        out.info("Starting " + s.ids().size() + " instance(s) of v" + version + "...");
+        started.add(s);
+      }
+    }
+    for (ProcessManager.Started s : started) {
+      String problem = processes.awaitReady(app, s, processes.bootTimeout());
+      if (problem != null) {
+        for (ProcessManager.Started other : started) processes.abandon(app, other);
+        return problem;
+      }
+    }
+    versions.setTraffic(app.name(), target);
+    releases.setCurrent(app.name(), target.main());
+    publishRoutes.run();
+    logs.platform(app.name().value(), "api", "Traffic " + describe(target) + " by " + user);
+    out.info("Traffic: " + describe(target));
+    if (stopUnused) {
+      for (int version : before.allocations().keySet()) {
+        if (target.percent(version) == 0) {
+          processes.stopVersion(app, version);
+          versions.setRunning(app.name(), version, false);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Starts a version without giving it traffic (no-promote deploys, versions:start). */
+  public String startWithoutTraffic(App app, Release release) throws InterruptedException {
+    ProcessManager.Started s = processes.reconcile(app, release);
+    String problem = processes.awaitReady(app, s, processes.bootTimeout());
+    if (problem != null) {
+      processes.abandon(app, s);
+      return problem;
+    }
+    versions.setRunning(app.name(), release.version(), true);
+    publishRoutes.run();
+    return null;
+  }
+
+  /** Drains and stops a version that has no traffic. */
+  public void stop(App app, int version) {
+    if (versions.traffic(app.name()).percent(version) > 0) {
+      throw PlatformException.conflict(
+          "v" + version + " still gets traffic: move it away first (pier traffic:split or traffic:migrate)");
+    }
+    processes.stopVersion(app, version);
+    versions.setRunning(app.name(), version, false);
+    publishRoutes.run();
+  }
+
+  static String describe(Traffic traffic) {
+    List<String> parts = new ArrayList<>();
+    traffic.allocations().forEach((v, p) -> parts.add("v" + v + " " + p + "%"));
+    return String.join(", ", parts) + " (split by " + traffic.splitBy().wireName() + ")";
+  }
+}
