@@ -137,6 +137,27 @@ class VersionsTest {
     assertThat(pier.cli(bad, "releases").out()).contains("failed");
   }
 
+  @Test
+  void rollingBackToAReleaseWhoseSlugIsGoneIsRefused() throws Exception {
+    Path app = pier.repo("sluggy", SampleApps.nodeHello(1));
+    PlatformHarness.check(pier.cli(app, "apps:create", "sluggy"));
+    PlatformHarness.check(pier.git(app, "push", "pier", "main"));
+    java.util.List<Path> slugs;
+    try (var files = java.nio.file.Files.list(pier.data.resolve("slugs/sluggy"))) {
+      slugs = files.toList();
+    }
+    assertThat(slugs).hasSize(1);
+    PlatformHarness.write(app, SampleApps.nodeHello(2));
+    pier.commitAll(app, "v2");
+    PlatformHarness.check(pier.git(app, "push", "pier", "main"));
+    java.nio.file.Files.delete(slugs.getFirst());
+    Result rollback = pier.cli(app, "rollback", "v1");
+    assertThat(rollback.exit()).isNotZero();
+    assertThat(rollback.err()).contains("slug of v1 is gone");
+    assertThat(pier.get("sluggy", "/").body()).contains("\"version\":2");
+    assertThat(pier.cli(app, "releases").out()).doesNotContain("v3");
+  }
+
   private Response getWithCookie(String cookie) throws IOException {
     try (Socket s = new Socket("127.0.0.1", pier.routerPort())) {
       s.setSoTimeout(10_000);
