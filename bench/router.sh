@@ -100,7 +100,7 @@ warmup -H "$HOSTH" "$ROUTED"
 measure router_2 "through the router, web=2" -H "$HOSTH" "$ROUTED"
 # Which instances served the requests, from the router's newest access log lines (Pier keeps
 # the newest 1500 lines per app).
-split=$({ "$PIER" logs -a "$APP" -n 1500 2>/dev/null || true; } | { grep -o 'dyno=web\.[0-9]*' || true; } |
+split=$({ "$PIER" logs -a "$APP" -n 1500 2>"$BENCH_TMP/logs.err" || cat "$BENCH_TMP/logs.err" >&2; } | { grep -o 'dyno=web\.[0-9]*' || true; } |
   sort | uniq -c | awk '{ printf "%s%s %s", sep, $2, $1; sep = ", " }')
 measure direct_close "direct to web.1, Connection: close" -H 'Connection: close' "$DIRECT"
 

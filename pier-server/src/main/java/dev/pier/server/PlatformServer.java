@@ -118,7 +118,7 @@ public final class PlatformServer implements AutoCloseable {
     Sandbox sandbox = Sandbox.system();
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
-            new LocalRuntimeBackend.Options(Cgroups.detect("pier"), PortAllocator.defaultRange(),
+            new LocalRuntimeBackend.Options(Cgroups.detect(cgroupBase(dirs)), PortAllocator.defaultRange(),
                 RestartPolicy.DEFAULT, settings.bootTimeout()));
 
     AppService apps =
@@ -171,6 +171,20 @@ public final class PlatformServer implements AutoCloseable {
     }
     jetty.start();
     return new PlatformServer(settings, auth, db, router, runtime, jetty, apiPort);
+  }
+
+  /**
+   * The cgroup folder of this data directory's instances: {@code pier-} and a hash of the path,
+   * so several Pier servers on one host never touch each other's instances.
+   */
+  static String cgroupBase(DataDirs dirs) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(dirs.root().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "pier-" + java.util.HexFormat.of().formatHex(hash, 0, 5);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public int apiPort() {

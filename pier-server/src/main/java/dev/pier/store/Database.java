@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
   public static Database open(Path dir) {
     try {
       Files.createDirectories(dir);
-      String url = "jdbc:h2:file:" + dir.resolve("pier").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+      String url = "jdbc:h2:file:" + dir.resolve("pier").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
       JdbcConnectionPool pool = JdbcConnectionPool.create(url, "pier", "");
       pool.setMaxConnections(32);
       Database db = new Database(pool);

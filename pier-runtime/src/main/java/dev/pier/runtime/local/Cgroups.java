@@ -3,6 +3,7 @@ package dev.pier.runtime.local;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -67,6 +68,57 @@ public final class Cgroups {
       cgroups.warnOnce("no cgroup filesystem at " + root);
     }
     return cgroups;
+  }
+
+  /**
+   * Kills every process left in cgroups under this base by an earlier run that died without
+   * stopping its instances, and removes those cgroups. Returns how many processes were killed.
+   * Only call this when no instance of this base runs yet.
+   */
+  public int reapLeftovers() {
+    List<Path> bases = switch (version) {
+      case V1 -> CgroupV1.CONTROLLERS.stream().map(c -> root.resolve(c).resolve(base)).toList();
+      case V2 -> List.of(root.resolve(base));
+      case NONE -> List.of();
+    };
+    int killed = 0;
+    for (int pass = 0; pass < 50; pass++) {
+      boolean any = false;
+      for (Path dir : bases) {
+        for (Path child : children(dir)) {
+          for (long pid : pids(child.resolve("cgroup.procs"))) {
+            any = true;
+            if (ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false)) killed++;
+          }
+        }
+      }
+      if (!any) break;
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Path dir : bases) children(dir).forEach(Cgroup::removeDir);
+    if (killed > 0) LOG.warn("killed {} processes left running by an earlier run (cgroup {})", killed, base);
+    return killed;
+  }
+
+  private static List<Path> children(Path dir) {
+    try (var entries = Files.list(dir)) {
+      return entries.filter(Files::isDirectory).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static List<Long> pids(Path procs) {
+    try {
+      return Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).map(l -> Long.parseLong(l.trim())).toList();
+    } catch (IOException | NumberFormatException e) {
+      return List.of();
+    }
   }
 
   /** Cgroups switched off: no limits; processes are tracked by process tree. */

@@ -85,6 +85,9 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use run directory " + runDir, e);
     }
+    // Nothing of this backend runs yet: whatever is left is from a run that died uncleanly.
+    options.cgroups().reapLeftovers();
+    removeStaleInstanceDirs(runDir);
     this.ctx =
         new RuntimeContext(
             runDir.toAbsolutePath(), sandbox, listener, clock, options.cgroups(), options.ports(),
@@ -162,6 +165,14 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
       all.forEach(s -> instances.remove(key(s.spec().app().value(), s.spec().id()), s));
     }
     ctx.spawner().close();
+  }
+
+  private static void removeStaleInstanceDirs(Path runDir) {
+    try (var apps = Files.list(runDir)) {
+      for (Path app : apps.toList()) InstanceDirectory.deleteTree(app);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean run directory " + runDir, e);
+    }
   }
 
   private static String key(String app, String instance) {
