@@ -40,6 +40,9 @@ import picocli.CommandLine.Spec;
       VersionsCommands.Start.class,
       TrafficCommands.Split.class,
       TrafficCommands.Migrate.class,
+      HealthcheckCommands.Show.class,
+      HealthcheckCommands.Set.class,
+      HealthcheckCommands.Unset.class,
       OpenCommand.class,
     })
 final class RootCommand implements Runnable {

@@ -158,6 +158,34 @@ class VersionsTest {
     assertThat(pier.cli(app, "releases").out()).doesNotContain("v3");
   }
 
+  @Test
+  void aReadinessPathThatNeverAnswers2xxKeepsTheNewReleaseFromTraffic() throws Exception {
+    Path app = pier.repo("checked", SampleApps.nodeHello(1));
+    PlatformHarness.check(pier.cli(app, "apps:create", "checked"));
+    PlatformHarness.check(pier.git(app, "push", "pier", "main"));
+    PlatformHarness.check(pier.cli(app, "healthcheck:set", "/not-ready"));
+    assertThat(pier.cli(app, "healthcheck").out()).contains("/not-ready");
+    PlatformHarness.write(app, Map.of("server.js", """
+        require('http').createServer((req, res) => {
+          if (req.url === '/not-ready') { res.statusCode = 503; return res.end('warming up'); }
+          res.end('{"version":2}');
+        }).listen(process.env.PORT);
+        """));
+    pier.commitAll(app, "v2 with a readiness path that fails");
+    Result push = pier.git(app, "push", "pier", "main");
+    assertThat(push.exit()).isNotZero();
+    assertThat(push.err()).contains("did not become ready");
+    assertThat(pier.get("checked", "/").body()).contains("\"version\":1");
+
+    PlatformHarness.check(pier.cli(app, "healthcheck:set", "/"));
+    PlatformHarness.write(app, Map.of("README", "retry\n"));
+    pier.commitAll(app, "retry");
+    PlatformHarness.check(pier.git(app, "push", "pier", "main"));
+    assertThat(pier.get("checked", "/").body()).contains("\"version\":2");
+    PlatformHarness.check(pier.cli(app, "healthcheck:unset"));
+    assertThat(pier.cli(app, "healthcheck").out()).contains("No readiness path");
+  }
+
   private Response getWithCookie(String cookie) throws IOException {
     try (Socket s = new Socket("127.0.0.1", pier.routerPort())) {
       s.setSoTimeout(10_000);

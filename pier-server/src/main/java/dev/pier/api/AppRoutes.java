@@ -16,7 +16,7 @@ final class AppRoutes {
   /** The wire form of an app. */
   record AppView(
       String name, Instant createdAt, String webUrl, String gitUrl, Integer release,
-      Map<String, Integer> formation) {}
+      Map<String, Integer> formation, String readinessPath) {}
 
   private final AppService apps;
   private final ReleaseService releases;
@@ -40,6 +40,16 @@ final class AppRoutes {
       ex.json(201, view(app));
     });
     api.on("GET", APP, ex -> ex.json(200, view(apps.get(ex.param(1)))));
+    api.on("PATCH", APP, ex -> {
+      App app = apps.get(ex.param(1));
+      JsonNode body = ex.body();
+      if (body.has("readiness_path")) {
+        JsonNode path = body.get("readiness_path");
+        if (!path.isNull() && !path.isTextual()) throw PlatformException.invalid("readiness_path must be a string or null");
+        app = apps.setReadinessPath(app.name(), path.isNull() ? null : path.asText(), ex.user);
+      }
+      ex.json(200, view(app));
+    });
     api.on("DELETE", APP, ex -> {
       App app = apps.get(ex.param(1));
       apps.destroy(app.name());
@@ -52,7 +62,7 @@ final class AppRoutes {
         app.hasRelease() ? processes.formation(app.name(), releases.current(app)) : Map.of();
     return new AppView(
         app.name().value(), app.createdAt(), apps.webUrl(app.name()), apps.gitUrl(app.name()),
-        app.hasRelease() ? app.currentRelease() : null, formation);
+        app.hasRelease() ? app.currentRelease() : null, formation, app.readinessPath());
   }
 
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  */
 final class NdjsonStream implements BuildOutput {
   private final OutputStream out;
+  private final BuildOutput lines = BuildOutput.lines(this::line);
   private boolean gone;
 
   private NdjsonStream(OutputStream out) {
@@ -29,17 +30,17 @@ final class NdjsonStream implements BuildOutput {
 
   @Override
   public void step(String text) {
-    line("-----> " + text);
+    lines.step(text);
   }
 
   @Override
   public void info(String text) {
-    line("       " + text);
+    lines.info(text);
   }
 
   @Override
   public void warn(String text) {
-    line(" !     " + text);
+    lines.warn(text);
   }
 
   void succeeded(Map<String, Object> fields) {

@@ -93,6 +93,21 @@ public final class AppService {
     logs.forget(name.value());
   }
 
+  /**
+   * Sets (or with null clears) the app's readiness check path; instances started from now on
+   * get traffic only once GET PATH answers 2xx.
+   */
+  public App setReadinessPath(AppName name, String path, String user) {
+    get(name);
+    if (path != null && (path.length() > 500 || !path.startsWith("/")
+        || path.chars().anyMatch(ch -> ch <= ' ' || ch > '~'))) {
+      throw PlatformException.invalid("readiness path must be a URL path starting with '/', e.g. /ready");
+    }
+    store.setReadinessPath(name, path);
+    logs.platform(name.value(), "api", (path == null ? "Readiness check path removed" : "Readiness check path set to " + path) + " by " + user);
+    return get(name);
+  }
+
   public String webUrl(AppName name) {
     return "http://" + name + "." + urls.domain() + (urls.routerPort() == 80 ? "" : ":" + urls.routerPort()) + "/";
   }

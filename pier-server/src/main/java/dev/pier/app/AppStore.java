@@ -37,7 +37,7 @@ public final class AppStore {
             ps.setTimestamp(3, Timestamp.from(now));
             ps.executeUpdate();
           }
-          return Optional.of(new App(name, uid, now, 0));
+          return Optional.of(new App(name, uid, now, 0, null));
         });
   }
 
@@ -51,10 +51,21 @@ public final class AppStore {
           List<App> apps = new ArrayList<>();
           try (ResultSet rs =
               c.createStatement()
-                  .executeQuery("SELECT name, uid, created_at, current_release FROM apps ORDER BY name")) {
+                  .executeQuery("SELECT name, uid, created_at, current_release, readiness_path FROM apps ORDER BY name")) {
             while (rs.next()) apps.add(read(rs));
           }
           return apps;
+        });
+  }
+
+  public void setReadinessPath(AppName name, String path) {
+    db.transaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("UPDATE apps SET readiness_path = ? WHERE name = ?")) {
+            ps.setString(1, path);
+            ps.setString(2, name.value());
+            return ps.executeUpdate();
+          }
         });
   }
 
@@ -70,7 +81,7 @@ public final class AppStore {
 
   static Optional<App> find(Connection c, AppName name) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT name, uid, created_at, current_release FROM apps WHERE name = ?")) {
+        c.prepareStatement("SELECT name, uid, created_at, current_release, readiness_path FROM apps WHERE name = ?")) {
       ps.setString(1, name.value());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -80,6 +91,7 @@ public final class AppStore {
 
   private static App read(ResultSet rs) throws SQLException {
     return new App(
-        new AppName(rs.getString(1)), rs.getInt(2), rs.getTimestamp(3).toInstant(), rs.getInt(4));
+        new AppName(rs.getString(1)), rs.getInt(2), rs.getTimestamp(3).toInstant(), rs.getInt(4),
+        rs.getString(5));
   }
 }

@@ -261,7 +261,8 @@ public final class ProcessManager {
             app.name(), ProcessType.of(type), index, release.version(), release.slug(),
             release.processes().get(type), release.instanceEnv(),
             limits.dropPrivileges() ? app.user() : null, limits.memoryLimitBytes(),
-            limits.stopGrace(), generation, release.readinessPath());
+            limits.stopGrace(), generation,
+            app.readinessPath() != null ? app.readinessPath() : release.readinessPath());
     runtime.start(spec);
     return spec.id();
   }

@@ -2,6 +2,7 @@ package dev.pier.git;
 
 import dev.pier.app.App;
 import dev.pier.app.AppService;
+import dev.pier.build.BuildOutput;
 import dev.pier.deploy.DeployService;
 import dev.pier.server.PlatformException;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class PushHook implements PreReceiveHook {
 
   @Override
   public void onPreReceive(ReceivePack rp, Collection<ReceiveCommand> commands) {
-    RemoteOutput out = new RemoteOutput(rp);
+    BuildOutput out = RemoteOutput.to(rp);
     ReceiveCommand deploy = null;
     for (ReceiveCommand cmd : commands) {
       if (cmd.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED) continue;

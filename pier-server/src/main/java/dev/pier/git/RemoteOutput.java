@@ -9,35 +9,22 @@ import org.eclipse.jgit.transport.ReceivePack;
  * Sends build output to the pushing git client as {@code remote:} lines, flushing each line so
  * the user sees it as it happens (JGit buffers messages until the hook returns otherwise).
  */
-final class RemoteOutput implements BuildOutput {
-  private final ReceivePack receivePack;
+final class RemoteOutput {
+  private RemoteOutput() {}
 
-  RemoteOutput(ReceivePack receivePack) {
-    this.receivePack = receivePack;
+  static BuildOutput to(ReceivePack receivePack) {
+    return BuildOutput.lines(line -> send(receivePack, line));
   }
 
-  @Override
-  public void step(String text) {
-    send("-----> " + text);
-  }
-
-  @Override
-  public void info(String text) {
-    send("       " + text);
-  }
-
-  @Override
-  public void warn(String text) {
-    send(" !     " + text);
-  }
-
-  private synchronized void send(String line) {
-    receivePack.sendMessage(line);
-    OutputStream out = receivePack.getMessageOutputStream();
-    try {
-      if (out != null) out.flush();
-    } catch (IOException e) {
-      // The client went away; the build goes on and its result is still recorded.
+  private static void send(ReceivePack receivePack, String line) {
+    synchronized (receivePack) {
+      receivePack.sendMessage(line);
+      OutputStream out = receivePack.getMessageOutputStream();
+      try {
+        if (out != null) out.flush();
+      } catch (IOException e) {
+        // The client went away; the build goes on and its result is still recorded.
+      }
     }
   }
 }

@@ -15,7 +15,8 @@ import javax.sql.DataSource;
  * Migrations are listed in {@link #MIGRATIONS}: adding a file means adding its name there.
  */
 final class Migrator {
-  static final String[] MIGRATIONS = {"V1__initial.sql", "V2__versions_and_traffic.sql"};
+  static final String[] MIGRATIONS = {"V1__initial.sql", "V2__versions_and_traffic.sql",
+    "V3__app_readiness_path.sql"};
 
   private final DataSource dataSource;
 
