@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigService {
   private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
-  private static final Set<String> RESERVED = Set.of("PORT", "DYNO");
+  private static final Set<String> RESERVED = Set.of("PORT", "DYNO", "PIER_APP", "PIER_RELEASE");
   private static final int MAX_VALUE = 32 * 1024;
 
   private final ConfigStore store;

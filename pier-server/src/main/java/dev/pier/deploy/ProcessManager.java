@@ -259,12 +259,20 @@ public final class ProcessManager {
     InstanceSpec spec =
         new InstanceSpec(
             app.name(), ProcessType.of(type), index, release.version(), release.slug(),
-            release.processes().get(type), release.instanceEnv(),
+            release.processes().get(type), envFor(app, release),
             limits.dropPrivileges() ? app.user() : null, limits.memoryLimitBytes(),
             limits.stopGrace(), generation,
             app.readinessPath() != null ? app.readinessPath() : release.readinessPath());
     runtime.start(spec);
     return spec.id();
+  }
+
+  /** Config vars plus what Pier tells every instance about itself. */
+  private static Map<String, String> envFor(App app, Release release) {
+    Map<String, String> env = new java.util.TreeMap<>(release.instanceEnv());
+    env.put("PIER_APP", app.name().value());
+    env.put("PIER_RELEASE", release.name());
+    return env;
   }
 
   /**
