@@ -23,6 +23,27 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 PIER_SERVER_PID=""
 BENCH_BG_PIDS=()
 
+# Prints the pids of all descendants of pid $1.
+descendants() {
+  local p
+  for p in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$p"; descendants "$p"; done
+}
+
+# Pier does not always stop its instances when it exits (see README, Observations): kill the
+# sandboxes (bwrap) whose command line names this run's temp dir, and everything below them.
+kill_leftover_instances() {
+  local p pids=()
+  for p in $(pgrep -f "$BENCH_TMP/" 2>/dev/null); do
+    [ "$p" = $$ ] && continue
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^/usr/bin/bwrap ' || continue
+    pids+=("$p" $(descendants "$p"))
+  done
+  [ ${#pids[@]} -eq 0 ] && return 0
+  printf ' !  %s processes of app instances were still running after Pier exited; killing them\n' \
+    "${#pids[@]}" >&2
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
 bench_cleanup() {
   local pid
   for pid in "${BENCH_BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -32,6 +53,7 @@ bench_cleanup() {
     for _ in $(seq 1 100); do kill -0 "$PIER_SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$PIER_SERVER_PID" 2>/dev/null || true
   fi
+  kill_leftover_instances
   rm -rf "$BENCH_TMP"
 }
 trap bench_cleanup EXIT
@@ -77,6 +99,7 @@ start_pier() {
     "$PIER" server --data "$BENCH_TMP/data" --api-port "$API_PORT" \
     --router-port "$ROUTER_PORT" --bind 127.0.0.1 >"$BENCH_TMP/server.log" 2>&1 &
   PIER_SERVER_PID=$!
+  disown "$PIER_SERVER_PID" 2>/dev/null || true # no "Killed" job message if it needs SIGKILL
   local t0; t0=$(now_ms)
   until curl -s -o /dev/null "http://127.0.0.1:$API_PORT/" 2>/dev/null; do
     kill -0 "$PIER_SERVER_PID" 2>/dev/null || { cat "$BENCH_TMP/server.log" >&2; die "Pier exited"; }

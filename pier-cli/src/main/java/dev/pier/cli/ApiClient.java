@@ -52,6 +52,10 @@ final class ApiClient {
     return call(request(path).POST(json(body)).header("Content-Type", "application/json"));
   }
 
+  JsonNode put(String path, JsonNode body) {
+    return call(request(path).PUT(json(body)).header("Content-Type", "application/json"));
+  }
+
   JsonNode patch(String path, JsonNode body) {
     return call(request(path).method("PATCH", json(body)).header("Content-Type", "application/json"));
   }

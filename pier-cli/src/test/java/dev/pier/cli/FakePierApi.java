@@ -44,6 +44,9 @@ final class FakePierApi implements AutoCloseable {
     String splitBy = "random";
     /** What ps says each instance runs: null gives "v" + release, "" leaves the field out. */
     String instanceVersion;
+    int retentionDays = 7;
+    final List<ObjectNode> drains = new ArrayList<>();
+    int nextDrainId = 1;
 
     FakeApp(String name) {
       this.name = name;
@@ -66,6 +69,12 @@ final class FakePierApi implements AutoCloseable {
   /** The JSON body of the last request that sent one. */
   volatile JsonNode lastBody;
   volatile List<String> logLines = List.of();
+  /** The stored log entries logs/search looks in, oldest first (as docs/api.md's entry objects). */
+  volatile List<ObjectNode> storedLogs = List.of();
+  /** What GET metrics answers; null answers an empty range. */
+  volatile JsonNode metrics;
+  /** What GET transactions answers. */
+  volatile JsonNode transactions = JSON.createArrayNode();
   volatile long logLineDelayMillis;
   /** When set, the log stream stops after its first line until this latch opens. */
   volatile java.util.concurrent.CountDownLatch logsHold;
@@ -189,6 +198,10 @@ final class FakePierApi implements AutoCloseable {
       changeVersion(exchange, app, segments[1], segments[2]);
       return;
     }
+    if (method.equals("DELETE") && rest.matches("drains/[^/]+")) {
+      removeDrain(exchange, app, rest.substring("drains/".length()));
+      return;
+    }
     switch (method + " " + rest) {
       case "GET " -> json(exchange, 200, appJson(app));
       case "DELETE " -> {
@@ -203,6 +216,14 @@ final class FakePierApi implements AutoCloseable {
       case "POST ps/restart" -> restart(exchange, app);
       case "GET releases" -> json(exchange, 200, JSON.valueToTree(app.releases));
       case "GET logs" -> logs(exchange, query);
+      case "GET logs/search" -> searchLogs(exchange, query);
+      case "GET logs/retention" -> json(exchange, 200, JSON.createObjectNode().put("days", app.retentionDays));
+      case "PUT logs/retention" -> setRetention(exchange, app);
+      case "GET drains" -> json(exchange, 200, JSON.valueToTree(app.drains));
+      case "POST drains" -> addDrain(exchange, app);
+      case "GET metrics" -> json(exchange, 200, metrics != null ? metrics
+          : JSON.createObjectNode().put("resolution_seconds", 10).set("points", JSON.createArrayNode()));
+      case "GET transactions" -> json(exchange, 200, transactions);
       case "POST deploy" -> deploy(exchange, app, query);
       case "POST rollback" -> rollback(exchange, app);
       case "GET versions" -> versions(exchange, app);
@@ -323,6 +344,88 @@ final class FakePierApi implements AutoCloseable {
         await(logsHold);
       }
       first = false;
+    }
+  }
+
+  /** Adds an entry to {@link #storedLogs} as the log store would hold it. */
+  static ObjectNode logEntry(String time, String source, String instance, String text) {
+    String origin = source.equals("app") ? "app[" + instance + "]"
+        : source.equals("router") ? "pier[router]" : "pier[" + instance + "]";
+    return JSON.createObjectNode().put("time", time).put("source", source).put("instance", instance)
+        .put("kind", source).put("text", text).put("line", time + " " + origin + ": " + text);
+  }
+
+  /** Matches like the API: all words and "quoted phrases" of q, case-insensitive; newest first. */
+  private void searchLogs(HttpExchange exchange, String query) throws IOException {
+    Map<String, String> params = params(query);
+    List<String> terms = new ArrayList<>();
+    java.util.regex.Matcher term = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(params.getOrDefault("q", ""));
+    while (term.find()) {
+      terms.add((term.group(1) != null ? term.group(1) : term.group(2)).toLowerCase(java.util.Locale.ROOT));
+    }
+    int limit = Integer.parseInt(params.getOrDefault("limit", "100"));
+    ArrayNode found = JSON.createArrayNode();
+    List<ObjectNode> stored = new ArrayList<>(storedLogs);
+    Collections.reverse(stored);
+    for (ObjectNode entry : stored) {
+      String text = entry.get("text").asText().toLowerCase(java.util.Locale.ROOT);
+      boolean matches = terms.stream().allMatch(text::contains)
+          && (!params.containsKey("source") || params.get("source").equals(entry.get("source").asText()))
+          && (!params.containsKey("instance") || params.get("instance").equals(entry.get("instance").asText()));
+      if (matches && found.size() < limit) {
+        found.add(entry);
+      }
+    }
+    json(exchange, 200, found);
+  }
+
+  /** Decodes a raw query string into its parameters. */
+  static Map<String, String> params(String query) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      params.put(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+          eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+
+  private void setRetention(HttpExchange exchange, FakeApp app) throws IOException {
+    int days = requestBody(exchange).path("days").asInt();
+    if (days < 1 || days > 365) {
+      problem(exchange, 422, "invalid", "retention must be 1 to 365 days");
+      return;
+    }
+    app.retentionDays = days;
+    json(exchange, 200, JSON.createObjectNode().put("days", days));
+  }
+
+  private void addDrain(HttpExchange exchange, FakeApp app) throws IOException {
+    String url = requestBody(exchange).path("url").asText();
+    synchronized (app.drains) {
+      if (app.drains.stream().anyMatch(d -> d.get("url").asText().equals(url))) {
+        problem(exchange, 409, "conflict", "app '" + app.name + "' already drains to " + url);
+        return;
+      }
+      ObjectNode drain = JSON.createObjectNode().put("id", app.nextDrainId++).put("url", url)
+          .put("created_at", "2026-11-27T05:40:00Z").put("sent", 0).put("dropped", 0).put("failures", 0);
+      drain.putNull("last_error");
+      app.drains.add(drain);
+      json(exchange, 201, drain);
+    }
+  }
+
+  private void removeDrain(HttpExchange exchange, FakeApp app, String id) throws IOException {
+    synchronized (app.drains) {
+      boolean removed = app.drains.removeIf(d -> d.get("id").asText().equals(id));
+      if (!removed) {
+        problem(exchange, 404, "not_found", "drain " + id + " of app '" + app.name + "' not found");
+        return;
+      }
+      json(exchange, 200, JSON.createObjectNode().put("deleted", Integer.parseInt(id)));
     }
   }
 

@@ -55,6 +55,7 @@ final class PlatformHarness implements AutoCloseable {
             Settings.defaults(data)
                 .withPorts(0, 0)
                 .withBindHost("127.0.0.1")
+                .withRouterBackendPool(Boolean.getBoolean("pier.test.routerPool"))
                 .withAdminToken(TOKEN)
                 .withStopGrace(Duration.ofSeconds(3)));
     server = PlatformServer.start(settings);
@@ -67,6 +68,10 @@ final class PlatformHarness implements AutoCloseable {
     server.close();
     settings = settings.withPorts(api, router);
     server = PlatformServer.start(settings);
+  }
+
+  void sampleMetricsNow() {
+    server.sampleMetricsNow();
   }
 
   String apiUrl() {

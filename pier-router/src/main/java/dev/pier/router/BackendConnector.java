@@ -10,7 +10,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 
 /**
- * Opens single-use HTTP/1.1 connections to instances.
+ * Opens HTTP/1.1 connections to instances (kept alive and reused through the {@link
+ * BackendPool} when the exchange ends cleanly).
  *
  * <p>The connection is registered on the caller's event loop (the client channel's), as in
  * Netty's proxy example: both channels of an exchange then share one thread, so their state needs

@@ -1,5 +1,6 @@
 package dev.pier.router;
 
+import dev.pier.model.Backend;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -10,44 +11,87 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The instance side of one exchange: passes decoded response parts to the {@link
- * FrontendHandler}, which writes them to the client and asks for more only when the client has
- * taken them (back-pressure). Each backend connection serves exactly one exchange.
+ * The instance side of a connection: passes decoded response parts of the exchange it is bound
+ * to to that exchange's {@link FrontendHandler}, which writes them to the client and asks for more
+ * only when the client has taken them (back-pressure).
+ *
+ * <p>One handler per instance connection. A kept-alive connection serves one exchange after
+ * another: {@link #bind} before each, {@link #unbind} when it goes back to the {@link
+ * BackendPool}. While unbound (unused in the pool) anything the instance sends is a protocol
+ * error and closes the connection, and a close removes it from the pool.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(BackendHandler.class);
 
-  private final FrontendHandler frontend;
-  private final Exchange exchange;
+  private final Backend backend;
+  private final BackendPool pool;
+  private FrontendHandler frontend;
+  private Exchange exchange;
+  /** The client side written to during the current read, flushed once the read completes. */
+  private FrontendHandler unflushed;
 
-  BackendHandler(FrontendHandler frontend, Exchange exchange) {
+  BackendHandler(Backend backend, BackendPool pool) {
+    this.backend = backend;
+    this.pool = pool;
+  }
+
+  /** Delivers the connection's next events to {@code ex} on {@code frontend}. */
+  void bind(FrontendHandler frontend, Exchange ex) {
     this.frontend = frontend;
-    this.exchange = exchange;
+    this.exchange = ex;
+  }
+
+  /** Detaches the connection from its exchange before it goes back to the pool. */
+  void unbind() {
+    this.frontend = null;
+    this.exchange = null;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
+    Exchange ex = exchange;
+    if (ex == null) {
       ReferenceCountUtil.release(msg);
-      frontend.onBackendInvalid(exchange);
+      LOG.debug("unused connection to {} received data; closing it", backend);
+      ctx.close();
       return;
     }
-    if (msg instanceof HttpResponse response) frontend.onBackendResponse(exchange, response);
+    ex.backendAnswered = true;
+    unflushed = frontend;
+    if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      frontend.onBackendInvalid(ex);
+      return;
+    }
+    if (msg instanceof HttpResponse response) frontend.onBackendResponse(ex, response);
     if (msg instanceof HttpContent content) {
-      frontend.onBackendContent(exchange, content);
+      frontend.onBackendContent(ex, content);
     } else if (!(msg instanceof HttpResponse)) {
       ReferenceCountUtil.release(msg);
     }
   }
 
+  /** Sends everything this read produced to the client in one flush (one syscall when small). */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    FrontendHandler toFlush = unflushed;
+    unflushed = null;
+    if (toFlush != null) toFlush.flushClient();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    frontend.onBackendClosed(exchange);
+    Exchange ex = exchange;
+    if (ex == null) {
+      pool.remove(backend, ctx.channel());
+    } else {
+      frontend.onBackendClosed(ex, ctx.channel());
+    }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("backend {} failed: {}", exchange.backend, cause.toString());
+    LOG.debug("backend {} failed: {}", backend, cause.toString());
     ctx.close();
   }
 }

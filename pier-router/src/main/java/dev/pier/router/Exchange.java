@@ -42,8 +42,17 @@ final class Exchange {
   Backend backend;
   /** {@link #backend} is counted in {@link InFlight}; cleared when the count is given back. */
   boolean counted;
-  /** The connection to the instance; null until connected (and after a failed attempt). */
+  /**
+   * The connection to the instance; null until connected, after a failed attempt, and once the
+   * response was received and the connection went back to the {@link BackendPool}.
+   */
   Channel outbound;
+  /** The handler of {@link #outbound}, bound to this exchange. */
+  BackendHandler outboundHandler;
+  /** {@link #outbound} came from the pool (it may have been closed by the instance meanwhile). */
+  boolean reused;
+  /** The request has no body, so it may go on a pooled connection and be re-sent once. */
+  boolean bodyless;
   /** Body parts received while still connecting; written once connected. */
   final List<HttpContent> pendingBody = new ArrayList<>();
 
@@ -51,6 +60,8 @@ final class Exchange {
   boolean requestDone;
   /** Some request body bytes were written to an instance (a retry is then no longer safe). */
   boolean bodySent;
+  /** The request's last part was written to {@link #outbound}. */
+  boolean requestWritten;
   /** A refused connection was already retried on another instance. */
   boolean retried;
   long connectStartNanos;
@@ -61,6 +72,13 @@ final class Exchange {
 
   /** Response headers were sent to the client (by the app or as a router error page). */
   boolean responseStarted;
+  /** Some response bytes arrived from {@link #outbound} (a retry is then no longer safe). */
+  boolean backendAnswered;
+  /**
+   * The final response allows another request on its connection: HTTP/1.1, no {@code
+   * Connection: close}, and a body framed by length or chunks (or none).
+   */
+  boolean backendReusable;
   /** Informational (1xx) response being skipped, up to its LastHttpContent. */
   boolean skippingInformational;
   /** The instance's LastHttpContent has arrived. */

@@ -36,8 +36,18 @@ import org.slf4j.LoggerFactory;
  * only after the client accepted the previous one, so at most one read's worth of data is held in
  * memory per direction, whatever the body size.
  *
- * <p>Threading: the instance connection is opened on this channel's own event loop, so every
- * callback here runs on one thread and the state needs no synchronisation.
+ * <p>Threading: the instance connection is opened on (or taken from the {@link BackendPool} of)
+ * this channel's own event loop, so every callback here runs on one thread and the state needs no
+ * synchronisation.
+ *
+ * <p>Kept-alive instance connections: a request without a body first tries an unused pooled
+ * connection to its instance. If that connection turns out closed (or closes, or fails to take
+ * the request) before any response byte arrived, the request is sent again once on a new
+ * connection to the same instance: nothing of it can have been acted on. A request with a body
+ * always gets a new connection, because its body streams and is not kept for a second sending.
+ * Once the instance's response is fully read, its connection goes back to the pool if the
+ * response allows it ({@link ProxyHeaders#reusable}) and the whole request was written;
+ * otherwise it is closed.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -118,6 +128,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ex.bucket = splitBucket(ex);
+    ex.bodyless = ProxyHeaders.bodyless(request);
     if (!assign(ex, null)) {
       sendError(ex, RouterError.NO_INSTANCES);
     } else {
@@ -187,18 +198,41 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Connects to {@code ex.backend}; a refused first attempt is retried once elsewhere. */
+  /**
+   * Sends the request to {@code ex.backend} on a pooled connection if it has no body and one is
+   * unused, else on a new one.
+   */
   private void connect(Exchange ex) {
+    if (ex.bodyless) {
+      BackendPool.Pooled pooled = router.pool().acquire(ctx.channel().eventLoop(), ex.backend);
+      if (pooled != null) {
+        attach(ex, pooled.channel(), pooled.handler(), true);
+        return;
+      }
+    }
+    connectFresh(ex);
+  }
+
+  private void attach(Exchange ex, Channel channel, BackendHandler handler, boolean reused) {
+    handler.bind(this, ex);
+    ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
+    ex.outbound = channel;
+    ex.outboundHandler = handler;
+    ex.reused = reused;
+    sendRequest(ex);
+  }
+
+  /** Connects to {@code ex.backend}; a refused first attempt is retried once elsewhere. */
+  private void connectFresh(Exchange ex) {
     Backend backend = ex.backend;
-    BackendHandler handler = new BackendHandler(this, ex);
+    BackendHandler handler = new BackendHandler(backend, router.pool());
+    handler.bind(this, ex);
     ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), backend, handler);
     connecting.addListener((ChannelFuture f) -> {
       if (ex.finished || current != ex) {
         f.channel().close();
       } else if (f.isSuccess()) {
-        ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
-        ex.outbound = f.channel();
-        sendRequest(ex);
+        attach(ex, f.channel(), handler, false);
       } else if (!ex.retried && !ex.bodySent) {
         // Nothing reached the instance, so a retry cannot repeat a side effect.
         LOG.debug("connect to {} failed, retrying: {}", backend, f.cause().toString());
@@ -219,28 +253,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void sendRequest(Exchange ex) {
     Channel outbound = ex.outbound;
     ChannelFuture written = outbound.write(ex.request);
+    boolean last = false;
     for (HttpContent part : ex.pendingBody) {
       if (part.content().isReadable()) ex.bodySent = true;
+      last |= part instanceof LastHttpContent;
       written = outbound.write(part);
     }
     ex.pendingBody.clear();
     outbound.flush();
-    written.addListener(afterRequestWrite(ex));
+    written.addListener(afterRequestWrite(ex, outbound, last));
     outbound.read(); // the app may answer before the body is complete
   }
 
   private void forward(Exchange ex, HttpContent content) {
     if (content.content().isReadable()) ex.bodySent = true;
-    ex.outbound.writeAndFlush(content).addListener(afterRequestWrite(ex));
+    Channel outbound = ex.outbound;
+    outbound.writeAndFlush(content)
+        .addListener(afterRequestWrite(ex, outbound, content instanceof LastHttpContent));
   }
 
-  private ChannelFutureListener afterRequestWrite(Exchange ex) {
+  private ChannelFutureListener afterRequestWrite(Exchange ex, Channel outbound, boolean last) {
     return f -> {
-      if (ex.finished) return;
+      if (ex.finished || outbound != ex.outbound) return; // given up or back in the pool
       if (!f.isSuccess()) {
-        ex.outbound.close(); // BackendHandler.channelInactive reports the failure
+        outbound.close(); // BackendHandler.channelInactive reports the failure
         return;
       }
+      if (last) ex.requestWritten = true;
       ex.lastProgressNanos = System.nanoTime();
       if (!ex.responseStarted && ex.responseTimer == null) armResponseTimer(ex);
       if (!ex.requestDone) ctx.read();
@@ -263,6 +302,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   // ---- response side (called by BackendHandler on the same event loop) ----
 
+  /** Writes the response head to the client; it is flushed by {@link #flushClient}. */
   void onBackendResponse(Exchange ex, HttpResponse response) {
     if (ex.finished || ex.responseStarted) return;
     int code = response.status().code();
@@ -274,13 +314,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.responseStarted = true;
     ex.status = code;
     boolean head = HttpMethod.HEAD.equals(ex.request.method());
+    ex.backendReusable = ProxyHeaders.reusable(response, head);
     boolean keepAlive = ProxyHeaders.toClient(response, ex.requestId, ex.clientVersion,
         ex.clientKeepAlive, head);
     if (!keepAlive) ex.closeAfter = true;
     if (ex.splitCookie != null) response.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
-    ctx.writeAndFlush(response).addListener((ChannelFuture f) -> {
+    ctx.write(response).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) ctx.close();
-      else if (!ex.finished) ex.outbound.read();
+      else readBackend(ex);
     });
   }
 
@@ -289,22 +330,52 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (ex.finished || !ex.responseStarted || ex.error != null) {
       content.release();
       if (ex.skippingInformational && last) ex.skippingInformational = false;
-      if (!ex.finished && ex.outbound != null) ex.outbound.read();
+      readBackend(ex);
       return;
     }
     ex.bytes += content.content().readableBytes();
-    if (last) ex.responseReceived = true;
-    ctx.writeAndFlush(content).addListener((ChannelFuture f) -> {
+    if (last) {
+      ex.responseReceived = true;
+      releaseOutbound(ex);
+    }
+    ctx.write(content).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         ctx.close(); // channelInactive logs the exchange
       } else if (last) {
         ex.responseDone = true;
         if (!ex.requestDone) ex.closeAfter = true; // unread body left on the connection
         finish(ex);
-      } else if (!ex.finished) {
-        ex.outbound.read();
+      } else {
+        readBackend(ex);
       }
     });
+  }
+
+  /**
+   * Flushes response parts written by {@link #onBackendResponse} and {@link #onBackendContent};
+   * the {@link BackendHandler} calls it when the instance read that produced them completes.
+   */
+  void flushClient() {
+    ctx.flush();
+  }
+
+  /** Asks the instance connection for the next response part, if the response still flows. */
+  private static void readBackend(Exchange ex) {
+    if (!ex.finished && !ex.responseReceived && ex.outbound != null) ex.outbound.read();
+  }
+
+  /**
+   * Gives the instance connection of a fully received response back to the pool when another
+   * request can follow on it; otherwise it is closed when the exchange ends.
+   */
+  private void releaseOutbound(Exchange ex) {
+    Channel outbound = ex.outbound;
+    if (outbound == null || !ex.backendReusable || !ex.requestWritten || !outbound.isActive()) {
+      return;
+    }
+    ex.outbound = null;
+    ex.outboundHandler.unbind();
+    router.pool().release(ex.backend, new BackendPool.Pooled(outbound, ex.outboundHandler));
   }
 
   void onBackendInvalid(Exchange ex) {
@@ -313,11 +384,35 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     else sendError(ex, RouterError.INVALID_RESPONSE);
   }
 
-  void onBackendClosed(Exchange ex) {
+  void onBackendClosed(Exchange ex, Channel channel) {
     if (ex.finished || ex.responseReceived || ex.error != null || current != ex) return;
-    if (ex.outbound == null) return; // a failed connect attempt; the connect listener decides
+    // A failed connect attempt (the connect listener decides), or a connection given up.
+    if (channel != ex.outbound) return;
+    if (ex.reused && !ex.backendAnswered && !ex.bodySent) {
+      retryFresh(ex);
+      return;
+    }
     if (ex.responseStarted) abort(ex, RouterError.BACKEND_CLOSED);
     else sendError(ex, RouterError.BACKEND_CLOSED);
+  }
+
+  /**
+   * Sends a request again on a new connection to the same instance, after the pooled connection
+   * it went on closed before any response byte: the instance closed that idle connection as the
+   * request was sent (or earlier), so it never acted on the request.
+   */
+  private void retryFresh(Exchange ex) {
+    LOG.debug("reused connection to {} closed before answering; retrying on a new one",
+        ex.backend);
+    ex.reused = false; // at most one such retry
+    ex.outbound = null;
+    ex.outboundHandler = null;
+    ex.requestWritten = false;
+    ex.cancelResponseTimer();
+    // A bodyless request: its only part after the headers is an empty LastHttpContent.
+    if (ex.requestDone) ex.pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+    ex.connectStartNanos = System.nanoTime();
+    connectFresh(ex);
   }
 
   // ---- endings ----

@@ -45,19 +45,45 @@ final class ProxyHeaders {
     return sb.append(clientAddress).toString();
   }
 
-  /** Prepares a client request for a fresh, single-use HTTP/1.1 connection to an instance. */
+  /**
+   * Prepares a client request for a kept-alive HTTP/1.1 connection to an instance: the client's
+   * hop-by-hop headers are dropped (so its {@code Connection: close} does not reach the app).
+   */
   static void toBackend(
       HttpRequest request, String forwardedFor, int routerPort, String requestId, long nowMillis) {
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders headers = request.headers();
     removeHopByHop(headers);
     headers.remove(HttpHeaderNames.EXPECT); // 100-continue is answered by the router itself
-    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     headers.set(FORWARDED_FOR, forwardedFor);
     headers.set(FORWARDED_PROTO, "http");
     headers.set(FORWARDED_PORT, Integer.toString(routerPort));
     headers.set(REQUEST_ID, requestId);
     headers.set(REQUEST_START, Long.toString(nowMillis));
+  }
+
+  /**
+   * Returns whether the connection an instance's final response came on can carry another
+   * request after it: HTTP/1.1 without {@code Connection: close}, and a body whose end is known
+   * from its framing rather than from the connection closing. Call before {@link #toClient}.
+   */
+  static boolean reusable(HttpResponse response, boolean headRequest) {
+    if (!HttpVersion.HTTP_1_1.equals(response.protocolVersion())) return false;
+    if (!HttpUtil.isKeepAlive(response)) return false;
+    int code = response.status().code();
+    return headRequest || code == 204 || code == 304
+        || HttpUtil.isTransferEncodingChunked(response)
+        || response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+  }
+
+  /** Returns whether a client request has no body (neither chunked nor a Content-Length > 0). */
+  static boolean bodyless(HttpRequest request) {
+    if (HttpUtil.isTransferEncodingChunked(request)) return false;
+    try {
+      return HttpUtil.getContentLength(request, 0L) == 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /**

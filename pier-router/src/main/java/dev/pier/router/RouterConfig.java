@@ -14,13 +14,24 @@ import java.util.Objects;
  *     it accepted, before the client gets a 504 ({@link RouterError#RESPONSE_TIMEOUT})
  * @param idleTimeout how long a client keep-alive connection may sit idle between requests before
  *     the router closes it
+ * @param backendIdleTimeout how long a kept-alive connection to an instance may sit unused in the
+ *     pool before the router closes it; keep it below the apps' own keep-alive timeout (Node's
+ *     default is 5 s) so the router, not the app, normally closes idle connections
+ * @param maxIdlePerBackend how many unused connections to one instance each event loop keeps; 0
+ *     turns pooling off (every request then opens a new connection)
  */
 public record RouterConfig(
     String bindHost,
     int port,
     Duration connectTimeout,
     Duration responseTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Duration backendIdleTimeout,
+    int maxIdlePerBackend) {
+
+  /** The pool's idle timeout unless configured: below Node's 5 s keepAliveTimeout. */
+  public static final Duration DEFAULT_BACKEND_IDLE_TIMEOUT = Duration.ofSeconds(4);
+  public static final int DEFAULT_MAX_IDLE_PER_BACKEND = 64;
 
   public RouterConfig {
     Objects.requireNonNull(bindHost, "bindHost");
@@ -28,11 +39,20 @@ public record RouterConfig(
     requirePositive(connectTimeout, "connectTimeout");
     requirePositive(responseTimeout, "responseTimeout");
     requirePositive(idleTimeout, "idleTimeout");
+    requirePositive(backendIdleTimeout, "backendIdleTimeout");
+    if (maxIdlePerBackend < 0) throw new IllegalArgumentException("maxIdlePerBackend must be >= 0");
+  }
+
+  /** Settings with the default backend connection pool (4 s idle, 64 per instance and loop). */
+  public RouterConfig(String bindHost, int port, Duration connectTimeout, Duration responseTimeout,
+      Duration idleTimeout) {
+    this(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
+        DEFAULT_BACKEND_IDLE_TIMEOUT, DEFAULT_MAX_IDLE_PER_BACKEND);
   }
 
   /**
    * Returns Heroku-like defaults on all interfaces: connect 5 s, first response byte 30 s, idle
-   * keep-alive 90 s.
+   * keep-alive 90 s, and the default backend connection pool.
    */
   public static RouterConfig defaults(int port) {
     return new RouterConfig(
@@ -41,7 +61,14 @@ public record RouterConfig(
 
   /** Returns a copy with other timeouts (tests use short ones). */
   public RouterConfig withTimeouts(Duration connect, Duration response, Duration idle) {
-    return new RouterConfig(bindHost, port, connect, response, idle);
+    return new RouterConfig(bindHost, port, connect, response, idle, backendIdleTimeout,
+        maxIdlePerBackend);
+  }
+
+  /** Returns a copy with another backend connection pool ({@code maxIdle} 0 turns it off). */
+  public RouterConfig withBackendPool(Duration idle, int maxIdle) {
+    return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout, idle,
+        maxIdle);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -4,8 +4,8 @@ import dev.pier.model.RouteTable;
 import java.util.function.Supplier;
 
 /**
- * What every client connection shares: settings, the current routes, balancing, in-flight counts
- * and logging.
+ * What every client connection shares: settings, the current routes, balancing, in-flight counts,
+ * logging, and the pool of unused instance connections.
  */
 record RouterContext(
     RouterConfig config,
@@ -13,4 +13,12 @@ record RouterContext(
     LoadBalancer balancer,
     InFlight inFlight,
     AccessLog accessLog,
-    Transport transport) {}
+    Transport transport,
+    BackendPool pool) {
+
+  /** A context with its own, empty pool. */
+  RouterContext(RouterConfig config, Supplier<RouteTable> routes, LoadBalancer balancer,
+      InFlight inFlight, AccessLog accessLog, Transport transport) {
+    this(config, routes, balancer, inFlight, accessLog, transport, new BackendPool(config, routes));
+  }
+}

@@ -77,9 +77,14 @@ public final class RouterServer implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
-  /** Replaces the route snapshot; requests that start after this call use the new table. */
+  /**
+   * Replaces the route snapshot; requests that start after this call use the new table. Unused
+   * kept-alive connections to instances missing from it are closed soon after (those in use
+   * close when their request ends).
+   */
   public void routes(RouteTable table) {
     routes.set(Objects.requireNonNull(table, "table"));
+    context.pool().routesChanged();
   }
 
   /** Returns the route snapshot in use. */

@@ -22,10 +22,13 @@
  *    |                 |       (one without instances --&gt; another with a share); then        |
  *    |                 |       LoadBalancer (RoundRobin per app+version) picks a Backend,    |
  *    |                 |       counted in InFlight until the exchange ends --&gt; 503 if none   |
- *    |                 |    4. X-Forwarded-For/-Proto/-Port, X-Request-Id, Connection: close |
- *    |                 |    5. connect on the SAME event loop; refused --&gt; retry once on     |
- *    |                 |       another instance of the version, else another version         |
- *    |                 |       --&gt; 502 connect_failed                                        |
+ *    |                 |    4. X-Forwarded-For/-Proto/-Port, X-Request-Id; hop-by-hop out    |
+ *    |                 |    5. no body: take an unused kept-alive connection from this        |
+ *    |                 |       loop's BackendPool; else connect on the SAME event loop;      |
+ *    |                 |       refused --&gt; retry once on another instance of the version,   |
+ *    |                 |       else another version --&gt; 502 connect_failed                  |
+ *    |                 |       pooled one closed before any answer --&gt; resend once on a new  |
+ *    |                 |       connection to the same instance                              |
  *    |                 +------------------------------|-------------------------------------+
  *    |                                                | request + body parts
  *    |                                                v  (next client read only after the
@@ -40,8 +43,10 @@
  *    |                    instance closes early --&gt; 502 backend_closed, or client closed
  *    |                    if the response had started
  *    v
- *  after the last response byte: InFlight count given back, AccessLog.log(entry), then the next
- *  (pipelined) request
+ *  after the instance's last response byte: its connection back to the BackendPool if the
+ *  response allows (HTTP/1.1, no Connection: close, framed body), else closed;
+ *  after the last response byte to the client: InFlight count given back, AccessLog.log(entry),
+ *  then the next (pipelined) request
  * </pre>
  *
  * <h2>Rules the code follows</h2>
@@ -54,7 +59,13 @@
  *   <li>Every router-made response is a small HTML page with an {@code X-Router-Error} header
  *       naming a {@link dev.pier.router.RouterError}.
  *   <li>A failed connection is retried only while no request body byte has reached an instance,
- *       so a non-idempotent request is never sent twice.
+ *       so a non-idempotent request is never sent twice. Only bodyless requests use pooled
+ *       connections, and are re-sent once if one closes before any response byte.
+ *   <li>Instance connections are HTTP/1.1 keep-alive, pooled per event loop and instance
+ *       ({@code BackendPool}): at most {@link dev.pier.router.RouterConfig#maxIdlePerBackend()}
+ *       unused each, closed after {@link dev.pier.router.RouterConfig#backendIdleTimeout()} or
+ *       when a table without the instance is published. An unused pooled connection is not in
+ *       flight, so draining is unaffected.
  *   <li>Draining: each request is counted on its instance ({@link
  *       dev.pier.router.RouterServer#inFlight(String, int)}) from the moment it is chosen until
  *       its exchange ends in any way, exactly once. Once a table without an instance is

@@ -35,6 +35,14 @@ public interface RuntimeBackend extends AutoCloseable {
    */
   List<InstanceStatus> list(String app);
 
+  /**
+   * Memory and CPU use of a running instance (by {@link InstanceSpec#id()}); empty when unknown,
+   * not running, or the backend cannot measure it.
+   */
+  default java.util.Optional<ResourceUsage> usage(String app, String id) {
+    return java.util.Optional.empty();
+  }
+
   /** Stops every instance, in parallel, and blocks until all are gone. Used at server shutdown. */
   @Override
   void close();

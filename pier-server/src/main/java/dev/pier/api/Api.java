@@ -7,7 +7,11 @@ import dev.pier.deploy.DeployService;
 import dev.pier.deploy.ProcessManager;
 import dev.pier.deploy.Scaler;
 import dev.pier.versions.VersionService;
+import dev.pier.logs.DrainService;
 import dev.pier.logs.LogBus;
+import dev.pier.logstore.LogStore;
+import dev.pier.metrics.Metrics;
+import java.util.function.Supplier;
 import dev.pier.release.ReleaseService;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -21,7 +25,8 @@ public final class Api {
   public record Services(
       Authenticator auth, AppService apps, ReleaseService releases, ConfigService config,
       ProcessManager processes, Scaler scaler, DeployService deploys, VersionService versions,
-      LogBus logs, InstantSource clock,
+      LogBus logs, LogStore logStore, DrainService drains, Metrics metrics,
+      Supplier<Map<String, Double>> platformGauges, InstantSource clock,
       String domain, int routerPort, long maxUploadBytes) {}
 
   public static ApiServlet servlet(Services s) {
@@ -40,7 +45,9 @@ public final class Api {
     new ProcessRoutes(s.apps(), s.releases(), s.processes(), s.scaler(), s.clock()).register(api);
     new ReleaseRoutes(s.apps(), s.versions()).register(api);
     new VersionRoutes(s.apps(), s.versions()).register(api);
-    new LogRoutes(s.apps(), s.logs()).register(api);
+    new LogRoutes(s.apps(), s.logs(), s.logStore()).register(api);
+    new ObservabilityRoutes(s.apps(), s.logStore(), s.drains(), s.metrics(), s.clock(), s.platformGauges())
+        .register(api);
     new DeployRoutes(s.apps(), s.deploys(), s.maxUploadBytes()).register(api);
     return api;
   }

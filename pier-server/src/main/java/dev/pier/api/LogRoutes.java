@@ -3,28 +3,51 @@ package dev.pier.api;
 import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.logs.LogBus;
-import dev.pier.logs.LogLine;
+import dev.pier.logstore.LogStore;
+import dev.pier.model.LogLine;
 import dev.pier.server.PlatformException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /apps/APP/logs}: recent lines, and with {@code tail=true} a live stream. */
 final class LogRoutes {
   private final AppService apps;
   private final LogBus logs;
+  private final LogStore store;
 
-  LogRoutes(AppService apps, LogBus logs) {
+  LogRoutes(AppService apps, LogBus logs, LogStore store) {
     this.apps = apps;
     this.logs = logs;
+    this.store = store;
+  }
+
+  /**
+   * The newest {@code n} lines, oldest first: the in-memory buffer, completed from the durable
+   * store when it holds fewer (after a restart, or beyond its 1500 lines).
+   */
+  private List<LogLine> recent(String app, int n) {
+    List<LogLine> live = logs.recent(app, n);
+    if (live.size() >= n) return live;
+    Instant firstLive = live.isEmpty() ? null : live.getFirst().time();
+    List<LogLine> merged = new ArrayList<>();
+    for (LogLine line : store.recent(app, n)) {
+      if (firstLive == null || line.time().isBefore(firstLive)) merged.add(line);
+    }
+    merged.addAll(live);
+    return merged.subList(Math.max(0, merged.size() - n), merged.size());
   }
 
   void register(ApiServlet api) {
+    api.on("GET", AppRoutes.APP + "/logs/stream", this::stream);
     api.on("GET", AppRoutes.APP + "/logs", ex -> {
       App app = apps.get(ex.param(1));
-      int lines = ex.queryInt("lines", 100, 0, 1500);
+      int lines = ex.queryInt("lines", 100, 0, 10_000);
       boolean tail = Boolean.parseBoolean(ex.query("tail", "false"));
       String format = ex.query("format", "text");
       if (!format.equals("text") && !format.equals("json")) {
@@ -37,7 +60,7 @@ final class LogRoutes {
       String name = app.name().value();
       // Subscribe before reading the backlog so no line falls between the two.
       try (LogBus.Subscription live = tail ? logs.subscribe(name) : null) {
-        var backlog = logs.recent(name, lines);
+        var backlog = recent(name, lines);
         for (LogLine line : backlog) write(out, line, json);
         out.flush();
         if (!tail) return;
@@ -61,6 +84,41 @@ final class LogRoutes {
         // the reader disconnected
       }
     });
+  }
+
+  /** Server-Sent Events: the last lines, then new ones as they come; a comment every 15 s. */
+  private void stream(Exchange ex) throws IOException, InterruptedException {
+    App app = apps.get(ex.param(1));
+    int lines = ex.queryInt("lines", 10, 0, 1500);
+    String name = app.name().value();
+    ex.response.setStatus(200);
+    ex.response.setContentType("text/event-stream; charset=utf-8");
+    ex.response.setHeader("Cache-Control", "no-cache");
+    ex.response.setHeader("X-Accel-Buffering", "no");
+    OutputStream out = ex.response.getOutputStream();
+    try (LogBus.Subscription live = logs.subscribe(name)) {
+      List<LogLine> backlog = recent(name, lines);
+      for (LogLine line : backlog) event(out, line.format());
+      out.flush();
+      while (true) {
+        LogLine line = live.poll(15_000);
+        long dropped = live.takeDropped();
+        if (dropped > 0) event(out, dropped + " lines dropped: this reader was too slow");
+        if (line == null) {
+          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+        } else if (!backlog.contains(line)) {
+          event(out, line.format());
+        }
+        out.flush();
+      }
+    } catch (IOException clientGone) {
+      // the reader disconnected
+    }
+  }
+
+  private static void event(OutputStream out, String data) throws IOException {
+    String safe = data.replace("\r", "").replace("\n", "\ndata: ");
+    out.write(("event: log\ndata: " + safe + "\n\n").getBytes(StandardCharsets.UTF_8));
   }
 
   private static void write(OutputStream out, LogLine line, boolean json) throws IOException {

@@ -22,6 +22,7 @@ public final class AppService {
   private final NameGenerator names = new NameGenerator(RandomGenerator.getDefault());
   private ProcessManager processes;
   private RoutePublisher routes;
+  private final List<java.util.function.Consumer<AppName>> onDestroy = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Where users reach apps and the API. */
   public record Urls(String domain, int routerPort, String apiBase) {}
@@ -38,6 +39,11 @@ public final class AppService {
   public void wire(ProcessManager processes, RoutePublisher routes) {
     this.processes = processes;
     this.routes = routes;
+  }
+
+  /** Registers cleanup for an app's data kept elsewhere (log store, metrics, drains). */
+  public void onDestroy(java.util.function.Consumer<AppName> cleanup) {
+    onDestroy.add(cleanup);
   }
 
   /** Creates an app; without a name, a generated one. */
@@ -91,6 +97,7 @@ public final class AppService {
     DataDirs.deleteTree(dirs.builds(name));
     DataDirs.deleteTree(dirs.run().resolve(name.value()));
     logs.forget(name.value());
+    for (var cleanup : onDestroy) cleanup.accept(name);
   }
 
   /**

@@ -2,7 +2,7 @@ package dev.pier.deploy;
 
 import dev.pier.app.App;
 import dev.pier.logs.LogBus;
-import dev.pier.logs.LogLine;
+import dev.pier.model.LogLine;
 import dev.pier.model.AppName;
 import dev.pier.model.InstanceState;
 import dev.pier.model.ProcessType;

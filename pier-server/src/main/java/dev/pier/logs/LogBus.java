@@ -1,5 +1,6 @@
 package dev.pier.logs;
 
+import dev.pier.model.LogLine;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Every app's log stream: a bounded buffer of the newest lines per app plus live subscribers for
@@ -23,15 +25,25 @@ public final class LogBus {
   private final int capacity;
   private final InstantSource clock;
   private final Map<String, AppLog> apps = new ConcurrentHashMap<>();
+  private final List<Consumer<LogLine>> sinks = new CopyOnWriteArrayList<>();
 
   public LogBus(int capacity, InstantSource clock) {
     this.capacity = capacity;
     this.clock = clock;
   }
 
+  /**
+   * Adds a sink that sees every line after it is buffered (the durable store, drains). Sinks
+   * MUST NOT block or throw: they are called on the appending thread.
+   */
+  public void addSink(Consumer<LogLine> sink) {
+    sinks.add(sink);
+  }
+
   public void append(String app, String source, String process, String text) {
     LogLine line = new LogLine(clock.instant(), app, source, process, text);
     apps.computeIfAbsent(app, a -> new AppLog()).append(line, capacity);
+    for (Consumer<LogLine> sink : sinks) sink.accept(line);
   }
 
   /** Platform line helper: {@code pier[process]: text}. */

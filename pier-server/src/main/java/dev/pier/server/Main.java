@@ -30,7 +30,8 @@ public final class Main {
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
-      PIER_DRAIN_TIMEOUT_SECONDS (30).
+      PIER_DRAIN_TIMEOUT_SECONDS (30), PIER_ROUTER_BACKEND_POOL (0; 1 reuses connections to
+      instances: much faster, still experimental).
       """;
 
   private Main() {}
@@ -54,7 +55,14 @@ public final class Main {
       System.err.println(" !     Cannot run app sandboxes: " + missing + ". Install it (apt-get install -y bubblewrap) and start again.");
       System.exit(1);
     }
-    PlatformServer server = PlatformServer.start(settings);
+    PlatformServer server;
+    try {
+      server = PlatformServer.start(settings);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      System.err.println(" !     Pier cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Pier is stopping: stopping instances...");
@@ -122,7 +130,8 @@ public final class Main {
         Duration.ofSeconds(number(env, "PIER_STOP_GRACE_SECONDS", 30)),
         Duration.ofSeconds(number(env, "PIER_BOOT_TIMEOUT_SECONDS", 60)),
         number(env, "PIER_MAX_UPLOAD_MB", 200) << 20,
-        Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)));
+        Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)),
+        "1".equals(env.get("PIER_ROUTER_BACKEND_POOL")));
   }
 
   static Path defaultDataDir(Map<String, String> env) {

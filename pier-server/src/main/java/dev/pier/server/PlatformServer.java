@@ -18,7 +18,15 @@ import dev.pier.deploy.Scaler;
 import dev.pier.versions.VersionService;
 import dev.pier.versions.VersionStore;
 import dev.pier.git.GitReceiver;
+import dev.pier.drains.DrainOptions;
+import dev.pier.logs.DrainService;
+import dev.pier.logs.DrainStore;
 import dev.pier.logs.LogBus;
+import dev.pier.logstore.LogStore;
+import dev.pier.metrics.Metrics;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import dev.pier.release.ReleaseService;
 import dev.pier.release.ReleaseStore;
 import dev.pier.router.AccessLog;
@@ -67,10 +75,15 @@ public final class PlatformServer implements AutoCloseable {
   private final RuntimeBackend runtime;
   private final Server jetty;
   private final int apiPort;
+  private final List<AutoCloseable> observers;
+  private final Housekeeping housekeeping;
 
   private PlatformServer(
       Settings settings, Authenticator.Loaded auth, Database db, RouterServer router,
-      RuntimeBackend runtime, Server jetty, int apiPort) {
+      RuntimeBackend runtime, Server jetty, int apiPort, Housekeeping housekeeping,
+      List<AutoCloseable> observers) {
+    this.observers = observers;
+    this.housekeeping = housekeeping;
     this.settings = settings;
     this.auth = auth;
     this.db = db;
@@ -83,19 +96,26 @@ public final class PlatformServer implements AutoCloseable {
   public static PlatformServer start(Settings settings) throws Exception {
     InstantSource clock = InstantSource.system();
     DataDirs dirs = new DataDirs(settings.dataDir());
-    dirs.create();
+    dirs.create(Sandbox.runningAsRoot());
     Database db = Database.open(dirs.db());
     Authenticator.Loaded auth = Authenticator.load(dirs.adminToken(), settings.adminToken());
     LogBus logs = new LogBus(1500, clock);
+    LogStore logStore = LogStore.open(dirs.root().resolve("logs"), clock);
+    logs.addSink(logStore::append);
+    Metrics metrics = new Metrics(dirs.root().resolve("metrics"), clock);
 
     AccessLog accessLog = entry -> {
-      if (entry.app() != null) logs.platform(entry.app(), "router", entry.format());
+      if (entry.app() == null) return;
+      metrics.recordRequest(entry.app(), entry.version(), entry.method(), entry.path(), entry.status(),
+          entry.serviceMillis(), entry.bytes());
+      logs.platform(entry.app(), "router", entry.format());
     };
     RouterConfig defaults = RouterConfig.defaults(settings.routerPort());
     RouterServer router =
         new RouterServer(
             new RouterConfig(settings.bindHost(), settings.routerPort(), defaults.connectTimeout(),
-                defaults.responseTimeout(), defaults.idleTimeout()),
+                defaults.responseTimeout(), defaults.idleTimeout())
+                .withBackendPool(defaults.backendIdleTimeout(), settings.routerBackendPool() ? defaults.maxIdlePerBackend() : 0),
             accessLog);
     router.start();
 
@@ -148,6 +168,17 @@ public final class PlatformServer implements AutoCloseable {
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
     Scaler scaler = new Scaler(apps, releases, releaseStore, versionStore, processes, rollout);
+    DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults());
+    logs.addSink(drains::accept);
+    apps.onDestroy(name -> {
+      drains.forget(name);
+      logStore.deleteApp(name.value());
+      metrics.deleteApp(name.value());
+    });
+    Housekeeping housekeeping = new Housekeeping(apps, runtime, metrics, logStore, logs);
+    Supplier<Map<String, Double>> gauges = () -> Map.of(
+        "pier_apps", (double) apps.list().size(),
+        "pier_router_in_flight_requests", (double) router.inFlight());
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
@@ -156,7 +187,8 @@ public final class PlatformServer implements AutoCloseable {
     context.addServlet(new ServletHolder("git", git.servlet()), "/git/*");
     ApiServlet api =
         Api.servlet(new Api.Services(auth.authenticator(), apps, releases, config, processes, scaler,
-            deploys, versions, logs, clock, settings.domain(), router.port(), settings.maxUploadBytes()));
+            deploys, versions, logs, logStore, drains, metrics, gauges, clock, settings.domain(),
+            router.port(), settings.maxUploadBytes()));
     context.addServlet(new ServletHolder("api", api), "/");
     jetty.setHandler(context);
     jetty.setStopTimeout(2000);
@@ -170,7 +202,9 @@ public final class PlatformServer implements AutoCloseable {
       }
     }
     jetty.start();
-    return new PlatformServer(settings, auth, db, router, runtime, jetty, apiPort);
+    housekeeping.start();
+    return new PlatformServer(settings, auth, db, router, runtime, jetty, apiPort, housekeeping,
+        List.of(housekeeping, drains, metrics, logStore));
   }
 
   /**
@@ -185,6 +219,11 @@ public final class PlatformServer implements AutoCloseable {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Samples instances and closes the current metrics window now instead of at the next 10 s tick. */
+  public void sampleMetricsNow() {
+    housekeeping.sample();
   }
 
   public int apiPort() {
@@ -221,6 +260,13 @@ public final class PlatformServer implements AutoCloseable {
     }
     runtime.close();
     router.close();
+    for (AutoCloseable c : observers) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", c, e);
+      }
+    }
     db.close();
   }
 }

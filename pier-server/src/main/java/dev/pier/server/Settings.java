@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param maxUploadBytes limit of a `pier deploy` upload, unpacked
  * @param drainTimeout how long a replaced instance may finish in-flight requests before it is
  *     stopped
+ * @param routerBackendPool whether the router keeps connections to instances open for reuse
  */
 public record Settings(
     Path dataDir,
@@ -30,53 +31,60 @@ public record Settings(
     Duration stopGrace,
     Duration bootTimeout,
     long maxUploadBytes,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    boolean routerBackendPool) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30));
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), false);
   }
 
   public Settings withPorts(int api, int router) {
     return new Settings(
         dataDir, api, router, bindHost, domain, adminToken, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes, drainTimeout);
+        maxUploadBytes, drainTimeout, routerBackendPool);
   }
 
   public Settings withAdminToken(String token) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, token, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes, drainTimeout);
+        maxUploadBytes, drainTimeout, routerBackendPool);
   }
 
   public Settings withStopGrace(Duration grace) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, grace, bootTimeout,
-        maxUploadBytes, drainTimeout);
+        maxUploadBytes, drainTimeout, routerBackendPool);
   }
 
   public Settings withMaxUploadBytes(long bytes) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, bytes, drainTimeout);
+        bootTimeout, bytes, drainTimeout, routerBackendPool);
   }
 
   public Settings withBootTimeout(Duration timeout) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        timeout, maxUploadBytes, drainTimeout);
+        timeout, maxUploadBytes, drainTimeout, routerBackendPool);
   }
 
   public Settings withBindHost(String host) {
     return new Settings(
         dataDir, apiPort, routerPort, host, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout);
+        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool);
+  }
+
+  public Settings withRouterBackendPool(boolean pool) {
+    return new Settings(
+        dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
+        bootTimeout, maxUploadBytes, drainTimeout, pool);
   }
 
   public Settings withDomain(String newDomain) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, newDomain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout);
+        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool);
   }
 }

@@ -25,8 +25,26 @@ public record DataDirs(Path root) {
     root = root.toAbsolutePath().normalize();
   }
 
-  /** Creates the folders. Instance and build folders must be traversable by app uids. */
-  public void create() {
+  /**
+   * Creates the folders. Instance and build folders must be traversable by app uids, so with
+   * {@code checkTraversable} every parent of the data directory must be searchable by others
+   * (o+x); otherwise this fails naming the directory to fix.
+   */
+  public void create(boolean checkTraversable) {
+    if (checkTraversable) {
+      for (Path p = root.getParent(); p != null; p = p.getParent()) {
+        try {
+          if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(
+              java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+            throw new IllegalStateException("the data directory " + root + " is inside " + p
+                + ", which other users cannot enter (it lacks o+x), so app uids could not reach"
+                + " their files: run `chmod o+x " + p + "` or choose another --data");
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot check " + p, e);
+        }
+      }
+    }
     try {
       Files.createDirectories(root);
       chmod(root, "rwx--x--x");

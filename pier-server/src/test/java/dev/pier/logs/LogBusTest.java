@@ -1,5 +1,6 @@
 package dev.pier.logs;
 
+import dev.pier.model.LogLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

@@ -74,7 +74,8 @@ final class InstanceSupervisor {
 
   /** Starts supervising on a new virtual thread, after {@code predecessor} (if any) has stopped. */
   void launch(InstanceSupervisor predecessor) {
-    Thread.ofVirtual().name("pier-" + app + "." + name).start(() -> supervise(predecessor));
+    // A platform thread: it blocks in Process.waitFor and pipe reads, which can hold a carrier.
+    Thread.ofPlatform().daemon().name("pier-" + app + "." + name).start(() -> supervise(predecessor));
   }
 
   InstanceStatus status() {

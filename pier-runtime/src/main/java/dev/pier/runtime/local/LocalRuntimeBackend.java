@@ -133,6 +133,7 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
   }
 
   /** Memory and CPU use of a running instance; empty when unknown, not running or no cgroups. */
+  @Override
   public Optional<ResourceUsage> usage(String app, String instance) {
     InstanceSupervisor supervisor = instances.get(key(app, instance));
     return supervisor == null ? Optional.empty() : supervisor.usage();

@@ -22,8 +22,13 @@ final class OutputPump {
     this.thread = thread;
   }
 
+  /**
+   * Starts the reader on a platform thread: a read from a process pipe blocks its carrier, and
+   * virtual threads blocked like that starved the server's request handling of carriers (seen
+   * with two instances on a 2-core machine).
+   */
   static OutputPump start(String name, InputStream in, Consumer<String> lines) {
-    return new OutputPump(Thread.ofVirtual().name(name).start(() -> pump(in, lines)));
+    return new OutputPump(Thread.ofPlatform().daemon().name(name).start(() -> pump(in, lines)));
   }
 
   /** Waits for the stream to end (all writers closed it); gives up after {@code timeout}. */

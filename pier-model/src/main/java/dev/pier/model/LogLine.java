@@ -1,4 +1,4 @@
-package dev.pier.logs;
+package dev.pier.model;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,6 +10,12 @@ import java.time.format.DateTimeFormatter;
  * part: {@code web.1}, {@code router}, {@code build}, {@code api}.
  */
 public record LogLine(Instant time, String app, String source, String process, String text) {
+  /** The kind of line for filtering: {@code app}, {@code router} or {@code platform}. */
+  public String kind() {
+    if (source.equals("app")) return "app";
+    return process.equals("router") ? "router" : "platform";
+  }
+
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
 

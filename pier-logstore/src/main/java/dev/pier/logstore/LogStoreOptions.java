@@ -1,0 +1,44 @@
+package dev.pier.logstore;
+
+import java.time.Duration;
+
+/**
+ * Tuning of a {@link LogStore}; tests shrink the queue or the intervals.
+ *
+ * @param queueCapacity lines that may wait for the writer thread before appends are dropped
+ * @param refreshInterval how often new lines are made searchable
+ * @param commitInterval how often the index is committed (made durable)
+ * @param ramBufferMb how much the writer buffers in memory before flushing a segment
+ * @param writerThreads indexing threads, each with its own share of the queue and its own apps;
+ *     one by default: on 2 cores a second writer doubles the segments each refresh flushes, and
+ *     the extra merging cost more than the parallel indexing gained (measured with LogStoreBench)
+ */
+record LogStoreOptions(
+    int queueCapacity, Duration refreshInterval, Duration commitInterval, double ramBufferMb, int writerThreads) {
+  static final LogStoreOptions DEFAULTS =
+      new LogStoreOptions(100_000, Duration.ofMillis(200), Duration.ofSeconds(5), 64, 1);
+
+  LogStoreOptions {
+    if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be positive");
+    if (refreshInterval.isNegative() || refreshInterval.isZero()) throw new IllegalArgumentException("refreshInterval");
+    if (commitInterval.isNegative() || commitInterval.isZero()) throw new IllegalArgumentException("commitInterval");
+    if (ramBufferMb < 1) throw new IllegalArgumentException("ramBufferMb must be at least 1");
+    if (writerThreads < 1) throw new IllegalArgumentException("writerThreads must be positive");
+  }
+
+  LogStoreOptions withQueueCapacity(int capacity) {
+    return new LogStoreOptions(capacity, refreshInterval, commitInterval, ramBufferMb, writerThreads);
+  }
+
+  LogStoreOptions withRefreshInterval(Duration interval) {
+    return new LogStoreOptions(queueCapacity, interval, commitInterval, ramBufferMb, writerThreads);
+  }
+
+  LogStoreOptions withWriterThreads(int threads) {
+    return new LogStoreOptions(queueCapacity, refreshInterval, commitInterval, ramBufferMb, threads);
+  }
+
+  LogStoreOptions withCommitInterval(Duration interval) {
+    return new LogStoreOptions(queueCapacity, refreshInterval, interval, ramBufferMb, writerThreads);
+  }
+}
