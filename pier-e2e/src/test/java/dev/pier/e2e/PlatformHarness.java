@@ -55,7 +55,7 @@ final class PlatformHarness implements AutoCloseable {
             Settings.defaults(data)
                 .withPorts(0, 0)
                 .withBindHost("127.0.0.1")
-                .withRouterBackendPool(Boolean.getBoolean("pier.test.routerPool"))
+                .withRouterBackendPool(!"false".equals(System.getProperty("pier.test.routerPool")))
                 .withAdminToken(TOKEN)
                 .withStopGrace(Duration.ofSeconds(3)));
     server = PlatformServer.start(settings);

@@ -3,10 +3,11 @@ package dev.pier.router;
 /**
  * Receives one {@link AccessLogEntry} per request, after its response has completed (or failed).
  *
- * <p>Contract: {@link #log} is called on a Netty event loop thread, so it MUST NOT block (no file
- * or network I/O, no locks held for long); hand the entry to a queue instead. It MUST NOT throw;
- * exceptions are caught and dropped by the router. It may be called concurrently from several
- * event loops.
+ * <p>Contract: {@link #log} is called on one dedicated router thread, never on an event loop, one
+ * entry at a time in the order the exchanges ended; so a slow or stuck implementation delays only
+ * the access log, never a request. It should still be quick: while it falls more than a few
+ * thousand entries behind, further entries are dropped (with a warning naming where it is
+ * stuck). It MUST NOT throw; exceptions are logged and dropped by the router.
  */
 @FunctionalInterface
 public interface AccessLog {

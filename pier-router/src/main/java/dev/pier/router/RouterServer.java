@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,10 +24,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouterServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+  /** How long {@link #close()} waits for the access log to take the last entries. */
+  private static final Duration ACCESS_LOG_DRAIN = Duration.ofSeconds(2);
 
   private final RouterConfig config;
   private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
   private final InFlight inFlight = new InFlight();
+  private final AccessLogQueue accessLog;
   private final RouterContext context;
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
@@ -42,14 +46,17 @@ public final class RouterServer implements AutoCloseable {
 
   RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer, Transport transport) {
     this.config = Objects.requireNonNull(config, "config");
+    this.accessLog = new AccessLogQueue(Objects.requireNonNull(accessLog, "accessLog"),
+        AccessLogQueue.DEFAULT_CAPACITY, ACCESS_LOG_DRAIN);
     this.context = new RouterContext(config, routes::get, Objects.requireNonNull(balancer),
-        inFlight, Objects.requireNonNull(accessLog, "accessLog"), transport);
+        inFlight, this.accessLog, transport);
   }
 
   /** Binds the listening socket; returns once the router accepts connections. */
   public synchronized void start() throws InterruptedException {
     if (serverChannel != null) throw new IllegalStateException("already started");
     Transport transport = context.transport();
+    accessLog.start();
     acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(0, transport.ioHandlerFactory());
     try {
@@ -120,6 +127,7 @@ public final class RouterServer implements AutoCloseable {
       serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     shutdownGroups();
+    accessLog.close(); // after the loops, so the entries of connections closed above get logged
   }
 
   private void shutdownGroups() {

@@ -45,15 +45,17 @@
  *    v
  *  after the instance's last response byte: its connection back to the BackendPool if the
  *  response allows (HTTP/1.1, no Connection: close, framed body), else closed;
- *  after the last response byte to the client: InFlight count given back, AccessLog.log(entry),
- *  then the next (pipelined) request
+ *  after the last response byte to the client: InFlight count given back, entry queued for
+ *  the AccessLog (called on its own thread, AccessLogQueue), then the next (pipelined) request
  * </pre>
  *
  * <h2>Rules the code follows</h2>
  *
  * <ul>
  *   <li>Nothing blocks an event loop. The instance connection uses the client's event loop, so
- *       the per-request state ({@code Exchange}) is confined to one thread.
+ *       the per-request state ({@code Exchange}) is confined to one thread. The control plane's
+ *       access log never runs on an event loop: entries go through a bounded queue to one
+ *       dedicated thread ({@code AccessLogQueue}), so a stuck access log cannot stall requests.
  *   <li>Auto-read is off on both channels; reads are requested after writes complete, so bodies
  *       of any size stream with back-pressure and are never aggregated.
  *   <li>Every router-made response is a small HTML page with an {@code X-Router-Error} header

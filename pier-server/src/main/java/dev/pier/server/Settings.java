@@ -37,7 +37,7 @@ public record Settings(
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), false);
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true);
   }
 
   public Settings withPorts(int api, int router) {

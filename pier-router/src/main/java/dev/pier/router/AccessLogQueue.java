@@ -1,0 +1,119 @@
+package dev.pier.router;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands {@link AccessLogEntry entries} from the event loops to the control plane's {@link
+ * AccessLog} on one dedicated thread, so a slow, blocking or stuck access log can never stall an
+ * event loop (and with it every connection on that loop).
+ *
+ * <p>Event loops only {@link #log offer} an entry to a bounded queue: that never blocks. When the
+ * queue is full (the access log stopped keeping up, or hangs) the entry is dropped and counted
+ * ({@link #dropped()}); the first drop logs a warning with the stack of the access log thread,
+ * which names the code that holds it up. Entries reach the access log one at a time, in the order
+ * they were offered.
+ *
+ * <p>Lifecycle: {@link #start()}, then {@link #close()}, which delivers what is queued (waiting at
+ * most {@code drainTimeout}) and stops the thread; entries offered after close are dropped. The
+ * thread is a daemon, so an access log stuck forever does not keep the JVM alive.
+ *
+ * <p>Thread safety: {@link #log} may be called from any thread; {@link #start} and {@link
+ * #close} by the owner.
+ */
+final class AccessLogQueue implements AccessLog, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessLogQueue.class);
+  /** How many entries may wait for the access log; about 200 bytes each plus their strings. */
+  static final int DEFAULT_CAPACITY = 16_384;
+
+  private final AccessLog sink;
+  private final ArrayBlockingQueue<AccessLogEntry> queue;
+  private final long drainNanos;
+  private final AtomicLong dropped = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  /**
+   * @param sink the control plane's access log, called only on this queue's thread
+   * @param capacity how many entries may wait; more are dropped
+   * @param drainTimeout how long {@link #close()} waits for queued entries to be delivered
+   */
+  AccessLogQueue(AccessLog sink, int capacity, Duration drainTimeout) {
+    if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.drainNanos = drainTimeout.toNanos();
+    this.thread = Thread.ofPlatform().name("pier-router-access-log").daemon().unstarted(this::run);
+  }
+
+  /** Starts the thread that calls the access log; a no-op if already started. */
+  synchronized void start() {
+    if (thread.getState() == Thread.State.NEW) thread.start();
+  }
+
+  /** Queues {@code entry} for the access log without blocking; drops it when the queue is full. */
+  @Override
+  public void log(AccessLogEntry entry) {
+    if (closed || !queue.offer(entry)) drop();
+  }
+
+  /** Returns how many entries were dropped because the queue was full or closed. */
+  long dropped() {
+    return dropped.get();
+  }
+
+  private void drop() {
+    long n = dropped.incrementAndGet();
+    if (closed) return;
+    if (n == 1) {
+      Throwable where = new Throwable("access log thread stack");
+      where.setStackTrace(thread.getStackTrace());
+      LOG.warn("the access log is not keeping up (or is stuck); dropping entries. It must not "
+          + "block: see the stack of the thread calling it", where);
+    } else if (Long.bitCount(n) == 1) {
+      LOG.warn("{} access log entries dropped so far: the access log is not keeping up", n);
+    }
+  }
+
+  private void run() {
+    while (true) {
+      AccessLogEntry entry;
+      try {
+        entry = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return; // close gave up waiting for the access log
+      }
+      if (entry == null) {
+        if (closed) return;
+        continue;
+      }
+      try {
+        sink.log(entry);
+      } catch (RuntimeException e) {
+        LOG.warn("access log failed", e);
+      }
+    }
+  }
+
+  /** Delivers the queued entries (waiting at most the drain timeout), then stops the thread. */
+  @Override
+  public void close() {
+    closed = true;
+    if (!thread.isAlive()) return;
+    try {
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainNanos)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("access log did not take {} queued entries within {} ms; dropping them",
+          queue.size(), TimeUnit.NANOSECONDS.toMillis(drainNanos));
+      thread.interrupt();
+    }
+  }
+}
