@@ -2,10 +2,14 @@ package dev.pier.logstore;
 
 import dev.pier.model.LogLine;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * A bounded queue of lines and the one thread that drains it into the {@link IndexWriter}.
  *
  * <p>{@link #offer} never blocks: when the queue is full the line is counted as dropped for its
- * app. The thread reuses one document for every line and numbers the lines it writes, in queue
- * order, from {@code firstSequence}. {@link #awaitWritten} puts a barrier in the queue and waits
+ * app. The thread drains up to 4096 entries at a time, adds the lines between barriers with one
+ * {@link IndexWriter#addDocuments} call, reuses one document for every line and numbers the lines
+ * it writes, in queue order, from {@code firstSequence}. {@link #awaitWritten} puts a barrier in the queue and waits
  * until the thread reaches it, so every line offered before is then in the writer (searchable
  * after the next refresh).
  */
@@ -34,6 +39,7 @@ final class IndexingQueue {
   private final IndexWriter writer;
   private final DropCounter drops;
   private final LogDocument document = new LogDocument();
+  private final LogLine[] pending = new LogLine[BATCH];
   private final Thread thread;
   private volatile boolean closing;
   private boolean failureLogged;
@@ -95,16 +101,40 @@ final class IndexingQueue {
         return;
       }
       queue.drainTo(batch, BATCH - 1);
+      int lines = 0; // lines at the end of pending, not yet written
       for (Object o : batch) {
-        if (o instanceof LogLine line) write(line);
-        else if (o instanceof Barrier b) b.release();
+        if (o instanceof LogLine line) {
+          pending[lines++] = line;
+          continue;
+        }
+        write(lines); // a barrier or STOP comes after every line queued before it
+        lines = 0;
+        if (o instanceof Barrier b) b.release();
         else if (o == STOP) stop = true;
       }
+      write(lines);
       batch.clear();
     }
   }
 
-  private void write(LogLine line) {
+  /**
+   * Adds {@code pending[0, n)} in one {@link IndexWriter#addDocuments} call, which takes the
+   * writer's locks once for the batch and refills the one document as Lucene consumes it.
+   */
+  private void write(int n) {
+    if (n == 0) return;
+    try {
+      writer.addDocuments(new Batch(n, sequence));
+      sequence += n;
+    } catch (Exception e) {
+      // Lucene deleted the lines of the failed call that it had added: retry them one by one, so
+      // a single unindexable line does not lose the batch.
+      for (int i = 0; i < n; i++) writeOne(pending[i]);
+    }
+    Arrays.fill(pending, 0, n, null);
+  }
+
+  private void writeOne(LogLine line) {
     try {
       writer.addDocument(document.fill(line, sequence++));
     } catch (Exception e) { // IOException, or AlreadyClosedException after a tragic writer failure
@@ -113,6 +143,35 @@ final class IndexingQueue {
         failureLogged = true;
         LOG.error("cannot index log lines; they are counted as dropped", e);
       }
+    }
+  }
+
+  /** {@code pending[0, n)} as documents; each is valid until the next one is asked for. */
+  private final class Batch implements Iterable<Document>, Iterator<Document> {
+    private final int n;
+    private final long firstSequence;
+    private int next;
+
+    Batch(int n, long firstSequence) {
+      this.n = n;
+      this.firstSequence = firstSequence;
+    }
+
+    @Override
+    public Iterator<Document> iterator() {
+      return this;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next < n;
+    }
+
+    @Override
+    public Document next() {
+      if (next >= n) throw new NoSuchElementException();
+      LogLine line = pending[next];
+      return document.fill(line, firstSequence + next++);
     }
   }
 }

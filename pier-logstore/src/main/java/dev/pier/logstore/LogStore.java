@@ -18,8 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArraySet;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -31,6 +29,7 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopFieldDocs;
@@ -63,24 +62,37 @@ public final class LogStore implements AutoCloseable {
   private final RetentionSettings retention;
   private final ScheduledExecutorService background;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final long searchRefreshNanos;
+  private volatile long lastRefreshNanos = System.nanoTime();
 
   private LogStore(Path dir, InstantSource clock, LogStoreOptions options) throws IOException {
     this.clock = clock;
+    this.searchRefreshNanos = options.searchRefreshAge().toNanos();
     Files.createDirectories(dir);
     this.retention = RetentionSettings.load(dir.resolve(RETENTION_FILE));
-    this.analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
+    this.analyzer = new LogAnalyzer();
     this.directory = FSDirectory.open(dir.resolve(INDEX_DIR));
     IndexWriterConfig config =
         new IndexWriterConfig(analyzer)
             .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
             .setRAMBufferSizeMB(options.ramBufferMb())
-            // Merging adjacent segments only keeps each segment a stretch of time, as logs come.
-            .setMergePolicy(new LogByteSizeMergePolicy())
+            .setMergePolicy(mergePolicy())
+            // Compound files save file handles, not work: each would be one more copy of a segment.
+            .setUseCompoundFile(false)
             .setCommitOnClose(true);
     IndexWriter w = new IndexWriter(directory, config);
     try {
       this.writer = w;
       this.searchers = new SearcherManager(w, null);
+      searchers.addListener(new ReferenceManager.RefreshListener() {
+        @Override
+        public void beforeRefresh() {}
+
+        @Override
+        public void afterRefresh(boolean didRefresh) {
+          if (didRefresh) lastRefreshNanos = System.nanoTime();
+        }
+      });
     } catch (IOException | RuntimeException e) {
       w.rollback();
       directory.close();
@@ -143,6 +155,7 @@ public final class LogStore implements AutoCloseable {
   public List<LogLine> search(LogQuery query) {
     Query q = SearchQueries.of(query, analyzer);
     try {
+      refreshIfStale();
       IndexSearcher searcher = searchers.acquire();
       try {
         TopFieldDocs top = searcher.search(q, query.limit(), SearchQueries.NEWEST_FIRST, false);
@@ -262,6 +275,7 @@ public final class LogStore implements AutoCloseable {
   /** Number of stored, searchable lines matching {@code query} (ignoring its limit). */
   int count(LogQuery query) {
     try {
+      refreshIfStale();
       IndexSearcher searcher = searchers.acquire();
       try {
         return searcher.count(SearchQueries.of(query, analyzer));
@@ -302,6 +316,28 @@ public final class LogStore implements AutoCloseable {
     TermsEnum it = terms.iterator();
     for (BytesRef term = it.next(); term != null; term = it.next()) apps.add(term.utf8ToString());
     return apps;
+  }
+
+  /**
+   * Before a search: refreshes at once if the writer holds lines the view lacks and the view is
+   * older than {@code searchRefreshAge}, so a search sees what was appended up to then without
+   * refreshing (flushing a small segment) for every search under a heavy stream.
+   */
+  private void refreshIfStale() throws IOException {
+    if (System.nanoTime() - lastRefreshNanos < searchRefreshNanos) return;
+    if (!searchers.isSearcherCurrent()) searchers.maybeRefreshBlocking();
+  }
+
+  /**
+   * Merges adjacent segments only, so each segment stays a stretch of time, as logs come. Small
+   * segments (below 8 MB, a few seconds of a heavy stream) count as equal, so the ones every
+   * refresh flushes are merged in one go rather than level by level.
+   */
+  private static LogByteSizeMergePolicy mergePolicy() {
+    LogByteSizeMergePolicy policy = new LogByteSizeMergePolicy();
+    policy.setMinMergeMB(8);
+    policy.setNoCFSRatio(0);
+    return policy;
   }
 
   private void refresh() {

@@ -6,7 +6,9 @@ import java.time.Duration;
  * Tuning of a {@link LogStore}; tests shrink the queue or the intervals.
  *
  * @param queueCapacity lines that may wait for the writer thread before appends are dropped
- * @param refreshInterval how often new lines are made searchable
+ * @param refreshInterval how often new lines are made searchable in the background
+ * @param searchRefreshAge how old the searchable view may be before a search refreshes it first
+ *     (when lines were added since)
  * @param commitInterval how often the index is committed (made durable)
  * @param ramBufferMb how much the writer buffers in memory before flushing a segment
  * @param writerThreads indexing threads, each with its own share of the queue and its own apps;
@@ -14,31 +16,45 @@ import java.time.Duration;
  *     the extra merging cost more than the parallel indexing gained (measured with LogStoreBench)
  */
 record LogStoreOptions(
-    int queueCapacity, Duration refreshInterval, Duration commitInterval, double ramBufferMb, int writerThreads) {
+    int queueCapacity,
+    Duration refreshInterval,
+    Duration searchRefreshAge,
+    Duration commitInterval,
+    double ramBufferMb,
+    int writerThreads) {
   static final LogStoreOptions DEFAULTS =
-      new LogStoreOptions(100_000, Duration.ofMillis(200), Duration.ofSeconds(5), 64, 1);
+      new LogStoreOptions(100_000, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(5), 64, 1);
 
   LogStoreOptions {
     if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be positive");
     if (refreshInterval.isNegative() || refreshInterval.isZero()) throw new IllegalArgumentException("refreshInterval");
+    if (searchRefreshAge.isNegative()) throw new IllegalArgumentException("searchRefreshAge");
     if (commitInterval.isNegative() || commitInterval.isZero()) throw new IllegalArgumentException("commitInterval");
     if (ramBufferMb < 1) throw new IllegalArgumentException("ramBufferMb must be at least 1");
     if (writerThreads < 1) throw new IllegalArgumentException("writerThreads must be positive");
   }
 
   LogStoreOptions withQueueCapacity(int capacity) {
-    return new LogStoreOptions(capacity, refreshInterval, commitInterval, ramBufferMb, writerThreads);
+    return new LogStoreOptions(capacity, refreshInterval, searchRefreshAge, commitInterval, ramBufferMb, writerThreads);
   }
 
   LogStoreOptions withRefreshInterval(Duration interval) {
-    return new LogStoreOptions(queueCapacity, interval, commitInterval, ramBufferMb, writerThreads);
+    return new LogStoreOptions(queueCapacity, interval, searchRefreshAge, commitInterval, ramBufferMb, writerThreads);
   }
 
   LogStoreOptions withWriterThreads(int threads) {
-    return new LogStoreOptions(queueCapacity, refreshInterval, commitInterval, ramBufferMb, threads);
+    return new LogStoreOptions(queueCapacity, refreshInterval, searchRefreshAge, commitInterval, ramBufferMb, threads);
   }
 
   LogStoreOptions withCommitInterval(Duration interval) {
-    return new LogStoreOptions(queueCapacity, refreshInterval, interval, ramBufferMb, writerThreads);
+    return new LogStoreOptions(queueCapacity, refreshInterval, searchRefreshAge, interval, ramBufferMb, writerThreads);
+  }
+
+  LogStoreOptions withSearchRefreshAge(Duration age) {
+    return new LogStoreOptions(queueCapacity, refreshInterval, age, commitInterval, ramBufferMb, writerThreads);
+  }
+
+  LogStoreOptions withRamBufferMb(double mb) {
+    return new LogStoreOptions(queueCapacity, refreshInterval, searchRefreshAge, commitInterval, mb, writerThreads);
   }
 }

@@ -17,7 +17,8 @@ final class Instances {
   private final ConcurrentHashMap<String, InstanceSample> latest = new ConcurrentHashMap<>();
 
   void record(String instance, int version, long rss, long cpuNanosTotal, int restarts, Instant now) {
-    latest.compute(instance, (id, previous) -> {
+    // Keyed by version too: during rollouts and splits two versions each run a web.1.
+    latest.compute(instance + "@" + version, (key, previous) -> {
       double load = 0;
       if (previous != null) {
         long elapsed = Duration.between(previous.time(), now).toNanos();
@@ -26,7 +27,7 @@ final class Instances {
         else if (elapsed <= 0 && used >= 0) load = previous.cpuLoad();
       }
       return new InstanceSample(
-          id, version, Math.max(rss, 0), load, Math.max(cpuNanosTotal, 0), Math.max(restarts, 0), now);
+          instance, version, Math.max(rss, 0), load, Math.max(cpuNanosTotal, 0), Math.max(restarts, 0), now);
     });
   }
 
@@ -45,10 +46,10 @@ final class Instances {
 
   record Totals(long rssBytes, double cpuLoad) {}
 
-  /** The latest samples, by instance name. */
+  /** The latest samples, by instance name, then version. */
   List<InstanceSample> list() {
     return latest.values().stream()
-        .sorted(Comparator.comparing(InstanceSample::instance))
+        .sorted(Comparator.comparing(InstanceSample::instance).thenComparingInt(InstanceSample::version))
         .toList();
   }
 }

@@ -1,6 +1,7 @@
 package dev.pier.api;
 
 import dev.pier.auth.Authenticator;
+import dev.pier.console.ConsoleSessions;
 import dev.pier.server.Problem;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Dispatches API requests to handlers registered by the {@code *Routes} classes. Every route but
- * {@code GET /} needs a bearer token. Errors of any handler go through {@link ApiErrors}.
+ * {@code GET /} needs a bearer token, or a web console session cookie (whose CSRF rules
+ * {@link ConsoleSessions#access} applies). Errors of any handler go through {@link ApiErrors}.
  */
 public final class ApiServlet extends HttpServlet {
   /** Handles one matched request. */
@@ -26,9 +28,15 @@ public final class ApiServlet extends HttpServlet {
 
   private final transient List<Route> routes = new ArrayList<>();
   private final transient Authenticator auth;
+  private transient volatile ConsoleSessions consoleSessions;
 
   public ApiServlet(Authenticator auth) {
     this.auth = auth;
+  }
+
+  /** Also accepts the web console's session cookie (with its CSRF checks) instead of a token. */
+  public void acceptConsoleSessions(ConsoleSessions sessions) {
+    this.consoleSessions = sessions;
   }
 
   /** Registers a route; {@code path} is a regex whose groups become {@link Exchange#param}. */
@@ -52,6 +60,17 @@ public final class ApiServlet extends HttpServlet {
       String user = null;
       if (!route.open) {
         user = auth.userForBearer(req.getHeader("Authorization"));
+        ConsoleSessions console = consoleSessions;
+        if (user == null && console != null) {
+          switch (console.access(req)) {
+            case ConsoleSessions.Access.Granted g -> user = g.user();
+            case ConsoleSessions.Access.Refused r -> {
+              ApiErrors.send(resp, Problem.FORBIDDEN, r.detail());
+              return;
+            }
+            case ConsoleSessions.Access.None n -> { }
+          }
+        }
         if (user == null) {
           String why = req.getHeader("Authorization") == null ? "missing" : "invalid";
           ApiErrors.send(resp, Problem.UNAUTHORIZED,

@@ -9,6 +9,8 @@ import dev.pier.auth.Authenticator;
 import dev.pier.build.Builder;
 import dev.pier.config.ConfigService;
 import dev.pier.config.ConfigStore;
+import dev.pier.console.ConsoleServlet;
+import dev.pier.console.ConsoleSessions;
 import dev.pier.deploy.DeployService;
 import dev.pier.deploy.FormationStore;
 import dev.pier.deploy.InstanceEvents;
@@ -190,6 +192,10 @@ public final class PlatformServer implements AutoCloseable {
             deploys, versions, logs, logStore, drains, metrics, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
     context.addServlet(new ServletHolder("api", api), "/");
+    ConsoleSessions consoleSessions = ConsoleSessions.standard();
+    api.acceptConsoleSessions(consoleSessions);
+    context.addServlet(
+        new ServletHolder("console", new ConsoleServlet(auth.authenticator(), consoleSessions)), "/console/*");
     jetty.setHandler(context);
     jetty.setStopTimeout(2000);
 

@@ -1,0 +1,516 @@
+// Pier web console: a small single-page app over the REST API (docs/api.md).
+// Auth is the HttpOnly session cookie; state-changing calls repeat the session's CSRF token in
+// the X-CSRF-Token header. Everything user-supplied goes into the page through textContent.
+'use strict';
+
+const session = { csrf: null, user: null };
+let cleanup = null; // closes what the current page opened (e.g. the log stream)
+
+// ---------- DOM helpers ----------
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+function showError(message) {
+  const box = document.getElementById('error');
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function stateBadge(state) {
+  return h('span', { class: 'state state-' + state }, state);
+}
+
+function uptime(seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  const d = Math.floor(seconds / 86400), hr = Math.floor(seconds % 86400 / 3600);
+  const m = Math.floor(seconds % 3600 / 60), sec = seconds % 60;
+  if (d) return d + 'd ' + hr + 'h';
+  if (hr) return hr + 'h ' + m + 'm';
+  if (m) return m + 'm ' + sec + 's';
+  return sec + 's';
+}
+
+function formation(f) {
+  const parts = Object.entries(f || {}).map(([t, n]) => t + '=' + n);
+  return parts.length ? parts.join(' ') : '—';
+}
+
+// ---------- API ----------
+
+class ApiError extends Error {
+  constructor(status, detail) { super(detail); this.status = status; }
+}
+
+async function problem(res) {
+  let detail = res.status + ' ' + res.statusText;
+  try {
+    const body = await res.json();
+    if (body && body.detail) detail = body.detail;
+  } catch (e) { /* not JSON */ }
+  if (res.status === 401) { location.href = '/console/login'; }
+  return new ApiError(res.status, detail);
+}
+
+function headers(method, hasBody) {
+  const hd = { 'Accept': 'application/json' };
+  if (hasBody) hd['Content-Type'] = 'application/json';
+  if (method !== 'GET') hd['X-CSRF-Token'] = session.csrf;
+  return hd;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method, credentials: 'same-origin', headers: headers(method, body !== undefined),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw await problem(res);
+  return res.json();
+}
+
+// Long operations answer NDJSON: output lines, then one result line. Shows the lines in `out`
+// as they come and returns the result object.
+async function stream(method, path, body, out) {
+  out.hidden = false;
+  out.textContent = '';
+  const res = await fetch(path, {
+    method, credentials: 'same-origin', headers: headers(method, true), body: JSON.stringify(body),
+  });
+  if (!res.ok) throw await problem(res);
+  const text = await res.text();
+  let result = null;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let msg;
+    try { msg = JSON.parse(line); } catch (e) { out.append(line + '\n'); continue; }
+    if (msg.type === 'result') result = msg;
+    else if (msg.line !== undefined) out.append(msg.line + '\n');
+  }
+  if (!result) throw new Error('the operation ended without a result; see the app logs');
+  out.append(result.status === 'succeeded'
+    ? 'Succeeded' + (result.release ? ': release v' + result.release : '') + '\n'
+    : 'Failed: ' + result.error + '\n');
+  return result;
+}
+
+// Runs an action from a button: disables it, shows errors, re-renders on success.
+async function act(button, fn, after) {
+  showError('');
+  button.disabled = true;
+  try {
+    await fn();
+    if (after) await after();
+  } catch (e) {
+    showError(e.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------- routing ----------
+
+const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases'];
+
+async function route() {
+  if (cleanup) { cleanup(); cleanup = null; }
+  showError('');
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const main = document.getElementById('main');
+  const crumbs = document.getElementById('crumbs');
+  crumbs.replaceChildren(h('a', { href: '#/' }, 'Apps'));
+  try {
+    if (parts[0] === 'apps' && parts[1]) {
+      const app = parts[1];
+      const tab = TABS.includes(parts[2]) ? parts[2] : 'versions';
+      crumbs.append(' / ', h('a', { href: '#/apps/' + encodeURIComponent(app) }, app));
+      await appPage(main, app, tab);
+    } else {
+      await appsPage(main);
+    }
+  } catch (e) {
+    main.replaceChildren(h('p', { class: 'error', id: 'page-error' }, e.message));
+  }
+}
+
+// ---------- apps list ----------
+
+async function appsPage(main) {
+  const apps = await api('GET', '/apps');
+  const rows = apps.map(a => h('tr', { 'data-app': a.name },
+    h('td', {}, h('a', { href: '#/apps/' + encodeURIComponent(a.name), class: 'app-link' }, a.name)),
+    h('td', {}, h('a', { href: a.web_url, target: '_blank', rel: 'noopener' }, a.web_url)),
+    h('td', {}, a.release === null ? 'not deployed' : 'v' + a.release),
+    h('td', {}, formation(a.formation))));
+  main.replaceChildren(
+    h('h2', {}, 'Apps'),
+    apps.length === 0
+      ? h('p', { class: 'muted' }, 'No apps yet. Create one with `pier apps:create` and push to it.')
+      : h('table', { id: 'apps' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Web URL'), h('th', {}, 'Release'), h('th', {}, 'Formation'))),
+          h('tbody', {}, rows)));
+}
+
+// ---------- app page ----------
+
+function summary(app) {
+  return [h('a', { href: app.web_url, target: '_blank', rel: 'noopener' }, app.web_url),
+    ' · release ', app.release === null ? 'none' : 'v' + app.release,
+    ' · formation ', formation(app.formation)];
+}
+
+// Redraws the app's header line after an action changed its release or formation.
+async function refreshSummary(name) {
+  const app = await api('GET', '/apps/' + encodeURIComponent(name));
+  const line = document.getElementById('app-summary');
+  if (line) line.replaceChildren(...summary(app));
+}
+
+async function appPage(main, name, tab) {
+  const app = await api('GET', '/apps/' + encodeURIComponent(name));
+  const base = '#/apps/' + encodeURIComponent(name) + '/';
+  const body = h('div', { id: 'tab-' + tab });
+  main.replaceChildren(
+    h('h2', {}, app.name),
+    h('p', { class: 'muted', id: 'app-summary' }, summary(app)),
+    h('nav', { class: 'tabs' }, TABS.map(t =>
+      h('a', { href: base + t, id: 'tab-link-' + t, class: t === tab ? 'active' : '' }, t[0].toUpperCase() + t.slice(1)))),
+    body);
+  const render = { versions: versionsTab, instances: instancesTab, charts: chartsTab, logs: logsTab,
+    config: configTab, releases: releasesTab }[tab];
+  await render(body, app);
+}
+
+// ---------- versions and traffic ----------
+
+async function versionsTab(body, app, keptOutput) {
+  const enc = encodeURIComponent(app.name);
+  const [data, releases] = await Promise.all([
+    api('GET', '/apps/' + enc + '/versions'), api('GET', '/apps/' + enc + '/releases')]);
+  // The output of the last traffic change stays visible when the table is redrawn.
+  const out = keptOutput || h('pre', { class: 'output', id: 'traffic-output', hidden: true });
+  const reload = () => refreshSummary(app.name).then(() => versionsTab(body, app, out));
+  const inputs = {};
+  const rows = data.versions.map(v => {
+    const share = h('input', { type: 'number', min: 0, max: 100, step: 1, value: v.percent, class: 'share',
+      id: 'share-v' + v.version, 'aria-label': 'share of v' + v.version });
+    inputs[v.version] = share;
+    const migrate = h('button', { id: 'migrate-v' + v.version }, 'Migrate all traffic');
+    migrate.addEventListener('click', () => act(migrate,
+      () => stream('POST', '/apps/' + enc + '/traffic/migrate', { version: v.version, gradual: gradual.checked }, out), reload));
+    const stop = h('button', { class: 'danger', id: 'stop-v' + v.version, disabled: v.percent > 0 }, 'Stop');
+    stop.addEventListener('click', () => act(stop,
+      () => api('POST', '/apps/' + enc + '/versions/' + v.version + '/stop'), reload));
+    return h('tr', { 'data-version': v.version },
+      h('td', {}, 'v' + v.version), h('td', {}, stateBadge(v.state)), h('td', { class: 'num' }, v.instances),
+      h('td', { class: 'num' }, share, ' %'),
+      h('td', {}, h('a', { href: v.version_url, target: '_blank', rel: 'noopener' }, v.version_url)),
+      h('td', {}, v.description || ''), h('td', {}, migrate, ' ', stop));
+  });
+  const startable = releases.filter(r => r.state === 'stopped' && r.slug_available);
+  const stoppedRows = startable.map(r => {
+    const start = h('button', { id: 'start-v' + r.version }, 'Start');
+    start.addEventListener('click', () => act(start,
+      () => api('POST', '/apps/' + enc + '/versions/' + r.version + '/start'), reload));
+    return h('tr', {}, h('td', {}, 'v' + r.version), h('td', {}, stateBadge(r.state)), h('td', { class: 'num' }, 0),
+      h('td', {}, ''), h('td', {}, ''), h('td', {}, r.description || ''), h('td', {}, start));
+  });
+  const splitBy = h('select', { id: 'split-by' },
+    ['random', 'cookie', 'ip'].map(m => h('option', { value: m, selected: m === data.split_by }, m)));
+  const gradual = h('input', { type: 'checkbox', id: 'gradual' });
+  const apply = h('button', { class: 'primary', id: 'apply-split' }, 'Apply split');
+  apply.addEventListener('click', () => act(apply, async () => {
+    const allocations = {};
+    let total = 0;
+    for (const [v, input] of Object.entries(inputs)) {
+      const n = Number(input.value);
+      if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error('Share of v' + v + ' must be a whole number from 0 to 100');
+      if (n > 0) allocations[v] = n;
+      total += n;
+    }
+    if (total !== 100) throw new Error('Shares add up to ' + total + '%; they must add up to 100%');
+    const result = await stream('PUT', '/apps/' + enc + '/traffic', { allocations, split_by: splitBy.value }, out);
+    if (result.status !== 'succeeded') throw new Error('Traffic change failed: ' + result.error);
+  }, reload));
+  body.replaceChildren(
+    h('section', {},
+      h('h3', {}, 'Versions and traffic'),
+      h('table', { id: 'versions' },
+        h('thead', {}, h('tr', {}, ['Version', 'State', 'Instances', 'Traffic', 'Version URL', 'Description', ''].map(t => h('th', {}, t)))),
+        h('tbody', {}, rows, stoppedRows)),
+      h('div', { class: 'row' }, h('label', { for: 'split-by' }, 'Split by'), splitBy, apply,
+        h('label', {}, gradual, ' gradual migration (10 → 25 → 50 → 75 → 100 %)')),
+      out));
+}
+
+// ---------- instances ----------
+
+async function instancesTab(body, app) {
+  const enc = encodeURIComponent(app.name);
+  const [ps, metrics] = await Promise.all([
+    api('GET', '/apps/' + enc + '/ps'), api('GET', '/apps/' + enc + '/metrics?since=5m')]);
+  const usage = {};
+  for (const i of metrics.instances || []) usage[i.instance + '/' + i.version] = i;
+  const rows = ps.map(p => {
+    const u = usage[p.name + '/' + p.version] || {};
+    return h('tr', { 'data-instance': p.name },
+      h('td', {}, p.name), h('td', {}, p.version), h('td', {}, stateBadge(p.state)),
+      h('td', { class: 'num' }, uptime(p.uptime_seconds)),
+      h('td', { class: 'num' }, u.memory_rss_mb === undefined ? '—' : u.memory_rss_mb.toFixed(1)),
+      h('td', { class: 'num' }, u.cpu_load === undefined ? '—' : (u.cpu_load * 100).toFixed(1) + ' %'),
+      h('td', { class: 'num' }, p.restarts), h('td', {}, p.command));
+  });
+  const restart = h('button', { id: 'restart-all' }, 'Restart all');
+  restart.addEventListener('click', () => act(restart,
+    () => api('POST', '/apps/' + enc + '/ps/restart', {}), () => instancesTab(body, app)));
+  body.replaceChildren(h('section', {},
+    h('h3', {}, 'Instances'),
+    ps.length === 0 ? h('p', { class: 'muted' }, 'No instances run.') :
+      h('table', { id: 'instances' },
+        h('thead', {}, h('tr', {}, ['Name', 'Version', 'State', 'Uptime', 'Memory MB', 'CPU', 'Restarts', 'Command']
+          .map(t => h('th', { class: ['Uptime', 'Memory MB', 'CPU', 'Restarts'].includes(t) ? 'num' : '' }, t)))),
+        h('tbody', {}, rows)),
+    h('div', { class: 'row' }, restart)));
+}
+
+// ---------- charts ----------
+
+const COLORS = ['#5a3fc0', '#e07b00', '#c0392b'];
+
+function niceMax(v) {
+  if (!(v > 0)) return 1;
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
+  return 10 * p;
+}
+
+function fmt(v) {
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2).replace(/\.?0+$/, '') || '0';
+}
+
+// One line chart: series = [{label, values: [number|null]}], times = ISO strings.
+function chart(id, title, unit, times, series) {
+  const W = 520, H = 200, L = 48, R = 10, T = 10, B = 24;
+  const all = series.flatMap(x => x.values).filter(v => v !== null && v !== undefined && isFinite(v));
+  const max = niceMax(all.length ? Math.max(...all) : 0);
+  const n = times.length;
+  const x = i => L + (n <= 1 ? (W - L - R) / 2 : i * (W - L - R) / (n - 1));
+  const y = v => T + (H - T - B) * (1 - v / max);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, id });
+  for (let k = 0; k <= 4; k++) {
+    const v = max * k / 4;
+    svg.append(s('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+    svg.append(s('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmt(v)));
+  }
+  svg.append(s('line', { class: 'axis', x1: L, x2: L, y1: T, y2: H - B }));
+  svg.append(s('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
+  if (n) {
+    const t = iso => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    svg.append(s('text', { x: L, y: H - 6 }, t(times[0])));
+    svg.append(s('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, t(times[n - 1])));
+  }
+  series.forEach((ser, si) => {
+    // Gaps (null values) split the line into several polylines.
+    let pts = [];
+    const flush = () => {
+      if (pts.length) {
+        svg.append(s('polyline', { points: pts.join(' '), fill: 'none', stroke: COLORS[si % COLORS.length],
+          'stroke-width': 2, 'stroke-linejoin': 'round', 'data-series': ser.label }));
+        if (pts.length === 1) {
+          const [cx, cy] = pts[0].split(',');
+          svg.append(s('circle', { cx, cy, r: 3, fill: COLORS[si % COLORS.length] }));
+        }
+      }
+      pts = [];
+    };
+    ser.values.forEach((v, i) => {
+      if (v === null || v === undefined || !isFinite(v)) flush();
+      else pts.push(x(i).toFixed(1) + ',' + y(v).toFixed(1));
+    });
+    flush();
+  });
+  const legend = h('div', { class: 'legend' }, series.map((ser, si) =>
+    h('span', {}, h('span', { class: 'swatch swatch-' + si }), ser.label)));
+  return h('div', { class: 'chart' }, h('h3', {}, title + ' (' + unit + ')'), legend, svg);
+}
+
+async function chartsTab(body, app) {
+  const m = await api('GET', '/apps/' + encodeURIComponent(app.name) + '/metrics?since=1h');
+  const pts = m.points || [];
+  const times = pts.map(p => p.time);
+  const ms = key => pts.map(p => (p.requests > 0 ? p[key] : null));
+  const sum = m.summary || {};
+  body.replaceChildren(h('section', {},
+    h('h3', {}, 'Last hour (' + m.resolution_seconds + ' s points)'),
+    h('p', { class: 'muted', id: 'summary' },
+      (sum.requests || 0) + ' requests · p50 ' + (sum.p50_ms ?? '—') + ' ms · p95 ' + (sum.p95_ms ?? '—') +
+      ' ms · p99 ' + (sum.p99_ms ?? '—') + ' ms · error rate ' + ((sum.error_rate || 0) * 100).toFixed(1) + ' %'),
+    pts.length === 0 ? h('p', { class: 'muted', id: 'no-points' }, 'No metrics yet: send some requests and wait 10 s.') :
+      h('div', { class: 'charts' },
+        chart('chart-latency', 'Response time', 'ms', times,
+          [{ label: 'p50', values: ms('p50_ms') }, { label: 'p95', values: ms('p95_ms') }, { label: 'p99', values: ms('p99_ms') }]),
+        chart('chart-throughput', 'Throughput', 'requests/min', times,
+          [{ label: 'requests per minute', values: pts.map(p => p.requests_per_minute) }]),
+        chart('chart-memory', 'Memory', 'MB', times,
+          [{ label: 'resident memory, all instances', values: pts.map(p => p.memory_rss_bytes / 1048576) }]),
+        chart('chart-cpu', 'CPU', '% of one core', times,
+          [{ label: 'CPU, all instances', values: pts.map(p => p.cpu_load * 100) }]))));
+}
+
+// ---------- logs ----------
+
+async function logsTab(body, app) {
+  const enc = encodeURIComponent(app.name);
+  const view = h('div', { class: 'logview', id: 'log-view', 'aria-live': 'polite' });
+  const status = h('span', { class: 'muted', id: 'log-status' }, 'connecting…');
+  const pause = h('input', { type: 'checkbox', id: 'log-pause' });
+  const es = new EventSource('/apps/' + enc + '/logs/stream?lines=100');
+  es.addEventListener('open', () => { status.textContent = 'connected'; });
+  es.addEventListener('error', () => { status.textContent = 'reconnecting…'; });
+  es.addEventListener('log', e => {
+    const atBottom = view.scrollTop + view.clientHeight >= view.scrollHeight - 20;
+    view.append(h('div', { class: 'line' }, e.data));
+    while (view.childElementCount > 1000) view.firstElementChild.remove();
+    if (atBottom && !pause.checked) view.scrollTop = view.scrollHeight;
+  });
+  cleanup = () => es.close();
+
+  const q = h('input', { type: 'search', id: 'log-query', placeholder: 'words or "a phrase"', size: 30 });
+  const since = h('select', { id: 'log-since' }, ['15m', '1h', '6h', '24h', '7d'].map(v => h('option', { value: v, selected: v === '1h' }, v)));
+  const results = h('div', { id: 'log-results' });
+  const search = h('form', { class: 'row', id: 'log-search' }, q, since, h('button', { type: 'submit' }, 'Search'));
+  search.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    showError('');
+    try {
+      const found = await api('GET', '/apps/' + enc + '/logs/search?' +
+        new URLSearchParams({ q: q.value, since: since.value, limit: '200' }));
+      results.replaceChildren(
+        h('p', { class: 'muted' }, found.length + ' matching line' + (found.length === 1 ? '' : 's') + ', newest first'),
+        h('div', { class: 'logview', id: 'log-search-view' }, found.map(e => h('div', { class: 'line' }, e.line))));
+    } catch (e) {
+      showError(e.message);
+    }
+  });
+  body.replaceChildren(
+    h('section', {}, h('div', { class: 'row' }, h('h3', {}, 'Live logs'), status,
+      h('label', {}, pause, ' pause scrolling')), view),
+    h('section', {}, h('h3', {}, 'Search'), search, results));
+}
+
+// ---------- config vars ----------
+
+async function configTab(body, app) {
+  const enc = encodeURIComponent(app.name);
+  const config = await api('GET', '/apps/' + enc + '/config');
+  const msg = h('p', { id: 'config-result', hidden: true, class: 'ok' });
+  const reload = () => refreshSummary(app.name).then(() => configTab(body, app));
+  const patch = async change => {
+    const r = await api('PATCH', '/apps/' + enc + '/config', change);
+    return r;
+  };
+  const rows = Object.keys(config).sort().map(k => {
+    const unset = h('button', { class: 'danger', 'data-unset': k }, 'Unset');
+    unset.addEventListener('click', () => act(unset, async () => {
+      const r = await patch({ [k]: null });
+      sessionStorage.setItem('config-msg', 'Unset ' + k + (r.release ? '; release v' + r.release + ' is rolling out' : ''));
+    }, reload));
+    return h('tr', { 'data-key': k }, h('td', {}, h('code', {}, k)), h('td', {}, h('code', {}, config[k])), h('td', {}, unset));
+  });
+  const key = h('input', { id: 'config-key', placeholder: 'KEY', required: true, pattern: '[A-Za-z_][A-Za-z0-9_]*' });
+  const value = h('input', { id: 'config-value', placeholder: 'value', size: 40 });
+  const set = h('button', { type: 'submit', class: 'primary', id: 'config-set' }, 'Set');
+  const form = h('form', { class: 'row', id: 'config-form' }, key, '=', value, set);
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    act(set, async () => {
+      const r = await patch({ [key.value]: value.value });
+      sessionStorage.setItem('config-msg', 'Set ' + key.value + (r.release ? '; release v' + r.release + ' is rolling out' : ''));
+    }, reload);
+  });
+  const last = sessionStorage.getItem('config-msg');
+  if (last) { msg.textContent = last; msg.hidden = false; sessionStorage.removeItem('config-msg'); }
+  body.replaceChildren(h('section', {},
+    h('h3', {}, 'Config vars'),
+    rows.length === 0 ? h('p', { class: 'muted' }, 'No config vars set.') :
+      h('table', { id: 'config' }, h('thead', {}, h('tr', {}, h('th', {}, 'Key'), h('th', {}, 'Value'), h('th', {}, ''))),
+        h('tbody', {}, rows)),
+    form, msg,
+    h('p', { class: 'muted' }, 'Each change makes a new release and restarts the instances.')));
+}
+
+// ---------- releases ----------
+
+async function releasesTab(body, app, keptOutput) {
+  const enc = encodeURIComponent(app.name);
+  const releases = await api('GET', '/apps/' + enc + '/releases');
+  const out = keptOutput || h('pre', { class: 'output', id: 'rollback-output', hidden: true });
+  const rows = releases.map(r => {
+    const canRollback = !r.current && r.slug_available && r.state !== 'failed';
+    const rollback = canRollback ? h('button', { id: 'rollback-v' + r.version }, 'Roll back to v' + r.version) : '';
+    if (rollback) {
+      rollback.addEventListener('click', () => {
+        if (!confirm('Roll back to v' + r.version + '? This makes a new release with its code and config.')) return;
+        act(rollback, async () => {
+          const res = await stream('POST', '/apps/' + enc + '/rollback', { version: r.version }, out);
+          if (res.status !== 'succeeded') throw new Error('Rollback failed: ' + res.error);
+        }, () => refreshSummary(app.name).then(() => releasesTab(body, app, out)));
+      });
+    }
+    return h('tr', { 'data-release': r.version },
+      h('td', {}, 'v' + r.version), h('td', {}, stateBadge(r.state)), h('td', { class: 'num' }, r.percent + ' %'),
+      h('td', { class: 'num' }, r.instances), h('td', {}, r.description), h('td', {}, r.created_by),
+      h('td', {}, new Date(r.created_at).toLocaleString()), h('td', {}, rollback));
+  });
+  body.replaceChildren(h('section', {},
+    h('h3', {}, 'Releases'),
+    releases.length === 0 ? h('p', { class: 'muted' }, 'No releases yet.') :
+      h('table', { id: 'releases' },
+        h('thead', {}, h('tr', {}, ['Version', 'State', 'Traffic', 'Instances', 'Description', 'By', 'Created', '']
+          .map(t => h('th', {}, t)))),
+        h('tbody', {}, rows)),
+    out));
+}
+
+// ---------- start ----------
+
+async function boot() {
+  try {
+    const res = await fetch('/console/session', { credentials: 'same-origin' });
+    if (res.status === 401) { location.href = '/console/login'; return; }
+    if (!res.ok) throw await problem(res);
+    const s = await res.json();
+    session.csrf = s.csrf_token;
+    session.user = s.user;
+    document.getElementById('user').textContent = s.user;
+    document.getElementById('logout-csrf').value = s.csrf_token;
+  } catch (e) {
+    showError('Cannot load the console session: ' + e.message);
+    return;
+  }
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+boot();
