@@ -31,7 +31,8 @@ public final class Main {
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
       PIER_DRAIN_TIMEOUT_SECONDS (30), PIER_ROUTER_BACKEND_POOL (1: keep connections to
-      instances open for reuse; 0 opens one per request).
+      instances open for reuse; 0 opens one per request), PIER_REQUEST_METRICS (1; 0 turns request
+      metrics off, to measure their cost).
       """;
 
   private Main() {}
@@ -131,7 +132,8 @@ public final class Main {
         Duration.ofSeconds(number(env, "PIER_BOOT_TIMEOUT_SECONDS", 60)),
         number(env, "PIER_MAX_UPLOAD_MB", 200) << 20,
         Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)),
-        !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")));
+        !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")),
+        !"0".equals(env.get("PIER_REQUEST_METRICS")));
   }
 
   static Path defaultDataDir(Map<String, String> env) {

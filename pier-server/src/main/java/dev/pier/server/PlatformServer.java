@@ -108,7 +108,7 @@ public final class PlatformServer implements AutoCloseable {
 
     AccessLog accessLog = entry -> {
       if (entry.app() == null) return;
-      metrics.recordRequest(entry.app(), entry.version(), entry.method(), entry.path(), entry.status(),
+      if (settings.requestMetrics()) metrics.recordRequest(entry.app(), entry.version(), entry.method(), entry.path(), entry.status(),
           entry.serviceMillis(), entry.bytes());
       logs.platform(entry.app(), "router", entry.format());
     };

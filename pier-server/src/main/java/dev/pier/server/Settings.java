@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param drainTimeout how long a replaced instance may finish in-flight requests before it is
  *     stopped
  * @param routerBackendPool whether the router keeps connections to instances open for reuse
+ * @param requestMetrics whether the router's requests feed metrics and transactions (off only to
+ *     measure what they cost)
  */
 public record Settings(
     Path dataDir,
@@ -32,59 +34,60 @@ public record Settings(
     Duration bootTimeout,
     long maxUploadBytes,
     Duration drainTimeout,
-    boolean routerBackendPool) {
+    boolean routerBackendPool,
+    boolean requestMetrics) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true);
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true);
   }
 
   public Settings withPorts(int api, int router) {
     return new Settings(
         dataDir, api, router, bindHost, domain, adminToken, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes, drainTimeout, routerBackendPool);
+        maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
   }
 
   public Settings withAdminToken(String token) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, token, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes, drainTimeout, routerBackendPool);
+        maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
   }
 
   public Settings withStopGrace(Duration grace) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, grace, bootTimeout,
-        maxUploadBytes, drainTimeout, routerBackendPool);
+        maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
   }
 
   public Settings withMaxUploadBytes(long bytes) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, bytes, drainTimeout, routerBackendPool);
+        bootTimeout, bytes, drainTimeout, routerBackendPool, requestMetrics);
   }
 
   public Settings withBootTimeout(Duration timeout) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        timeout, maxUploadBytes, drainTimeout, routerBackendPool);
+        timeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
   }
 
   public Settings withBindHost(String host) {
     return new Settings(
         dataDir, apiPort, routerPort, host, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool);
+        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
   }
 
   public Settings withRouterBackendPool(boolean pool) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout, pool);
+        bootTimeout, maxUploadBytes, drainTimeout, pool, requestMetrics);
   }
 
   public Settings withDomain(String newDomain) {
     return new Settings(
         dataDir, apiPort, routerPort, bindHost, newDomain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool);
+        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
   }
 }
