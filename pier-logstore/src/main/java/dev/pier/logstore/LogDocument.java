@@ -19,9 +19,9 @@ import org.apache.lucene.util.BytesRef;
 /**
  * The index layout of one log line, and a reusable Lucene document that holds it.
  *
- * <p>Fields: {@code app}, {@code kind} (indexed keywords), {@code process} (keyword, stored),
- * {@code source} (stored), {@code text} (analysed by {@link LogAnalyzer}, and stored as UTF-8
- * bytes), {@code seq} (append order, a doc value), {@code time} (epoch nanoseconds as
+ * <p>Fields: {@code app}, {@code kind} (indexed keywords), {@code process} (keyword, stored
+ * as UTF-8 bytes), {@code source} (stored), {@code text} (analysed by {@link LogAnalyzer}; stored
+ * as UTF-8 bytes in {@code line}), {@code seq} (append order, a doc value), {@code time} (epoch nanoseconds as
  * a point for range queries and a doc value for sorting; a search reads a hit's time from the sort
  * values, so it is not stored). The app and kind are not stored:
  * every search names its app, and the kind follows from source and process.
@@ -36,25 +36,30 @@ final class LogDocument {
   static final String PROCESS = "process";
   static final String SOURCE = "source";
   static final String TEXT = "text";
+  /** The text as stored: a field of its own, as Lucene wants one schema per field name. */
+  static final String STORED_TEXT = "line";
   static final String TIME = "time";
   static final String SEQ = "seq";
 
   /** The stored fields a search loads to rebuild a {@link LogLine}; the time comes from the sort. */
-  static final Set<String> STORED = Set.of(SOURCE, PROCESS, TEXT);
+  static final Set<String> STORED = Set.of(SOURCE, PROCESS, STORED_TEXT);
 
-  /** Analysed with positions (for phrases) and stored; no norms, since hits are never scored. */
+  /** Analysed with positions (for phrases); no norms, since hits are never scored. */
   private static final FieldType TEXT_TYPE = textType();
 
   private static final int MAX_CACHED_KEYWORDS = 4096;
 
   private final Document document = new Document();
-  private final Field app = new StringField(APP, new BytesRef(), Field.Store.NO);
-  private final Field kind = new StringField(KIND, new BytesRef(), Field.Store.NO);
-  private final Field process = new StringField(PROCESS, new BytesRef(), Field.Store.NO);
-  private final Field storedProcess = new StoredField(PROCESS, "");
+  // Lucene refuses a new BytesRef for an indexed field, so these fields keep theirs, repointed.
+  private final BytesRef appValue = new BytesRef();
+  private final BytesRef kindValue = new BytesRef();
+  private final BytesRef processValue = new BytesRef();
+  private final Field app = new StringField(APP, appValue, Field.Store.NO);
+  private final Field kind = new StringField(KIND, kindValue, Field.Store.NO);
+  private final Field process = new StringField(PROCESS, processValue, Field.Store.YES);
   private final Field source = new StoredField(SOURCE, "");
   private final Field text = new Field(TEXT, "", TEXT_TYPE);
-  private final Field storedText = new StoredField(TEXT, new BytesRef());
+  private final Field storedText = new StoredField(STORED_TEXT, new BytesRef());
   /** UTF-8 forms of the app, kind and process names seen, which repeat from line to line. */
   private final Map<String, BytesRef> keywords = new HashMap<>();
   private final Field timePoint = new LongPoint(TIME, 0L);
@@ -62,7 +67,7 @@ final class LogDocument {
   private final Field seq = new NumericDocValuesField(SEQ, 0L);
 
   LogDocument() {
-    for (Field f : new Field[] {app, kind, process, storedProcess, source, text, storedText, timePoint, timeSort, seq}) {
+    for (Field f : new Field[] {app, kind, process, source, text, storedText, timePoint, timeSort, seq}) {
       document.add(f);
     }
   }
@@ -73,10 +78,9 @@ final class LogDocument {
    */
   Document fill(LogLine line, long sequence) {
     long nanos = nanos(line.time());
-    app.setBytesValue(keyword(line.app()));
-    kind.setBytesValue(keyword(line.kind()));
-    process.setBytesValue(keyword(line.process()));
-    storedProcess.setStringValue(line.process());
+    repoint(appValue, keyword(line.app()));
+    repoint(kindValue, keyword(line.kind()));
+    repoint(processValue, keyword(line.process()));
     source.setStringValue(line.source());
     text.setStringValue(line.text());
     // The JDK encodes a Latin-1 string to UTF-8 much faster than Lucene's char-by-char encoder.
@@ -85,6 +89,12 @@ final class LogDocument {
     timeSort.setLongValue(nanos);
     seq.setLongValue(sequence);
     return document;
+  }
+
+  private static void repoint(BytesRef field, BytesRef value) {
+    field.bytes = value.bytes;
+    field.offset = value.offset;
+    field.length = value.length;
   }
 
   private BytesRef keyword(String value) {
@@ -110,11 +120,11 @@ final class LogDocument {
         instant(timeNanos),
         app,
         stored.get(SOURCE),
-        stored.get(PROCESS),
-        text(stored.getBinaryValue(TEXT)));
+        utf8(stored.getBinaryValue(PROCESS)),
+        utf8(stored.getBinaryValue(STORED_TEXT)));
   }
 
-  private static String text(BytesRef utf8) {
+  private static String utf8(BytesRef utf8) {
     return new String(utf8.bytes, utf8.offset, utf8.length, StandardCharsets.UTF_8);
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,14 +44,16 @@ import org.slf4j.LoggerFactory;
  * A durable, searchable store of every app's log lines, with per-app retention.
  *
  * <p>Thread-safe. {@link #append} never blocks (lines are dropped and counted when the writer
- * falls behind); a line is searchable about 200 ms after it is appended, at once after
- * {@link #flush}; lines are durable once committed, which happens every 5 s and on
+ * falls behind); a line is searchable within about a second after it is appended (sooner when a
+ * search asks for it), at once after {@link #flush}; lines are durable once committed, which happens every 5 s and on
  * {@link #close}. See the package documentation for the design.
  */
 public final class LogStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
   static final String INDEX_DIR = "index";
   static final String RETENTION_FILE = "retention.properties";
+  /** Buffered bytes a search may flush itself (~10,000 lines, tens of milliseconds). */
+  private static final long SEARCH_REFRESH_MAX_BYTES = 4L << 20;
 
   private final InstantSource clock;
   private final Directory directory;
@@ -63,6 +66,7 @@ public final class LogStore implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final long searchRefreshNanos;
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private volatile long lastRefreshNanos = System.nanoTime();
 
   private LogStore(Path dir, InstantSource clock, LogStoreOptions options) throws IOException {
@@ -319,13 +323,27 @@ public final class LogStore implements AutoCloseable {
   }
 
   /**
-   * Before a search: refreshes at once if the writer holds lines the view lacks and the view is
-   * older than {@code searchRefreshAge}, so a search sees what was appended up to then without
-   * refreshing (flushing a small segment) for every search under a heavy stream.
+   * Before a search, when the writer holds lines the view lacks and the view is older than {@code
+   * searchRefreshAge} (so a heavy stream does not flush a segment per search): refreshes here if
+   * little is buffered (a quick flush) and no refresh is running, so the search sees every line
+   * written until now; otherwise asks the background thread to refresh and searches the current
+   * view, which is at most about a second old, rather than wait for a big flush.
    */
   private void refreshIfStale() throws IOException {
     if (System.nanoTime() - lastRefreshNanos < searchRefreshNanos) return;
-    if (!searchers.isSearcherCurrent()) searchers.maybeRefreshBlocking();
+    if (searchers.isSearcherCurrent()) return;
+    if (writer.ramBytesUsed() <= SEARCH_REFRESH_MAX_BYTES) {
+      searchers.maybeRefresh(); // returns at once if the background thread is refreshing
+    } else if (refreshQueued.compareAndSet(false, true)) {
+      try {
+        background.execute(() -> {
+          refreshQueued.set(false);
+          refresh();
+        });
+      } catch (RejectedExecutionException e) {
+        refreshQueued.set(false); // closing
+      }
+    }
   }
 
   /**

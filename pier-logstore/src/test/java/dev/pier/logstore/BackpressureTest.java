@@ -40,6 +40,21 @@ class BackpressureTest {
   }
 
   @Test
+  void unindexableLineIsCountedAsDroppedAndTheLinesAroundItAreStored() {
+    String hugeProcess = "p".repeat(40_000); // a keyword over Lucene's 32 KB term limit
+    try (LogStore store = LogStore.open(dir, InstantSource.fixed(T0))) {
+      for (int i = 0; i < 1000; i++) {
+        store.append(new LogLine(T0.plusMillis(i), "shop", "app", i == 500 ? hugeProcess : "web.1", "line " + i));
+      }
+      store.flush();
+
+      assertThat(store.takeDropped()).containsExactly(Map.entry("shop", 1L));
+      assertThat(store.count(LogQuery.of("shop", "", 1))).isEqualTo(999);
+      assertThat(store.recent("shop", 1)).extracting(LogLine::text).containsExactly("line 999");
+    }
+  }
+
+  @Test
   void appendAfterCloseIsCountedAsDropped() {
     LogStore store = LogStore.open(dir, InstantSource.fixed(T0));
     store.close();

@@ -49,6 +49,20 @@ class LogStoreSearchTest {
   }
 
   @Test
+  void partsOfDottedNamesAndIdsAreWordsToo() {
+    append(1, "shop", "pier", "router",
+        "at=info host=shop.pier.local request_id=5f0c9a1e-77aa fwd=\"10.1.2.3\" status=503");
+    append(2, "shop", "app", "web.1", "connected to db.internal:5432");
+    store.flush();
+
+    assertThat(texts(LogQuery.of("shop", "local", 10))).hasSize(1);
+    assertThat(texts(LogQuery.of("shop", "5F0C9A1E-77AA", 10))).hasSize(1);
+    assertThat(texts(LogQuery.of("shop", "10.1.2.3", 10))).hasSize(1);
+    assertThat(texts(LogQuery.of("shop", "10.1.2.4", 10))).isEmpty();
+    assertThat(texts(LogQuery.of("shop", "db.internal:5432", 10))).containsExactly("connected to db.internal:5432");
+  }
+
+  @Test
   void everyWordMustMatch() {
     append(1, "shop", "app", "web.1", "payment failed for order 17");
     append(2, "shop", "app", "web.1", "payment succeeded for order 18");
@@ -155,6 +169,33 @@ class LogStoreSearchTest {
       Thread.sleep(10);
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void searchSeesAddedLinesWithoutWaitingForTheBackgroundRefresh() throws InterruptedException {
+    try (LogStore lazy = LogStore.open(dir.resolve("lazy"), InstantSource.fixed(T0),
+        LogStoreOptions.DEFAULTS.withRefreshInterval(Duration.ofHours(1)).withSearchRefreshAge(Duration.ZERO))) {
+      lazy.append(new LogLine(T0, "shop", "app", "web.1", "seen on demand"));
+      long start = System.nanoTime();
+      while (lazy.search(LogQuery.of("shop", "demand", 1)).isEmpty()) {
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        Thread.sleep(5);
+      }
+    }
+  }
+
+  @Test
+  void lineBecomesSearchableWithinASecondThroughTheBackgroundRefreshAlone() throws InterruptedException {
+    try (LogStore lazy = LogStore.open(dir.resolve("background"), InstantSource.fixed(T0),
+        LogStoreOptions.DEFAULTS.withSearchRefreshAge(Duration.ofHours(1)))) {
+      lazy.search(LogQuery.of("shop", "", 1)); // views before the line never refresh on search
+      lazy.append(new LogLine(T0, "shop", "app", "web.1", "seen in background"));
+      long start = System.nanoTime();
+      while (lazy.search(LogQuery.of("shop", "background", 1)).isEmpty()) {
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        Thread.sleep(20);
+      }
+    }
   }
 
   @Test

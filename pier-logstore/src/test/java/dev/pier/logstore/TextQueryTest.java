@@ -2,12 +2,10 @@ package dev.pier.logstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.apache.lucene.analysis.CharArraySet;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.junit.jupiter.api.Test;
 
 class TextQueryTest {
-  private final StandardAnalyzer analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
+  private final LogAnalyzer analyzer = new LogAnalyzer();
 
   @Test
   void textSplitsIntoWordsAndQuotedPhrases() {
