@@ -129,7 +129,7 @@ async function act(button, fn, after) {
 
 // ---------- routing ----------
 
-const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases'];
+const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases', 'builds'];
 
 async function route() {
   if (cleanup) { cleanup(); cleanup = null; }
@@ -196,7 +196,7 @@ async function appPage(main, name, tab) {
       h('a', { href: base + t, id: 'tab-link-' + t, class: t === tab ? 'active' : '' }, t[0].toUpperCase() + t.slice(1)))),
     body);
   const render = { versions: versionsTab, instances: instancesTab, charts: chartsTab, logs: logsTab,
-    config: configTab, releases: releasesTab }[tab];
+    config: configTab, releases: releasesTab, builds: buildsTab }[tab];
   await render(body, app);
 }
 
@@ -491,6 +491,34 @@ async function releasesTab(body, app, keptOutput) {
           .map(t => h('th', {}, t)))),
         h('tbody', {}, rows)),
     out));
+}
+
+// ---------- builds ----------
+
+async function buildsTab(body, app) {
+  const enc = encodeURIComponent(app.name);
+  const builds = await api('GET', '/apps/' + enc + '/builds');
+  const output = h('pre', { class: 'output', id: 'build-output', hidden: true });
+  const rows = builds.map(b => {
+    const show = h('button', { id: 'build-' + b.id }, 'Output');
+    show.addEventListener('click', () => act(show, async () => {
+      const full = await api('GET', '/apps/' + enc + '/builds/' + b.id);
+      output.textContent = full.output || '(no output)';
+      output.hidden = false;
+    }));
+    return h('tr', { 'data-build': b.id },
+      h('td', {}, '#' + b.id), h('td', {}, stateBadge(b.status)),
+      h('td', {}, b.release ? 'v' + b.release : '—'), h('td', {}, b.description), h('td', {}, b.created_by),
+      h('td', {}, new Date(b.started_at).toLocaleString()), h('td', {}, show));
+  });
+  body.replaceChildren(h('section', {},
+    h('h3', {}, 'Builds'),
+    builds.length === 0 ? h('p', { class: 'muted' }, 'No builds yet.') :
+      h('table', { id: 'builds' },
+        h('thead', {}, h('tr', {}, ['Build', 'Status', 'Release', 'Description', 'By', 'Started', '']
+          .map(t => h('th', {}, t)))),
+        h('tbody', {}, rows)),
+    output));
 }
 
 // ---------- start ----------

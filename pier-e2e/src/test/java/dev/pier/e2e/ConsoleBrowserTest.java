@@ -207,6 +207,13 @@ class ConsoleBrowserTest {
     assertThat(releases.getText()).contains("v1").contains("v2").contains("v3").contains("Set GREETING config vars");
     assertThat(browser.findElements(By.id("rollback-v1"))).isNotEmpty();
     screenshot("releases");
+    browser.findElement(By.id("tab-link-builds")).click();
+    WebElement builds = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("builds")));
+    assertThat(builds.getText()).contains("succeeded").contains("v1").contains("v2");
+    builds.findElements(By.tagName("button")).getLast().click();
+    WebElement output = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("build-output")));
+    assertThat(output.getText()).contains("-----> ").contains("Released v1");
+    screenshot("builds");
   }
 
   @Test

@@ -78,6 +78,18 @@ class GitPushFlowTest {
       assertThat(still.status()).isEqualTo(200);
       assertThat(still.body()).contains("\"version\":2").contains("\"greeting\":\"hi there\"");
 
+      // every build is kept with its output, failed ones too
+      var http = java.net.http.HttpClient.newHttpClient();
+      String builds = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pier.apiUrl() + "/apps/hello/builds"))
+          .header("Authorization", "Bearer " + PlatformHarness.TOKEN).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(builds).contains("\"status\":\"failed\"").contains("\"status\":\"succeeded\"").contains("\"release\":3");
+      String failedBuild = builds.replaceAll("(?s)^\\[\\{\"id\":(\\d+).*", "$1");
+      String output = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pier.apiUrl() + "/apps/hello/builds/" + failedBuild))
+          .header("Authorization", "Bearer " + PlatformHarness.TOKEN).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(output).contains("package.json").contains("Failed:");
+
       // a restart keeps apps, releases and config, and brings the instances back
       pier.restart();
       Response afterRestart = pier.awaitOk("hello", "/", Duration.ofSeconds(30));

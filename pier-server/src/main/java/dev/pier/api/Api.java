@@ -3,6 +3,7 @@ package dev.pier.api;
 import dev.pier.app.AppService;
 import dev.pier.auth.Authenticator;
 import dev.pier.config.ConfigService;
+import dev.pier.deploy.BuildStore;
 import dev.pier.deploy.DeployService;
 import dev.pier.deploy.ProcessManager;
 import dev.pier.deploy.Scaler;
@@ -25,7 +26,7 @@ public final class Api {
   public record Services(
       Authenticator auth, AppService apps, ReleaseService releases, ConfigService config,
       ProcessManager processes, Scaler scaler, DeployService deploys, VersionService versions,
-      LogBus logs, LogStore logStore, DrainService drains, Metrics metrics,
+      LogBus logs, LogStore logStore, DrainService drains, Metrics metrics, BuildStore builds,
       Supplier<Map<String, Double>> platformGauges, InstantSource clock,
       String domain, int routerPort, long maxUploadBytes) {}
 
@@ -48,7 +49,7 @@ public final class Api {
     new LogRoutes(s.apps(), s.logs(), s.logStore()).register(api);
     new ObservabilityRoutes(s.apps(), s.logStore(), s.drains(), s.metrics(), s.clock(), s.platformGauges())
         .register(api);
-    new DeployRoutes(s.apps(), s.deploys(), s.maxUploadBytes()).register(api);
+    new DeployRoutes(s.apps(), s.deploys(), s.builds(), s.maxUploadBytes()).register(api);
     return api;
   }
 }

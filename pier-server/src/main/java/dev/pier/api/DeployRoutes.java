@@ -2,6 +2,7 @@ package dev.pier.api;
 
 import dev.pier.app.App;
 import dev.pier.app.AppService;
+import dev.pier.deploy.BuildStore;
 import dev.pier.deploy.DeployService;
 import dev.pier.deploy.SourceTree;
 import dev.pier.server.PlatformException;
@@ -20,15 +21,27 @@ import java.util.Map;
 final class DeployRoutes {
   private final AppService apps;
   private final DeployService deploys;
+  private final BuildStore builds;
   private final long maxUploadBytes;
 
-  DeployRoutes(AppService apps, DeployService deploys, long maxUploadBytes) {
+  DeployRoutes(AppService apps, DeployService deploys, BuildStore builds, long maxUploadBytes) {
     this.apps = apps;
     this.deploys = deploys;
+    this.builds = builds;
     this.maxUploadBytes = maxUploadBytes;
   }
 
   void register(ApiServlet api) {
+    api.on("GET", AppRoutes.APP + "/builds/?", ex -> {
+      App app = apps.get(ex.param(1));
+      ex.json(200, builds.list(app.name(), ex.queryInt("limit", 50, 1, 500)));
+    });
+    api.on("GET", AppRoutes.APP + "/builds/(\\d{1,9})", ex -> {
+      App app = apps.get(ex.param(1));
+      int id = Integer.parseInt(ex.param(2));
+      ex.json(200, builds.find(app.name(), id)
+          .orElseThrow(() -> PlatformException.notFound("app '" + app.name() + "' has no build " + id)));
+    });
     api.on("POST", AppRoutes.APP + "/deploy", ex -> {
       App app = apps.get(ex.param(1));
       long declared = ex.request.getContentLengthLong();

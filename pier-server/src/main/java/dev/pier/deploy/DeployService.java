@@ -49,11 +49,13 @@ public final class DeployService {
   private final DataDirs dirs;
   private final AppService apps;
   private final InstantSource clock;
+  private final BuildStore builds;
 
   public DeployService(
       Builder builder, ReleaseStore releases, ConfigStore config, ProcessManager processes,
       Rollout rollout, VersionStore versions, LogBus logs, DataDirs dirs, AppService apps,
-      InstantSource clock) {
+      InstantSource clock, BuildStore builds) {
+    this.builds = builds;
     this.builder = builder;
     this.releases = releases;
     this.config = config;
@@ -84,10 +86,62 @@ public final class DeployService {
   public Outcome deploy(
       App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out)
       throws Exception {
+    int buildId = builds.start(app.name(), description, user, clock.instant());
+    RecordedOutput recorded = new RecordedOutput(out);
+    Outcome outcome = null;
     try {
-      return rollout.locked(app, out, () -> buildAndRelease(app, sourceDir, description, user, promote, out));
+      outcome = rollout.locked(app, recorded,
+          () -> buildAndRelease(app, sourceDir, description, user, promote, recorded));
+      return outcome;
     } finally {
+      boolean ok = outcome instanceof Outcome.Released;
+      if (outcome instanceof Outcome.Failed failed) recorded.warn("Failed: " + failed.reason());
+      builds.finish(buildId, ok ? "succeeded" : "failed",
+          ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant());
       DataDirs.deleteTree(sourceDir);
+    }
+  }
+
+  /** Forwards build output and keeps a copy (up to 1 MB) for the build record. */
+  private static final class RecordedOutput implements BuildOutput {
+    private static final int LIMIT = 1 << 20;
+    private final BuildOutput forward;
+    private final StringBuilder text = new StringBuilder();
+    private final BuildOutput copy = BuildOutput.lines(this::keep);
+    private boolean truncated;
+
+    RecordedOutput(BuildOutput forward) {
+      this.forward = forward;
+    }
+
+    private synchronized void keep(String line) {
+      if (text.length() + line.length() + 1 > LIMIT) {
+        truncated = true;
+        return;
+      }
+      text.append(line).append('\n');
+    }
+
+    synchronized String text() {
+      return truncated ? text + "(output truncated at 1 MB)\n" : text.toString();
+    }
+
+    @Override
+    public void step(String line) {
+      copy.step(line);
+      forward.step(line);
+    }
+
+    @Override
+    public void info(String line) {
+      copy.info(line);
+      forward.info(line);
+    }
+
+    @Override
+    public void warn(String line) {
+      copy.warn(line);
+      forward.warn(line);
     }
   }
 

@@ -11,6 +11,7 @@ import dev.pier.config.ConfigService;
 import dev.pier.config.ConfigStore;
 import dev.pier.console.ConsoleServlet;
 import dev.pier.console.ConsoleSessions;
+import dev.pier.deploy.BuildStore;
 import dev.pier.deploy.DeployService;
 import dev.pier.deploy.FormationStore;
 import dev.pier.deploy.InstanceEvents;
@@ -164,9 +165,10 @@ public final class PlatformServer implements AutoCloseable {
     Rollout rollout = new Rollout(processes, versionStore, releaseStore, logs, routes::publish);
     ConfigService config =
         new ConfigService(configStore, apps, releases, releaseStore, rollout, versionStore, logs, clock);
+    BuildStore buildStore = new BuildStore(db);
     DeployService deploys =
         new DeployService(Builder.standard(sandbox), releaseStore, configStore, processes, rollout,
-            versionStore, logs, dirs, apps, clock);
+            versionStore, logs, dirs, apps, clock, buildStore);
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
     Scaler scaler = new Scaler(apps, releases, releaseStore, versionStore, processes, rollout);
@@ -189,7 +191,7 @@ public final class PlatformServer implements AutoCloseable {
     context.addServlet(new ServletHolder("git", git.servlet()), "/git/*");
     ApiServlet api =
         Api.servlet(new Api.Services(auth.authenticator(), apps, releases, config, processes, scaler,
-            deploys, versions, logs, logStore, drains, metrics, gauges, clock, settings.domain(),
+            deploys, versions, logs, logStore, drains, metrics, buildStore, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();

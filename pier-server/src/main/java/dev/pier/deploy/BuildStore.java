@@ -1,0 +1,99 @@
+package dev.pier.deploy;
+
+import dev.pier.model.AppName;
+import dev.pier.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Persistence of builds and their output (what the pushing client saw). */
+public final class BuildStore {
+  /** A build: {@code status} is running, succeeded or failed; output is null in listings. */
+  public record Build(
+      int id, String app, String description, String createdBy, Instant startedAt,
+      Instant finishedAt, String status, Integer release, String output) {}
+
+  private final Database db;
+
+  public BuildStore(Database db) {
+    this.db = db;
+  }
+
+  public int start(AppName app, String description, String user, Instant now) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO builds (app, description, created_by, started_at, status) VALUES (?, ?, ?, ?, 'running')",
+          Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, app.value());
+        ps.setString(2, description);
+        ps.setString(3, user);
+        ps.setTimestamp(4, Timestamp.from(now));
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          return keys.getInt(1);
+        }
+      }
+    });
+  }
+
+  public void finish(int id, String status, Integer release, String output, Instant now) {
+    db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE builds SET status = ?, release = ?, output = ?, finished_at = ? WHERE id = ?")) {
+        ps.setString(1, status);
+        if (release == null) ps.setNull(2, java.sql.Types.INTEGER); else ps.setInt(2, release);
+        ps.setString(3, output);
+        ps.setTimestamp(4, Timestamp.from(now));
+        ps.setInt(5, id);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  /** The app's builds, newest first, without their output. */
+  public List<Build> list(AppName app, int limit) {
+    return db.query(c -> {
+      List<Build> builds = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, app, description, created_by, started_at, finished_at, status, release, NULL"
+              + " FROM builds WHERE app = ? ORDER BY id DESC LIMIT ?")) {
+        ps.setString(1, app.value());
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) builds.add(read(rs));
+        }
+      }
+      return builds;
+    });
+  }
+
+  public Optional<Build> find(AppName app, int id) {
+    return db.query(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, app, description, created_by, started_at, finished_at, status, release, output"
+              + " FROM builds WHERE app = ? AND id = ?")) {
+        ps.setString(1, app.value());
+        ps.setInt(2, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  private static Build read(ResultSet rs) throws SQLException {
+    Timestamp finished = rs.getTimestamp(6);
+    int release = rs.getInt(8);
+    Integer rel = rs.wasNull() ? null : release;
+    return new Build(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getTimestamp(5).toInstant(), finished == null ? null : finished.toInstant(),
+        rs.getString(7), rel, rs.getString(9));
+  }
+}
