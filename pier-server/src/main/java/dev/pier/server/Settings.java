@@ -44,50 +44,82 @@ public record Settings(
   }
 
   public Settings withPorts(int api, int router) {
-    return new Settings(
-        dataDir, api, router, bindHost, domain, adminToken, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
+    return edit(b -> {
+      b.apiPort = api;
+      b.routerPort = router;
+    });
   }
 
   public Settings withAdminToken(String token) {
-    return new Settings(
-        dataDir, apiPort, routerPort, bindHost, domain, token, memoryLimitBytes, stopGrace, bootTimeout,
-        maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
+    return edit(b -> b.adminToken = token);
   }
 
   public Settings withStopGrace(Duration grace) {
-    return new Settings(
-        dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, grace, bootTimeout,
-        maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
+    return edit(b -> b.stopGrace = grace);
   }
 
   public Settings withMaxUploadBytes(long bytes) {
-    return new Settings(
-        dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, bytes, drainTimeout, routerBackendPool, requestMetrics);
+    return edit(b -> b.maxUploadBytes = bytes);
   }
 
   public Settings withBootTimeout(Duration timeout) {
-    return new Settings(
-        dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        timeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
+    return edit(b -> b.bootTimeout = timeout);
   }
 
   public Settings withBindHost(String host) {
-    return new Settings(
-        dataDir, apiPort, routerPort, host, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
+    return edit(b -> b.bindHost = host);
   }
 
   public Settings withRouterBackendPool(boolean pool) {
-    return new Settings(
-        dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout, pool, requestMetrics);
+    return edit(b -> b.routerBackendPool = pool);
   }
 
   public Settings withDomain(String newDomain) {
-    return new Settings(
-        dataDir, apiPort, routerPort, bindHost, newDomain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics);
+    return edit(b -> b.domain = newDomain);
+  }
+
+  private Settings edit(java.util.function.Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** A mutable copy: the one place that lists every field, so withers stay one line each. */
+  private static final class Copy {
+    Path dataDir;
+    int apiPort;
+    int routerPort;
+    String bindHost;
+    String domain;
+    String adminToken;
+    long memoryLimitBytes;
+    Duration stopGrace;
+    Duration bootTimeout;
+    long maxUploadBytes;
+    Duration drainTimeout;
+    boolean routerBackendPool;
+    boolean requestMetrics;
+
+    Copy(Settings s) {
+      dataDir = s.dataDir;
+      apiPort = s.apiPort;
+      routerPort = s.routerPort;
+      bindHost = s.bindHost;
+      domain = s.domain;
+      adminToken = s.adminToken;
+      memoryLimitBytes = s.memoryLimitBytes;
+      stopGrace = s.stopGrace;
+      bootTimeout = s.bootTimeout;
+      maxUploadBytes = s.maxUploadBytes;
+      drainTimeout = s.drainTimeout;
+      routerBackendPool = s.routerBackendPool;
+      requestMetrics = s.requestMetrics;
+    }
+
+    Settings build() {
+      return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
+          memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
+          routerBackendPool, requestMetrics);
+    }
   }
 }
