@@ -2,32 +2,11 @@ package dev.pier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ConfigCommandsTest {
-  @TempDir Path home;
-  private FakePierApi api;
-  private CliHarness cli;
-  private FakePierApi.FakeApp app;
-
-  @BeforeEach
-  void start() throws Exception {
-    api = new FakePierApi();
-    app = api.deployedApp("hello");
-    cli = new CliHarness(home, api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
+class ConfigCommandsTest extends FakeApiTest {
   @Test
   void configListsTheVarsAligned() {
     app.config.put("DATABASE_URL", "postgres://db/hello");

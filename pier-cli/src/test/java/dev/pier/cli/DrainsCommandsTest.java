@@ -2,35 +2,14 @@ package dev.pier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class DrainsCommandsTest {
-  @TempDir Path home;
-  private FakePierApi api;
-  private CliHarness cli;
-  private FakePierApi.FakeApp app;
-
-  @BeforeEach
-  void start() throws Exception {
-    api = new FakePierApi();
-    app = api.deployedApp("hello");
-    cli = new CliHarness(home, api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
+class DrainsCommandsTest extends FakeApiTest {
   @Test
   void addSendsTheUrlAndDrainsListsIt() {
     var added = cli.run("drains:add", "syslog+tcp://logs.example:514", "-a", "hello");

@@ -2,38 +2,23 @@ package dev.pier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class LogSearchCommandTest {
-  @TempDir Path home;
-  private FakePierApi api;
-  private CliHarness cli;
-
+class LogSearchCommandTest extends FakeApiTest {
   @BeforeEach
-  void start() throws Exception {
-    api = new FakePierApi();
-    api.deployedApp("hello");
+  void start() {
     api.storedLogs = List.of(
         FakePierApi.logEntry("2026-11-27T05:31:00.000001Z", "app", "web.1", "connection refused by db"),
         FakePierApi.logEntry("2026-11-27T05:31:01.000001Z", "router", "router", "GET /users 500 30ms"),
         FakePierApi.logEntry("2026-11-27T05:31:02.000001Z", "app", "web.2", "db: refused connection"),
         FakePierApi.logEntry("2026-11-27T05:31:03.000001Z", "app", "web.1", "Connection Refused again by db"));
-    cli = new CliHarness(home, api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   @Test

@@ -3,31 +3,11 @@ package dev.pier.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class MetricsCommandTest {
-  @TempDir Path home;
-  private FakePierApi api;
-  private CliHarness cli;
-
-  @BeforeEach
-  void start() throws Exception {
-    api = new FakePierApi();
-    api.deployedApp("hello");
-    cli = new CliHarness(home, api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
+class MetricsCommandTest extends FakeApiTest {
   private static JsonNode json(String text) {
     return Json.parseOrNull(text.replace('\'', '"'));
   }

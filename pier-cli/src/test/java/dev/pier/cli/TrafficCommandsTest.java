@@ -2,36 +2,15 @@ package dev.pier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class TrafficCommandsTest {
-  @TempDir Path home;
-  private FakePierApi api;
-  private CliHarness cli;
-  private FakePierApi.FakeApp app;
-
-  @BeforeEach
-  void start() throws Exception {
-    api = new FakePierApi();
-    app = api.deployedApp("hello");
-    cli = new CliHarness(home, api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
+class TrafficCommandsTest extends FakeApiTest {
   @Test
   void splitSendsTheSharesStreamsTheProgressAndReportsTheNewSplit() {
     var result = cli.run("traffic:split", "v3=90", "v2=10", "--split-by", "cookie", "-a", "hello");

@@ -2,21 +2,12 @@ package dev.pier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TransactionsCommandTest {
-  @TempDir Path home;
-  private FakePierApi api;
-  private CliHarness cli;
-
+class TransactionsCommandTest extends FakeApiTest {
   @BeforeEach
-  void start() throws Exception {
-    api = new FakePierApi();
-    api.deployedApp("hello");
+  void start() {
     api.transactions = Json.parseOrNull(("["
         + "{'method':'GET','route':'/users/:id','count':40,'throughput_per_minute':4.0,'mean_ms':12.5,'p95_ms':30,"
         + "'error_rate':0.025,'slowest':[{'time':'2026-11-27T05:31:00Z','duration_ms':250,'status':200,"
@@ -26,12 +17,6 @@ class TransactionsCommandTest {
         + "'error_rate':0.0,'slowest':[]},"
         + "{'method':'GET','route':'/health','count':1}"
         + "]").replace('\'', '"'));
-    cli = new CliHarness(home, api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   @Test

@@ -2,30 +2,9 @@ package dev.pier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class VersionsCommandsTest {
-  @TempDir Path home;
-  private FakePierApi api;
-  private CliHarness cli;
-  private FakePierApi.FakeApp app;
-
-  @BeforeEach
-  void start() throws Exception {
-    api = new FakePierApi();
-    app = api.deployedApp("hello");
-    cli = new CliHarness(home, api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
+class VersionsCommandsTest extends FakeApiTest {
   /** v3 current with 90%, v2 serving 10% on two instances, v1 stopped. */
   private void splitBetweenV3AndV2() {
     app.releases.get(0).put("percent", 90);

@@ -58,32 +58,56 @@ final class LogRoutes {
       ex.response.setContentType(json ? "application/x-ndjson" : "text/plain; charset=utf-8");
       OutputStream out = ex.response.getOutputStream();
       String name = app.name().value();
-      // Subscribe before reading the backlog so no line falls between the two.
-      try (LogBus.Subscription live = tail ? logs.subscribe(name) : null) {
-        var backlog = recent(name, lines);
-        for (LogLine line : backlog) write(out, line, json);
-        out.flush();
-        if (!tail) return;
-        java.time.Instant last = backlog.isEmpty() ? null : backlog.getLast().time();
-        while (true) {
-          LogLine line = live.poll(15_000);
-          long dropped = live.takeDropped();
-          if (dropped > 0) {
-            write(out, new LogLine(java.time.Instant.now(), name, "pier", "logs",
-                dropped + " lines dropped: this reader was too slow"), json);
+      try {
+        follow(name, lines, tail, new Reader() {
+          @Override
+          public void line(LogLine line) throws IOException {
+            write(out, line, json);
           }
-          if (line == null) {
-            out.flush(); // detects a client that went away
-            continue;
+
+          @Override
+          public void flush() throws IOException {
+            out.flush();
           }
-          if (last != null && !line.time().isAfter(last) && backlog.contains(line)) continue;
-          write(out, line, json);
-          out.flush();
-        }
+        });
       } catch (IOException clientGone) {
         // the reader disconnected
       }
     });
+  }
+
+  /** Where {@link #follow} sends lines; {@code flush} also runs every 15 s without lines. */
+  private interface Reader {
+    void line(LogLine line) throws IOException;
+
+    void flush() throws IOException;
+  }
+
+  /**
+   * Sends the newest {@code lines} lines, then (with {@code tail}) every new one until the reader
+   * goes away (IOException). It subscribes before reading the backlog, so no line falls between
+   * the two; a line in both is sent once. Lines a slow reader lost are announced in the stream.
+   */
+  private void follow(String app, int lines, boolean tail, Reader reader)
+      throws IOException, InterruptedException {
+    try (LogBus.Subscription live = tail ? logs.subscribe(app) : null) {
+      List<LogLine> backlog = recent(app, lines);
+      for (LogLine line : backlog) reader.line(line);
+      reader.flush();
+      if (!tail) return;
+      Instant last = backlog.isEmpty() ? null : backlog.getLast().time();
+      while (true) {
+        LogLine line = live.poll(15_000);
+        long dropped = live.takeDropped();
+        if (dropped > 0) {
+          reader.line(new LogLine(Instant.now(), app, "pier", "logs",
+              dropped + " lines dropped: this reader was too slow"));
+        }
+        boolean seen = line != null && last != null && !line.time().isAfter(last) && backlog.contains(line);
+        if (line != null && !seen) reader.line(line);
+        reader.flush(); // also detects a reader that went away
+      }
+    }
   }
 
   /** Server-Sent Events: the last lines, then new ones as they come; a comment every 15 s. */
@@ -96,21 +120,23 @@ final class LogRoutes {
     ex.response.setHeader("Cache-Control", "no-cache");
     ex.response.setHeader("X-Accel-Buffering", "no");
     OutputStream out = ex.response.getOutputStream();
-    try (LogBus.Subscription live = logs.subscribe(name)) {
-      List<LogLine> backlog = recent(name, lines);
-      for (LogLine line : backlog) event(out, line.format());
-      out.flush();
-      while (true) {
-        LogLine line = live.poll(15_000);
-        long dropped = live.takeDropped();
-        if (dropped > 0) event(out, dropped + " lines dropped: this reader was too slow");
-        if (line == null) {
-          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-        } else if (!backlog.contains(line)) {
+    try {
+      follow(name, lines, true, new Reader() {
+        private boolean sent;
+
+        @Override
+        public void line(LogLine line) throws IOException {
           event(out, line.format());
+          sent = true;
         }
-        out.flush();
-      }
+
+        @Override
+        public void flush() throws IOException {
+          if (!sent) out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+          sent = false;
+          out.flush();
+        }
+      });
     } catch (IOException clientGone) {
       // the reader disconnected
     }

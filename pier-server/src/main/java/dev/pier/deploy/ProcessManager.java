@@ -196,15 +196,6 @@ public final class ProcessManager {
     drainAndStop(app, ofVersion(app, version));
   }
 
-  /** Drains and stops every instance of the app except those listed. */
-  public void stopAllExcept(App app, Set<String> keep) {
-    List<InstanceStatus> old = new ArrayList<>();
-    for (InstanceStatus s : runtime.list(app.name().value())) {
-      if (!keep.contains(s.id())) old.add(s);
-    }
-    drainAndStop(app, old);
-  }
-
   /** Stops every instance of the app at once (destroy, shutdown). */
   public void stopAll(String app) {
     List<Runnable> stops = new ArrayList<>();

@@ -86,15 +86,14 @@ public final class DrainService implements AutoCloseable {
   private Running start(DrainStore.StoredDrain stored) {
     Drain drain = Drain.open(stored.app(), DrainUrl.parse(stored.url()), options,
         (app, url, count, reason) -> logs.platform(app, "drain",
-            count + " lines dropped by drain " + redact(url) + ": " + reason));
+            count + " lines dropped by drain " + url + ": " + reason)); // url comes redacted
     Running r = new Running(stored, drain);
     byApp.computeIfAbsent(stored.app(), a -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
     return r;
   }
 
-  /** Hides a password in a URL's user info. */
-  static String redact(String url) {
-    return url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+  private static String redact(String url) {
+    return DrainUrl.parse(url).redacted();
   }
 
   @Override

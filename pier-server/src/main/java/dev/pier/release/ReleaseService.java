@@ -2,7 +2,6 @@ package dev.pier.release;
 
 import dev.pier.app.App;
 import dev.pier.server.PlatformException;
-import java.util.List;
 
 /** Read access to an app's releases. */
 public final class ReleaseService {
@@ -20,9 +19,5 @@ public final class ReleaseService {
     }
     return store.find(app.name(), app.currentRelease())
         .orElseThrow(() -> new IllegalStateException("release v" + app.currentRelease() + " missing"));
-  }
-
-  public List<Release> list(App app) {
-    return store.list(app.name());
   }
 }
