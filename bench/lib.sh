@@ -35,7 +35,7 @@ kill_leftover_instances() {
   local p pids=()
   for p in $(pgrep -f "$BENCH_TMP/" 2>/dev/null); do
     [ "$p" = $$ ] && continue
-    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^/usr/bin/bwrap ' || continue
+    tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q '^/usr/bin/bwrap ' || continue
     pids+=("$p" $(descendants "$p"))
   done
   [ ${#pids[@]} -eq 0 ] && return 0
@@ -44,15 +44,22 @@ kill_leftover_instances() {
   kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
+# Stops a Pier server: SIGTERM, which stops its instances (grace shortened by
+# PIER_STOP_GRACE_SECONDS in start_pier), then SIGKILL after 10 s.
+stop_server() {
+  kill -0 "$1" 2>/dev/null || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# Pier servers a script runs besides $PIER_SERVER_PID (see router-metrics.sh).
+BENCH_SERVER_PIDS=()
+
 bench_cleanup() {
   local pid
   for pid in "${BENCH_BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -n "$PIER_SERVER_PID" ] && kill -0 "$PIER_SERVER_PID" 2>/dev/null; then
-    kill -TERM "$PIER_SERVER_PID" 2>/dev/null || true
-    # Pier stops its instances on SIGTERM (grace shortened by PIER_STOP_GRACE_SECONDS below).
-    for _ in $(seq 1 100); do kill -0 "$PIER_SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$PIER_SERVER_PID" 2>/dev/null || true
-  fi
+  for pid in "${BENCH_SERVER_PIDS[@]}" $PIER_SERVER_PID; do stop_server "$pid"; done
   kill_leftover_instances
   rm -rf "$BENCH_TMP"
 }
@@ -94,15 +101,17 @@ start_pier() {
   if [ -z "${PIER_BENCH_NO_BUILD:-}" ]; then
     "$BENCH_ROOT/bin/pier" --version >/dev/null || die "bin/pier could not build Pier (try PIER_BENCH_NO_BUILD=1)"
   fi
-  log "starting Pier (API :$API_PORT, router :$ROUTER_PORT, data $BENCH_TMP/data)"
+  # PIER_BENCH_DATA lets a script run two servers side by side (each with its own data dir).
+  local data=${PIER_BENCH_DATA:-$BENCH_TMP/data}
+  log "starting Pier (API :$API_PORT, router :$ROUTER_PORT, data $data)"
   PIER_ADMIN_TOKEN="$TOKEN" PIER_STOP_GRACE_SECONDS=3 \
-    "$PIER" server --data "$BENCH_TMP/data" --api-port "$API_PORT" \
-    --router-port "$ROUTER_PORT" --bind 127.0.0.1 >"$BENCH_TMP/server.log" 2>&1 &
+    "$PIER" server --data "$data" --api-port "$API_PORT" \
+    --router-port "$ROUTER_PORT" --bind 127.0.0.1 >"$data.log" 2>&1 &
   PIER_SERVER_PID=$!
   disown "$PIER_SERVER_PID" 2>/dev/null || true # no "Killed" job message if it needs SIGKILL
   local t0; t0=$(now_ms)
   until curl -s -o /dev/null "http://127.0.0.1:$API_PORT/" 2>/dev/null; do
-    kill -0 "$PIER_SERVER_PID" 2>/dev/null || { cat "$BENCH_TMP/server.log" >&2; die "Pier exited"; }
+    kill -0 "$PIER_SERVER_PID" 2>/dev/null || { cat "$data.log" >&2; die "Pier exited"; }
     [ $(( $(now_ms) - t0 )) -lt 60000 ] || die "Pier did not start within 60 s"
     sleep 0.1
   done

@@ -2,7 +2,9 @@
 # Router overhead: wrk against a tiny Node app directly (instance port) and through Pier's router,
 # with web=1 and web=2. Prints requests/s, p50/p99 latency and the router's overhead.
 #
-# Env: BENCH_DURATION (default 10s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
+# Env: BENCH_DURATION (default 10s), BENCH_WARMUP (3s, direct), BENCH_ROUTER_WARMUP (60s: Pier's
+#      JIT keeps compiling for about a minute of load, and req/s climbs until it is done),
+#      BENCH_CONNECTIONS (32), BENCH_THREADS (2),
 #      PIER_BENCH_API_PORT / PIER_BENCH_ROUTER_PORT (first ports tried; 17070 / 18080).
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -67,13 +69,14 @@ run_wrk() {
 
 warmup() { wrk -t"$THREADS" -c"$CONNS" -d"${BENCH_WARMUP:-3s}" "$@" >/dev/null 2>&1 || true; }
 
-log "warming up (3 s direct, 3 s routed)"
+log "warming up (${BENCH_WARMUP:-3s} direct, ${BENCH_ROUTER_WARMUP:-60s} routed, for the JIT)"
 warmup "$DIRECT"
-warmup -H "$HOSTH" "$ROUTED"
+BENCH_WARMUP=${BENCH_ROUTER_WARMUP:-60s} warmup -H "$HOSTH" "$ROUTED"
 
-# The router opens a new connection to the instance for every request, so each routed request
-# leaves a TIME_WAIT socket for 60 s; tens of thousands of them slow down connect(). Each measured
-# run therefore starts after the previous runs' TIME_WAIT sockets are gone (at most ~65 s wait).
+# Connections that close leave TIME_WAIT sockets for 60 s, and tens of thousands of them slow
+# down connect() (the router keeps instance connections open, but the Connection: close run and
+# PIER_ROUTER_BACKEND_POOL=0 make many). Each measured run therefore starts after the previous
+# runs' TIME_WAIT sockets are gone (at most ~65 s wait).
 time_wait() { ss -Htan state time-wait | wc -l; }
 drain() {
   local t0; t0=$(now_ms)

@@ -48,6 +48,24 @@ class LogsCommandTest {
   }
 
   @Test
+  void sourceAndDynoNarrowTheStreamOnTheServer() {
+    var result = cli.run("logs", "-a", "hello", "--source", "router", "-d", "web", "-t");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(api.requests)
+        .containsExactly("GET /apps/hello/logs?lines=100&tail=true&format=text&source=router&dyno=web");
+  }
+
+  @Test
+  void anUnknownSourceIsRefusedBeforeAnyRequest() {
+    var result = cli.run("logs", "-a", "hello", "--source", "heroku");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.err()).contains("Invalid --source heroku: use app, router or platform");
+    assertThat(api.requests).isEmpty();
+  }
+
+  @Test
   void tailKeepsPrintingLinesUntilTheStreamEnds() {
     api.logLineDelayMillis = 50;
 

@@ -15,4 +15,12 @@ public interface AccessLog {
   AccessLog NONE = entry -> {};
 
   void log(AccessLogEntry entry);
+
+  /**
+   * Told, on the same thread as {@link #log}, that {@code count} entries of {@code app} were
+   * dropped since the previous call for that app because the access log fell behind; so the
+   * control plane can say so in the app's log stream. Called about once a second at most per app,
+   * once the queue has room again. Entries without an app are counted in the total only.
+   */
+  default void dropped(String app, long count) {}
 }

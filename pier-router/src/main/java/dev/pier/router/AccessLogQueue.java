@@ -1,10 +1,13 @@
 package dev.pier.router;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Event loops only {@link #log offer} an entry to a bounded queue: that never blocks. When the
  * queue is full (the access log stopped keeping up, or hangs) the entry is dropped and counted
- * ({@link #dropped()}); the first drop logs a warning with the stack of the access log thread,
- * which names the code that holds it up. Entries reach the access log one at a time, in the order
- * they were offered.
+ * ({@link #dropped()}, and per app); the first drop logs a warning with the stack of the access
+ * log thread, which names the code that holds it up. Once the thread gets going again it tells the
+ * access log how many entries of each app were dropped ({@link AccessLog#dropped}), at most once
+ * per {@link #REPORT_INTERVAL_NANOS} per app. Entries reach the access log one at a time, in the
+ * order they were offered.
  *
  * <p>Lifecycle: {@link #start()}, then {@link #close()}, which delivers what is queued (waiting at
  * most {@code drainTimeout}) and stops the thread; entries offered after close are dropped. The
@@ -30,11 +35,16 @@ final class AccessLogQueue implements AccessLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLogQueue.class);
   /** How many entries may wait for the access log; about 200 bytes each plus their strings. */
   static final int DEFAULT_CAPACITY = 16_384;
+  /** Drops are reported at most this often, so a long overload gives a line a second, not one per entry. */
+  static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final AccessLog sink;
   private final ArrayBlockingQueue<AccessLogEntry> queue;
   private final long drainNanos;
   private final AtomicLong dropped = new AtomicLong();
+  /** Drops not yet reported to the access log, by app (entries stay, one per app that dropped). */
+  private final Map<String, LongAdder> unreported = new ConcurrentHashMap<>();
+  private long lastReportNanos = System.nanoTime() - REPORT_INTERVAL_NANOS;
   private final Thread thread;
   private volatile boolean closed;
 
@@ -59,7 +69,7 @@ final class AccessLogQueue implements AccessLog, AutoCloseable {
   /** Queues {@code entry} for the access log without blocking; drops it when the queue is full. */
   @Override
   public void log(AccessLogEntry entry) {
-    if (closed || !queue.offer(entry)) drop();
+    if (closed || !queue.offer(entry)) drop(entry.app());
   }
 
   /** Returns how many entries were dropped because the queue was full or closed. */
@@ -67,9 +77,10 @@ final class AccessLogQueue implements AccessLog, AutoCloseable {
     return dropped.get();
   }
 
-  private void drop() {
+  private void drop(String app) {
     long n = dropped.incrementAndGet();
     if (closed) return;
+    if (app != null) unreported.computeIfAbsent(app, a -> new LongAdder()).increment();
     if (n == 1) {
       Throwable where = new Throwable("access log thread stack");
       where.setStackTrace(thread.getStackTrace());
@@ -89,6 +100,7 @@ final class AccessLogQueue implements AccessLog, AutoCloseable {
         return; // close gave up waiting for the access log
       }
       if (entry == null) {
+        reportDrops();
         if (closed) return;
         continue;
       }
@@ -96,6 +108,24 @@ final class AccessLogQueue implements AccessLog, AutoCloseable {
         sink.log(entry);
       } catch (RuntimeException e) {
         LOG.warn("access log failed", e);
+      }
+      if (!unreported.isEmpty()) reportDrops();
+    }
+  }
+
+  /** Hands the per-app drop counts to the access log, at most once per report interval. */
+  private void reportDrops() {
+    if (unreported.isEmpty()) return;
+    long now = System.nanoTime();
+    if (now - lastReportNanos < REPORT_INTERVAL_NANOS) return;
+    lastReportNanos = now;
+    for (Map.Entry<String, LongAdder> e : unreported.entrySet()) {
+      long count = e.getValue().sumThenReset();
+      if (count == 0) continue; // adders stay: one per app that ever dropped, and no lost increments
+      try {
+        sink.dropped(e.getKey(), count);
+      } catch (RuntimeException ex) {
+        LOG.warn("access log failed to take a drop report", ex);
       }
     }
   }

@@ -135,6 +135,45 @@ class AccessLogQueueTest {
   }
 
   @Test
+  void droppedEntriesAreReportedPerAppOnceTheAccessLogCatchesUp() throws Exception {
+    java.util.Map<String, Long> reported = new java.util.concurrent.ConcurrentHashMap<>();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch firstCall = new CountDownLatch(1);
+    AccessLog slow = new AccessLog() {
+      @Override
+      public void log(AccessLogEntry entry) {
+        firstCall.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
+      public void dropped(String app, long count) {
+        reported.merge(app, count, Long::sum);
+      }
+    };
+    AccessLogQueue queue = queue(slow, 5);
+    queue.log(entry("/first"));
+    assertThat(firstCall.await(5, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 5; i++) queue.log(entry("/queued"));
+    for (int i = 0; i < 30; i++) queue.log(entry("/dropped"));
+    for (int i = 0; i < 7; i++) {
+      queue.log(new AccessLogEntry("other", "GET", "/", "other.localhost", "id", "127.0.0.1", "web.1", 1, 0, 1, 200, 2, null));
+    }
+    queue.log(new AccessLogEntry(null, "GET", "/", "nope.localhost", "id", "127.0.0.1", null, 0, 0, 0, 404, 0, null));
+    assertThat(reported).isEmpty(); // nothing can be said while the access log is stuck
+    release.countDown();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (reported.size() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+    assertThat(reported).containsExactlyInAnyOrderEntriesOf(Map.of("hello", 30L, "other", 7L));
+    assertThat(queue.dropped()).isEqualTo(38); // with the one that had no app
+  }
+
+  @Test
   void closeDeliversTheQueuedEntries() throws Exception {
     List<AccessLogEntry> delivered = new CopyOnWriteArrayList<>();
     AccessLogQueue queue = queue(e -> {

@@ -11,12 +11,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** {@code /apps/APP/logs}: recent lines, and with {@code tail=true} a live stream. */
 final class LogRoutes {
+  /** Lines written to a follower between flushes, at most, when many come at once. */
+  private static final int FLUSH_EVERY = 256;
   private final AppService apps;
   private final LogBus logs;
   private final LogStore store;
@@ -28,19 +31,35 @@ final class LogRoutes {
   }
 
   /**
-   * The newest {@code n} lines, oldest first: the in-memory buffer, completed from the durable
-   * store when it holds fewer (after a restart, or beyond its 1500 lines).
+   * The newest {@code n} lines that pass {@code filter}, oldest first: the in-memory buffer,
+   * completed from the durable store when it holds fewer (after a restart, beyond its 1500 lines,
+   * or when a filter leaves few of them).
    */
-  private List<LogLine> recent(String app, int n) {
-    List<LogLine> live = logs.recent(app, n);
+  private List<LogLine> recent(String app, int n, LogFilter filter) {
+    if (n == 0) return List.of();
+    List<LogLine> live = filter.all() ? logs.recent(app, n) : newest(logs.recent(app, logs.capacity()), filter, n);
     if (live.size() >= n) return live;
     Instant firstLive = live.isEmpty() ? null : live.getFirst().time();
+    List<LogLine> stored = filter.all() ? store.recent(app, n) : storedMatching(app, n, filter);
     List<LogLine> merged = new ArrayList<>();
-    for (LogLine line : store.recent(app, n)) {
+    for (LogLine line : stored) {
       if (firstLive == null || line.time().isBefore(firstLive)) merged.add(line);
     }
     merged.addAll(live);
     return merged.subList(Math.max(0, merged.size() - n), merged.size());
+  }
+
+  private List<LogLine> storedMatching(String app, int n, LogFilter filter) {
+    List<LogLine> lines = new ArrayList<>(store.search(filter.query(app, n)));
+    Collections.reverse(lines); // search gives newest first
+    return newest(lines, filter, n);
+  }
+
+  /** The last {@code n} of {@code lines} that pass {@code filter}, in their order. */
+  private static List<LogLine> newest(List<LogLine> lines, LogFilter filter, int n) {
+    List<LogLine> kept = new ArrayList<>();
+    for (LogLine line : lines) if (filter.test(line)) kept.add(line);
+    return kept.subList(Math.max(0, kept.size() - n), kept.size());
   }
 
   void register(ApiServlet api) {
@@ -54,12 +73,13 @@ final class LogRoutes {
         throw PlatformException.badRequest("format must be text or json");
       }
       boolean json = format.equals("json");
+      LogFilter filter = LogFilter.from(ex);
       ex.response.setStatus(200);
       ex.response.setContentType(json ? "application/x-ndjson" : "text/plain; charset=utf-8");
       OutputStream out = ex.response.getOutputStream();
       String name = app.name().value();
       try {
-        follow(name, lines, tail, new Reader() {
+        follow(name, lines, tail, filter, new Reader() {
           @Override
           public void line(LogLine line) throws IOException {
             write(out, line, json);
@@ -87,24 +107,30 @@ final class LogRoutes {
    * Sends the newest {@code lines} lines, then (with {@code tail}) every new one until the reader
    * goes away (IOException). It subscribes before reading the backlog, so no line falls between
    * the two; a line in both is sent once. Lines a slow reader lost are announced in the stream.
+   * Lines that come together are written together, with one flush.
    */
-  private void follow(String app, int lines, boolean tail, Reader reader)
+  private void follow(String app, int lines, boolean tail, LogFilter filter, Reader reader)
       throws IOException, InterruptedException {
     try (LogBus.Subscription live = tail ? logs.subscribe(app) : null) {
-      List<LogLine> backlog = recent(app, lines);
+      List<LogLine> backlog = recent(app, lines, filter);
       for (LogLine line : backlog) reader.line(line);
       reader.flush();
       if (!tail) return;
       Instant last = backlog.isEmpty() ? null : backlog.getLast().time();
       while (true) {
         LogLine line = live.poll(15_000);
+        int batch = 0;
+        while (line != null) {
+          boolean seen = last != null && !line.time().isAfter(last) && backlog.contains(line);
+          if (!seen && filter.test(line)) reader.line(line);
+          if (++batch == FLUSH_EVERY) break;
+          line = live.poll(0);
+        }
         long dropped = live.takeDropped();
         if (dropped > 0) {
           reader.line(new LogLine(Instant.now(), app, "pier", "logs",
               dropped + " lines dropped: this reader was too slow"));
         }
-        boolean seen = line != null && last != null && !line.time().isAfter(last) && backlog.contains(line);
-        if (line != null && !seen) reader.line(line);
         reader.flush(); // also detects a reader that went away
       }
     }
@@ -115,13 +141,14 @@ final class LogRoutes {
     App app = apps.get(ex.param(1));
     int lines = ex.queryInt("lines", 10, 0, 1500);
     String name = app.name().value();
+    LogFilter filter = LogFilter.from(ex);
     ex.response.setStatus(200);
     ex.response.setContentType("text/event-stream; charset=utf-8");
     ex.response.setHeader("Cache-Control", "no-cache");
     ex.response.setHeader("X-Accel-Buffering", "no");
     OutputStream out = ex.response.getOutputStream();
     try {
-      follow(name, lines, true, new Reader() {
+      follow(name, lines, true, filter, new Reader() {
         private boolean sent;
 
         @Override

@@ -51,6 +51,11 @@ public final class LogBus {
     append(app, "pier", process, text);
   }
 
+  /** How many of an app's newest lines the buffer holds. */
+  public int capacity() {
+    return capacity;
+  }
+
   /** The newest {@code n} lines, oldest first. */
   public List<LogLine> recent(String app, int n) {
     AppLog log = apps.get(app);

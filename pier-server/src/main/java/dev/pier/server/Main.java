@@ -37,7 +37,15 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Lucene reports through java.util.logging which MMap implementation and Vector API it picked, at
+   * every start: facts for Lucene's developers, not for operators. Held here so the setting stays
+   * (JUL keeps loggers weakly).
+   */
+  private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
+
   public static void main(String[] args) throws Exception {
+    LUCENE.setLevel(java.util.logging.Level.SEVERE);
     Settings settings;
     try {
       settings = parse(args, System.getenv());

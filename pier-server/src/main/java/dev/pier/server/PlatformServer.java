@@ -107,12 +107,7 @@ public final class PlatformServer implements AutoCloseable {
     logs.addSink(logStore::append);
     Metrics metrics = new Metrics(dirs.root().resolve("metrics"), clock);
 
-    AccessLog accessLog = entry -> {
-      if (entry.app() == null) return;
-      if (settings.requestMetrics()) metrics.recordRequest(entry.app(), entry.version(), entry.method(), entry.path(), entry.status(),
-          entry.serviceMillis(), entry.bytes());
-      logs.platform(entry.app(), "router", entry.format());
-    };
+    AccessLog accessLog = new RouterAccessLog(metrics, logs, settings.requestMetrics());
     RouterConfig defaults = RouterConfig.defaults(settings.routerPort());
     RouterServer router =
         new RouterServer(
