@@ -385,27 +385,41 @@ async function logsTab(body, app) {
   const view = h('div', { class: 'logview', id: 'log-view', 'aria-live': 'polite' });
   const status = h('span', { class: 'muted', id: 'log-status' }, 'connecting…');
   const pause = h('input', { type: 'checkbox', id: 'log-pause' });
-  const es = new EventSource('/apps/' + enc + '/logs/stream?lines=100');
-  es.addEventListener('open', () => { status.textContent = 'connected'; });
-  es.addEventListener('error', () => { status.textContent = 'reconnecting…'; });
-  es.addEventListener('log', e => {
-    const atBottom = view.scrollTop + view.clientHeight >= view.scrollHeight - 20;
-    view.append(h('div', { class: 'line' }, e.data));
-    while (view.childElementCount > 1000) view.firstElementChild.remove();
-    if (atBottom && !pause.checked) view.scrollTop = view.scrollHeight;
-  });
+  const sources = () => [['', 'all sources'], ['app', 'app'], ['router', 'router'], ['platform', 'platform']]
+    .map(([v, label]) => h('option', { value: v }, label));
+  const liveSource = h('select', { id: 'log-source', 'aria-label': 'live log source' }, sources());
+  let es = null;
+  const connect = () => {
+    if (es) es.close();
+    view.replaceChildren();
+    status.textContent = 'connecting…';
+    const params = new URLSearchParams({ lines: '100' });
+    if (liveSource.value) params.set('source', liveSource.value);
+    es = new EventSource('/apps/' + enc + '/logs/stream?' + params);
+    es.addEventListener('open', () => { status.textContent = 'connected'; });
+    es.addEventListener('error', () => { status.textContent = 'reconnecting…'; });
+    es.addEventListener('log', e => {
+      const atBottom = view.scrollTop + view.clientHeight >= view.scrollHeight - 20;
+      view.append(h('div', { class: 'line' }, e.data));
+      while (view.childElementCount > 1000) view.firstElementChild.remove();
+      if (atBottom && !pause.checked) view.scrollTop = view.scrollHeight;
+    });
+  };
+  liveSource.addEventListener('change', connect);
+  connect();
   cleanup = () => es.close();
 
   const q = h('input', { type: 'search', id: 'log-query', placeholder: 'words or "a phrase"', size: 30 });
   const since = h('select', { id: 'log-since' }, ['15m', '1h', '6h', '24h', '7d'].map(v => h('option', { value: v, selected: v === '1h' }, v)));
+  const searchSource = h('select', { id: 'log-search-source', 'aria-label': 'search source' }, sources());
   const results = h('div', { id: 'log-results' });
-  const search = h('form', { class: 'row', id: 'log-search' }, q, since, h('button', { type: 'submit' }, 'Search'));
+  const search = h('form', { class: 'row', id: 'log-search' }, q, since, searchSource, h('button', { type: 'submit' }, 'Search'));
   search.addEventListener('submit', async ev => {
     ev.preventDefault();
     showError('');
     try {
       const found = await api('GET', '/apps/' + enc + '/logs/search?' +
-        new URLSearchParams({ q: q.value, since: since.value, limit: '200' }));
+        new URLSearchParams({ q: q.value, since: since.value, limit: '200', ...(searchSource.value ? { source: searchSource.value } : {}) }));
       results.replaceChildren(
         h('p', { class: 'muted' }, found.length + ' matching line' + (found.length === 1 ? '' : 's') + ', newest first'),
         h('div', { class: 'logview', id: 'log-search-view' }, found.map(e => h('div', { class: 'line' }, e.line))));
@@ -414,7 +428,7 @@ async function logsTab(body, app) {
     }
   });
   body.replaceChildren(
-    h('section', {}, h('div', { class: 'row' }, h('h3', {}, 'Live logs'), status,
+    h('section', {}, h('div', { class: 'row' }, h('h3', {}, 'Live logs'), liveSource, status,
       h('label', {}, pause, ' pause scrolling')), view),
     h('section', {}, h('h3', {}, 'Search'), search, results));
 }

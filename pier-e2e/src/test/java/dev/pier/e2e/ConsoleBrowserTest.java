@@ -187,6 +187,15 @@ class ConsoleBrowserTest {
     WebElement found = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("log-search-view")));
     assertThat(found.getText()).contains(marker);
     screenshot("logs");
+
+    // Only the router's lines: the live view reconnects with the filter.
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("log-source"))).selectByValue("router");
+    wait.until(d -> status.getText().equals("connected"));
+    String routed = "routed-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(pier.get(APP, "/" + routed).status()).isEqualTo(200);
+    wait.until(d -> view.getText().contains("path=\"/" + routed + "\""));
+    assertThat(view.getText()).contains("pier[router]").doesNotContain(" app[");
+    screenshot("logs-router-only");
   }
 
   @Test
