@@ -12,9 +12,11 @@ package dev.pier.router;
  * @param instance the instance that served the request, for example {@code web.1}, or null
  * @param version the number of the app version that served the request, or 0 if unknown or none
  * @param connectMillis time to open the connection to the instance (0 if none was opened)
- * @param serviceMillis time from receiving the request to writing the last response byte
- * @param status HTTP status sent to the client (499 if the client left before any status)
- * @param bytes response body bytes sent to the client
+ * @param serviceMillis time from receiving the request to writing the last response byte (for an
+ *     upgraded connection, to the {@code 101}: the entry is made then, not when it closes)
+ * @param status HTTP status sent to the client (499 if the client left before any status; 101
+ *     for a WebSocket or other upgraded connection)
+ * @param bytes response body bytes sent to the client (0 for an upgraded connection)
  * @param error why the router decided the outcome, or null for a normal proxied response
  */
 public record AccessLogEntry(

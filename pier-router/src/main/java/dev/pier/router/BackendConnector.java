@@ -19,6 +19,10 @@ import io.netty.handler.codec.http.HttpClientCodec;
  * should be an IP literal: a host name would be resolved by the JDK resolver on the event loop.
  */
 final class BackendConnector {
+  /** Handler names in an instance connection's pipeline ({@link Tunnel} swaps them). */
+  static final String HTTP = "http";
+  static final String BACKEND = "backend";
+
   private final RouterContext router;
 
   BackendConnector(RouterContext router) {
@@ -38,8 +42,8 @@ final class BackendConnector {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("http", new HttpClientCodec());
-            ch.pipeline().addLast("backend", handler);
+            ch.pipeline().addLast(HTTP, new HttpClientCodec());
+            ch.pipeline().addLast(BACKEND, handler);
           }
         })
         .connect(backend.host(), backend.port());

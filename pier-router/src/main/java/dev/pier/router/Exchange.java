@@ -4,6 +4,7 @@ import dev.pier.model.Backend;
 import dev.pier.model.Route;
 import dev.pier.model.RouteTable;
 import dev.pier.model.VersionRoute;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -55,6 +56,21 @@ final class Exchange {
   boolean bodyless;
   /** Body parts received while still connecting; written once connected. */
   final List<HttpContent> pendingBody = new ArrayList<>();
+  /**
+   * The protocol an upgrade request asks for ({@link ProxyHeaders#upgradeProtocol}), or null for
+   * a plain request. An upgrade request always goes on a new connection that is never pooled.
+   */
+  String upgrade;
+  /**
+   * The client connection's HTTP request decoder was removed for this upgrade request, so bytes
+   * after its head stay raw; it is put back if the instance does not switch protocols.
+   */
+  boolean decoderDetached;
+  /**
+   * Raw bytes the client sent after the head of an upgrade request before the instance answered;
+   * the first bytes of the tunnel, or HTTP again if the instance does not switch.
+   */
+  final List<ByteBuf> earlyData = new ArrayList<>();
 
   /** The client's LastHttpContent has arrived. */
   boolean requestDone;
@@ -114,6 +130,18 @@ final class Exchange {
   void releasePendingBody() {
     for (HttpContent part : pendingBody) ReferenceCountUtil.release(part);
     pendingBody.clear();
+  }
+
+  /** Hands over the held early bytes; the caller owns them from then on. */
+  List<ByteBuf> takeEarlyData() {
+    List<ByteBuf> taken = new ArrayList<>(earlyData);
+    earlyData.clear();
+    return taken;
+  }
+
+  void releaseEarlyData() {
+    for (ByteBuf buf : earlyData) buf.release();
+    earlyData.clear();
   }
 
   void closeOutbound() {

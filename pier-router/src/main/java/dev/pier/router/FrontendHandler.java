@@ -1,18 +1,22 @@
 package dev.pier.router;
 
 import dev.pier.model.Backend;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -20,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +53,15 @@ import org.slf4j.LoggerFactory;
  * Once the instance's response is fully read, its connection goes back to the pool if the
  * response allows it ({@link ProxyHeaders#reusable}) and the whole request was written;
  * otherwise it is closed.
+ *
+ * <p>Upgrade requests ({@link ProxyHeaders#upgradeProtocol}, a WebSocket handshake for example)
+ * always go on a new instance connection that never returns to the pool. As such a request comes,
+ * the client connection's HTTP decoder is detached, so anything the client sends after the head
+ * stays raw bytes ({@link Exchange#earlyData}). If the instance answers {@code 101 Switching
+ * Protocols}, the 101 goes to the client, the exchange is logged (status 101, service time = time
+ * to the 101) and both connections become a {@link Tunnel}, which gives back the in-flight count
+ * when it closes. Any other answer is proxied as usual, and a fresh decoder (fed the held bytes)
+ * makes the connection plain HTTP again once the exchange ends.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -82,6 +96,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (closing) {
       ReferenceCountUtil.release(msg);
+    } else if (msg instanceof ByteBuf raw) {
+      onRawBytes(raw);
     } else if (current != null && !current.acceptsBody()) {
       queued.add(msg); // pipelined: wait for the current response to finish
     } else {
@@ -99,6 +115,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else {
       ReferenceCountUtil.release(msg); // body of a request rejected without an exchange
       if (current == null) ctx.read();
+    }
+  }
+
+  /** Bytes the client sent after the head of an upgrade request, its decoder detached. */
+  private void onRawBytes(ByteBuf raw) {
+    Exchange ex = current;
+    if (ex != null && ex.decoderDetached) {
+      ex.earlyData.add(raw); // bounded: no read is requested until the instance answers
+    } else {
+      raw.release();
     }
   }
 
@@ -132,11 +158,39 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!assign(ex, null)) {
       sendError(ex, RouterError.NO_INSTANCES);
     } else {
+      ex.upgrade = ProxyHeaders.upgradeProtocol(request);
       ProxyHeaders.toBackend(request, forwardedFor, routerPort(), requestId,
-          System.currentTimeMillis());
+          System.currentTimeMillis(), ex.upgrade);
+      if (ex.upgrade != null) detachDecoder(ex);
       ex.connectStartNanos = System.nanoTime();
       connect(ex);
     }
+  }
+
+  /**
+   * Removes the client connection's HTTP request decoder (keeping its encoder for the answer), so
+   * bytes after an upgrade request's head are not parsed as HTTP: whatever it had buffered comes
+   * back right now as raw bytes to {@link #onRawBytes}.
+   */
+  private void detachDecoder(Exchange ex) {
+    if (ctx.pipeline().get(RouterInitializer.HTTP) instanceof HttpServerCodec codec) {
+      ex.decoderDetached = true;
+      codec.removeInboundHandler();
+    }
+  }
+
+  /**
+   * Makes the client connection HTTP again after an upgrade request the instance did not switch
+   * for: a fresh codec replaces the half-removed one and decodes the bytes held meanwhile.
+   */
+  private void reattachDecoder(Exchange ex) {
+    ex.decoderDetached = false;
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.replace(RouterInitializer.HTTP, RouterInitializer.HTTP,
+        RouterInitializer.newHttpCodec());
+    List<ByteBuf> held = ex.takeEarlyData();
+    for (ByteBuf buf : held) pipeline.fireChannelRead(buf);
+    if (!held.isEmpty()) pipeline.fireChannelReadComplete();
   }
 
   private int splitBucket(Exchange ex) {
@@ -203,7 +257,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * unused, else on a new one.
    */
   private void connect(Exchange ex) {
-    if (ex.bodyless) {
+    if (ex.bodyless && ex.upgrade == null) {
       BackendPool.Pooled pooled = router.pool().acquire(ctx.channel().eventLoop(), ex.backend);
       if (pooled != null) {
         attach(ex, pooled.channel(), pooled.handler(), true);
@@ -306,6 +360,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   void onBackendResponse(Exchange ex, HttpResponse response) {
     if (ex.finished || ex.responseStarted) return;
     int code = response.status().code();
+    if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && ex.upgrade != null) {
+      startTunnel(ex, response);
+      return;
+    }
     if (code < 200) {
       ex.skippingInformational = true; // 1xx: the router already answered 100-continue itself
       return;
@@ -314,7 +372,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.responseStarted = true;
     ex.status = code;
     boolean head = HttpMethod.HEAD.equals(ex.request.method());
-    ex.backendReusable = ProxyHeaders.reusable(response, head);
+    // A connection that carried an upgrade request is never reused, whatever the answer.
+    ex.backendReusable = ex.upgrade == null && ProxyHeaders.reusable(response, head);
     boolean keepAlive = ProxyHeaders.toClient(response, ex.requestId, ex.clientVersion,
         ex.clientKeepAlive, head);
     if (!keepAlive) ex.closeAfter = true;
@@ -323,6 +382,34 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (!f.isSuccess()) ctx.close();
       else readBackend(ex);
     });
+  }
+
+  /**
+   * Sends the instance's 101 to the client, logs the exchange (as Heroku does: status 101, service
+   * time up to the 101), and hands both connections to a {@link Tunnel}. The exchange stays
+   * counted in flight until the tunnel closes.
+   */
+  private void startTunnel(Exchange ex, HttpResponse response) {
+    ex.cancelResponseTimer();
+    ex.responseStarted = true;
+    ex.responseDone = true;
+    ex.status = HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+    ex.finished = true;
+    ProxyHeaders.toClientUpgrade(response, ex.requestId, ex.upgrade);
+    if (ex.splitCookie != null) response.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
+    log(ex);
+    current = null;
+    closing = true; // no more HTTP on this connection
+    // Requests pipelined behind the upgrade were decoded as HTTP: their bytes cannot be relayed.
+    boolean pipelinedAfter = !queued.isEmpty();
+    releaseQueued();
+    Channel backend = ex.outbound;
+    ex.outbound = null;
+    ex.outboundHandler = null;
+    ChannelFuture sent = ctx.writeAndFlush(response);
+    Tunnel tunnel = Tunnel.open(ctx.channel(), backend, router.config().tunnelIdleTimeout(), sent,
+        ex.takeEarlyData(), () -> releaseBackend(ex));
+    if (pipelinedAfter) tunnel.close("client pipelined HTTP after an upgrade request");
   }
 
   void onBackendContent(Exchange ex, HttpContent content) {
@@ -463,8 +550,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     log(ex);
     if (current == ex) current = null;
     if (ex.closeAfter || !ex.clientKeepAlive) {
+      ex.releaseEarlyData();
       closeClient();
       return;
+    }
+    if (ex.decoderDetached) {
+      if (closing) ex.releaseEarlyData();
+      else reattachDecoder(ex); // the instance did not switch protocols: plain HTTP again
     }
     while (!closing && !queued.isEmpty() && (current == null || current.acceptsBody())) {
       dispatch(queued.poll());

@@ -3,6 +3,7 @@ package dev.pier.router;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -22,8 +23,9 @@ final class ProxyHeaders {
 
   /**
    * Headers meaningful only for one connection (RFC 9110 section 7.6.1). Transfer-Encoding is
-   * kept: the codecs re-frame bodies from it. Upgrade is dropped because the router does not
-   * tunnel upgraded connections yet, so the app answers as for a plain request.
+   * kept: the codecs re-frame bodies from it. Upgrade is dropped from plain requests (and put back
+   * on upgrade requests, see {@link #upgradeProtocol}), so an app never sees a protocol switch
+   * the router will not tunnel.
    */
   private static final List<String> HOP_BY_HOP = List.of(
       "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
@@ -46,14 +48,46 @@ final class ProxyHeaders {
   }
 
   /**
+   * Returns the {@code Upgrade} value of a request that asks to switch protocols (a WebSocket
+   * handshake, for example), or null for a plain request. An upgrade request is HTTP/1.1, has a
+   * {@code Connection} token {@code upgrade} (any case, possibly in a list such as {@code
+   * keep-alive, Upgrade}) and a non-blank {@code Upgrade} header, and has no body (the router
+   * tunnels only bodyless upgrade requests, like every WebSocket handshake; one with a body is
+   * proxied as a plain request). HEAD and CONNECT never upgrade.
+   */
+  static String upgradeProtocol(HttpRequest request) {
+    if (!HttpVersion.HTTP_1_1.equals(request.protocolVersion())) return null;
+    HttpMethod method = request.method();
+    if (HttpMethod.HEAD.equals(method) || HttpMethod.CONNECT.equals(method)) return null;
+    HttpHeaders headers = request.headers();
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    if (upgrade == null || upgrade.isBlank()) return null;
+    if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+      return null;
+    }
+    return bodyless(request) ? upgrade.trim() : null;
+  }
+
+  /**
    * Prepares a client request for a kept-alive HTTP/1.1 connection to an instance: the client's
    * hop-by-hop headers are dropped (so its {@code Connection: close} does not reach the app).
    */
   static void toBackend(
       HttpRequest request, String forwardedFor, int routerPort, String requestId, long nowMillis) {
+    toBackend(request, forwardedFor, routerPort, requestId, nowMillis, null);
+  }
+
+  /**
+   * Like {@link #toBackend(HttpRequest, String, int, String, long)}, but for an upgrade request
+   * when {@code upgrade} is not null: the request then keeps {@code Connection: upgrade} and
+   * {@code Upgrade: upgrade}, and no other hop-by-hop header.
+   */
+  static void toBackend(HttpRequest request, String forwardedFor, int routerPort,
+      String requestId, long nowMillis, String upgrade) {
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders headers = request.headers();
     removeHopByHop(headers);
+    if (upgrade != null) markUpgrade(headers, upgrade);
     headers.remove(HttpHeaderNames.EXPECT); // 100-continue is answered by the router itself
     headers.set(FORWARDED_FOR, forwardedFor);
     headers.set(FORWARDED_PROTO, "http");
@@ -121,6 +155,26 @@ final class ProxyHeaders {
     }
     if (!keepAlive) headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return keepAlive;
+  }
+
+  /**
+   * Prepares an instance's {@code 101 Switching Protocols} answer to an upgrade request for the
+   * client: the instance's headers (for example {@code Sec-WebSocket-Accept}) are kept, other
+   * hop-by-hop headers dropped, and {@code Connection: upgrade} with the instance's {@code
+   * Upgrade} value (the requested one if it sent none) set.
+   */
+  static void toClientUpgrade(HttpResponse response, String requestId, String requested) {
+    HttpHeaders headers = response.headers();
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    removeHopByHop(headers);
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    markUpgrade(headers, upgrade == null || upgrade.isBlank() ? requested : upgrade);
+    headers.set(REQUEST_ID, requestId);
+  }
+
+  private static void markUpgrade(HttpHeaders headers, String upgrade) {
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    headers.set(HttpHeaderNames.UPGRADE, upgrade);
   }
 
   private static void removeHopByHop(HttpHeaders headers) {

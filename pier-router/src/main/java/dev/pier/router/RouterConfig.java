@@ -19,6 +19,9 @@ import java.util.Objects;
  *     default is 5 s) so the router, not the app, normally closes idle connections
  * @param maxIdlePerBackend how many unused connections to one instance each event loop keeps; 0
  *     turns pooling off (every request then opens a new connection)
+ * @param tunnelIdleTimeout how long an upgraded connection (a WebSocket) may carry no byte in
+ *     either direction before the router closes it; replaces {@code idleTimeout} once the instance
+ *     answered {@code 101 Switching Protocols} (until then the response timeout applies)
  */
 public record RouterConfig(
     String bindHost,
@@ -27,11 +30,18 @@ public record RouterConfig(
     Duration responseTimeout,
     Duration idleTimeout,
     Duration backendIdleTimeout,
-    int maxIdlePerBackend) {
+    int maxIdlePerBackend,
+    Duration tunnelIdleTimeout) {
 
   /** The pool's idle timeout unless configured: below Node's 5 s keepAliveTimeout. */
   public static final Duration DEFAULT_BACKEND_IDLE_TIMEOUT = Duration.ofSeconds(4);
   public static final int DEFAULT_MAX_IDLE_PER_BACKEND = 64;
+  /**
+   * The tunnel idle timeout unless configured: 5 minutes, longer than the 90 s keep-alive idle
+   * timeout of {@link #defaults}, so a WebSocket whose app pings every 25-60 s (socket.io, ws
+   * heartbeats) stays open, while a dead one is still reclaimed.
+   */
+  public static final Duration DEFAULT_TUNNEL_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
   public RouterConfig {
     Objects.requireNonNull(bindHost, "bindHost");
@@ -41,18 +51,29 @@ public record RouterConfig(
     requirePositive(idleTimeout, "idleTimeout");
     requirePositive(backendIdleTimeout, "backendIdleTimeout");
     if (maxIdlePerBackend < 0) throw new IllegalArgumentException("maxIdlePerBackend must be >= 0");
+    requirePositive(tunnelIdleTimeout, "tunnelIdleTimeout");
   }
 
-  /** Settings with the default backend connection pool (4 s idle, 64 per instance and loop). */
+  /** Settings with the default tunnel idle timeout ({@link #DEFAULT_TUNNEL_IDLE_TIMEOUT}). */
+  public RouterConfig(String bindHost, int port, Duration connectTimeout, Duration responseTimeout,
+      Duration idleTimeout, Duration backendIdleTimeout, int maxIdlePerBackend) {
+    this(bindHost, port, connectTimeout, responseTimeout, idleTimeout, backendIdleTimeout,
+        maxIdlePerBackend, DEFAULT_TUNNEL_IDLE_TIMEOUT);
+  }
+
+  /**
+   * Settings with the default backend connection pool (4 s idle, 64 per instance and loop) and
+   * tunnel idle timeout.
+   */
   public RouterConfig(String bindHost, int port, Duration connectTimeout, Duration responseTimeout,
       Duration idleTimeout) {
     this(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
-        DEFAULT_BACKEND_IDLE_TIMEOUT, DEFAULT_MAX_IDLE_PER_BACKEND);
+        DEFAULT_BACKEND_IDLE_TIMEOUT, DEFAULT_MAX_IDLE_PER_BACKEND, DEFAULT_TUNNEL_IDLE_TIMEOUT);
   }
 
   /**
    * Returns Heroku-like defaults on all interfaces: connect 5 s, first response byte 30 s, idle
-   * keep-alive 90 s, and the default backend connection pool.
+   * keep-alive 90 s, the default backend connection pool, tunnels idle 5 minutes.
    */
   public static RouterConfig defaults(int port) {
     return new RouterConfig(
@@ -62,13 +83,19 @@ public record RouterConfig(
   /** Returns a copy with other timeouts (tests use short ones). */
   public RouterConfig withTimeouts(Duration connect, Duration response, Duration idle) {
     return new RouterConfig(bindHost, port, connect, response, idle, backendIdleTimeout,
-        maxIdlePerBackend);
+        maxIdlePerBackend, tunnelIdleTimeout);
   }
 
   /** Returns a copy with another backend connection pool ({@code maxIdle} 0 turns it off). */
   public RouterConfig withBackendPool(Duration idle, int maxIdle) {
     return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout, idle,
-        maxIdle);
+        maxIdle, tunnelIdleTimeout);
+  }
+
+  /** Returns a copy with another idle timeout for upgraded connections (WebSockets). */
+  public RouterConfig withTunnelIdleTimeout(Duration idle) {
+    return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
+        backendIdleTimeout, maxIdlePerBackend, idle);
   }
 
   private static void requirePositive(Duration d, String name) {

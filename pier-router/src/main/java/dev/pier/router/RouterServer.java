@@ -102,7 +102,8 @@ public final class RouterServer implements AutoCloseable {
   /**
    * Returns how many requests are assigned to the instance at {@code host}:{@code port} (as
    * spelled in its {@link dev.pier.model.Backend}) right now: counted from the moment it is
-   * chosen for a request, before connecting, until that request's exchange ends in any way.
+   * chosen for a request, before connecting, until that request's exchange ends in any way (for
+   * an upgraded connection such as a WebSocket: until the tunnel closes).
    *
    * <p>To drain an instance: publish a table without it with {@link #routes(RouteTable)}, wait
    * until this returns 0, then stop it. After {@code routes} returns no new request is assigned

@@ -23,12 +23,15 @@
  *    |                 |       LoadBalancer (RoundRobin per app+version) picks a Backend,    |
  *    |                 |       counted in InFlight until the exchange ends --&gt; 503 if none   |
  *    |                 |    4. X-Forwarded-For/-Proto/-Port, X-Request-Id; hop-by-hop out    |
+ *    |                 |       (an upgrade request keeps Connection: upgrade + Upgrade, and   |
+ *    |                 |       its HTTP decoder is detached: later bytes stay raw)            |
  *    |                 |    5. no body: take an unused kept-alive connection from this        |
  *    |                 |       loop's BackendPool; else connect on the SAME event loop;      |
  *    |                 |       refused --&gt; retry once on another instance of the version,   |
  *    |                 |       else another version --&gt; 502 connect_failed                  |
  *    |                 |       pooled one closed before any answer --&gt; resend once on a new  |
- *    |                 |       connection to the same instance                              |
+ *    |                 |       connection to the same instance; an upgrade request always   |
+ *    |                 |       gets a new connection, never pooled afterwards               |
  *    |                 +------------------------------|-------------------------------------+
  *    |                                                | request + body parts
  *    |                                                v  (next client read only after the
@@ -47,6 +50,29 @@
  *  response allows (HTTP/1.1, no Connection: close, framed body), else closed;
  *  after the last response byte to the client: InFlight count given back, entry queued for
  *  the AccessLog (called on its own thread, AccessLogQueue), then the next (pipelined) request
+ * </pre>
+ *
+ * <h2>Upgraded connections (WebSockets)</h2>
+ *
+ * <pre>
+ *  client: GET /chat, Connection: keep-alive, Upgrade, Upgrade: websocket, Sec-WebSocket-Key
+ *    --&gt; routed, split and counted like any request (404 / 503 / 502 / 504 pages as usual)
+ *    --&gt; sent on a NEW instance connection with Connection: upgrade, Upgrade: websocket
+ *  instance: 101 Switching Protocols (+ Sec-WebSocket-Accept ...)
+ *    --&gt; 101 to the client (+ X-Request-Id, split cookie); access log entry now: status 101,
+ *        service = time to the 101
+ *    --&gt; Tunnel: both pipelines lose their HTTP codecs (bytes already read past the 101 or the
+ *        request head are kept, in order) and end in a relay
+ *
+ *    client channel                               instance channel
+ *    IdleStateHandler(tunnelIdleTimeout)          (HttpClientCodec removed)
+ *    Tunnel relay  ---- bytes, next read after the other side wrote ----&gt;  Tunnel relay
+ *                  &lt;--- bytes, next read after the other side wrote -----
+ *
+ *    either side closes / fails, or no byte either way for tunnelIdleTimeout --&gt; both closed
+ *    after flushing; the InFlight count is given back then, exactly once (router stop included)
+ *  instance: any other status --&gt; proxied as a plain response; its connection is closed, and the
+ *    client connection gets a fresh HTTP decoder (fed the held bytes) and goes on as HTTP
  * </pre>
  *
  * <h2>Rules the code follows</h2>
@@ -68,6 +94,11 @@
  *       unused each, closed after {@link dev.pier.router.RouterConfig#backendIdleTimeout()} or
  *       when a table without the instance is published. An unused pooled connection is not in
  *       flight, so draining is unaffected.
+ *   <li>An upgraded connection ({@code Tunnel}) is a byte relay with the same read-after-write
+ *       back-pressure. The keep-alive idle timeout no longer applies to it; {@link
+ *       dev.pier.router.RouterConfig#tunnelIdleTimeout()} does. It stays counted in flight until
+ *       it closes, so draining an instance waits for (or its drain timeout cuts) its WebSockets.
+ *       Only bodyless HTTP/1.1 upgrade requests are tunnelled.
  *   <li>Draining: each request is counted on its instance ({@link
  *       dev.pier.router.RouterServer#inFlight(String, int)}) from the moment it is chosen until
  *       its exchange ends in any way, exactly once. Once a table without an instance is

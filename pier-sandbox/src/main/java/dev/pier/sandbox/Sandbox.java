@@ -108,7 +108,7 @@ public final class Sandbox {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 
-  private static String find(String tool) {
+  static String find(String tool) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       Path p = Path.of(dir, tool);
       if (Files.isExecutable(p)) return p.toString();

@@ -6,6 +6,7 @@ import dev.pier.build.BuildOutput;
 import dev.pier.build.BuildRequest;
 import dev.pier.build.BuildResult;
 import dev.pier.build.Builder;
+import dev.pier.sandbox.NetworkGuard;
 import dev.pier.config.ConfigStore;
 import dev.pier.logs.LogBus;
 import dev.pier.release.Release;
@@ -40,6 +41,7 @@ public final class DeployService {
   }
 
   private final Builder builder;
+  private final NetworkGuard network;
   private final ReleaseStore releases;
   private final ConfigStore config;
   private final ProcessManager processes;
@@ -54,8 +56,9 @@ public final class DeployService {
   public DeployService(
       Builder builder, ReleaseStore releases, ConfigStore config, ProcessManager processes,
       Rollout rollout, VersionStore versions, LogBus logs, DataDirs dirs, AppService apps,
-      InstantSource clock, BuildStore builds) {
+      InstantSource clock, BuildStore builds, NetworkGuard network) {
     this.builds = builds;
+    this.network = network;
     this.builder = builder;
     this.releases = releases;
     this.config = config;
@@ -197,7 +200,10 @@ public final class DeployService {
     return nl < 0 ? text : text.substring(0, nl);
   }
 
+  /** The uid a build runs as (null: the server's own), confined before any build step runs. */
   private dev.pier.sandbox.AppUser userFor(App app) {
-    return dev.pier.sandbox.Sandbox.runningAsRoot() ? app.user() : null;
+    if (!dev.pier.sandbox.Sandbox.runningAsRoot()) return null;
+    network.confine(app.uid());
+    return app.user();
   }
 }

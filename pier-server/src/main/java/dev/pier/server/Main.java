@@ -32,7 +32,8 @@ public final class Main {
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
       PIER_DRAIN_TIMEOUT_SECONDS (30), PIER_ROUTER_BACKEND_POOL (1: keep connections to
       instances open for reuse; 0 opens one per request), PIER_REQUEST_METRICS (1; 0 turns request
-      metrics off, to measure their cost).
+      metrics off, to measure their cost), PIER_NETWORK_ISOLATION (1: app code reaches only the
+      router and its own port on this machine, enforced with nftables; 0 leaves it open).
       """;
 
   private Main() {}
@@ -141,7 +142,8 @@ public final class Main {
         number(env, "PIER_MAX_UPLOAD_MB", 200) << 20,
         Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)),
         !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")),
-        !"0".equals(env.get("PIER_REQUEST_METRICS")));
+        !"0".equals(env.get("PIER_REQUEST_METRICS")),
+        !"0".equals(env.get("PIER_NETWORK_ISOLATION")));
   }
 
   static Path defaultDataDir(Map<String, String> env) {

@@ -27,7 +27,9 @@ import dev.pier.logs.DrainStore;
 import dev.pier.logs.LogBus;
 import dev.pier.logstore.LogStore;
 import dev.pier.metrics.Metrics;
+import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Supplier;
 import dev.pier.release.ReleaseService;
@@ -41,6 +43,8 @@ import dev.pier.runtime.local.Cgroups;
 import dev.pier.runtime.local.LocalRuntimeBackend;
 import dev.pier.runtime.local.PortAllocator;
 import dev.pier.runtime.local.RestartPolicy;
+import dev.pier.sandbox.NetworkGuard;
+import dev.pier.sandbox.NftNetworkGuard;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.store.DataDirs;
 import dev.pier.store.Database;
@@ -134,10 +138,11 @@ public final class PlatformServer implements AutoCloseable {
       return p == null ? null : p::publish;
     });
     Sandbox sandbox = Sandbox.system();
+    NetworkGuard network = networkGuard(settings, dirs, router.port());
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
             new LocalRuntimeBackend.Options(Cgroups.detect(cgroupBase(dirs)), PortAllocator.defaultRange(),
-                RestartPolicy.DEFAULT, settings.bootTimeout()));
+                RestartPolicy.DEFAULT, settings.bootTimeout(), network));
 
     AppService apps =
         new AppService(new AppStore(db), dirs, logs, clock,
@@ -163,7 +168,7 @@ public final class PlatformServer implements AutoCloseable {
     BuildStore buildStore = new BuildStore(db);
     DeployService deploys =
         new DeployService(Builder.standard(sandbox), releaseStore, configStore, processes, rollout,
-            versionStore, logs, dirs, apps, clock, buildStore);
+            versionStore, logs, dirs, apps, clock, buildStore, network);
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
     Scaler scaler = new Scaler(apps, releases, releaseStore, versionStore, processes, rollout);
@@ -207,7 +212,28 @@ public final class PlatformServer implements AutoCloseable {
     jetty.start();
     housekeeping.start();
     return new PlatformServer(settings, auth, db, router, runtime, jetty, apiPort, housekeeping,
-        List.of(housekeeping, drains, metrics, logStore));
+        List.of(housekeeping, drains, metrics, logStore, network));
+  }
+
+  /**
+   * The nftables guard that keeps app code (builds and instances, by uid) away from this machine's
+   * other services: it may reach the router, its own instance port and the outside world only.
+   * Off (with a warning saying why) when turned off, not root, or nftables is unavailable. The
+   * table is named like the cgroup folder, one per data directory.
+   */
+  private static NetworkGuard networkGuard(Settings settings, DataDirs dirs, int routerPort) {
+    if (!settings.networkIsolation()) {
+      LOG.warn("network isolation is off (PIER_NETWORK_ISOLATION=0): apps can connect to each other's instance ports and to the API");
+      return NetworkGuard.NONE;
+    }
+    if (!Sandbox.runningAsRoot()) return NetworkGuard.NONE; // already warned: no per-app uids either
+    try {
+      return NftNetworkGuard.start(cgroupBase(dirs).replace('-', '_'), Set.of(routerPort));
+    } catch (IOException e) {
+      LOG.warn("network isolation is off: {}. Apps can connect to each other's instance ports and to the API; "
+          + "install nftables to close that", e.getMessage());
+      return NetworkGuard.NONE;
+    }
   }
 
   /**

@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param routerBackendPool whether the router keeps connections to instances open for reuse
  * @param requestMetrics whether the router's requests feed metrics and transactions (off only to
  *     measure what they cost)
+ * @param networkIsolation whether app code is kept from this machine's other services (other
+ *     apps' instance ports, the API) with nftables; needs root and nft, else it is off with a
+ *     warning
  */
 public record Settings(
     Path dataDir,
@@ -35,12 +38,13 @@ public record Settings(
     long maxUploadBytes,
     Duration drainTimeout,
     boolean routerBackendPool,
-    boolean requestMetrics) {
+    boolean requestMetrics,
+    boolean networkIsolation) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true);
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true);
   }
 
   public Settings withPorts(int api, int router) {
@@ -74,6 +78,10 @@ public record Settings(
     return edit(b -> b.routerBackendPool = pool);
   }
 
+  public Settings withNetworkIsolation(boolean on) {
+    return edit(b -> b.networkIsolation = on);
+  }
+
   public Settings withDomain(String newDomain) {
     return edit(b -> b.domain = newDomain);
   }
@@ -99,6 +107,7 @@ public record Settings(
     Duration drainTimeout;
     boolean routerBackendPool;
     boolean requestMetrics;
+    boolean networkIsolation;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -114,12 +123,13 @@ public record Settings(
       drainTimeout = s.drainTimeout;
       routerBackendPool = s.routerBackendPool;
       requestMetrics = s.requestMetrics;
+      networkIsolation = s.networkIsolation;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
-          routerBackendPool, requestMetrics);
+          routerBackendPool, requestMetrics, networkIsolation);
     }
   }
 }

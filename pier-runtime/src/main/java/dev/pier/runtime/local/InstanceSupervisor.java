@@ -200,6 +200,10 @@ final class InstanceSupervisor {
       } catch (IllegalStateException e) {
         return crashed("Failed to start process: " + e.getMessage());
       }
+      if (spec.user() != null) { // before any app code runs as this uid
+        ctx.network().confine(spec.user().uid());
+        ctx.network().open(spec.user().uid(), runPort);
+      }
       synchronized (lock) {
         if (stopping) return false;
         port = runPort;
@@ -252,6 +256,7 @@ final class InstanceSupervisor {
         publish();
       }
       if (cgroup != null) cgroup.remove();
+      if (runPort != 0 && spec.user() != null) ctx.network().shut(spec.user().uid(), runPort);
       if (runPort != 0) ctx.ports().release(runPort);
     }
   }

@@ -5,6 +5,7 @@ import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.ResourceUsage;
 import dev.pier.runtime.RuntimeBackend;
+import dev.pier.sandbox.NetworkGuard;
 import dev.pier.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,16 +43,25 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
    * @param restartPolicy backoff between restarts of a crashing instance
    * @param bootTimeout how long a web instance may take to accept connections before it is
    *     killed and counted as crashed
+   * @param network confines instances' uids so they reach only the router and their own port on
+   *     this machine ({@link NetworkGuard#NONE} to leave the network open)
    */
   public record Options(
-      Cgroups cgroups, PortAllocator ports, RestartPolicy restartPolicy, Duration bootTimeout) {
+      Cgroups cgroups, PortAllocator ports, RestartPolicy restartPolicy, Duration bootTimeout,
+      NetworkGuard network) {
     public Options {
       Objects.requireNonNull(cgroups, "cgroups");
       Objects.requireNonNull(ports, "ports");
       Objects.requireNonNull(restartPolicy, "restartPolicy");
+      Objects.requireNonNull(network, "network");
       if (bootTimeout.isNegative() || bootTimeout.isZero()) {
         throw new IllegalArgumentException("boot timeout must be positive");
       }
+    }
+
+    /** Options without a network guard. */
+    public Options(Cgroups cgroups, PortAllocator ports, RestartPolicy restartPolicy, Duration bootTimeout) {
+      this(cgroups, ports, restartPolicy, bootTimeout, NetworkGuard.NONE);
     }
 
     /** Cgroups under {@code pier}, ports 20000-29999, the default backoff, 60 s to boot. */
@@ -91,7 +101,7 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
     this.ctx =
         new RuntimeContext(
             runDir.toAbsolutePath(), sandbox, listener, clock, options.cgroups(), options.ports(),
-            options.restartPolicy(), options.bootTimeout(), new Spawner());
+            options.restartPolicy(), options.bootTimeout(), new Spawner(), options.network());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.pier.runtime.local;
 
 import dev.pier.runtime.InstanceListener;
+import dev.pier.sandbox.NetworkGuard;
 import dev.pier.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,4 +17,5 @@ record RuntimeContext(
     PortAllocator ports,
     RestartPolicy restartPolicy,
     Duration bootTimeout,
-    Spawner spawner) {}
+    Spawner spawner,
+    NetworkGuard network) {}
