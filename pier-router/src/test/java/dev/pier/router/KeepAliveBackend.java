@@ -86,7 +86,12 @@ final class KeepAliveBackend implements AutoCloseable {
   /** Resets every open connection, as a crashed or restarted instance would, and keeps listening. */
   void resetConnections() throws IOException {
     for (Socket s : open) {
-      s.setSoLinger(true, 0);
+      if (s.isClosed()) continue; // its connection just ended on its own
+      try {
+        s.setSoLinger(true, 0);
+      } catch (java.net.SocketException closedMeanwhile) {
+        continue;
+      }
       s.close();
     }
   }
@@ -156,17 +161,7 @@ final class KeepAliveBackend implements AutoCloseable {
   }
 
   private static String readLine(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\n') {
-        int len = sb.length();
-        if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
-        return sb.toString();
-      }
-      sb.append((char) c);
-    }
-    return null;
+    return HttpLines.read(in);
   }
 
   @Override

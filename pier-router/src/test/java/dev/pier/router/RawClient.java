@@ -129,17 +129,7 @@ final class RawClient implements AutoCloseable {
   }
 
   private String readLine() throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\n') {
-        int len = sb.length();
-        if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
-        return sb.toString();
-      }
-      sb.append((char) c);
-    }
-    return sb.isEmpty() ? null : sb.toString();
+    return HttpLines.read(in);
   }
 
   @Override
