@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hostile app probing the machine from inside its instance: it must not reach another app's
  * instance port (on loopback, IPv6 loopback or the host's own address) nor Pier's API, while the
- * router (the public way to any app), its own port and everything off the machine stay open.
+ * router (the public way to any app), its own ports and everything off the machine stay open.
  */
 class NetworkIsolationTest {
   @TempDir Path tmp;
@@ -41,6 +41,13 @@ class NetworkIsolationTest {
             s.on('connect', () => { s.destroy(); res.end('connected'); });
             s.on('error', e => res.end('refused ' + e.code));
             s.on('timeout', () => { s.destroy(); res.end('timeout'); });
+            return;
+          }
+          if (u.pathname === '/helper') { // a helper server of its own on a free port, like a headless browser
+            const helper = net.createServer(c => c.end('helper says hi')).listen(0, '127.0.0.1', () => {
+              net.connect(helper.address().port, '127.0.0.1').on('data', d => { res.end(String(d)); helper.close(); })
+                .on('error', e => { res.end('refused ' + e.code); helper.close(); });
+            });
             return;
           }
           if (u.pathname === '/via-router') {
@@ -81,6 +88,7 @@ class NetworkIsolationTest {
       assertThat(probe(pier, "/probe?port=" + apiPort)).isEqualTo("refused ECONNREFUSED");
 
       assertThat(probe(pier, "/probe")).as("its own port").isEqualTo("connected");
+      assertThat(probe(pier, "/helper")).as("a server of its own on another port").isEqualTo("helper says hi");
       assertThat(probe(pier, "/via-router?app=victim&port=" + pier.routerPort()))
           .isEqualTo("router said: victim secret");
     }

@@ -1,17 +1,18 @@
 package dev.pier.sandbox;
 
 /**
- * Keeps app code away from the machine's own network services. Instances share the host's network
- * namespace (the router reaches them on loopback), so without a guard an app could connect
- * straight to another app's instance port, or to Pier's API, skipping the router.
+ * Keeps app code away from the platform's own ports. Instances share the host's network namespace
+ * (the router reaches them on loopback), so without a guard an app could connect straight to
+ * another app's instance port, or to Pier's API, skipping the router and its token checks.
  *
- * <p>A {@link #confine confined} uid may connect to the machine's own addresses (loopback and the
- * host's interfaces, IPv4 and IPv6) only on the guard's public ports (the router) and on ports
- * {@link #open opened} for that uid (the instance's own port, so an app can call itself). Other
- * destinations (the internet, package registries, DNS servers elsewhere) are not affected.
+ * <p>A guard knows the platform's protected ports (the instance port range, the API). A {@link
+ * #confine confined} uid cannot connect to them on any of the machine's own addresses (loopback
+ * and the host's interfaces, IPv4 and IPv6), except for ports {@link #open opened} for it (its
+ * instance's own port, so an app can call itself). Everything else stays open: the router, other
+ * local ports (an app's own helper servers, a headless browser's debugging port), the internet.
  *
- * <p>Implementations must be thread-safe. Failures after start are logged, not thrown: a guard
- * that cannot add a rule must not stop an instance from running.
+ * <p>Implementations must be thread-safe; when a call returns, the rule holds. Failures after
+ * start are logged, not thrown: a guard that cannot add a rule must not stop an instance.
  */
 public interface NetworkGuard extends AutoCloseable {
   /** A guard that confines nothing, for machines without nftables or runs without root. */
@@ -34,10 +35,10 @@ public interface NetworkGuard extends AutoCloseable {
     public void close() {}
   };
 
-  /** From now on {@code uid} reaches local addresses only on public and opened ports. Idempotent. */
+  /** From now on {@code uid} cannot reach protected ports other than its opened ones. Idempotent. */
   void confine(int uid);
 
-  /** Lets {@code uid} connect to local TCP {@code port} (an instance port of its own app). */
+  /** Confines {@code uid} and lets it connect to protected {@code port} (an instance port of its own). */
   void open(int uid, int port);
 
   /** Takes back an {@link #open}; a no-op if it was not open. */

@@ -3,11 +3,7 @@ package dev.pier.sandbox;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -23,25 +19,25 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * table inet NAME {
- *   set confined { type uid; }                  confine(uid)
+ *   set confined { type uid; }                  confine(uid), open(uid, port)
  *   set opened { type uid . inet_service; }     open(uid, port) / shut(uid, port)
  *   chain output {                              every locally generated packet
  *     type filter hook output priority 0; policy accept;
- *     meta skuid @confined ct state new fib daddr type local jump confined_local
- *   }                                           (new: answers on connections made TO the app pass)
+ *     meta skuid @confined fib daddr type local tcp flags &amp; (syn | ack) == syn jump confined_local
+ *     meta skuid @confined fib daddr type local meta l4proto udp ct state { new, untracked } jump confined_local
+ *   }                                           a connection attempt (TCP SYN), no matter whether
+ *                                               loopback is connection-tracked; answers pass
  *   chain confined_local {                      a confined uid to one of this machine's addresses
- *     tcp dport { PUBLIC PORTS } accept
- *     meta l4proto { tcp, udp } th dport 53 accept      a local DNS resolver (127.0.0.53 and the like)
- *     meta skuid . tcp dport @opened accept
- *     meta l4proto tcp reject with tcp reset    connect() fails at once: "connection refused"
- *     reject                                    UDP and the rest: ICMP port unreachable
+ *     meta skuid . th dport @opened accept
+ *     tcp dport { PROTECTED } reject with tcp reset    connect() fails at once: "connection refused"
+ *     udp dport { PROTECTED } reject
  *   }
  * }
  * </pre>
  *
  * <p>The socket's owner uid is the app's uid because the sandbox drops to it before running app
- * code; the platform itself (root) is never matched. Each change runs {@code nft} once (a few
- * milliseconds), which happens only when instances start or stop.
+ * code; the platform itself (root) is never matched. Each call runs {@code nft} once (a few
+ * milliseconds), which happens when instances start or stop and when builds start.
  */
 public final class NftNetworkGuard implements NetworkGuard {
   private static final Logger LOG = LoggerFactory.getLogger(NftNetworkGuard.class);
@@ -51,7 +47,6 @@ public final class NftNetworkGuard implements NetworkGuard {
 
   private final String nft;
   private final String table;
-  private final Set<Integer> confined = new TreeSet<>();
   private volatile boolean closed;
 
   private NftNetworkGuard(String nft, String table) {
@@ -66,25 +61,24 @@ public final class NftNetworkGuard implements NetworkGuard {
    * @throws IOException when {@code nft} is missing or refuses the table (not root, no nftables in
    *     the kernel); the message says why
    */
-  public static NftNetworkGuard start(String name, Set<Integer> publicPorts) throws IOException {
-    Objects.requireNonNull(publicPorts, "publicPorts");
+  public static NftNetworkGuard start(String name, java.util.Collection<PortRange> protectedPorts) throws IOException {
+    Objects.requireNonNull(protectedPorts, "protectedPorts");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("table name must match " + NAME + ": " + name);
     }
-    if (publicPorts.isEmpty()) throw new IllegalArgumentException("at least one public port is needed");
-    for (int port : publicPorts) checkPort(port);
+    if (protectedPorts.isEmpty()) throw new IllegalArgumentException("at least one protected port is needed");
     String nft = Sandbox.find("nft");
     if (nft == null) throw new IOException("nft not found (Debian package nftables)");
     NftNetworkGuard guard = new NftNetworkGuard(nft, name);
     guard.deleteOrphanedTables();
     // "add" then "delete" removes a table left by an earlier run without failing when there is none.
-    guard.run("add table inet " + name + "\ndelete table inet " + name + "\n" + definition(name, publicPorts));
+    guard.run("add table inet " + name + "\ndelete table inet " + name + "\n" + definition(name, protectedPorts));
     return guard;
   }
 
-  private static String definition(String table, Set<Integer> publicPorts) {
+  private static String definition(String table, java.util.Collection<PortRange> protectedPorts) {
     StringBuilder ports = new StringBuilder();
-    for (int port : new TreeSet<>(publicPorts)) ports.append(ports.isEmpty() ? "" : ", ").append(port);
+    for (PortRange range : protectedPorts) ports.append(ports.isEmpty() ? "" : ", ").append(range.nft());
     return """
         table inet %1$s {
           comment "pier pid=%3$d"
@@ -92,14 +86,13 @@ public final class NftNetworkGuard implements NetworkGuard {
           set opened { type uid . inet_service; }
           chain output {
             type filter hook output priority 0; policy accept;
-            meta skuid @confined ct state new fib daddr type local jump confined_local
+            meta skuid @confined fib daddr type local tcp flags & (syn | ack) == syn jump confined_local
+            meta skuid @confined fib daddr type local meta l4proto udp ct state { new, untracked } jump confined_local
           }
           chain confined_local {
-            tcp dport { %2$s } accept
-            meta l4proto { tcp, udp } th dport 53 accept
-            meta skuid . tcp dport @opened accept
-            meta l4proto tcp reject with tcp reset
-            reject
+            meta skuid . th dport @opened accept
+            tcp dport { %2$s } reject with tcp reset
+            udp dport { %2$s } reject
           }
         }
         """.formatted(table, ports, ProcessHandle.current().pid());
@@ -131,9 +124,6 @@ public final class NftNetworkGuard implements NetworkGuard {
   @Override
   public void confine(int uid) {
     checkUid(uid);
-    synchronized (confined) {
-      if (closed || !confined.add(uid)) return;
-    }
     change("add element inet " + table + " confined { " + uid + " }");
   }
 
@@ -141,7 +131,8 @@ public final class NftNetworkGuard implements NetworkGuard {
   public void open(int uid, int port) {
     checkUid(uid);
     checkPort(port);
-    change("add element inet " + table + " opened { " + uid + " . " + port + " }");
+    change("add element inet " + table + " confined { " + uid + " }\n"
+        + "add element inet " + table + " opened { " + uid + " . " + port + " }");
   }
 
   @Override
@@ -183,28 +174,40 @@ public final class NftNetworkGuard implements NetworkGuard {
     output(script);
   }
 
-  /** Runs {@code nft -f -} with {@code script} on stdin and returns what it printed. */
+  /**
+   * Runs {@code nft -f -} with {@code script} on stdin and returns what it printed; gives up (and
+   * kills it) after {@link #NFT_TIMEOUT_SECONDS}.
+   */
   private String output(String script) throws IOException {
-    List<String> argv = new ArrayList<>(List.of(nft, "-f", "-"));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(nft, "-f", "-").redirectErrorStream(true).start();
+    java.util.concurrent.CompletableFuture<String> printed = new java.util.concurrent.CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        printed.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+      } catch (IOException e) {
+        printed.complete("");
+      }
+    });
     try (OutputStream in = p.getOutputStream()) {
       in.write(script.getBytes(StandardCharsets.UTF_8));
     }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     try {
       if (!p.waitFor(NFT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("nft did not finish within " + NFT_TIMEOUT_SECONDS + " s");
       }
+      String output = printed.get(NFT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (p.exitValue() != 0) {
+        throw new IOException("nft exited with " + p.exitValue() + (output.isEmpty() ? "" : ": " + output));
+      }
+      return output;
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while running nft", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("could not read nft's output", e);
     }
-    if (p.exitValue() != 0) {
-      throw new IOException("nft exited with " + p.exitValue() + (output.isEmpty() ? "" : ": " + output));
-    }
-    return output;
   }
 
   private static void checkUid(int uid) {

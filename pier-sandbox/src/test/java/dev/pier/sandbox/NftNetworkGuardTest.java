@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real nftables, real sockets, real uids (through setpriv): what a confined app uid can still
- * connect to on this machine. Needs root and nft (bin/pier-test installs nftables).
+ * connect to on this machine. Needs root and nft (bin/pier-test installs nftables). The protected
+ * ports stand for the platform's: another app's instance port, the instance's own port, the API.
  */
 class NftNetworkGuardTest {
   private static final int APP_UID = 64_901;
@@ -28,6 +28,9 @@ class NftNetworkGuardTest {
   private ServerSocket router;
   private ServerSocket otherApp;
   private ServerSocket ownPort;
+  private ServerSocket api;
+  private ServerSocket helper;
+  private List<PortRange> protectedPorts;
   private NftNetworkGuard guard;
 
   @BeforeEach
@@ -37,8 +40,11 @@ class NftNetworkGuardTest {
     router = listen("127.0.0.1");
     otherApp = listen("0.0.0.0");
     ownPort = listen("127.0.0.1");
-    guard = NftNetworkGuard.start("pier_test_" + ThreadLocalRandom.current().nextInt(1 << 20),
-        Set.of(router.getLocalPort()));
+    api = listen("0.0.0.0");
+    helper = listen("127.0.0.1"); // e.g. a headless browser the app started, on some free port
+    protectedPorts = List.of(PortRange.of(otherApp.getLocalPort()), PortRange.of(ownPort.getLocalPort()),
+        PortRange.of(api.getLocalPort()));
+    guard = NftNetworkGuard.start("pier_test_" + ThreadLocalRandom.current().nextInt(1 << 20), protectedPorts);
   }
 
   @AfterEach
@@ -54,7 +60,7 @@ class NftNetworkGuardTest {
   }
 
   @Test
-  void aConfinedAppReachesTheRouterAndItsOwnPortButNoOtherLocalService() throws Exception {
+  void aConfinedAppReachesTheRouterAndItsOwnPortsButNotThePlatformsOthers() throws Exception {
     int other = otherApp.getLocalPort();
     assertThat(connects(APP_UID, "127.0.0.1", other)).as("before confine").isTrue();
 
@@ -63,17 +69,21 @@ class NftNetworkGuardTest {
 
     assertThat(connects(APP_UID, "127.0.0.1", other)).as("another app's port").isFalse();
     assertThat(connects(APP_UID, hostAddress(), other)).as("the same port on the host's own address").isFalse();
+    assertThat(connects(APP_UID, "127.0.0.1", api.getLocalPort())).as("the API").isFalse();
     assertThat(connects(APP_UID, "127.0.0.1", router.getLocalPort())).as("the router").isTrue();
     assertThat(connects(APP_UID, "127.0.0.1", ownPort.getLocalPort())).as("its own port").isTrue();
+    assertThat(connects(APP_UID, "127.0.0.1", helper.getLocalPort())).as("an unprotected local port").isTrue();
     assertThat(connects(OTHER_UID, "127.0.0.1", other)).as("a uid that is not confined").isTrue();
   }
 
   @Test
   void aConfinedAppStillAnswersConnectionsMadeToIt() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    // The app's server listens on its own (protected, opened) port; the client connects FROM a
+    // protected port, so the answers go TO a protected port: only new connections are refused.
+    int port = ownPort.getLocalPort();
+    ownPort.close();
+    int clientPort = api.getLocalPort();
+    api.close();
     guard.confine(APP_UID);
     guard.open(APP_UID, port);
     // The app's server runs as the confined uid; the router (root) and others connect to it.
@@ -111,7 +121,10 @@ class NftNetworkGuardTest {
     StringBuilder printed = new StringBuilder();
     while ((line = out.readLine()) != null && !line.equals("ready")) printed.append(line).append('\n');
     assertThat(line).as("server output: " + printed).isEqualTo("ready");
-    try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+    try (java.net.Socket client = new java.net.Socket()) {
+      client.setReuseAddress(true);
+      client.bind(new java.net.InetSocketAddress("127.0.0.1", clientPort));
+      client.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
       client.setSoTimeout(5000);
       assertThat(new String(client.getInputStream().readAllBytes())).isEqualTo("hello");
     }
@@ -134,7 +147,7 @@ class NftNetworkGuardTest {
   void startingAgainReplacesATableLeftByAnEarlierRun() throws Exception {
     guard.confine(APP_UID);
     // A server killed without closing its guard leaves the table; the next start replaces it.
-    try (NftNetworkGuard again = NftNetworkGuard.start(guard.table(), Set.of(router.getLocalPort()))) {
+    try (NftNetworkGuard again = NftNetworkGuard.start(guard.table(), protectedPorts)) {
       assertThat(connects(APP_UID, "127.0.0.1", otherApp.getLocalPort())).as("not confined in the new table").isTrue();
       again.confine(APP_UID);
       assertThat(connects(APP_UID, "127.0.0.1", otherApp.getLocalPort())).isFalse();
@@ -150,7 +163,7 @@ class NftNetworkGuardTest {
     nftScript("table inet " + orphan + " { comment \"pier pid=" + gone.pid() + "\"\n"
         + "set confined { type uid; elements = { " + APP_UID + " }; }\n}\n"
         + "table inet " + foreign + " { }");
-    try (NftNetworkGuard next = NftNetworkGuard.start(guard.table() + "_next", Set.of(router.getLocalPort()))) {
+    try (NftNetworkGuard next = NftNetworkGuard.start(guard.table() + "_next", protectedPorts)) {
       assertThat(nftExit("list", "table", "inet", orphan)).as("orphaned table").isNotZero();
       assertThat(nftExit("list", "table", "inet", foreign)).as("a table that is not a guard's").isZero();
       assertThat(nftExit("list", "table", "inet", guard.table())).as("a live guard's table").isZero();
@@ -161,10 +174,11 @@ class NftNetworkGuardTest {
 
   @Test
   void badArgumentsAreRefusedWithTheReason() {
-    assertThatThrownBy(() -> NftNetworkGuard.start("Bad Name", Set.of(80)))
+    assertThatThrownBy(() -> NftNetworkGuard.start("Bad Name", List.of(PortRange.of(80))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table name");
     assertThatThrownBy(() -> guard.confine(0)).hasMessageContaining("never root");
     assertThatThrownBy(() -> guard.open(APP_UID, 70_000)).hasMessageContaining("port out of range");
+    assertThatThrownBy(() -> new PortRange(30, 20)).hasMessageContaining("bad port range");
   }
 
   /** Whether {@code uid} (no capabilities) can open a TCP connection to host:port. */

@@ -29,7 +29,6 @@ import dev.pier.logstore.LogStore;
 import dev.pier.metrics.Metrics;
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.function.Supplier;
 import dev.pier.release.ReleaseService;
@@ -45,6 +44,7 @@ import dev.pier.runtime.local.PortAllocator;
 import dev.pier.runtime.local.RestartPolicy;
 import dev.pier.sandbox.NetworkGuard;
 import dev.pier.sandbox.NftNetworkGuard;
+import dev.pier.sandbox.PortRange;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.store.DataDirs;
 import dev.pier.store.Database;
@@ -138,7 +138,7 @@ public final class PlatformServer implements AutoCloseable {
       return p == null ? null : p::publish;
     });
     Sandbox sandbox = Sandbox.system();
-    NetworkGuard network = networkGuard(settings, dirs, router.port());
+    NetworkGuard network = networkGuard(settings, dirs, apiPort);
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
             new LocalRuntimeBackend.Options(Cgroups.detect(cgroupBase(dirs)), PortAllocator.defaultRange(),
@@ -216,19 +216,21 @@ public final class PlatformServer implements AutoCloseable {
   }
 
   /**
-   * The nftables guard that keeps app code (builds and instances, by uid) away from this machine's
-   * other services: it may reach the router, its own instance port and the outside world only.
-   * Off (with a warning saying why) when turned off, not root, or nftables is unavailable. The
-   * table is named like the cgroup folder, one per data directory.
+   * The nftables guard that keeps app code (builds and instances, by uid) off the platform's ports
+   * on this machine: other apps' instance ports (the runtime's port range) and the API/git port.
+   * The router, an app's own port and everything else stay open. Off (with a warning saying why)
+   * when turned off, not root, or nftables is unavailable. The table is named like the cgroup
+   * folder, one per data directory.
    */
-  private static NetworkGuard networkGuard(Settings settings, DataDirs dirs, int routerPort) {
+  private static NetworkGuard networkGuard(Settings settings, DataDirs dirs, int apiPort) {
     if (!settings.networkIsolation()) {
       LOG.warn("network isolation is off (PIER_NETWORK_ISOLATION=0): apps can connect to each other's instance ports and to the API");
       return NetworkGuard.NONE;
     }
     if (!Sandbox.runningAsRoot()) return NetworkGuard.NONE; // already warned: no per-app uids either
     try {
-      return NftNetworkGuard.start(cgroupBase(dirs).replace('-', '_'), Set.of(routerPort));
+      return NftNetworkGuard.start(cgroupBase(dirs).replace('-', '_'), List.of(
+          new PortRange(PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO), PortRange.of(apiPort)));
     } catch (IOException e) {
       LOG.warn("network isolation is off: {}. Apps can connect to each other's instance ports and to the API; "
           + "install nftables to close that", e.getMessage());

@@ -200,10 +200,8 @@ final class InstanceSupervisor {
       } catch (IllegalStateException e) {
         return crashed("Failed to start process: " + e.getMessage());
       }
-      if (spec.user() != null) { // before any app code runs as this uid
-        ctx.network().confine(spec.user().uid());
-        ctx.network().open(spec.user().uid(), runPort);
-      }
+      // Confines the app's uid (before any app code runs as it) and lets it reach its own port.
+      if (spec.user() != null) ctx.network().open(spec.user().uid(), runPort);
       synchronized (lock) {
         if (stopping) return false;
         port = runPort;

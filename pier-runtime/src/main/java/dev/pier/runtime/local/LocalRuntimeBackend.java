@@ -43,8 +43,8 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
    * @param restartPolicy backoff between restarts of a crashing instance
    * @param bootTimeout how long a web instance may take to accept connections before it is
    *     killed and counted as crashed
-   * @param network confines instances' uids so they reach only the router and their own port on
-   *     this machine ({@link NetworkGuard#NONE} to leave the network open)
+   * @param network confines instances' uids so they cannot reach other instances' ports or the
+   *     platform's on this machine, only their own ({@link NetworkGuard#NONE} to leave it open)
    */
   public record Options(
       Cgroups cgroups, PortAllocator ports, RestartPolicy restartPolicy, Duration bootTimeout,
