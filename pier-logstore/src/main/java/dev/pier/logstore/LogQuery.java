@@ -13,7 +13,8 @@ import java.util.Set;
  * punctuation), matches every line. Other filters are
  * optional: {@code since} (inclusive, nullable), {@code kind} ({@code app}, {@code router} or
  * {@code platform}, see {@link dev.pier.model.LogLine#kind()}) and {@code instance} (the process
- * column, e.g. {@code web.1}). Blank kind or instance means "any".
+ * column: {@code web.1}, or a process type such as {@code web} for all its instances). Blank kind
+ * or instance means "any".
  *
  * @param limit how many lines at most; values above {@link #MAX_LIMIT} are lowered to it
  */

@@ -33,7 +33,7 @@ final class SearchQueries {
     b.add(app(query.app()), Occur.FILTER);
     if (query.kind() != null) b.add(new TermQuery(new Term(LogDocument.KIND, query.kind())), Occur.FILTER);
     if (query.instance() != null) {
-      b.add(new TermQuery(new Term(LogDocument.PROCESS, query.instance())), Occur.FILTER);
+      b.add(instance(query.instance()), Occur.FILTER);
     }
     if (query.since() != null) {
       b.add(
@@ -55,6 +55,19 @@ final class SearchQueries {
     return new BooleanQuery.Builder()
         .add(app(app), Occur.FILTER)
         .add(LongPoint.newRangeQuery(LogDocument.TIME, Long.MIN_VALUE, nanos - 1), Occur.FILTER)
+        .build();
+  }
+
+  /**
+   * An instance ({@code web.1}) matches exactly; a process type ({@code web}, no dot) matches the
+   * lines of every instance of that type ({@code web.1}, {@code web.2}, and {@code pier[web]}).
+   */
+  private static Query instance(String instance) {
+    Term exact = new Term(LogDocument.PROCESS, instance);
+    if (instance.indexOf('.') >= 0) return new TermQuery(exact);
+    return new BooleanQuery.Builder()
+        .add(new TermQuery(exact), Occur.SHOULD)
+        .add(new org.apache.lucene.search.PrefixQuery(new Term(LogDocument.PROCESS, instance + ".")), Occur.SHOULD)
         .build();
   }
 }

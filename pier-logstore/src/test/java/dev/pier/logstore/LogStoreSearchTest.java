@@ -150,6 +150,18 @@ class LogStoreSearchTest {
   }
 
   @Test
+  void aProcessTypeAsInstanceMatchesEveryInstanceOfThatType() {
+    append(1, "shop", "app", "web.1", "one");
+    append(2, "shop", "app", "web.2", "two");
+    append(3, "shop", "app", "webhook.1", "not a web instance");
+    append(4, "shop", "pier", "web.12", "twelve");
+    store.flush();
+
+    assertThat(texts(new LogQuery("shop", "", null, null, "web", 10))).containsExactly("twelve", "two", "one");
+    assertThat(texts(new LogQuery("shop", "", null, null, "web.1", 10))).containsExactly("one");
+  }
+
+  @Test
   void recentGivesTheNewestLinesOldestFirst() {
     for (int i = 0; i < 20; i++) append(i, "shop", "app", "web.1", "line " + i);
     append(30, "blog", "app", "web.1", "other app");

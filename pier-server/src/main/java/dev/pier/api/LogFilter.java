@@ -39,10 +39,9 @@ record LogFilter(String kind, String instance) {
         && process.charAt(instance.length()) == '.');
   }
 
-  /** The store query for the newest {@code n} matching lines; a process type is filtered after. */
+  /** The store query for the newest {@code n} matching lines (the store knows process types too). */
   LogQuery query(String app, int n) {
-    boolean exact = instance != null && instance.indexOf('.') >= 0;
-    return new LogQuery(app, "", null, kind, exact ? instance : null, exact || instance == null ? n : LogQuery.MAX_LIMIT);
+    return new LogQuery(app, "", null, kind, instance, n);
   }
 
   private static String blankToNull(String s) {

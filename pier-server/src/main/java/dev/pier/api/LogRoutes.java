@@ -15,11 +15,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** {@code /apps/APP/logs}: recent lines, and with {@code tail=true} a live stream. */
 final class LogRoutes {
   /** Lines written to a follower between flushes, at most, when many come at once. */
   private static final int FLUSH_EVERY = 256;
+  /** A follower gets a flush (an SSE comment when nothing was written) at least this often. */
+  private static final long KEEP_ALIVE_MILLIS = 15_000;
   private final AppService apps;
   private final LogBus logs;
   private final LogStore store;
@@ -117,12 +120,18 @@ final class LogRoutes {
       reader.flush();
       if (!tail) return;
       Instant last = backlog.isEmpty() ? null : backlog.getLast().time();
+      long lastFlush = System.nanoTime();
       while (true) {
-        LogLine line = live.poll(15_000);
+        LogLine line = live.poll(KEEP_ALIVE_MILLIS);
+        boolean idle = line == null;
+        boolean wrote = false;
         int batch = 0;
         while (line != null) {
           boolean seen = last != null && !line.time().isAfter(last) && backlog.contains(line);
-          if (!seen && filter.test(line)) reader.line(line);
+          if (!seen && filter.test(line)) {
+            reader.line(line);
+            wrote = true;
+          }
           if (++batch == FLUSH_EVERY) break;
           line = live.poll(0);
         }
@@ -130,8 +139,15 @@ final class LogRoutes {
         if (dropped > 0) {
           reader.line(new LogLine(Instant.now(), app, "pier", "logs",
               dropped + " lines dropped: this reader was too slow"));
+          wrote = true;
         }
-        reader.flush(); // also detects a reader that went away
+        // Flushes what was written; else (nothing new, or only lines the filter hides) once per
+        // keep-alive period, which also detects a reader that went away.
+        long now = System.nanoTime();
+        if (wrote || idle || now - lastFlush >= TimeUnit.MILLISECONDS.toNanos(KEEP_ALIVE_MILLIS)) {
+          reader.flush();
+          lastFlush = now;
+        }
       }
     }
   }
