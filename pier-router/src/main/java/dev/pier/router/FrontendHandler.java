@@ -92,6 +92,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.read();
   }
 
+  /** True while a request that waited in {@link #queued} (pipelined) is being dispatched. */
+  private boolean dispatchingQueued;
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (closing) {
@@ -158,7 +161,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!assign(ex, null)) {
       sendError(ex, RouterError.NO_INSTANCES);
     } else {
-      ex.upgrade = ProxyHeaders.upgradeProtocol(request);
+      // A pipelined upgrade request is proxied as plain HTTP: the decoder may already hold part of
+      // the next request, which could be neither relayed raw nor decoded again.
+      ex.upgrade = dispatchingQueued ? null : ProxyHeaders.upgradeProtocol(request);
       ProxyHeaders.toBackend(request, forwardedFor, routerPort(), requestId,
           System.currentTimeMillis(), ex.upgrade);
       if (ex.upgrade != null) detachDecoder(ex);
@@ -559,7 +564,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       else reattachDecoder(ex); // the instance did not switch protocols: plain HTTP again
     }
     while (!closing && !queued.isEmpty() && (current == null || current.acceptsBody())) {
-      dispatch(queued.poll());
+      dispatchingQueued = true;
+      try {
+        dispatch(queued.poll());
+      } finally {
+        dispatchingQueued = false;
+      }
     }
     if (current == null && !closing) ctx.read();
   }

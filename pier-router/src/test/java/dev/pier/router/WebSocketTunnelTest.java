@@ -231,6 +231,25 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void anUpgradeRequestPipelinedBehindAnotherIsProxiedAsPlainHttp() throws Exception {
+    try (KeepAliveBackend plain = new KeepAliveBackend("web.3"); RawClient client = new RawClient(harness.port())) {
+      harness.route(HOST, "chat", plain.backend());
+      // The third request arrives in two parts: the decoder has parsed its request line meanwhile.
+      client.send("GET /first HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
+          + "GET /socket HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+          + "GET /third HTTP/1.1\r\nHo");
+      Thread.sleep(300);
+      client.send("st: " + HOST + "\r\n\r\n");
+      assertThat(client.readResponse().status()).isEqualTo(200);
+      assertThat(client.readResponse().status()).isEqualTo(200); // not a tunnel
+      assertThat(client.readResponse().status()).isEqualTo(200); // the third, whole
+      assertThat(client.get(HOST, "/after").status()).isEqualTo(200); // still plain HTTP
+      harness.awaitInFlight(0);
+    }
+  }
+
+  @Test
   void upgradeRequestGoesOnANewInstanceConnectionEvenWhenOneIsPooled() throws Exception {
     try (WebSocketClient client = new WebSocketClient(harness.port())) {
       assertThat(client.get(HOST, "/").text()).isEqualTo("plain web.1"); // pools its connection
