@@ -34,7 +34,8 @@ final class LogSearchCommand extends AppCommand {
   @Option(names = "--source", paramLabel = "SOURCE", description = "Only lines from app, router or platform.")
   String source;
 
-  @Option(names = "--instance", paramLabel = "INSTANCE", description = "Only lines of one instance, such as web.1.")
+  @Option(names = {"--instance", "--dyno"}, paramLabel = "INSTANCE",
+      description = "Only lines of one instance (web.1) or of every instance of a process type (web).")
   String instance;
 
   @Option(names = {"-n", "--limit"}, paramLabel = "LIMIT", defaultValue = "100",
