@@ -27,6 +27,10 @@ public final class Database implements AutoCloseable {
       pool.setMaxConnections(32);
       Database db = new Database(pool);
       new Migrator(db.dataSource()).migrate();
+      db.transaction(c -> {
+        UidRange.apply(c, dir);
+        return null;
+      });
       return db;
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the state database in " + dir + ": " + e.getMessage(), e);
