@@ -85,6 +85,8 @@ class ConsoleBrowserTest {
     browser = new ChromeDriver(service, options);
     browser.manage().window().setSize(new Dimension(1280, 1000));
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    // Pages re-render their tables as data comes in: an element found a moment ago may be gone.
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     Files.createDirectories(SHOTS);
   }
 
@@ -154,9 +156,13 @@ class ConsoleBrowserTest {
     v2.clear();
     v2.sendKeys("50");
     browser.findElement(By.id("apply-split")).click();
-    WebElement out = browser.findElement(By.id("traffic-output"));
-    new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> out.getText().contains("Succeeded") || out.getText().contains("Failed"));
-    assertThat(out.getText()).contains("Succeeded");
+    String outcome = new WebDriverWait(browser, Duration.ofSeconds(30))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> {
+          String text = d.findElement(By.id("traffic-output")).getText();
+          return text.contains("Succeeded") || text.contains("Failed") ? text : null;
+        });
+    assertThat(outcome).contains("Succeeded");
     // both versions now take public traffic (the newest one becomes "current", the other "serving")
     for (String v : List.of("1", "2")) {
       wait.until(d -> d.findElement(By.cssSelector("tr[data-version='" + v + "']")).getText().matches("(?s).*(current|serving).*"));
