@@ -56,7 +56,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    ex.backendAnswered = true;
+    ex.answered();
     unflushed = frontend;
     if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
       ReferenceCountUtil.release(msg);

@@ -52,10 +52,19 @@ final class Exchange {
   BackendHandler outboundHandler;
   /** {@link #outbound} came from the pool (it may have been closed by the instance meanwhile). */
   boolean reused;
-  /** The request has no body, so it may go on a pooled connection and be re-sent once. */
-  boolean bodyless;
+  /**
+   * The request may go on a pooled connection and be re-sent once: it has no body, or a small
+   * one ({@link ProxyHeaders#resendable}) whose parts are kept in {@link #sentBody} meanwhile.
+   */
+  boolean resendable;
   /** Body parts received while still connecting; written once connected. */
   final List<HttpContent> pendingBody = new ArrayList<>();
+  /**
+   * Retained copies of the body parts written on a {@link #reused} connection, in order, kept
+   * while no response byte has arrived: if that connection closes unanswered the request is sent
+   * again from them. Released once the instance answers or the exchange ends.
+   */
+  private final List<HttpContent> sentBody = new ArrayList<>();
   /**
    * The protocol an upgrade request asks for ({@link ProxyHeaders#upgradeProtocol}), or null for
    * a plain request. An upgrade request always goes on a new connection that is never pooled.
@@ -74,7 +83,10 @@ final class Exchange {
 
   /** The client's LastHttpContent has arrived. */
   boolean requestDone;
-  /** Some request body bytes were written to an instance (a retry is then no longer safe). */
+  /**
+   * Some request body bytes were written to an instance (a retry is then no longer safe); cleared
+   * when a pooled connection closed unanswered and its kept copies are queued to be sent again.
+   */
   boolean bodySent;
   /** The request's last part was written to {@link #outbound}. */
   boolean requestWritten;
@@ -127,9 +139,42 @@ final class Exchange {
     }
   }
 
-  void releasePendingBody() {
+  /** Releases the body parts not yet written and the copies of those written. */
+  void releaseHeldBody() {
     for (HttpContent part : pendingBody) ReferenceCountUtil.release(part);
     pendingBody.clear();
+    releaseSentBody();
+  }
+
+  /**
+   * Keeps a copy of {@code part}, about to be written to {@link #outbound}, if a resend on a new
+   * connection may still need it: the connection is a reused one and nothing was answered yet.
+   * Call before the write, which releases {@code part}.
+   */
+  void keepSent(HttpContent part) {
+    if (reused && !backendAnswered && !finished && error == null) {
+      sentBody.add(part.retainedDuplicate());
+    }
+  }
+
+  /** Records the first response byte: the request cannot be re-sent any more. */
+  void answered() {
+    backendAnswered = true;
+    releaseSentBody();
+  }
+
+  /**
+   * Moves the copies of the parts already written in front of {@link #pendingBody}, so the whole
+   * request goes out again on the next connection; no copy is held afterwards.
+   */
+  void requeueSentBody() {
+    pendingBody.addAll(0, sentBody);
+    sentBody.clear();
+  }
+
+  private void releaseSentBody() {
+    for (HttpContent part : sentBody) ReferenceCountUtil.release(part);
+    sentBody.clear();
   }
 
   /** Hands over the held early bytes; the caller owns them from then on. */

@@ -45,14 +45,18 @@ import org.slf4j.LoggerFactory;
  * this channel's own event loop, so every callback here runs on one thread and the state needs no
  * synchronisation.
  *
- * <p>Kept-alive instance connections: a request without a body first tries an unused pooled
- * connection to its instance. If that connection turns out closed (or closes, or fails to take
- * the request) before any response byte arrived, the request is sent again once on a new
- * connection to the same instance: nothing of it can have been acted on. A request with a body
- * always gets a new connection, because its body streams and is not kept for a second sending.
- * Once the instance's response is fully read, its connection goes back to the pool if the
- * response allows it ({@link ProxyHeaders#reusable}) and the whole request was written;
- * otherwise it is closed.
+ * <p>Kept-alive instance connections: a request of an idempotent method (not POST or PATCH)
+ * without a body, or with a small one (HTTP/1.1, {@code Content-Length} at most {@link
+ * #MAX_RETRYABLE_BODY}, not chunked, no {@code Expect}; {@link ProxyHeaders#resendable}), first
+ * tries an unused pooled connection to its instance. While it goes on such a connection, a
+ * retained copy of every body part written is kept ({@link Exchange#keepSent}) until the first
+ * response byte. If that connection turns out closed (or closes, or fails to take the request)
+ * before any response byte arrived, the request is sent again once, head and all body parts, on a
+ * new connection to the same instance (it is idempotent, so even an instance that read it and died
+ * first is no harm). Other requests always get a new connection: a POST is never sent twice, and
+ * large bodies stream without a copy. Once the instance's response is fully read, its connection
+ * goes back to the pool if the response allows it ({@link ProxyHeaders#reusable}) and the whole
+ * request was written; otherwise it is closed.
  *
  * <p>Upgrade requests ({@link ProxyHeaders#upgradeProtocol}, a WebSocket handshake for example)
  * always go on a new instance connection that never returns to the pool. As such a request comes,
@@ -67,6 +71,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
   /** Router error pages keep the client connection only if the unread body is at most this. */
   private static final long MAX_DISCARDED_BODY = 64 * 1024;
+  /**
+   * A request body of at most this many bytes may go on a pooled connection: it is kept until
+   * the instance answers, so it can be sent again if that connection was closed meanwhile.
+   */
+  static final long MAX_RETRYABLE_BODY = 64 * 1024;
 
   private final RouterContext router;
   private final BackendConnector connector;
@@ -157,7 +166,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ex.bucket = splitBucket(ex);
-    ex.bodyless = ProxyHeaders.bodyless(request);
+    ex.resendable = ProxyHeaders.resendable(request, MAX_RETRYABLE_BODY);
     if (!assign(ex, null)) {
       sendError(ex, RouterError.NO_INSTANCES);
     } else {
@@ -258,11 +267,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Sends the request to {@code ex.backend} on a pooled connection if it has no body and one is
-   * unused, else on a new one.
+   * Sends the request to {@code ex.backend} on a pooled connection if it can be re-sent (no body
+   * or a small one) and one is unused, else on a new one.
    */
   private void connect(Exchange ex) {
-    if (ex.bodyless && ex.upgrade == null) {
+    if (ex.resendable && ex.upgrade == null) {
       BackendPool.Pooled pooled = router.pool().acquire(ctx.channel().eventLoop(), ex.backend);
       if (pooled != null) {
         attach(ex, pooled.channel(), pooled.handler(), true);
@@ -316,6 +325,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     for (HttpContent part : ex.pendingBody) {
       if (part.content().isReadable()) ex.bodySent = true;
       last |= part instanceof LastHttpContent;
+      ex.keepSent(part);
       written = outbound.write(part);
     }
     ex.pendingBody.clear();
@@ -327,6 +337,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void forward(Exchange ex, HttpContent content) {
     if (content.content().isReadable()) ex.bodySent = true;
     Channel outbound = ex.outbound;
+    ex.keepSent(content);
     outbound.writeAndFlush(content)
         .addListener(afterRequestWrite(ex, outbound, content instanceof LastHttpContent));
   }
@@ -480,7 +491,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (ex.finished || ex.responseReceived || ex.error != null || current != ex) return;
     // A failed connect attempt (the connect listener decides), or a connection given up.
     if (channel != ex.outbound) return;
-    if (ex.reused && !ex.backendAnswered && !ex.bodySent) {
+    if (ex.reused && !ex.backendAnswered) { // every part written on it is kept (keepSent)
       retryFresh(ex);
       return;
     }
@@ -491,7 +502,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /**
    * Sends a request again on a new connection to the same instance, after the pooled connection
    * it went on closed before any response byte: the instance closed that idle connection as the
-   * request was sent (or earlier), so it never acted on the request.
+   * request was sent (or earlier), so it never acted on the request. The head and the kept copies
+   * of the body parts written go first, then the parts not yet written, in order; parts the client
+   * sends meanwhile queue behind them ({@code ex.outbound} is null while connecting).
    */
   private void retryFresh(Exchange ex) {
     LOG.debug("reused connection to {} closed before answering; retrying on a new one",
@@ -501,8 +514,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.outboundHandler = null;
     ex.requestWritten = false;
     ex.cancelResponseTimer();
-    // A bodyless request: its only part after the headers is an empty LastHttpContent.
-    if (ex.requestDone) ex.pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+    ex.requeueSentBody();
+    ex.bodySent = false; // unanswered: the instance acted on none of it, and it is all held again
     ex.connectStartNanos = System.nanoTime();
     connectFresh(ex);
   }
@@ -519,7 +532,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.status = error.status().code();
     ex.responseStarted = true;
     ex.cancelResponseTimer();
-    ex.releasePendingBody();
+    ex.releaseHeldBody();
     ex.closeOutbound();
     releaseBackend(ex); // the instance has no part in the rest of this exchange
     if (!ex.requestDone && !bodyCheapToDiscard(ex.request)) ex.closeAfter = true;
@@ -549,7 +562,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (ex.finished) return;
     ex.finished = true;
     ex.cancelResponseTimer();
-    ex.releasePendingBody();
+    ex.releaseHeldBody();
     ex.closeOutbound();
     releaseBackend(ex);
     log(ex);

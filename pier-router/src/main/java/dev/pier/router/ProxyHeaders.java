@@ -15,6 +15,12 @@ import java.util.List;
  * headers are added to requests, and responses are framed so the client can tell where they end.
  */
 final class ProxyHeaders {
+  /** Methods a request may be sent again with (RFC 9110 9.2.2). */
+  private static final java.util.Set<HttpMethod> IDEMPOTENT = java.util.Set.of(
+      HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.OPTIONS, HttpMethod.TRACE,
+      HttpMethod.PUT, HttpMethod.DELETE);
+
   static final String REQUEST_ID = "X-Request-Id";
   static final String FORWARDED_FOR = "X-Forwarded-For";
   static final String FORWARDED_PROTO = "X-Forwarded-Proto";
@@ -115,6 +121,33 @@ final class ProxyHeaders {
     if (HttpUtil.isTransferEncodingChunked(request)) return false;
     try {
       return HttpUtil.getContentLength(request, 0L) == 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Returns whether a client request may go on a pooled instance connection, with its body kept
+   * until the instance answers so it can be re-sent once. Only idempotent methods ({@code GET},
+   * {@code HEAD}, {@code OPTIONS}, {@code TRACE}, {@code PUT}, {@code DELETE}): when a connection
+   * closes before any answer, the instance may still have read the request and acted on it (it
+   * crashed before answering), and only an idempotent request may then be sent again (RFC 9110
+   * 9.2.2), so a POST or PATCH is never sent twice. Of those: any without a body, or HTTP/1.1 ones
+   * with a {@code Content-Length} of at most {@code maxBody}, not chunked and without an {@code
+   * Expect} header. Call before {@link #toBackend}, which drops {@code Expect} and makes every
+   * request HTTP/1.1.
+   */
+  static boolean resendable(HttpRequest request, long maxBody) {
+    if (!IDEMPOTENT.contains(request.method())) return false;
+    if (bodyless(request)) return true;
+    if (!HttpVersion.HTTP_1_1.equals(request.protocolVersion())) return false;
+    HttpHeaders headers = request.headers();
+    if (HttpUtil.isTransferEncodingChunked(request) || headers.contains(HttpHeaderNames.EXPECT)) {
+      return false;
+    }
+    try {
+      long length = HttpUtil.getContentLength(request, -1L);
+      return length >= 0 && length <= maxBody;
     } catch (NumberFormatException e) {
       return false;
     }

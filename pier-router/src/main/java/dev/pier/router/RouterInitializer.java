@@ -4,7 +4,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +44,7 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
 
   private static void addHttpHandlers(ChannelPipeline pipeline) {
     pipeline.addLast(HTTP, newHttpCodec());
-    pipeline.addLast(EXPECT_CONTINUE, new HttpServerExpectContinueHandler());
+    pipeline.addLast(EXPECT_CONTINUE, new ContinueHandler());
   }
 
   private void addProxyHandler(ChannelPipeline pipeline) {

@@ -13,7 +13,7 @@
  *    |                 +-------------------- client channel pipeline (RouterInitializer) ----+
  *    |  bytes          |  IdleStateHandler     closes keep-alive connections idle too long  |
  *    +---------------->|  HttpServerCodec      bytes &lt;-&gt; HttpRequest / HttpContent          |
- *    |                 |  HttpServerExpectContinueHandler   answers "Expect: 100-continue"  |
+ *    |                 |  ContinueHandler      answers "Expect: 100-continue" at once        |
  *    |                 |  FrontendHandler                                                   |
  *    |                 |    1. Host --&gt; RouteTable.lookup --&gt; 404 no_such_app                |
  *    |                 |    2. split bucket 0..9999 by Route.splitBy (SplitBucket):          |
@@ -25,13 +25,16 @@
  *    |                 |    4. X-Forwarded-For/-Proto/-Port, X-Request-Id; hop-by-hop out    |
  *    |                 |       (an upgrade request keeps Connection: upgrade + Upgrade, and   |
  *    |                 |       its HTTP decoder is detached: later bytes stay raw)            |
- *    |                 |    5. no body: take an unused kept-alive connection from this        |
- *    |                 |       loop's BackendPool; else connect on the SAME event loop;      |
- *    |                 |       refused --&gt; retry once on another instance of the version,   |
- *    |                 |       else another version --&gt; 502 connect_failed                  |
- *    |                 |       pooled one closed before any answer --&gt; resend once on a new  |
- *    |                 |       connection to the same instance; an upgrade request always   |
- *    |                 |       gets a new connection, never pooled afterwards               |
+ *    |                 |    5. idempotent method (not POST/PATCH), no body or a small one    |
+ *    |                 |       (HTTP/1.1, Content-Length &lt;= 64 KiB, not chunked, no Expect): |
+ *    |                 |       take an unused kept-alive connection                          |
+ *    |                 |       from this loop's BackendPool; else connect on the SAME loop;  |
+ *    |                 |       refused --&gt; retry once on another instance of the version,    |
+ *    |                 |       else another version --&gt; 502 connect_failed                   |
+ *    |                 |       pooled one closed before any answer --&gt; resend once, head and |
+ *    |                 |       body (kept as copies until then), on a new connection to the  |
+ *    |                 |       same instance; an upgrade request always gets a new connection,|
+ *    |                 |       never pooled afterwards                                       |
  *    |                 +------------------------------|-------------------------------------+
  *    |                                                | request + body parts
  *    |                                                v  (next client read only after the
@@ -86,9 +89,19 @@
  *       of any size stream with back-pressure and are never aggregated.
  *   <li>Every router-made response is a small HTML page with an {@code X-Router-Error} header
  *       naming a {@link dev.pier.router.RouterError}.
- *   <li>A failed connection is retried only while no request body byte has reached an instance,
- *       so a non-idempotent request is never sent twice. Only bodyless requests use pooled
- *       connections, and are re-sent once if one closes before any response byte.
+ *   <li>A failed connection is retried only while no request body byte has reached an instance
+ *       that may have acted on it, so a non-idempotent request is never sent twice. Pooled
+ *       connections carry only requests that can be re-sent: those of idempotent methods (never POST
+ *       or PATCH), without a body or, over HTTP/1.1, with a {@code Content-Length} of at most 64
+ *       KiB (not chunked, no {@code Expect}).
+ *       While such a request is on a pooled connection, a retained copy of each body part
+ *       written is kept until the first response byte (or the end of the exchange) and then
+ *       released once. If the pooled connection closes, or a write to it fails, before any
+ *       response byte, the instance most likely never read the request (and an idempotent one may be
+ *       repeated if it did): head and all body parts (the
+ *       copies, then the parts not yet written, then those still arriving) are sent once more on
+ *       a new connection to the same instance; after that the usual failure rules apply. Larger,
+ *       chunked and {@code Expect: 100-continue} requests always get a new connection.
  *   <li>Instance connections are HTTP/1.1 keep-alive, pooled per event loop and instance
  *       ({@code BackendPool}): at most {@link dev.pier.router.RouterConfig#maxIdlePerBackend()}
  *       unused each, closed after {@link dev.pier.router.RouterConfig#backendIdleTimeout()} or

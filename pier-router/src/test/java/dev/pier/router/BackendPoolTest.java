@@ -105,12 +105,14 @@ class BackendPoolTest {
   }
 
   @Test
-  void requestWithABodyAlwaysGetsANewConnection() throws Exception {
-    KeepAliveBackend web1 = backend("web.1", new KeepAliveBackend.Behaviour(0, false, 1));
+  void requestWithABodyOverTheResendLimitAlwaysGetsANewConnection() throws Exception {
+    KeepAliveBackend web1 = backend("web.1", KeepAliveBackend.Behaviour.NORMAL);
     router(RouterHarness.FAST).route(HOST, "hello", web1.backend());
+    int length = (int) FrontendHandler.MAX_RETRYABLE_BODY + 1;
     try (RawClient client = harness.client()) {
       assertThat(client.get(HOST, "/").status()).isEqualTo(200); // leaves a pooled connection
-      client.send("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 5\r\n\r\nhello");
+      client.send("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + length
+          + "\r\n\r\n" + "x".repeat(length));
       assertThat(client.readResponse().status()).isEqualTo(200);
     }
     assertThat(web1.accepted()).isEqualTo(2);
