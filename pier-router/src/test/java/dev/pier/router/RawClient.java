@@ -67,12 +67,17 @@ final class RawClient implements AutoCloseable {
   }
 
   Head readHead() throws IOException {
-    String statusLine = readLine();
+    return readHead(in);
+  }
+
+  /** Reads a response's status line and headers (names lowercased) off {@code in}. */
+  static Head readHead(java.io.InputStream in) throws IOException {
+    String statusLine = HttpLines.read(in);
     if (statusLine == null) throw new EOFException("connection closed before a response");
     String[] parts = statusLine.split(" ", 3);
     Map<String, List<String>> headers = new TreeMap<>();
     String line;
-    while ((line = readLine()) != null && !line.isEmpty()) {
+    while ((line = HttpLines.read(in)) != null && !line.isEmpty()) {
       int colon = line.indexOf(':');
       headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
           k -> new ArrayList<>()).add(line.substring(colon + 1).trim());

@@ -10,11 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A minimal WebSocket client over one socket: sends the opening handshake (with {@code
@@ -114,22 +109,9 @@ final class WebSocketClient implements AutoCloseable {
   }
 
   private RawClient.Head readHead() throws IOException {
-    String statusLine = readLine();
-    if (statusLine == null) throw new EOFException("connection closed before a response");
-    String[] parts = statusLine.split(" ", 3);
-    Map<String, List<String>> headers = new TreeMap<>();
-    String line;
-    while ((line = readLine()) != null && !line.isEmpty()) {
-      int colon = line.indexOf(':');
-      headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
-    }
-    return new RawClient.Head(parts[0], Integer.parseInt(parts[1]), headers);
+    return RawClient.readHead(in);
   }
 
-  private String readLine() throws IOException {
-    return HttpLines.read(in);
-  }
 
   @Override
   public void close() throws IOException {
