@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
  *   set opened { type uid . inet_service; }     open(uid, port) / shut(uid, port)
  *   chain output {                              every locally generated packet
  *     type filter hook output priority 0; policy accept;
- *     meta skuid @confined fib daddr type local tcp flags &amp; (syn | ack) == syn jump confined_local
- *     meta skuid @confined fib daddr type local meta l4proto udp ct state { new, untracked } jump confined_local
- *   }                                           a connection attempt (TCP SYN), no matter whether
- *                                               loopback is connection-tracked; answers pass
+ *     tcp flags &amp; (syn | ack) == syn meta skuid @confined fib daddr type local jump confined_local
+ *     meta l4proto udp meta skuid @confined fib daddr type local jump confined_local
+ *   }                                           a TCP connection attempt (SYN; answers pass) or a
+ *                                               UDP datagram; the cheapest test first, as every
+ *                                               packet of the machine passes here, and no
+ *                                               connection tracking, which would cost every packet
  *   chain confined_local {                      a confined uid to one of this machine's addresses
  *     meta skuid . th dport @opened accept
  *     tcp dport { PROTECTED } reject with tcp reset    connect() fails at once: "connection refused"
@@ -86,8 +88,8 @@ public final class NftNetworkGuard implements NetworkGuard {
           set opened { type uid . inet_service; }
           chain output {
             type filter hook output priority 0; policy accept;
-            meta skuid @confined fib daddr type local tcp flags & (syn | ack) == syn jump confined_local
-            meta skuid @confined fib daddr type local meta l4proto udp ct state { new, untracked } jump confined_local
+            tcp flags & (syn | ack) == syn meta skuid @confined fib daddr type local jump confined_local
+            meta l4proto udp meta skuid @confined fib daddr type local jump confined_local
           }
           chain confined_local {
             meta skuid . th dport @opened accept
