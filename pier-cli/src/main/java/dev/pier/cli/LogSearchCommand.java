@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         "  pier logs:search \"connection refused\" --since 2h"})
 final class LogSearchCommand extends AppCommand {
   private static final Set<String> SOURCES = Set.of("app", "router", "platform");
-  private static final Pattern INSTANCE = Pattern.compile("[a-z][a-z0-9_-]{0,29}\\.[1-9]\\d{0,4}");
+  private static final Pattern INSTANCE = Pattern.compile("[a-z][a-z0-9_-]{0,29}(\\.[1-9]\\d{0,4})?");
 
   @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Words (or quoted phrases) the lines must contain.")
   List<String> words = List.of();
@@ -57,7 +57,7 @@ final class LogSearchCommand extends AppCommand {
       throw new CliException("Invalid --source '" + source + "': use app, router or platform");
     }
     if (instance != null && !INSTANCE.matcher(instance).matches()) {
-      throw new CliException("Invalid --instance '" + instance + "': use TYPE.N, such as web.1");
+      throw new CliException("Invalid --instance '" + instance + "': use TYPE.N or TYPE, such as web.1 or web");
     }
     if (limit < 1 || limit > 1000) {
       throw new CliException("Invalid --limit " + limit + ": use a number of lines from 1 to 1000");

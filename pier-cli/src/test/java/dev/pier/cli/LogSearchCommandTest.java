@@ -57,6 +57,14 @@ class LogSearchCommandTest extends FakeApiTest {
   }
 
   @Test
+  void aProcessTypeAsDynoSearchesAllItsInstances() {
+    var result = cli.run("logs:search", "refused", "--dyno", "web", "-a", "hello");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(api.requests).containsExactly("GET /apps/hello/logs/search?q=refused&instance=web&limit=100");
+  }
+
+  @Test
   void anIsoTimeIsAcceptedAsSince() {
     var result = cli.run("logs:search", "refused", "--since", "2026-11-27T05:00:00Z", "-a", "hello");
 
@@ -113,7 +121,8 @@ class LogSearchCommandTest extends FakeApiTest {
         Arguments.of(List.of("x", "--since", "2026-11-27"), " !     Invalid --since '2026-11-27': use a duration such as"
             + " 30s, 15m, 2h or 7d, or an ISO-8601 time such as 2026-11-27T05:00:00Z"),
         Arguments.of(List.of("x", "--source", "build"), " !     Invalid --source 'build': use app, router or platform"),
-        Arguments.of(List.of("x", "--instance", "web"), " !     Invalid --instance 'web': use TYPE.N, such as web.1"),
+        Arguments.of(List.of("x", "--instance", "Web.1"), " !     Invalid --instance 'Web.1': use TYPE.N or TYPE, such as web.1 or web"),
+        Arguments.of(List.of("x", "--instance", "web.0"), " !     Invalid --instance 'web.0': use TYPE.N or TYPE, such as web.1 or web"),
         Arguments.of(List.of("x", "-n", "0"), " !     Invalid --limit 0: use a number of lines from 1 to 1000"),
         Arguments.of(List.of("x", "-n", "1001"), " !     Invalid --limit 1001: use a number of lines from 1 to 1000"));
   }

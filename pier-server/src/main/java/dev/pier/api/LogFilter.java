@@ -11,15 +11,21 @@ import dev.pier.server.PlatformException;
  */
 record LogFilter(String kind, String instance) {
   static final LogFilter ALL = new LogFilter(null, null);
+  /** A process type ({@code web}, as {@code ProcessType} allows) or one instance ({@code web.1}). */
+  private static final java.util.regex.Pattern INSTANCE =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,29}(\\.[1-9][0-9]{0,4})?");
 
-  /** Reads {@code source} and {@code dyno} (or {@code instance}) from the query string. */
+  /**
+   * Reads {@code source} and {@code dyno} (or {@code instance}) from the query string; used by
+   * {@code /logs}, {@code /logs/stream} and {@code /logs/search} alike.
+   */
   static LogFilter from(Exchange ex) {
     String kind = blankToNull(ex.query("source", null));
     String instance = blankToNull(ex.query("dyno", ex.query("instance", null)));
     if (kind != null && !kind.equals("app") && !kind.equals("router") && !kind.equals("platform")) {
       throw PlatformException.badRequest("source must be app, router or platform, not " + kind);
     }
-    if (instance != null && !instance.matches("[a-z][a-z0-9_-]{0,62}(\\.[0-9]{1,6})?")) {
+    if (instance != null && !INSTANCE.matcher(instance).matches()) {
       throw PlatformException.badRequest(
           "dyno must be an instance such as web.1 or a process type such as web, not " + instance);
     }

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -54,13 +53,10 @@ final class ObservabilityRoutes {
   void register(ApiServlet api) {
     api.on("GET", AppRoutes.APP + "/logs/search", ex -> {
       App app = apps.get(ex.param(1));
-      String kind = ex.query("source", null);
-      if (kind != null && !List.of("app", "router", "platform").contains(kind)) {
-        throw PlatformException.badRequest("source must be app, router or platform");
-      }
+      LogFilter filter = LogFilter.from(ex);
       String since = ex.query("since", null);
       LogQuery query = new LogQuery(app.name().value(), ex.query("q", ""),
-          since == null ? null : since(since), kind, ex.query("instance", null),
+          since == null ? null : since(since), filter.kind(), filter.instance(),
           ex.queryInt("limit", 100, 1, 1000));
       ex.json(200, store.search(query).stream().map(ObservabilityRoutes::entry).toList());
     });
