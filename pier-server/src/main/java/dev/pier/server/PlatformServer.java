@@ -138,10 +138,11 @@ public final class PlatformServer implements AutoCloseable {
       return p == null ? null : p::publish;
     });
     Sandbox sandbox = Sandbox.system();
-    NetworkGuard network = networkGuard(settings, dirs, apiPort);
+    PortAllocator ports = PortAllocator.defaultRange();
+    NetworkGuard network = networkGuard(settings, dirs, List.of(ports.range(), PortRange.of(apiPort)));
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
-            new LocalRuntimeBackend.Options(Cgroups.detect(cgroupBase(dirs)), PortAllocator.defaultRange(),
+            new LocalRuntimeBackend.Options(Cgroups.detect(cgroupBase(dirs)), ports,
                 RestartPolicy.DEFAULT, settings.bootTimeout(), network));
 
     AppService apps =
@@ -222,15 +223,14 @@ public final class PlatformServer implements AutoCloseable {
    * when turned off, not root, or nftables is unavailable. The table is named like the cgroup
    * folder, one per data directory.
    */
-  private static NetworkGuard networkGuard(Settings settings, DataDirs dirs, int apiPort) {
+  private static NetworkGuard networkGuard(Settings settings, DataDirs dirs, List<PortRange> platformPorts) {
     if (!settings.networkIsolation()) {
       LOG.warn("network isolation is off (PIER_NETWORK_ISOLATION=0): apps can connect to each other's instance ports and to the API");
       return NetworkGuard.NONE;
     }
     if (!Sandbox.runningAsRoot()) return NetworkGuard.NONE; // already warned: no per-app uids either
     try {
-      return NftNetworkGuard.start(cgroupBase(dirs).replace('-', '_'), List.of(
-          new PortRange(PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO), PortRange.of(apiPort)));
+      return NftNetworkGuard.start(cgroupBase(dirs).replace('-', '_'), platformPorts);
     } catch (IOException e) {
       LOG.warn("network isolation is off: {}. Apps can connect to each other's instance ports and to the API; "
           + "install nftables to close that", e.getMessage());

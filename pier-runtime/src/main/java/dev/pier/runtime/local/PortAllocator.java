@@ -39,6 +39,11 @@ public final class PortAllocator {
     return new PortAllocator(DEFAULT_FROM, DEFAULT_TO);
   }
 
+  /** The ports this allocator hands out (what a network guard protects from other apps). */
+  public dev.pier.sandbox.PortRange range() {
+    return new dev.pier.sandbox.PortRange(from, to);
+  }
+
   /**
    * Returns a port that is free on 127.0.0.1 now and not handed out before (until {@link
    * #release}d).
