@@ -113,6 +113,11 @@ final class RawClient implements AutoCloseable {
 
   /** Returns true if the peer closed the connection (read hits end of stream within 5 s). */
   boolean closedByPeer() throws IOException {
+    return closedByPeer(socket, in);
+  }
+
+  /** Whether a read of {@code in} (from {@code socket}) hits end of stream or a reset within 5 s. */
+  static boolean closedByPeer(Socket socket, InputStream in) throws IOException {
     socket.setSoTimeout(5000);
     try {
       return in.read() == -1;

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -98,14 +97,7 @@ final class WebSocketClient implements AutoCloseable {
 
   /** Returns true if the router closed the connection (read hits end of stream within 5 s). */
   boolean closedByPeer() throws IOException {
-    socket.setSoTimeout(5000);
-    try {
-      return in.read() == -1;
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException e) {
-      return true; // reset
-    }
+    return RawClient.closedByPeer(socket, in);
   }
 
   private RawClient.Head readHead() throws IOException {
