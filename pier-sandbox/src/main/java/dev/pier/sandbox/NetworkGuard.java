@@ -27,11 +27,6 @@ public interface NetworkGuard extends AutoCloseable {
     public void shut(int uid, int port) {}
 
     @Override
-    public boolean active() {
-      return false;
-    }
-
-    @Override
     public void close() {}
   };
 
@@ -43,9 +38,6 @@ public interface NetworkGuard extends AutoCloseable {
 
   /** Takes back an {@link #open}; a no-op if it was not open. */
   void shut(int uid, int port);
-
-  /** Whether the guard enforces anything (false for {@link #NONE}). */
-  boolean active();
 
   /** Removes every rule of this guard. */
   @Override

@@ -147,11 +147,6 @@ public final class NftNetworkGuard implements NetworkGuard {
   }
 
   @Override
-  public boolean active() {
-    return !closed;
-  }
-
-  @Override
   public void close() {
     if (closed) return;
     closed = true;

@@ -10,7 +10,6 @@ import dev.pier.server.PlatformException;
  * ({@code web.1}) or a process type standing for all its instances ({@code web}). Null means any.
  */
 record LogFilter(String kind, String instance) {
-  static final LogFilter ALL = new LogFilter(null, null);
   /** A process type ({@code web}, as {@code ProcessType} allows) or one instance ({@code web.1}). */
   private static final java.util.regex.Pattern INSTANCE =
       java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,29}(\\.[1-9][0-9]{0,4})?");
