@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
       HealthcheckCommands.Set.class,
       HealthcheckCommands.Unset.class,
       OpenCommand.class,
+      DoctorCommand.class,
     })
 final class RootCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -9,13 +9,12 @@ import dev.pier.store.DataDirs;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 
 /** Creating, finding and destroying apps, and the URLs they are reached at. */
 public final class AppService {
   private final AppStore store;
   private final DataDirs dirs;
+  private final dev.pier.store.Repositories repos;
   private final LogBus logs;
   private final InstantSource clock;
   private final Urls urls;
@@ -30,6 +29,7 @@ public final class AppService {
   public AppService(AppStore store, DataDirs dirs, LogBus logs, InstantSource clock, Urls urls) {
     this.store = store;
     this.dirs = dirs;
+    this.repos = new dev.pier.store.Repositories(dirs);
     this.logs = logs;
     this.clock = clock;
     this.urls = urls;
@@ -60,12 +60,15 @@ public final class AppService {
       app = store.insert(name, clock.instant())
           .orElseThrow(() -> PlatformException.conflict("app name '" + name + "' is already taken"));
     }
-    try (Git ignored =
-        Git.init().setBare(true).setInitialBranch("main").setDirectory(dirs.repo(app.name()).toFile()).call()) {
-      // repository created
-    } catch (GitAPIException e) {
+    try {
+      java.nio.file.Path leftover = repos.create(app.name());
+      if (leftover != null) {
+        org.slf4j.LoggerFactory.getLogger(AppService.class).warn(
+            "{}: a repository left by an earlier app of that name was moved to {}", app.name(), leftover);
+      }
+    } catch (java.io.IOException e) {
       store.delete(app.name());
-      throw new IllegalStateException("cannot create the git repository: " + e.getMessage(), e);
+      throw new IllegalStateException(e.getMessage(), e);
     }
     logs.platform(app.name().value(), "api", "App created by " + user);
     routes.publish();

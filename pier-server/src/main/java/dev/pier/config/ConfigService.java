@@ -103,7 +103,7 @@ public final class ConfigService {
     Release release =
         releases.create(
             app.name(), previous.slug(), description, user, clock.instant(), vars,
-            previous.buildEnv(), previous.processes(), previous.readinessPath());
+            previous.buildEnv(), previous.processes(), previous.readinessPath(), previous.commit());
     logs.platform(app.name().value(), "api", "Release " + release.name() + " created by " + user + ": " + description);
     String problem =
         rollout.apply(current, versions.traffic(app.name()).replacing(previous.version(), release.version()),

@@ -57,6 +57,31 @@ public final class BuildStore {
     });
   }
 
+  /**
+   * Marks every build still "running" as failed, with {@code note} appended to its output: at
+   * start no build can be running, so these were interrupted by a crash. Returns them.
+   */
+  public List<Build> failRunning(String note, Instant now) {
+    return db.transaction(c -> {
+      List<Build> running = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, app, description, created_by, started_at, finished_at, status, release, NULL"
+              + " FROM builds WHERE status = 'running' ORDER BY id")) {
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) running.add(read(rs));
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE builds SET status = 'failed', finished_at = ?, output = COALESCE(output, '') || ?"
+              + " WHERE status = 'running'")) {
+        ps.setTimestamp(1, Timestamp.from(now));
+        ps.setString(2, note + "\n");
+        ps.executeUpdate();
+      }
+      return running;
+    });
+  }
+
   /** The app's builds, newest first, without their output. */
   public List<Build> list(AppName app, int limit) {
     return db.query(c -> {

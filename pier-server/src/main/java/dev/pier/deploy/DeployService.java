@@ -83,18 +83,59 @@ public final class DeployService {
   }
 
   /**
-   * Builds {@code sourceDir} (which this call consumes and deletes), releases and launches it;
-   * with {@code promote} the new version takes all public traffic once ready.
+   * Runs {@code work} holding the app's lock, the one every change of what runs takes (deploys,
+   * config changes, rollbacks, splits); says so on {@code out} when it has to wait.
    */
+  public <T> T exclusively(App app, BuildOutput out, java.util.concurrent.Callable<T> work) throws Exception {
+    return rollout.locked(app, out, work);
+  }
+
+  /** What {@link #undo} restores: the traffic split before a deploy. */
+  public record Undo(Traffic traffic) {}
+
+  /** Captures the app's split, to {@link #undo} a deploy with (call it holding the app's lock). */
+  public Undo undoPoint(App app) {
+    return new Undo(versions.traffic(app.name()));
+  }
+
+  /**
+   * Takes back a deploy that must not stand (its branch update failed): the split before it
+   * is restored and the release is marked failed.
+   */
+  public void undo(App app, Release release, Undo undo, String user, BuildOutput out)
+      throws InterruptedException {
+    if (!undo.traffic().allocations().isEmpty()) {
+      String problem = rollout.apply(apps.get(app.name()), undo.traffic(), true, user, out);
+      if (problem != null) out.warn("Could not restore the previous split: " + firstLine(problem));
+    } else {
+      rollout.stop(apps.get(app.name()), release.version());
+    }
+    releases.markFailed(app.name(), release.version());
+    logs.platform(app.name().value(), "api", "Release " + release.name() + " undone: its push was rejected");
+  }
+
+  /** {@link #deploy(App, Path, String, String, boolean, BuildOutput, String)} of an upload (no commit). */
   public Outcome deploy(
       App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out)
+      throws Exception {
+    return deploy(app, sourceDir, description, user, promote, out, null);
+  }
+
+  /**
+   * Builds {@code sourceDir} (which this call consumes and deletes), releases and launches it;
+   * with {@code promote} the new version takes all public traffic once ready. {@code commit} is
+   * the git commit the source came from, or null.
+   */
+  public Outcome deploy(
+      App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out,
+      String commit)
       throws Exception {
     int buildId = builds.start(app.name(), description, user, clock.instant());
     RecordedOutput recorded = new RecordedOutput(out);
     Outcome outcome = null;
     try {
       outcome = rollout.locked(app, recorded,
-          () -> buildAndRelease(app, sourceDir, description, user, promote, recorded));
+          () -> buildAndRelease(app, sourceDir, description, user, promote, recorded, commit));
       return outcome;
     } finally {
       boolean ok = outcome instanceof Outcome.Released;
@@ -149,7 +190,8 @@ public final class DeployService {
   }
 
   private Outcome buildAndRelease(
-      App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out)
+      App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out,
+      String commit)
       throws IOException, InterruptedException {
     String name = app.name().value();
     logs.platform(name, "build", "Build started by " + user + " (" + description + ")");
@@ -169,11 +211,12 @@ public final class DeployService {
       return new Outcome.Failed(failed.reason());
     }
     BuildResult.Succeeded built = (BuildResult.Succeeded) result;
+    dev.pier.store.Fsync.fileAndDirectory(built.slug());
     logs.platform(name, "build", "Build succeeded (" + built.buildpack() + ")");
     Release release =
         releases.create(
             app.name(), built.slug(), description, user, clock.instant(), vars, built.env(),
-            built.processTypes(), built.readinessPath());
+            built.processTypes(), built.readinessPath(), commit);
     logs.platform(name, "api", "Release " + release.name() + " created by " + user + ": " + description);
     processes.initFormation(app.name(), release);
     App current = apps.get(app.name());

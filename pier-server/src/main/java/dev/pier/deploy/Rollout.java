@@ -59,6 +59,20 @@ public final class Rollout {
     }
   }
 
+  /**
+   * Runs {@code work} holding the app's lock when no change of the app is in progress; empty
+   * without running it otherwise (checks that must not see a change half done).
+   */
+  public <T> java.util.Optional<T> ifIdle(dev.pier.model.AppName app, Callable<T> work) throws Exception {
+    ReentrantLock lock = locks.computeIfAbsent(app.value(), n -> new ReentrantLock());
+    if (!lock.tryLock()) return java.util.Optional.empty();
+    try {
+      return java.util.Optional.ofNullable(work.call());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The release of a version, checked to be runnable (known, slug present). */
   public Release runnable(App app, int version) {
     Release release = releases.find(app.name(), version)
@@ -95,7 +109,6 @@ public final class Rollout {
       }
     }
     versions.setTraffic(app.name(), target);
-    releases.setCurrent(app.name(), target.main());
     publishRoutes.run();
     logs.platform(app.name().value(), "api", "Traffic " + describe(target) + " by " + user);
     out.info("Traffic: " + describe(target));

@@ -5,17 +5,28 @@ import dev.pier.app.AppService;
 import dev.pier.build.BuildOutput;
 import dev.pier.deploy.DeployService;
 import dev.pier.server.PlatformException;
+import dev.pier.store.DataDirs;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds and releases a push to {@code main} or {@code master} before the branch moves, so that a
  * failed build rejects the push in the git client ({@code ! [remote rejected] main -> main (build
  * failed)}) and the repository keeps pointing at what is deployed. Other branches are stored
  * without a build.
+ *
+ * <p>Pushes to one app are serialized with every other change of it (deploys, config changes,
+ * rollbacks): under the app's lock the hook checks that the branch still points where the client
+ * saw it, builds, releases and then moves the branch itself. A second push that waited for the
+ * first is rejected as stale ({@code fetch first}), never released; a release whose branch update
+ * fails is undone. So the branch and the live release are one outcome.
  */
 final class PushHook implements PreReceiveHook {
   private final AppService apps;
@@ -42,43 +53,77 @@ final class PushHook implements PreReceiveHook {
         deploy = cmd;
       } else if (deployBranch && cmd.getType() == ReceiveCommand.Type.DELETE) {
         cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "the deploy branch cannot be deleted");
+      } else if (deployBranch) {
+        cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "push one deploy branch at a time");
       } else {
         out.warn("Pushed to " + ref.replace("refs/heads/", "") + ": not built."
             + " Push to main or master to deploy.");
       }
     }
     if (deploy == null) return;
-    String commit = deploy.getNewId().abbreviate(7).name();
+    ReceiveCommand cmd = deploy;
     String reason;
+    String result = "build failed";
     try {
       App app = apps.get(appName);
-      out.step("Building " + appName + " (commit " + commit + ")");
-      Path source = deploys.newSourceDir(app);
-      try {
-        TreeExporter.export(rp.getRepository(), deploy.getNewId(), source);
-      } catch (PlatformException unsafe) {
-        dev.pier.store.DataDirs.deleteTree(source);
-        throw unsafe;
-      }
-      boolean promote = rp.getPushOptions() == null || !rp.getPushOptions().contains("no-promote");
-      DeployService.Outcome outcome = deploys.deploy(app, source, "Deploy " + commit, user, promote, out);
-      if (outcome instanceof DeployService.Outcome.Released) return;
-      reason = ((DeployService.Outcome.Failed) outcome).reason();
+      Rejection rejection = deploys.exclusively(app, out, () -> deployLocked(rp, cmd, app, out));
+      if (rejection == null) return;
+      reason = rejection.message();
+      result = rejection.result();
     } catch (PlatformException e) {
       reason = e.getMessage();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reason = "interrupted";
     } catch (Exception e) {
-      org.slf4j.LoggerFactory.getLogger(PushHook.class).error("push to {} failed", appName, e);
+      LoggerFactory.getLogger(PushHook.class).error("push to {} failed", appName, e);
       reason = "internal error: " + e;
     }
     out.warn("Push rejected: " + reason);
-    for (ReceiveCommand cmd : commands) {
-      if (cmd.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED
-          && (cmd == deploy || cmd.getRefName().equals(deploy.getRefName()))) {
-        cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "build failed");
-      }
+    if (cmd.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED) {
+      cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, result);
     }
+  }
+
+  /** Why a push was refused, and the short result git prints after the ref name. */
+  private record Rejection(String message, String result) {}
+
+  /** Runs under the app's lock: null when released and the branch moved. */
+  private Rejection deployLocked(ReceivePack rp, ReceiveCommand cmd, App app, BuildOutput out)
+      throws Exception {
+    ObjectId now = currentId(rp, cmd.getRefName());
+    if (!now.equals(cmd.getOldId())) {
+      String branch = cmd.getRefName().replace("refs/heads/", "");
+      return new Rejection("another push to " + branch + " landed first (it is now at "
+          + now.abbreviate(7).name() + "); fetch, merge and push again", "fetch first");
+    }
+    String commit = cmd.getNewId().name();
+    out.step("Building " + appName + " (commit " + commit.substring(0, 7) + ")");
+    Path source = deploys.newSourceDir(app);
+    try {
+      TreeExporter.export(rp.getRepository(), cmd.getNewId(), source);
+    } catch (PlatformException unsafe) {
+      DataDirs.deleteTree(source);
+      throw unsafe;
+    }
+    boolean promote = rp.getPushOptions() == null || !rp.getPushOptions().contains("no-promote");
+    DeployService.Undo undo = deploys.undoPoint(app);
+    DeployService.Outcome outcome =
+        deploys.deploy(app, source, "Deploy " + commit.substring(0, 7), user, promote, out, commit);
+    if (outcome instanceof DeployService.Outcome.Failed failed) {
+      return new Rejection(failed.reason(), "build failed");
+    }
+    cmd.execute(rp);
+    if (cmd.getResult() == ReceiveCommand.Result.OK) return null;
+    String why = cmd.getMessage() == null ? cmd.getResult().name() : cmd.getMessage();
+    LoggerFactory.getLogger(PushHook.class).warn("{}: branch update failed after release: {}", appName, why);
+    out.warn("The branch could not be updated (" + why + "); undoing the release...");
+    deploys.undo(app, ((DeployService.Outcome.Released) outcome).release(), undo, user, out);
+    return new Rejection("the branch could not be updated: " + why, why);
+  }
+
+  private static ObjectId currentId(ReceivePack rp, String refName) throws IOException {
+    Ref ref = rp.getRepository().exactRef(refName);
+    return ref == null || ref.getObjectId() == null ? ObjectId.zeroId() : ref.getObjectId();
   }
 }

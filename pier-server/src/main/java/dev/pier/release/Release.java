@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * @param failed true when its instances never became ready, so it never took traffic
  * @param readinessPath HTTP path that must answer 2xx before its web instances get traffic, or
  *     null to wait only for the port
+ * @param commit the git commit the slug was built from (a push; config changes and rollbacks keep
+ *     their slug's commit), or null for uploads
  */
 public record Release(
     String app,
@@ -27,7 +29,8 @@ public record Release(
     Map<String, String> buildEnv,
     Map<String, String> processes,
     boolean failed,
-    String readinessPath) {
+    String readinessPath,
+    String commit) {
   public Release {
     env = Map.copyOf(env);
     buildEnv = Map.copyOf(buildEnv);

@@ -18,18 +18,21 @@ import java.util.Optional;
 public final class ReleaseStore {
   private static final String COLUMNS =
       "app, version, slug, description, created_by, created_at, env, build_env, processes, status,"
-          + " readiness_path";
+          + " readiness_path, source_commit";
   private final Database db;
 
   public ReleaseStore(Database db) {
     this.db = db;
   }
 
-  /** Appends release v(N+1). It becomes current only through {@link #setCurrent}. */
+  /**
+   * Appends release v(N+1). It becomes current only when it gets the most traffic
+   * ({@link dev.pier.versions.VersionStore#setTraffic}).
+   */
   public Release create(
       AppName app, Path slug, String description, String createdBy, Instant now,
       Map<String, String> env, Map<String, String> buildEnv, Map<String, String> processes,
-      String readinessPath) {
+      String readinessPath, String commit) {
     return db.transaction(
         c -> {
           int version;
@@ -44,9 +47,9 @@ public final class ReleaseStore {
           Release release =
               new Release(
                   app.value(), version, slug, description, createdBy, now, env, buildEnv, processes,
-                  false, readinessPath);
+                  false, readinessPath, commit);
           try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO releases (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)")) {
+              c.prepareStatement("INSERT INTO releases (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
             ps.setString(1, app.value());
             ps.setInt(2, version);
             ps.setString(3, slug == null ? null : slug.toString());
@@ -57,15 +60,31 @@ public final class ReleaseStore {
             ps.setString(8, JsonColumn.write(buildEnv));
             ps.setString(9, JsonColumn.write(processes));
             ps.setString(10, readinessPath);
+            ps.setString(11, commit);
             ps.executeUpdate();
           }
           return release;
         });
   }
 
-  /** Makes {@code version} the app's current release (the base of config changes and rollbacks). */
-  public void setCurrent(AppName app, int version) {
-    update("UPDATE apps SET current_release = ? WHERE name = ?", version, app);
+  /**
+   * Marks every release still "pending" (created, never run: its deploy, config change or
+   * rollback was cut off by a crash) as failed; returns them as "APP vN".
+   */
+  public List<String> failPending() {
+    return db.transaction(
+        c -> {
+          List<String> pending = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT app, version FROM releases WHERE status = 'pending' ORDER BY app, version");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) pending.add(rs.getString(1) + " v" + rs.getInt(2));
+          }
+          try (PreparedStatement ps = c.prepareStatement("UPDATE releases SET status = 'failed' WHERE status = 'pending'")) {
+            ps.executeUpdate();
+          }
+          return pending;
+        });
   }
 
   /** Records that a release never became ready. */
@@ -121,7 +140,7 @@ public final class ReleaseStore {
         rs.getString(1), rs.getInt(2), slug == null ? null : Path.of(slug), rs.getString(4),
         rs.getString(5), rs.getTimestamp(6).toInstant(), JsonColumn.read(rs.getString(7)),
         JsonColumn.read(rs.getString(8)), JsonColumn.read(rs.getString(9)),
-        "failed".equals(rs.getString(10)), rs.getString(11));
+        "failed".equals(rs.getString(10)), rs.getString(11), rs.getString(12));
   }
 
 }

@@ -36,6 +36,9 @@ import dev.pier.release.ReleaseStore;
 import dev.pier.router.AccessLog;
 import dev.pier.router.RouterConfig;
 import dev.pier.router.RouterServer;
+import dev.pier.api.DoctorRoutes;
+import dev.pier.doctor.Doctor;
+import dev.pier.doctor.Finding;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.runtime.RuntimeBackend;
 import dev.pier.runtime.local.Cgroups;
@@ -180,6 +183,10 @@ public final class PlatformServer implements AutoCloseable {
       logStore.deleteApp(name.value());
       metrics.deleteApp(name.value());
     });
+    // Before any instance runs: repair what a crash left half done, say what it could not.
+    Doctor doctor = new Doctor(new AppStore(db), releaseStore, versionStore, configStore, buildStore,
+        rollout, dirs, logs, clock);
+    List<Finding> atStart = doctor.check(Doctor.Mode.REPAIR);
     Housekeeping housekeeping = new Housekeeping(apps, runtime, metrics, logStore, logs);
     Supplier<Map<String, Double>> gauges = () -> Map.of(
         "pier_apps", (double) apps.list().size(),
@@ -194,6 +201,7 @@ public final class PlatformServer implements AutoCloseable {
         Api.servlet(new Api.Services(auth.authenticator(), apps, releases, config, processes, scaler,
             deploys, versions, logs, logStore, drains, metrics, buildStore, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
+    new DoctorRoutes(doctor, atStart).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);

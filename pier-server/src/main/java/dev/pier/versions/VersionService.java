@@ -101,7 +101,7 @@ public final class VersionService {
       if (from.failed()) throw PlatformException.conflict("v" + target + " never became ready; pick another release");
       Map<String, String> before = config.get(app.name());
       Release release = releases.create(app.name(), from.slug(), "Rollback to " + from.name(), user,
-          clock.instant(), from.env(), from.buildEnv(), from.processes(), from.readinessPath());
+          clock.instant(), from.env(), from.buildEnv(), from.processes(), from.readinessPath(), from.commit());
       logs.platform(app.name().value(), "api", "Release " + release.name() + " created by " + user + ": Rollback to " + from.name());
       replaceConfig(app, from.env());
       out.step("Rolling back to " + from.name() + " as " + release.name() + "...");

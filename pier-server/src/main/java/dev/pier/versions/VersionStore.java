@@ -41,6 +41,7 @@ public final class VersionStore {
   }
 
   /** Replaces the split and adds its versions to the running ones, in one transaction. */
+  /** Stores the split and makes its main version the app's current release, in one transaction. */
   public void setTraffic(AppName app, Traffic traffic) {
     db.transaction(
         c -> {
@@ -58,9 +59,13 @@ public final class VersionStore {
             }
             markRunning(c, app, e.getKey());
           }
-          try (PreparedStatement ps = c.prepareStatement("UPDATE apps SET split_by = ? WHERE name = ?")) {
+          // The version with the most traffic is the current release (the base of config changes
+          // and rollbacks): stored in the same transaction, so a crash never splits the two.
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE apps SET split_by = ?, current_release = ? WHERE name = ?")) {
             ps.setString(1, traffic.splitBy().wireName());
-            ps.setString(2, app.value());
+            ps.setInt(2, traffic.main());
+            ps.setString(3, app.value());
             ps.executeUpdate();
           }
           return null;
@@ -103,6 +108,14 @@ public final class VersionStore {
       throws java.sql.SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("MERGE INTO running_versions (app, version) KEY (app, version) VALUES (?, ?)")) {
+      ps.setString(1, app.value());
+      ps.setInt(2, version);
+      ps.executeUpdate();
+    }
+    // A release is "pending" from its creation until it first runs or takes traffic; a crash in
+    // between leaves it pending, and the next start marks it failed (Doctor).
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE releases SET status = 'ok' WHERE app = ? AND version = ? AND status = 'pending'")) {
       ps.setString(1, app.value());
       ps.setInt(2, version);
       ps.executeUpdate();

@@ -1,0 +1,96 @@
+package dev.pier.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Pier server in a child JVM (the test's classpath), on fixed ports and one data directory, so
+ * a test can SIGKILL it and start it again on the same state. Output goes to DATA/../server.log.
+ */
+final class ChildServer implements AutoCloseable {
+  final Path data;
+  final int api;
+  final int router;
+  private final Map<String, String> env;
+  private Process process;
+
+  ChildServer(Path data, Map<String, String> env) throws IOException {
+    this.data = data;
+    this.api = freePort();
+    this.router = freePort();
+    this.env = Map.copyOf(env);
+  }
+
+  /** Starts the server and waits until the API says it is ready. */
+  ChildServer start() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+        "dev.pier.server.Main", "--data", data.toString(), "--api-port", Integer.toString(api),
+        "--router-port", Integer.toString(router), "--bind", "127.0.0.1");
+    pb.environment().put("PIER_ADMIN_TOKEN", PlatformHarness.TOKEN);
+    pb.environment().put("PIER_STOP_GRACE_SECONDS", "3");
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling("server.log").toFile()));
+    process = pb.start();
+    awaitReady();
+    return this;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no clean close. */
+  void kill() throws InterruptedException {
+    if (process == null) return;
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError("server survived SIGKILL");
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + api;
+  }
+
+  /** The git URL of an app with the token in it (no netrc needed). */
+  String gitUrl(String app) {
+    return "http://pier:" + PlatformHarness.TOKEN + "@127.0.0.1:" + api + "/git/" + app + ".git";
+  }
+
+  private void awaitReady() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) throw new AssertionError("server exited with " + process.exitValue() + " (see server.log)");
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(apiUrl() + "/"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("\"ready\":true")) return;
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("server did not become ready");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process == null || !process.isAlive()) return;
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
