@@ -38,7 +38,7 @@ import dev.pier.router.RouterConfig;
 import dev.pier.router.RouterServer;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.runtime.RuntimeBackend;
-import dev.pier.runtime.local.Cgroups;
+import dev.pier.sandbox.Cgroups;
 import dev.pier.runtime.local.LocalRuntimeBackend;
 import dev.pier.runtime.local.PortAllocator;
 import dev.pier.runtime.local.RestartPolicy;

@@ -1,4 +1,4 @@
-package dev.pier.runtime.local;
+package dev.pier.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +45,7 @@ class CgroupsTest {
     assertThat(root.resolve("memory/pier/hello.web.1/memory.limit_in_bytes"))
         .hasContent(Long.toString(64L << 20));
     assertThat(root.resolve("pids/pier/hello.web.1/pids.max")).hasContent("512");
-    assertThat(cgroup.procsFiles()).hasSize(4);
+    assertThat(cgroup.procsFiles()).hasSize(5);
     Files.writeString(root.resolve("memory/pier/hello.web.1/memory.stat"), "rss 100\ntotal_rss 300\n");
     Files.writeString(root.resolve("cpuacct/pier/hello.web.1/cpuacct.usage"), "12345\n");
     assertThat(cgroup.rssBytes()).isEqualTo(300);
