@@ -109,17 +109,15 @@ public final class Cgroups {
   }
 
   /**
-   * Removes this base's owner mark and, where they are empty, the base's cgroups: called at a
-   * clean stop, after every instance and build has ended.
+   * Kills whatever still runs under this base (a build step in progress), then removes its
+   * cgroups, its owner mark and the base itself: called at a clean stop, after the instances have
+   * been stopped.
    */
   public void release() {
     if (version == Version.NONE) return;
-    for (Path dir : bases(base)) {
-      for (Path child : children(dir)) {
-        if (Cgroup.readPids(child.resolve("cgroup.procs")).isEmpty()) Cgroup.removeDir(child);
-      }
-      removeIfEmpty(dir);
-    }
+    int killed = empty(base);
+    if (killed > 0) LOG.info("killed {} processes of builds still running at stop (cgroup {})", killed, base);
+    for (Path dir : bases(base)) removeIfEmpty(dir);
   }
 
   /**

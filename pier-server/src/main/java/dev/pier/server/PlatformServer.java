@@ -140,9 +140,12 @@ public final class PlatformServer implements AutoCloseable {
     Sandbox sandbox = Sandbox.system();
     PortAllocator ports = PortAllocator.defaultRange();
     NetworkGuard network = networkGuard(settings, dirs, List.of(ports.range(), PortRange.of(apiPort)));
+    // Instances and builds share this server's cgroup folder: the runtime reaps what a killed
+    // server left in it at start, and removes it at a clean stop.
+    Cgroups cgroups = Cgroups.detect(cgroupBase(dirs));
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
-            new LocalRuntimeBackend.Options(Cgroups.detect(cgroupBase(dirs)), ports,
+            new LocalRuntimeBackend.Options(cgroups, ports,
                 RestartPolicy.DEFAULT, settings.bootTimeout(), network));
 
     AppService apps =
@@ -168,7 +171,7 @@ public final class PlatformServer implements AutoCloseable {
         new ConfigService(configStore, apps, releases, releaseStore, rollout, versionStore, logs, clock);
     BuildStore buildStore = new BuildStore(db);
     DeployService deploys =
-        new DeployService(Builder.standard(sandbox), releaseStore, configStore, processes, rollout,
+        new DeployService(Builder.standard(sandbox).withCgroups(cgroups).withLimits(settings.buildLimits()), releaseStore, configStore, processes, rollout,
             versionStore, logs, dirs, apps, clock, buildStore, network);
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
