@@ -2,6 +2,8 @@ package dev.pier.build;
 
 import dev.pier.model.AppName;
 import dev.pier.model.ProcessType;
+import dev.pier.sandbox.Cgroup;
+import dev.pier.sandbox.Cgroups;
 import dev.pier.sandbox.Mount;
 import dev.pier.sandbox.SandboxSpec;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +25,10 @@ import java.util.function.Consumer;
  * cache directory is {@value #CACHE_MOUNT}, both writable. Steps see the app's config vars, then
  * the step's own variables, then {@code PATH} ({@value #PATH}) and {@code HOME=/tmp}, later ones
  * winning.
+ *
+ * <p>Each step runs in a cgroup of its own (where the host has cgroups) with the build's memory,
+ * process and CPU limits, and ends with its command: whatever it left running (a daemon started by
+ * a {@code postinstall} script) is killed, found through the cgroup, before the next step starts.
  */
 public final class BuildContext {
   public static final String APP_MOUNT = "/app";
@@ -31,15 +38,21 @@ public final class BuildContext {
   private final BuildRequest request;
   private final BuildOutput out;
   private final SandboxedCommand commands;
-  private final Duration stepTimeout;
+  private final Cgroups cgroups;
+  private final BuildLimits limits;
+  private final long deadlineNanos;
   private final Map<String, String> defaultProcessTypes = new LinkedHashMap<>();
 
+  /** A context whose build must end by {@code deadlineNanos} ({@link System#nanoTime()}). */
   BuildContext(
-      BuildRequest request, BuildOutput out, SandboxedCommand commands, Duration stepTimeout) {
+      BuildRequest request, BuildOutput out, SandboxedCommand commands, Cgroups cgroups,
+      BuildLimits limits, long deadlineNanos) {
     this.request = request;
     this.out = out;
     this.commands = commands;
-    this.stepTimeout = stepTimeout;
+    this.cgroups = cgroups;
+    this.limits = limits;
+    this.deadlineNanos = deadlineNanos;
   }
 
   public AppName app() {
@@ -84,21 +97,58 @@ public final class BuildContext {
    *
    * @param label how the step is named in failure reasons, e.g. {@code npm ci}
    * @param env variables for this step, on top of the config vars
-   * @throws BuildFailure if the step cannot start, runs past the step timeout (its processes are
-   *     killed) or the build thread is interrupted
+   * @throws BuildFailure if the step cannot start, the build runs past its timeout (the step's
+   *     processes are killed), the step failed after running out of memory or processes, or the
+   *     build thread is interrupted
    */
   public int run(String label, List<String> command, Map<String, String> env, Consumer<String> lines)
       throws BuildFailure {
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) throw timedOut();
+    Cgroup cgroup = cgroups.create(stepCgroupName(), limits.cgroup());
     try {
-      return commands.run(spec(command, env), stepTimeout, lines);
+      int code = commands.run(spec(command, env, cgroup), cgroup, Duration.ofNanos(left), lines);
+      if (cgroup != null) checkLimits(label, code, cgroup);
+      return code;
     } catch (SandboxedCommand.TimedOut e) {
-      throw new BuildFailure(label + " timed out after " + describe(stepTimeout));
+      throw timedOut();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BuildFailure(label + " was cancelled");
     } catch (IOException e) {
       throw new BuildFailure(label + " could not start: " + e.getMessage(), e);
+    } finally {
+      if (cgroup != null) {
+        cgroup.killAll();
+        cgroup.remove();
+      }
     }
+  }
+
+  /** Says why a step failed when it hit a limit: the exit code alone would not tell. */
+  private void checkLimits(String label, int code, Cgroup cgroup) throws BuildFailure {
+    boolean oom = cgroup.oomKills() > 0;
+    boolean pids = cgroup.pidsLimitHits() > 0;
+    String memory = "the build's memory limit of " + (limits.memoryBytes() >> 20) + " MB";
+    String processes = "the build's limit of " + limits.pidsMax() + " processes and threads";
+    if (code != 0 && oom) {
+      throw new BuildFailure(label + " failed (exit code " + code + "): out of memory, a process was"
+          + " killed for exceeding " + memory);
+    }
+    if (code != 0 && pids) {
+      throw new BuildFailure(label + " failed (exit code " + code + "): it reached " + processes);
+    }
+    if (oom) out.warn(label + ": a process was killed for exceeding " + memory);
+    if (pids) out.warn(label + ": reached " + processes + "; some processes could not start");
+  }
+
+  private BuildFailure timedOut() {
+    return new BuildFailure("build timed out after " + describe(limits.timeout()));
+  }
+
+  private String stepCgroupName() {
+    return "build-" + request.app().value() + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
   }
 
   /**
@@ -126,7 +176,7 @@ public final class BuildContext {
     return Collections.unmodifiableMap(defaultProcessTypes);
   }
 
-  private SandboxSpec spec(List<String> command, Map<String, String> env) {
+  private SandboxSpec spec(List<String> command, Map<String, String> env, Cgroup cgroup) {
     Map<String, String> all = new HashMap<>(request.configVars());
     all.putAll(env);
     all.put("PATH", PATH);
@@ -137,14 +187,17 @@ public final class BuildContext {
         List.of(Mount.writable(request.cacheDir(), CACHE_MOUNT)),
         all,
         command,
-        List.of());
+        cgroup == null ? List.of() : cgroup.procsFiles(),
+        true);
   }
 
+  /** "15m", "90s" as "1m30s", "1h": a timeout in a failure reason. */
   static String describe(Duration d) {
-    if (d.toMinutes() > 0 && d.toSecondsPart() == 0) {
-      return d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes");
-    }
     long s = Math.max(1, d.toSeconds());
-    return s + (s == 1 ? " second" : " seconds");
+    StringBuilder text = new StringBuilder();
+    if (s >= 3600) text.append(s / 3600).append('h');
+    if (s % 3600 >= 60) text.append(s % 3600 / 60).append('m');
+    if (s % 60 > 0) text.append(s % 60).append('s');
+    return text.toString();
   }
 }

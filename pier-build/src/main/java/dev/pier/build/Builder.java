@@ -3,13 +3,13 @@ package dev.pier.build;
 import dev.pier.build.nodejs.NodejsBuildpack;
 import dev.pier.build.procfile.ProcfileBuildpack;
 import dev.pier.sandbox.AppUser;
+import dev.pier.sandbox.Cgroups;
 import dev.pier.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,15 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds an app's source into a slug, Heroku style: reads the Procfile and app.yaml, picks the
  * first buildpack of the detection order that detects the source, hands the source and cache to
- * the app's user, compiles in the sandbox, works out the process types and packs the slug.
+ * the app's user, compiles in the sandbox, works out the process types and packs the slug. Steps
+ * run within the {@link BuildLimits}: in cgroups of their own under the given {@link Cgroups},
+ * and the whole build within its timeout.
  *
  * <p>Thread-safe: one Builder can run many builds at once, as long as they use different source
  * and cache directories.
  */
 public final class Builder {
-  /** How long one build step (such as {@code npm ci}) may run before it is killed. */
-  public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(15);
-
   static final String NO_BUILDPACK =
       "No buildpack detected: add a package.json (Node.js) or a Procfile";
   static final String NO_PROCESS_TYPES =
@@ -38,20 +37,20 @@ public final class Builder {
 
   private final Sandbox sandbox;
   private final List<Buildpack> detectionOrder;
-  private final Duration stepTimeout;
+  private final Cgroups cgroups;
+  private final BuildLimits limits;
   private final Ownership ownership = new Ownership();
 
+  /** A builder with the default limits and no cgroups (only the timeout applies). */
   public Builder(Sandbox sandbox, List<Buildpack> detectionOrder) {
-    this(sandbox, detectionOrder, DEFAULT_STEP_TIMEOUT);
+    this(sandbox, detectionOrder, Cgroups.none(), BuildLimits.DEFAULT);
   }
 
-  private Builder(Sandbox sandbox, List<Buildpack> detectionOrder, Duration stepTimeout) {
+  private Builder(Sandbox sandbox, List<Buildpack> detectionOrder, Cgroups cgroups, BuildLimits limits) {
     this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
     this.detectionOrder = List.copyOf(detectionOrder);
-    if (stepTimeout.isNegative() || stepTimeout.isZero()) {
-      throw new IllegalArgumentException("step timeout must be positive: " + stepTimeout);
-    }
-    this.stepTimeout = stepTimeout;
+    this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   /** The standard detection order: nodejs, then procfile-only. */
@@ -59,9 +58,21 @@ public final class Builder {
     return new Builder(sandbox, List.of(new NodejsBuildpack(), new ProcfileBuildpack()));
   }
 
-  /** A builder like this one whose build steps are each killed after {@code timeout}. */
-  public Builder withStepTimeout(Duration timeout) {
-    return new Builder(sandbox, detectionOrder, timeout);
+  /** A builder like this one with other limits. */
+  public Builder withLimits(BuildLimits newLimits) {
+    return new Builder(sandbox, detectionOrder, cgroups, newLimits);
+  }
+
+  /**
+   * A builder like this one whose steps run in cgroups under {@code newCgroups}, where the memory,
+   * process and CPU limits apply and through which every process of a step is killed when it ends.
+   */
+  public Builder withCgroups(Cgroups newCgroups) {
+    return new Builder(sandbox, detectionOrder, newCgroups, limits);
+  }
+
+  public BuildLimits limits() {
+    return limits;
   }
 
   public List<Buildpack> detectionOrder() {
@@ -97,6 +108,7 @@ public final class Builder {
 
   private BuildResult buildOrFail(BuildRequest request, BuildOutput out)
       throws BuildFailure, IOException {
+    long deadline = System.nanoTime() + limits.timeout().toNanos();
     Path dir = request.sourceDir();
     Map<String, String> procfile =
         AppFiles.exists(dir, Procfile.FILE_NAME)
@@ -115,7 +127,8 @@ public final class Builder {
     out.step("Building " + request.app() + " with the " + buildpack.name() + " buildpack");
     if (appYaml != null) reportAppYaml(appYaml, procfile, out);
     prepare(request);
-    BuildContext ctx = new BuildContext(request, out, new SandboxedCommand(sandbox), stepTimeout);
+    BuildContext ctx =
+        new BuildContext(request, out, new SandboxedCommand(sandbox), cgroups, limits, deadline);
     buildpack.compile(ctx);
 
     Map<String, String> processTypes =

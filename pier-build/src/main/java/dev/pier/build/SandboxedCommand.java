@@ -1,5 +1,6 @@
 package dev.pier.build;
 
+import dev.pier.sandbox.Cgroup;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.sandbox.SandboxSpec;
 import java.io.File;
@@ -14,8 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs one command through the sandbox, handing each line of its merged stdout and stderr to a
- * consumer as soon as it is complete, and kills the whole process tree when it outlives its
- * timeout.
+ * consumer as soon as it is complete, and kills all its processes when it outlives its timeout:
+ * everything in its cgroup when it has one, else its process tree.
  */
 final class SandboxedCommand {
   /** Longer lines are handed over in pieces of this many characters. */
@@ -23,7 +24,7 @@ final class SandboxedCommand {
 
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
 
-  /** Thrown when the command ran out of time; its process tree has been killed. */
+  /** Thrown when the command ran out of time; its processes have been killed. */
   static final class TimedOut extends Exception {
     TimedOut() {
       super(null, null, false, false);
@@ -39,10 +40,11 @@ final class SandboxedCommand {
   /**
    * Runs {@code spec} and returns its exit code.
    *
-   * @throws TimedOut if it ran longer than {@code timeout}; the process tree is gone by then
-   * @throws InterruptedException if this thread was interrupted; the process tree is gone by then
+   * @param cgroup the cgroup {@code spec} joins, or null when there is none
+   * @throws TimedOut if it ran longer than {@code timeout}; its processes are gone by then
+   * @throws InterruptedException if this thread was interrupted; its processes are gone by then
    */
-  int run(SandboxSpec spec, Duration timeout, Consumer<String> lines)
+  int run(SandboxSpec spec, Cgroup cgroup, Duration timeout, Consumer<String> lines)
       throws IOException, TimedOut, InterruptedException {
     Process process =
         new ProcessBuilder(sandbox.command(spec))
@@ -55,19 +57,24 @@ final class SandboxedCommand {
             .start(() -> pump(process.getInputStream(), lines));
     try {
       if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        killTree(process);
+        kill(process, cgroup);
         throw new TimedOut();
       }
       // Output written just before exit is still in the pipe: let the reader finish it.
       if (!reader.join(DRAIN_GRACE)) process.getInputStream().close();
       return process.exitValue();
     } catch (InterruptedException e) {
-      killTree(process);
+      kill(process, cgroup);
       throw e;
     } finally {
-      if (process.isAlive()) killTree(process);
+      if (process.isAlive()) kill(process, cgroup);
       reader.join(DRAIN_GRACE);
     }
+  }
+
+  private static void kill(Process process, Cgroup cgroup) {
+    if (cgroup != null) cgroup.killAll();
+    killTree(process);
   }
 
   /** SIGKILLs the process and every descendant, snapshotted first so none gets reparented. */

@@ -253,9 +253,10 @@ class BuilderTest {
         "{\"name\": \"hello\", \"scripts\": {\"start\": \"node a.js\", \"build\": \"sleep 31.4159 & sleep 31.4159; wait\"}}");
     long start = System.nanoTime();
 
-    BuildResult result = builder.withStepTimeout(Duration.ofSeconds(2)).build(request, out);
+    BuildResult result =
+        builder.withLimits(BuildLimits.DEFAULT.withTimeout(Duration.ofSeconds(2))).build(request, out);
 
-    assertThat(result).isEqualTo(new Failed("npm run build timed out after 2 seconds"));
+    assertThat(result).isEqualTo(new Failed("build timed out after 2s"));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     Thread.sleep(200);
     assertThat(ProcessHandle.allProcesses()

@@ -39,7 +39,8 @@ class NpmBuildTest {
   @BeforeEach
   void setUp() throws IOException {
     TestApps.assumeSandboxAvailable();
-    builder = Builder.standard(Sandbox.system()).withStepTimeout(Duration.ofSeconds(60));
+    builder = Builder.standard(Sandbox.system())
+        .withLimits(BuildLimits.DEFAULT.withTimeout(Duration.ofSeconds(60)));
     request = TestApps.request(tmp, Map.of());
     src = request.sourceDir();
   }

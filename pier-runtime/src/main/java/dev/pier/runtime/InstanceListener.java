@@ -33,4 +33,10 @@ public interface InstanceListener {
    * @param to the new state, or null when the instance is gone after being stopped
    */
   void stateChanged(String app, String instance, InstanceState from, InstanceState to, String reason);
+
+  /**
+   * Something the app's developer should know that is no state change, such as "Restarting web.1
+   * in 4 s" or that the instance hit its process limit. Ignored unless overridden.
+   */
+  default void event(String app, String instance, String message) {}
 }

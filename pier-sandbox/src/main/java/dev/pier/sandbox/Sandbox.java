@@ -85,6 +85,7 @@ public final class Sandbox {
             "--proc", "/proc",
             "--dev", "/dev",
             "--tmpfs", "/tmp"));
+    if (spec.endsWithCommand()) argv.add("--as-pid-1");
     for (String etc : ETC) {
       if (Files.exists(Path.of(etc))) argv.addAll(List.of("--ro-bind", etc, etc));
     }

@@ -15,6 +15,10 @@ import java.util.Map;
  * @param command argv run inside the sandbox
  * @param cgroupProcs {@code cgroup.procs} files the process joins before it starts, so that every
  *     process it forks is accounted, limited and killable through them
+ * @param endsWithCommand true to end the sandbox when the command exits: it then runs as the
+ *     sandbox's pid 1 (bwrap {@code --as-pid-1}), so the kernel kills whatever it left behind
+ *     (daemons of a build step); false to let bwrap's init run it, which keeps the sandbox until
+ *     its last process exits
  */
 public record SandboxSpec(
     AppUser user,
@@ -22,7 +26,15 @@ public record SandboxSpec(
     List<Mount> mounts,
     Map<String, String> env,
     List<String> command,
-    List<Path> cgroupProcs) {
+    List<Path> cgroupProcs,
+    boolean endsWithCommand) {
+  /** A sandbox that lasts until its last process exits. */
+  public SandboxSpec(
+      AppUser user, Path appDir, List<Mount> mounts, Map<String, String> env, List<String> command,
+      List<Path> cgroupProcs) {
+    this(user, appDir, mounts, env, command, cgroupProcs, false);
+  }
+
   public SandboxSpec {
     mounts = List.copyOf(mounts);
     env = Map.copyOf(env);

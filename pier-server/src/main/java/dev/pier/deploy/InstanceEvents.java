@@ -23,6 +23,11 @@ public final class InstanceEvents implements InstanceListener {
     logs.append(app, "app", instance, line);
   }
 
+  @Override
+  public void event(String app, String instance, String message) {
+    logs.platform(app, instance, message);
+  }
+
   private static String name(InstanceState state) {
     return state == null ? "down" : state.wireName();
   }

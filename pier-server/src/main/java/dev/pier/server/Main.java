@@ -1,5 +1,6 @@
 package dev.pier.server;
 
+import dev.pier.build.BuildLimits;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,9 @@ public final class Main {
       instances open for reuse; 0 opens one per request), PIER_REQUEST_METRICS (1; 0 turns request
       metrics off, to measure their cost), PIER_NETWORK_ISOLATION (1: app code reaches only the
       router and its own port on this machine, enforced with nftables; 0 leaves it open).
+      Builds: PIER_BUILD_MEMORY_MB (2048 or twice PIER_MEMORY_LIMIT_MB), PIER_BUILD_PIDS (1024),
+      PIER_BUILD_CPUS (1; cores a build step may use, 0 for no limit), PIER_BUILD_TIMEOUT_SECONDS
+      (900).
       """;
 
   private Main() {}
@@ -143,7 +147,31 @@ public final class Main {
         Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)),
         !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")),
         !"0".equals(env.get("PIER_REQUEST_METRICS")),
-        !"0".equals(env.get("PIER_NETWORK_ISOLATION")));
+        !"0".equals(env.get("PIER_NETWORK_ISOLATION")))
+        .withBuildLimits(buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20));
+  }
+
+  /** The build limits from PIER_BUILD_* variables, defaulting to {@link BuildLimits#defaults}. */
+  static BuildLimits buildLimits(Map<String, String> env, long instanceMemoryBytes) {
+    BuildLimits d = BuildLimits.defaults(instanceMemoryBytes);
+    long memoryMb = number(env, "PIER_BUILD_MEMORY_MB", d.memoryBytes() >> 20);
+    long pids = number(env, "PIER_BUILD_PIDS", d.pidsMax());
+    long timeout = number(env, "PIER_BUILD_TIMEOUT_SECONDS", d.timeout().toSeconds());
+    if (memoryMb < 64) throw new IllegalArgumentException("PIER_BUILD_MEMORY_MB must be at least 64");
+    if (pids < 16 || pids > 1_000_000) throw new IllegalArgumentException("PIER_BUILD_PIDS must be 16 to 1000000");
+    if (timeout < 1) throw new IllegalArgumentException("PIER_BUILD_TIMEOUT_SECONDS must be at least 1");
+    int millicores = d.cpuMillicores();
+    String cpus = env.get("PIER_BUILD_CPUS");
+    if (cpus != null && !cpus.isBlank()) {
+      try {
+        double c = Double.parseDouble(cpus.trim());
+        if (!(c >= 0 && c <= 1024)) throw new NumberFormatException();
+        millicores = (int) Math.round(c * 1000);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("invalid PIER_BUILD_CPUS '" + cpus + "': use a number of cores such as 1 or 0.5");
+      }
+    }
+    return new BuildLimits(memoryMb << 20, (int) pids, millicores, java.time.Duration.ofSeconds(timeout));
   }
 
   static Path defaultDataDir(Map<String, String> env) {

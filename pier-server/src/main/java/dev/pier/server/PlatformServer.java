@@ -41,7 +41,7 @@ import dev.pier.doctor.Doctor;
 import dev.pier.doctor.Finding;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.runtime.RuntimeBackend;
-import dev.pier.runtime.local.Cgroups;
+import dev.pier.sandbox.Cgroups;
 import dev.pier.runtime.local.LocalRuntimeBackend;
 import dev.pier.runtime.local.PortAllocator;
 import dev.pier.runtime.local.RestartPolicy;
@@ -143,9 +143,12 @@ public final class PlatformServer implements AutoCloseable {
     Sandbox sandbox = Sandbox.system();
     PortAllocator ports = PortAllocator.defaultRange();
     NetworkGuard network = networkGuard(settings, dirs, List.of(ports.range(), PortRange.of(apiPort)));
+    // Instances and builds share this server's cgroup folder: the runtime reaps what a killed
+    // server left in it at start, and removes it at a clean stop.
+    Cgroups cgroups = Cgroups.detect(cgroupBase(dirs));
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
-            new LocalRuntimeBackend.Options(Cgroups.detect(cgroupBase(dirs)), ports,
+            new LocalRuntimeBackend.Options(cgroups, ports,
                 RestartPolicy.DEFAULT, settings.bootTimeout(), network));
 
     AppService apps =
@@ -171,7 +174,7 @@ public final class PlatformServer implements AutoCloseable {
         new ConfigService(configStore, apps, releases, releaseStore, rollout, versionStore, logs, clock);
     BuildStore buildStore = new BuildStore(db);
     DeployService deploys =
-        new DeployService(Builder.standard(sandbox), releaseStore, configStore, processes, rollout,
+        new DeployService(Builder.standard(sandbox).withCgroups(cgroups).withLimits(settings.buildLimits()), releaseStore, configStore, processes, rollout,
             versionStore, logs, dirs, apps, clock, buildStore, network);
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);

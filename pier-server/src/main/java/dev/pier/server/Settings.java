@@ -1,5 +1,6 @@
 package dev.pier.server;
 
+import dev.pier.build.BuildLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,6 +25,7 @@ import java.time.Duration;
  * @param networkIsolation whether app code is kept from this machine's other services (other
  *     apps' instance ports, the API) with nftables; needs root and nft, else it is off with a
  *     warning
+ * @param buildLimits memory, processes and CPU of each build step, and the timeout of a build
  */
 public record Settings(
     Path dataDir,
@@ -39,7 +41,19 @@ public record Settings(
     Duration drainTimeout,
     boolean routerBackendPool,
     boolean requestMetrics,
-    boolean networkIsolation) {
+    boolean networkIsolation,
+    BuildLimits buildLimits) {
+
+  /** Settings with the default build limits for {@code memoryLimitBytes}. */
+  public Settings(
+      Path dataDir, int apiPort, int routerPort, String bindHost, String domain, String adminToken,
+      long memoryLimitBytes, Duration stopGrace, Duration bootTimeout, long maxUploadBytes,
+      Duration drainTimeout, boolean routerBackendPool, boolean requestMetrics,
+      boolean networkIsolation) {
+    this(dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
+        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics,
+        networkIsolation, BuildLimits.defaults(memoryLimitBytes));
+  }
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
@@ -86,6 +100,10 @@ public record Settings(
     return edit(b -> b.domain = newDomain);
   }
 
+  public Settings withBuildLimits(BuildLimits limits) {
+    return edit(b -> b.buildLimits = limits);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -108,6 +126,7 @@ public record Settings(
     boolean routerBackendPool;
     boolean requestMetrics;
     boolean networkIsolation;
+    BuildLimits buildLimits;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -124,12 +143,13 @@ public record Settings(
       routerBackendPool = s.routerBackendPool;
       requestMetrics = s.requestMetrics;
       networkIsolation = s.networkIsolation;
+      buildLimits = s.buildLimits;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
-          routerBackendPool, requestMetrics, networkIsolation);
+          routerBackendPool, requestMetrics, networkIsolation, buildLimits);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.pier.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.build.BuildLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -35,6 +36,23 @@ class MainTest {
         .hasMessageContaining("invalid domain");
     assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_MAX_UPLOAD_MB", "-3")))
         .hasMessageContaining("PIER_MAX_UPLOAD_MB");
+  }
+
+  @Test
+  void buildLimitsDefaultAboveTheInstanceSizeAndAreSetByEnvironment() {
+    Settings defaults = Main.parse(new String[0], Map.of("PIER_MEMORY_LIMIT_MB", "1536"));
+    assertThat(defaults.buildLimits())
+        .isEqualTo(new BuildLimits(3072L << 20, 1024, 1000, Duration.ofMinutes(15)));
+    assertThat(Main.parse(new String[0], Map.of()).buildLimits().memoryBytes()).isEqualTo(2048L << 20);
+
+    Settings set = Main.parse(new String[0], Map.of("PIER_BUILD_MEMORY_MB", "700", "PIER_BUILD_PIDS", "300",
+        "PIER_BUILD_CPUS", "0.5", "PIER_BUILD_TIMEOUT_SECONDS", "120"));
+    assertThat(set.buildLimits()).isEqualTo(new BuildLimits(700L << 20, 300, 500, Duration.ofMinutes(2)));
+
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_BUILD_CPUS", "lots")))
+        .hasMessageContaining("invalid PIER_BUILD_CPUS 'lots'");
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_BUILD_TIMEOUT_SECONDS", "0")))
+        .hasMessageContaining("PIER_BUILD_TIMEOUT_SECONDS must be at least 1");
   }
 
   @Test

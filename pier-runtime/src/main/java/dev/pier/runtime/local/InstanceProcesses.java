@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.sandbox.Cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * signalled).
  */
 final class InstanceProcesses {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceProcesses.class);
   private static final Duration POLL = Duration.ofMillis(25);
   /** How long SIGKILL may take to empty the instance before we give up and log. */
   static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
@@ -85,13 +87,20 @@ final class InstanceProcesses {
     return true;
   }
 
-  /** SIGKILLs every process until none is left (bounded by {@link #KILL_TIMEOUT}). */
+  /**
+   * SIGKILLs every process until none is left (bounded by {@link #KILL_TIMEOUT}): with a cgroup,
+   * everything in it, frozen while it is signalled, so daemonized children and fork loops go too.
+   */
   void kill() throws InterruptedException {
+    if (cgroup != null) {
+      cgroup.killAll();
+      return;
+    }
     long deadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
     while (!isEmpty()) {
       signal(true);
       if (System.nanoTime() > deadline) {
-        Cgroups.LOG.warn("processes {} survived SIGKILL for {}", pids(), KILL_TIMEOUT);
+        LOG.warn("processes {} survived SIGKILL for {}", pids(), KILL_TIMEOUT);
         return;
       }
       Thread.sleep(POLL);

@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.sandbox.Cgroup;
 import dev.pier.model.InstanceState;
 import dev.pier.model.ProcessType;
 import dev.pier.runtime.InstanceSpec;
@@ -35,6 +36,8 @@ final class InstanceSupervisor {
   static final int PIDS_MAX = 512;
   private static final Duration READY_POLL = Duration.ofMillis(50);
   private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+  private static final Duration PIDS_POLL = Duration.ofSeconds(1);
+  private static final Duration PIDS_REPORT_EVERY = Duration.ofMinutes(1);
 
   private final InstanceSpec spec;
   private final RuntimeContext ctx;
@@ -165,6 +168,7 @@ final class InstanceSupervisor {
         }
         crashes++;
         Duration delay = ctx.restartPolicy().delayAfter(crashes);
+        if (!delay.isZero()) notifyEvent("Restarting " + name + " in " + shortly(delay));
         if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) break;
         synchronized (lock) {
           if (stopping) break;
@@ -232,7 +236,7 @@ final class InstanceSupervisor {
               processes.root().getInputStream(),
               this::notifyOutput);
       boolean bootTimedOut = !awaitUp(processes, runPort);
-      int status = processes.root().waitFor();
+      int status = awaitExit(processes.root(), cgroup);
       String reason = exitReason(status, bootTimedOut, cgroup, oomKillsBefore);
       boolean crashed;
       synchronized (lock) {
@@ -256,6 +260,27 @@ final class InstanceSupervisor {
       if (cgroup != null) cgroup.remove();
       if (runPort != 0 && spec.user() != null) ctx.network().shut(spec.user().uid(), runPort);
       if (runPort != 0) ctx.ports().release(runPort);
+    }
+  }
+
+  /**
+   * Waits for the process to exit, saying in the app's log when its processes hit the pids limit
+   * (a fork bomb, or a thread leak): at the first hit, then at most once a minute while it goes on.
+   */
+  private int awaitExit(Process root, Cgroup cgroup) throws InterruptedException {
+    long reported = cgroup == null ? 0 : cgroup.pidsLimitHits();
+    long lastReport = 0;
+    while (true) {
+      boolean exited = root.waitFor(PIDS_POLL.toMillis(), TimeUnit.MILLISECONDS);
+      long hits = cgroup == null ? 0 : cgroup.pidsLimitHits();
+      if (hits > reported && (lastReport == 0 || System.nanoTime() - lastReport > PIDS_REPORT_EVERY.toNanos())) {
+        long failed = hits - reported;
+        notifyEvent("Process hit its limit of " + PIDS_MAX + " processes and threads: " + failed
+            + " fork" + (failed == 1 ? "" : "s") + " failed");
+        reported = hits;
+        lastReport = System.nanoTime();
+      }
+      if (exited) return root.exitValue();
     }
   }
 
@@ -358,12 +383,27 @@ final class InstanceSupervisor {
     }
   }
 
+  private void notifyEvent(String message) {
+    try {
+      ctx.listener().event(app, name, message);
+    } catch (RuntimeException e) {
+      LOG.warn("instance listener failed on an event of {}.{}", app, name, e);
+    }
+  }
+
   private void notifyOutput(String line) {
     try {
       ctx.listener().output(app, name, line);
     } catch (RuntimeException e) {
       LOG.warn("instance listener failed on output of {}.{}", app, name, e);
     }
+  }
+
+  /** "4 s", "1.5 s", "2 min": the restart delay in a log line. */
+  private static String shortly(Duration d) {
+    if (d.toMillis() % 60_000 == 0) return d.toMinutes() + " min";
+    long millis = d.toMillis();
+    return (millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0)) + " s";
   }
 
   private static String seconds(Duration d) {

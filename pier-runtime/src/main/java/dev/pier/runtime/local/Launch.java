@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.sandbox.Cgroup;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.sandbox.SandboxSpec;

@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.sandbox.Cgroups;
 import dev.pier.runtime.InstanceListener;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
@@ -95,7 +96,8 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use run directory " + runDir, e);
     }
-    // Nothing of this backend runs yet: whatever is left is from a run that died uncleanly.
+    // Nothing of this backend runs yet: whatever is left is from a run that died uncleanly (and
+    // cgroups of other servers that died so are removed too).
     options.cgroups().reapLeftovers();
     removeStaleInstanceDirs(runDir);
     this.ctx =
@@ -176,6 +178,7 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
       all.forEach(s -> instances.remove(key(s.spec().app().value(), s.spec().id()), s));
     }
     ctx.spawner().close();
+    ctx.cgroups().release();
   }
 
   private static void removeStaleInstanceDirs(Path runDir) {

@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.sandbox.Cgroups;
 import dev.pier.runtime.InstanceListener;
 import dev.pier.sandbox.NetworkGuard;
 import dev.pier.sandbox.Sandbox;

@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.sandbox.Cgroups;
 import static dev.pier.model.InstanceState.CRASHED;
 import static dev.pier.model.InstanceState.STARTING;
 import static dev.pier.model.InstanceState.STOPPING;
@@ -63,7 +64,7 @@ class LocalRuntimeBackendTest {
   @AfterAll
   static void removeSlugs() throws IOException {
     InstanceDirectory.deleteTree(slugs);
-    for (String controller : CgroupV1.CONTROLLERS) {
+    for (String controller : List.of("memory", "cpu", "cpuacct", "pids", "freezer")) {
       try {
         Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, CGROUP_BASE));
       } catch (IOException e) {
@@ -317,6 +318,32 @@ class LocalRuntimeBackendTest {
         .isGreaterThanOrEqualTo(Duration.ofMillis(750));
     assertThat(backend.list(app).getFirst().restarts()).isGreaterThanOrEqualTo(2);
     assertThat(listener.lines(app, "worker.1")).extracting(RecordingListener.Line::text).contains("failing");
+    assertThat(listener.awaitEvent(app, "worker.1", e -> e.startsWith("Restarting"), Duration.ofSeconds(5)))
+        .isEqualTo("Restarting worker.1 in 0.8 s");
+  }
+
+  @Test
+  void daemonizedChildOfAnInstanceIsKilledWhenItStops() throws Exception {
+    backend.start(spec("web", 1, "(setsid nohup sleep 321.25 >/dev/null 2>&1 &); node server.js"));
+    listener.awaitState(app, "web.1", UP);
+    assertThat(ProcScan.withCommandLine("sleep 321.25")).isNotEmpty();
+
+    backend.stop(app, "web.1");
+
+    assertThat(ProcScan.withCommandLine("sleep 321.25")).isEmpty();
+    assertThat(ProcScan.ofUid(USER.uid())).isEmpty();
+  }
+
+  @Test
+  void instanceHittingItsPidsLimitIsToldInItsLog() throws Exception {
+    backend.start(spec("worker", 1,
+        "i=0; while [ $i -lt 600 ]; do sleep 1000 & i=$((i+1)); done; sleep 1000"));
+
+    String event = listener.awaitEvent(app, "worker.1", e -> e.contains("limit"), Duration.ofSeconds(30));
+
+    assertThat(event).startsWith("Process hit its limit of 512 processes and threads: ");
+    backend.stop(app, "worker.1");
+    assertThat(ProcScan.ofUid(USER.uid())).isEmpty();
   }
 
   @Test

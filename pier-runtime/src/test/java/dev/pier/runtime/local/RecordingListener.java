@@ -18,6 +18,7 @@ final class RecordingListener implements InstanceListener {
 
   private final List<Change> changes = new ArrayList<>();
   private final List<Line> lines = new ArrayList<>();
+  private final List<Line> events = new ArrayList<>();
   private final Map<Change, Long> times = new IdentityHashMap<>();
 
   @Override
@@ -33,6 +34,29 @@ final class RecordingListener implements InstanceListener {
     changes.add(change);
     times.put(change, System.nanoTime());
     notifyAll();
+  }
+
+  @Override
+  public synchronized void event(String app, String instance, String message) {
+    events.add(new Line(app, instance, message));
+    notifyAll();
+  }
+
+  /** Waits until an event of the instance matches {@code match} and returns its message. */
+  synchronized String awaitEvent(String app, String instance, Predicate<String> match, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (Line e : events) {
+        if (e.app().equals(app) && e.instance().equals(instance) && match.test(e.text())) return e.text();
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("timed out waiting for an event of " + app + "/" + instance
+            + "; events: " + events + "; changes: " + changes(app, instance));
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
   }
 
   /** When the change was reported, in {@link System#nanoTime()} units. */

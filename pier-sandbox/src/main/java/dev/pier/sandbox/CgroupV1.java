@@ -1,4 +1,4 @@
-package dev.pier.runtime.local;
+package dev.pier.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,9 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A cgroup on a v1 host: one directory per controller (memory, cpu, cpuacct, pids). */
+/**
+ * A cgroup on a v1 host: one directory per controller (memory, cpu, cpuacct, pids, and freezer to
+ * stop forks while killing).
+ */
 final class CgroupV1 implements Cgroup {
-  static final List<String> CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids");
+  static final List<String> CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer");
+  /** The CFS period CPU quotas are expressed in, in microseconds. */
+  static final int CPU_PERIOD_US = 100_000;
 
   private final Map<String, Path> dirs;
 
@@ -19,7 +24,7 @@ final class CgroupV1 implements Cgroup {
   }
 
   /** Creates (or reuses) {@code ROOT/CONTROLLER/BASE/NAME} for each controller and sets limits. */
-  static CgroupV1 create(Path root, String base, String name, long memoryLimitBytes, int pidsMax)
+  static CgroupV1 create(Path root, String base, String name, CgroupLimits limits)
       throws IOException {
     Map<String, Path> dirs = new LinkedHashMap<>();
     List<Path> seen = new ArrayList<>();
@@ -36,17 +41,24 @@ final class CgroupV1 implements Cgroup {
     if (!dirs.containsKey("memory")) throw new IOException("no v1 memory controller under " + root);
     CgroupV1 cgroup = new CgroupV1(dirs);
     Path memory = dirs.get("memory");
-    Files.writeString(memory.resolve("memory.limit_in_bytes"), Long.toString(memoryLimitBytes));
+    long memoryBytes = limits.memoryBytes();
+    Files.writeString(memory.resolve("memory.limit_in_bytes"), Long.toString(memoryBytes));
     Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
     if (Files.exists(memsw)) {
       try {
-        Files.writeString(memsw, Long.toString(memoryLimitBytes));
+        Files.writeString(memsw, Long.toString(memoryBytes));
       } catch (IOException e) {
         // Swap accounting off: the memory limit alone applies.
       }
     }
     Path pids = dirs.get("pids");
-    if (pids != null) Files.writeString(pids.resolve("pids.max"), Integer.toString(pidsMax));
+    if (pids != null) Files.writeString(pids.resolve("pids.max"), Integer.toString(limits.pidsMax()));
+    Path cpu = dirs.get("cpu");
+    if (cpu != null && Files.exists(cpu.resolve("cpu.cfs_quota_us"))) {
+      long quota = limits.cpuMillicores() == 0 ? -1 : (long) limits.cpuMillicores() * CPU_PERIOD_US / 1000;
+      Files.writeString(cpu.resolve("cpu.cfs_period_us"), Integer.toString(CPU_PERIOD_US));
+      Files.writeString(cpu.resolve("cpu.cfs_quota_us"), Long.toString(quota));
+    }
     return cgroup;
   }
 
@@ -61,6 +73,12 @@ final class CgroupV1 implements Cgroup {
   }
 
   @Override
+  public long pidsLimitHits() {
+    Path pids = dirs.get("pids");
+    return pids == null ? 0 : Cgroup.statValue(pids.resolve("pids.events"), "max");
+  }
+
+  @Override
   public long rssBytes() {
     Path stat = dirs.get("memory").resolve("memory.stat");
     long total = Cgroup.statValue(stat, "total_rss");
@@ -71,6 +89,18 @@ final class CgroupV1 implements Cgroup {
   public long cpuNanos() {
     Path cpuacct = dirs.getOrDefault("cpuacct", dirs.get("cpu"));
     return cpuacct == null ? 0 : Cgroup.singleValue(cpuacct.resolve("cpuacct.usage"));
+  }
+
+  @Override
+  public boolean killAll() {
+    Path freezer = dirs.get("freezer");
+    return Cgroup.killLoop(this, freezer == null ? null : frozen -> {
+      try {
+        Files.writeString(freezer.resolve("freezer.state"), frozen ? "FROZEN" : "THAWED");
+      } catch (IOException e) {
+        // Gone or not freezable: killing in a loop still empties it.
+      }
+    });
   }
 
   @Override

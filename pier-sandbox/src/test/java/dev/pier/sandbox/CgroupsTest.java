@@ -1,4 +1,4 @@
-package dev.pier.runtime.local;
+package dev.pier.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,11 +45,34 @@ class CgroupsTest {
     assertThat(root.resolve("memory/pier/hello.web.1/memory.limit_in_bytes"))
         .hasContent(Long.toString(64L << 20));
     assertThat(root.resolve("pids/pier/hello.web.1/pids.max")).hasContent("512");
-    assertThat(cgroup.procsFiles()).hasSize(4);
+    assertThat(cgroup.procsFiles()).hasSize(5);
     Files.writeString(root.resolve("memory/pier/hello.web.1/memory.stat"), "rss 100\ntotal_rss 300\n");
     Files.writeString(root.resolve("cpuacct/pier/hello.web.1/cpuacct.usage"), "12345\n");
     assertThat(cgroup.rssBytes()).isEqualTo(300);
     assertThat(cgroup.cpuNanos()).isEqualTo(12345);
+  }
+
+  @Test
+  void cpuLimitAndPidsLimitHitsOnBothLayouts() throws Exception {
+    Path v1 = Files.createDirectories(root.resolve("v1"));
+    for (String controller : CgroupV1.CONTROLLERS) Files.createDirectories(v1.resolve(controller));
+    Files.writeString(v1.resolve("memory/cgroup.procs"), "");
+    Files.createDirectories(v1.resolve("cpu/pier/build-a-1"));
+    Files.writeString(v1.resolve("cpu/pier/build-a-1/cpu.cfs_quota_us"), "-1");
+    Cgroup one = Cgroups.detect(v1, "pier").create("build-a-1", new CgroupLimits(64L << 20, 100, 1500));
+    assertThat(v1.resolve("cpu/pier/build-a-1/cpu.cfs_quota_us")).hasContent("150000");
+    assertThat(v1.resolve("cpu/pier/build-a-1/cpu.cfs_period_us")).hasContent("100000");
+    Files.writeString(v1.resolve("pids/pier/build-a-1/pids.events"), "max 7\n");
+    assertThat(one.pidsLimitHits()).isEqualTo(7);
+
+    Path v2 = Files.createDirectories(root.resolve("v2"));
+    Files.writeString(v2.resolve("cgroup.controllers"), "cpu memory pids\n");
+    Files.createDirectories(v2.resolve("pier/build-a-1"));
+    Files.writeString(v2.resolve("pier/build-a-1/cpu.max"), "max 100000");
+    Cgroup two = Cgroups.detect(v2, "pier").create("build-a-1", new CgroupLimits(64L << 20, 100, 500));
+    assertThat(v2.resolve("pier/build-a-1/cpu.max")).hasContent("50000 100000");
+    Files.writeString(v2.resolve("pier/build-a-1/pids.events"), "max 3\n");
+    assertThat(two.pidsLimitHits()).isEqualTo(3);
   }
 
   @Test
