@@ -15,6 +15,7 @@ public final class AppService {
   private final AppStore store;
   private final DataDirs dirs;
   private final dev.pier.store.Repositories repos;
+  private dev.pier.store.DiskSpace disk = dev.pier.store.DiskSpace.UNCHECKED;
   private final LogBus logs;
   private final InstantSource clock;
   private final Urls urls;
@@ -46,8 +47,14 @@ public final class AppService {
     onDestroy.add(cleanup);
   }
 
+  /** Refuses changes (507) while the data disk is below its reserve. */
+  public void guardDisk(dev.pier.store.DiskSpace disk) {
+    this.disk = disk;
+  }
+
   /** Creates an app; without a name, a generated one. */
   public App create(String requestedName, String user) {
+    disk.require("create an app");
     App app;
     if (requestedName == null || requestedName.isBlank()) {
       app = null;

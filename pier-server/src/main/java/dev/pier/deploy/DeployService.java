@@ -52,6 +52,7 @@ public final class DeployService {
   private final AppService apps;
   private final InstantSource clock;
   private final BuildStore builds;
+  private volatile dev.pier.store.DiskSpace disk = dev.pier.store.DiskSpace.UNCHECKED;
 
   public DeployService(
       Builder builder, ReleaseStore releases, ConfigStore config, ProcessManager processes,
@@ -69,6 +70,11 @@ public final class DeployService {
     this.dirs = dirs;
     this.apps = apps;
     this.clock = clock;
+  }
+
+  /** Refuses deploys (507) while the data disk is below its reserve. */
+  public void guardDisk(dev.pier.store.DiskSpace disk) {
+    this.disk = disk;
   }
 
   /** A fresh, empty directory to put a source tree into before calling {@link #deploy}. */
@@ -130,6 +136,7 @@ public final class DeployService {
       App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out,
       String commit)
       throws Exception {
+    disk.require("build " + app.name());
     int buildId = builds.start(app.name(), description, user, clock.instant());
     RecordedOutput recorded = new RecordedOutput(out);
     Outcome outcome = null;

@@ -6,6 +6,7 @@ import dev.pier.deploy.DeployService;
 import dev.pier.model.AppName;
 import dev.pier.server.PlatformException;
 import dev.pier.store.DataDirs;
+import dev.pier.store.DiskSpace;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -36,8 +37,17 @@ public final class GitReceiver {
   private final DeployService deploys;
   private final DataDirs dirs;
   private final Authenticator auth;
+  private final long maxPushBytes;
+  private final DiskSpace disk;
 
-  public GitReceiver(AppService apps, DeployService deploys, DataDirs dirs, Authenticator auth) {
+  /**
+   * @param maxPushBytes limit of a push's pack and of its tree unpacked (the upload limit)
+   * @param disk refuses pushes (507) while the data disk is below its reserve
+   */
+  public GitReceiver(AppService apps, DeployService deploys, DataDirs dirs, Authenticator auth,
+      long maxPushBytes, DiskSpace disk) {
+    this.maxPushBytes = maxPushBytes;
+    this.disk = disk;
     this.apps = apps;
     this.deploys = deploys;
     this.dirs = dirs;
@@ -68,9 +78,10 @@ public final class GitReceiver {
           ReceivePack rp = new ReceivePack(db);
           rp.setCheckReceivedObjects(true);
           rp.setAllowPushOptions(true);
+          rp.setMaxPackSizeLimit(maxPushBytes);
           String dirName = db.getDirectory().getName();
           String app = dirName.substring(0, dirName.length() - 4);
-          rp.setPreReceiveHook(new PushHook(apps, deploys, app, (String) req.getAttribute(USER_ATTRIBUTE)));
+          rp.setPreReceiveHook(new PushHook(apps, deploys, app, (String) req.getAttribute(USER_ATTRIBUTE), maxPushBytes));
           return rp;
         });
     return servlet;
@@ -91,6 +102,14 @@ public final class GitReceiver {
           return;
         }
         req.setAttribute(USER_ATTRIBUTE, user);
+        if (req.getRequestURI().endsWith("/git-receive-pack")) {
+          try {
+            disk.require("receive a push");
+          } catch (PlatformException full) {
+            resp.sendError(507, full.getMessage());
+            return;
+          }
+        }
         chain.doFilter(request, response);
       }
     };

@@ -33,8 +33,10 @@ final class PushHook implements PreReceiveHook {
   private final DeployService deploys;
   private final String appName;
   private final String user;
+  private final long maxBytes;
 
-  PushHook(AppService apps, DeployService deploys, String appName, String user) {
+  PushHook(AppService apps, DeployService deploys, String appName, String user, long maxBytes) {
+    this.maxBytes = maxBytes;
     this.apps = apps;
     this.deploys = deploys;
     this.appName = appName;
@@ -101,7 +103,7 @@ final class PushHook implements PreReceiveHook {
     out.step("Building " + appName + " (commit " + commit.substring(0, 7) + ")");
     Path source = deploys.newSourceDir(app);
     try {
-      TreeExporter.export(rp.getRepository(), cmd.getNewId(), source);
+      TreeExporter.export(rp.getRepository(), cmd.getNewId(), source, maxBytes);
     } catch (PlatformException unsafe) {
       DataDirs.deleteTree(source);
       throw unsafe;

@@ -1,6 +1,8 @@
 package dev.pier.git;
 
 import dev.pier.deploy.SourceTree;
+import dev.pier.server.PlatformException;
+import dev.pier.server.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +15,16 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
-/** Writes the tree of a pushed commit into a directory through {@link SourceTree}'s checks. */
+/**
+ * Writes the tree of a pushed commit into a directory through {@link SourceTree}'s checks, up to
+ * {@code maxBytes} unpacked (the upload limit: a small pack can hold a huge file of zeros).
+ */
 final class TreeExporter {
   private TreeExporter() {}
 
-  static void export(Repository repo, ObjectId commitId, Path dir) throws IOException {
+  static void export(Repository repo, ObjectId commitId, Path dir, long maxBytes) throws IOException {
     SourceTree tree = new SourceTree(dir);
+    long total = 0;
     try (RevWalk walk = new RevWalk(repo);
         TreeWalk treeWalk = new TreeWalk(repo)) {
       RevCommit commit = walk.parseCommit(commitId);
@@ -33,6 +39,11 @@ final class TreeExporter {
           String target = new String(repo.open(blob).getBytes(), StandardCharsets.UTF_8);
           tree.symlink(path, target);
           continue;
+        }
+        total += repo.open(blob).getSize();
+        if (total > maxBytes) {
+          throw new PlatformException(Problem.TOO_LARGE, "the pushed tree is larger than "
+              + (maxBytes >> 20) + " MB unpacked (at " + path + "); the limit is PIER_MAX_UPLOAD_MB");
         }
         Path target = tree.resolve(path);
         Files.createDirectories(target.getParent());

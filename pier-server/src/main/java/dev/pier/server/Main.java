@@ -38,6 +38,8 @@ public final class Main {
       Builds: PIER_BUILD_MEMORY_MB (2048 or twice PIER_MEMORY_LIMIT_MB), PIER_BUILD_PIDS (1024),
       PIER_BUILD_CPUS (1; cores a build step may use, 0 for no limit), PIER_BUILD_TIMEOUT_SECONDS
       (900).
+      Disk: PIER_DISK_RESERVE_MB (256; below this much free space on the data disk, app creation,
+      deploys and pushes are refused with 507; 0 turns the check off).
       """;
 
   private Main() {}
@@ -148,7 +150,8 @@ public final class Main {
         !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")),
         !"0".equals(env.get("PIER_REQUEST_METRICS")),
         !"0".equals(env.get("PIER_NETWORK_ISOLATION")))
-        .withBuildLimits(buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20));
+        .withBuildLimits(buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20))
+        .withDiskReserveBytes(number(env, "PIER_DISK_RESERVE_MB", 256) << 20);
   }
 
   /** The build limits from PIER_BUILD_* variables, defaulting to {@link BuildLimits#defaults}. */

@@ -28,6 +28,10 @@ public class PlatformException extends RuntimeException {
     return new PlatformException(Problem.CONFLICT, message);
   }
 
+  public static PlatformException insufficientStorage(String message) {
+    return new PlatformException(Problem.INSUFFICIENT_STORAGE, message);
+  }
+
   public static PlatformException badRequest(String message) {
     return new PlatformException(Problem.BAD_REQUEST, message);
   }

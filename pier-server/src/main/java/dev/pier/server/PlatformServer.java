@@ -38,6 +38,7 @@ import dev.pier.router.RouterConfig;
 import dev.pier.router.RouterServer;
 import dev.pier.api.DoctorRoutes;
 import dev.pier.doctor.Doctor;
+import dev.pier.store.DiskSpace;
 import dev.pier.doctor.Finding;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.runtime.RuntimeBackend;
@@ -197,7 +198,10 @@ public final class PlatformServer implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    GitReceiver git = new GitReceiver(apps, deploys, dirs, auth.authenticator());
+    DiskSpace disk = new DiskSpace(dirs.root(), settings.diskReserveBytes());
+    apps.guardDisk(disk);
+    deploys.guardDisk(disk);
+    GitReceiver git = new GitReceiver(apps, deploys, dirs, auth.authenticator(), settings.maxUploadBytes(), disk);
     context.addFilter(new FilterHolder(git.authFilter()), "/git/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder("git", git.servlet()), "/git/*");
     ApiServlet api =

@@ -10,6 +10,7 @@ public enum Problem {
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method Not Allowed"),
   TOO_LARGE(413, "too_large", "Payload Too Large"),
   INVALID(422, "invalid", "Unprocessable Content"),
+  INSUFFICIENT_STORAGE(507, "insufficient_storage", "Insufficient Storage"),
   INTERNAL(500, "internal", "Internal Server Error");
 
   public final int status;

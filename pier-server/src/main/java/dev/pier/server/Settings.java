@@ -26,6 +26,8 @@ import java.time.Duration;
  *     apps' instance ports, the API) with nftables; needs root and nft, else it is off with a
  *     warning
  * @param buildLimits memory, processes and CPU of each build step, and the timeout of a build
+ * @param diskReserveBytes free space the data disk must keep: below it, changes that write (app
+ *     creation, deploys, pushes) are refused with 507
  */
 public record Settings(
     Path dataDir,
@@ -42,7 +44,8 @@ public record Settings(
     boolean routerBackendPool,
     boolean requestMetrics,
     boolean networkIsolation,
-    BuildLimits buildLimits) {
+    BuildLimits buildLimits,
+    long diskReserveBytes) {
 
   /** Settings with the default build limits for {@code memoryLimitBytes}. */
   public Settings(
@@ -52,7 +55,7 @@ public record Settings(
       boolean networkIsolation) {
     this(dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
         bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics,
-        networkIsolation, BuildLimits.defaults(memoryLimitBytes));
+        networkIsolation, BuildLimits.defaults(memoryLimitBytes), 256L << 20);
   }
 
   public static Settings defaults(Path dataDir) {
@@ -104,6 +107,10 @@ public record Settings(
     return edit(b -> b.buildLimits = limits);
   }
 
+  public Settings withDiskReserveBytes(long bytes) {
+    return edit(b -> b.diskReserveBytes = bytes);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -127,6 +134,7 @@ public record Settings(
     boolean requestMetrics;
     boolean networkIsolation;
     BuildLimits buildLimits;
+    long diskReserveBytes;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -144,12 +152,13 @@ public record Settings(
       requestMetrics = s.requestMetrics;
       networkIsolation = s.networkIsolation;
       buildLimits = s.buildLimits;
+      diskReserveBytes = s.diskReserveBytes;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
-          routerBackendPool, requestMetrics, networkIsolation, buildLimits);
+          routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes);
     }
   }
 }
