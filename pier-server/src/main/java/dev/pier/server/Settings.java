@@ -1,5 +1,6 @@
 package dev.pier.server;
 
+import dev.pier.router.ClientLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,6 +25,7 @@ import java.time.Duration;
  * @param networkIsolation whether app code is kept from this machine's other services (other
  *     apps' instance ports, the API) with nftables; needs root and nft, else it is off with a
  *     warning
+ * @param routerClientLimits the router's request head deadline and client connection limits
  */
 public record Settings(
     Path dataDir,
@@ -39,12 +41,14 @@ public record Settings(
     Duration drainTimeout,
     boolean routerBackendPool,
     boolean requestMetrics,
-    boolean networkIsolation) {
+    boolean networkIsolation,
+    ClientLimits routerClientLimits) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true);
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
+        ClientLimits.DEFAULT);
   }
 
   public Settings withPorts(int api, int router) {
@@ -86,6 +90,10 @@ public record Settings(
     return edit(b -> b.domain = newDomain);
   }
 
+  public Settings withRouterClientLimits(ClientLimits limits) {
+    return edit(b -> b.routerClientLimits = limits);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -108,6 +116,7 @@ public record Settings(
     boolean routerBackendPool;
     boolean requestMetrics;
     boolean networkIsolation;
+    ClientLimits routerClientLimits;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -124,12 +133,13 @@ public record Settings(
       routerBackendPool = s.routerBackendPool;
       requestMetrics = s.requestMetrics;
       networkIsolation = s.networkIsolation;
+      routerClientLimits = s.routerClientLimits;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
-          routerBackendPool, requestMetrics, networkIsolation);
+          routerBackendPool, requestMetrics, networkIsolation, routerClientLimits);
     }
   }
 }

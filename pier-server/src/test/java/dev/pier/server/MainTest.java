@@ -3,6 +3,7 @@ package dev.pier.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.router.ClientLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -35,6 +36,18 @@ class MainTest {
         .hasMessageContaining("invalid domain");
     assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_MAX_UPLOAD_MB", "-3")))
         .hasMessageContaining("PIER_MAX_UPLOAD_MB");
+  }
+
+  @Test
+  void routerClientLimitsComeFromTheEnvironment() {
+    Settings s = Main.parse(new String[0], Map.of("PIER_ROUTER_MAX_CONNECTIONS", "2000",
+        "PIER_ROUTER_MAX_CONNECTIONS_PER_IP", "32", "PIER_ROUTER_HEAD_TIMEOUT_SECONDS", "5"));
+    assertThat(s.routerClientLimits())
+        .isEqualTo(new ClientLimits(Duration.ofSeconds(5), 2000, 32));
+    assertThat(Main.parse(new String[0], Map.of()).routerClientLimits())
+        .isEqualTo(ClientLimits.DEFAULT);
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_ROUTER_MAX_CONNECTIONS", "0")))
+        .hasMessageContaining("PIER_ROUTER_MAX_CONNECTIONS");
   }
 
   @Test
