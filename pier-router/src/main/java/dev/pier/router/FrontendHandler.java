@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -150,11 +152,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (request.decoderResult().isFailure()) {
       ex.requestDone = true; // the decoder discards the rest of a malformed request
       ex.closeAfter = true;
-      sendError(ex, RouterError.BAD_REQUEST);
+      sendError(ex, decoderError(request.decoderResult().cause()));
       return;
     }
-    String host = request.headers().get(HttpHeaderNames.HOST);
-    if (host == null || host.isBlank()) {
+    String host = HostHeader.of(request);
+    if (host == null) {
       sendError(ex, RouterError.BAD_REQUEST);
       return;
     }
@@ -625,6 +627,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == HeadDeadline.EXPIRED) {
+      if (current == null && !closing) rejectSlowHead();
+      return; // else an exchange runs (bytes sent ahead of an upgrade's 101): not a head
+    }
     if (evt instanceof IdleStateEvent) {
       Exchange ex = current;
       if (ex == null) {
@@ -637,6 +643,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
     ReferenceCountUtil.release(evt);
+  }
+
+  /**
+   * Answers 408 to a client whose request head did not arrive within the head deadline, and
+   * closes the connection. No access log entry: there is no request to describe, and a slowloris
+   * flood would fill the log.
+   */
+  private void rejectSlowHead() {
+    LOG.debug("client {} sent no complete request head in time", ctx.channel().remoteAddress());
+    closing = true;
+    releaseQueued();
+    ctx.writeAndFlush(ErrorPages.page(RouterError.HEAD_TIMEOUT, RequestIds.keepOrGenerate(null),
+        false)).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -655,6 +674,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private int routerPort() {
     return ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
+  }
+
+  /** The answer to a request the HTTP decoder could not read. */
+  private static RouterError decoderError(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) return RouterError.URI_TOO_LONG;
+    if (cause instanceof TooLongHttpHeaderException) return RouterError.HEADERS_TOO_LARGE;
+    return RouterError.BAD_REQUEST;
   }
 
   private static boolean bodyCheapToDiscard(HttpRequest request) {

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param tunnelIdleTimeout how long an upgraded connection (a WebSocket) may carry no byte in
  *     either direction before the router closes it; replaces {@code idleTimeout} once the instance
  *     answered {@code 101 Switching Protocols} (until then the response timeout applies)
+ * @param clientLimits the request head deadline and the connection limits, per router and per
+ *     client address
  */
 public record RouterConfig(
     String bindHost,
@@ -31,7 +33,8 @@ public record RouterConfig(
     Duration idleTimeout,
     Duration backendIdleTimeout,
     int maxIdlePerBackend,
-    Duration tunnelIdleTimeout) {
+    Duration tunnelIdleTimeout,
+    ClientLimits clientLimits) {
 
   /** The pool's idle timeout unless configured: below Node's 5 s keepAliveTimeout. */
   public static final Duration DEFAULT_BACKEND_IDLE_TIMEOUT = Duration.ofSeconds(4);
@@ -52,6 +55,15 @@ public record RouterConfig(
     requirePositive(backendIdleTimeout, "backendIdleTimeout");
     if (maxIdlePerBackend < 0) throw new IllegalArgumentException("maxIdlePerBackend must be >= 0");
     requirePositive(tunnelIdleTimeout, "tunnelIdleTimeout");
+    Objects.requireNonNull(clientLimits, "clientLimits");
+  }
+
+  /** Settings with the default client limits ({@link ClientLimits#DEFAULT}). */
+  public RouterConfig(String bindHost, int port, Duration connectTimeout, Duration responseTimeout,
+      Duration idleTimeout, Duration backendIdleTimeout, int maxIdlePerBackend,
+      Duration tunnelIdleTimeout) {
+    this(bindHost, port, connectTimeout, responseTimeout, idleTimeout, backendIdleTimeout,
+        maxIdlePerBackend, tunnelIdleTimeout, ClientLimits.DEFAULT);
   }
 
   /** Settings with the default tunnel idle timeout ({@link #DEFAULT_TUNNEL_IDLE_TIMEOUT}). */
@@ -62,8 +74,8 @@ public record RouterConfig(
   }
 
   /**
-   * Settings with the default backend connection pool (4 s idle, 64 per instance and loop) and
-   * tunnel idle timeout.
+   * Settings with the default backend connection pool (4 s idle, 64 per instance and loop),
+   * tunnel idle timeout and client limits.
    */
   public RouterConfig(String bindHost, int port, Duration connectTimeout, Duration responseTimeout,
       Duration idleTimeout) {
@@ -73,7 +85,9 @@ public record RouterConfig(
 
   /**
    * Returns Heroku-like defaults on all interfaces: connect 5 s, first response byte 30 s, idle
-   * keep-alive 90 s, the default backend connection pool, tunnels idle 5 minutes.
+   * keep-alive 90 s, the default backend connection pool, tunnels idle 5 minutes, and the {@link
+   * ClientLimits#DEFAULT default client limits} (request head 10 s, 10,000 connections, 256 per
+   * client address).
    */
   public static RouterConfig defaults(int port) {
     return new RouterConfig(
@@ -83,19 +97,25 @@ public record RouterConfig(
   /** Returns a copy with other timeouts (tests use short ones). */
   public RouterConfig withTimeouts(Duration connect, Duration response, Duration idle) {
     return new RouterConfig(bindHost, port, connect, response, idle, backendIdleTimeout,
-        maxIdlePerBackend, tunnelIdleTimeout);
+        maxIdlePerBackend, tunnelIdleTimeout, clientLimits);
   }
 
   /** Returns a copy with another backend connection pool ({@code maxIdle} 0 turns it off). */
   public RouterConfig withBackendPool(Duration idle, int maxIdle) {
     return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout, idle,
-        maxIdle, tunnelIdleTimeout);
+        maxIdle, tunnelIdleTimeout, clientLimits);
   }
 
   /** Returns a copy with another idle timeout for upgraded connections (WebSockets). */
   public RouterConfig withTunnelIdleTimeout(Duration idle) {
     return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
-        backendIdleTimeout, maxIdlePerBackend, idle);
+        backendIdleTimeout, maxIdlePerBackend, idle, clientLimits);
+  }
+
+  /** Returns a copy with other client limits (head deadline, connection limits). */
+  public RouterConfig withClientLimits(ClientLimits limits) {
+    return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
+        backendIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, limits);
   }
 
   private static void requirePositive(Duration d, String name) {

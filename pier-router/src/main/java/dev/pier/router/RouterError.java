@@ -10,7 +10,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 public enum RouterError {
   BAD_REQUEST(400, "bad_request", "Bad request",
       "The request could not be understood: the request line or headers are malformed, or the"
-          + " Host header is missing."),
+          + " Host header is missing or given twice."),
+  /** The request line (method, target, version) is longer than the router reads. */
+  URI_TOO_LONG(414, "uri_too_long", "URI too long",
+      "The request line is longer than the router accepts (8 KiB)."),
+  /** The request's header fields together are larger than the router reads. */
+  HEADERS_TOO_LARGE(431, "headers_too_large", "Request header fields too large",
+      "The request headers are larger than the router accepts (8 KiB in total)."),
+  /** The request line and headers did not all arrive within the head deadline. */
+  HEAD_TIMEOUT(408, "head_timeout", "Request timeout",
+      "The request line and headers did not arrive in time."),
+  /** The client's address holds as many connections as the router allows one address. */
+  TOO_MANY_CONNECTIONS(429, "too_many_connections", "Too many connections",
+      "Your address has too many connections open to this router."),
+  /** The router holds as many client connections as it allows in total. */
+  ROUTER_FULL(503, "router_full", "Router at capacity",
+      "The router has too many connections open. Try again shortly."),
   NO_SUCH_APP(404, "no_such_app", "No such app",
       "There is no app configured at that hostname."),
   NO_INSTANCES(503, "no_instances", "No web processes running",

@@ -3,20 +3,29 @@ package dev.pier.router;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of each accepted client connection (see the package documentation for the
- * picture): idle detection, HTTP/1.1 codec, 100-continue answering, then the proxying handler.
- * The handler names are constants because an upgraded connection ({@link Tunnel}) swaps them.
+ * picture): connection limits, idle detection, the request head deadline around the HTTP/1.1
+ * codec, 100-continue answering, then the proxying handler. The handler names are constants
+ * because an upgraded connection ({@link Tunnel}) swaps them.
  */
 final class RouterInitializer extends ChannelInitializer<Channel> {
+  static final String GATE = "gate";
   static final String IDLE = "idle";
+  static final String HEAD_START = "head-start";
   static final String HTTP = "http";
   static final String EXPECT_CONTINUE = "expect-continue";
+  static final String HEAD_END = "head-end";
   static final String FRONTEND = "frontend";
+  /** Longest request line (method, target, version) read; a longer one gets 414. */
+  static final int MAX_REQUEST_LINE = 8192;
+  /** Largest sum of header lines read; more gets 431. Bounds a connection's decoder memory. */
+  static final int MAX_HEADER_BYTES = 8192;
 
   private final RouterContext router;
 
@@ -27,14 +36,17 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     ChannelPipeline pipeline = ch.pipeline();
+    pipeline.addLast(GATE, new ConnectionGate(router.connections()));
     addIdleHandler(pipeline);
-    addHttpHandlers(pipeline);
+    addHttpHandlers(pipeline, new HeadDeadline(router.config().clientLimits().headTimeout()));
     addProxyHandler(pipeline);
   }
 
   /** Returns the client connection's HTTP/1.1 codec (also used to put a removed one back). */
   static HttpServerCodec newHttpCodec() {
-    return new HttpServerCodec();
+    return new HttpServerCodec(new HttpDecoderConfig()
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADER_BYTES));
   }
 
   private void addIdleHandler(ChannelPipeline pipeline) {
@@ -42,9 +54,11 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
     pipeline.addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
   }
 
-  private static void addHttpHandlers(ChannelPipeline pipeline) {
+  private static void addHttpHandlers(ChannelPipeline pipeline, HeadDeadline deadline) {
+    pipeline.addLast(HEAD_START, deadline.start());
     pipeline.addLast(HTTP, newHttpCodec());
     pipeline.addLast(EXPECT_CONTINUE, new ContinueHandler());
+    pipeline.addLast(HEAD_END, deadline.end());
   }
 
   private void addProxyHandler(ChannelPipeline pipeline) {

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -76,6 +77,23 @@ public final class RouterServer implements AutoCloseable {
       throw e;
     }
     LOG.info("router listening on {}:{} ({})", config.bindHost(), port(), transport.name());
+    warnIfFileLimitLow();
+  }
+
+  /**
+   * Each client connection can take two file descriptors (its own and one to an instance): warn
+   * when the process's limit would run out before the connection limit is reached.
+   */
+  private void warnIfFileLimitLow() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+      long files = os.getMaxFileDescriptorCount();
+      int connections = config.clientLimits().maxConnections();
+      if (files < 2L * connections + 1024) {
+        LOG.warn("the file limit ({}) is low for {} client connections; raise it (ulimit -n) or"
+            + " lower the router's connection limit", files, connections);
+      }
+    }
   }
 
   /** Returns the bound port (the real one when configured with port 0). */
@@ -116,6 +134,16 @@ public final class RouterServer implements AutoCloseable {
   /** Returns how many requests are assigned to any instance right now. */
   public int inFlight() {
     return inFlight.total();
+  }
+
+  /** Returns how many client connections are open (counted against {@link ClientLimits}). */
+  public int clientConnections() {
+    return context.connections().openCount();
+  }
+
+  /** Returns how many client connections were refused for a limit since the start. */
+  public long refusedConnections() {
+    return context.connections().refused();
   }
 
   /**

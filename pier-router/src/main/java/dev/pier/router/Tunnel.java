@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * instance answered an upgrade request with {@code 101 Switching Protocols} (a WebSocket, for
  * example): from then on neither connection speaks HTTP through the router.
  *
- * <p>{@link #open} rewires both pipelines. On the client connection the HTTP codec and the
- * 100-continue handler are removed (the {@link FrontendHandler} has already written the 101
+ * <p>{@link #open} rewires both pipelines. On the client connection the HTTP codec, the request
+ * head deadline and the 100-continue handler are removed (the {@link FrontendHandler} has already written the 101
  * through the codec and detached its decoder when the request came, see {@link
  * Exchange#decoderDetached}), the keep-alive idle handler is replaced by one with the tunnel idle
  * timeout, and the {@link FrontendHandler} by a relay. On the instance connection the {@link
@@ -84,8 +84,10 @@ final class Tunnel {
     Relay fromBackend = tunnel.new Relay(client);
 
     ChannelPipeline clientPipeline = client.pipeline();
+    removeIfPresent(clientPipeline, RouterInitializer.HEAD_START);
     removeIfPresent(clientPipeline, RouterInitializer.HTTP);
     removeIfPresent(clientPipeline, RouterInitializer.EXPECT_CONTINUE);
+    removeIfPresent(clientPipeline, RouterInitializer.HEAD_END);
     clientPipeline.replace(RouterInitializer.IDLE, RouterInitializer.IDLE,
         new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     clientPipeline.replace(RouterInitializer.FRONTEND, RELAY, fromClient);

@@ -11,11 +11,17 @@
  * <pre>
  *  client                                   RouterServer (Netty, epoll or NIO)
  *    |                 +-------------------- client channel pipeline (RouterInitializer) ----+
- *    |  bytes          |  IdleStateHandler     closes keep-alive connections idle too long  |
- *    +---------------->|  HttpServerCodec      bytes &lt;-&gt; HttpRequest / HttpContent          |
+ *    |  bytes          |  ConnectionGate       counts it per address and in all; over a      |
+ *    +---------------->|                       limit: 429 / 503 page, closed, nothing read   |
+ *    |                 |  IdleStateHandler     closes keep-alive connections idle too long  |
+ *    |                 |  HeadDeadline.start   first byte of a head starts its clock         |
+ *    |                 |  HttpServerCodec      bytes &lt;-&gt; HttpRequest / HttpContent          |
+ *    |                 |                       (line &gt; 8 KiB: 414, headers &gt; 8 KiB: 431)     |
  *    |                 |  ContinueHandler      answers "Expect: 100-continue" at once        |
+ *    |                 |  HeadDeadline.end     head complete; too late: 408, closed          |
  *    |                 |  FrontendHandler                                                   |
- *    |                 |    1. Host --&gt; RouteTable.lookup --&gt; 404 no_such_app                |
+ *    |                 |    1. Host (one, agreeing with an absolute target, else 400)        |
+ *    |                 |       --&gt; RouteTable.lookup --&gt; 404 no_such_app                     |
  *    |                 |    2. split bucket 0..9999 by Route.splitBy (SplitBucket):          |
  *    |                 |       random / pier_split cookie (set if absent) / client IP hash   |
  *    |                 |    3. Assigner: VersionPicker maps bucket --&gt; version by shares     |

@@ -61,6 +61,18 @@ final class RouterHarness implements AutoCloseable {
     }
   }
 
+  /** Waits up to 5 s until the router counts {@code expected} open client connections. */
+  void awaitClientConnections(int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (router.clientConnections() != expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("client connections: " + router.clientConnections()
+            + ", expected " + expected);
+      }
+      Thread.sleep(5);
+    }
+  }
+
   /** Returns the in-flight count of {@code backend}. */
   int inFlight(Backend backend) {
     return router.inFlight(backend.host(), backend.port());

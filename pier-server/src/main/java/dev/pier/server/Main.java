@@ -34,7 +34,10 @@ public final class Main {
       PIER_DRAIN_TIMEOUT_SECONDS (30), PIER_ROUTER_BACKEND_POOL (1: keep connections to
       instances open for reuse; 0 opens one per request), PIER_REQUEST_METRICS (1; 0 turns request
       metrics off, to measure their cost), PIER_NETWORK_ISOLATION (1: app code reaches only the
-      router and its own port on this machine, enforced with nftables; 0 leaves it open).
+      router and its own port on this machine, enforced with nftables; 0 leaves it open),
+      PIER_ROUTER_MAX_CONNECTIONS (10000 client connections in all), PIER_ROUTER_MAX_CONNECTIONS_PER_IP
+      (256 from one client address), PIER_ROUTER_HEAD_TIMEOUT_SECONDS (10: a request's line and
+      headers must arrive within it).
       Builds: PIER_BUILD_MEMORY_MB (2048 or twice PIER_MEMORY_LIMIT_MB), PIER_BUILD_PIDS (1024),
       PIER_BUILD_CPUS (1; cores a build step may use, 0 for no limit), PIER_BUILD_TIMEOUT_SECONDS
       (900).
@@ -149,9 +152,10 @@ public final class Main {
         Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)),
         !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")),
         !"0".equals(env.get("PIER_REQUEST_METRICS")),
-        !"0".equals(env.get("PIER_NETWORK_ISOLATION")))
-        .withBuildLimits(buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20))
-        .withDiskReserveBytes(number(env, "PIER_DISK_RESERVE_MB", 256) << 20);
+        !"0".equals(env.get("PIER_NETWORK_ISOLATION")),
+        buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20),
+        number(env, "PIER_DISK_RESERVE_MB", 256) << 20,
+        routerClientLimits(env, s.routerClientLimits()));
   }
 
   /** The build limits from PIER_BUILD_* variables, defaulting to {@link BuildLimits#defaults}. */
@@ -175,6 +179,18 @@ public final class Main {
       }
     }
     return new BuildLimits(memoryMb << 20, (int) pids, millicores, java.time.Duration.ofSeconds(timeout));
+  }
+
+  private static dev.pier.router.ClientLimits routerClientLimits(
+      Map<String, String> env, dev.pier.router.ClientLimits d) {
+    long head = number(env, "PIER_ROUTER_HEAD_TIMEOUT_SECONDS", d.headTimeout().toSeconds());
+    long max = number(env, "PIER_ROUTER_MAX_CONNECTIONS", d.maxConnections());
+    long perIp = number(env, "PIER_ROUTER_MAX_CONNECTIONS_PER_IP", d.maxConnectionsPerAddress());
+    if (head < 1 || max < 1 || perIp < 1 || max > Integer.MAX_VALUE || perIp > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("PIER_ROUTER_HEAD_TIMEOUT_SECONDS,"
+          + " PIER_ROUTER_MAX_CONNECTIONS and PIER_ROUTER_MAX_CONNECTIONS_PER_IP must be at least 1");
+    }
+    return new dev.pier.router.ClientLimits(Duration.ofSeconds(head), (int) max, (int) perIp);
   }
 
   static Path defaultDataDir(Map<String, String> env) {

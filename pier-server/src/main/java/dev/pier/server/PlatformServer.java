@@ -60,6 +60,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -121,7 +122,8 @@ public final class PlatformServer implements AutoCloseable {
         new RouterServer(
             new RouterConfig(settings.bindHost(), settings.routerPort(), defaults.connectTimeout(),
                 defaults.responseTimeout(), defaults.idleTimeout())
-                .withBackendPool(defaults.backendIdleTimeout(), settings.routerBackendPool() ? defaults.maxIdlePerBackend() : 0),
+                .withBackendPool(defaults.backendIdleTimeout(), settings.routerBackendPool() ? defaults.maxIdlePerBackend() : 0)
+                .withClientLimits(settings.routerClientLimits()),
             accessLog);
     router.start();
 
@@ -132,6 +134,9 @@ public final class PlatformServer implements AutoCloseable {
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost(settings.bindHost());
     connector.setPort(settings.apiPort());
+    connector.setIdleTimeout(ApiConnectionGuard.IDLE_TIMEOUT.toMillis());
+    connector.addEventListener(new ApiConnectionGuard(connector.getScheduler()));
+    jetty.addBean(new NetworkConnectionLimit(ApiConnectionGuard.MAX_CONNECTIONS, connector));
     jetty.addConnector(connector);
     connector.open();
     int apiPort = connector.getLocalPort();

@@ -1,6 +1,7 @@
 package dev.pier.server;
 
 import dev.pier.build.BuildLimits;
+import dev.pier.router.ClientLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -28,6 +29,7 @@ import java.time.Duration;
  * @param buildLimits memory, processes and CPU of each build step, and the timeout of a build
  * @param diskReserveBytes free space the data disk must keep: below it, changes that write (app
  *     creation, deploys, pushes) are refused with 507
+ * @param routerClientLimits the router's request head deadline and client connection limits
  */
 public record Settings(
     Path dataDir,
@@ -45,23 +47,14 @@ public record Settings(
     boolean requestMetrics,
     boolean networkIsolation,
     BuildLimits buildLimits,
-    long diskReserveBytes) {
-
-  /** Settings with the default build limits for {@code memoryLimitBytes}. */
-  public Settings(
-      Path dataDir, int apiPort, int routerPort, String bindHost, String domain, String adminToken,
-      long memoryLimitBytes, Duration stopGrace, Duration bootTimeout, long maxUploadBytes,
-      Duration drainTimeout, boolean routerBackendPool, boolean requestMetrics,
-      boolean networkIsolation) {
-    this(dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
-        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics,
-        networkIsolation, BuildLimits.defaults(memoryLimitBytes), 256L << 20);
-  }
+    long diskReserveBytes,
+    ClientLimits routerClientLimits) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true);
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
+        BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT);
   }
 
   public Settings withPorts(int api, int router) {
@@ -111,6 +104,10 @@ public record Settings(
     return edit(b -> b.diskReserveBytes = bytes);
   }
 
+  public Settings withRouterClientLimits(ClientLimits limits) {
+    return edit(b -> b.routerClientLimits = limits);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -135,6 +132,7 @@ public record Settings(
     boolean networkIsolation;
     BuildLimits buildLimits;
     long diskReserveBytes;
+    ClientLimits routerClientLimits;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -153,12 +151,14 @@ public record Settings(
       networkIsolation = s.networkIsolation;
       buildLimits = s.buildLimits;
       diskReserveBytes = s.diskReserveBytes;
+      routerClientLimits = s.routerClientLimits;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
-          routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes);
+          routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
+          routerClientLimits);
     }
   }
 }

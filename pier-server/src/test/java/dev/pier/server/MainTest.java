@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.build.BuildLimits;
+import dev.pier.router.ClientLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -53,6 +54,18 @@ class MainTest {
         .hasMessageContaining("invalid PIER_BUILD_CPUS 'lots'");
     assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_BUILD_TIMEOUT_SECONDS", "0")))
         .hasMessageContaining("PIER_BUILD_TIMEOUT_SECONDS must be at least 1");
+  }
+
+  @Test
+  void routerClientLimitsComeFromTheEnvironment() {
+    Settings s = Main.parse(new String[0], Map.of("PIER_ROUTER_MAX_CONNECTIONS", "2000",
+        "PIER_ROUTER_MAX_CONNECTIONS_PER_IP", "32", "PIER_ROUTER_HEAD_TIMEOUT_SECONDS", "5"));
+    assertThat(s.routerClientLimits())
+        .isEqualTo(new ClientLimits(Duration.ofSeconds(5), 2000, 32));
+    assertThat(Main.parse(new String[0], Map.of()).routerClientLimits())
+        .isEqualTo(ClientLimits.DEFAULT);
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_ROUTER_MAX_CONNECTIONS", "0")))
+        .hasMessageContaining("PIER_ROUTER_MAX_CONNECTIONS");
   }
 
   @Test
