@@ -109,11 +109,18 @@ class CrashConsistencyTest {
         killer.join();
         load.join();
         Op cut = inFlight.get();
+        System.out.println(java.time.Instant.now() + " killed after " + delayMs + " ms; cut off: " + cut);
         killedDuring.merge(cut == null ? "just after " + victim.kind() : cut.kind(), 1, Integer::sum);
         long t0 = System.nanoTime();
+        keepEvidence("before-start-" + point);
         server.start();
         restartNanos += System.nanoTime() - t0;
-        verify(point, cut, repairs);
+        try {
+          verify(point, cut, repairs);
+        } catch (AssertionError e) {
+          keepEvidence("failed-" + point);
+          throw e;
+        }
         inFlight.set(null);
       }
     } finally {
@@ -164,6 +171,7 @@ class CrashConsistencyTest {
   }
 
   private void perform(Op op) throws Exception {
+    System.out.println(java.time.Instant.now() + " op " + op);
     switch (op.kind()) {
       case "create" -> create(op.app());
       case "destroy" -> {
@@ -276,6 +284,37 @@ class CrashConsistencyTest {
       list.forEach(p -> repos.add(p.getFileName().toString().replace(".git", "")));
     }
     assertThat(repos).as(at + ": one repository per app").isEqualTo(listed);
+  }
+
+  /** Keeps the state database and the server log of a failing run under target/ (newest two kept). */
+  private void keepEvidence(String name) throws IOException {
+    Path target = Path.of("target", "crash-evidence");
+    Files.createDirectories(target);
+    Path dir = target.resolve(name);
+    DataDirsCopy.copy(server.data.resolve("db"), dir.resolve("db"));
+    Path log = server.data.resolveSibling("server.log");
+    if (Files.exists(log)) Files.copy(log, dir.resolve("server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path previous = target.resolve("before-start-" + (Integer.parseInt(name.replaceAll("\\D+", "")) - 2));
+    if (name.startsWith("before-start-") && Files.exists(previous)) DataDirsCopy.delete(previous);
+  }
+
+  /** Recursive copy and delete for evidence folders. */
+  private static final class DataDirsCopy {
+    static void copy(Path from, Path to) throws IOException {
+      try (var walk = Files.walk(from)) {
+        for (Path p : (Iterable<Path>) walk::iterator) {
+          Path t = to.resolve(from.relativize(p).toString());
+          if (Files.isDirectory(p)) Files.createDirectories(t);
+          else Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+
+    static void delete(Path dir) throws IOException {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(p);
+      }
+    }
   }
 
   private int currentRelease(String app) throws Exception {
