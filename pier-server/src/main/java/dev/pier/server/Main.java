@@ -1,5 +1,6 @@
 package dev.pier.server;
 
+import dev.pier.runtime.local.PortAllocator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,6 +133,8 @@ public final class Main {
     int api = port("API port", apiPort, s.apiPort());
     int router = port("router port", routerPort, s.routerPort());
     if (api == router && api != 0) throw new IllegalArgumentException("API and router ports must differ");
+    outsideInstancePorts("API port", api);
+    outsideInstancePorts("router port", router);
     String d = domain == null ? s.domain() : domain.toLowerCase(java.util.Locale.ROOT);
     if (!d.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw new IllegalArgumentException("invalid domain '" + d + "'");
     return new Settings(
@@ -149,6 +152,20 @@ public final class Main {
   static Path defaultDataDir(Map<String, String> env) {
     if ("root".equals(System.getProperty("user.name"))) return Path.of("/var/lib/pier");
     return Path.of(env.getOrDefault("HOME", "."), ".local", "share", "pier");
+  }
+
+  /**
+   * Refuses a platform port inside the range instances get their ports from: an instance could be
+   * handed the port (or the platform fail to bind it), and the network guard that keeps apps off
+   * other apps' instance ports would also cover it.
+   */
+  private static void outsideInstancePorts(String what, int port) {
+    int from = PortAllocator.DEFAULT_FROM;
+    int to = PortAllocator.DEFAULT_TO;
+    if (port >= from && port <= to) {
+      throw new IllegalArgumentException(what + " " + port + " is inside the port range " + from + "-" + to
+          + " that app instances get their ports from: choose a port outside it");
+    }
   }
 
   private static int port(String what, String value, int fallback) {

@@ -2,6 +2,7 @@ package dev.pier.server;
 
 import dev.pier.api.Api;
 import dev.pier.api.ApiServlet;
+import dev.pier.api.JettyErrors;
 import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.app.AppStore;
@@ -200,6 +201,7 @@ public final class PlatformServer implements AutoCloseable {
     context.addServlet(
         new ServletHolder("console", new ConsoleServlet(auth.authenticator(), consoleSessions)), "/console/*");
     jetty.setHandler(context);
+    JettyErrors.install(jetty, context);
     jetty.setStopTimeout(2000);
 
     routes.publish();

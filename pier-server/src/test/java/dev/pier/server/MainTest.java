@@ -38,6 +38,18 @@ class MainTest {
   }
 
   @Test
+  void platformPortsInsideTheInstancePortRangeAreRefused() {
+    assertThatThrownBy(() -> Main.parse(new String[] {"--router-port", "28080"}, Map.of()))
+        .hasMessageContaining("router port 28080 is inside the port range 20000-29999");
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_API_PORT", "20000")))
+        .hasMessageContaining("API port 20000 is inside the port range 20000-29999");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "29999"}, Map.of()))
+        .hasMessageContaining("API port 29999");
+    assertThat(Main.parse(new String[] {"--api-port", "19999", "--router-port", "30000"}, Map.of()).routerPort())
+        .isEqualTo(30000);
+  }
+
+  @Test
   void helpReturnsNoSettings() {
     assertThat(Main.parse(new String[] {"--help"}, Map.of())).isNull();
   }
