@@ -216,6 +216,22 @@ class BadInputTest {
   }
 
   @Test
+  void drainsToThisMachineAreRefusedUnlessTheOperatorAllowsThem() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "drained", "--no-remote"));
+    String apiPort = pier.apiUrl().replaceAll(".*:", "");
+    for (String url : new String[] {"syslog+tcp://127.0.0.1:5514", "http://localhost:" + apiPort + "/apps",
+        "http://[::1]:" + pier.routerPort() + "/", "https://169.254.169.254/latest/meta-data/", "syslog+tcp://0.0.0.0:514"}) {
+      HttpResponse<String> r = api("POST", "/apps/drained/drains", "{\"url\":\"" + url + "\"}", PlatformHarness.TOKEN);
+      assertThat(r.statusCode()).as(url).isEqualTo(422);
+      assertThat(r.body()).contains("PIER_ALLOW_LOCAL_DRAINS=1");
+    }
+    Result cli = pier.cli(tmp, "drains:add", "syslog+tcp://127.0.0.1:5514", "-a", "drained");
+    assertThat(cli.exit()).isNotZero();
+    assertThat(cli.err()).contains("points at this machine's loopback address (127.0.0.1)");
+    assertThat(api("GET", "/apps/drained/drains", null, PlatformHarness.TOKEN).body()).isEqualTo("[]");
+  }
+
+  @Test
   void scaleWithUnknownTypeOrNegativeCountIsRefused() throws Exception {
     PlatformHarness.check(pier.cli(tmp, "apps:create", "scaly", "--no-remote"));
     Path repo = pier.repo("scaly", SampleApps.nodeHello(1));

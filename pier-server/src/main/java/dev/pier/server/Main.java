@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]}.
+ * {@code pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
+ * [--allow-local-drains]}.
  * Flags win over environment variables ({@code PIER_DATA}, {@code PIER_API_PORT},
  * {@code PIER_ROUTER_PORT}, {@code PIER_DOMAIN}, {@code PIER_BIND}, {@code PIER_ADMIN_TOKEN},
  * {@code PIER_MEMORY_LIMIT_MB}, {@code PIER_STOP_GRACE_SECONDS}, {@code PIER_MAX_UPLOAD_MB}),
@@ -18,6 +19,7 @@ public final class Main {
   static final String USAGE =
       """
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
+                         [--allow-local-drains]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -28,6 +30,8 @@ public final class Main {
         --router-port N    router port (env PIER_ROUTER_PORT; default 8080)
         --domain D         apps are APP.D (env PIER_DOMAIN; default localhost)
         --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
+        --allow-local-drains  log drains may send to this machine (loopback, its own addresses;
+                           never Pier's own ports) (env PIER_ALLOW_LOCAL_DRAINS=1; default off)
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
@@ -106,9 +110,14 @@ public final class Main {
     String routerPort = env.get("PIER_ROUTER_PORT");
     String domain = env.get("PIER_DOMAIN");
     String bind = env.get("PIER_BIND");
+    boolean allowLocalDrains = "1".equals(env.get("PIER_ALLOW_LOCAL_DRAINS"));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("-h") || arg.equals("--help")) return null;
+      if (arg.equals("--allow-local-drains")) {
+        allowLocalDrains = true;
+        continue;
+      }
       String value;
       String flag = arg;
       int eq = arg.indexOf('=');
@@ -146,7 +155,8 @@ public final class Main {
         Duration.ofSeconds(number(env, "PIER_DRAIN_TIMEOUT_SECONDS", 30)),
         !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")),
         !"0".equals(env.get("PIER_REQUEST_METRICS")),
-        !"0".equals(env.get("PIER_NETWORK_ISOLATION")));
+        !"0".equals(env.get("PIER_NETWORK_ISOLATION")),
+        allowLocalDrains);
   }
 
   static Path defaultDataDir(Map<String, String> env) {

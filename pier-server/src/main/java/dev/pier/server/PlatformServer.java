@@ -22,6 +22,7 @@ import dev.pier.deploy.Scaler;
 import dev.pier.versions.VersionService;
 import dev.pier.versions.VersionStore;
 import dev.pier.git.GitReceiver;
+import dev.pier.drains.DrainDestinations;
 import dev.pier.drains.DrainOptions;
 import dev.pier.logs.DrainService;
 import dev.pier.logs.DrainStore;
@@ -174,7 +175,11 @@ public final class PlatformServer implements AutoCloseable {
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
     Scaler scaler = new Scaler(apps, releases, releaseStore, versionStore, processes, rollout);
-    DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults());
+    PortRange instancePorts = ports.range();
+    int routerPort = router.port();
+    DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults().withDestinations(
+        DrainDestinations.of(settings.allowLocalDrains(), p -> p == apiPort || p == routerPort
+            || (p >= instancePorts.first() && p <= instancePorts.last()))));
     logs.addSink(drains::accept);
     apps.onDestroy(name -> {
       drains.forget(name);

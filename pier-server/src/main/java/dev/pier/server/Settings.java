@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param networkIsolation whether app code is kept from this machine's other services (other
  *     apps' instance ports, the API) with nftables; needs root and nft, else it is off with a
  *     warning
+ * @param allowLocalDrains whether log drains may send to this machine's addresses (loopback, its
+ *     interfaces; never the platform's own ports); off, drain URLs must point at other machines
  */
 public record Settings(
     Path dataDir,
@@ -39,12 +41,13 @@ public record Settings(
     Duration drainTimeout,
     boolean routerBackendPool,
     boolean requestMetrics,
-    boolean networkIsolation) {
+    boolean networkIsolation,
+    boolean allowLocalDrains) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true);
+        Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true, false);
   }
 
   public Settings withPorts(int api, int router) {
@@ -86,6 +89,10 @@ public record Settings(
     return edit(b -> b.domain = newDomain);
   }
 
+  public Settings withAllowLocalDrains(boolean allow) {
+    return edit(b -> b.allowLocalDrains = allow);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -108,6 +115,7 @@ public record Settings(
     boolean routerBackendPool;
     boolean requestMetrics;
     boolean networkIsolation;
+    boolean allowLocalDrains;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -124,12 +132,13 @@ public record Settings(
       routerBackendPool = s.routerBackendPool;
       requestMetrics = s.requestMetrics;
       networkIsolation = s.networkIsolation;
+      allowLocalDrains = s.allowLocalDrains;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
-          routerBackendPool, requestMetrics, networkIsolation);
+          routerBackendPool, requestMetrics, networkIsolation, allowLocalDrains);
     }
   }
 }

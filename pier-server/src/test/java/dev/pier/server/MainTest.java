@@ -50,6 +50,15 @@ class MainTest {
   }
 
   @Test
+  void localDrainsAreRefusedUnlessTheOperatorAllowsThem() {
+    assertThat(Main.parse(new String[0], Map.of()).allowLocalDrains()).isFalse();
+    assertThat(Main.parse(new String[0], Map.of("PIER_ALLOW_LOCAL_DRAINS", "1")).allowLocalDrains()).isTrue();
+    Settings flag = Main.parse(new String[] {"--allow-local-drains", "--api-port", "9000"}, Map.of());
+    assertThat(flag.allowLocalDrains()).isTrue();
+    assertThat(flag.apiPort()).isEqualTo(9000);
+  }
+
+  @Test
   void helpReturnsNoSettings() {
     assertThat(Main.parse(new String[] {"--help"}, Map.of())).isNull();
   }
