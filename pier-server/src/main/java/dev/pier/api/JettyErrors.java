@@ -59,7 +59,7 @@ public final class JettyErrors {
   }
 
   private static boolean isGit(Request request) {
-    String path = request.getHttpURI().getPath();
+    String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
     return path != null && (path.equals("/git") || path.startsWith("/git/"));
   }
 
