@@ -50,6 +50,19 @@ class MainTest {
   }
 
   @Test
+  void theServerRefusesToStartWithARouterPortInsideTheInstancePortRange() throws Exception {
+    Process server = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--router-port", "28080")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    String err = new String(server.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(server.exitValue()).isEqualTo(2);
+    assertThat(err).startsWith(" !     router port 28080 is inside the port range 20000-29999");
+  }
+
+  @Test
   void localDrainsAreRefusedUnlessTheOperatorAllowsThem() {
     assertThat(Main.parse(new String[0], Map.of()).allowLocalDrains()).isFalse();
     assertThat(Main.parse(new String[0], Map.of("PIER_ALLOW_LOCAL_DRAINS", "1")).allowLocalDrains()).isTrue();
