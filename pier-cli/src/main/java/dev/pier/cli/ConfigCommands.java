@@ -122,7 +122,14 @@ final class ConfigCommands {
       throw e;
     }
     JsonNode release = result.path("release");
-    out.println(release.isNumber() ? "done, v" + release.asInt() : "done");
+    List<String> notSet = new ArrayList<>();
+    result.path("not_set").forEach(key -> notSet.add(key.asText()));
+    String note = notSet.isEmpty() ? "" : Format.list(notSet) + (notSet.size() == 1 ? " is" : " are") + " not set";
+    if (!notSet.isEmpty() && notSet.size() == keys.size()) {
+      out.println(note + ", nothing changed");
+    } else {
+      out.println((release.isNumber() ? "done, v" + release.asInt() : "done") + (note.isEmpty() ? "" : " (" + note + ")"));
+    }
     return result;
   }
 

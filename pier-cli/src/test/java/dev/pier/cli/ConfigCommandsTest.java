@@ -86,6 +86,22 @@ class ConfigCommandsTest extends FakeApiTest {
   }
 
   @Test
+  void unsetOfVarsThatAreNotSetSaysSoAndMakesNoRelease() {
+    app.config.put("A", "1");
+
+    var missing = cli.run("config:unset", "MISSING", "-a", "hello");
+
+    assertThat(missing.exitCode()).isZero();
+    assertThat(missing.out()).isEqualTo("Unsetting MISSING and restarting hello... MISSING is not set, nothing changed\n");
+
+    var partly = cli.run("config:unset", "A", "MISSING", "-a", "hello");
+
+    assertThat(partly.exitCode()).isZero();
+    assertThat(partly.out()).isEqualTo("Unsetting A, MISSING and restarting hello... done, v4 (MISSING is not set)\n");
+    assertThat(app.config).isEmpty();
+  }
+
+  @Test
   void getPrintsTheValueOrAnEmptyLine() {
     app.config.put("A", "x=y");
 

@@ -251,26 +251,31 @@ final class FakePierApi implements AutoCloseable {
 
   private void patchConfig(HttpExchange exchange, FakeApp app) throws IOException {
     JsonNode body = JSON.readTree(exchange.getRequestBody());
+    ArrayNode notSet = JSON.createArrayNode();
+    boolean changed = false;
     for (Map.Entry<String, JsonNode> e : body.properties()) {
       if (e.getKey().equals("PORT")) {
         problem(exchange, 422, "invalid", "PORT is reserved");
         return;
       }
-      if (e.getValue().isNull()) {
+      if (e.getValue().isNull() && !app.config.containsKey(e.getKey())) {
+        notSet.add(e.getKey());
+      } else if (e.getValue().isNull()) {
         app.config.remove(e.getKey());
+        changed = true;
       } else {
         app.config.put(e.getKey(), e.getValue().asText());
+        changed = true;
       }
     }
-    if (app.release != null) {
-      app.release++;
-    }
+    Integer release = changed && app.release != null ? ++app.release : null;
     ObjectNode result = JSON.createObjectNode();
+    result.set("not_set", notSet);
     result.set("config", JSON.valueToTree(app.config));
-    if (app.release == null) {
+    if (release == null) {
       result.putNull("release");
     } else {
-      result.put("release", app.release);
+      result.put("release", release);
     }
     json(exchange, 200, result);
   }

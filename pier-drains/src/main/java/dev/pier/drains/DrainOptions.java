@@ -14,13 +14,16 @@ import java.util.Objects;
  * @param httpBatchSize the most lines in one HTTP POST
  * @param httpBatchMaxDelay how long an HTTP drain waits for a batch to fill before sending what it
  *     has
+ * @param destinations which addresses a drain may connect to, checked before each connection or
+ *     request; this machine's are refused unless allowed
  */
 public record DrainOptions(
     int queueCapacity,
     Duration connectTimeout,
     Duration retryBackoffMax,
     int httpBatchSize,
-    Duration httpBatchMaxDelay) {
+    Duration httpBatchMaxDelay,
+    DrainDestinations destinations) {
 
   public DrainOptions {
     if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be at least 1");
@@ -31,9 +34,27 @@ public record DrainOptions(
     if (httpBatchMaxDelay.isNegative()) {
       throw new IllegalArgumentException("httpBatchMaxDelay cannot be negative");
     }
+    Objects.requireNonNull(destinations, "destinations");
   }
 
-  /** 10 000 queued lines, 5 s timeouts, backoff up to 30 s, HTTP batches of 500 lines or 1 s. */
+  /** Options that refuse this machine's addresses ({@link DrainDestinations#remoteOnly()}). */
+  public DrainOptions(
+      int queueCapacity, Duration connectTimeout, Duration retryBackoffMax, int httpBatchSize,
+      Duration httpBatchMaxDelay) {
+    this(queueCapacity, connectTimeout, retryBackoffMax, httpBatchSize, httpBatchMaxDelay,
+        DrainDestinations.remoteOnly());
+  }
+
+  /** These options with other allowed destinations. */
+  public DrainOptions withDestinations(DrainDestinations allowed) {
+    return new DrainOptions(queueCapacity, connectTimeout, retryBackoffMax, httpBatchSize,
+        httpBatchMaxDelay, allowed);
+  }
+
+  /**
+   * 10 000 queued lines, 5 s timeouts, backoff up to 30 s, HTTP batches of 500 lines or 1 s; no
+   * local destinations.
+   */
   public static DrainOptions defaults() {
     return new DrainOptions(
         10_000, Duration.ofSeconds(5), Duration.ofSeconds(30), 500, Duration.ofSeconds(1));

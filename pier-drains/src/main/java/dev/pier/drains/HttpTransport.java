@@ -26,7 +26,10 @@ import java.util.UUID;
  *
  * <p>Any 2xx answer is success; another status, a refused connection or a timeout (the drain's
  * {@code connectTimeout}, for connecting and again for the whole response) is a failed attempt.
- * Redirects are not followed.
+ * Redirects are not followed. Before each request the host is resolved and checked against the
+ * allowed {@link DrainDestinations}; the client resolves it again to connect, so a name whose
+ * answers change within the JVM's DNS cache time could still slip through (a small window, where
+ * syslog connects to the checked address itself).
  */
 final class HttpTransport implements Transport {
   static final String CONTENT_TYPE = "application/logplex-1";
@@ -70,6 +73,7 @@ final class HttpTransport implements Transport {
         .POST(HttpRequest.BodyPublishers.ofByteArray(SyslogFrames.frames(batch)));
     url.basicAuthorization().ifPresent(auth -> request.header("Authorization", auth));
     lastSucceeded = false;
+    options.destinations().check(url); // the name may resolve elsewhere than when the drain was added
     HttpResponse<Void> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());

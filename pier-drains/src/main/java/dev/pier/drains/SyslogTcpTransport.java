@@ -2,12 +2,12 @@ package dev.pier.drains;
 
 import dev.pier.model.LogLine;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
 
 /**
@@ -24,6 +24,7 @@ final class SyslogTcpTransport implements Transport {
   static final int WRITE_BATCH = 256;
 
   private final DrainUrl url;
+  private final DrainDestinations destinations;
   private final long timeoutNanos;
   private SocketChannel channel;
   private Selector selector;
@@ -31,6 +32,7 @@ final class SyslogTcpTransport implements Transport {
 
   SyslogTcpTransport(DrainUrl url, DrainOptions options) {
     this.url = url;
+    this.destinations = options.destinations();
     this.timeoutNanos = options.connectTimeout().toNanos();
   }
 
@@ -46,18 +48,15 @@ final class SyslogTcpTransport implements Transport {
     }
   }
 
+  /** Connects to the first address of the host, after checking that all are allowed now. */
   private void connect() throws IOException, InterruptedException {
     String where = url.host() + ":" + url.port();
+    InetAddress address = destinations.check(url).getFirst();
     SocketChannel ch = SocketChannel.open();
     Selector sel = Selector.open();
     try {
       ch.configureBlocking(false);
-      boolean done;
-      try {
-        done = ch.connect(new InetSocketAddress(url.host(), url.port()));
-      } catch (UnresolvedAddressException e) {
-        throw new IOException("cannot resolve host " + url.host());
-      }
+      boolean done = ch.connect(new InetSocketAddress(address, url.port()));
       SelectionKey k = ch.register(sel, done ? 0 : SelectionKey.OP_CONNECT);
       long deadline = System.nanoTime() + timeoutNanos;
       while (!done) {

@@ -20,8 +20,10 @@ class HttpDrainTest {
   private static final Duration SOON = Duration.ofSeconds(5);
   private final RecordingDropReporter reporter = new RecordingDropReporter();
 
+  /** The receivers listen on loopback: local destinations are allowed, as an operator can. */
   private static DrainOptions options(int batchSize, Duration maxDelay) {
-    return new DrainOptions(10_000, Duration.ofSeconds(2), Duration.ofMillis(50), batchSize, maxDelay);
+    return new DrainOptions(10_000, Duration.ofSeconds(2), Duration.ofMillis(50), batchSize, maxDelay)
+        .withDestinations(SyslogDrainTest.LOCAL_ALLOWED);
   }
 
   private static LogLine line(String text) {
@@ -125,7 +127,8 @@ class HttpDrainTest {
     try (HttpReceiver receiver = new HttpReceiver(200)) {
       receiver.delayMillis = 10_000;
       DrainOptions options = new DrainOptions(
-          10_000, Duration.ofMillis(300), Duration.ofMillis(50), 500, Duration.ZERO);
+          10_000, Duration.ofMillis(300), Duration.ofMillis(50), 500, Duration.ZERO)
+          .withDestinations(SyslogDrainTest.LOCAL_ALLOWED);
       Drain drain = Drain.open("hello", DrainUrl.parse(receiver.url("/")), options, reporter);
       drain.accept(line("one"));
 

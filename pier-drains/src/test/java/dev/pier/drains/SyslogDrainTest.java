@@ -16,10 +16,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class SyslogDrainTest {
   private static final Duration SOON = Duration.ofSeconds(5);
+  static final DrainDestinations LOCAL_ALLOWED = DrainDestinations.of(true, port -> false);
   private final RecordingDropReporter reporter = new RecordingDropReporter();
 
+  /** The receivers listen on loopback: local destinations are allowed, as an operator can. */
   private static DrainOptions options(int capacity, Duration timeout) {
-    return new DrainOptions(capacity, timeout, Duration.ofMillis(200), 500, Duration.ofSeconds(1));
+    return new DrainOptions(capacity, timeout, Duration.ofMillis(200), 500, Duration.ofSeconds(1))
+        .withDestinations(LOCAL_ALLOWED);
   }
 
   private static LogLine line(String text) {

@@ -83,6 +83,39 @@ class BadInputTest {
   }
 
   @Test
+  void unauthenticatedRequestsGet401WhateverThePathOrMethod() throws Exception {
+    for (String[] request : new String[][] {{"DELETE", "/apps"}, {"PUT", "/"}, {"GET", "/no-such-endpoint"},
+        {"POST", "/apps/someone/rollback"}}) {
+      HttpResponse<String> r = api(request[0], request[1], null, null);
+      assertThat(r.statusCode()).as(request[0] + " " + request[1]).isEqualTo(401);
+      assertThat(r.body()).contains("API token missing");
+    }
+    assertThat(api("DELETE", "/apps", null, PlatformHarness.TOKEN).statusCode()).isEqualTo(405);
+    assertThat(api("GET", "/no-such-endpoint", null, PlatformHarness.TOKEN).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aTokenWithExtraSpacesIsADifferentTokenAndIsRefused() throws Exception {
+    HttpRequest doubleSpace = HttpRequest.newBuilder(URI.create(pier.apiUrl() + "/apps"))
+        .header("Authorization", "Bearer  " + PlatformHarness.TOKEN).build();
+    assertThat(HTTP.send(doubleSpace, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    HttpRequest basicWithSpace = HttpRequest.newBuilder(URI.create(pier.apiUrl() + "/git/nope.git/info/refs?service=git-upload-pack"))
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            ("x:" + PlatformHarness.TOKEN + " ").getBytes(StandardCharsets.UTF_8))).build();
+    assertThat(HTTP.send(basicWithSpace, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void anEncodedSlashInAPathIsAProblemNotAnHtmlPage() throws Exception {
+    for (String token : new String[] {PlatformHarness.TOKEN, null}) {
+      HttpResponse<String> r = api("GET", "/apps/a%2Fb/config", null, token);
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+      assertThat(r.body()).contains("\"status\":400").contains("Ambiguous URI path separator").doesNotContain("<html");
+    }
+  }
+
+  @Test
   void pushToAnotherBranchIsStoredButNotBuilt() throws Exception {
     PlatformHarness.check(pier.cli(tmp, "apps:create", "branchy", "--no-remote"));
     Path repo = pier.repo("branchy", SampleApps.nodeHello(1));
@@ -126,6 +159,79 @@ class BadInputTest {
   }
 
   @Test
+  void uploadsWithFifosDevicesOrNothingInThemAreRefusedClearly() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "specials", "--no-remote"));
+    TarArchiveEntry fifo = new TarArchiveEntry("run/pipe", TarArchiveEntry.LF_FIFO);
+    assertUploadRefused("specials", tarGz(entry("server.js", "x"), new Object[] {fifo, null}), 422,
+        "refused entry 'run/pipe': a FIFO");
+    TarArchiveEntry device = new TarArchiveEntry("dev/zero", TarArchiveEntry.LF_CHR);
+    assertUploadRefused("specials", tarGz(new Object[] {device, null}), 422, "refused entry 'dev/zero': a character device");
+    assertUploadRefused("specials", new byte[0], 400, "the upload is empty");
+    assertUploadRefused("specials", tarGz(), 422, "the upload is empty");
+    assertThat(api("GET", "/apps/specials/releases", null, PlatformHarness.TOKEN).body()).isEqualTo("[]");
+  }
+
+  @Test
+  void rollbackToAnUnknownVersionIs404AndABadStepIs422BeforeAnythingStarts() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "stepper", "--no-remote"));
+    HttpResponse<String> rollback = api("POST", "/apps/stepper/rollback", "{\"version\":42}", PlatformHarness.TOKEN);
+    assertThat(rollback.statusCode()).isEqualTo(404);
+    assertThat(rollback.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+    assertThat(rollback.body()).contains("has no version v42");
+    Result cli = pier.cli(tmp, "rollback", "v42", "-a", "stepper");
+    assertThat(cli.exit()).isNotZero();
+    assertThat(cli.err()).contains("has no version v42");
+
+    for (String step : new String[] {"-1", "0", "\"5\"", "2.5", "99999", "99999999999", "1e9"}) {
+      HttpResponse<String> r = api("POST", "/apps/stepper/traffic/migrate",
+          "{\"version\":1,\"gradual\":true,\"step_seconds\":" + step + "}", PlatformHarness.TOKEN);
+      assertThat(r.statusCode()).as(step).isEqualTo(422);
+      assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+      assertThat(r.body()).contains("step_seconds must be a whole number of seconds from 1 to 3600");
+    }
+    Result huge = pier.cli(tmp, "traffic:migrate", "v1", "--gradual", "--step-seconds", "99999", "-a", "stepper");
+    assertThat(huge.exit()).isNotZero();
+    assertThat(huge.err()).contains("step_seconds must be a whole number of seconds from 1 to 3600");
+  }
+
+  @Test
+  void unsetOfAVarThatIsNotSetMakesNoReleaseAndRestartsNothing() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "unsetter", "--no-remote"));
+    Path repo = pier.repo("unsetter", SampleApps.nodeHello(1));
+    PlatformHarness.check(pier.cli(repo, "git:remote", "-a", "unsetter"));
+    PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+    String releases = api("GET", "/apps/unsetter/releases", null, PlatformHarness.TOKEN).body();
+    String instances = api("GET", "/apps/unsetter/ps", null, PlatformHarness.TOKEN).body().replaceAll("\"uptime_seconds\":\\d+", "");
+
+    Result unset = pier.cli(repo, "config:unset", "MISSING");
+    assertThat(unset.exit()).as(unset.all()).isZero();
+    assertThat(unset.out()).contains("MISSING is not set, nothing changed");
+    HttpResponse<String> api = api("PATCH", "/apps/unsetter/config", "{\"MISSING\":null}", PlatformHarness.TOKEN);
+    assertThat(api.statusCode()).isEqualTo(200);
+    assertThat(api.body()).contains("\"release\":null").contains("\"not_set\":[\"MISSING\"]");
+
+    assertThat(api("GET", "/apps/unsetter/releases", null, PlatformHarness.TOKEN).body()).isEqualTo(releases);
+    assertThat(api("GET", "/apps/unsetter/ps", null, PlatformHarness.TOKEN).body().replaceAll("\"uptime_seconds\":\\d+", ""))
+        .isEqualTo(instances);
+  }
+
+  @Test
+  void drainsToThisMachineAreRefusedUnlessTheOperatorAllowsThem() throws Exception {
+    PlatformHarness.check(pier.cli(tmp, "apps:create", "drained", "--no-remote"));
+    String apiPort = pier.apiUrl().replaceAll(".*:", "");
+    for (String url : new String[] {"syslog+tcp://127.0.0.1:5514", "http://localhost:" + apiPort + "/apps",
+        "http://[::1]:" + pier.routerPort() + "/", "https://169.254.169.254/latest/meta-data/", "syslog+tcp://0.0.0.0:514"}) {
+      HttpResponse<String> r = api("POST", "/apps/drained/drains", "{\"url\":\"" + url + "\"}", PlatformHarness.TOKEN);
+      assertThat(r.statusCode()).as(url).isEqualTo(422);
+      assertThat(r.body()).contains("PIER_ALLOW_LOCAL_DRAINS=1");
+    }
+    Result cli = pier.cli(tmp, "drains:add", "syslog+tcp://127.0.0.1:5514", "-a", "drained");
+    assertThat(cli.exit()).isNotZero();
+    assertThat(cli.err()).contains("points at this machine's loopback address (127.0.0.1)");
+    assertThat(api("GET", "/apps/drained/drains", null, PlatformHarness.TOKEN).body()).isEqualTo("[]");
+  }
+
+  @Test
   void scaleWithUnknownTypeOrNegativeCountIsRefused() throws Exception {
     PlatformHarness.check(pier.cli(tmp, "apps:create", "scaly", "--no-remote"));
     Path repo = pier.repo("scaly", SampleApps.nodeHello(1));
@@ -164,7 +270,11 @@ class BadInputTest {
   }
 
   private void assertUploadRefused(byte[] body, int status, String detail) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(pier.apiUrl() + "/apps/uploads/deploy"))
+    assertUploadRefused("uploads", body, status, detail);
+  }
+
+  private void assertUploadRefused(String app, byte[] body, int status, String detail) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(pier.apiUrl() + "/apps/" + app + "/deploy"))
         .header("Authorization", "Bearer " + PlatformHarness.TOKEN)
         .header("Content-Type", "application/gzip")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))

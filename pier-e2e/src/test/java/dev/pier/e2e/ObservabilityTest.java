@@ -60,7 +60,8 @@ class ObservabilityTest {
 
   @BeforeAll
   void deploy() throws Exception {
-    pier = new PlatformHarness(tmp);
+    // The drain receivers listen on loopback: allowed as an operator would (PIER_ALLOW_LOCAL_DRAINS=1).
+    pier = new PlatformHarness(tmp, s -> s.withAllowLocalDrains(true));
     pier.login();
     repo = pier.repo("watched", app());
     PlatformHarness.check(pier.cli(repo, "apps:create", "watched"));

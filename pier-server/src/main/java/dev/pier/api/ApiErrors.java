@@ -36,12 +36,17 @@ final class ApiErrors {
     response.setContentType("application/problem+json");
     response.setCharacterEncoding("UTF-8");
     if (problem == Problem.UNAUTHORIZED) response.setHeader("WWW-Authenticate", "Bearer realm=\"Pier\"");
+    Json.MAPPER.writeValue(response.getOutputStream(), body(problem.status, problem.code, problem.title, detail));
+  }
+
+  /** The problem JSON fields; {@code code} is also the last segment of {@code type}. */
+  static Map<String, Object> body(int status, String code, String title, String detail) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "https://pier.dev/problems/" + problem.code.replace('_', '-'));
-    body.put("title", problem.title);
-    body.put("status", problem.status);
+    body.put("type", "https://pier.dev/problems/" + code.replace('_', '-'));
+    body.put("title", title);
+    body.put("status", status);
     body.put("detail", detail);
-    body.put("code", problem.code);
-    Json.MAPPER.writeValue(response.getOutputStream(), body);
+    body.put("code", code);
+    return body;
   }
 }

@@ -48,47 +48,65 @@ public final class ApiServlet extends HttpServlet {
     routes.add(new Route(method, Pattern.compile(path), true, handler));
   }
 
+  /**
+   * Answers in this order: an open route runs at once; any other request must authenticate (401
+   * or 403 otherwise, whatever the path or method, so nothing about the API's routes is told to
+   * a caller without a token); then the matching route runs, or 405 when the path exists with
+   * other methods, or 404.
+   */
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String path = req.getRequestURI();
     boolean pathMatched = false;
+    Route found = null;
+    Matcher foundMatch = null;
     for (Route route : routes) {
       Matcher m = route.path.matcher(path);
       if (!m.matches()) continue;
       pathMatched = true;
-      if (!route.method.equals(req.getMethod())) continue;
-      String user = null;
-      if (!route.open) {
-        user = auth.userForBearer(req.getHeader("Authorization"));
-        ConsoleSessions console = consoleSessions;
-        if (user == null && console != null) {
-          switch (console.access(req)) {
-            case ConsoleSessions.Access.Granted g -> user = g.user();
-            case ConsoleSessions.Access.Refused r -> {
-              ApiErrors.send(resp, Problem.FORBIDDEN, r.detail());
-              return;
-            }
-            case ConsoleSessions.Access.None n -> { }
-          }
-        }
-        if (user == null) {
-          String why = req.getHeader("Authorization") == null ? "missing" : "invalid";
-          ApiErrors.send(resp, Problem.UNAUTHORIZED,
-              "API token " + why + ": send `Authorization: Bearer TOKEN` (run `pier login`)");
-          return;
-        }
+      if (route.method.equals(req.getMethod())) {
+        found = route;
+        foundMatch = m;
+        break;
       }
+    }
+    String user = null;
+    if (found == null || !found.open) {
+      user = authenticate(req, resp);
+      if (user == null) return;
+    }
+    if (found != null) {
       try {
-        route.handler.handle(new Exchange(req, resp, m, user));
+        found.handler.handle(new Exchange(req, resp, foundMatch, user));
       } catch (Exception e) {
         ApiErrors.send(resp, e);
       }
-      return;
-    }
-    if (pathMatched) {
+    } else if (pathMatched) {
       ApiErrors.send(resp, Problem.METHOD_NOT_ALLOWED, "method " + req.getMethod() + " not allowed on " + path);
     } else {
       ApiErrors.send(resp, Problem.NOT_FOUND, "no such API endpoint: " + req.getMethod() + " " + path);
     }
+  }
+
+  /** The user of a bearer token or console session; null after answering 401 or 403. */
+  private String authenticate(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String user = auth.userForBearer(req.getHeader("Authorization"));
+    ConsoleSessions console = consoleSessions;
+    if (user == null && console != null) {
+      switch (console.access(req)) {
+        case ConsoleSessions.Access.Granted g -> user = g.user();
+        case ConsoleSessions.Access.Refused r -> {
+          ApiErrors.send(resp, Problem.FORBIDDEN, r.detail());
+          return null;
+        }
+        case ConsoleSessions.Access.None n -> { }
+      }
+    }
+    if (user == null) {
+      String why = req.getHeader("Authorization") == null ? "missing" : "invalid";
+      ApiErrors.send(resp, Problem.UNAUTHORIZED,
+          "API token " + why + ": send `Authorization: Bearer TOKEN` (run `pier login`)");
+    }
+    return user;
   }
 }

@@ -40,6 +40,7 @@ final class ConfigRoutes {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("config", updated.config());
       result.put("release", updated.release() == 0 ? null : updated.release());
+      result.put("not_set", updated.notSet());
       ex.json(200, result);
     });
   }

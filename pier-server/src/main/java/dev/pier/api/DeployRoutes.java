@@ -52,7 +52,7 @@ final class DeployRoutes {
       } catch (PlatformException | IOException e) {
         DataDirs.deleteTree(source);
         if (e instanceof LimitExceeded) throw tooLarge();
-        if (e instanceof IOException io) throw PlatformException.badRequest("cannot read the upload: " + io.getMessage());
+        if (e instanceof IOException io) throw PlatformException.badRequest("cannot read the upload: " + why(io));
         throw e;
       }
       boolean promote = !"false".equals(ex.query("promote", "true"));
@@ -72,6 +72,11 @@ final class DeployRoutes {
         output.failed(((DeployService.Outcome.Failed) outcome).reason());
       }
     });
+  }
+
+  private static String why(IOException e) {
+    if (e instanceof java.io.EOFException) return "it ends before the archive does (cut off?)";
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private PlatformException tooLarge() {

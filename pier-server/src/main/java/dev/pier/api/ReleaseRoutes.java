@@ -54,6 +54,7 @@ final class ReleaseRoutes {
       App app = apps.get(ex.param(1));
       JsonNode body = ex.body();
       Integer version = body.hasNonNull("version") ? parseVersion(body.get("version").asText()) : null;
+      if (version != null) versions.state(app, version); // 404 before the stream starts
       NdjsonStream out = NdjsonStream.open(ex.response);
       try {
         Release release = versions.rollback(app, version, ex.user, out);

@@ -69,9 +69,13 @@ final class VersionRoutes {
       JsonNode body = ex.body();
       if (!body.hasNonNull("version")) throw PlatformException.invalid("version is required");
       int version = ReleaseRoutes.parseVersion(body.get("version").asText());
+      JsonNode gradualNode = body.path("gradual");
+      if (!gradualNode.isMissingNode() && !gradualNode.isNull() && !gradualNode.isBoolean()) {
+        throw PlatformException.invalid("gradual must be true or false");
+      }
+      boolean gradual = gradualNode.asBoolean(false);
+      int step = stepSeconds(body.get("step_seconds"));
       versions.state(app, version);
-      boolean gradual = body.path("gradual").asBoolean(false);
-      int step = body.path("step_seconds").asInt(5);
       NdjsonStream out = NdjsonStream.open(ex.response);
       finish(out, () -> versions.migrate(app, version, gradual, step, ex.user, out));
     });
@@ -87,6 +91,20 @@ final class VersionRoutes {
       versions.start(app, version, ex.user);
       ex.json(200, Map.of("version", version, "state", "running"));
     });
+  }
+
+  /** {@code step_seconds} of a gradual migration: a whole number from 1 to 3600, 5 when absent. */
+  static int stepSeconds(JsonNode node) {
+    if (node == null || node.isNull()) return 5;
+    if (!node.isIntegralNumber() || !node.canConvertToInt()
+        || node.asInt() < VersionService.MIN_STEP_SECONDS || node.asInt() > VersionService.MAX_STEP_SECONDS) {
+      String shown = node.toString();
+      if (shown.length() > 40) shown = shown.substring(0, 40) + "...";
+      throw PlatformException.invalid("step_seconds must be a whole number of seconds from "
+          + VersionService.MIN_STEP_SECONDS + " to " + VersionService.MAX_STEP_SECONDS + ", not "
+          + shown.replaceAll("[^\\x20-\\x7e]", "?"));
+    }
+    return node.asInt();
   }
 
   private static SplitBy splitBy(String text) {

@@ -62,18 +62,24 @@ public final class Authenticator {
     return MessageDigest.isEqual(adminToken, token.getBytes(StandardCharsets.UTF_8)) ? ADMIN : null;
   }
 
-  /** Parses {@code Bearer TOKEN}; returns the user or null. */
+  /**
+   * Parses {@code Bearer TOKEN}; returns the user or null. The token must follow the one space
+   * exactly: extra spaces before or after it make it a different, wrong token.
+   */
   public String userForBearer(String header) {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
-    return userFor(header.substring(7).trim());
+    return userFor(header.substring(7));
   }
 
-  /** Parses HTTP basic auth (any user name, the token as password); returns the user or null. */
+  /**
+   * Parses HTTP basic auth (any user name, the token as password); returns the user or null. The
+   * password must be the token exactly, without surrounding spaces.
+   */
   public String userForBasic(String header) {
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
     try {
       String decoded =
-          new String(java.util.Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+          new String(java.util.Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
       int colon = decoded.indexOf(':');
       return colon < 0 ? null : userFor(decoded.substring(colon + 1));
     } catch (IllegalArgumentException e) {

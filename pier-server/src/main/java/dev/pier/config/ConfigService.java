@@ -52,8 +52,11 @@ public final class ConfigService {
     return store.get(app.name());
   }
 
-  /** What an update returned: the new vars and the release made for them (0 if none). */
-  public record Updated(Map<String, String> config, int release) {}
+  /**
+   * What an update returned: the new vars, the release made for them (0 if none) and the keys
+   * asked to be unset that were not set (nothing was done for those).
+   */
+  public record Updated(Map<String, String> config, int release, List<String> notSet) {}
 
   /**
    * Applies sets (non-null) and unsets (null); all validated before anything is stored. With a
@@ -86,11 +89,22 @@ public final class ConfigService {
     }
   }
 
-  private Updated apply(App app, Map<String, String> changes, String user) throws InterruptedException {
+  /**
+   * Unsetting a var that is not set changes nothing: such keys are left out of the change and
+   * reported, and when nothing else is asked there is no new release and no restart (as Heroku).
+   */
+  private Updated apply(App app, Map<String, String> requested, String user) throws InterruptedException {
+    Map<String, String> previousVars = store.get(app.name());
+    Map<String, String> changes = new java.util.LinkedHashMap<>();
+    List<String> notSet = new ArrayList<>();
+    requested.forEach((key, value) -> {
+      if (value == null && !previousVars.containsKey(key)) notSet.add(key);
+      else changes.put(key, value);
+    });
+    if (changes.isEmpty()) return new Updated(previousVars, 0, notSet);
     List<String> set = new ArrayList<>();
     List<String> unset = new ArrayList<>();
     changes.forEach((key, value) -> (value == null ? unset : set).add(key));
-    Map<String, String> previousVars = store.get(app.name());
     Map<String, String> vars = store.update(app.name(), changes);
     String description =
         (set.isEmpty() ? "" : "Set " + String.join(", ", set) + " config vars")
@@ -98,7 +112,7 @@ public final class ConfigService {
             + (unset.isEmpty() ? "" : "Remove " + String.join(", ", unset) + " config vars");
     logs.platform(app.name().value(), "api", description + " by " + user);
     App current = apps.get(app.name());
-    if (!current.hasRelease()) return new Updated(vars, 0);
+    if (!current.hasRelease()) return new Updated(vars, 0, notSet);
     Release previous = releaseService.current(current);
     Release release =
         releases.create(
@@ -116,6 +130,6 @@ public final class ConfigService {
       throw PlatformException.conflict(
           "config not changed: " + release.name() + " did not become ready: " + problem);
     }
-    return new Updated(vars, release.version());
+    return new Updated(vars, release.version(), notSet);
   }
 }

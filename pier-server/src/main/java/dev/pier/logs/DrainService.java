@@ -60,6 +60,11 @@ public final class DrainService implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw PlatformException.invalid(e.getMessage());
     }
+    try {
+      options.destinations().check(parsed);
+    } catch (java.io.IOException e) {
+      throw PlatformException.invalid(e.getMessage());
+    }
     DrainStore.StoredDrain stored = store.insert(app, parsed.uri().toString(), clock.instant());
     if (stored == null) throw PlatformException.conflict("app '" + app + "' already drains to " + url);
     Running r = start(stored);

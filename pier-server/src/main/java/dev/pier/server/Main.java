@@ -1,6 +1,7 @@
 package dev.pier.server;
 
 import dev.pier.build.BuildLimits;
+import dev.pier.runtime.local.PortAllocator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]}.
+ * {@code pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
+ * [--allow-local-drains]}.
  * Flags win over environment variables ({@code PIER_DATA}, {@code PIER_API_PORT},
  * {@code PIER_ROUTER_PORT}, {@code PIER_DOMAIN}, {@code PIER_BIND}, {@code PIER_ADMIN_TOKEN},
  * {@code PIER_MEMORY_LIMIT_MB}, {@code PIER_STOP_GRACE_SECONDS}, {@code PIER_MAX_UPLOAD_MB}),
@@ -18,6 +20,7 @@ public final class Main {
   static final String USAGE =
       """
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
+                         [--allow-local-drains]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -28,6 +31,8 @@ public final class Main {
         --router-port N    router port (env PIER_ROUTER_PORT; default 8080)
         --domain D         apps are APP.D (env PIER_DOMAIN; default localhost)
         --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
+        --allow-local-drains  log drains may send to this machine (loopback, its own addresses;
+                           never Pier's own ports) (env PIER_ALLOW_LOCAL_DRAINS=1; default off)
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
@@ -114,9 +119,14 @@ public final class Main {
     String routerPort = env.get("PIER_ROUTER_PORT");
     String domain = env.get("PIER_DOMAIN");
     String bind = env.get("PIER_BIND");
+    boolean allowLocalDrains = "1".equals(env.get("PIER_ALLOW_LOCAL_DRAINS"));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("-h") || arg.equals("--help")) return null;
+      if (arg.equals("--allow-local-drains")) {
+        allowLocalDrains = true;
+        continue;
+      }
       String value;
       String flag = arg;
       int eq = arg.indexOf('=');
@@ -141,6 +151,8 @@ public final class Main {
     int api = port("API port", apiPort, s.apiPort());
     int router = port("router port", routerPort, s.routerPort());
     if (api == router && api != 0) throw new IllegalArgumentException("API and router ports must differ");
+    outsideInstancePorts("API port", api);
+    outsideInstancePorts("router port", router);
     String d = domain == null ? s.domain() : domain.toLowerCase(java.util.Locale.ROOT);
     if (!d.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw new IllegalArgumentException("invalid domain '" + d + "'");
     return new Settings(
@@ -155,7 +167,8 @@ public final class Main {
         !"0".equals(env.get("PIER_NETWORK_ISOLATION")),
         buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20),
         number(env, "PIER_DISK_RESERVE_MB", 256) << 20,
-        routerClientLimits(env, s.routerClientLimits()));
+        routerClientLimits(env, s.routerClientLimits()),
+        allowLocalDrains);
   }
 
   /** The build limits from PIER_BUILD_* variables, defaulting to {@link BuildLimits#defaults}. */
@@ -196,6 +209,20 @@ public final class Main {
   static Path defaultDataDir(Map<String, String> env) {
     if ("root".equals(System.getProperty("user.name"))) return Path.of("/var/lib/pier");
     return Path.of(env.getOrDefault("HOME", "."), ".local", "share", "pier");
+  }
+
+  /**
+   * Refuses a platform port inside the range instances get their ports from: an instance could be
+   * handed the port (or the platform fail to bind it), and the network guard that keeps apps off
+   * other apps' instance ports would also cover it.
+   */
+  private static void outsideInstancePorts(String what, int port) {
+    int from = PortAllocator.DEFAULT_FROM;
+    int to = PortAllocator.DEFAULT_TO;
+    if (port >= from && port <= to) {
+      throw new IllegalArgumentException(what + " " + port + " is inside the port range " + from + "-" + to
+          + " that app instances get their ports from: choose a port outside it");
+    }
   }
 
   private static int port(String what, String value, int fallback) {

@@ -2,6 +2,7 @@ package dev.pier.server;
 
 import dev.pier.api.Api;
 import dev.pier.api.ApiServlet;
+import dev.pier.api.JettyErrors;
 import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.app.AppStore;
@@ -21,6 +22,7 @@ import dev.pier.deploy.Scaler;
 import dev.pier.versions.VersionService;
 import dev.pier.versions.VersionStore;
 import dev.pier.git.GitReceiver;
+import dev.pier.drains.DrainDestinations;
 import dev.pier.drains.DrainOptions;
 import dev.pier.logs.DrainService;
 import dev.pier.logs.DrainStore;
@@ -185,7 +187,11 @@ public final class PlatformServer implements AutoCloseable {
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
     Scaler scaler = new Scaler(apps, releases, releaseStore, versionStore, processes, rollout);
-    DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults());
+    PortRange instancePorts = ports.range();
+    int routerPort = router.port();
+    DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults().withDestinations(
+        DrainDestinations.of(settings.allowLocalDrains(), p -> p == apiPort || p == routerPort
+            || (p >= instancePorts.first() && p <= instancePorts.last()))));
     logs.addSink(drains::accept);
     apps.onDestroy(name -> {
       drains.forget(name);
@@ -220,6 +226,7 @@ public final class PlatformServer implements AutoCloseable {
     context.addServlet(
         new ServletHolder("console", new ConsoleServlet(auth.authenticator(), consoleSessions)), "/console/*");
     jetty.setHandler(context);
+    JettyErrors.install(jetty, context);
     jetty.setStopTimeout(2000);
 
     routes.publish();

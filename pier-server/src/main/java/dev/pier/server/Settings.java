@@ -30,6 +30,8 @@ import java.time.Duration;
  * @param diskReserveBytes free space the data disk must keep: below it, changes that write (app
  *     creation, deploys, pushes) are refused with 507
  * @param routerClientLimits the router's request head deadline and client connection limits
+ * @param allowLocalDrains whether log drains may send to this machine's addresses (loopback, its
+ *     interfaces; never the platform's own ports); off, drain URLs must point at other machines
  */
 public record Settings(
     Path dataDir,
@@ -48,13 +50,14 @@ public record Settings(
     boolean networkIsolation,
     BuildLimits buildLimits,
     long diskReserveBytes,
-    ClientLimits routerClientLimits) {
+    ClientLimits routerClientLimits,
+    boolean allowLocalDrains) {
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
         Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
-        BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT);
+        BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false);
   }
 
   public Settings withPorts(int api, int router) {
@@ -108,6 +111,10 @@ public record Settings(
     return edit(b -> b.routerClientLimits = limits);
   }
 
+  public Settings withAllowLocalDrains(boolean allow) {
+    return edit(b -> b.allowLocalDrains = allow);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -133,6 +140,7 @@ public record Settings(
     BuildLimits buildLimits;
     long diskReserveBytes;
     ClientLimits routerClientLimits;
+    boolean allowLocalDrains;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -152,13 +160,14 @@ public record Settings(
       buildLimits = s.buildLimits;
       diskReserveBytes = s.diskReserveBytes;
       routerClientLimits = s.routerClientLimits;
+      allowLocalDrains = s.allowLocalDrains;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
           routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
-          routerClientLimits);
+          routerClientLimits, allowLocalDrains);
     }
   }
 }

@@ -29,6 +29,11 @@ public final class VersionService {
   /** Steps of a gradual migration, in percent of the traffic for the target version. */
   static final int[] GRADUAL_STEPS = {10, 25, 50, 75, 100};
 
+  /** Bounds of the time each step of a gradual migration is held, in seconds. */
+  public static final int MIN_STEP_SECONDS = 1;
+
+  public static final int MAX_STEP_SECONDS = 3600;
+
   /** A release with what it is doing now. */
   public record VersionState(Release release, String state, int percent, boolean running, int instances) {}
 
@@ -136,7 +141,9 @@ public final class VersionService {
       throws Exception {
     Release release = rollout.runnable(app, version);
     if (release.failed()) throw PlatformException.conflict("v" + version + " never became ready and cannot take traffic");
-    if (stepSeconds < 0 || stepSeconds > 3600) throw PlatformException.invalid("step_seconds must be 0 to 3600");
+    if (stepSeconds < MIN_STEP_SECONDS || stepSeconds > MAX_STEP_SECONDS) {
+      throw PlatformException.invalid("step_seconds must be " + MIN_STEP_SECONDS + " to " + MAX_STEP_SECONDS);
+    }
     Traffic start = versions.traffic(app.name());
     int[] steps = gradual ? GRADUAL_STEPS : new int[] {100};
     for (int i = 0; i < steps.length; i++) {

@@ -42,6 +42,17 @@ class AuthenticatorTest {
     assertThat(auth.userForBasic("Basic !!!not-base64")).isNull();
   }
 
+  @Test
+  void aTokenWithSpacesAroundItIsADifferentTokenAndIsRefused() {
+    Authenticator auth = Authenticator.load(tmp.resolve("t"), "preset-token-0123456789").authenticator();
+    assertThat(auth.userForBearer("Bearer preset-token-0123456789 ")).isNull();
+    assertThat(auth.userForBearer("Bearer  preset-token-0123456789")).isNull();
+    assertThat(auth.userForBearer("Bearer preset-token-0123456789\t")).isNull();
+    assertThat(auth.userForBasic(basic("anyone:preset-token-0123456789 "))).isNull();
+    assertThat(auth.userForBasic(basic("anyone: preset-token-0123456789"))).isNull();
+    assertThat(auth.userForBasic(basic("anyone:preset-token-0123456789") + " ")).isNull();
+  }
+
   private static String basic(String credentials) {
     return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
   }

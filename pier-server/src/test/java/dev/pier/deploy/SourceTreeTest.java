@@ -60,6 +60,67 @@ class SourceTreeTest {
         .hasMessageContaining("gzip");
   }
 
+  @Test
+  void fifosAndDevicesAreRefusedWith422NamingTheEntryInsteadOfBecomingEmptyFiles() {
+    Path root = tmp.resolve("src");
+    assertUnsupported(root, "'run/pipe': a FIFO", file("a.txt", "a", 0644), special("run/pipe", TarArchiveEntry.LF_FIFO));
+    assertUnsupported(root, "'dev/null': a character device", special("dev/null", TarArchiveEntry.LF_CHR));
+    assertUnsupported(root, "'dev/sda': a block device", special("dev/sda", TarArchiveEntry.LF_BLK));
+    assertThat(root.resolve("run/pipe")).doesNotExist();
+    assertThat(root.resolve("dev/null")).doesNotExist();
+  }
+
+  @Test
+  void aHardLinkToAnEarlierFileBecomesACopyOfIt() throws Exception {
+    Path root = tmp.resolve("src");
+    new SourceTree(root).extractTarGz(tar(file("bin/run", "#!/bin/sh\necho hi\n", 0755), hardLink("bin/again", "bin/run")),
+        1 << 20);
+    assertThat(Files.readString(root.resolve("bin/again"))).isEqualTo("#!/bin/sh\necho hi\n");
+    assertThat(Files.isExecutable(root.resolve("bin/again"))).isTrue();
+    assertThat(Files.isSameFile(root.resolve("bin/again"), root.resolve("bin/run"))).isFalse();
+  }
+
+  @Test
+  void aHardLinkToAnythingButAnEarlierFileIsRefused() {
+    Path root = tmp.resolve("src");
+    assertUnsupported(root, "'early': hard link to 'later.txt', which is not a file earlier in the upload",
+        hardLink("early", "later.txt"), file("later.txt", "x", 0644));
+    assertUnsupported(root, "hard link to 'dir'", dir("dir/"), hardLink("l", "dir"));
+    assertRefused(root, "'..'", hardLink("l", "../../etc/passwd"));
+  }
+
+  @Test
+  void anEmptyUploadSaysSo() {
+    assertThatThrownBy(() -> new SourceTree(tmp.resolve("a")).extractTarGz(new ByteArrayInputStream(new byte[0]), 1000))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.BAD_REQUEST))
+        .hasMessageContaining("the upload is empty");
+    assertThatThrownBy(() -> new SourceTree(tmp.resolve("b")).extractTarGz(tar(), 1000))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.INVALID))
+        .hasMessageContaining("the upload is empty");
+  }
+
+  private void assertUnsupported(Path root, String message, Object[]... entries) {
+    assertThatThrownBy(() -> new SourceTree(root).extractTarGz(tar(entries), 1 << 20))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.INVALID))
+        .hasMessageContaining(message);
+  }
+
+  private static Object[] special(String name, byte type) {
+    TarArchiveEntry e = new TarArchiveEntry(name, type, true);
+    e.setMode(0644);
+    return new Object[] {e, null};
+  }
+
+  private static Object[] hardLink(String name, String target) {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK, true);
+    e.setLinkName(target);
+    return new Object[] {e, null};
+  }
+
+  private static Object[] dir(String name) {
+    return new Object[] {new TarArchiveEntry(name, TarArchiveEntry.LF_DIR, true), null};
+  }
+
   private void assertRefused(Path root, String message, Object[]... entries) {
     assertThatThrownBy(() -> new SourceTree(root).extractTarGz(tar(entries), 1 << 20))
         .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.BAD_REQUEST))

@@ -69,6 +69,40 @@ class MainTest {
   }
 
   @Test
+  void platformPortsInsideTheInstancePortRangeAreRefused() {
+    assertThatThrownBy(() -> Main.parse(new String[] {"--router-port", "28080"}, Map.of()))
+        .hasMessageContaining("router port 28080 is inside the port range 20000-29999");
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_API_PORT", "20000")))
+        .hasMessageContaining("API port 20000 is inside the port range 20000-29999");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "29999"}, Map.of()))
+        .hasMessageContaining("API port 29999");
+    assertThat(Main.parse(new String[] {"--api-port", "19999", "--router-port", "30000"}, Map.of()).routerPort())
+        .isEqualTo(30000);
+  }
+
+  @Test
+  void theServerRefusesToStartWithARouterPortInsideTheInstancePortRange() throws Exception {
+    Process server = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--router-port", "28080")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    String err = new String(server.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(server.exitValue()).isEqualTo(2);
+    assertThat(err).startsWith(" !     router port 28080 is inside the port range 20000-29999");
+  }
+
+  @Test
+  void localDrainsAreRefusedUnlessTheOperatorAllowsThem() {
+    assertThat(Main.parse(new String[0], Map.of()).allowLocalDrains()).isFalse();
+    assertThat(Main.parse(new String[0], Map.of("PIER_ALLOW_LOCAL_DRAINS", "1")).allowLocalDrains()).isTrue();
+    Settings flag = Main.parse(new String[] {"--allow-local-drains", "--api-port", "9000"}, Map.of());
+    assertThat(flag.allowLocalDrains()).isTrue();
+    assertThat(flag.apiPort()).isEqualTo(9000);
+  }
+
+  @Test
   void helpReturnsNoSettings() {
     assertThat(Main.parse(new String[] {"--help"}, Map.of())).isNull();
   }
