@@ -61,12 +61,18 @@ public final class Doctor {
   /** Repair at start, or only report while the server runs. */
   public enum Mode { REPAIR, REPORT }
 
+  /** The per-app lock every change takes ({@link Rollout#ifIdle}): checks skip a busy app. */
+  @FunctionalInterface
+  public interface AppLocks {
+    <T> Optional<T> ifIdle(AppName app, java.util.concurrent.Callable<T> work) throws Exception;
+  }
+
   private final AppStore apps;
   private final ReleaseStore releases;
   private final VersionStore versions;
   private final ConfigStore config;
   private final BuildStore builds;
-  private final Rollout rollout;
+  private final AppLocks locks;
   private final DataDirs dirs;
   private final Repositories repos;
   private final LogBus logs;
@@ -74,13 +80,13 @@ public final class Doctor {
 
   public Doctor(
       AppStore apps, ReleaseStore releases, VersionStore versions, ConfigStore config,
-      BuildStore builds, Rollout rollout, DataDirs dirs, LogBus logs, InstantSource clock) {
+      BuildStore builds, AppLocks locks, DataDirs dirs, LogBus logs, InstantSource clock) {
     this.apps = apps;
     this.releases = releases;
     this.versions = versions;
     this.config = config;
     this.builds = builds;
-    this.rollout = rollout;
+    this.locks = locks;
     this.dirs = dirs;
     this.repos = new Repositories(dirs);
     this.logs = logs;
@@ -109,7 +115,7 @@ public final class Doctor {
     leftovers(names, repair, findings);
     for (App app : all) {
       try {
-        Optional<Boolean> checked = rollout.ifIdle(app.name(), () -> {
+        Optional<Boolean> checked = locks.ifIdle(app.name(), () -> {
           checkApp(app, repair, findings);
           return true;
         });

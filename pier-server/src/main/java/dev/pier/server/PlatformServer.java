@@ -200,7 +200,7 @@ public final class PlatformServer implements AutoCloseable {
     });
     // Before any instance runs: repair what a crash left half done, say what it could not.
     Doctor doctor = new Doctor(new AppStore(db), releaseStore, versionStore, configStore, buildStore,
-        rollout, dirs, logs, clock);
+        rollout::ifIdle, dirs, logs, clock);
     List<Finding> atStart = doctor.check(Doctor.Mode.REPAIR);
     Housekeeping housekeeping = new Housekeeping(apps, runtime, metrics, logStore, logs);
     Supplier<Map<String, Double>> gauges = () -> Map.of(
