@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *   releases left "pending"        -> failed (never ran)                   [start]
  *   repo without app               -> moved to DATA/lost+found             [start]
  *   slugs/cache/builds without app -> deleted                              [start]
+ *   git lock files left by a kill  -> deleted                              [start]
  *   app without repo               -> empty repo created                   [start]
  *   slug file no release names     -> deleted                              [start]
  *   config vars != current release -> restored from the release            [start]
@@ -174,6 +175,13 @@ public final class Doctor {
 
   private void checkApp(App app, boolean repair, List<Finding> findings) throws IOException {
     String name = app.name().value();
+    if (repair) {
+      List<String> locks = repos.removeStaleLocks(app.name());
+      if (!locks.isEmpty()) {
+        findings.add(Finding.repaired(name, "stale git lock file(s) " + String.join(", ", locks)
+            + " left by a server stop removed"));
+      }
+    }
     if (!repos.exists(app.name())) {
       if (repair) {
         repos.create(app.name());

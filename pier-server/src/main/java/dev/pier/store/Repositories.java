@@ -70,6 +70,27 @@ public final class Repositories {
     config.save();
   }
 
+  /**
+   * Deletes lock files git left in the app's repository ({@code config.lock},
+   * {@code refs/heads/main.lock} ...): a process killed while it held one leaves it behind, and
+   * every later push or config write would fail on it. Call only when no git operation can run
+   * (at start). Returns the locks removed, relative to the repository.
+   */
+  public List<String> removeStaleLocks(AppName app) throws IOException {
+    Path dir = dirs.repo(app);
+    List<String> removed = new ArrayList<>();
+    if (!Files.isDirectory(dir)) return removed;
+    try (var walk = Files.walk(dir, 8)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (p.getFileName().toString().endsWith(".lock") && Files.isRegularFile(p)) {
+          Files.delete(p);
+          removed.add(dir.relativize(p).toString());
+        }
+      }
+    }
+    return removed;
+  }
+
   /** The app names that have a repository directory ({@code NAME.git}). */
   public List<String> names() throws IOException {
     List<String> names = new ArrayList<>();

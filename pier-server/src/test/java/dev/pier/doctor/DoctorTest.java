@@ -141,6 +141,20 @@ class DoctorTest {
   }
 
   @Test
+  void gitLockFilesLeftByAKillAreRemovedSoPushesWorkAgain() throws Exception {
+    Files.writeString(dirs.repo(APP).resolve("config.lock"), "");
+    Files.createDirectories(dirs.repo(APP).resolve("refs/heads"));
+    Files.writeString(dirs.repo(APP).resolve("refs/heads/main.lock"), "");
+
+    List<Finding> found = doctor().check(Doctor.Mode.REPAIR);
+
+    assertThat(found).singleElement().satisfies(f -> assertThat(f.message())
+        .contains("config.lock").contains("refs/heads/main.lock"));
+    assertThat(Files.exists(dirs.repo(APP).resolve("config.lock"))).isFalse();
+    repos.makeDurable(APP);
+  }
+
+  @Test
   void aNewAppNeverInheritsTheRepositoryOfADestroyedOneOfTheSameName() throws Exception {
     AppName reused = new AppName("reused");
     repos.create(reused);
