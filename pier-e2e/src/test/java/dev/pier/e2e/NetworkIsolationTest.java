@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hostile app probing the machine from inside its instance: it must not reach another app's
  * instance port (on loopback, IPv6 loopback or the host's own address) nor Pier's API, while the
- * router (the public way to any app), its own ports and everything off the machine stay open.
+ * router (the public way to any app), its own ports and everything off the machine stay open. A
+ * local user that is no app does not reach instance ports either.
  */
 class NetworkIsolationTest {
   @TempDir Path tmp;
@@ -86,12 +87,24 @@ class NetworkIsolationTest {
       assertThat(probe(pier, "/probe?host=::1&port=" + victimPort)).isEqualTo("refused ECONNREFUSED");
       assertThat(probe(pier, "/probe?host=" + hostAddress() + "&port=" + victimPort)).isEqualTo("refused ECONNREFUSED");
       assertThat(probe(pier, "/probe?port=" + apiPort)).isEqualTo("refused ECONNREFUSED");
+      assertThat(connectsAsNobody("127.0.0.1", victimPort)).as("a local user that is no app").isFalse();
+      assertThat(connectsAsNobody(hostAddress(), victimPort)).as("the same on the host's address").isFalse();
 
       assertThat(probe(pier, "/probe")).as("its own port").isEqualTo("connected");
       assertThat(probe(pier, "/helper")).as("a server of its own on another port").isEqualTo("helper says hi");
       assertThat(probe(pier, "/via-router?app=victim&port=" + pier.routerPort()))
           .isEqualTo("router said: victim secret");
     }
+  }
+
+  /** Whether uid 65534 (nobody: neither the platform nor an app) can open a connection to host:port. */
+  private static boolean connectsAsNobody(String host, int port) throws Exception {
+    Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port)
+        .redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return p.exitValue() == 0;
   }
 
   private static String probe(PlatformHarness pier, String path) throws Exception {

@@ -11,6 +11,11 @@ package dev.pier.sandbox;
  * instance's own port, so an app can call itself). Everything else stays open: the router, other
  * local ports (an app's own helper servers, a headless browser's debugging port), the internet.
  *
+ * <p>Instance ports are also kept from everyone else: a port {@link #open opened} for a uid (an
+ * instance listens on it) can be connected to only by that uid and the platform itself (root:
+ * the router, readiness checks), not by other local users; and no other host reaches the
+ * instance port range, so nothing bypasses the router.
+ *
  * <p>Implementations must be thread-safe; when a call returns, the rule holds. Failures after
  * start are logged, not thrown: a guard that cannot add a rule must not stop an instance.
  */
@@ -33,10 +38,13 @@ public interface NetworkGuard extends AutoCloseable {
   /** From now on {@code uid} cannot reach protected ports other than its opened ones. Idempotent. */
   void confine(int uid);
 
-  /** Confines {@code uid} and lets it connect to protected {@code port} (an instance port of its own). */
+  /**
+   * Confines {@code uid} and makes {@code port} its own: an instance of it listens there, and only
+   * it and the platform may connect to it.
+   */
   void open(int uid, int port);
 
-  /** Takes back an {@link #open}; a no-op if it was not open. */
+  /** Takes back an {@link #open} (the instance stopped); a no-op if it was not open. */
   void shut(int uid, int port);
 
   /** Removes every rule of this guard. */

@@ -21,25 +21,46 @@ import org.slf4j.LoggerFactory;
  * table inet NAME {
  *   set confined { type uid; }                  confine(uid), open(uid, port)
  *   set opened { type uid . inet_service; }     open(uid, port) / shut(uid, port)
+ *   set instances { type inet_service; }        open(uid, port) / shut(uid, port): ports in use
  *   chain output {                              every locally generated packet
  *     type filter hook output priority 0; policy accept;
- *     tcp flags &amp; (syn | ack) == syn meta skuid @confined fib daddr type local jump confined_local
+ *     tcp flags &amp; (syn | ack) == syn jump connect
  *     meta l4proto udp meta skuid @confined fib daddr type local jump confined_local
- *   }                                           a TCP connection attempt (SYN; answers pass) or a
- *                                               UDP datagram; the cheapest test first, as every
- *                                               packet of the machine passes here, and no
- *                                               connection tracking, which would cost every packet
- *   chain confined_local {                      a confined uid to one of this machine's addresses
- *     meta skuid . th dport @opened accept
- *     tcp dport { PROTECTED } reject with tcp reset    connect() fails at once: "connection refused"
+ *   }                                           the cheapest test first, as every packet of the
+ *                                               machine passes here, and no connection tracking,
+ *                                               which would cost every packet
+ *   chain connect {                             a TCP connection attempt (SYN; answers pass)
+ *     tcp dport @instances fib daddr type local jump instance_port
+ *     meta skuid @confined fib daddr type local jump confined_local
+ *   }
+ *   chain instance_port {                       to a port an instance of this server listens on
+ *     meta skuid { 0, SERVER } accept           the router and readiness checks
+ *     meta skuid . tcp dport @opened accept     the app that owns the port
+ *     reject with tcp reset                     any other local user or app: "connection refused"
+ *   }
+ *   chain confined_local {                      a confined uid (a build, an instance) to one of
+ *     meta skuid . th dport @opened accept      this machine's addresses
+ *     tcp dport { PROTECTED } reject with tcp reset
  *     udp dport { PROTECTED } reject
  *   }
- * }
+ *   chain input {                               every packet for this machine
+ *     type filter hook input priority 0; policy accept;
+ *     iif != lo tcp flags &amp; (syn | ack) == syn tcp dport INSTANCES reject with tcp reset
+ *   }                                           other hosts never reach the instance port range;
+ * }                                             loopback (all router traffic) leaves at the first test
  * </pre>
  *
  * <p>The socket's owner uid is the app's uid because the sandbox drops to it before running app
- * code; the platform itself (root) is never matched. Each call runs {@code nft} once (a few
- * milliseconds), which happens when instances start or stop and when builds start.
+ * code; the platform itself (root) is never matched. Locally generated packets are judged in the
+ * output hook, where the socket's owner is known ({@code meta skuid}), also when they go to the
+ * host's own interface addresses (they then arrive on {@code lo}); packets from other hosts are
+ * judged in the input hook by their interface. Locally, only the ports this guard's instances
+ * hold are closed to other users, so another Pier server's instances and a local user's own
+ * server in the range are not disturbed; from other hosts the whole range is closed, also ports
+ * an app listens on besides its own. Only TCP connection attempts from other hosts are matched:
+ * without connection tracking a UDP answer to this machine's own query (DNS) could not be told
+ * from a new datagram. Each call runs {@code nft} once (a few milliseconds), which happens when
+ * instances start or stop and when builds start.
  */
 public final class NftNetworkGuard implements NetworkGuard {
   private static final Logger LOG = LoggerFactory.getLogger(NftNetworkGuard.class);
@@ -57,47 +78,76 @@ public final class NftNetworkGuard implements NetworkGuard {
   }
 
   /**
-   * Creates the table {@code name} with {@code publicPorts} (the router's) open to every confined
-   * uid.
+   * Creates the table {@code name}: {@code instancePorts} (the range instance ports come from) and
+   * {@code platformPorts} (the API) are closed to {@link #confine confined} uids; instance ports
+   * in use ({@link #open}) are closed to every local user but their app and the platform; the
+   * instance port range is closed to other hosts.
    *
    * @throws IOException when {@code nft} is missing or refuses the table (not root, no nftables in
    *     the kernel); the message says why
    */
-  public static NftNetworkGuard start(String name, java.util.Collection<PortRange> protectedPorts) throws IOException {
-    Objects.requireNonNull(protectedPorts, "protectedPorts");
+  public static NftNetworkGuard start(String name, PortRange instancePorts, java.util.Collection<PortRange> platformPorts)
+      throws IOException {
+    Objects.requireNonNull(instancePorts, "instancePorts");
+    Objects.requireNonNull(platformPorts, "platformPorts");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("table name must match " + NAME + ": " + name);
     }
-    if (protectedPorts.isEmpty()) throw new IllegalArgumentException("at least one protected port is needed");
     String nft = Sandbox.find("nft");
     if (nft == null) throw new IOException("nft not found (Debian package nftables)");
     NftNetworkGuard guard = new NftNetworkGuard(nft, name);
     guard.deleteOrphanedTables();
     // "add" then "delete" removes a table left by an earlier run without failing when there is none.
-    guard.run("add table inet " + name + "\ndelete table inet " + name + "\n" + definition(name, protectedPorts));
+    guard.run("add table inet " + name + "\ndelete table inet " + name + "\n"
+        + definition(name, instancePorts, platformPorts, serverUid()));
     return guard;
   }
 
-  private static String definition(String table, java.util.Collection<PortRange> protectedPorts) {
-    StringBuilder ports = new StringBuilder();
-    for (PortRange range : protectedPorts) ports.append(ports.isEmpty() ? "" : ", ").append(range.nft());
+  private static String definition(String table, PortRange instancePorts, java.util.Collection<PortRange> platformPorts,
+      int serverUid) {
+    StringBuilder ports = new StringBuilder(instancePorts.nft());
+    for (PortRange range : platformPorts) ports.append(", ").append(range.nft());
+    String platformUids = serverUid == 0 ? "0" : "0, " + serverUid;
     return """
         table inet %1$s {
           comment "pier pid=%3$d"
           set confined { type uid; }
           set opened { type uid . inet_service; }
+          set instances { type inet_service; }
           chain output {
             type filter hook output priority 0; policy accept;
-            tcp flags & (syn | ack) == syn meta skuid @confined fib daddr type local jump confined_local
+            tcp flags & (syn | ack) == syn jump connect
             meta l4proto udp meta skuid @confined fib daddr type local jump confined_local
+          }
+          chain connect {
+            tcp dport @instances fib daddr type local jump instance_port
+            meta skuid @confined fib daddr type local jump confined_local
+          }
+          chain instance_port {
+            meta skuid { %5$s } accept
+            meta skuid . tcp dport @opened accept
+            reject with tcp reset
           }
           chain confined_local {
             meta skuid . th dport @opened accept
             tcp dport { %2$s } reject with tcp reset
             udp dport { %2$s } reject
           }
+          chain input {
+            type filter hook input priority 0; policy accept;
+            iif != lo tcp flags & (syn | ack) == syn tcp dport %4$s reject with tcp reset
+          }
         }
-        """.formatted(table, ports, ProcessHandle.current().pid());
+        """.formatted(table, ports, ProcessHandle.current().pid(), instancePorts.nft(), platformUids);
+  }
+
+  /** This process's uid (the owner of /proc/self); root when it cannot be told. */
+  private static int serverUid() {
+    try {
+      return (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Deletes tables of guards ({@code pier pid=N} comment) whose process no longer runs. */
@@ -134,7 +184,8 @@ public final class NftNetworkGuard implements NetworkGuard {
     checkUid(uid);
     checkPort(port);
     change("add element inet " + table + " confined { " + uid + " }\n"
-        + "add element inet " + table + " opened { " + uid + " . " + port + " }");
+        + "add element inet " + table + " opened { " + uid + " . " + port + " }\n"
+        + "add element inet " + table + " instances { " + port + " }");
   }
 
   @Override
@@ -143,7 +194,9 @@ public final class NftNetworkGuard implements NetworkGuard {
     checkPort(port);
     // "add" first so that "delete" never fails on an element that is not there.
     change("add element inet " + table + " opened { " + uid + " . " + port + " }\n"
-        + "delete element inet " + table + " opened { " + uid + " . " + port + " }");
+        + "delete element inet " + table + " opened { " + uid + " . " + port + " }\n"
+        + "add element inet " + table + " instances { " + port + " }\n"
+        + "delete element inet " + table + " instances { " + port + " }");
   }
 
   @Override

@@ -16,13 +16,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real nftables, real sockets, real uids (through setpriv): what a confined app uid can still
- * connect to on this machine. Needs root and nft (bin/pier-test installs nftables). The protected
- * ports stand for the platform's: another app's instance port, the instance's own port, the API.
+ * Real nftables, real sockets, real uids (through setpriv): what a confined app uid, another local
+ * user and another host can still connect to on this machine. Needs root and nft (bin/pier-test
+ * installs nftables); the other host is a network namespace behind a veth pair (iproute2). The
+ * protected ports stand for the platform's: a small instance port range holding another app's
+ * instance port and the instance's own port, and the API.
  */
 class NftNetworkGuardTest {
   private static final int APP_UID = 64_901;
   private static final int OTHER_UID = 64_902;
+  /** A local user that is neither the platform nor an app. */
+  private static final int NOBODY = 65_534;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private ServerSocket router;
@@ -30,7 +34,8 @@ class NftNetworkGuardTest {
   private ServerSocket ownPort;
   private ServerSocket api;
   private ServerSocket helper;
-  private List<PortRange> protectedPorts;
+  private PortRange instancePorts;
+  private List<PortRange> platformPorts;
   private NftNetworkGuard guard;
 
   @BeforeEach
@@ -38,13 +43,16 @@ class NftNetworkGuardTest {
     assumeTrue(Sandbox.runningAsRoot(), "needs root");
     assumeTrue(Sandbox.find("nft") != null, "needs nft (Debian package nftables)");
     router = listen("127.0.0.1");
-    otherApp = listen("0.0.0.0");
-    ownPort = listen("127.0.0.1");
     api = listen("0.0.0.0");
     helper = listen("127.0.0.1"); // e.g. a headless browser the app started, on some free port
-    protectedPorts = List.of(PortRange.of(otherApp.getLocalPort()), PortRange.of(ownPort.getLocalPort()),
-        PortRange.of(api.getLocalPort()));
-    guard = NftNetworkGuard.start("pier_test_" + ThreadLocalRandom.current().nextInt(1 << 20), protectedPorts);
+    // Outside 20000-29999, which the guards of Pier servers running on this machine protect.
+    int first = 40_000 + ThreadLocalRandom.current().nextInt(20_000);
+    instancePorts = new PortRange(first, first + 63);
+    otherApp = listenIn(instancePorts, "0.0.0.0");
+    ownPort = listenIn(instancePorts, "::"); // IPv4 and IPv6
+    platformPorts = List.of(PortRange.of(api.getLocalPort()));
+    guard = NftNetworkGuard.start("pier_test_" + ThreadLocalRandom.current().nextInt(1 << 20), instancePorts,
+        platformPorts);
   }
 
   @AfterEach
@@ -57,6 +65,20 @@ class NftNetworkGuardTest {
     ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName(host));
     toClose.add(s);
     return s;
+  }
+
+  /** A listener on a free port of {@code range}. */
+  private ServerSocket listenIn(PortRange range, String host) throws IOException {
+    for (int port = range.first(); port <= range.last(); port++) {
+      try {
+        ServerSocket s = new ServerSocket(port, 50, InetAddress.getByName(host));
+        toClose.add(s);
+        return s;
+      } catch (java.net.BindException taken) {
+        // something else has it: try the next one
+      }
+    }
+    throw new IOException("no free port in " + range);
   }
 
   @Test
@@ -74,6 +96,47 @@ class NftNetworkGuardTest {
     assertThat(connects(APP_UID, "127.0.0.1", ownPort.getLocalPort())).as("its own port").isTrue();
     assertThat(connects(APP_UID, "127.0.0.1", helper.getLocalPort())).as("an unprotected local port").isTrue();
     assertThat(connects(OTHER_UID, "127.0.0.1", other)).as("a uid that is not confined").isTrue();
+  }
+
+  @Test
+  void onlyTheOwningAppAndThePlatformReachAnInstancePort() throws Exception {
+    int port = ownPort.getLocalPort();
+    assertThat(connects(NOBODY, "127.0.0.1", port)).as("before open").isTrue();
+
+    guard.open(APP_UID, port);
+    guard.confine(OTHER_UID);
+
+    assertThat(connects(NOBODY, "127.0.0.1", port)).as("a local user that is no app").isFalse();
+    assertThat(connects(NOBODY, "::1", port)).as("the same on IPv6 loopback").isFalse();
+    assertThat(connects(NOBODY, hostAddress(), port)).as("the same on the host's own address").isFalse();
+    assertThat(connects(OTHER_UID, "127.0.0.1", port)).as("another app").isFalse();
+    assertThat(connects(APP_UID, "127.0.0.1", port)).as("the app that owns it").isTrue();
+    assertThat(connects(APP_UID, "::1", port)).as("the owner on IPv6 loopback").isTrue();
+    try (java.net.Socket platform = new java.net.Socket()) { // this JVM runs as root, like the router
+      platform.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+      assertThat(platform.isConnected()).as("the platform").isTrue();
+    }
+    // A port of the range that none of this guard's instances holds (a local user's own server,
+    // another Pier server's instance) is left to other guards.
+    assertThat(connects(NOBODY, "127.0.0.1", otherApp.getLocalPort())).as("a port no instance holds").isTrue();
+
+    guard.shut(APP_UID, port);
+    assertThat(connects(NOBODY, "127.0.0.1", port)).as("after the instance stopped").isTrue();
+  }
+
+  @Test
+  void otherHostsCannotOpenConnectionsToTheInstancePortRange() throws Exception {
+    OtherHost host = OtherHost.create();
+    assumeTrue(host != null, "needs ip netns and veth (iproute2)");
+    toClose.add(host);
+    // The API (outside the instance range) stays reachable from other hosts: the path works.
+    assertThat(host.awaitConnects(api.getLocalPort())).as("the API from the other host").isTrue();
+    assertThat(host.connects(otherApp.getLocalPort())).as("an instance port from the other host").isFalse();
+    assertThat(connects(NOBODY, host.hostSide(), otherApp.getLocalPort()))
+        .as("the same address from this machine, a port no instance holds").isTrue();
+
+    guard.close();
+    assertThat(host.connects(otherApp.getLocalPort())).as("without the guard").isTrue();
   }
 
   @Test
@@ -147,7 +210,7 @@ class NftNetworkGuardTest {
   void startingAgainReplacesATableLeftByAnEarlierRun() throws Exception {
     guard.confine(APP_UID);
     // A server killed without closing its guard leaves the table; the next start replaces it.
-    try (NftNetworkGuard again = NftNetworkGuard.start(guard.table(), protectedPorts)) {
+    try (NftNetworkGuard again = NftNetworkGuard.start(guard.table(), instancePorts, platformPorts)) {
       assertThat(connects(APP_UID, "127.0.0.1", otherApp.getLocalPort())).as("not confined in the new table").isTrue();
       again.confine(APP_UID);
       assertThat(connects(APP_UID, "127.0.0.1", otherApp.getLocalPort())).isFalse();
@@ -163,7 +226,7 @@ class NftNetworkGuardTest {
     nftScript("table inet " + orphan + " { comment \"pier pid=" + gone.pid() + "\"\n"
         + "set confined { type uid; elements = { " + APP_UID + " }; }\n}\n"
         + "table inet " + foreign + " { }");
-    try (NftNetworkGuard next = NftNetworkGuard.start(guard.table() + "_next", protectedPorts)) {
+    try (NftNetworkGuard next = NftNetworkGuard.start(guard.table() + "_next", instancePorts, platformPorts)) {
       assertThat(nftExit("list", "table", "inet", orphan)).as("orphaned table").isNotZero();
       assertThat(nftExit("list", "table", "inet", foreign)).as("a table that is not a guard's").isZero();
       assertThat(nftExit("list", "table", "inet", guard.table())).as("a live guard's table").isZero();
@@ -174,7 +237,7 @@ class NftNetworkGuardTest {
 
   @Test
   void badArgumentsAreRefusedWithTheReason() {
-    assertThatThrownBy(() -> NftNetworkGuard.start("Bad Name", List.of(PortRange.of(80))))
+    assertThatThrownBy(() -> NftNetworkGuard.start("Bad Name", PortRange.of(80), List.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table name");
     assertThatThrownBy(() -> guard.confine(0)).hasMessageContaining("never root");
     assertThatThrownBy(() -> guard.open(APP_UID, 70_000)).hasMessageContaining("port out of range");
@@ -183,12 +246,71 @@ class NftNetworkGuardTest {
 
   /** Whether {@code uid} (no capabilities) can open a TCP connection to host:port. */
   private static boolean connects(int uid, String host, int port) throws Exception {
-    Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-        "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port)
-        .redirectErrorStream(true).start();
+    return exitsZero("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+        "timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port);
+  }
+
+  private static boolean exitsZero(String... argv) throws Exception {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return p.exitValue() == 0;
+  }
+
+  /**
+   * Another host: a network namespace of its own joined to this machine by a veth pair, both ends
+   * with a link-local address, so its connections to this machine arrive on a non-loopback
+   * interface just as another machine's would. Traffic stays on this machine.
+   */
+  private record OtherHost(String namespace, String hostSide) implements AutoCloseable {
+    /** The other host, or null when network namespaces or veth pairs cannot be made here. */
+    static OtherHost create() throws Exception {
+      if (Sandbox.find("ip") == null) return null;
+      int n = ThreadLocalRandom.current().nextInt(1 << 16);
+      String ns = "pier_test_" + n;
+      // A random link-local /30 (169.254.100-159.x, away from 169.254.169.254) for the two ends.
+      String net = "169.254." + (100 + n % 60) + ".";
+      int base = 4 * ((n >> 6) % 64);
+      String here = net + (base + 1);
+      String there = net + (base + 2);
+      String hostVeth = "pth" + n;
+      String otherVeth = "ptn" + n;
+      if (!exitsZero("ip", "netns", "add", ns)) return null;
+      OtherHost host = new OtherHost(ns, here);
+      boolean made = exitsZero("ip", "link", "add", hostVeth, "type", "veth", "peer", "name", otherVeth)
+          && exitsZero("ip", "link", "set", otherVeth, "netns", ns)
+          && exitsZero("ip", "addr", "add", here + "/30", "dev", hostVeth)
+          && exitsZero("ip", "link", "set", hostVeth, "up")
+          && exitsZero("ip", "netns", "exec", ns, "ip", "addr", "add", there + "/30", "dev", otherVeth)
+          && exitsZero("ip", "netns", "exec", ns, "ip", "link", "set", otherVeth, "up");
+      if (!made) {
+        host.close();
+        return null;
+      }
+      return host;
+    }
+
+    /** Whether a TCP connection from the other host to this machine's end of the link opens. */
+    boolean connects(int port) throws Exception {
+      return exitsZero("ip", "netns", "exec", namespace, "timeout", "5", "bash", "-c",
+          "exec 3<>/dev/tcp/" + hostSide + "/" + port);
+    }
+
+    /** {@link #connects}, tried for up to 10 s while the link comes up. */
+    boolean awaitConnects(int port) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        if (connects(port)) return true;
+        if (System.nanoTime() > deadline) return false;
+        Thread.sleep(200);
+      }
+    }
+
+    /** Deleting the namespace deletes its end of the veth pair, and so the pair. */
+    @Override
+    public void close() throws Exception {
+      exitsZero("ip", "netns", "del", namespace);
+    }
   }
 
   private static void nftScript(String script) throws Exception {

@@ -150,7 +150,7 @@ public final class PlatformServer implements AutoCloseable {
     });
     Sandbox sandbox = Sandbox.system();
     PortAllocator ports = PortAllocator.defaultRange();
-    NetworkGuard network = networkGuard(settings, dirs, List.of(ports.range(), PortRange.of(apiPort)));
+    NetworkGuard network = networkGuard(settings, dirs, ports.range(), List.of(PortRange.of(apiPort)));
     // Instances and builds share this server's cgroup folder: the runtime reaps what a killed
     // server left in it at start, and removes it at a clean stop.
     Cgroups cgroups = Cgroups.detect(cgroupBase(dirs));
@@ -246,20 +246,22 @@ public final class PlatformServer implements AutoCloseable {
   /**
    * The nftables guard that keeps app code (builds and instances, by uid) off the platform's ports
    * on this machine: other apps' instance ports (the runtime's port range) and the API/git port.
-   * The router, an app's own port and everything else stay open. Off (with a warning saying why)
-   * when turned off, not root, or nftables is unavailable. The table is named like the cgroup
-   * folder, one per data directory.
+   * The router, an app's own port and everything else stay open. Instance ports are also closed
+   * to other local users and to other hosts: only the router reaches them. Off (with a warning
+   * saying why) when turned off, not root, or nftables is unavailable. The table is named like the
+   * cgroup folder, one per data directory.
    */
-  private static NetworkGuard networkGuard(Settings settings, DataDirs dirs, List<PortRange> platformPorts) {
+  private static NetworkGuard networkGuard(Settings settings, DataDirs dirs, PortRange instancePorts,
+      List<PortRange> platformPorts) {
     if (!settings.networkIsolation()) {
-      LOG.warn("network isolation is off (PIER_NETWORK_ISOLATION=0): apps can connect to each other's instance ports and to the API");
+      LOG.warn("network isolation is off (PIER_NETWORK_ISOLATION=0): apps, local users and other hosts can connect to instance ports, and apps to the API");
       return NetworkGuard.NONE;
     }
     if (!Sandbox.runningAsRoot()) return NetworkGuard.NONE; // already warned: no per-app uids either
     try {
-      return NftNetworkGuard.start(cgroupBase(dirs).replace('-', '_'), platformPorts);
+      return NftNetworkGuard.start(cgroupBase(dirs).replace('-', '_'), instancePorts, platformPorts);
     } catch (IOException e) {
-      LOG.warn("network isolation is off: {}. Apps can connect to each other's instance ports and to the API; "
+      LOG.warn("network isolation is off: {}. Apps, local users and other hosts can connect to instance ports, and apps to the API; "
           + "install nftables to close that", e.getMessage());
       return NetworkGuard.NONE;
     }
