@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,9 @@ final class IndexingQueue {
   private final LogLine[] pending = new LogLine[BATCH];
   /**
    * The app of each line of the batch being added, filled as Lucene takes the documents (null for
-   * the store's own reports).
+   * the store's own reports); the document's shared UTF-8 forms, so no line is held.
    */
-  private final String[] apps = new String[BATCH];
+  private final BytesRef[] apps = new BytesRef[BATCH];
   private final Thread thread;
   private volatile boolean closing;
   private boolean failureLogged;
@@ -198,12 +199,12 @@ final class IndexingQueue {
 
   private void writeEach(LogIndex.Generation g, int n) {
     long first = sequence;
-    String[] added = new String[n];
+    BytesRef[] added = new BytesRef[n];
     for (int i = 0; i < n; i++) {
       LogLine line = pending[i];
       try {
         g.writer.addDocument(document.fill(line, sequence++));
-        added[i] = LogStore.isReport(line) ? null : line.app();
+        added[i] = LogStore.isReport(line) ? null : document.app();
       } catch (Exception e) {
         if (LogIndex.isWriterFailure(g, e)) {
           uncommitted.added(g, first, added);
@@ -255,8 +256,9 @@ final class IndexingQueue {
     public Document next() {
       if (next >= n) throw new NoSuchElementException();
       LogLine line = pending[next];
-      apps[next] = LogStore.isReport(line) ? null : line.app(); // a lost report is not reported
-      return document.fill(line, firstSequence + next++);
+      Document d = document.fill(line, firstSequence + next);
+      apps[next++] = LogStore.isReport(line) ? null : document.app(); // a lost report is not reported
+      return d;
     }
   }
 }

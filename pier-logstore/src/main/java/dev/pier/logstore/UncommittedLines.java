@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * Which app each line belongs to, for the lines one writer thread added since the index's last
@@ -19,7 +20,7 @@ import java.util.function.Function;
  */
 final class UncommittedLines {
   /** Lines {@code firstSequence + i} for {@code i < apps.length}; a null app was not added. */
-  private record Batch(LogIndex.Generation generation, long number, long firstSequence, String[] apps) {}
+  private record Batch(LogIndex.Generation generation, long number, long firstSequence, BytesRef[] apps) {}
 
   /** The batches of {@code generation} numbered below {@code batches} are durable. */
   private record Mark(LogIndex.Generation generation, long batches) {}
@@ -29,10 +30,11 @@ final class UncommittedLines {
   private volatile Mark committed = new Mark(null, 0);
 
   /**
-   * Records lines added to {@code generation} in one call: {@code apps[i]} is the app of the line
-   * numbered {@code firstSequence + i}, null if that line was refused. Takes ownership of {@code apps}.
+   * Records lines added to {@code generation} in one call: {@code apps[i]} is the app (UTF-8) of
+   * the line numbered {@code firstSequence + i}, null if that line was refused. Takes ownership of
+   * {@code apps}.
    */
-  void added(LogIndex.Generation generation, long firstSequence, String[] apps) {
+  void added(LogIndex.Generation generation, long firstSequence, BytesRef[] apps) {
     trim();
     long n = written;
     batches.addLast(new Batch(generation, n, firstSequence, apps));
@@ -61,20 +63,21 @@ final class UncommittedLines {
    */
   Map<String, Long> settle(Function<Set<String>, Map<String, Long>> committedSequences) {
     trim();
-    Set<String> apps = new HashSet<>();
+    Map<BytesRef, String> names = new HashMap<>();
     for (Batch b : batches) {
-      for (String app : b.apps()) {
-        if (app != null) apps.add(app);
+      for (BytesRef app : b.apps()) {
+        if (app != null) names.computeIfAbsent(app, BytesRef::utf8ToString);
       }
     }
-    Map<String, Long> max = apps.isEmpty() ? Map.of() : committedSequences.apply(apps);
+    Map<String, Long> max = names.isEmpty() ? Map.of() : committedSequences.apply(new HashSet<>(names.values()));
     Map<String, Long> lost = new HashMap<>();
     for (Batch b : batches) {
-      String[] a = b.apps();
+      BytesRef[] a = b.apps();
       for (int i = 0; i < a.length; i++) {
         if (a[i] == null) continue;
-        Long highest = max == null ? null : max.get(a[i]);
-        if (highest == null || b.firstSequence() + i > highest) lost.merge(a[i], 1L, Long::sum);
+        String app = names.get(a[i]);
+        Long highest = max == null ? null : max.get(app);
+        if (highest == null || b.firstSequence() + i > highest) lost.merge(app, 1L, Long::sum);
       }
     }
     batches.clear();
