@@ -303,6 +303,10 @@ public final class LogStore implements AutoCloseable {
       background.shutdown();
       background.awaitTermination(30, TimeUnit.SECONDS);
       index.close();
+      Map<String, Long> lost = notStored.take(); // no report can reach the apps any more
+      if (!lost.isEmpty()) {
+        LOG.warn("log lines not stored while closing ({}): {}", index.failureReason(), lost);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while closing the log store", e);

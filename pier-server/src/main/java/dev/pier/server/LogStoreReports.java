@@ -7,8 +7,8 @@ import dev.pier.logstore.NotStoredListener;
 /**
  * Tells an app, in its log stream, that lines of it could not be stored (the log store's disk is
  * full, or failing), Heroku style: {@code pier[logstore]: Error L11 (disk full): 812 lines not
- * stored: No space left on device}. Live tails and drains still got those lines; searches and
- * {@code logs} after the fact will miss them.
+ * stored: No space left on device}. Live tails, drains and the in-memory recent lines still got
+ * those lines; searches and the stored history will miss them.
  */
 final class LogStoreReports implements NotStoredListener {
   private final LogBus logs;
