@@ -10,9 +10,16 @@ final class DropCounter {
   private final ConcurrentHashMap<String, LongAdder> byApp = new ConcurrentHashMap<>();
 
   void add(String app) {
+    adder(app).increment();
+  }
+
+  void add(String app, long count) {
+    adder(app).add(count);
+  }
+
+  private LongAdder adder(String app) {
     LongAdder adder = byApp.get(app);
-    if (adder == null) adder = byApp.computeIfAbsent(app, a -> new LongAdder());
-    adder.increment();
+    return adder != null ? adder : byApp.computeIfAbsent(app, a -> new LongAdder());
   }
 
   /** The counts since the previous call, apps with no drop left out; resets them. */

@@ -65,6 +65,8 @@ final class LogDocument {
   private final Field timePoint = new LongPoint(TIME, 0L);
   private final Field timeSort = new NumericDocValuesField(TIME, 0L);
   private final Field seq = new NumericDocValuesField(SEQ, 0L);
+  /** The app of the line filled last, as its shared UTF-8 form. */
+  private BytesRef lastApp;
 
   LogDocument() {
     for (Field f : new Field[] {app, kind, process, source, text, storedText, timePoint, timeSort, seq}) {
@@ -78,7 +80,8 @@ final class LogDocument {
    */
   Document fill(LogLine line, long sequence) {
     long nanos = nanos(line.time());
-    repoint(appValue, keyword(line.app()));
+    lastApp = keyword(line.app());
+    repoint(appValue, lastApp);
     repoint(kindValue, keyword(line.kind()));
     repoint(processValue, keyword(line.process()));
     source.setStringValue(line.source());
@@ -89,6 +92,14 @@ final class LogDocument {
     timeSort.setLongValue(nanos);
     seq.setLongValue(sequence);
     return document;
+  }
+
+  /**
+   * The app of the line filled last, UTF-8 encoded; the same instance for every line of an app
+   * (until more than 4096 names were seen), so holding it keeps no line alive.
+   */
+  BytesRef app() {
+    return lastApp;
   }
 
   private static void repoint(BytesRef field, BytesRef value) {

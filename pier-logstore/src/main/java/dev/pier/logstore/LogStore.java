@@ -3,7 +3,6 @@ package dev.pier.logstore;
 import dev.pier.model.LogLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,14 +12,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LogByteSizeMergePolicy;
 import org.apache.lucene.index.MultiTerms;
@@ -30,9 +26,7 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -46,95 +40,105 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #append} never blocks (lines are dropped and counted when the writer
  * falls behind); a line is searchable within about a second after it is appended (sooner when a
  * search asks for it), at once after {@link #flush}; lines are durable once committed, which happens every 5 s and on
- * {@link #close}. See the package documentation for the design.
+ * {@link #close}. When writing fails (a full disk), lines are reported to a {@link NotStoredListener}
+ * instead of stored, searches see the last commit, and the store reopens its index by itself. See
+ * the package documentation for the design.
  */
 public final class LogStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
   static final String INDEX_DIR = "index";
   static final String RETENTION_FILE = "retention.properties";
-  /** Buffered bytes a search may flush itself (~10,000 lines, tens of milliseconds). */
-  private static final long SEARCH_REFRESH_MAX_BYTES = 4L << 20;
+  /**
+   * The process name of the platform lines that report lines not stored; such lines are not
+   * counted when they cannot be stored either.
+   */
+  public static final String REPORT_PROCESS = "logstore";
+  private static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
+
+  private static final Analyzer ANALYZER = new LogAnalyzer();
 
   private final InstantSource clock;
-  private final Directory directory;
-  private final IndexWriter writer;
-  private final SearcherManager searchers;
-  private final Analyzer analyzer;
+  private final LogIndex index;
+  /** Set right after the index opens (a failure before that has no writer to wake). */
   private final IndexingQueue[] queues;
   private final DropCounter drops = new DropCounter();
+  private final DropCounter notStored = new DropCounter();
+  private final NotStoredListener listener;
   private final RetentionSettings retention;
-  private final ScheduledExecutorService background;
+  private final ScheduledThreadPoolExecutor background;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final long searchRefreshNanos;
-  private final AtomicBoolean refreshQueued = new AtomicBoolean();
-  private volatile long lastRefreshNanos = System.nanoTime();
 
-  private LogStore(Path dir, InstantSource clock, LogStoreOptions options) throws IOException {
+  private LogStore(Path dir, InstantSource clock, LogStoreOptions options, NotStoredListener listener)
+      throws IOException {
     this.clock = clock;
-    this.searchRefreshNanos = options.searchRefreshAge().toNanos();
-    Files.createDirectories(dir);
+    this.listener = listener;
+    OwnerOnly.createDirectories(dir);
     this.retention = RetentionSettings.load(dir.resolve(RETENTION_FILE));
-    this.analyzer = new LogAnalyzer();
-    this.directory = FSDirectory.open(dir.resolve(INDEX_DIR));
-    IndexWriterConfig config =
-        new IndexWriterConfig(analyzer)
-            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-            .setRAMBufferSizeMB(options.ramBufferMb())
-            .setMergePolicy(mergePolicy())
-            // Compound files save file handles, not work: each would be one more copy of a segment.
-            .setUseCompoundFile(false)
-            .setCommitOnClose(true);
-    IndexWriter w = new IndexWriter(directory, config);
+    this.background = new ScheduledThreadPoolExecutor(2, r -> {
+      Thread t = new Thread(r, "pier-logstore-background");
+      t.setDaemon(true);
+      return t;
+    });
+    background.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a pending reopen
+    Path indexDir = dir.resolve(INDEX_DIR);
+    OwnerOnly.createDirectories(indexDir);
+    Directory directory = new OwnerOnly.FilesDirectory(FSDirectory.open(indexDir), indexDir);
     try {
-      this.writer = w;
-      this.searchers = new SearcherManager(w, null);
-      searchers.addListener(new ReferenceManager.RefreshListener() {
-        @Override
-        public void beforeRefresh() {}
-
-        @Override
-        public void afterRefresh(boolean didRefresh) {
-          if (didRefresh) lastRefreshNanos = System.nanoTime();
-        }
-      });
+      this.index = new LogIndex(directory, () ->
+          new IndexWriterConfig(ANALYZER)
+              .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+              .setRAMBufferSizeMB(options.ramBufferMb())
+              .setMergePolicy(mergePolicy())
+              // Compound files save file handles, not work: each would be one more copy of a segment.
+              .setUseCompoundFile(false)
+              .setCommitOnClose(true),
+          background, options, this::wakeWriters);
     } catch (IOException | RuntimeException e) {
-      w.rollback();
       directory.close();
+      background.shutdownNow();
       throw e;
     }
     // Each app goes to one queue, so its lines keep their order; sequence numbers only compare
     // within an app and start above those of earlier runs (unless > 2^20 lines per ms were kept).
-    this.queues = new IndexingQueue[options.writerThreads()];
+    IndexingQueue[] writers = new IndexingQueue[options.writerThreads()];
     long firstSequence = System.currentTimeMillis() << 20;
-    for (int i = 0; i < queues.length; i++) {
-      queues[i] = new IndexingQueue("pier-logstore-writer-" + i,
-          Math.max(1, options.queueCapacity() / queues.length), writer, drops, firstSequence);
-      queues[i].start();
+    for (int i = 0; i < writers.length; i++) {
+      writers[i] = new IndexingQueue("pier-logstore-writer-" + i,
+          Math.max(1, options.queueCapacity() / writers.length), index, drops, notStored, firstSequence);
+      writers[i].start();
     }
-    this.background =
-        Executors.newScheduledThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "pier-logstore-background");
-              t.setDaemon(true);
-              return t;
-            });
+    this.queues = writers;
     long refresh = options.refreshInterval().toMillis();
     long commit = options.commitInterval().toMillis();
+    long report = REPORT_INTERVAL.toMillis();
     background.scheduleWithFixedDelay(this::refresh, refresh, refresh, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(this::commit, commit, commit, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(this::reportNotStored, report, report, TimeUnit.MILLISECONDS);
   }
 
   /** Opens the store in {@code dir}, creating it if needed; {@code clock} drives retention. */
   public static LogStore open(Path dir, InstantSource clock) {
-    return open(dir, clock, LogStoreOptions.DEFAULTS);
+    return open(dir, clock, NotStoredListener.NONE);
+  }
+
+  /**
+   * Opens the store in {@code dir} (created owner-only if needed); {@code clock} drives retention,
+   * {@code listener} hears of lines that could not be stored.
+   */
+  public static LogStore open(Path dir, InstantSource clock, NotStoredListener listener) {
+    return open(dir, clock, LogStoreOptions.DEFAULTS, listener);
   }
 
   static LogStore open(Path dir, InstantSource clock, LogStoreOptions options) {
+    return open(dir, clock, options, NotStoredListener.NONE);
+  }
+
+  static LogStore open(Path dir, InstantSource clock, LogStoreOptions options, NotStoredListener listener) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(listener, "listener");
     try {
-      return new LogStore(dir, clock, options);
+      return new LogStore(dir, clock, options, listener);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open log store in " + dir, e);
     }
@@ -157,11 +161,9 @@ public final class LogStore implements AutoCloseable {
 
   /** The lines matching {@code query}, newest first, at most {@code query.limit()}. */
   public List<LogLine> search(LogQuery query) {
-    Query q = SearchQueries.of(query, analyzer);
+    Query q = SearchQueries.of(query, ANALYZER);
     try {
-      refreshIfStale();
-      IndexSearcher searcher = searchers.acquire();
-      try {
+      return index.search(searcher -> {
         TopFieldDocs top = searcher.search(q, query.limit(), SearchQueries.NEWEST_FIRST, false);
         StoredFields stored = searcher.storedFields();
         List<LogLine> lines = new ArrayList<>(top.scoreDocs.length);
@@ -171,9 +173,7 @@ public final class LogStore implements AutoCloseable {
           lines.add(LogDocument.read(d, query.app(), time));
         }
         return lines;
-      } finally {
-        searchers.release(searcher);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("log search failed", e);
     }
@@ -204,51 +204,51 @@ public final class LogStore implements AutoCloseable {
   /**
    * Deletes, for every app with lines, the lines older than now minus the app's retention.
    * Lines still in the write queue are not considered. Deleted lines vanish from searches at
-   * once; the deletion is durable at the next commit.
+   * once; the deletion is durable at the next commit. Does nothing while writing fails.
    *
    * @return how many lines were deleted (counted just before deleting, so a line of the past
    *     being written at that moment may be deleted without being counted)
    */
   public long purgeExpired() {
     Instant now = clock.instant();
+    LogIndex.Generation g = index.current();
+    if (g.failed()) return 0;
+    long deleted = 0;
     try {
-      searchers.maybeRefreshBlocking();
-      long deleted = 0;
-      IndexSearcher searcher = searchers.acquire();
+      g.searchers.maybeRefreshBlocking();
+      IndexSearcher searcher = g.searchers.acquire();
       try {
         for (String app : apps(searcher)) {
           Query expired = SearchQueries.olderThan(app, now.minus(retention.get(app)));
           int count = searcher.count(expired);
           if (count > 0) {
-            writer.deleteDocuments(expired);
+            g.writer.deleteDocuments(expired);
             deleted += count;
           }
         }
       } finally {
-        searchers.release(searcher);
+        g.searchers.release(searcher);
       }
-      if (deleted > 0) searchers.maybeRefreshBlocking();
+      if (deleted > 0) g.searchers.maybeRefreshBlocking();
       return deleted;
-    } catch (IOException e) {
-      throw new UncheckedIOException("log purge failed", e);
+    } catch (IOException | RuntimeException e) {
+      if (!LogIndex.isWriterFailure(g, e)) throw new IllegalStateException("log purge failed", e);
+      index.fail(g, e); // the next purge redoes it
+      return deleted;
     }
   }
 
   /**
-   * Deletes every stored line of {@code app}, its retention setting and its drop count, durably
-   * (commits). Lines of the app still in the write queue are stored afterwards.
+   * Deletes every stored line of {@code app}, its retention setting and its drop counts, durably
+   * (commits). Lines of the app still in the write queue are stored afterwards. While writing
+   * fails, the lines are deleted when the store has reopened its index.
    */
   public void deleteApp(String app) {
     Objects.requireNonNull(app, "app");
-    try {
-      writer.deleteDocuments(SearchQueries.app(app));
-      writer.commit(); // an app's deletion must not come back after a crash
-      searchers.maybeRefreshBlocking();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete logs of " + app, e);
-    }
+    index.deleteApp(app);
     retention.remove(app);
     drops.forget(app);
+    notStored.forget(app);
   }
 
   /** Lines dropped per app since the previous call (apps without drops are absent); resets. */
@@ -256,17 +256,23 @@ public final class LogStore implements AutoCloseable {
     return drops.take();
   }
 
-  /** Waits until every line appended so far is searchable. */
+  /**
+   * Waits until every line appended so far is searchable, or counted as not stored when writing
+   * fails.
+   */
   public void flush() {
     try {
       for (IndexingQueue queue : queues) queue.awaitWritten();
-      searchers.maybeRefreshBlocking();
+      index.refreshBlocking();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while flushing", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("log flush failed", e);
     }
+  }
+
+  /** Whether writing failed and the index has not been reopened since (for tests). */
+  boolean failing() {
+    return index.failed();
   }
 
   /** Lines waiting for the writer thread; lets benchmarks pace themselves. */
@@ -279,13 +285,7 @@ public final class LogStore implements AutoCloseable {
   /** Number of stored, searchable lines matching {@code query} (ignoring its limit). */
   int count(LogQuery query) {
     try {
-      refreshIfStale();
-      IndexSearcher searcher = searchers.acquire();
-      try {
-        return searcher.count(SearchQueries.of(query, analyzer));
-      } finally {
-        searchers.release(searcher);
-      }
+      return index.search(searcher -> searcher.count(SearchQueries.of(query, ANALYZER)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -302,15 +302,25 @@ public final class LogStore implements AutoCloseable {
       for (IndexingQueue queue : queues) queue.close();
       background.shutdown();
       background.awaitTermination(30, TimeUnit.SECONDS);
-      searchers.close();
-      writer.close();
-      directory.close();
+      index.close();
+      Map<String, Long> lost = notStored.take(); // no report can reach the apps any more
+      if (!lost.isEmpty()) {
+        LOG.warn("log lines not stored while closing ({}): {}", index.failureReason(), lost);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while closing the log store", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close log store", e);
     }
+  }
+
+  /**
+   * Whether {@code line} is one of the store's own reports of lines not stored (app processes are
+   * named with their number, {@code web.1}, so cannot be {@value #REPORT_PROCESS}).
+   */
+  static boolean isReport(LogLine line) {
+    return line.process().equals(REPORT_PROCESS);
   }
 
   private static List<String> apps(IndexSearcher searcher) throws IOException {
@@ -320,30 +330,6 @@ public final class LogStore implements AutoCloseable {
     TermsEnum it = terms.iterator();
     for (BytesRef term = it.next(); term != null; term = it.next()) apps.add(term.utf8ToString());
     return apps;
-  }
-
-  /**
-   * Before a search, when the writer holds lines the view lacks and the view is older than {@code
-   * searchRefreshAge} (so a heavy stream does not flush a segment per search): refreshes here if
-   * little is buffered (a quick flush) and no refresh is running, so the search sees every line
-   * written until now; otherwise asks the background thread to refresh and searches the current
-   * view, which is at most about a second old, rather than wait for a big flush.
-   */
-  private void refreshIfStale() throws IOException {
-    if (System.nanoTime() - lastRefreshNanos < searchRefreshNanos) return;
-    if (searchers.isSearcherCurrent()) return;
-    if (writer.ramBytesUsed() <= SEARCH_REFRESH_MAX_BYTES) {
-      searchers.maybeRefresh(); // returns at once if the background thread is refreshing
-    } else if (refreshQueued.compareAndSet(false, true)) {
-      try {
-        background.execute(() -> {
-          refreshQueued.set(false);
-          refresh();
-        });
-      } catch (RejectedExecutionException e) {
-        refreshQueued.set(false); // closing
-      }
-    }
   }
 
   /**
@@ -359,18 +345,41 @@ public final class LogStore implements AutoCloseable {
   }
 
   private void refresh() {
-    try {
-      searchers.maybeRefresh();
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot refresh log searcher", e);
+    index.refresh();
+  }
+
+  /**
+   * Commits, then tells each writer thread which of its batches are durable: those it had added
+   * before the commit began.
+   */
+  void commit() {
+    LogIndex.Generation g = index.current();
+    long[] written = new long[queues.length];
+    for (int i = 0; i < queues.length; i++) written[i] = queues[i].written();
+    if (index.commit(g)) {
+      for (int i = 0; i < queues.length; i++) queues[i].committed(g, written[i]);
     }
   }
 
-  private void commit() {
-    try {
-      if (writer.hasUncommittedChanges()) writer.commit();
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot commit log index", e);
+  /** Lets idle writer threads count the lines a failure lost, so they are reported now. */
+  private void wakeWriters() {
+    IndexingQueue[] writers = queues;
+    if (writers != null) {
+      for (IndexingQueue queue : writers) queue.wake();
     }
+  }
+
+  /** Tells the listener, per app, the lines not stored since the previous report. */
+  private void reportNotStored() {
+    Map<String, Long> lost = notStored.take();
+    if (lost.isEmpty()) return;
+    String reason = index.failureReason();
+    lost.forEach((app, count) -> {
+      try {
+        listener.linesNotStored(app, count, reason);
+      } catch (RuntimeException e) {
+        LOG.warn("the listener of lines not stored failed", e);
+      }
+    });
   }
 }

@@ -6,12 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -33,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * minutes. Everything else is dropped, so memory is bounded per app.
  *
  * <p><b>Persistence.</b> Each app's 10 s and 1 min windows (with their compressed histograms) are
- * written to {@code <dir>/<app>.metrics} whenever a minute is rolled up and on {@link #close};
- * a new {@code Metrics} on the same directory continues the series. Routes, instances and the
+ * written to {@code <dir>/<app>.metrics} (owner-only, in an owner-only directory) whenever a minute
+ * is rolled up and on {@link #close}; a new {@code Metrics} on the same directory continues the
+ * series. When a write fails (a full disk), the file keeps its previous version, the first failure
+ * is logged once, and the app is written again at every tick until it works. Routes, instances and the
  * Prometheus counters are not persisted (counters restart at 0, which Prometheus handles as a
  * reset).
  */
@@ -49,6 +54,8 @@ public final class Metrics implements AutoCloseable {
   private final int maxRoutes;
   private final ConcurrentHashMap<String, AppMetrics> apps = new ConcurrentHashMap<>();
   private Instant lastTick;
+  /** Apps whose latest windows are not on disk because writing failed; guarded by this. */
+  private final Set<String> unsaved = new HashSet<>();
 
   /**
    * Opens the metrics kept in {@code dir} (created if missing); unreadable files are logged and
@@ -65,6 +72,7 @@ public final class Metrics implements AutoCloseable {
     this.lastTick = clock.instant();
     try {
       Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create metrics directory " + dir, e);
     }
@@ -128,7 +136,8 @@ public final class Metrics implements AutoCloseable {
     if (length.isNegative()) length = Duration.ZERO;
     lastTick = now;
     for (AppMetrics app : apps.values()) {
-      if (app.tick(now, length)) persist(app);
+      boolean rolledUp = app.tick(now, length);
+      if (rolledUp || unsaved.contains(app.app)) persist(app);
     }
   }
 
@@ -195,6 +204,7 @@ public final class Metrics implements AutoCloseable {
   /** Forgets an app and deletes its file. Requests recorded afterwards start it afresh. */
   public synchronized void deleteApp(String app) {
     apps.remove(app);
+    unsaved.remove(app);
     try {
       if (isValidAppName(app)) Files.deleteIfExists(SeriesFile.of(dir, app));
     } catch (IOException e) {
@@ -206,6 +216,9 @@ public final class Metrics implements AutoCloseable {
   @Override
   public synchronized void close() {
     apps.values().forEach(this::persist);
+    if (!unsaved.isEmpty()) {
+      LOG.warn("metrics of {} could not be saved on close; their files keep their previous version", unsaved);
+    }
   }
 
   /**
@@ -216,12 +229,19 @@ public final class Metrics implements AutoCloseable {
     return RouteNormalizer.normalize(path);
   }
 
+  /** Writes the app's file; a failure is logged once until writing works again. */
   private void persist(AppMetrics app) {
     try {
       SeriesFile.write(SeriesFile.of(dir, app.app), app.snapshot());
-    } catch (IOException e) {
-      LOG.warn("cannot persist metrics of {}: {}", app.app, e.toString());
+    } catch (IOException | RuntimeException e) {
+      if (unsaved.isEmpty()) {
+        LOG.warn("cannot persist metrics of {} ({}): kept in memory and written again every tick;"
+            + " the files keep their previous version", app.app, e.toString());
+      }
+      unsaved.add(app.app);
+      return;
     }
+    if (unsaved.remove(app.app) && unsaved.isEmpty()) LOG.info("metrics are persisted again");
   }
 
   private static void requirePositive(Duration since) {

@@ -6,20 +6,24 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The file {@code <app>.metrics} holding one app's retained windows: a compact binary format
  * (big-endian, see {@link #write}) whose latency histograms are HdrHistogram's compressed
- * encoding. Written to a temporary file and moved into place, so a crash leaves the previous
- * version intact.
+ * encoding. Written owner-only to a temporary file, forced to disk and moved into place, so a
+ * crash or a full disk leaves the previous version intact.
  */
 final class SeriesFile {
   static final String SUFFIX = ".metrics";
@@ -39,15 +43,30 @@ final class SeriesFile {
    */
   static void write(Path file, Series.Snapshot snapshot) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream os = Files.newOutputStream(tmp);
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+    Files.deleteIfExists(tmp); // so it is created anew, owner-only
+    try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)))) {
       out.writeInt(MAGIC);
       out.writeInt(FORMAT);
       out.writeLong(snapshot.rolledUpTo().toEpochMilli());
       writeWindows(out, snapshot.fine());
       writeWindows(out, snapshot.coarse());
+      out.flush();
+      channel.force(true); // a full disk shows here at the latest, before the old file is replaced
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(tmp, e); // a partial file would only hold on to the little space left
+      throw e;
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void deleteQuietly(Path tmp, Exception cause) {
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private static void writeWindows(DataOutputStream out, List<Window> windows) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -97,5 +98,18 @@ class PersistenceTest {
       assertThat(restarted.series("shop", Duration.ofHours(1))).hasSize(1);
       assertThat(restarted.series("broken", Duration.ofHours(1))).isEmpty();
     }
+  }
+
+  @Test
+  void metricsFilesAndTheirDirectoryAreOwnerOnly() throws Exception {
+    Path metricsDir = dir.resolve("metrics");
+    Files.createDirectories(metricsDir);
+    Files.setPosixFilePermissions(metricsDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (Metrics metrics = new Metrics(metricsDir, clock)) {
+      traffic(metrics, 1);
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(metricsDir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(metricsDir.resolve("shop.metrics"))))
+        .isEqualTo("rw-------");
   }
 }

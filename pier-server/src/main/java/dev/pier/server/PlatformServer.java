@@ -114,9 +114,9 @@ public final class PlatformServer implements AutoCloseable {
     Database db = Database.open(dirs.db());
     Authenticator.Loaded auth = Authenticator.load(dirs.adminToken(), settings.adminToken());
     LogBus logs = new LogBus(1500, clock);
-    LogStore logStore = LogStore.open(dirs.root().resolve("logs"), clock);
+    LogStore logStore = LogStore.open(dirs.logs(), clock, new LogStoreReports(logs));
     logs.addSink(logStore::append);
-    Metrics metrics = new Metrics(dirs.root().resolve("metrics"), clock);
+    Metrics metrics = new Metrics(dirs.metrics(), clock);
 
     AccessLog accessLog = new RouterAccessLog(metrics, logs, settings.requestMetrics());
     RouterConfig defaults = RouterConfig.defaults(settings.routerPort());

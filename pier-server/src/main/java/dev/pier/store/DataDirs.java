@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  *   DATA/cache/APP/         build caches (owned by the app's uid)
  *   DATA/builds/APP/        source trees being built
  *   DATA/run/APP/NAME/      instance directories (owned by the app's uid)
+ *   DATA/logs/              the log store (owner-only: lines can hold secrets apps printed)
+ *   DATA/metrics/           metric series, one file per app (owner-only)
  * </pre>
  */
 public record DataDirs(Path root) {
@@ -48,7 +50,7 @@ public record DataDirs(Path root) {
     try {
       Files.createDirectories(root);
       chmod(root, "rwx--x--x");
-      for (String privateDir : new String[] {"db", "repos", "slugs"}) {
+      for (String privateDir : new String[] {"db", "repos", "slugs", "logs", "metrics"}) {
         Files.createDirectories(root.resolve(privateDir));
         chmod(root.resolve(privateDir), "rwx------");
       }
@@ -63,6 +65,14 @@ public record DataDirs(Path root) {
 
   public Path db() {
     return root.resolve("db");
+  }
+
+  public Path logs() {
+    return root.resolve("logs");
+  }
+
+  public Path metrics() {
+    return root.resolve("metrics");
   }
 
   public Path adminToken() {
