@@ -46,6 +46,7 @@ final class DeployRoutes {
       App app = apps.get(ex.param(1));
       long declared = ex.request.getContentLengthLong();
       if (declared > maxUploadBytes) throw tooLarge();
+      deploys.requireDisk(app);
       Path source = deploys.newSourceDir(app);
       try (InputStream in = new LimitedInputStream(ex.request.getInputStream(), maxUploadBytes)) {
         new SourceTree(source).extractTarGz(in, maxUploadBytes);

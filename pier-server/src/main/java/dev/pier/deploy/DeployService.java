@@ -77,6 +77,11 @@ public final class DeployService {
     this.disk = disk;
   }
 
+  /** Throws a 507 {@link dev.pier.server.PlatformException} while the data disk is below its reserve. */
+  public void requireDisk(App app) {
+    disk.require("build " + app.name());
+  }
+
   /** A fresh, empty directory to put a source tree into before calling {@link #deploy}. */
   public Path newSourceDir(App app) throws IOException {
     Path dir = dirs.builds(app.name()).resolve(UUID.randomUUID().toString());
@@ -136,7 +141,12 @@ public final class DeployService {
       App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out,
       String commit)
       throws Exception {
-    disk.require("build " + app.name());
+    try {
+      disk.require("build " + app.name());
+    } catch (RuntimeException full) {
+      DataDirs.deleteTree(sourceDir);
+      throw full;
+    }
     int buildId = builds.start(app.name(), description, user, clock.instant());
     RecordedOutput recorded = new RecordedOutput(out);
     Outcome outcome = null;
