@@ -68,6 +68,25 @@ class FullDiskTest {
     }
   }
 
+  @Test
+  void aPushLargerThanTheUploadLimitIsRefusedEvenWhenItsPackIsSmall() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp.resolve("limit"), s -> s.withMaxUploadBytes(1L << 20))) {
+      pier.login();
+      Path app = pier.repo("big", ConcurrentPushTest.app("small"));
+      PlatformHarness.check(pier.cli(app, "apps:create", "big"));
+      PlatformHarness.check(pier.git(app, "push", "-q", "pier", "main"));
+      write(app.resolve("zeros.bin"), 8L << 20); // compresses to a few KB
+      PlatformHarness.write(app, ConcurrentPushTest.app("big"));
+      pier.commitAll(app, "big file");
+
+      PlatformHarness.Result push = pier.git(app, "push", "pier", "main");
+
+      assertThat(push.exit()).isNotZero();
+      assertThat(push.all()).contains("larger than 1 MB unpacked").contains("zeros.bin");
+      assertThat(pier.get("big", "/").body()).contains("code=small");
+    }
+  }
+
   private static void write(Path file, long bytes) throws IOException {
     byte[] block = new byte[1 << 20];
     try (OutputStream out = Files.newOutputStream(file)) {
