@@ -1,0 +1,2 @@
+/** Config vars: every change is a new release started beside the old one ({@code ConfigService}). */
+package dev.pier.config;
