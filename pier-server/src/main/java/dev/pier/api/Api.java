@@ -41,7 +41,7 @@ public final class Api {
       status.put("router_port", s.routerPort());
       ex.json(200, status);
     });
-    new AppRoutes(s.apps(), s.releases(), s.processes()).register(api);
+    new AppRoutes(s.apps(), s.releases(), s.processes(), s.deploys()).register(api);
     new ConfigRoutes(s.apps(), s.config()).register(api);
     new ProcessRoutes(s.apps(), s.releases(), s.processes(), s.scaler(), s.clock()).register(api);
     new ReleaseRoutes(s.apps(), s.versions()).register(api);

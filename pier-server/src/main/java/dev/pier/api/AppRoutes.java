@@ -22,7 +22,11 @@ final class AppRoutes {
   private final ReleaseService releases;
   private final ProcessManager processes;
 
-  AppRoutes(AppService apps, ReleaseService releases, ProcessManager processes) {
+  private final dev.pier.deploy.DeployService deploys;
+
+  AppRoutes(AppService apps, ReleaseService releases, ProcessManager processes,
+      dev.pier.deploy.DeployService deploys) {
+    this.deploys = deploys;
     this.apps = apps;
     this.releases = releases;
     this.processes = processes;
@@ -52,7 +56,12 @@ final class AppRoutes {
     });
     api.on("DELETE", APP, ex -> {
       App app = apps.get(ex.param(1));
-      apps.destroy(app.name());
+      // Under the app's lock: a deploy in progress finishes (or fails) first, never half way
+      // through a destroyed app.
+      deploys.exclusively(app, dev.pier.build.BuildOutput.NONE, () -> {
+        apps.destroy(app.name());
+        return null;
+      });
       ex.json(200, Map.of("deleted", app.name().value()));
     });
   }

@@ -93,6 +93,7 @@ final class PushHook implements PreReceiveHook {
   /** Runs under the app's lock: null when released and the branch moved. */
   private Rejection deployLocked(ReceivePack rp, ReceiveCommand cmd, App app, BuildOutput out)
       throws Exception {
+    apps.get(appName); // destroyed while this push waited for the lock: 'not found'
     ObjectId now = currentId(rp, cmd.getRefName());
     if (!now.equals(cmd.getOldId())) {
       String branch = cmd.getRefName().replace("refs/heads/", "");
