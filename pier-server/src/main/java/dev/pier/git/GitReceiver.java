@@ -87,6 +87,30 @@ public final class GitReceiver {
     return servlet;
   }
 
+  /**
+   * Answers a push's ref advertisement with git's {@code ERR} packet, which the client prints as
+   * {@code fatal: remote error: MESSAGE} before sending anything.
+   */
+  private static void refuse(HttpServletResponse resp, String message) throws IOException {
+    resp.setStatus(200);
+    resp.setContentType("application/x-git-receive-pack-advertisement");
+    resp.setHeader("Cache-Control", "no-cache");
+    var out = resp.getOutputStream();
+    out.write(pktLine("# service=git-receive-pack\n"));
+    out.write("0000".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.write(pktLine("ERR " + message));
+    out.flush();
+  }
+
+  private static byte[] pktLine(String payload) {
+    byte[] data = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String length = String.format("%04x", data.length + 4);
+    byte[] line = new byte[data.length + 4];
+    System.arraycopy(length.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, line, 0, 4);
+    System.arraycopy(data, 0, line, 4, data.length);
+    return line;
+  }
+
   /** Rejects requests without a valid token with 401 and a Basic challenge (git then asks). */
   public Filter authFilter() {
     return new Filter() {
@@ -102,11 +126,17 @@ public final class GitReceiver {
           return;
         }
         req.setAttribute(USER_ATTRIBUTE, user);
-        if (req.getRequestURI().endsWith("/git-receive-pack")) {
+        boolean advertisement = req.getRequestURI().endsWith("/info/refs")
+            && "git-receive-pack".equals(req.getParameter("service"));
+        if (advertisement || req.getRequestURI().endsWith("/git-receive-pack")) {
           try {
             disk.require("receive a push");
           } catch (PlatformException full) {
-            resp.sendError(507, full.getMessage());
+            if (advertisement) {
+              refuse(resp, full.getMessage());
+            } else {
+              resp.sendError(507, full.getMessage());
+            }
             return;
           }
         }
