@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * joins the cgroups (ProcessBuilder has no pre-exec hook), then execs {@code setpriv} to drop to
  * the app's uid with no capabilities and no-new-privs, which execs {@code bwrap} with fresh
  * namespaces (all but the network), a read-only {@code /usr} and {@code /etc} subset, a private
- * {@code /tmp} and only {@code /app} (plus explicit mounts) writable.
+ * {@code /tmp} (a tmpfs of {@code spec.tmpBytes()} at most) and only {@code /app} (plus explicit
+ * mounts) writable.
  *
  * <p>Inside, {@code /app} is the working directory and the environment is exactly
  * {@code spec.env()}. Stopping must go through the cgroup (signal every pid in cgroup.procs):
@@ -83,8 +84,10 @@ public final class Sandbox {
             "--symlink", "usr/lib", "/lib",
             "--symlink", "usr/lib64", "/lib64",
             "--proc", "/proc",
-            "--dev", "/dev",
-            "--tmpfs", "/tmp"));
+            "--dev", "/dev"));
+    // bwrap 0.8+: --size caps the next tmpfs; writes past it fail with ENOSPC.
+    if (spec.tmpBytes() > 0) argv.addAll(List.of("--size", Long.toString(spec.tmpBytes())));
+    argv.addAll(List.of("--tmpfs", "/tmp"));
     if (spec.endsWithCommand()) argv.add("--as-pid-1");
     for (String etc : ETC) {
       if (Files.exists(Path.of(etc))) argv.addAll(List.of("--ro-bind", etc, etc));
