@@ -1,6 +1,7 @@
 package dev.pier.server;
 
 import dev.pier.build.BuildLimits;
+import dev.pier.runtime.DiskQuota;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,9 @@ public final class Main {
       Builds: PIER_BUILD_MEMORY_MB (2048 or twice PIER_MEMORY_LIMIT_MB), PIER_BUILD_PIDS (1024),
       PIER_BUILD_CPUS (1; cores a build step may use, 0 for no limit), PIER_BUILD_TIMEOUT_SECONDS
       (900).
+      Disk quotas (MB, 0 for none): PIER_DISK_QUOTA_MB (1024: /app of each instance),
+      PIER_TMP_QUOTA_MB (256: /tmp of each instance and build step), PIER_BUILD_DISK_MB (2048: a
+      build's source tree and build cache together).
       """;
 
   private Main() {}
@@ -148,7 +152,16 @@ public final class Main {
         !"0".equals(env.get("PIER_ROUTER_BACKEND_POOL")),
         !"0".equals(env.get("PIER_REQUEST_METRICS")),
         !"0".equals(env.get("PIER_NETWORK_ISOLATION")))
-        .withBuildLimits(buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20));
+        .withBuildLimits(buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20))
+        .withDiskQuota(diskQuota(env));
+  }
+
+  /** The instance disk quota from PIER_DISK_QUOTA_MB and PIER_TMP_QUOTA_MB (0: none). */
+  static DiskQuota diskQuota(Map<String, String> env) {
+    DiskQuota d = Settings.DEFAULT_DISK_QUOTA;
+    long app = number(env, "PIER_DISK_QUOTA_MB", d.appBytes() >> 20);
+    if (app != 0 && app < 16) throw new IllegalArgumentException("PIER_DISK_QUOTA_MB must be 0 (no quota) or at least 16");
+    return new DiskQuota(app << 20, number(env, "PIER_TMP_QUOTA_MB", d.tmpBytes() >> 20) << 20);
   }
 
   /** The build limits from PIER_BUILD_* variables, defaulting to {@link BuildLimits#defaults}. */
@@ -171,7 +184,11 @@ public final class Main {
         throw new IllegalArgumentException("invalid PIER_BUILD_CPUS '" + cpus + "': use a number of cores such as 1 or 0.5");
       }
     }
-    return new BuildLimits(memoryMb << 20, (int) pids, millicores, java.time.Duration.ofSeconds(timeout));
+    long diskMb = number(env, "PIER_BUILD_DISK_MB", d.diskBytes() >> 20);
+    if (diskMb != 0 && diskMb < 16) throw new IllegalArgumentException("PIER_BUILD_DISK_MB must be 0 (no quota) or at least 16");
+    long tmpMb = number(env, "PIER_TMP_QUOTA_MB", d.tmpBytes() >> 20);
+    return new BuildLimits(memoryMb << 20, (int) pids, millicores, java.time.Duration.ofSeconds(timeout),
+        diskMb << 20, tmpMb << 20);
   }
 
   static Path defaultDataDir(Map<String, String> env) {

@@ -1,6 +1,7 @@
 package dev.pier.server;
 
 import dev.pier.build.BuildLimits;
+import dev.pier.runtime.DiskQuota;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,6 +27,7 @@ import java.time.Duration;
  *     apps' instance ports, the API) with nftables; needs root and nft, else it is off with a
  *     warning
  * @param buildLimits memory, processes and CPU of each build step, and the timeout of a build
+ * @param diskQuota what each instance may write to /app and /tmp
  */
 public record Settings(
     Path dataDir,
@@ -42,7 +44,21 @@ public record Settings(
     boolean routerBackendPool,
     boolean requestMetrics,
     boolean networkIsolation,
-    BuildLimits buildLimits) {
+    BuildLimits buildLimits,
+    DiskQuota diskQuota) {
+  /** Default instance disk quota: 1 GiB of /app, 256 MiB of /tmp. */
+  public static final DiskQuota DEFAULT_DISK_QUOTA = new DiskQuota(1L << 30, 256L << 20);
+
+  /** Settings with the default instance disk quota. */
+  public Settings(
+      Path dataDir, int apiPort, int routerPort, String bindHost, String domain, String adminToken,
+      long memoryLimitBytes, Duration stopGrace, Duration bootTimeout, long maxUploadBytes,
+      Duration drainTimeout, boolean routerBackendPool, boolean requestMetrics,
+      boolean networkIsolation, BuildLimits buildLimits) {
+    this(dataDir, apiPort, routerPort, bindHost, domain, adminToken, memoryLimitBytes, stopGrace,
+        bootTimeout, maxUploadBytes, drainTimeout, routerBackendPool, requestMetrics,
+        networkIsolation, buildLimits, DEFAULT_DISK_QUOTA);
+  }
 
   /** Settings with the default build limits for {@code memoryLimitBytes}. */
   public Settings(
@@ -104,6 +120,10 @@ public record Settings(
     return edit(b -> b.buildLimits = limits);
   }
 
+  public Settings withDiskQuota(DiskQuota quota) {
+    return edit(b -> b.diskQuota = quota);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -127,6 +147,7 @@ public record Settings(
     boolean requestMetrics;
     boolean networkIsolation;
     BuildLimits buildLimits;
+    DiskQuota diskQuota;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -144,12 +165,13 @@ public record Settings(
       requestMetrics = s.requestMetrics;
       networkIsolation = s.networkIsolation;
       buildLimits = s.buildLimits;
+      diskQuota = s.diskQuota;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
-          routerBackendPool, requestMetrics, networkIsolation, buildLimits);
+          routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskQuota);
     }
   }
 }
