@@ -44,6 +44,8 @@ final class BuildDisk implements AutoCloseable {
       throws BuildFailure, IOException {
     Path cacheDir = request.cacheDir();
     Files.createDirectories(cacheDir);
+    // The app user passes through it to the disk (the sandbox binds as that user); root keeps it.
+    Files.setPosixFilePermissions(cacheDir, PosixFilePermissions.fromString("rwx--x--x"));
     dropUncappedCache(cacheDir);
     BuildDisk build = new BuildDisk(disks.open(cacheDir.resolve(DISK), bytes));
     try {

@@ -147,14 +147,14 @@ public final class PlatformServer implements AutoCloseable {
     // Instances and builds share this server's cgroup folder: the runtime reaps what a killed
     // server left in it at start, and removes it at a clean stop.
     Cgroups cgroups = Cgroups.detect(cgroupBase(dirs));
-    // Instance and build disks (loop-mounted images under the data directory): a killed server
-    // left them mounted; unmounted here, before the runtime and the start-up check clean up.
     Disks disks = Disks.detect();
-    disks.reapLeftovers(dirs.root());
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
             new LocalRuntimeBackend.Options(cgroups, ports,
                 RestartPolicy.DEFAULT, settings.bootTimeout(), network, disks));
+    // Build disks a killed server left mounted (its processes are gone now: the runtime reaped
+    // the cgroups), before the start-up check cleans the build folders.
+    disks.reapLeftovers(dirs.root());
 
     AppService apps =
         new AppService(new AppStore(db), dirs, logs, clock,
