@@ -27,12 +27,35 @@ public final class Sandbox {
           "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
           "/etc/ld.so.cache", "/etc/mime.types");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
+  private static final java.util.concurrent.ConcurrentMap<String, Boolean> SIZE_SUPPORT =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final String bwrap;
   private final String setpriv;
+  private final boolean tmpSize;
 
   public Sandbox(String bwrap, String setpriv) {
     this.bwrap = bwrap;
     this.setpriv = setpriv;
+    this.tmpSize = bwrap != null && SIZE_SUPPORT.computeIfAbsent(bwrap, Sandbox::supportsSize);
+  }
+
+  /** True when this bwrap (0.8 or later) can cap a tmpfs with {@code --size}. */
+  private static boolean supportsSize(String bwrap) {
+    try {
+      Process help = new ProcessBuilder(bwrap, "--help").redirectErrorStream(true).start();
+      String text = new String(help.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      help.waitFor();
+      if (text.contains("--size")) return true;
+    } catch (java.io.IOException e) {
+      // Reported below like any bwrap without --size.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.warn("{} has no --size option (bubblewrap 0.8 or later has it): /tmp of builds and instances"
+        + " is not capped", bwrap);
+    return false;
   }
 
   /** The sandbox using bwrap and setpriv from PATH. */
@@ -86,7 +109,7 @@ public final class Sandbox {
             "--proc", "/proc",
             "--dev", "/dev"));
     // bwrap 0.8+: --size caps the next tmpfs; writes past it fail with ENOSPC.
-    if (spec.tmpBytes() > 0) argv.addAll(List.of("--size", Long.toString(spec.tmpBytes())));
+    if (spec.tmpBytes() > 0 && tmpSize) argv.addAll(List.of("--size", Long.toString(spec.tmpBytes())));
     argv.addAll(List.of("--tmpfs", "/tmp"));
     if (spec.endsWithCommand()) argv.add("--as-pid-1");
     for (String etc : ETC) {
