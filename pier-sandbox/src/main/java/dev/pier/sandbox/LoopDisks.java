@@ -36,6 +36,8 @@ final class LoopDisks implements Disks {
   private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
   private static final Path SYS_BLOCK = Path.of("/sys/block");
   private static final long TOOL_TIMEOUT_SECONDS = 60;
+  /** Kept disks mounted by this process. */
+  private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Why loop disks cannot be made here, or null when they can. */
   static String missing() {
@@ -60,18 +62,30 @@ final class LoopDisks implements Disks {
     Files.createDirectories(dir);
     format(image, bytes);
     mountOrDelete(image, dir);
-    return new LoopDisk(dir, image, bytes, true);
+    return new LoopDisk(dir, image, bytes, true, () -> {});
   }
 
   @Override
   public Disk open(Path dir, long bytes) throws IOException {
     Path image = imageOf(dir);
+    Path key = dir.toAbsolutePath().normalize();
+    // One image mounted twice (two loop devices) would corrupt it: a kept disk has one user.
+    if (!OPEN.add(key)) throw new IOException("the disk " + dir + " is in use (by another build)");
+    try {
+      return openKept(dir, image, bytes, key);
+    } catch (IOException | RuntimeException e) {
+      OPEN.remove(key);
+      throw e;
+    }
+  }
+
+  private Disk openKept(Path dir, Path image, long bytes, Path key) throws IOException {
     unmountIfMounted(dir);
     Files.createDirectories(dir);
     if (Files.isRegularFile(image, LinkOption.NOFOLLOW_LINKS) && Files.size(image) == bytes) {
       try {
         mount(image, dir);
-        return new LoopDisk(dir, image, bytes, false);
+        return new LoopDisk(dir, image, bytes, false, () -> OPEN.remove(key));
       } catch (IOException e) {
         LOG.warn("cannot mount the kept disk {}, making a new one: {}", image, e.getMessage());
       }
@@ -79,12 +93,12 @@ final class LoopDisks implements Disks {
     Files.deleteIfExists(image);
     format(image, bytes);
     mountOrDelete(image, dir);
-    return new LoopDisk(dir, image, bytes, false);
+    return new LoopDisk(dir, image, bytes, false, () -> OPEN.remove(key));
   }
 
   @Override
   public int reapLeftovers(Path under) {
-    Path root = under.toAbsolutePath().normalize();
+    Path root = real(under);
     int unmounted = 0;
     for (Path mountPoint : loopMountsUnder(root)) {
       try {
@@ -97,6 +111,16 @@ final class LoopDisks implements Disks {
     detachLoopsUnder(root);
     if (unmounted > 0) LOG.warn("unmounted {} disk(s) left by an earlier run under {}", unmounted, root);
     return unmounted;
+  }
+
+  /** The path as the kernel names it (symbolic links resolved), as far as it exists. */
+  static Path real(Path path) {
+    Path abs = path.toAbsolutePath().normalize();
+    try {
+      return abs.toRealPath();
+    } catch (IOException e) {
+      return abs;
+    }
   }
 
   static Path imageOf(Path dir) {
@@ -141,7 +165,7 @@ final class LoopDisks implements Disks {
   }
 
   private static void unmountIfMounted(Path dir) throws IOException {
-    Path abs = dir.toAbsolutePath().normalize();
+    Path abs = real(dir);
     for (Mounted m : mounts()) {
       if (m.point().equals(abs)) {
         unmount(abs);
@@ -265,13 +289,15 @@ final class LoopDisks implements Disks {
     private final Path image;
     private final long bytes;
     private final boolean deleteOnClose;
+    private final Runnable released;
     private volatile boolean closed;
 
-    LoopDisk(Path dir, Path image, long bytes, boolean deleteOnClose) {
+    LoopDisk(Path dir, Path image, long bytes, boolean deleteOnClose, Runnable released) {
       this.dir = dir;
       this.image = image;
       this.bytes = bytes;
       this.deleteOnClose = deleteOnClose;
+      this.released = released;
     }
 
     @Override
@@ -298,6 +324,7 @@ final class LoopDisks implements Disks {
       } catch (IOException e) {
         LOG.warn("cannot unmount the disk at {}: {}", dir, e.getMessage());
       }
+      released.run();
       if (!deleteOnClose) return;
       try {
         Files.deleteIfExists(image);

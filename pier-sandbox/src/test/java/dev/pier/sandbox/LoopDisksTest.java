@@ -104,6 +104,31 @@ class LoopDisksTest {
   }
 
   @Test
+  void aKeptDiskIsNotMountedTwiceWhileInUse() throws IOException {
+    Disk first = disks.open(tmp.resolve("cache"), 8 * MB);
+
+    assertThatThrownBy(() -> disks.open(tmp.resolve("cache"), 8 * MB))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is in use");
+    assertThat(DiskProbe.mountedUnder(tmp)).hasSize(1);
+
+    first.close();
+    disks.open(tmp.resolve("cache"), 8 * MB).close();
+  }
+
+  @Test
+  void reapFindsDisksThroughASymbolicLinkToTheFolder() throws IOException {
+    Path real = Files.createDirectories(tmp.resolve("real"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    disks.create(link.resolve("run/app"), 8 * MB);
+
+    int reaped = Disks.loop().reapLeftovers(link);
+
+    assertThat(reaped).isEqualTo(1);
+    assertThat(DiskProbe.mountedUnder(tmp)).isEmpty();
+  }
+
+  @Test
   void tooSmallADiskIsRefused() {
     assertThatThrownBy(() -> disks.create(tmp.resolve("app"), MB))
         .isInstanceOf(IllegalArgumentException.class)
