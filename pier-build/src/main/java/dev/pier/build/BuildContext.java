@@ -9,6 +9,7 @@ import dev.pier.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -166,7 +167,7 @@ public final class BuildContext {
 
   /** " (a build may write 256 MB to /tmp and 2048 MB to /app and /cache)", or "" when uncapped. */
   private String room() {
-    List<String> caps = new java.util.ArrayList<>();
+    List<String> caps = new ArrayList<>();
     if (limits.tmpBytes() > 0) caps.add((limits.tmpBytes() >> 20) + " MB to /tmp");
     if (disk != null) caps.add(disk.mb() + " MB to /app and /cache");
     return caps.isEmpty() ? "" : " (a build may write " + String.join(" and ", caps) + ")";
