@@ -9,6 +9,7 @@ import dev.pier.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,11 @@ import java.util.function.Consumer;
  * the step's own variables, then {@code PATH} ({@value #PATH}) and {@code HOME=/tmp}, later ones
  * winning.
  *
+ * <p>Each step gets a private {@code /tmp} of {@link BuildLimits#tmpBytes()}. With a capped build
+ * disk ({@link BuildDisk}), {@code /app} and {@code /cache} are on it, and a step that fails after
+ * filling it fails with {@code "LABEL failed (exit code N): the build used more than N MB of
+ * disk ..."}.
+ *
  * <p>Each step runs in a cgroup of its own (where the host has cgroups) with the build's memory,
  * process and CPU limits, and ends with its command: whatever it left running (a daemon started by
  * a {@code postinstall} script) is killed, found through the cgroup, before the next step starts.
@@ -36,6 +42,9 @@ public final class BuildContext {
   public static final String PATH = "/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin";
 
   private final BuildRequest request;
+  private final Path appDir;
+  private final Path cacheDir;
+  private final BuildDisk disk;
   private final BuildOutput out;
   private final SandboxedCommand commands;
   private final Cgroups cgroups;
@@ -43,11 +52,17 @@ public final class BuildContext {
   private final long deadlineNanos;
   private final Map<String, String> defaultProcessTypes = new LinkedHashMap<>();
 
-  /** A context whose build must end by {@code deadlineNanos} ({@link System#nanoTime()}). */
+  /**
+   * A context whose build must end by {@code deadlineNanos} ({@link System#nanoTime()}), building
+   * {@code appDir} with the cache {@code cacheDir}, both on {@code disk} (null: not capped).
+   */
   BuildContext(
-      BuildRequest request, BuildOutput out, SandboxedCommand commands, Cgroups cgroups,
-      BuildLimits limits, long deadlineNanos) {
+      BuildRequest request, Path appDir, Path cacheDir, BuildDisk disk, BuildOutput out,
+      SandboxedCommand commands, Cgroups cgroups, BuildLimits limits, long deadlineNanos) {
     this.request = request;
+    this.appDir = appDir;
+    this.cacheDir = cacheDir;
+    this.disk = disk;
     this.out = out;
     this.commands = commands;
     this.cgroups = cgroups;
@@ -61,12 +76,12 @@ public final class BuildContext {
 
   /** The directory being built in place, on the host. */
   public Path appDir() {
-    return request.sourceDir();
+    return appDir;
   }
 
   /** The per-app cache directory, on the host. */
   public Path cacheDir() {
-    return request.cacheDir();
+    return cacheDir;
   }
 
   public Map<String, String> configVars() {
@@ -106,9 +121,10 @@ public final class BuildContext {
     long left = deadlineNanos - System.nanoTime();
     if (left <= 0) throw timedOut();
     Cgroup cgroup = cgroups.create(stepCgroupName(), limits.cgroup());
+    DiskWatch watch = new DiskWatch(disk == null ? null : disk.disk());
     try {
-      int code = commands.run(spec(command, env, cgroup), cgroup, Duration.ofNanos(left), lines);
-      if (cgroup != null) checkLimits(label, code, cgroup);
+      int code = commands.run(spec(command, env, cgroup), cgroup, Duration.ofNanos(left), watch.lines(lines));
+      checkLimits(label, code, cgroup, watch.stop());
       return code;
     } catch (SandboxedCommand.TimedOut e) {
       throw timedOut();
@@ -118,6 +134,7 @@ public final class BuildContext {
     } catch (IOException e) {
       throw new BuildFailure(label + " could not start: " + e.getMessage(), e);
     } finally {
+      watch.stop();
       if (cgroup != null) {
         cgroup.killAll();
         cgroup.remove();
@@ -126,9 +143,10 @@ public final class BuildContext {
   }
 
   /** Says why a step failed when it hit a limit: the exit code alone would not tell. */
-  private void checkLimits(String label, int code, Cgroup cgroup) throws BuildFailure {
-    boolean oom = cgroup.oomKills() > 0;
-    boolean pids = cgroup.pidsLimitHits() > 0;
+  private void checkLimits(String label, int code, Cgroup cgroup, DiskWatch.Seen disks)
+      throws BuildFailure {
+    boolean oom = cgroup != null && cgroup.oomKills() > 0;
+    boolean pids = cgroup != null && cgroup.pidsLimitHits() > 0;
     String memory = "the build's memory limit of " + (limits.memoryBytes() >> 20) + " MB";
     String processes = "the build's limit of " + limits.pidsMax() + " processes and threads";
     if (code != 0 && oom) {
@@ -138,8 +156,21 @@ public final class BuildContext {
     if (code != 0 && pids) {
       throw new BuildFailure(label + " failed (exit code " + code + "): it reached " + processes);
     }
+    if (code != 0 && disks.diskFull()) throw disk.full(label + " failed (exit code " + code + ")");
+    if (code != 0 && disks.noSpace()) {
+      throw new BuildFailure(label + " failed (exit code " + code + "): out of disk space" + room());
+    }
+    if (disks.diskFull()) out.warn(label + ": filled the build's disk of " + disk.mb() + " MB; some writes failed");
     if (oom) out.warn(label + ": a process was killed for exceeding " + memory);
     if (pids) out.warn(label + ": reached " + processes + "; some processes could not start");
+  }
+
+  /** " (a build may write 256 MB to /tmp and 2048 MB to /app and /cache)", or "" when uncapped. */
+  private String room() {
+    List<String> caps = new ArrayList<>();
+    if (limits.tmpBytes() > 0) caps.add((limits.tmpBytes() >> 20) + " MB to /tmp");
+    if (disk != null) caps.add(disk.mb() + " MB to /app and /cache");
+    return caps.isEmpty() ? "" : " (a build may write " + String.join(" and ", caps) + ")";
   }
 
   private BuildFailure timedOut() {
@@ -183,12 +214,13 @@ public final class BuildContext {
     all.put("HOME", "/tmp");
     return new SandboxSpec(
         request.user(),
-        request.sourceDir(),
-        List.of(Mount.writable(request.cacheDir(), CACHE_MOUNT)),
+        appDir,
+        List.of(Mount.writable(cacheDir, CACHE_MOUNT)),
         all,
         command,
         cgroup == null ? List.of() : cgroup.procsFiles(),
-        true);
+        true,
+        limits.tmpBytes());
   }
 
   /** "15m", "90s" as "1m30s", "1h": a timeout in a failure reason. */

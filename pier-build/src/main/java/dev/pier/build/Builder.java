@@ -4,6 +4,7 @@ import dev.pier.build.nodejs.NodejsBuildpack;
 import dev.pier.build.procfile.ProcfileBuildpack;
 import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Cgroups;
+import dev.pier.sandbox.Disks;
 import dev.pier.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,18 +40,24 @@ public final class Builder {
   private final List<Buildpack> detectionOrder;
   private final Cgroups cgroups;
   private final BuildLimits limits;
+  private final Disks disks;
   private final Ownership ownership = new Ownership();
 
-  /** A builder with the default limits and no cgroups (only the timeout applies). */
+  /**
+   * A builder with the default limits, no cgroups and no disks (only the timeout and the /tmp
+   * size apply).
+   */
   public Builder(Sandbox sandbox, List<Buildpack> detectionOrder) {
-    this(sandbox, detectionOrder, Cgroups.none(), BuildLimits.DEFAULT);
+    this(sandbox, detectionOrder, Cgroups.none(), BuildLimits.DEFAULT, Disks.NONE);
   }
 
-  private Builder(Sandbox sandbox, List<Buildpack> detectionOrder, Cgroups cgroups, BuildLimits limits) {
+  private Builder(
+      Sandbox sandbox, List<Buildpack> detectionOrder, Cgroups cgroups, BuildLimits limits, Disks disks) {
     this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
     this.detectionOrder = List.copyOf(detectionOrder);
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.disks = Objects.requireNonNull(disks, "disks");
   }
 
   /** The standard detection order: nodejs, then procfile-only. */
@@ -60,7 +67,7 @@ public final class Builder {
 
   /** A builder like this one with other limits. */
   public Builder withLimits(BuildLimits newLimits) {
-    return new Builder(sandbox, detectionOrder, cgroups, newLimits);
+    return new Builder(sandbox, detectionOrder, cgroups, newLimits, disks);
   }
 
   /**
@@ -68,7 +75,15 @@ public final class Builder {
    * process and CPU limits apply and through which every process of a step is killed when it ends.
    */
   public Builder withCgroups(Cgroups newCgroups) {
-    return new Builder(sandbox, detectionOrder, newCgroups, limits);
+    return new Builder(sandbox, detectionOrder, newCgroups, limits, disks);
+  }
+
+  /**
+   * A builder like this one whose builds write to a disk of the app's, capped at {@link
+   * BuildLimits#diskBytes()} (see {@link BuildDisk}), when {@code newDisks} caps.
+   */
+  public Builder withDisks(Disks newDisks) {
+    return new Builder(sandbox, detectionOrder, cgroups, limits, newDisks);
   }
 
   public BuildLimits limits() {
@@ -80,7 +95,8 @@ public final class Builder {
   }
 
   /**
-   * Builds {@code request.sourceDir()} in place and writes the slug. Output streams to {@code
+   * Builds {@code request.sourceDir()} (in place, or a copy of it on the app's build disk when
+   * disks are capped) and writes the slug. Output streams to {@code
    * out} as it happens; a failure's reason is also written there as the last warn line.
    *
    * <p>Never throws for problems in the app: those return {@link BuildResult.Failed}. Problems
@@ -126,9 +142,23 @@ public final class Builder {
 
     out.step("Building " + request.app() + " with the " + buildpack.name() + " buildpack");
     if (appYaml != null) reportAppYaml(appYaml, procfile, out);
+    if (disks.caps() && limits.diskBytes() > 0) {
+      try (BuildDisk disk = BuildDisk.open(disks, request, limits.diskBytes(), out, ownership)) {
+        return compile(request, out, buildpack, procfile, appYaml, deadline, disk);
+      }
+    }
     prepare(request);
+    return compile(request, out, buildpack, procfile, appYaml, deadline, null);
+  }
+
+  /** Compiles in the disk's copy of the source when there is a disk, else in place; packs the slug. */
+  private BuildResult compile(
+      BuildRequest request, BuildOutput out, Buildpack buildpack, Map<String, String> procfile,
+      AppYaml appYaml, long deadline, BuildDisk disk) throws BuildFailure, IOException {
+    Path dir = disk == null ? request.sourceDir() : disk.appDir();
     BuildContext ctx =
-        new BuildContext(request, out, new SandboxedCommand(sandbox), cgroups, limits, deadline);
+        new BuildContext(request, dir, disk == null ? request.cacheDir() : disk.cacheDir(),
+            disk, out, new SandboxedCommand(sandbox), cgroups, limits, deadline);
     buildpack.compile(ctx);
 
     Map<String, String> processTypes =
@@ -167,6 +197,7 @@ public final class Builder {
   /** Creates the cache directory and, when running as root, hands both directories to the app. */
   private void prepare(BuildRequest request) throws BuildFailure, IOException {
     Files.createDirectories(request.cacheDir());
+    BuildDisk.dropCappedCache(request.cacheDir());
     AppUser user = request.user();
     if (user == null) return;
     ownership.requireReachable(request.sourceDir(), user);

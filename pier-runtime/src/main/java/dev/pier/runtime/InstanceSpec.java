@@ -29,6 +29,7 @@ import java.util.Objects;
  *     rolling restart the old and the new {@code web.1}); 0 when there is never more than one
  * @param readinessPath for web instances, an HTTP path that must answer 2xx before the instance
  *     is up; null to only wait for the port to accept connections
+ * @param disk how much the instance may write to {@code /app} and {@code /tmp}
  */
 public record InstanceSpec(
     AppName app,
@@ -42,12 +43,14 @@ public record InstanceSpec(
     long memoryLimitBytes,
     Duration stopGrace,
     int generation,
-    String readinessPath) {
+    String readinessPath,
+    DiskQuota disk) {
   public InstanceSpec {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(slug, "slug");
     Objects.requireNonNull(stopGrace, "stopGrace");
+    Objects.requireNonNull(disk, "disk");
     env = Map.copyOf(env);
     if (index < 1) throw new IllegalArgumentException("instance index must be 1 or more: " + index);
     if (release < 0) throw new IllegalArgumentException("release must not be negative: " + release);
@@ -62,11 +65,26 @@ public record InstanceSpec(
     }
   }
 
-  /** An instance run alone under its name, checked by its port only. */
+  /** An instance without disk quotas. */
+  public InstanceSpec(
+      AppName app, ProcessType type, int index, int release, Path slug, String command,
+      Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace,
+      int generation, String readinessPath) {
+    this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace,
+        generation, readinessPath, DiskQuota.NONE);
+  }
+
+  /** An instance run alone under its name, checked by its port only, without disk quotas. */
   public InstanceSpec(
       AppName app, ProcessType type, int index, int release, Path slug, String command,
       Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace) {
     this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace, 0, null);
+  }
+
+  /** This instance with other disk quotas. */
+  public InstanceSpec withDisk(DiskQuota newDisk) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, newDisk);
   }
 
   /**

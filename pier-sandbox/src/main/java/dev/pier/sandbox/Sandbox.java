@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * joins the cgroups (ProcessBuilder has no pre-exec hook), then execs {@code setpriv} to drop to
  * the app's uid with no capabilities and no-new-privs, which execs {@code bwrap} with fresh
  * namespaces (all but the network), a read-only {@code /usr} and {@code /etc} subset, a private
- * {@code /tmp} and only {@code /app} (plus explicit mounts) writable.
+ * {@code /tmp} (a tmpfs of {@code spec.tmpBytes()} at most) and only {@code /app} (plus explicit
+ * mounts) writable.
  *
  * <p>Inside, {@code /app} is the working directory and the environment is exactly
  * {@code spec.env()}. Stopping must go through the cgroup (signal every pid in cgroup.procs):
@@ -26,12 +27,35 @@ public final class Sandbox {
           "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
           "/etc/ld.so.cache", "/etc/mime.types");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
+  private static final java.util.concurrent.ConcurrentMap<String, Boolean> SIZE_SUPPORT =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final String bwrap;
   private final String setpriv;
+  private final boolean tmpSize;
 
   public Sandbox(String bwrap, String setpriv) {
     this.bwrap = bwrap;
     this.setpriv = setpriv;
+    this.tmpSize = bwrap != null && SIZE_SUPPORT.computeIfAbsent(bwrap, Sandbox::supportsSize);
+  }
+
+  /** True when this bwrap (0.8 or later) can cap a tmpfs with {@code --size}. */
+  private static boolean supportsSize(String bwrap) {
+    try {
+      Process help = new ProcessBuilder(bwrap, "--help").redirectErrorStream(true).start();
+      String text = new String(help.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      help.waitFor();
+      if (text.contains("--size")) return true;
+    } catch (java.io.IOException e) {
+      // Reported below like any bwrap without --size.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.warn("{} has no --size option (bubblewrap 0.8 or later has it): /tmp of builds and instances"
+        + " is not capped", bwrap);
+    return false;
   }
 
   /** The sandbox using bwrap and setpriv from PATH. */
@@ -83,8 +107,10 @@ public final class Sandbox {
             "--symlink", "usr/lib", "/lib",
             "--symlink", "usr/lib64", "/lib64",
             "--proc", "/proc",
-            "--dev", "/dev",
-            "--tmpfs", "/tmp"));
+            "--dev", "/dev"));
+    // bwrap 0.8+: --size caps the next tmpfs; writes past it fail with ENOSPC.
+    if (spec.tmpBytes() > 0 && tmpSize) argv.addAll(List.of("--size", Long.toString(spec.tmpBytes())));
+    argv.addAll(List.of("--tmpfs", "/tmp"));
     if (spec.endsWithCommand()) argv.add("--as-pid-1");
     for (String etc : ETC) {
       if (Files.exists(Path.of(etc))) argv.addAll(List.of("--ro-bind", etc, etc));

@@ -19,6 +19,8 @@ import java.util.Map;
  *     sandbox's pid 1 (bwrap {@code --as-pid-1}), so the kernel kills whatever it left behind
  *     (daemons of a build step); false to let bwrap's init run it, which keeps the sandbox until
  *     its last process exits
+ * @param tmpBytes the size of the sandbox's private {@code /tmp} (a tmpfs: its pages count as the
+ *     writer's memory); writes past it fail with ENOSPC. 0 for no cap of its own
  */
 public record SandboxSpec(
     AppUser user,
@@ -27,12 +29,20 @@ public record SandboxSpec(
     Map<String, String> env,
     List<String> command,
     List<Path> cgroupProcs,
-    boolean endsWithCommand) {
+    boolean endsWithCommand,
+    long tmpBytes) {
   /** A sandbox that lasts until its last process exits. */
   public SandboxSpec(
       AppUser user, Path appDir, List<Mount> mounts, Map<String, String> env, List<String> command,
       List<Path> cgroupProcs) {
     this(user, appDir, mounts, env, command, cgroupProcs, false);
+  }
+
+  /** A sandbox whose {@code /tmp} is not capped by a size of its own. */
+  public SandboxSpec(
+      AppUser user, Path appDir, List<Mount> mounts, Map<String, String> env, List<String> command,
+      List<Path> cgroupProcs, boolean endsWithCommand) {
+    this(user, appDir, mounts, env, command, cgroupProcs, endsWithCommand, 0);
   }
 
   public SandboxSpec {
@@ -41,5 +51,6 @@ public record SandboxSpec(
     command = List.copyOf(command);
     cgroupProcs = List.copyOf(cgroupProcs);
     if (command.isEmpty()) throw new IllegalArgumentException("empty command");
+    if (tmpBytes < 0) throw new IllegalArgumentException("negative /tmp size: " + tmpBytes);
   }
 }

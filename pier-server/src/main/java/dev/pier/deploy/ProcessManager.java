@@ -7,6 +7,7 @@ import dev.pier.model.AppName;
 import dev.pier.model.InstanceState;
 import dev.pier.model.ProcessType;
 import dev.pier.release.Release;
+import dev.pier.runtime.DiskQuota;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.RuntimeBackend;
@@ -40,7 +41,13 @@ public final class ProcessManager {
 
   /** Per-instance settings every start uses. */
   public record Limits(long memoryLimitBytes, Duration stopGrace, boolean dropPrivileges,
-      Duration bootTimeout, Duration drainTimeout) {}
+      Duration bootTimeout, Duration drainTimeout, DiskQuota disk) {
+    /** Limits without disk quotas. */
+    public Limits(long memoryLimitBytes, Duration stopGrace, boolean dropPrivileges,
+        Duration bootTimeout, Duration drainTimeout) {
+      this(memoryLimitBytes, stopGrace, dropPrivileges, bootTimeout, drainTimeout, DiskQuota.NONE);
+    }
+  }
 
   /** Instances started together by one operation, and when. */
   public record Started(int version, Set<String> ids, Instant at) {}
@@ -253,7 +260,8 @@ public final class ProcessManager {
             release.processes().get(type), envFor(app, release),
             limits.dropPrivileges() ? app.user() : null, limits.memoryLimitBytes(),
             limits.stopGrace(), generation,
-            app.readinessPath() != null ? app.readinessPath() : release.readinessPath());
+            app.readinessPath() != null ? app.readinessPath() : release.readinessPath(),
+            limits.disk());
     runtime.start(spec);
     return spec.id();
   }

@@ -2,6 +2,7 @@ package dev.pier.server;
 
 import dev.pier.build.BuildLimits;
 import dev.pier.runtime.local.PortAllocator;
+import dev.pier.runtime.DiskQuota;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,9 @@ public final class Main {
       (900).
       Disk: PIER_DISK_RESERVE_MB (256; below this much free space on the data disk, app creation,
       deploys and pushes are refused with 507; 0 turns the check off).
+      Disk quotas (MB, 0 for none): PIER_DISK_QUOTA_MB (1024: /app of each instance),
+      PIER_TMP_QUOTA_MB (256: /tmp of each instance and build step), PIER_BUILD_DISK_MB (2048: a
+      build's source tree and build cache together).
       """;
 
   private Main() {}
@@ -168,7 +172,16 @@ public final class Main {
         buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20),
         number(env, "PIER_DISK_RESERVE_MB", 256) << 20,
         routerClientLimits(env, s.routerClientLimits()),
-        allowLocalDrains);
+        allowLocalDrains,
+        diskQuota(env));
+  }
+
+  /** The instance disk quota from PIER_DISK_QUOTA_MB and PIER_TMP_QUOTA_MB (0: none). */
+  static DiskQuota diskQuota(Map<String, String> env) {
+    DiskQuota d = Settings.DEFAULT_DISK_QUOTA;
+    long app = number(env, "PIER_DISK_QUOTA_MB", d.appBytes() >> 20);
+    if (app != 0 && app < 16) throw new IllegalArgumentException("PIER_DISK_QUOTA_MB must be 0 (no quota) or at least 16");
+    return new DiskQuota(app << 20, number(env, "PIER_TMP_QUOTA_MB", d.tmpBytes() >> 20) << 20);
   }
 
   /** The build limits from PIER_BUILD_* variables, defaulting to {@link BuildLimits#defaults}. */
@@ -191,7 +204,11 @@ public final class Main {
         throw new IllegalArgumentException("invalid PIER_BUILD_CPUS '" + cpus + "': use a number of cores such as 1 or 0.5");
       }
     }
-    return new BuildLimits(memoryMb << 20, (int) pids, millicores, java.time.Duration.ofSeconds(timeout));
+    long diskMb = number(env, "PIER_BUILD_DISK_MB", d.diskBytes() >> 20);
+    if (diskMb != 0 && diskMb < 16) throw new IllegalArgumentException("PIER_BUILD_DISK_MB must be 0 (no quota) or at least 16");
+    long tmpMb = number(env, "PIER_TMP_QUOTA_MB", d.tmpBytes() >> 20);
+    return new BuildLimits(memoryMb << 20, (int) pids, millicores, java.time.Duration.ofSeconds(timeout),
+        diskMb << 20, tmpMb << 20);
   }
 
   private static dev.pier.router.ClientLimits routerClientLimits(

@@ -45,6 +45,7 @@ import dev.pier.doctor.Finding;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.runtime.RuntimeBackend;
 import dev.pier.sandbox.Cgroups;
+import dev.pier.sandbox.Disks;
 import dev.pier.runtime.local.LocalRuntimeBackend;
 import dev.pier.runtime.local.PortAllocator;
 import dev.pier.runtime.local.RestartPolicy;
@@ -154,10 +155,14 @@ public final class PlatformServer implements AutoCloseable {
     // Instances and builds share this server's cgroup folder: the runtime reaps what a killed
     // server left in it at start, and removes it at a clean stop.
     Cgroups cgroups = Cgroups.detect(cgroupBase(dirs));
+    Disks disks = Disks.detect();
     RuntimeBackend runtime =
         new LocalRuntimeBackend(dirs.run(), sandbox, events, clock,
             new LocalRuntimeBackend.Options(cgroups, ports,
-                RestartPolicy.DEFAULT, settings.bootTimeout(), network));
+                RestartPolicy.DEFAULT, settings.bootTimeout(), network, disks));
+    // Build disks a killed server left mounted (its processes are gone now: the runtime reaped
+    // the cgroups), before the start-up check cleans the build folders.
+    disks.reapLeftovers(dirs.root());
 
     AppService apps =
         new AppService(new AppStore(db), dirs, logs, clock,
@@ -167,7 +172,7 @@ public final class PlatformServer implements AutoCloseable {
     ProcessManager processes =
         new ProcessManager(runtime, new FormationStore(db), logs,
             new ProcessManager.Limits(settings.memoryLimitBytes(), settings.stopGrace(), root,
-                settings.bootTimeout(), settings.drainTimeout()),
+                settings.bootTimeout(), settings.drainTimeout(), settings.diskQuota()),
             router::inFlight);
     VersionStore versionStore = new VersionStore(db);
     RoutePublisher routes = new RoutePublisher(apps, runtime, versionStore, processes, router::routes);
@@ -182,7 +187,7 @@ public final class PlatformServer implements AutoCloseable {
         new ConfigService(configStore, apps, releases, releaseStore, rollout, versionStore, logs, clock);
     BuildStore buildStore = new BuildStore(db);
     DeployService deploys =
-        new DeployService(Builder.standard(sandbox).withCgroups(cgroups).withLimits(settings.buildLimits()), releaseStore, configStore, processes, rollout,
+        new DeployService(Builder.standard(sandbox).withCgroups(cgroups).withLimits(settings.buildLimits()).withDisks(disks), releaseStore, configStore, processes, rollout,
             versionStore, logs, dirs, apps, clock, buildStore, network);
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);

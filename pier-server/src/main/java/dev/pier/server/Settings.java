@@ -2,6 +2,7 @@ package dev.pier.server;
 
 import dev.pier.build.BuildLimits;
 import dev.pier.router.ClientLimits;
+import dev.pier.runtime.DiskQuota;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -32,6 +33,7 @@ import java.time.Duration;
  * @param routerClientLimits the router's request head deadline and client connection limits
  * @param allowLocalDrains whether log drains may send to this machine's addresses (loopback, its
  *     interfaces; never the platform's own ports); off, drain URLs must point at other machines
+ * @param diskQuota what each instance may write to /app and /tmp
  */
 public record Settings(
     Path dataDir,
@@ -51,13 +53,18 @@ public record Settings(
     BuildLimits buildLimits,
     long diskReserveBytes,
     ClientLimits routerClientLimits,
-    boolean allowLocalDrains) {
+    boolean allowLocalDrains,
+    DiskQuota diskQuota) {
+  /** Default instance disk quota: 1 GiB of /app, 256 MiB of /tmp. */
+  public static final DiskQuota DEFAULT_DISK_QUOTA = new DiskQuota(1L << 30, 256L << 20);
+
 
   public static Settings defaults(Path dataDir) {
     return new Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
         Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
-        BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false);
+        BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false,
+        DEFAULT_DISK_QUOTA);
   }
 
   public Settings withPorts(int api, int router) {
@@ -115,6 +122,10 @@ public record Settings(
     return edit(b -> b.allowLocalDrains = allow);
   }
 
+  public Settings withDiskQuota(DiskQuota quota) {
+    return edit(b -> b.diskQuota = quota);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -141,6 +152,7 @@ public record Settings(
     long diskReserveBytes;
     ClientLimits routerClientLimits;
     boolean allowLocalDrains;
+    DiskQuota diskQuota;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -161,13 +173,14 @@ public record Settings(
       diskReserveBytes = s.diskReserveBytes;
       routerClientLimits = s.routerClientLimits;
       allowLocalDrains = s.allowLocalDrains;
+      diskQuota = s.diskQuota;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
           routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
-          routerClientLimits, allowLocalDrains);
+          routerClientLimits, allowLocalDrains, diskQuota);
     }
   }
 }

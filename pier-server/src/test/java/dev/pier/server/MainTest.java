@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.build.BuildLimits;
 import dev.pier.router.ClientLimits;
+import dev.pier.runtime.DiskQuota;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -100,6 +101,25 @@ class MainTest {
     Settings flag = Main.parse(new String[] {"--allow-local-drains", "--api-port", "9000"}, Map.of());
     assertThat(flag.allowLocalDrains()).isTrue();
     assertThat(flag.apiPort()).isEqualTo(9000);
+  }
+
+  @Test
+  void diskQuotasDefaultToAGigabyteOfAppAndAQuarterOfTmpAndAreSetByEnvironment() {
+    Settings defaults = Main.parse(new String[0], Map.of());
+    assertThat(defaults.diskQuota()).isEqualTo(new DiskQuota(1024L << 20, 256L << 20));
+    assertThat(defaults.buildLimits().diskBytes()).isEqualTo(2048L << 20);
+    assertThat(defaults.buildLimits().tmpBytes()).isEqualTo(256L << 20);
+
+    Settings set = Main.parse(new String[0], Map.of("PIER_DISK_QUOTA_MB", "64", "PIER_TMP_QUOTA_MB", "32",
+        "PIER_BUILD_DISK_MB", "0"));
+    assertThat(set.diskQuota()).isEqualTo(new DiskQuota(64L << 20, 32L << 20));
+    assertThat(set.buildLimits().diskBytes()).isZero();
+    assertThat(set.buildLimits().tmpBytes()).isEqualTo(32L << 20);
+
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_DISK_QUOTA_MB", "8")))
+        .hasMessageContaining("PIER_DISK_QUOTA_MB must be 0 (no quota) or at least 16");
+    assertThatThrownBy(() -> Main.parse(new String[0], Map.of("PIER_BUILD_DISK_MB", "lots")))
+        .hasMessageContaining("PIER_BUILD_DISK_MB");
   }
 
   @Test

@@ -65,7 +65,7 @@ final class InstanceSupervisor {
     this.ctx = ctx;
     this.app = spec.app().value();
     this.name = spec.name();
-    this.directory = new InstanceDirectory(ctx.runDir(), app, spec.id());
+    this.directory = new InstanceDirectory(ctx.runDir(), app, spec.id(), ctx.disks());
     synchronized (lock) {
       publish();
     }
@@ -214,7 +214,7 @@ final class InstanceSupervisor {
       }
       Path appDir;
       try {
-        appDir = directory.prepare(spec.slug(), spec.user());
+        appDir = directory.prepare(spec.slug(), spec.user(), spec.disk().appBytes());
       } catch (IOException | UncheckedIOException e) {
         return crashed("Failed to prepare the app directory: " + e.getMessage());
       }
@@ -236,7 +236,7 @@ final class InstanceSupervisor {
               processes.root().getInputStream(),
               this::notifyOutput);
       boolean bootTimedOut = !awaitUp(processes, runPort);
-      int status = awaitExit(processes.root(), cgroup);
+      int status = awaitExit(processes, cgroup);
       String reason = exitReason(status, bootTimedOut, cgroup, oomKillsBefore);
       boolean crashed;
       synchronized (lock) {
@@ -265,13 +265,17 @@ final class InstanceSupervisor {
 
   /**
    * Waits for the process to exit, saying in the app's log when its processes hit the pids limit
-   * (a fork bomb, or a thread leak): at the first hit, then at most once a minute while it goes on.
+   * (a fork bomb, or a thread leak): at the first hit, then at most once a minute while it goes on;
+   * and once when it fills its disk quota on /app or /tmp.
    */
-  private int awaitExit(Process root, Cgroup cgroup) throws InterruptedException {
+  private int awaitExit(InstanceProcesses processes, Cgroup cgroup) throws InterruptedException {
+    Process root = processes.root();
+    QuotaWatch quotas = new QuotaWatch(directory.disk(), spec.disk().tmpBytes(), processes::pids);
     long reported = cgroup == null ? 0 : cgroup.pidsLimitHits();
     long lastReport = 0;
     while (true) {
       boolean exited = root.waitFor(PIDS_POLL.toMillis(), TimeUnit.MILLISECONDS);
+      quotas.poll(name).forEach(this::notifyEvent);
       long hits = cgroup == null ? 0 : cgroup.pidsLimitHits();
       if (hits > reported && (lastReport == 0 || System.nanoTime() - lastReport > PIDS_REPORT_EVERY.toNanos())) {
         long failed = hits - reported;

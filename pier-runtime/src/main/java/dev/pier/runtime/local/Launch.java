@@ -30,7 +30,9 @@ final class Launch {
             List.of(),
             environment(spec, port),
             List.of("/bin/sh", "-c", spec.command()),
-            cgroup == null ? List.of() : cgroup.procsFiles());
+            cgroup == null ? List.of() : cgroup.procsFiles(),
+            false,
+            spec.disk().tmpBytes());
     ProcessBuilder builder = new ProcessBuilder(sandbox.command(sandboxed));
     builder.environment().clear();
     builder.environment().put("PATH", HOST_PATH);

@@ -6,6 +6,7 @@ import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.ResourceUsage;
 import dev.pier.runtime.RuntimeBackend;
+import dev.pier.sandbox.Disks;
 import dev.pier.sandbox.NetworkGuard;
 import dev.pier.sandbox.Sandbox;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Runs instances as sandboxed processes on this machine: each in a fresh copy of its slug under
- * {@code runDir/APP/NAME/app} (bound at {@code /app}), as the app's uid, in its own cgroup with a
+ * {@code runDir/APP/NAME/app} (bound at {@code /app}; a disk of its own, {@code app.img}, when the
+ * spec has a quota and the backend has {@link Disks}), as the app's uid, in its own cgroup with a
  * memory and pid limit, listening on a loopback port of its own. One {@link InstanceSupervisor}
  * per instance restarts it after crashes with backoff until it is stopped.
  *
@@ -46,18 +48,33 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
    *     killed and counted as crashed
    * @param network confines instances' uids so they cannot reach other instances' ports or the
    *     platform's on this machine, only their own ({@link NetworkGuard#NONE} to leave it open)
+   * @param disks makes each instance's {@code /app} a disk of its {@link
+   *     dev.pier.runtime.DiskQuota#appBytes()} ({@link Disks#NONE}: plain directories, uncapped)
    */
   public record Options(
       Cgroups cgroups, PortAllocator ports, RestartPolicy restartPolicy, Duration bootTimeout,
-      NetworkGuard network) {
+      NetworkGuard network, Disks disks) {
     public Options {
       Objects.requireNonNull(cgroups, "cgroups");
       Objects.requireNonNull(ports, "ports");
       Objects.requireNonNull(restartPolicy, "restartPolicy");
       Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(disks, "disks");
       if (bootTimeout.isNegative() || bootTimeout.isZero()) {
         throw new IllegalArgumentException("boot timeout must be positive");
       }
+    }
+
+    /** Options with uncapped {@code /app} directories. */
+    public Options(
+        Cgroups cgroups, PortAllocator ports, RestartPolicy restartPolicy, Duration bootTimeout,
+        NetworkGuard network) {
+      this(cgroups, ports, restartPolicy, bootTimeout, network, Disks.NONE);
+    }
+
+    /** These options with other disks. */
+    public Options withDisks(Disks newDisks) {
+      return new Options(cgroups, ports, restartPolicy, bootTimeout, network, newDisks);
     }
 
     /** Options without a network guard. */
@@ -99,11 +116,13 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
     // Nothing of this backend runs yet: whatever is left is from a run that died uncleanly (and
     // cgroups of other servers that died so are removed too).
     options.cgroups().reapLeftovers();
+    options.disks().reapLeftovers(runDir);
     removeStaleInstanceDirs(runDir);
     this.ctx =
         new RuntimeContext(
             runDir.toAbsolutePath(), sandbox, listener, clock, options.cgroups(), options.ports(),
-            options.restartPolicy(), options.bootTimeout(), new Spawner(), options.network());
+            options.restartPolicy(), options.bootTimeout(), new Spawner(), options.network(),
+            options.disks());
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.pier.runtime.local;
 
 import dev.pier.sandbox.Cgroups;
 import dev.pier.runtime.InstanceListener;
+import dev.pier.sandbox.Disks;
 import dev.pier.sandbox.NetworkGuard;
 import dev.pier.sandbox.Sandbox;
 import java.nio.file.Path;
@@ -19,4 +20,5 @@ record RuntimeContext(
     RestartPolicy restartPolicy,
     Duration bootTimeout,
     Spawner spawner,
-    NetworkGuard network) {}
+    NetworkGuard network,
+    Disks disks) {}
