@@ -32,6 +32,9 @@ final class ApiConnectionGuard implements Connection.Listener {
 
   private final Scheduler scheduler;
   private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
+  // The address each open connection was counted under: a closed endpoint no longer knows its
+  // remote address, so looking it up again at close would never give the count back.
+  private final ConcurrentHashMap<Connection, InetAddress> counted = new ConcurrentHashMap<>();
 
   ApiConnectionGuard(Scheduler scheduler) {
     this.scheduler = scheduler;
@@ -42,6 +45,7 @@ final class ApiConnectionGuard implements Connection.Listener {
     EndPoint endPoint = connection.getEndPoint();
     InetAddress address = address(endPoint);
     if (address == null) return;
+    counted.put(connection, address);
     if (byAddress.merge(address, 1, Integer::sum) > MAX_PER_ADDRESS) {
       endPoint.close(); // onClosed gives the count back
       return;
@@ -53,8 +57,13 @@ final class ApiConnectionGuard implements Connection.Listener {
 
   @Override
   public void onClosed(Connection connection) {
-    InetAddress address = address(connection.getEndPoint());
+    InetAddress address = counted.remove(connection);
     if (address != null) byAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+  }
+
+  /** Connections open from {@code address} (for tests and metrics). */
+  int openFrom(InetAddress address) {
+    return byAddress.getOrDefault(address, 0);
   }
 
   private static InetAddress address(EndPoint endPoint) {
