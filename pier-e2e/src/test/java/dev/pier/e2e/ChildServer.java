@@ -32,7 +32,9 @@ final class ChildServer implements AutoCloseable {
   /** Starts the server and waits until the API says it is ready. */
   ChildServer start() throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+    // A short-lived server: C1 only and the serial GC start it about a third faster.
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
         "dev.pier.server.Main", "--data", data.toString(), "--api-port", Integer.toString(api),
         "--router-port", Integer.toString(router), "--bind", "127.0.0.1");
     pb.environment().put("PIER_ADMIN_TOKEN", PlatformHarness.TOKEN);

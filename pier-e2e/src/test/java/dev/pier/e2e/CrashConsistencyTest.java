@@ -111,8 +111,8 @@ class CrashConsistencyTest {
         Op cut = inFlight.get();
         System.out.println(java.time.Instant.now() + " killed after " + delayMs + " ms; cut off: " + cut);
         killedDuring.merge(cut == null ? "just after " + victim.kind() : cut.kind(), 1, Integer::sum);
-        long t0 = System.nanoTime();
         keepEvidence("before-start-" + point);
+        long t0 = System.nanoTime();
         server.start();
         restartNanos += System.nanoTime() - t0;
         try {
@@ -293,7 +293,9 @@ class CrashConsistencyTest {
     Path dir = target.resolve(name);
     DataDirsCopy.copy(server.data.resolve("db"), dir.resolve("db"));
     Path log = server.data.resolveSibling("server.log");
-    if (Files.exists(log)) Files.copy(log, dir.resolve("server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    if (name.startsWith("failed-") && Files.exists(log)) {
+      Files.copy(log, dir.resolve("server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     Path previous = target.resolve("before-start-" + (Integer.parseInt(name.replaceAll("\\D+", "")) - 2));
     if (name.startsWith("before-start-") && Files.exists(previous)) DataDirsCopy.delete(previous);
   }
