@@ -1,7 +1,7 @@
 package dev.pier.api;
 
-import dev.pier.server.PlatformException;
-import dev.pier.server.Problem;
+import dev.pier.errors.PlatformException;
+import dev.pier.errors.Problem;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.pier.api;
 
 import dev.pier.auth.Authenticator;
 import dev.pier.console.ConsoleSessions;
-import dev.pier.server.Problem;
+import dev.pier.errors.Problem;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -5,7 +5,7 @@ import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.deploy.ProcessManager;
 import dev.pier.release.ReleaseService;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.time.Instant;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.config.ConfigService;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.pier.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -51,7 +51,7 @@ final class Exchange {
   JsonNode body() throws IOException {
     byte[] bytes = request.getInputStream().readNBytes(MAX_JSON_BYTES + 1);
     if (bytes.length > MAX_JSON_BYTES) {
-      throw new PlatformException(dev.pier.server.Problem.TOO_LARGE, "JSON body is larger than 1 MB");
+      throw new PlatformException(dev.pier.errors.Problem.TOO_LARGE, "JSON body is larger than 1 MB");
     }
     if (bytes.length == 0) return Json.MAPPER.createObjectNode();
     try {

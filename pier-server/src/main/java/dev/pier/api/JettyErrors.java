@@ -1,7 +1,7 @@
 package dev.pier.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.pier.server.Problem;
+import dev.pier.errors.Problem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;

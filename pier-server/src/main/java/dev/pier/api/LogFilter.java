@@ -2,7 +2,7 @@ package dev.pier.api;
 
 import dev.pier.logstore.LogQuery;
 import dev.pier.model.LogLine;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 
 /**
  * Which of an app's lines {@code pier logs} shows, as Heroku's {@code --source} and {@code --dyno}:

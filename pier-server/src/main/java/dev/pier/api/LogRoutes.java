@@ -5,7 +5,7 @@ import dev.pier.app.AppService;
 import dev.pier.logs.LogBus;
 import dev.pier.logstore.LogStore;
 import dev.pier.model.LogLine;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -13,7 +13,7 @@ import dev.pier.metrics.Stats;
 import dev.pier.metrics.Summary;
 import dev.pier.metrics.Transaction;
 import dev.pier.model.LogLine;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

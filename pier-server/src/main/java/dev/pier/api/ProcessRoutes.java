@@ -7,7 +7,7 @@ import dev.pier.deploy.ProcessManager;
 import dev.pier.deploy.Scaler;
 import dev.pier.release.ReleaseService;
 import dev.pier.runtime.InstanceStatus;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.release.Release;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import dev.pier.versions.VersionService;
 import dev.pier.versions.VersionService.VersionState;
 import java.nio.file.Files;

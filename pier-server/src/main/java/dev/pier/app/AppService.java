@@ -4,7 +4,7 @@ import dev.pier.deploy.ProcessManager;
 import dev.pier.logs.LogBus;
 import dev.pier.model.AppName;
 import dev.pier.routing.RoutePublisher;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import dev.pier.store.DataDirs;
 import java.time.InstantSource;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.pier.logs.LogBus;
 import dev.pier.release.Release;
 import dev.pier.release.ReleaseService;
 import dev.pier.release.ReleaseStore;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import dev.pier.versions.VersionStore;
 import java.time.InstantSource;
 import java.util.ArrayList;

@@ -77,7 +77,7 @@ public final class DeployService {
     this.disk = disk;
   }
 
-  /** Throws a 507 {@link dev.pier.server.PlatformException} while the data disk is below its reserve. */
+  /** Throws a 507 {@link dev.pier.errors.PlatformException} while the data disk is below its reserve. */
   public void requireDisk(App app) {
     disk.require("build " + app.name());
   }

@@ -11,7 +11,7 @@ import dev.pier.runtime.DiskQuota;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.RuntimeBackend;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

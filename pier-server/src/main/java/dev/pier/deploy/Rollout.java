@@ -5,7 +5,7 @@ import dev.pier.build.BuildOutput;
 import dev.pier.logs.LogBus;
 import dev.pier.release.Release;
 import dev.pier.release.ReleaseStore;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import dev.pier.versions.Traffic;
 import dev.pier.versions.VersionStore;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.pier.deploy;
 
-import dev.pier.server.PlatformException;
-import dev.pier.server.Problem;
+import dev.pier.errors.PlatformException;
+import dev.pier.errors.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -4,7 +4,7 @@ import dev.pier.app.AppService;
 import dev.pier.auth.Authenticator;
 import dev.pier.deploy.DeployService;
 import dev.pier.model.AppName;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import dev.pier.store.DataDirs;
 import dev.pier.store.DiskSpace;
 import jakarta.servlet.Filter;

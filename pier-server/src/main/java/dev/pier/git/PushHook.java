@@ -4,7 +4,7 @@ import dev.pier.app.App;
 import dev.pier.app.AppService;
 import dev.pier.build.BuildOutput;
 import dev.pier.deploy.DeployService;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import dev.pier.store.DataDirs;
 import java.io.IOException;
 import java.nio.file.Path;

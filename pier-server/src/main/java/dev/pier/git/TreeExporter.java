@@ -1,8 +1,8 @@
 package dev.pier.git;
 
 import dev.pier.deploy.SourceTree;
-import dev.pier.server.PlatformException;
-import dev.pier.server.Problem;
+import dev.pier.errors.PlatformException;
+import dev.pier.errors.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

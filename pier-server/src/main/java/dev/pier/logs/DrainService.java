@@ -6,7 +6,7 @@ import dev.pier.drains.DrainStats;
 import dev.pier.drains.DrainUrl;
 import dev.pier.model.AppName;
 import dev.pier.model.LogLine;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pier.release;
 
 import dev.pier.app.App;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 
 /** Read access to an app's releases. */
 public final class ReleaseService {

@@ -1,6 +1,6 @@
 package dev.pier.store;
 
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;

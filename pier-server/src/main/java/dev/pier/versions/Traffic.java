@@ -1,7 +1,7 @@
 package dev.pier.versions;
 
 import dev.pier.model.SplitBy;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.util.Map;
 import java.util.TreeMap;
 

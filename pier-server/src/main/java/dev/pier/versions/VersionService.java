@@ -10,7 +10,7 @@ import dev.pier.model.SplitBy;
 import dev.pier.release.Release;
 import dev.pier.release.ReleaseStore;
 import dev.pier.runtime.InstanceStatus;
-import dev.pier.server.PlatformException;
+import dev.pier.errors.PlatformException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

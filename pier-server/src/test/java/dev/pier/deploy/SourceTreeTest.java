@@ -3,8 +3,8 @@ package dev.pier.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pier.server.PlatformException;
-import dev.pier.server.Problem;
+import dev.pier.errors.PlatformException;
+import dev.pier.errors.Problem;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.pier.server;
+package dev.pier.errors;
 
 /** Classes of failure a user can act on, each with its HTTP status and wire code. */
 public enum Problem {

@@ -1,4 +1,4 @@
-package dev.pier.server;
+package dev.pier.errors;
 
 /**
  * A failure the user caused or can fix, carrying its {@link Problem} class. The message is one
