@@ -97,7 +97,15 @@ public final class SourceTree {
   private Path writeFile(String name, InputStream content, int mode, Budget budget) throws IOException {
     Path target = resolve(name);
     Files.createDirectories(target.getParent());
-    try (OutputStream out = Files.newOutputStream(target)) {
+    // An earlier entry of the same name (a symbolic link, perhaps through a chain of links that
+    // each looked inside the tree) is replaced, never written through: CREATE_NEW does not
+    // follow a link at the last component.
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw unsupported(name, "a file and a directory of the same name");
+    }
+    Files.deleteIfExists(target);
+    try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
       byte[] buf = new byte[65536];
       int n;
       while ((n = content.read(buf)) > 0) {

@@ -47,6 +47,18 @@ class SourceTreeTest {
   }
 
   @Test
+  void aFileNamedLikeAnEarlierLinkReplacesItInsteadOfBeingWrittenWhereAChainOfLinksPoints() throws Exception {
+    Path root = tmp.resolve("a").resolve("b").resolve("src");
+    // Each link looks inside the tree on paper; followed by the kernel, e points three levels up.
+    new SourceTree(root).extractTarGz(tar(link("u", "."), link("u2", "u/.."), link("u3", "u2/.."),
+        link("e", "u3/../PWNED"), file("e", "owned", 0644)), 1 << 20);
+
+    assertThat(tmp.resolve("PWNED")).doesNotExist();
+    assertThat(tmp.resolve("a").resolve("PWNED")).doesNotExist();
+    assertThat(root.resolve("e")).isRegularFile().hasContent("owned");
+  }
+
+  @Test
   void refusesUploadsOverTheLimitWithTooLarge() {
     Path root = tmp.resolve("src");
     assertThatThrownBy(() -> new SourceTree(root).extractTarGz(tar(file("big", "x".repeat(5000), 0644)), 1000))
