@@ -118,8 +118,9 @@ public final class DeployService {
     if (!undo.traffic().allocations().isEmpty()) {
       String problem = rollout.apply(apps.get(app.name()), undo.traffic(), true, user, out);
       if (problem != null) out.warn("Could not restore the previous split: " + firstLine(problem));
-    } else {
-      rollout.stop(apps.get(app.name()), release.version());
+    }
+    if (versions.traffic(app.name()).percent(release.version()) == 0) {
+      rollout.stop(apps.get(app.name()), release.version()); // a no-promote version, running beside
     }
     releases.markFailed(app.name(), release.version());
     logs.platform(app.name().value(), "api", "Release " + release.name() + " undone: its push was rejected");

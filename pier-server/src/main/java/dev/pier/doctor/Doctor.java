@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *   git lock files left by a kill  -> deleted                              [start]
  *   app without repo               -> empty repo created                   [start]
  *   slug file no release names     -> deleted                              [start]
- *   config vars != current release -> restored from the release            [start]
+ *   config vars != newest release  -> restored from the release            [start]
  *   deploy branch behind the live release -> moved to the release's commit [start]
  *   deploy branch at a commit no release was built from                    [reported]
  *   a release whose slug is missing                                        [reported]
@@ -194,10 +194,15 @@ public final class Doctor {
     }
     List<Release> all = releases.list(app.name());
     slugs(app, all, repair, findings);
+    if (repair) {
+      // Every config change makes a release from the config it stores; the newest release that
+      // did not fail carries the config the last acknowledged change left (traffic splits and
+      // migrations do not change config, so the current release is not the reference).
+      all.stream().filter(r -> !r.failed()).findFirst().ifPresent(newest -> configMatches(app, newest, findings));
+    }
     Release current = null;
     for (Release r : all) if (r.version() == app.currentRelease()) current = r;
     if (current == null) return;
-    if (repair) configMatches(app, current, findings);
     if (repos.exists(app.name())) branchMatches(app, current, all, repair, findings);
   }
 
@@ -207,7 +212,7 @@ public final class Doctor {
     Map<Path, List<Integer>> missing = new LinkedHashMap<>();
     for (Release r : all) {
       if (r.slug() == null) continue;
-      named.add(r.slug().toAbsolutePath().normalize());
+      named.add(r.slug().getFileName());
       if (!Files.exists(r.slug())) missing.computeIfAbsent(r.slug(), s -> new ArrayList<>()).add(r.version());
     }
     Set<Integer> live = new HashSet<>(versions.running(app.name()));
@@ -224,7 +229,9 @@ public final class Doctor {
       int removed = 0;
       try (var list = Files.list(slugDir)) {
         for (Path p : (Iterable<Path>) list::iterator) {
-          if (named.contains(p.toAbsolutePath().normalize())) continue;
+          // By file name (slugs are UUIDs): a data directory reached through another path (a
+          // symbolic link, a move) must not make every slug look unreferenced.
+          if (named.contains(p.getFileName())) continue;
           Files.deleteIfExists(p);
           removed++;
         }
@@ -242,7 +249,10 @@ public final class Doctor {
     }
   }
 
-  /** A config change is stored before its release runs: one cut off leaves them apart. */
+  /**
+   * A config change is stored before its release runs: one cut off leaves the config vars apart
+   * from {@code current}, the newest release that did not fail.
+   */
   private void configMatches(App app, Release current, List<Finding> findings) {
     Map<String, String> vars = config.get(app.name());
     if (vars.equals(current.env())) return;
@@ -253,7 +263,7 @@ public final class Doctor {
     });
     config.update(app.name(), undo);
     findings.add(Finding.repaired(app.name().value(), "config vars " + String.join(", ", undo.keySet())
-        + " did not match the current release v" + current.version()
+        + " did not match the newest release v" + current.version()
         + " (a change cut off by a server stop); restored to the release's values"));
   }
 

@@ -93,7 +93,8 @@ final class PushHook implements PreReceiveHook {
   /** Runs under the app's lock: null when released and the branch moved. */
   private Rejection deployLocked(ReceivePack rp, ReceiveCommand cmd, App app, BuildOutput out)
       throws Exception {
-    apps.get(appName); // destroyed while this push waited for the lock: 'not found'
+    // Destroyed (and perhaps created again) while this push waited for the lock: not this app.
+    if (apps.get(appName).uid() != app.uid()) throw PlatformException.notFound("app '" + appName + "' not found");
     ObjectId now = currentId(rp, cmd.getRefName());
     if (!now.equals(cmd.getOldId())) {
       String branch = cmd.getRefName().replace("refs/heads/", "");

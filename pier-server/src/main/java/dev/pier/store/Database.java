@@ -45,11 +45,7 @@ public final class Database implements AutoCloseable {
       String url = "jdbc:h2:file:" + dir.resolve("pier").toAbsolutePath()
           + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;REUSE_SPACE=FALSE";
       Path file = dir.resolve("pier.mv.db");
-      if (Files.exists(file) && Files.size(file) > COMPACT_ABOVE_BYTES) {
-        try (Connection c = java.sql.DriverManager.getConnection(url, "pier", "")) {
-          c.createStatement().execute("SHUTDOWN COMPACT");
-        }
-      }
+      if (Files.exists(file) && Files.size(file) > COMPACT_ABOVE_BYTES) compact(url, file);
       JdbcConnectionPool pool = JdbcConnectionPool.create(url, "pier", "");
       pool.setMaxConnections(32);
       Database db = new Database(pool);
@@ -61,6 +57,26 @@ public final class Database implements AutoCloseable {
       return db;
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the state database in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Rewrites a grown file compactly. It needs room for a copy: without it (or on any failure)
+   * the store opens as it is, so a nearly full disk never keeps the server from starting.
+   */
+  private static void compact(String url, Path file) {
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
+    try {
+      long size = Files.size(file);
+      if (Files.getFileStore(file).getUsableSpace() < 2 * size) {
+        log.warn("state database is {} MB but the disk has too little room to compact it; opening it as it is", size >> 20);
+        return;
+      }
+      try (Connection c = java.sql.DriverManager.getConnection(url, "pier", "")) {
+        c.createStatement().execute("SHUTDOWN COMPACT");
+      }
+    } catch (Exception e) {
+      log.warn("compacting the state database failed ({}); opening it as it is", e.getMessage());
     }
   }
 
@@ -88,6 +104,11 @@ public final class Database implements AutoCloseable {
       c.setAutoCommit(true);
       try (Statement sync = c.createStatement()) {
         sync.execute("CHECKPOINT SYNC");
+      } catch (SQLException e) {
+        // Committed but not known to be on the device (a disk error, a full disk): the caller
+        // must not acknowledge it; the next start's consistency check sees what it left.
+        throw new StoreException(new SQLException("the change was committed but could not be forced to disk: "
+            + e.getMessage(), e));
       }
       return result;
     } catch (SQLException e) {

@@ -165,7 +165,7 @@ class DoctorTest {
   }
 
   @Test
-  void configChangedButNotReleasedIsRestoredFromTheCurrentRelease() throws Exception {
+  void configChangedButNotReleasedIsRestoredFromTheNewestRelease() throws Exception {
     live(Map.of("A", "1", "B", "2"), null);
     config.update(APP, Map.of("A", "changed", "B", "2", "C", "new"));
 
@@ -176,6 +176,37 @@ class DoctorTest {
       assertThat(f.message()).contains("A, C").contains("restored");
     });
     assertThat(config.get(APP)).isEqualTo(Map.of("A", "1", "B", "2"));
+  }
+
+  @Test
+  void configIsLeftAloneWhenTrafficWasMigratedBackToAnOlderRelease() throws Exception {
+    Release v1 = live(Map.of(), null);
+    live(Map.of("A", "1"), null);
+    config.update(APP, Map.of("A", "1"));
+    versions.setTraffic(APP, new Traffic(SplitBy.RANDOM, Map.of(v1.version(), 100)));
+
+    assertThat(doctor().check(Doctor.Mode.REPAIR)).isEmpty();
+    assertThat(config.get(APP)).isEqualTo(Map.of("A", "1"));
+  }
+
+  @Test
+  void slugsAreKeptWhenTheDataDirectoryIsReachedThroughAnotherPath() throws Exception {
+    Release r = live(Map.of(), null);
+    db.close();
+    Path alias = tmp.resolve("alias");
+    Files.createSymbolicLink(alias, dirs.root());
+    dirs = new DataDirs(alias);
+    db = Database.open(dirs.db());
+    apps = new AppStore(db);
+    releases = new ReleaseStore(db);
+    versions = new VersionStore(db);
+    config = new ConfigStore(db);
+    builds = new BuildStore(db);
+    repos = new Repositories(dirs);
+
+    doctor().check(Doctor.Mode.REPAIR);
+
+    assertThat(Files.exists(r.slug())).isTrue();
   }
 
   @Test
