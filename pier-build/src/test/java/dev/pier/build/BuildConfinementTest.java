@@ -1,5 +1,6 @@
 package dev.pier.build;
 
+import dev.pier.testkit.ProcScan;
 import static dev.pier.build.TestApps.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,6 @@
 package dev.pier.logstore;
 
+import dev.pier.testkit.SmallDisk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.model.LogLine;

@@ -1,5 +1,6 @@
 package dev.pier.metrics;
 
+import dev.pier.testkit.SmallDisk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

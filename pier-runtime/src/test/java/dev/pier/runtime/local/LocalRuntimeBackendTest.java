@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.testkit.ProcScan;
 import dev.pier.sandbox.Cgroups;
 import static dev.pier.model.InstanceState.CRASHED;
 import static dev.pier.model.InstanceState.STARTING;

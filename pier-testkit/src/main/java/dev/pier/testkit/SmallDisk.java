@@ -1,4 +1,4 @@
-package dev.pier.metrics;
+package dev.pier.testkit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A real, small file system (tmpfs) mounted for a test, which a filler file can fill up. Skips the
  * test (assumption) where mounting is not permitted.
  */
-final class SmallDisk implements AutoCloseable {
+public final class SmallDisk implements AutoCloseable {
   private final Path mountPoint;
   private final Path filler;
 
@@ -21,19 +21,19 @@ final class SmallDisk implements AutoCloseable {
     this.filler = mountPoint.resolve("filler");
   }
 
-  static SmallDisk mount(Path mountPoint, int megabytes) throws IOException, InterruptedException {
+  public static SmallDisk mount(Path mountPoint, int megabytes) throws IOException, InterruptedException {
     Files.createDirectories(mountPoint);
     int exit = run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mountPoint.toString());
     assumeTrue(exit == 0, "cannot mount a tmpfs (needs root): exit " + exit);
     return new SmallDisk(mountPoint);
   }
 
-  Path root() {
+  public Path root() {
     return mountPoint;
   }
 
   /** Writes a file until the disk is full. */
-  void fill() throws IOException {
+  public void fill() throws IOException {
     byte[] chunk = new byte[16 << 10];
     try (OutputStream out = Files.newOutputStream(filler)) {
       while (true) out.write(chunk);
@@ -43,7 +43,7 @@ final class SmallDisk implements AutoCloseable {
   }
 
   /** Deletes the filler: the space is free again. */
-  void free() throws IOException {
+  public void free() throws IOException {
     Files.deleteIfExists(filler);
   }
 

@@ -1,4 +1,4 @@
-package dev.pier.build;
+package dev.pier.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Finds live processes by reading /proc, independent of any process tree or cgroup. */
-final class ProcScan {
+public final class ProcScan {
   private ProcScan() {}
 
   /** Pids of live (non-zombie) processes whose command line, joined by spaces, is {@code line}. */
-  static List<Long> withCommandLine(String line) {
+  public static List<Long> withCommandLine(String line) {
     List<Long> found = new ArrayList<>();
     for (long pid : pids()) {
       try {
@@ -27,7 +27,7 @@ final class ProcScan {
   }
 
   /** Pids of live (non-zombie) processes whose real uid is {@code uid}. */
-  static List<Long> ofUid(int uid) {
+  public static List<Long> ofUid(int uid) {
     List<Long> found = new ArrayList<>();
     for (long pid : pids()) {
       try {
@@ -45,7 +45,7 @@ final class ProcScan {
   }
 
   /** True while the process exists and is not a zombie. */
-  static boolean running(long pid) {
+  public static boolean running(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       char state = stat.charAt(stat.lastIndexOf(')') + 2);
