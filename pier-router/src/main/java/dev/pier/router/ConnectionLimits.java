@@ -42,7 +42,8 @@ final class ConnectionLimits {
    * Counts a new connection from {@code address} if both limits allow it. Only an {@link
    * Verdict#ADMITTED} connection is counted, and must be given back with {@link #close} once.
    */
-  Verdict open(InetAddress address) {
+  Verdict open(InetAddress client) {
+    InetAddress address = dev.pier.model.ClientAddress.key(client);
     if (total.incrementAndGet() > max) {
       total.decrementAndGet();
       refused.incrementAndGet();
@@ -50,7 +51,7 @@ final class ConnectionLimits {
     }
     int n = byAddress.merge(address, 1, Integer::sum);
     if (n > maxPerAddress) {
-      close(address);
+      close(client);
       refused.incrementAndGet();
       return Verdict.ADDRESS_FULL;
     }
@@ -58,8 +59,8 @@ final class ConnectionLimits {
   }
 
   /** Gives back the count of an admitted connection from {@code address}. */
-  void close(InetAddress address) {
-    byAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+  void close(InetAddress client) {
+    byAddress.computeIfPresent(dev.pier.model.ClientAddress.key(client), (a, n) -> n == 1 ? null : n - 1);
     total.decrementAndGet();
   }
 
@@ -69,8 +70,8 @@ final class ConnectionLimits {
   }
 
   /** Returns how many client connections from {@code address} are open. */
-  int openCount(InetAddress address) {
-    return byAddress.getOrDefault(address, 0);
+  int openCount(InetAddress client) {
+    return byAddress.getOrDefault(dev.pier.model.ClientAddress.key(client), 0);
   }
 
   /** Returns how many connections were refused since the start. */

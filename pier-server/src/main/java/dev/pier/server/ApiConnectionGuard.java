@@ -63,11 +63,11 @@ final class ApiConnectionGuard implements Connection.Listener {
 
   /** Connections open from {@code address} (for tests and metrics). */
   int openFrom(InetAddress address) {
-    return byAddress.getOrDefault(address, 0);
+    return byAddress.getOrDefault(dev.pier.model.ClientAddress.key(address), 0);
   }
 
   private static InetAddress address(EndPoint endPoint) {
     return endPoint.getRemoteSocketAddress() instanceof InetSocketAddress inet
-        ? inet.getAddress() : null;
+        ? dev.pier.model.ClientAddress.key(inet.getAddress()) : null;
   }
 }
