@@ -23,31 +23,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link FakeRuntimeBackend} in place of sandboxed processes, and a settable in-flight count in
  * place of the router. Boot and drain timeouts are short so failures are quick.
  */
-final class Platform implements AutoCloseable {
-  static final Duration BOOT = Duration.ofMillis(400);
-  static final Duration DRAIN = Duration.ofMillis(300);
+public final class Platform implements AutoCloseable {
+  public static final Duration BOOT = Duration.ofMillis(400);
+  public static final Duration DRAIN = Duration.ofMillis(300);
 
-  final Path tmp;
-  final Database db;
-  final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T03:00:00Z"));
-  final FakeRuntimeBackend runtime = new FakeRuntimeBackend(clock);
-  final AppStore apps;
-  final ReleaseStore releases;
-  final VersionStore versions;
-  final FormationStore formations;
+  public final Path tmp;
+  public final Database db;
+  public final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T03:00:00Z"));
+  public final FakeRuntimeBackend runtime = new FakeRuntimeBackend(clock);
+  public final AppStore apps;
+  public final ReleaseStore releases;
+  public final VersionStore versions;
+  public final FormationStore formations;
   /** The app log; on the system clock, as boot logs are cut at the real time a start began. */
-  final LogBus logs = new LogBus(1000, InstantSource.system());
+  public final LogBus logs = new LogBus(1000, InstantSource.system());
   /** Requests the "router" still has in flight to every instance. */
-  final AtomicInteger inFlight = new AtomicInteger();
-  final AtomicInteger routePublishes = new AtomicInteger();
-  final ProcessManager processes;
-  final Rollout rollout;
+  public final AtomicInteger inFlight = new AtomicInteger();
+  public final AtomicInteger routePublishes = new AtomicInteger();
+  public final ProcessManager processes;
+  public final Rollout rollout;
 
-  Platform(Path tmp) {
+  public Platform(Path tmp) {
     this(tmp, DRAIN);
   }
 
-  Platform(Path tmp, Duration drainTimeout) {
+  public Platform(Path tmp, Duration drainTimeout) {
     this.tmp = tmp;
     db = Database.open(tmp.resolve("db"));
     apps = new AppStore(db);
@@ -62,17 +62,17 @@ final class Platform implements AutoCloseable {
     runtime.listener(new InstanceEvents(logs, () -> routePublishes::incrementAndGet));
   }
 
-  App app(String name) {
+  public App app(String name) {
     return apps.insert(new AppName(name), clock.instant()).orElseThrow();
   }
 
   /** The app as stored now (current release changes with traffic). */
-  App reload(App app) {
+  public App reload(App app) {
     return apps.find(app.name()).orElseThrow();
   }
 
   /** A new release of {@code app} with a real slug file and the given Procfile. */
-  Release release(App app, Map<String, String> procfile) throws Exception {
+  public Release release(App app, Map<String, String> procfile) throws Exception {
     Path slugs = Files.createDirectories(tmp.resolve("slugs").resolve(app.name().value()));
     Path slug = Files.createTempFile(slugs, "slug", ".tar.gz");
     Release r = releases.create(app.name(), slug, "Deploy", "admin", clock.instant(), Map.of("A", "1"),
@@ -81,12 +81,12 @@ final class Platform implements AutoCloseable {
     return r;
   }
 
-  Release webRelease(App app) throws Exception {
+  public Release webRelease(App app) throws Exception {
     return release(app, Map.of("web", "node server.js"));
   }
 
   /** Gives all traffic to {@code release} directly in the store (as a finished deploy leaves it). */
-  void live(App app, Release release) {
+  public void live(App app, Release release) {
     versions.setTraffic(app.name(), new Traffic(SplitBy.RANDOM, Map.of(release.version(), 100)));
   }
 
@@ -100,7 +100,7 @@ final class Platform implements AutoCloseable {
     return task;
   }
 
-  static Traffic all(int version) {
+  public static Traffic all(int version) {
     return new Traffic(SplitBy.RANDOM, Map.of(version, 100));
   }
 
