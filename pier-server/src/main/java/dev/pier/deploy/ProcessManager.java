@@ -226,11 +226,12 @@ public final class ProcessManager {
     logs.platform(app.name().value(), "api",
         "Restarting " + (target == null ? "all instances" : target) + " by " + user);
     Map<Integer, Started> byVersion = new LinkedHashMap<>();
+    Instant at = Instant.now(); // before the first start: its boot output belongs to the boot log
     for (InstanceStatus s : old) {
       Release release = releases.get(s.release());
       if (release == null) continue;
       String id = start(app, release, s.type(), s.index());
-      byVersion.computeIfAbsent(s.release(), v -> new Started(v, new HashSet<>(), Instant.now())).ids().add(id);
+      byVersion.computeIfAbsent(s.release(), v -> new Started(v, new HashSet<>(), at)).ids().add(id);
     }
     for (Started started : byVersion.values()) {
       String problem = awaitReady(app, started, limits.bootTimeout());
