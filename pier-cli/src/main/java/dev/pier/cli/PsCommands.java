@@ -57,9 +57,19 @@ final class PsCommands {
       return 0;
     }
 
-    /** Returns {@code "web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3"}. */
+    /**
+     * Returns {@code "web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3"}, or for one that is not
+     * running {@code "web.1: crashed, restarting in 40 s (exited with code 1) ..."} followed by
+     * the last lines of its output, indented.
+     */
     static String line(Instance instance, Instant now) {
       StringBuilder line = new StringBuilder(instance.name()).append(": ").append(instance.state());
+      if (instance.restartInSeconds() != null) {
+        line.append(", restarting in ").append(instance.restartInSeconds()).append(" s");
+      }
+      if (instance.reason() != null && !instance.reason().isBlank()) {
+        line.append(" (").append(instance.reason()).append(')');
+      }
       if (instance.startedAt() != null) {
         Duration age = instance.uptimeSeconds() != null
             ? Duration.ofSeconds(instance.uptimeSeconds())
@@ -71,6 +81,9 @@ final class PsCommands {
       }
       if (instance.restarts() != null && instance.restarts() > 0) {
         line.append(", restarted ").append(instance.restarts()).append(instance.restarts() == 1 ? " time" : " times");
+      }
+      if (instance.lastOutput() != null) {
+        instance.lastOutput().forEach(output -> line.append("\n    ").append(output));
       }
       return line.toString();
     }

@@ -44,6 +44,8 @@ final class FakePierApi implements AutoCloseable {
     String splitBy = "random";
     /** What ps says each instance runs: null gives "v" + release, "" leaves the field out. */
     String instanceVersion;
+    /** Fields that replace those of one instance in ps, by instance name ("web.1"). */
+    final Map<String, ObjectNode> instanceFields = new LinkedHashMap<>();
     int retentionDays = 7;
     final List<ObjectNode> drains = new ArrayList<>();
     int nextDrainId = 1;
@@ -298,6 +300,8 @@ final class FakePierApi implements AutoCloseable {
         instance.put("started_at", "2026-11-27T05:31:00Z");
         instance.put("uptime_seconds", 42);
         instance.put("restarts", 0);
+        ObjectNode fields = app.instanceFields.get(type + "." + i);
+        if (fields != null) instance.setAll(fields);
       }
     });
     return list;

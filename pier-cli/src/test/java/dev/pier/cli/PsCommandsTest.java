@@ -26,6 +26,36 @@ class PsCommandsTest extends FakeApiTest {
   }
 
   @Test
+  void psSaysWhyAnInstanceCrashedWhenItRestartsAndWhatItPrintedLast() {
+    api.apps.get("hello").formation.put("web", 2);
+    var crashed = Json.MAPPER.createObjectNode()
+        .put("state", "crashed").put("reason", "exited with code 3").put("restart_in_seconds", 40)
+        .put("restarts", 2);
+    crashed.putArray("last_output").add("starting").add("Error: boom");
+    api.apps.get("hello").instanceFields.put("web.2", crashed);
+
+    var result = cli.run("ps", "-a", "hello");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo("""
+        === web (2): npm start
+        web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
+        web.2: crashed, restarting in 40 s (exited with code 3) 2026/11/27 05:31:00 (~ 42s ago) v3, restarted 2 times
+            starting
+            Error: boom
+        """);
+  }
+
+  @Test
+  void psSaysAnInstanceBeingStoppedIsStoppedByThePlatform() {
+    api.apps.get("hello").instanceFields.put("web.1", Json.MAPPER.createObjectNode()
+        .put("state", "stopping").put("reason", "stopped by the platform"));
+
+    assertThat(cli.run("ps", "-a", "hello").out())
+        .contains("web.1: stopping (stopped by the platform) 2026/11/27 05:31:00 (~ 42s ago) v3\n");
+  }
+
+  @Test
   void psOfAnAppWithoutInstancesSaysSo() {
     api.apps.get("hello").formation.put("web", 0);
 

@@ -13,6 +13,9 @@ import java.time.Instant;
  * @param port the loopback port the instance listens on, or 0 while it has no process
  * @param restarts how many times the instance was restarted after crashing
  * @param command the shell command line it runs
+ * @param reason why it is not running (crashed, starting again after a crash, or being stopped);
+ *     null while it runs or before its first end
+ * @param restartAt when a crashed instance will be started again; null unless it waits for that
  */
 public record InstanceStatus(
     String app,
@@ -25,4 +28,6 @@ public record InstanceStatus(
     Instant startedAt,
     int port,
     int restarts,
-    String command) {}
+    String command,
+    ExitReason reason,
+    Instant restartAt) {}

@@ -18,10 +18,15 @@ import java.util.Map;
 
 /** {@code /apps/APP/ps} and {@code /apps/APP/formation}: instances, scaling, restarts. */
 final class ProcessRoutes {
-  /** The wire form of an instance. */
+  /**
+   * The wire form of an instance. {@code reason} says why it is not running ("exited with code
+   * 1"), with the last lines of its output; {@code restartInSeconds} how long a crashed instance
+   * waits before it starts again. All three are null (or empty) while it runs.
+   */
   record InstanceView(
       String name, String type, String state, int release, String version, String command,
-      Instant startedAt, long uptimeSeconds, int restarts) {}
+      Instant startedAt, long uptimeSeconds, int restarts, String reason, List<String> lastOutput,
+      Long restartInSeconds) {}
 
   private final AppService apps;
   private final ReleaseService releases;
@@ -77,8 +82,11 @@ final class ProcessRoutes {
 
   static InstanceView view(InstanceStatus s, Instant now) {
     long uptime = s.startedAt() == null ? 0 : Math.max(0, Duration.between(s.startedAt(), now).toSeconds());
+    Long restartIn = s.restartAt() == null ? null
+        : Math.max(0, (Duration.between(now, s.restartAt()).toMillis() + 999) / 1000);
     return new InstanceView(
         s.name(), s.type(), s.state().wireName(), s.release(), "v" + s.release(), s.command(),
-        s.startedAt(), uptime, s.restarts());
+        s.startedAt(), uptime, s.restarts(), s.reason() == null ? null : s.reason().words(),
+        s.reason() == null ? List.of() : s.reason().lastOutput(), restartIn);
   }
 }

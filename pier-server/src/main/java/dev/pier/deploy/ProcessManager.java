@@ -178,7 +178,8 @@ public final class ProcessManager {
       for (InstanceStatus s : runtime.list(name)) {
         if (!started.ids().contains(s.id()) || !s.type().equals("web")) continue;
         if (s.state() == InstanceState.CRASHED || s.state() == InstanceState.STOPPING) {
-          return s.name() + " of v" + started.version() + " exited while booting" + bootLog(name, started);
+          return s.name() + " of v" + started.version() + " exited while booting"
+              + (s.reason() == null ? "" : " (" + s.reason().words() + ")") + bootLog(name, started);
         }
         if (s.state() != InstanceState.UP) allUp = false;
       }

@@ -3,6 +3,7 @@ package dev.pier.runtime.local;
 import dev.pier.sandbox.Cgroup;
 import dev.pier.model.InstanceState;
 import dev.pier.model.ProcessType;
+import dev.pier.runtime.ExitReason;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.ResourceUsage;
@@ -13,6 +14,9 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +42,8 @@ final class InstanceSupervisor {
   private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
   private static final Duration PIDS_POLL = Duration.ofSeconds(1);
   private static final Duration PIDS_REPORT_EVERY = Duration.ofMinutes(1);
+  /** How long a crash waits for the rest of the output, so its reason can quote the last lines. */
+  private static final Duration LAST_OUTPUT_WAIT = Duration.ofMillis(300);
 
   private final InstanceSpec spec;
   private final RuntimeContext ctx;
@@ -57,6 +63,10 @@ final class InstanceSupervisor {
   private int port;
   private int restarts;
   private InstanceProcesses current;
+  private ExitReason reason;
+  private Instant restartAt;
+  /** The last lines of the current run's output, guarded by itself. */
+  private final Deque<String> lastLines = new ArrayDeque<>();
   /** Rebuilt under lock after every change, read without it: list() never waits on a listener. */
   private volatile InstanceStatus snapshot;
 
@@ -90,7 +100,7 @@ final class InstanceSupervisor {
     snapshot =
         new InstanceStatus(
             app, spec.id(), name, spec.type().value(), spec.index(), spec.release(), state, startedAt, port,
-            restarts, spec.command());
+            restarts, spec.command(), reason, restartAt);
   }
 
   /** Memory and CPU of the running process, empty when none runs or cgroups are off. */
@@ -127,7 +137,11 @@ final class InstanceSupervisor {
         first = true;
         stopping = true;
         processes = current;
-        if (announced) transition(InstanceState.STOPPING, "Stopping all processes with SIGTERM");
+        if (announced) {
+          reason = ExitReason.stoppedByPlatform();
+          restartAt = null;
+          transition(InstanceState.STOPPING, "Stopping all processes with SIGTERM");
+        }
       }
       done = stopped;
     }
@@ -168,11 +182,19 @@ final class InstanceSupervisor {
         }
         crashes++;
         Duration delay = ctx.restartPolicy().delayAfter(crashes);
-        if (!delay.isZero()) notifyEvent("Restarting " + name + " in " + shortly(delay));
+        if (!delay.isZero()) {
+          synchronized (lock) {
+            if (stopping) break;
+            restartAt = ctx.clock().instant().plus(delay);
+            publish();
+          }
+          notifyEvent("Restarting " + name + " in " + shortly(delay));
+        }
         if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) break;
         synchronized (lock) {
           if (stopping) break;
           restarts++;
+          restartAt = null;
           publish();
         }
       }
@@ -181,6 +203,7 @@ final class InstanceSupervisor {
     } catch (RuntimeException e) {
       LOG.error("supervisor of {}.{} failed", app, name, e);
       synchronized (lock) {
+        reason = new ExitReason(ExitReason.Kind.FAILED_TO_START, "supervisor failed: " + e, List.of());
         transition(InstanceState.CRASHED, "Supervisor failed: " + e);
       }
     } finally {
@@ -202,7 +225,7 @@ final class InstanceSupervisor {
       try {
         runPort = ctx.ports().allocate();
       } catch (IllegalStateException e) {
-        return crashed("Failed to start process: " + e.getMessage());
+        return crashed(ExitReason.failedToStart(e.getMessage()), "Failed to start process: " + e.getMessage());
       }
       // Confines the app's uid (before any app code runs as it) and lets it reach its own port.
       if (spec.user() != null) ctx.network().open(spec.user().uid(), runPort);
@@ -210,13 +233,17 @@ final class InstanceSupervisor {
         if (stopping) return false;
         port = runPort;
         startedAt = ctx.clock().instant();
+        synchronized (lastLines) {
+          lastLines.clear();
+        }
         transition(InstanceState.STARTING, "Starting process with command `" + spec.command() + "`");
       }
       Path appDir;
       try {
         appDir = directory.prepare(spec.slug(), spec.user(), spec.disk().appBytes());
       } catch (IOException | UncheckedIOException e) {
-        return crashed("Failed to prepare the app directory: " + e.getMessage());
+        return crashed(ExitReason.failedToStart("could not prepare the app directory: " + e.getMessage()),
+            "Failed to prepare the app directory: " + e.getMessage());
       }
       cgroup = ctx.cgroups().create(app + "." + spec.id(), spec.memoryLimitBytes(), PIDS_MAX);
       long oomKillsBefore = cgroup == null ? 0 : cgroup.oomKills();
@@ -226,7 +253,7 @@ final class InstanceSupervisor {
           Process process = ctx.spawner().spawn(Launch.processBuilder(ctx.sandbox(), spec, appDir, runPort, cgroup));
           processes = new InstanceProcesses(process, cgroup);
         } catch (IOException e) {
-          return crashed("Failed to start process: " + e.getMessage());
+          return crashed(ExitReason.failedToStart(e.getMessage()), "Failed to start process: " + e.getMessage());
         }
         current = processes;
       }
@@ -237,11 +264,22 @@ final class InstanceSupervisor {
               this::notifyOutput);
       boolean bootTimedOut = !awaitUp(processes, runPort);
       int status = awaitExit(processes, cgroup);
-      String reason = exitReason(status, bootTimedOut, cgroup, oomKillsBefore);
+      boolean stoppedMeanwhile;
+      synchronized (lock) {
+        stoppedMeanwhile = stopping;
+      }
+      // The output of a crash ends right after its exit, unless a child holds the pipe.
+      if (!stoppedMeanwhile) output.join(LAST_OUTPUT_WAIT);
+      boolean oom = cgroup != null && cgroup.oomKills() > oomKillsBefore;
+      String logReason = exitReason(status, bootTimedOut, oom);
+      ExitReason exit = exitReasonValue(status, bootTimedOut, oom);
       boolean crashed;
       synchronized (lock) {
         crashed = !stopping;
-        if (crashed) transition(InstanceState.CRASHED, reason);
+        if (crashed) {
+          reason = exit;
+          transition(InstanceState.CRASHED, logReason);
+        }
       }
       if (crashed) {
         processes.kill();
@@ -288,10 +326,11 @@ final class InstanceSupervisor {
     }
   }
 
-  private boolean crashed(String reason) {
+  private boolean crashed(ExitReason exit, String logReason) {
     synchronized (lock) {
       if (stopping) return false;
-      transition(InstanceState.CRASHED, reason);
+      reason = exit;
+      transition(InstanceState.CRASHED, logReason);
       return true;
     }
   }
@@ -304,6 +343,7 @@ final class InstanceSupervisor {
   private boolean awaitUp(InstanceProcesses processes, int runPort) throws InterruptedException {
     if (!spec.type().equals(ProcessType.WEB)) {
       synchronized (lock) {
+        if (!stopping) reason = null;
         transition(InstanceState.UP, "Process running");
       }
       return true;
@@ -315,6 +355,7 @@ final class InstanceSupervisor {
       }
       if (accepting(runPort) && ready(runPort)) {
         synchronized (lock) {
+          if (!stopping) reason = null;
           transition(InstanceState.UP, spec.readinessPath() == null
               ? "port " + runPort + " accepting connections"
               : "GET " + spec.readinessPath() + " answered 2xx on port " + runPort);
@@ -330,7 +371,7 @@ final class InstanceSupervisor {
     return true;
   }
 
-  private String exitReason(int status, boolean bootTimedOut, Cgroup cgroup, long oomKillsBefore) {
+  private String exitReason(int status, boolean bootTimedOut, boolean oom) {
     if (bootTimedOut && spec.readinessPath() != null) {
       return "Web process did not answer 2xx to GET " + spec.readinessPath() + " within "
           + seconds(ctx.bootTimeout()) + " of launch";
@@ -340,10 +381,24 @@ final class InstanceSupervisor {
           + " of launch";
     }
     String reason = "Process exited with status " + status;
-    if (cgroup != null && cgroup.oomKills() > oomKillsBefore) {
+    if (oom) {
       reason += " after exceeding its memory limit of " + (spec.memoryLimitBytes() >> 20) + " MB";
     }
     return reason;
+  }
+
+  /** The reason {@code pier ps} shows, quoting the last lines of output. */
+  private ExitReason exitReasonValue(int status, boolean bootTimedOut, boolean oom) {
+    List<String> last = lastOutput();
+    if (bootTimedOut) return ExitReason.bootTimeout(ctx.bootTimeout(), spec.readinessPath(), last);
+    if (oom) return ExitReason.outOfMemory(spec.memoryLimitBytes(), last);
+    return ExitReason.exited(status, last);
+  }
+
+  private List<String> lastOutput() {
+    synchronized (lastLines) {
+      return List.copyOf(lastLines);
+    }
   }
 
   /** With a readiness path, true once GET path answers 2xx; without one, true. */
@@ -396,6 +451,10 @@ final class InstanceSupervisor {
   }
 
   private void notifyOutput(String line) {
+    synchronized (lastLines) {
+      if (lastLines.size() == ExitReason.LAST_LINES) lastLines.removeFirst();
+      lastLines.addLast(line.length() > 200 ? line.substring(0, 200) + "…" : line);
+    }
     try {
       ctx.listener().output(app, name, line);
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.model.AppName;
 import dev.pier.model.ProcessType;
+import dev.pier.runtime.ExitReason;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.ResourceUsage;
@@ -32,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -388,6 +391,84 @@ class LocalRuntimeBackendTest {
     assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
   }
 
+  /** A policy whose first restart waits 30 s, so a crashed instance stays listed as crashed. */
+  private static final RestartPolicy SLOW_RESTART =
+      new RestartPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60));
+
+  @Test
+  void anInstanceExitingWithACodeIsListedAsCrashedWithTheCodeItsLastOutputAndWhenItRestarts() throws Exception {
+    useBackend(Cgroups.detect(CGROUP_BASE), SLOW_RESTART, 20, Clock.systemUTC());
+    backend.start(spec("worker", 1, "echo starting; echo boom; exit 3"));
+
+    listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(10));
+    InstanceStatus status = awaitStatus(s -> s.restartAt() != null);
+
+    assertThat(status.state()).isEqualTo(CRASHED);
+    assertThat(status.reason().kind()).isEqualTo(ExitReason.Kind.EXITED);
+    assertThat(status.reason().words()).isEqualTo("exited with code 3");
+    assertThat(status.reason().lastOutput()).containsExactly("starting", "boom");
+    assertThat(status.restartAt()).isBetween(Instant.now().plusSeconds(20), Instant.now().plusSeconds(31));
+  }
+
+  @Test
+  void aProcessKilledForMemoryIsListedAsOutOfMemoryNamingTheLimit() throws Exception {
+    Cgroups cgroups = Cgroups.detect(CGROUP_BASE);
+    assumeTrue(cgroups.version() != Cgroups.Version.NONE, "cgroups are not available");
+    useBackend(cgroups, SLOW_RESTART, 20, Clock.systemUTC());
+    backend.start(new InstanceSpec(
+        AppName.of(app), ProcessType.of("worker"), 1, 1, serverSlug, "node hog.js", Map.of(),
+        USER, 64 * MB, Duration.ofSeconds(1)));
+
+    listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(20));
+    ExitReason reason = single().reason();
+
+    assertThat(reason.kind()).isEqualTo(ExitReason.Kind.OUT_OF_MEMORY);
+    assertThat(reason.words()).isEqualTo("killed: out of memory (limit 64 MB)");
+  }
+
+  @Test
+  void aWebInstanceNeverListeningIsListedAsNotListeningWithinTheBootTimeout() throws Exception {
+    useBackend(Cgroups.detect(CGROUP_BASE), SLOW_RESTART, 1, Clock.systemUTC());
+    backend.start(spec("web", 1, "echo warming up; sleep 1000"));
+
+    listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
+    ExitReason reason = single().reason();
+
+    assertThat(reason.kind()).isEqualTo(ExitReason.Kind.BOOT_TIMEOUT);
+    assertThat(reason.words()).isEqualTo("did not listen on $PORT within 1 s");
+    assertThat(reason.lastOutput()).containsExactly("warming up");
+  }
+
+  @Test
+  void anInstanceStoppedByThePlatformIsListedAsStoppedNotCrashed() throws Exception {
+    String command = "sh -c 'trap \"\" TERM; sleep 1000' & node server.js";
+    backend.start(spec("web", 1, command, Map.of(), Duration.ofSeconds(3)));
+    listener.awaitState(app, "web.1", UP);
+
+    Thread stopper = Thread.ofVirtual().start(() -> backend.stop(app, "web.1"));
+    listener.awaitState(app, "web.1", STOPPING);
+    InstanceStatus stopping = single();
+    stopper.join(Duration.ofSeconds(15));
+
+    assertThat(stopping.state()).isEqualTo(STOPPING);
+    assertThat(stopping.reason().kind()).isEqualTo(ExitReason.Kind.STOPPED);
+    assertThat(stopping.reason().crash()).isFalse();
+    assertThat(stopping.reason().words()).isEqualTo("stopped by the platform");
+    assertThat(listener.changes(app, "web.1")).extracting(RecordingListener.Change::to).doesNotContain(CRASHED);
+  }
+
+  @Test
+  void anInstanceUpAgainAfterACrashNoLongerShowsTheCrashReason() throws Exception {
+    backend.start(spec("web", 1, "node server.js"));
+    listener.awaitState(app, "web.1", UP);
+    get(single().port(), "/crash");
+
+    listener.awaitState(app, "web.1", UP, 2, Duration.ofSeconds(15));
+
+    assertThat(single().reason()).isNull();
+    assertThat(single().restartAt()).isNull();
+  }
+
   private InstanceSpec spec(String type, int index, String command) {
     return spec(type, index, command, Map.of());
   }
@@ -407,6 +488,18 @@ class LocalRuntimeBackendTest {
     List<InstanceStatus> list = backend.list(app);
     assertThat(list).hasSize(1);
     return list.getFirst();
+  }
+
+  /** Waits until the single instance's status matches, and returns it. */
+  private InstanceStatus awaitStatus(java.util.function.Predicate<InstanceStatus> match)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    InstanceStatus status = single();
+    while (!match.test(status) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      status = single();
+    }
+    return status;
   }
 
   /** Waits until the instance has at least {@code count} processes and returns their pids. */
