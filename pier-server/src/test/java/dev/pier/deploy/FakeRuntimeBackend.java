@@ -178,7 +178,7 @@ public final class FakeRuntimeBackend implements RuntimeBackend {
       if (!i.spec.app().value().equals(app)) continue;
       result.add(new InstanceStatus(app, i.spec.id(), i.spec.name(), i.spec.type().value(),
           i.spec.index(), i.spec.release(), i.state, i.startedAt,
-          i.state == InstanceState.STOPPING ? 0 : i.port, 0, i.spec.command()));
+          i.state == InstanceState.STOPPING ? 0 : i.port, 0, i.spec.command(), null, null));
     }
     result.sort(Comparator.comparing(InstanceStatus::type).thenComparingInt(InstanceStatus::index)
         .thenComparing(InstanceStatus::id));
@@ -191,7 +191,7 @@ public final class FakeRuntimeBackend implements RuntimeBackend {
     synchronized (this) {
       closed = true;
       for (Instance i : instances.values()) {
-        all.add(new InstanceStatus(i.spec.app().value(), i.spec.id(), null, null, 0, 0, null, null, 0, 0, null));
+        all.add(new InstanceStatus(i.spec.app().value(), i.spec.id(), null, null, 0, 0, null, null, 0, 0, null, null, null));
       }
     }
     for (InstanceStatus s : all) stop(s.app(), s.id());
