@@ -75,6 +75,11 @@ final class FakePierApi implements AutoCloseable {
   volatile List<ObjectNode> storedLogs = List.of();
   /** What GET metrics answers; null answers an empty range. */
   volatile JsonNode metrics;
+  /** What GET /doctor answers. */
+  volatile JsonNode doctor = JSON.createObjectNode().put("ok", true)
+      .<com.fasterxml.jackson.databind.node.ObjectNode>set("at_start", JSON.createArrayNode())
+      .set("now", JSON.createArrayNode());
+
   /** What GET transactions answers. */
   volatile JsonNode transactions = JSON.createArrayNode();
   volatile long logLineDelayMillis;
@@ -171,6 +176,10 @@ final class FakePierApi implements AutoCloseable {
     String[] parts = path.substring(1).split("/");
     if (path.equals("/")) {
       json(exchange, 200, JSON.readTree("{\"name\":\"pier\",\"version\":\"0.1.0\",\"ready\":true}"));
+      return;
+    }
+    if (path.equals("/doctor") && method.equals("GET")) {
+      json(exchange, 200, doctor);
       return;
     }
     if (parts.length == 1 && parts[0].equals("apps")) {
