@@ -58,8 +58,16 @@ class DoctorTest {
 
   @BeforeEach
   void open() throws Exception {
-    dirs = new DataDirs(tmp.resolve("data"));
-    dirs.create(false);
+    DataDirs data = new DataDirs(tmp.resolve("data"));
+    data.create(false);
+    openStores(data);
+    logs = new LogBus(100, InstantSource.fixed(NOW));
+    apps.insert(APP, NOW).orElseThrow();
+    repos.create(APP);
+  }
+
+  private void openStores(DataDirs data) {
+    dirs = data;
     db = Database.open(dirs.db());
     apps = new AppStore(db);
     releases = new ReleaseStore(db);
@@ -67,9 +75,6 @@ class DoctorTest {
     config = new ConfigStore(db);
     builds = new BuildStore(db);
     repos = new Repositories(dirs);
-    logs = new LogBus(100, InstantSource.fixed(NOW));
-    apps.insert(APP, NOW).orElseThrow();
-    repos.create(APP);
   }
 
   @AfterEach
@@ -195,14 +200,7 @@ class DoctorTest {
     db.close();
     Path alias = tmp.resolve("alias");
     Files.createSymbolicLink(alias, dirs.root());
-    dirs = new DataDirs(alias);
-    db = Database.open(dirs.db());
-    apps = new AppStore(db);
-    releases = new ReleaseStore(db);
-    versions = new VersionStore(db);
-    config = new ConfigStore(db);
-    builds = new BuildStore(db);
-    repos = new Repositories(dirs);
+    openStores(new DataDirs(alias));
 
     doctor().check(Doctor.Mode.REPAIR);
 
@@ -211,13 +209,8 @@ class DoctorTest {
 
   @Test
   void theDeployBranchBehindTheLiveReleaseIsMovedToItsCommit() throws Exception {
-    ObjectId first;
-    ObjectId second;
-    try (Repository repo = repos.open(APP)) {
-      first = commit(repo, null);
-      second = commit(repo, first);
-      setMain(repo, first);
-    }
+    ObjectId[] history = history(0);
+    ObjectId second = history[1];
     live(Map.of(), second.name());
 
     List<Finding> found = doctor().check(Doctor.Mode.REPAIR);
@@ -233,14 +226,9 @@ class DoctorTest {
 
   @Test
   void aBranchAtACommitNoReleaseWasBuiltFromIsReportedAndLeftAlone() throws Exception {
-    ObjectId first;
-    ObjectId stray;
-    try (Repository repo = repos.open(APP)) {
-      first = commit(repo, null);
-      stray = commit(repo, first);
-      setMain(repo, stray);
-    }
-    live(Map.of(), first.name());
+    ObjectId[] history = history(1);
+    ObjectId stray = history[1];
+    live(Map.of(), history[0].name());
 
     List<Finding> found = doctor().check(Doctor.Mode.REPAIR);
 
@@ -283,6 +271,16 @@ class DoctorTest {
     assertThat(doctor().check(Doctor.Mode.REPORT)).extracting(Finding::message).contains("git repository is missing");
     assertThat(repos.exists(APP)).isFalse();
     assertThat(config.get(APP)).isEqualTo(Map.of("A", "2"));
+  }
+
+  /** Two commits, the second a child of the first, with main at commit {@code mainAt}. */
+  private ObjectId[] history(int mainAt) throws Exception {
+    try (Repository repo = repos.open(APP)) {
+      ObjectId first = commit(repo, null);
+      ObjectId[] both = {first, commit(repo, first)};
+      setMain(repo, both[mainAt]);
+      return both;
+    }
   }
 
   private static ObjectId commit(Repository repo, ObjectId parent) throws Exception {
