@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.e2e.PlatformHarness.Result;
 import dev.pier.router.ClientLimits;
+import dev.pier.testkit.SlowClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +27,8 @@ class SlowlorisTest {
   void slowClientsFloodingRouterAndApiLeaveTheApiAndGitServed() throws Exception {
     try (PlatformHarness pier = new PlatformHarness(tmp,
             s -> s.withRouterClientLimits(ClientLimits.DEFAULT.withConnections(500, 256)));
-        Flood onRouter = new Flood();
-        Flood onApi = new Flood()) {
+        SlowClients onRouter = new SlowClients();
+        SlowClients onApi = new SlowClients()) {
       pier.login();
       PlatformHarness.check(pier.cli(tmp, "apps:create", "slow-test", "--no-remote"));
       int apiPort = java.net.URI.create(pier.apiUrl()).getPort();
@@ -87,62 +85,6 @@ class SlowlorisTest {
           + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       InputStream in = socket.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  /** Connections that send a request line, then one header line per {@link #trickle()}. */
-  private static final class Flood implements AutoCloseable {
-    private final List<Socket> sockets = new ArrayList<>();
-    private int lines;
-
-    void open(int port, InetAddress from, int count) throws IOException {
-      for (int i = 0; i < count; i++) {
-        Socket socket = new Socket();
-        socket.setSoLinger(true, 0);
-        socket.bind(new InetSocketAddress(from, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        sockets.add(socket);
-        send(socket, "GET / HTTP/1.1\r\nHost: slow-test.localhost\r\n");
-      }
-    }
-
-    /** Sends a header line on every connection still open; returns how many took it. */
-    int trickle() {
-      lines++;
-      int alive = 0;
-      for (Socket socket : sockets) {
-        if (!socket.isClosed() && send(socket, "X-Slow-" + lines + ": still coming\r\n")) alive++;
-      }
-      return alive;
-    }
-
-    int size() {
-      return sockets.size();
-    }
-
-    private static boolean send(Socket socket, String line) {
-      try {
-        OutputStream out = socket.getOutputStream();
-        out.write(line.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-        return true;
-      } catch (IOException e) {
-        close(socket);
-        return false;
-      }
-    }
-
-    private static void close(Socket socket) {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // already gone
-      }
-    }
-
-    @Override
-    public void close() {
-      sockets.forEach(Flood::close);
     }
   }
 }

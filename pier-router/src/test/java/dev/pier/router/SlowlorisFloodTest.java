@@ -1,5 +1,6 @@
 package dev.pier.router;
 
+import dev.pier.testkit.SlowClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

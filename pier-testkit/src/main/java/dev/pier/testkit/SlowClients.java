@@ -1,4 +1,4 @@
-package dev.pier.router;
+package dev.pier.testkit;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,12 +14,12 @@ import java.util.List;
  * #trickle()} and never the blank line that would end the head. Each connects from a given
  * loopback address (any of 127/8 is this machine), so tests can play several client addresses.
  */
-final class SlowClients implements AutoCloseable {
+public final class SlowClients implements AutoCloseable {
   private final List<Socket> sockets = new ArrayList<>();
   private int lines;
 
-  /** Opens {@code count} connections from {@code from} to the router on {@code port}. */
-  void open(int port, InetAddress from, int count) throws IOException {
+  /** Opens {@code count} connections from {@code from} to {@code port} on this machine. */
+  public void open(int port, InetAddress from, int count) throws IOException {
     for (int i = 0; i < count; i++) {
       Socket socket = new Socket();
       socket.setSoLinger(true, 0); // close with a reset: no TIME_WAIT pile-up between tests
@@ -31,7 +31,7 @@ final class SlowClients implements AutoCloseable {
   }
 
   /** Sends one more header line on every connection still writable; returns how many took it. */
-  int trickle() {
+  public int trickle() {
     lines++;
     int alive = 0;
     for (Socket socket : sockets) {
@@ -42,7 +42,7 @@ final class SlowClients implements AutoCloseable {
   }
 
   /** Returns how many connections were opened. */
-  int size() {
+  public int size() {
     return sockets.size();
   }
 
