@@ -6,16 +6,23 @@ import dev.pier.runtime.InstanceListener;
 import java.util.function.Supplier;
 
 /**
- * Feeds instance output and lifecycle into the app's log stream, and republishes routes when an
- * instance starts or stops taking traffic.
+ * Feeds instance output and lifecycle into the app's log stream, republishes routes when an
+ * instance starts or stops taking traffic, and tells the reconciler of every state change.
  */
 public final class InstanceEvents implements InstanceListener {
   private final LogBus logs;
   private final Supplier<Runnable> publishRoutes;
+  private final java.util.function.Consumer<String> changed;
 
   public InstanceEvents(LogBus logs, Supplier<Runnable> publishRoutes) {
+    this(logs, publishRoutes, app -> {});
+  }
+
+  /** {@code changed} hears the app of every state change (the reconciler, in the server). */
+  public InstanceEvents(LogBus logs, Supplier<Runnable> publishRoutes, java.util.function.Consumer<String> changed) {
     this.logs = logs;
     this.publishRoutes = publishRoutes;
+    this.changed = changed;
   }
 
   @Override
@@ -43,5 +50,6 @@ public final class InstanceEvents implements InstanceListener {
       Runnable publish = publishRoutes.get();
       if (publish != null) publish.run();
     }
+    changed.accept(app);
   }
 }

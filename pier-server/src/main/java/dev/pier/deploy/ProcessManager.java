@@ -1,17 +1,19 @@
 package dev.pier.deploy;
 
 import dev.pier.app.App;
+import dev.pier.control.Generations;
+import dev.pier.control.Reconciler;
+import dev.pier.control.RestartRequest;
+import dev.pier.errors.PlatformException;
 import dev.pier.logs.LogBus;
-import dev.pier.model.LogLine;
 import dev.pier.model.AppName;
 import dev.pier.model.InstanceState;
+import dev.pier.model.LogLine;
 import dev.pier.model.ProcessType;
 import dev.pier.release.Release;
 import dev.pier.runtime.DiskQuota;
-import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.RuntimeBackend;
-import dev.pier.errors.PlatformException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,19 +22,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs the instances of an app's versions: every running version runs the app's formation (count
- * per process type). New instances always start beside the ones they replace (each start gets a
- * fresh generation, so ids never collide) and old ones are drained before they stop:
+ * An app's processes as commands see them: the formation (count per process type, kept in the
+ * store), the instances that run, and waiting for the {@link Reconciler} to make them match:
  *
  * <pre>
- *   start new -> await ready -> (caller moves traffic) -> drain old (router in-flight = 0) -> stop old
+ *   command: store desired state -> Reconciler.signal -> await (ready / settled / replaced)
+ *   Reconciler: start new beside old -> (caller moves traffic) -> drain old (in flight = 0) -> stop
  * </pre>
  */
 public final class ProcessManager {
@@ -49,35 +46,28 @@ public final class ProcessManager {
     }
   }
 
-  /** Instances started together by one operation, and when. */
-  public record Started(int version, Set<String> ids, Instant at) {}
-
   private final RuntimeBackend runtime;
   private final FormationStore formations;
   private final LogBus logs;
   private final Limits limits;
-  private final Drainer drainer;
-  private final Map<String, AtomicInteger> generations = new ConcurrentHashMap<>();
-  private final Set<String> draining = ConcurrentHashMap.newKeySet();
-  private volatile Runnable publishRoutes = () -> {};
+  private final Reconciler reconciler;
 
   public ProcessManager(
-      RuntimeBackend runtime, FormationStore formations, LogBus logs, Limits limits, Drainer drainer) {
+      RuntimeBackend runtime, FormationStore formations, LogBus logs, Limits limits, Reconciler reconciler) {
     this.runtime = runtime;
     this.formations = formations;
     this.logs = logs;
     this.limits = limits;
-    this.drainer = drainer;
+    this.reconciler = reconciler;
   }
 
-  /** Completes wiring: called after routes change, e.g. when instances start draining. */
-  public void onRoutesChanged(Runnable publish) {
-    this.publishRoutes = publish;
+  public Reconciler reconciler() {
+    return reconciler;
   }
 
   /** True while an instance is being drained: routing must not send it new requests. */
   public boolean isDraining(String app, String id) {
-    return draining.contains(app + "/" + id);
+    return reconciler.isDraining(app, id);
   }
 
   public Duration bootTimeout() {
@@ -133,206 +123,126 @@ public final class ProcessManager {
     return now;
   }
 
-  /**
-   * Makes the instances of one version match the formation: starts missing ones (returned, so the
-   * caller can wait for them) and drains and stops surplus ones.
-   */
-  public Started reconcile(App app, Release release) {
-    Map<String, Integer> formation = formation(app.name(), release);
-    Set<String> have = new HashSet<>();
-    List<InstanceStatus> surplus = new ArrayList<>();
-    for (InstanceStatus s : ofVersion(app, release.version())) {
-      int wanted = formation.getOrDefault(s.type(), 0);
-      if (s.index() > wanted || !have.add(s.type() + "." + s.index())) surplus.add(s);
-    }
-    Instant at = Instant.now();
-    Set<String> started = new HashSet<>();
-    for (Map.Entry<String, Integer> e : formation.entrySet()) {
-      for (int index = 1; index <= e.getValue(); index++) {
-        if (!have.contains(e.getKey() + "." + index)) started.add(start(app, release, e.getKey(), index));
-      }
-    }
-    drainAndStop(app, surplus);
-    return new Started(release.version(), started, at);
-  }
+  /** Where an operation began: instances it starts have a newer generation; its boot log starts here. */
+  public record Mark(long generation, Instant at) {}
 
-  /** Starts a full new set of instances of {@code release} (the formation), beside any old ones. */
-  public Started startAll(App app, Release release) {
-    Instant at = Instant.now();
-    Set<String> started = new HashSet<>();
-    formation(app.name(), release).forEach((type, n) -> {
-      for (int index = 1; index <= n; index++) started.add(start(app, release, type, index));
-    });
-    return new Started(release.version(), started, at);
+  /** Marks the start of an operation, before it changes desired state. */
+  public Mark mark() {
+    return new Mark(reconciler.generation(), Instant.now());
   }
 
   /**
-   * Waits until every started web instance is up. Returns null when they are, else a message
-   * naming the instance and why, followed by the app's recent output (its boot log).
+   * Reconciles the app and waits until every web slot of {@code versions} (by the formation) has
+   * an instance that is up and not draining. Returns null when they have, else a message naming
+   * the instance and why (an instance started since {@code mark} crashed, or the timeout passed),
+   * followed by the app's output since the mark (its boot log).
    */
-  public String awaitReady(App app, Started started, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String name = app.name().value();
-    while (true) {
-      boolean allUp = true;
-      for (InstanceStatus s : runtime.list(name)) {
-        if (!started.ids().contains(s.id()) || !s.type().equals("web")) continue;
-        if (s.state() == InstanceState.CRASHED || s.state() == InstanceState.STOPPING) {
-          return s.name() + " of v" + started.version() + " exited while booting"
-              + (s.reason() == null ? "" : " (" + s.reason().words() + ")") + bootLog(name, started);
-        }
-        if (s.state() != InstanceState.UP) allUp = false;
-      }
-      if (allUp) return null;
-      if (System.nanoTime() > deadline) {
-        return "web instances of v" + started.version() + " did not become ready within "
-            + timeout.toSeconds() + " s" + bootLog(name, started);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  /** Stops the instances an operation started (after a failed boot), without draining. */
-  public void abandon(App app, Started started) {
-    List<Runnable> stops = new ArrayList<>();
-    for (String id : started.ids()) stops.add(() -> runtime.stop(app.name().value(), id));
-    runParallel(stops);
-  }
-
-  /** Drains and stops every instance of one version. */
-  public void stopVersion(App app, int version) {
-    drainAndStop(app, ofVersion(app, version));
-  }
-
-  /** Stops every instance of the app at once (destroy, shutdown). */
-  public void stopAll(String app) {
-    List<Runnable> stops = new ArrayList<>();
-    for (InstanceStatus status : runtime.list(app)) stops.add(() -> runtime.stop(app, status.id()));
-    runParallel(stops);
-  }
-
-  /**
-   * Rolling restart: starts a replacement for each matching instance, waits until they are ready,
-   * then drains and stops the old ones. {@code target} is null (all), a type or an instance name.
-   */
-  public List<String> restart(App app, Map<Integer, Release> releases, String target, String user)
+  public String awaitReady(App app, Set<Integer> versions, Mark mark, Duration timeout)
       throws InterruptedException {
+    String name = app.name().value();
+    Map<String, Integer> formation = formations.get(app.name());
+    int web = formation.getOrDefault("web", 0);
+    String[] problem = new String[1];
+    reconciler.signal(name);
+    boolean done = reconciler.await(timeout, () -> {
+      Map<Integer, Set<Integer>> up = new java.util.HashMap<>();
+      for (InstanceStatus s : runtime.list(name)) {
+        if (!versions.contains(s.release()) || !s.type().equals("web")) continue;
+        boolean started = Generations.of(s.id()) > mark.generation();
+        if (started && (s.state() == InstanceState.CRASHED
+            || (s.state() == InstanceState.STOPPING && !reconciler.isLeaving(name, s.id())))) {
+          problem[0] = s.name() + " of v" + s.release() + " exited while booting"
+              + (s.reason() == null ? "" : " (" + s.reason().words() + ")") + bootLog(name, mark.at());
+          return true;
+        }
+        if (s.state() == InstanceState.UP && !reconciler.isLeaving(name, s.id())) {
+          up.computeIfAbsent(s.release(), v -> new HashSet<>()).add(s.index());
+        }
+      }
+      for (int version : versions) {
+        Set<Integer> indexes = up.getOrDefault(version, Set.of());
+        for (int i = 1; i <= web; i++) if (!indexes.contains(i)) return false;
+      }
+      return true;
+    });
+    if (problem[0] != null) return problem[0];
+    if (done) return null;
+    String which = versions.stream().map(v -> "v" + v).collect(java.util.stream.Collectors.joining(", "));
+    return "web instances of " + which + " did not become ready within " + timeout.toSeconds() + " s"
+        + bootLog(name, mark.at());
+  }
+
+  /**
+   * Reconciles the app and waits until nothing is left to do for it: instances that should go are
+   * drained and stopped, missing ones started. Bounded by the boot and drain timeouts.
+   */
+  public void awaitSettled(App app) throws InterruptedException {
+    Duration bound = limits.bootTimeout().plus(limits.drainTimeout()).plus(limits.stopGrace()).plusSeconds(5);
+    reconciler.awaitSettled(app.name().value(), bound);
+  }
+
+  /** Stops every instance of the app at once (destroy). */
+  public void stopAll(String app) {
+    reconciler.forget(app);
+  }
+
+  /**
+   * Rolling restart: the reconciler starts a replacement beside each matching instance and drains
+   * the old one once its replacement is up. {@code target} is null (all), a type or an instance
+   * name. Fails, keeping the old instances, when a replacement crashes or does not come up within
+   * the boot timeout.
+   */
+  public List<String> restart(App app, String target, String user) throws InterruptedException {
+    String name = app.name().value();
     List<InstanceStatus> old = new ArrayList<>();
-    for (InstanceStatus s : runtime.list(app.name().value())) {
+    for (InstanceStatus s : runtime.list(name)) {
+      if (reconciler.isLeaving(name, s.id())) continue;
       if (target == null || target.equals(s.type()) || target.equals(s.name())) old.add(s);
     }
     if (target != null && old.isEmpty()) {
       throw PlatformException.notFound("no running instance or process type '" + target + "'");
     }
-    logs.platform(app.name().value(), "api",
-        "Restarting " + (target == null ? "all instances" : target) + " by " + user);
-    Map<Integer, Started> byVersion = new LinkedHashMap<>();
-    Instant at = Instant.now(); // before the first start: its boot output belongs to the boot log
-    for (InstanceStatus s : old) {
-      Release release = releases.get(s.release());
-      if (release == null) continue;
-      String id = start(app, release, s.type(), s.index());
-      byVersion.computeIfAbsent(s.release(), v -> new Started(v, new HashSet<>(), at)).ids().add(id);
-    }
-    for (Started started : byVersion.values()) {
-      String problem = awaitReady(app, started, limits.bootTimeout());
-      if (problem != null) {
-        abandon(app, started);
-        throw PlatformException.conflict("restart failed, the old instances keep running: " + problem);
+    logs.platform(name, "api", "Restarting " + (target == null ? "all instances" : target) + " by " + user);
+    Mark mark = mark();
+    RestartRequest request = reconciler.restart(name, target, null);
+    Set<String> oldIds = new HashSet<>();
+    for (InstanceStatus s : old) oldIds.add(s.id());
+    String[] problem = new String[1];
+    try {
+      // Replacements must come up within the boot timeout; the old instances then drain.
+      boolean done = reconciler.await(limits.bootTimeout().plus(limits.drainTimeout()).plus(limits.stopGrace()), () -> {
+        boolean oldLeft = false;
+        for (InstanceStatus s : runtime.list(name)) {
+          if (Generations.of(s.id()) > mark.generation() && request.matchesTarget(s)
+              && s.state() == InstanceState.CRASHED) {
+            problem[0] = s.name() + " of v" + s.release() + " exited while booting"
+                + (s.reason() == null ? "" : " (" + s.reason().words() + ")") + bootLog(name, mark.at());
+            return true;
+          }
+          if (oldIds.contains(s.id())) oldLeft = true;
+        }
+        return !oldLeft;
+      });
+      if (problem[0] == null && !done) {
+        problem[0] = "replacements did not become ready within " + limits.bootTimeout().toSeconds() + " s"
+            + bootLog(name, mark.at());
       }
+    } finally {
+      reconciler.finish(name, request);
     }
-    drainAndStop(app, old);
+    if (problem[0] != null) {
+      throw PlatformException.conflict("restart failed, the old instances keep running: " + problem[0]);
+    }
     return old.stream().map(InstanceStatus::name).toList();
   }
 
-  private List<InstanceStatus> ofVersion(App app, int version) {
-    List<InstanceStatus> result = new ArrayList<>();
-    for (InstanceStatus s : runtime.list(app.name().value())) {
-      if (s.release() == version) result.add(s);
-    }
-    return result;
-  }
-
-  private String start(App app, Release release, String type, int index) {
-    int generation =
-        generations.computeIfAbsent(app.name().value(), a -> new AtomicInteger()).incrementAndGet();
-    InstanceSpec spec =
-        new InstanceSpec(
-            app.name(), ProcessType.of(type), index, release.version(), release.slug(),
-            release.processes().get(type), envFor(app, release),
-            limits.dropPrivileges() ? app.user() : null, limits.memoryLimitBytes(),
-            limits.stopGrace(), generation,
-            app.readinessPath() != null ? app.readinessPath() : release.readinessPath(),
-            limits.disk());
-    runtime.start(spec);
-    return spec.id();
-  }
-
-  /** Config vars plus what Pier tells every instance about itself. */
-  private static Map<String, String> envFor(App app, Release release) {
-    Map<String, String> env = new java.util.TreeMap<>(release.instanceEnv());
-    env.put("PIER_APP", app.name().value());
-    env.put("PIER_RELEASE", release.name());
-    return env;
-  }
-
-  /**
-   * Takes instances out of routing, waits (up to the drain timeout) until the router has no
-   * request in flight to them, then stops them (SIGTERM, grace, SIGKILL), in parallel.
-   */
-  private void drainAndStop(App app, List<InstanceStatus> instances) {
-    if (instances.isEmpty()) return;
-    String name = app.name().value();
-    for (InstanceStatus s : instances) draining.add(name + "/" + s.id());
-    try {
-      publishRoutes.run();
-      long deadline = System.nanoTime() + limits.drainTimeout().toNanos();
-      List<Runnable> stops = new ArrayList<>();
-      for (InstanceStatus s : instances) {
-        stops.add(() -> {
-          while (s.port() > 0 && drainer.inFlight("127.0.0.1", s.port()) > 0
-              && System.nanoTime() < deadline) {
-            try {
-              Thread.sleep(20);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              return;
-            }
-          }
-          runtime.stop(name, s.id());
-        });
-      }
-      runParallel(stops);
-    } finally {
-      for (InstanceStatus s : instances) draining.remove(name + "/" + s.id());
-    }
-  }
-
-  private String bootLog(String app, Started started) {
+  private String bootLog(String app, Instant since) {
     List<String> lines = new ArrayList<>();
     for (LogLine line : logs.recent(app, 300)) {
-      if (line.time().isBefore(started.at())) continue;
+      if (line.time().isBefore(since)) continue;
       if (line.source().equals("app") || line.process().startsWith("web.")) lines.add(line.format());
     }
     List<String> tail = lines.subList(Math.max(0, lines.size() - 20), lines.size());
     return tail.isEmpty() ? " (it printed nothing)" : "; its output:\n" + String.join("\n", tail);
-  }
-
-  private static void runParallel(List<Runnable> tasks) {
-    if (tasks.isEmpty()) return;
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<?>> futures = new ArrayList<>();
-      for (Runnable task : tasks) futures.add(pool.submit(task));
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new IllegalStateException("stopping an instance failed: " + e.getCause(), e.getCause());
-        }
-      }
-    }
   }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,9 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Moves an app's traffic to a new split without dropping a request:
  *
  * <pre>
- *   start versions that get traffic but do not run -> await ready (else: stop them, fail, nothing changed)
- *     -> store the split, publish routes -> drain and stop versions that lost their traffic
+ *   mark versions that get traffic running -> await ready (else: mark them stopped, fail, nothing changed)
+ *     -> store the split, publish routes -> mark versions that lost their traffic stopped, await settled
  * </pre>
+ *
+ * The {@link dev.pier.control.Reconciler} does the starting, draining and stopping.
  *
  * Every operation that changes what runs for an app goes through {@link #locked}, one at a time
  * per app.
@@ -88,47 +92,59 @@ public final class Rollout {
    * the previous split keeps serving). With {@code stopUnused}, versions that had traffic and
    * have none afterwards are drained and stopped (deploys, config changes, rollbacks); without
    * it they keep running at their version URL (traffic splits and migrations).
+   *
+   * <p>Each step only changes desired state and waits for the reconciler: versions that get
+   * traffic are marked running (it starts them), once they are ready the split is stored, then
+   * versions that lost their traffic are marked stopped (it drains and stops them).
    */
   public String apply(App app, Traffic target, boolean stopUnused, String user, BuildOutput out)
       throws InterruptedException {
     Traffic before = versions.traffic(app.name());
-    List<ProcessManager.Started> started = new ArrayList<>();
+    Set<Integer> running = versions.running(app.name());
+    ProcessManager.Mark mark = processes.mark();
+    Set<Integer> added = new TreeSet<>();
     for (int version : target.allocations().keySet()) {
       Release release = runnable(app, version);
-      ProcessManager.Started s = processes.reconcile(app, release);
-      if (!s.ids().isEmpty()) {
-        out.info("Starting " + s.ids().size() + " instance(s) of v" + version + "...");
-        started.add(s);
+      if (!running.contains(version)) {
+        added.add(version);
+        versions.start(app.name(), version);
+        out.info("Starting v" + version + " (" + describe(processes.formation(app.name(), release)) + ")...");
       }
     }
-    for (ProcessManager.Started s : started) {
-      String problem = processes.awaitReady(app, s, processes.bootTimeout());
-      if (problem != null) {
-        for (ProcessManager.Started other : started) processes.abandon(app, other);
-        return problem;
-      }
+    String problem = processes.awaitReady(app, target.allocations().keySet(), mark, processes.bootTimeout());
+    if (problem != null) {
+      for (int version : added) versions.setRunning(app.name(), version, false);
+      processes.awaitSettled(app);
+      return problem;
     }
     versions.setTraffic(app.name(), target);
     publishRoutes.run();
     logs.platform(app.name().value(), "api", "Traffic " + describe(target) + " by " + user);
     out.info("Traffic: " + describe(target));
     if (stopUnused) {
+      boolean stopped = false;
       for (int version : before.allocations().keySet()) {
         if (target.percent(version) == 0) {
-          processes.stopVersion(app, version);
           versions.setRunning(app.name(), version, false);
+          stopped = true;
         }
       }
+      if (stopped) processes.awaitSettled(app);
     }
     return null;
   }
 
   /** Starts a version without giving it traffic (no-promote deploys, versions:start). */
   public String startWithoutTraffic(App app, Release release) throws InterruptedException {
-    ProcessManager.Started s = processes.reconcile(app, release);
-    String problem = processes.awaitReady(app, s, processes.bootTimeout());
+    ProcessManager.Mark mark = processes.mark();
+    boolean wasRunning = versions.running(app.name()).contains(release.version());
+    if (!wasRunning) versions.start(app.name(), release.version());
+    String problem = processes.awaitReady(app, Set.of(release.version()), mark, processes.bootTimeout());
     if (problem != null) {
-      processes.abandon(app, s);
+      if (!wasRunning) {
+        versions.setRunning(app.name(), release.version(), false);
+        processes.awaitSettled(app);
+      }
       return problem;
     }
     versions.setRunning(app.name(), release.version(), true);
@@ -137,14 +153,20 @@ public final class Rollout {
   }
 
   /** Drains and stops a version that has no traffic. */
-  public void stop(App app, int version) {
+  public void stop(App app, int version) throws InterruptedException {
     if (versions.traffic(app.name()).percent(version) > 0) {
       throw PlatformException.conflict(
           "v" + version + " still gets traffic: move it away first (pier traffic:split or traffic:migrate)");
     }
-    processes.stopVersion(app, version);
     versions.setRunning(app.name(), version, false);
+    processes.awaitSettled(app);
     publishRoutes.run();
+  }
+
+  private static String describe(Map<String, Integer> formation) {
+    List<String> parts = new ArrayList<>();
+    formation.forEach((type, n) -> { if (n > 0) parts.add(type + "=" + n); });
+    return parts.isEmpty() ? "no instances" : String.join(", ", parts);
   }
 
   static String describe(Traffic traffic) {

@@ -16,6 +16,9 @@ import dev.pier.deploy.BuildStore;
 import dev.pier.deploy.DeployService;
 import dev.pier.deploy.FormationStore;
 import dev.pier.deploy.InstanceEvents;
+import dev.pier.deploy.InstanceSpecs;
+import dev.pier.deploy.StoredDesiredState;
+import dev.pier.control.Reconciler;
 import dev.pier.deploy.ProcessManager;
 import dev.pier.deploy.Rollout;
 import dev.pier.deploy.Scaler;
@@ -93,10 +96,13 @@ public final class PlatformServer implements AutoCloseable {
   private final List<AutoCloseable> observers;
   private final Housekeeping housekeeping;
 
+  private final Reconciler reconciler;
+
   private PlatformServer(
       Settings settings, Authenticator.Loaded auth, Database db, RouterServer router,
-      RuntimeBackend runtime, Server jetty, int apiPort, Housekeeping housekeeping,
+      RuntimeBackend runtime, Reconciler reconciler, Server jetty, int apiPort, Housekeeping housekeeping,
       List<AutoCloseable> observers) {
+    this.reconciler = reconciler;
     this.observers = observers;
     this.housekeeping = housekeeping;
     this.settings = settings;
@@ -145,9 +151,13 @@ public final class PlatformServer implements AutoCloseable {
     int apiPort = connector.getLocalPort();
 
     AtomicReference<RoutePublisher> routesRef = new AtomicReference<>();
+    AtomicReference<Reconciler> reconcilerRef = new AtomicReference<>();
     InstanceEvents events = new InstanceEvents(logs, () -> {
       RoutePublisher p = routesRef.get();
       return p == null ? null : p::publish;
+    }, app -> {
+      Reconciler r = reconcilerRef.get();
+      if (r != null) r.signal(app);
     });
     Sandbox sandbox = Sandbox.system();
     PortAllocator ports = PortAllocator.defaultRange();
@@ -169,17 +179,24 @@ public final class PlatformServer implements AutoCloseable {
             new AppService.Urls(settings.domain(), router.port(), "http://localhost:" + apiPort));
     boolean root = Sandbox.runningAsRoot();
     if (!root) LOG.warn("not running as root: app code runs as this user, without per-app uids or cgroup limits");
-    ProcessManager processes =
-        new ProcessManager(runtime, new FormationStore(db), logs,
-            new ProcessManager.Limits(settings.memoryLimitBytes(), settings.stopGrace(), root,
-                settings.bootTimeout(), settings.drainTimeout(), settings.diskQuota()),
-            router::inFlight);
+    ProcessManager.Limits limits = new ProcessManager.Limits(settings.memoryLimitBytes(), settings.stopGrace(), root,
+        settings.bootTimeout(), settings.drainTimeout(), settings.diskQuota());
     VersionStore versionStore = new VersionStore(db);
+    ReleaseStore releaseStore = new ReleaseStore(db);
+    FormationStore formations = new FormationStore(db);
+    AtomicReference<Runnable> publishRef = new AtomicReference<>(() -> {});
+    Reconciler reconciler = new Reconciler(runtime,
+        new StoredDesiredState(new AppStore(db), releaseStore, versionStore, formations),
+        new InstanceSpecs(new AppStore(db), releaseStore, limits),
+        s -> s.port() > 0 ? router.inFlight("127.0.0.1", s.port()) : 0,
+        logs::platform, () -> publishRef.get().run(), clock,
+        Reconciler.Options.defaults(settings.drainTimeout()));
+    reconcilerRef.set(reconciler);
+    ProcessManager processes = new ProcessManager(runtime, formations, logs, limits, reconciler);
     RoutePublisher routes = new RoutePublisher(apps, runtime, versionStore, processes, router::routes);
     routesRef.set(routes);
-    processes.onRoutesChanged(routes::publish);
+    publishRef.set(routes::publish);
     apps.wire(processes, routes);
-    ReleaseStore releaseStore = new ReleaseStore(db);
     ReleaseService releases = new ReleaseService(releaseStore);
     ConfigStore configStore = new ConfigStore(db);
     Rollout rollout = new Rollout(processes, versionStore, releaseStore, logs, routes::publish);
@@ -191,7 +208,7 @@ public final class PlatformServer implements AutoCloseable {
             versionStore, logs, dirs, apps, clock, buildStore, network);
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);
-    Scaler scaler = new Scaler(apps, releases, releaseStore, versionStore, processes, rollout);
+    Scaler scaler = new Scaler(apps, releases, processes, rollout);
     PortRange instancePorts = ports.range();
     int routerPort = router.port();
     DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults().withDestinations(
@@ -235,16 +252,10 @@ public final class PlatformServer implements AutoCloseable {
     jetty.setStopTimeout(2000);
 
     routes.publish();
-    for (App app : apps.list()) {
-      try {
-        scaler.restore(app);
-      } catch (RuntimeException e) {
-        LOG.error("cannot bring back the instances of {}", app.name(), e);
-      }
-    }
+    reconciler.start(); // its first pass brings back the instances of every running version
     jetty.start();
     housekeeping.start();
-    return new PlatformServer(settings, auth, db, router, runtime, jetty, apiPort, housekeeping,
+    return new PlatformServer(settings, auth, db, router, runtime, reconciler, jetty, apiPort, housekeeping,
         List.of(housekeeping, drains, metrics, logStore, network));
   }
 
@@ -323,6 +334,7 @@ public final class PlatformServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("stopping the API failed", e);
     }
+    reconciler.close();
     runtime.close();
     router.close();
     for (AutoCloseable c : observers) {

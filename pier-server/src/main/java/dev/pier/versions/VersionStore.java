@@ -40,7 +40,6 @@ public final class VersionStore {
         });
   }
 
-  /** Replaces the split and adds its versions to the running ones, in one transaction. */
   /** Stores the split and makes its main version the app's current release, in one transaction. */
   public void setTraffic(AppName app, Traffic traffic) {
     db.transaction(
@@ -87,6 +86,24 @@ public final class VersionStore {
         });
   }
 
+  /**
+   * Marks a version to run without saying it ran: a pending release stays pending until it is
+   * ready ({@link #setRunning} or {@link #setTraffic}), so a crash in between leaves it pending.
+   */
+  public void start(AppName app, int version) {
+    db.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("MERGE INTO running_versions (app, version) KEY (app, version) VALUES (?, ?)")) {
+            ps.setString(1, app.value());
+            ps.setInt(2, version);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** Marks a version running (and its release no longer pending) or stopped. */
   public void setRunning(AppName app, int version, boolean running) {
     db.transaction(
         c -> {

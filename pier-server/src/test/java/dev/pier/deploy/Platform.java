@@ -2,6 +2,7 @@ package dev.pier.deploy;
 
 import dev.pier.app.App;
 import dev.pier.app.AppStore;
+import dev.pier.control.Reconciler;
 import dev.pier.logs.LogBus;
 import dev.pier.model.AppName;
 import dev.pier.model.SplitBy;
@@ -19,9 +20,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The deploy side of the server wired for unit tests: a real embedded database and real stores, a
- * {@link FakeRuntimeBackend} in place of sandboxed processes, and a settable in-flight count in
- * place of the router. Boot and drain timeouts are short so failures are quick.
+ * The deploy side of the server wired for unit tests: a real embedded database and real stores, the
+ * real reconciler loop, a {@link FakeRuntimeBackend} in place of sandboxed processes, and a
+ * settable in-flight count in place of the router. Boot and drain timeouts are short so failures are quick.
  */
 public final class Platform implements AutoCloseable {
   public static final Duration BOOT = Duration.ofMillis(400);
@@ -40,6 +41,7 @@ public final class Platform implements AutoCloseable {
   /** Requests the "router" still has in flight to every instance. */
   public final AtomicInteger inFlight = new AtomicInteger();
   public final AtomicInteger routePublishes = new AtomicInteger();
+  public final Reconciler reconciler;
   public final ProcessManager processes;
   public final Rollout rollout;
 
@@ -54,12 +56,17 @@ public final class Platform implements AutoCloseable {
     releases = new ReleaseStore(db);
     versions = new VersionStore(db);
     formations = new FormationStore(db);
-    processes = new ProcessManager(runtime, formations, logs,
-        new ProcessManager.Limits(64 << 20, Duration.ofMillis(100), false, BOOT, drainTimeout),
-        (host, port) -> inFlight.get());
-    processes.onRoutesChanged(routePublishes::incrementAndGet);
+    ProcessManager.Limits limits =
+        new ProcessManager.Limits(64 << 20, Duration.ofMillis(100), false, BOOT, drainTimeout);
+    // The loop's own clock is the system's: drain timeouts pass in real (short) time.
+    reconciler = new Reconciler(runtime, new StoredDesiredState(apps, releases, versions, formations),
+        new InstanceSpecs(apps, releases, limits), s -> inFlight.get(), logs::platform,
+        routePublishes::incrementAndGet, InstantSource.system(),
+        new Reconciler.Options(Duration.ofMillis(200), Duration.ofMillis(10), drainTimeout));
+    processes = new ProcessManager(runtime, formations, logs, limits, reconciler);
     rollout = new Rollout(processes, versions, releases, logs, routePublishes::incrementAndGet);
-    runtime.listener(new InstanceEvents(logs, () -> routePublishes::incrementAndGet));
+    runtime.listener(new InstanceEvents(logs, () -> routePublishes::incrementAndGet, reconciler::signal));
+    reconciler.start();
   }
 
   public App app(String name) {
@@ -106,6 +113,7 @@ public final class Platform implements AutoCloseable {
 
   @Override
   public void close() {
+    reconciler.close();
     runtime.close();
     db.close();
   }

@@ -47,15 +47,20 @@ class ProcessManagerTest {
     return p.runtime.list("hello").stream().map(InstanceStatus::id).toList();
   }
 
+  /** Makes {@code release} live and waits until the reconciler has started its formation. */
+  private void live(Release release) throws InterruptedException {
+    p.live(app, release);
+    p.processes.awaitSettled(app);
+  }
+
   @Test
-  void aNewReleaseRunsOneWebInstanceAndNoneOfItsOtherTypes() throws Exception {
+  void aLiveReleaseRunsOneWebInstanceAndNoneOfItsOtherTypes() throws Exception {
     Release v1 = p.release(app, Map.of("web", "node server.js", "worker", "node worker.js"));
 
-    ProcessManager.Started started = p.processes.reconcile(app, v1);
+    live(v1);
 
     assertThat(p.processes.formation(app.name(), v1)).isEqualTo(Map.of("web", 1, "worker", 0));
     assertThat(names()).containsExactly("web.1");
-    assertThat(started.ids()).containsExactlyElementsOf(ids());
     InstanceSpec spec = p.runtime.started().getFirst();
     assertThat(spec.command()).isEqualTo("node server.js");
     assertThat(spec.release()).isEqualTo(v1.version());
@@ -67,37 +72,38 @@ class ProcessManagerTest {
   @Test
   void scalingUpStartsTheMissingIndexesAndScalingDownStopsTheHighestOnes() throws Exception {
     Release v1 = p.release(app, Map.of("web", "node server.js", "worker", "node worker.js"));
-    p.processes.reconcile(app, v1);
+    live(v1);
 
     p.processes.storeScale(app, v1, Map.of("web", 3, "worker", 2), "admin");
-    ProcessManager.Started up = p.processes.reconcile(app, v1);
+    p.processes.awaitSettled(app);
 
     assertThat(names()).containsExactly("web.1", "web.2", "web.3", "worker.1", "worker.2");
-    assertThat(up.ids()).hasSize(4);
     assertThat(p.runtime.stopped()).isEmpty();
 
     p.processes.storeScale(app, v1, Map.of("web", 1, "worker", 0), "admin");
-    ProcessManager.Started down = p.processes.reconcile(app, v1);
+    p.processes.awaitSettled(app);
 
-    assertThat(down.ids()).isEmpty();
     assertThat(names()).containsExactly("web.1");
     assertThat(p.runtime.stopped()).hasSize(4);
     assertThat(p.logs.recent("hello", 100)).anyMatch(l -> l.text().startsWith("Scaled to ")
         && l.text().contains("web@1") && l.text().contains("worker@0") && l.text().endsWith(" by admin"));
+    assertThat(p.logs.recent("hello", 100)).as("the app log says why each went")
+        .anyMatch(l -> l.text().startsWith("Stopping worker.2") && l.text().contains("worker of v1 scaled to 0"))
+        .anyMatch(l -> l.text().startsWith("Stopping web.3") && l.text().contains("web of v1 scaled to 1"));
   }
 
   @Test
   void everyStartGetsAFreshGenerationSoInstanceIdsNeverCollide() throws Exception {
     Release v1 = p.webRelease(app);
     p.processes.storeScale(app, v1, Map.of("web", 2), "admin");
-    p.processes.reconcile(app, v1);
-    p.processes.startAll(app, v1);
+    live(v1);
+    p.processes.restart(app, null, "admin");
 
     List<String> started = p.runtime.started().stream().map(InstanceSpec::id).toList();
     assertThat(started).hasSize(4).doesNotHaveDuplicates();
     assertThat(p.runtime.started()).extracting(InstanceSpec::generation).doesNotHaveDuplicates()
         .allMatch(g -> g > 0);
-    assertThat(names()).containsExactly("web.1", "web.1", "web.2", "web.2");
+    assertThat(names()).containsExactly("web.1", "web.2");
   }
 
   @Test
@@ -122,10 +128,11 @@ class ProcessManagerTest {
   void aRestartStartsReplacementsBesideTheOldInstancesAndStopsTheOldOnesOnlyOnceTheNewAreUp() throws Exception {
     Release v1 = p.webRelease(app);
     p.processes.storeScale(app, v1, Map.of("web", 2), "admin");
-    p.processes.reconcile(app, v1);
+    live(v1);
     List<String> old = ids();
 
-    List<String> restarted = p.processes.restart(app, Map.of(v1.version(), v1), null, "admin");
+    List<String> restarted = p.processes.restart(app, null, "admin");
+    p.processes.awaitSettled(app);
 
     assertThat(restarted).containsExactly("web.1", "web.2");
     assertThat(names()).containsExactly("web.1", "web.2");
@@ -144,17 +151,18 @@ class ProcessManagerTest {
   @Test
   void aRestartWhoseReplacementCrashesWhileBootingStopsItAndKeepsTheOldInstances() throws Exception {
     Release v1 = p.webRelease(app);
-    p.processes.reconcile(app, v1);
+    live(v1);
     List<String> old = ids();
     p.runtime.printOnStart("Error: Cannot find module 'express'");
     p.runtime.crashOnStartWhen(spec -> !old.contains(spec.id()));
 
-    assertThatThrownBy(() -> p.processes.restart(app, Map.of(v1.version(), v1), "web", "admin"))
+    assertThatThrownBy(() -> p.processes.restart(app, "web", "admin"))
         .isInstanceOfSatisfying(PlatformException.class,
             e -> assertThat(e.problem()).isEqualTo(Problem.CONFLICT))
         .hasMessageContaining("the old instances keep running")
         .hasMessageContaining("web.1 of v" + v1.version() + " exited while booting")
         .hasMessageContaining("Cannot find module 'express'");
+    p.processes.awaitSettled(app);
     assertThat(ids()).isEqualTo(old);
     assertThat(p.runtime.stopped()).hasSize(1).doesNotContainAnyElementsOf(old);
   }
@@ -162,9 +170,9 @@ class ProcessManagerTest {
   @Test
   void restartingATypeOrInstanceThatDoesNotRunIsNotFound() throws Exception {
     Release v1 = p.webRelease(app);
-    p.processes.reconcile(app, v1);
+    live(v1);
 
-    assertThatThrownBy(() -> p.processes.restart(app, Map.of(v1.version(), v1), "worker", "admin"))
+    assertThatThrownBy(() -> p.processes.restart(app, "worker", "admin"))
         .isInstanceOfSatisfying(PlatformException.class,
             e -> assertThat(e.problem()).isEqualTo(Problem.NOT_FOUND))
         .hasMessageContaining("'worker'");
@@ -175,9 +183,10 @@ class ProcessManagerTest {
   void awaitReadyNamesTheVersionAndTheTimeoutWhenWebInstancesNeverComeUp() throws Exception {
     Release v1 = p.webRelease(app);
     p.runtime.neverReady(v1.version());
-    ProcessManager.Started started = p.processes.reconcile(app, v1);
+    ProcessManager.Mark mark = p.processes.mark();
+    p.versions.start(app.name(), v1.version());
 
-    String problem = p.processes.awaitReady(app, started, Duration.ofMillis(200));
+    String problem = p.processes.awaitReady(app, Set.of(v1.version()), mark, Duration.ofMillis(200));
 
     assertThat(problem).startsWith("web instances of v" + v1.version() + " did not become ready within 0 s")
         .contains("Starting process with command `node server.js`");
@@ -187,13 +196,15 @@ class ProcessManagerTest {
   void awaitReadyIsSatisfiedOnceTheTestMarksTheInstanceUp() throws Exception {
     Release v1 = p.webRelease(app);
     p.runtime.neverReady(v1.version());
-    ProcessManager.Started started = p.processes.reconcile(app, v1);
-    String id = started.ids().iterator().next();
+    ProcessManager.Mark mark = p.processes.mark();
+    p.versions.start(app.name(), v1.version());
 
-    Future<String> waiting = Platform.inThread(() -> p.processes.awaitReady(app, started, Duration.ofSeconds(10)));
+    Future<String> waiting = Platform.inThread(
+        () -> p.processes.awaitReady(app, Set.of(v1.version()), mark, Duration.ofSeconds(10)));
+    awaitTrue(() -> !ids().isEmpty());
     Thread.sleep(100);
     assertThat(waiting.isDone()).isFalse();
-    p.runtime.markUp("hello", id);
+    p.runtime.markUp("hello", ids().getFirst());
 
     assertThat(waiting.get(10, TimeUnit.SECONDS)).isNull();
   }
@@ -205,13 +216,17 @@ class ProcessManagerTest {
       App a = slow.app("hello");
       Release v1 = slow.webRelease(a);
       slow.processes.storeScale(a, v1, Map.of("web", 2), "admin");
-      slow.processes.reconcile(a, v1);
+      slow.live(a, v1);
+      slow.processes.awaitSettled(a);
       String web2 = slow.runtime.list("hello").get(1).id();
-      slow.processes.storeScale(a, v1, Map.of("web", 1), "admin");
       slow.inFlight.set(1);
       int publishes = slow.routePublishes.get();
 
-      Future<?> scaling = Platform.inThread(() -> slow.processes.reconcile(a, v1));
+      Future<?> scaling = Platform.inThread(() -> {
+        slow.processes.storeScale(a, v1, Map.of("web", 1), "admin");
+        slow.processes.awaitSettled(a);
+        return null;
+      });
       awaitTrue(() -> slow.processes.isDraining("hello", web2));
       assertThat(slow.routePublishes.get()).as("routes republished without it").isGreaterThan(publishes);
       Thread.sleep(200);
@@ -229,38 +244,42 @@ class ProcessManagerTest {
   @Test
   void aRequestThatNeverFinishesDelaysTheStopOnlyUntilTheDrainTimeout() throws Exception {
     Release v1 = p.webRelease(app);
-    p.processes.reconcile(app, v1);
+    live(v1);
     p.inFlight.set(1);
+    p.versions.setTraffic(app.name(), new dev.pier.versions.Traffic(dev.pier.model.SplitBy.RANDOM, Map.of()));
+    p.versions.setRunning(app.name(), v1.version(), false);
 
-    Future<?> stopping = Platform.inThread(() -> {
-      p.processes.stopVersion(app, v1.version());
-      return null;
-    });
+    long t0 = System.nanoTime();
+    p.processes.awaitSettled(app);
 
-    stopping.get(10, TimeUnit.SECONDS);
     assertThat(p.runtime.list("hello")).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("held for the drain timeout, then stopped")
+        .isGreaterThanOrEqualTo(Platform.DRAIN.minusMillis(50)).isLessThan(Duration.ofSeconds(5));
+    assertThat(p.logs.recent("hello", 100)).anyMatch(l -> l.text().contains("drain timeout (300 ms) passed"));
   }
 
   @Test
-  void abandonStopsExactlyTheInstancesAnOperationStartedWithoutWaitingForTheRouter() throws Exception {
+  void stopAllStopsEveryInstanceAtOnceWithoutWaitingForTheRouterAndNothingComesBack() throws Exception {
     Release v1 = p.webRelease(app);
-    p.processes.reconcile(app, v1);
-    List<String> old = ids();
-    Release v2 = p.webRelease(app);
-    p.runtime.neverReady(v2.version());
-    ProcessManager.Started started = p.processes.startAll(app, v2);
+    p.processes.storeScale(app, v1, Map.of("web", 2), "admin");
+    live(v1);
     p.inFlight.set(1);
 
-    p.processes.abandon(app, started);
+    long t0 = System.nanoTime();
+    p.processes.stopAll("hello");
 
-    assertThat(ids()).isEqualTo(old);
-    assertThat(Set.copyOf(p.runtime.stopped())).isEqualTo(started.ids());
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Platform.DRAIN);
+    assertThat(ids()).isEmpty();
+    p.apps.delete(app.name());
+    Thread.sleep(500); // two ticks of the loop
+    assertThat(ids()).as("a destroyed app gets no instance back").isEmpty();
   }
 
   @Test
   void anInstanceCrashingIsReportedInTheAppLogAndRepublishesRoutesWhenItLeavesUp() throws Exception {
     Release v1 = p.webRelease(app);
-    String id = p.processes.reconcile(app, v1).ids().iterator().next();
+    live(v1);
+    String id = ids().getFirst();
     int publishes = p.routePublishes.get();
 
     p.runtime.markCrashed("hello", id, "Process exited with status 1");
@@ -269,6 +288,21 @@ class ProcessManagerTest {
     assertThat(p.routePublishes.get()).isGreaterThan(publishes);
     assertThat(p.logs.recent("hello", 100)).extracting(l -> l.text())
         .contains("Process exited with status 1", "State changed from up to crashed");
+    Thread.sleep(300);
+    assertThat(ids()).as("the backend restarts crashes; the reconciler starts nothing beside it")
+        .containsExactly(id);
+  }
+
+  @Test
+  void anInstanceThatVanishesIsStartedAgainByTheLoop() throws Exception {
+    Release v1 = p.webRelease(app);
+    live(v1);
+    String id = ids().getFirst();
+
+    p.runtime.markExited("hello", id);
+
+    awaitTrue(() -> ids().size() == 1 && !ids().getFirst().equals(id));
+    assertThat(names()).containsExactly("web.1");
   }
 
   static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -64,7 +64,7 @@ class RolloutTest {
     assertThat(p.versions.running(app.name())).containsExactly(v1.version());
     assertThat(runningReleases()).containsExactly(v1.version());
     assertThat(p.runtime.stopped()).as("only v2's instance is stopped").hasSize(1).doesNotContainAnyElementsOf(v1Ids);
-    assertThat(out).contains("       Starting 1 instance(s) of v2...").noneMatch(l -> l.contains("Traffic:"));
+    assertThat(out).contains("       Starting v2 (web=1)...").noneMatch(l -> l.contains("Traffic:"));
   }
 
   @Test

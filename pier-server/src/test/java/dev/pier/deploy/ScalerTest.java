@@ -34,7 +34,7 @@ class ScalerTest {
     p = new Platform(tmp);
     AppService apps = new AppService(p.apps, new DataDirs(tmp.resolve("data")), p.logs, p.clock,
         new AppService.Urls("pier.test", 8080, "http://127.0.0.1:5000"));
-    scaler = new Scaler(apps, new ReleaseService(p.releases), p.releases, p.versions, p.processes, p.rollout);
+    scaler = new Scaler(apps, new ReleaseService(p.releases), p.processes, p.rollout);
     app = p.app("hello");
   }
 
@@ -107,13 +107,13 @@ class ScalerTest {
   }
 
   @Test
-  void restoreBringsBackTheInstancesOfEveryRunningVersionAfterAServerStart() throws Exception {
+  void theLoopBringsBackTheInstancesOfEveryRunningVersionAfterAServerStart() throws Exception {
     Release v1 = p.webRelease(app);
     Release v2 = p.webRelease(app);
     p.versions.setTraffic(app.name(), Platform.all(v2.version()));
     p.versions.setRunning(app.name(), v1.version(), true);
 
-    scaler.restore(p.reload(app));
+    p.processes.awaitSettled(p.reload(app));
 
     assertThat(instancesOf(v1.version())).containsExactly("web.1");
     assertThat(instancesOf(v2.version())).containsExactly("web.1");

@@ -1,0 +1,57 @@
+package dev.pier.deploy;
+
+import dev.pier.app.App;
+import dev.pier.app.AppStore;
+import dev.pier.control.Slot;
+import dev.pier.control.SpecSource;
+import dev.pier.model.AppName;
+import dev.pier.model.ProcessType;
+import dev.pier.release.Release;
+import dev.pier.release.ReleaseStore;
+import dev.pier.runtime.InstanceSpec;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Builds what the runtime starts for a slot: the release's slug and command, its config vars plus
+ * what Pier tells every instance about itself, the app's uid and readiness path, and the limits.
+ */
+public final class InstanceSpecs implements SpecSource {
+  private final AppStore apps;
+  private final ReleaseStore releases;
+  private final ProcessManager.Limits limits;
+
+  public InstanceSpecs(AppStore apps, ReleaseStore releases, ProcessManager.Limits limits) {
+    this.apps = apps;
+    this.releases = releases;
+    this.limits = limits;
+  }
+
+  @Override
+  public Optional<InstanceSpec> spec(String appName, Slot slot, int generation) {
+    AppName name = new AppName(appName);
+    Optional<App> app = apps.find(name);
+    if (app.isEmpty()) return Optional.empty();
+    Optional<Release> found = releases.find(name, slot.version());
+    if (found.isEmpty()) return Optional.empty();
+    Release release = found.get();
+    String command = release.processes().get(slot.type());
+    if (command == null || release.slug() == null || !Files.exists(release.slug())) return Optional.empty();
+    App a = app.get();
+    return Optional.of(new InstanceSpec(
+        a.name(), ProcessType.of(slot.type()), slot.index(), release.version(), release.slug(),
+        command, envFor(a, release), limits.dropPrivileges() ? a.user() : null,
+        limits.memoryLimitBytes(), limits.stopGrace(), generation,
+        a.readinessPath() != null ? a.readinessPath() : release.readinessPath(), limits.disk()));
+  }
+
+  /** Config vars plus what Pier tells every instance about itself. */
+  static Map<String, String> envFor(App app, Release release) {
+    Map<String, String> env = new TreeMap<>(release.instanceEnv());
+    env.put("PIER_APP", app.name().value());
+    env.put("PIER_RELEASE", release.name());
+    return env;
+  }
+}

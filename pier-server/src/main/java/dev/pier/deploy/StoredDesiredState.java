@@ -1,0 +1,68 @@
+package dev.pier.deploy;
+
+import dev.pier.app.App;
+import dev.pier.app.AppStore;
+import dev.pier.control.DesiredApp;
+import dev.pier.control.DesiredSource;
+import dev.pier.model.AppName;
+import dev.pier.release.Release;
+import dev.pier.release.ReleaseStore;
+import dev.pier.versions.Traffic;
+import dev.pier.versions.VersionStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The desired state of an app, read from the store: every running version (and every version
+ * with a share of the traffic) runs the app's formation for the process types its release has.
+ * A release that never became ready runs only while it has traffic (never, in practice).
+ */
+public final class StoredDesiredState implements DesiredSource {
+  private final AppStore apps;
+  private final ReleaseStore releases;
+  private final VersionStore versions;
+  private final FormationStore formations;
+
+  public StoredDesiredState(
+      AppStore apps, ReleaseStore releases, VersionStore versions, FormationStore formations) {
+    this.apps = apps;
+    this.releases = releases;
+    this.versions = versions;
+    this.formations = formations;
+  }
+
+  @Override
+  public List<String> apps() {
+    return apps.all().stream().map(a -> a.name().value()).toList();
+  }
+
+  @Override
+  public DesiredApp desired(String app) {
+    AppName name;
+    try {
+      name = new AppName(app);
+    } catch (IllegalArgumentException e) {
+      return DesiredApp.nothing(app);
+    }
+    Optional<App> found = apps.find(name);
+    if (found.isEmpty()) return DesiredApp.nothing(app);
+    Traffic traffic = versions.traffic(name);
+    Set<Integer> running = new TreeSet<>(versions.running(name));
+    running.addAll(traffic.allocations().keySet());
+    Map<String, Integer> formation = formations.get(name);
+    Map<Integer, Map<String, Integer>> counts = new TreeMap<>();
+    for (int version : running) {
+      Optional<Release> release = releases.find(name, version);
+      if (release.isEmpty() || (release.get().failed() && traffic.percent(version) == 0)) continue;
+      Map<String, Integer> types = new LinkedHashMap<>();
+      for (String type : release.get().processes().keySet()) types.put(type, formation.getOrDefault(type, 0));
+      counts.put(version, types);
+    }
+    return new DesiredApp(app, counts, List.of());
+  }
+}
