@@ -30,6 +30,14 @@ import java.util.Objects;
  * @param readinessPath for web instances, an HTTP path that must answer 2xx before the instance
  *     is up; null to only wait for the port to accept connections
  * @param disk how much the instance may write to {@code /app} and {@code /tmp}
+ * @param cpus the CPU time the instance's processes may use together, in cores per wall-clock
+ *     second ({@code 0.25} = a quarter of one core, {@code 2} = two cores); 0 for no limit. The
+ *     local backend enforces it with the cgroup CPU controller (CFS quota over a 100 ms period)
+ * @param mode {@link RunMode#SERVICE} (restarted after it exits) or {@link RunMode#TASK} (runs
+ *     once to completion, then listed as {@code COMPLETED} with its exit code until stopped)
+ * @param bootTimeout how long a web service may take to listen on its port (or answer on its
+ *     readiness path) before it is killed and counted as crashed; null for the backend's default.
+ *     Tasks have no boot timeout
  */
 public record InstanceSpec(
     AppName app,
@@ -44,13 +52,17 @@ public record InstanceSpec(
     Duration stopGrace,
     int generation,
     String readinessPath,
-    DiskQuota disk) {
+    DiskQuota disk,
+    double cpus,
+    RunMode mode,
+    Duration bootTimeout) {
   public InstanceSpec {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(slug, "slug");
     Objects.requireNonNull(stopGrace, "stopGrace");
     Objects.requireNonNull(disk, "disk");
+    Objects.requireNonNull(mode, "mode");
     env = Map.copyOf(env);
     if (index < 1) throw new IllegalArgumentException("instance index must be 1 or more: " + index);
     if (release < 0) throw new IllegalArgumentException("release must not be negative: " + release);
@@ -63,6 +75,21 @@ public record InstanceSpec(
     if (readinessPath != null && !readinessPath.startsWith("/")) {
       throw new IllegalArgumentException("readiness path must start with '/': " + readinessPath);
     }
+    if (!(cpus >= 0) || Double.isInfinite(cpus)) {
+      throw new IllegalArgumentException("CPU limit must be 0 (none) or a positive number of cores: " + cpus);
+    }
+    if (bootTimeout != null && (bootTimeout.isNegative() || bootTimeout.isZero())) {
+      throw new IllegalArgumentException("boot timeout must be positive: " + bootTimeout);
+    }
+  }
+
+  /** A service without a CPU limit, with the backend's boot timeout. */
+  public InstanceSpec(
+      AppName app, ProcessType type, int index, int release, Path slug, String command,
+      Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace,
+      int generation, String readinessPath, DiskQuota disk) {
+    this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace,
+        generation, readinessPath, disk, 0, RunMode.SERVICE, null);
   }
 
   /** An instance without disk quotas. */
@@ -84,7 +111,35 @@ public record InstanceSpec(
   /** This instance with other disk quotas. */
   public InstanceSpec withDisk(DiskQuota newDisk) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, newDisk);
+        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout);
+  }
+
+  /** This instance limited to {@code newCpus} cores (0: no limit). */
+  public InstanceSpec withCpus(double newCpus) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout);
+  }
+
+  /** This instance run as a service or as a task. */
+  public InstanceSpec withMode(RunMode newMode) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout);
+  }
+
+  /** This instance run once to completion, never restarted: {@code withMode(RunMode.TASK)}. */
+  public InstanceSpec withTask() {
+    return withMode(RunMode.TASK);
+  }
+
+  /** This instance with its own boot timeout (null: the backend's default). */
+  public InstanceSpec withBootTimeout(Duration newBootTimeout) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout);
+  }
+
+  /** True when it runs once to completion ({@link RunMode#TASK}). */
+  public boolean task() {
+    return mode == RunMode.TASK;
   }
 
   /**
