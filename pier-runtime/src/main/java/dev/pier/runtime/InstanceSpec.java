@@ -16,7 +16,8 @@ import java.util.Objects;
  *     connections
  * @param index 1-based number of the instance within its type ({@code web.1}, {@code web.2})
  * @param release the release version the instance runs, for display
- * @param slug a {@code .tar.gz} of the built app, entries relative to {@code /app}
+ * @param slug a {@code .tar.gz} of the built app, entries relative to {@code /app}, in a local file;
+ *     null only when {@code slugSource} is given and is no local file
  * @param command the shell command line, run as {@code /bin/sh -c COMMAND} (e.g. {@code npm start})
  * @param env the app's config vars; the backend adds {@code PORT}, {@code DYNO} (overriding any
  *     given value), and {@code HOME=/app} and a default {@code PATH} when missing
@@ -38,6 +39,9 @@ import java.util.Objects;
  * @param bootTimeout how long a web service may take to listen on its port (or answer on its
  *     readiness path) before it is killed and counted as crashed; null for the backend's default.
  *     Tasks have no boot timeout
+ * @param slugSource where the backend reads the slug from; null to read the file {@code slug}
+ *     ({@link SlugSource#file}), which it then is. Backends that do not run on the machine
+ *     holding the files use this rather than {@code slug}
  */
 public record InstanceSpec(
     AppName app,
@@ -55,11 +59,19 @@ public record InstanceSpec(
     DiskQuota disk,
     double cpus,
     RunMode mode,
-    Duration bootTimeout) {
+    Duration bootTimeout,
+    SlugSource slugSource) {
   public InstanceSpec {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(slug, "slug");
+    if (slugSource == null) {
+      slugSource = SlugSource.file(Objects.requireNonNull(slug, "slug"));
+    } else if (slugSource instanceof FileSlugSource file) {
+      if (slug == null) slug = file.path();
+      if (!slug.equals(file.path())) {
+        throw new IllegalArgumentException("slug " + slug + " is not the slug source's " + file.path());
+      }
+    }
     Objects.requireNonNull(stopGrace, "stopGrace");
     Objects.requireNonNull(disk, "disk");
     Objects.requireNonNull(mode, "mode");
@@ -89,7 +101,7 @@ public record InstanceSpec(
       Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace,
       int generation, String readinessPath, DiskQuota disk) {
     this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace,
-        generation, readinessPath, disk, 0, RunMode.SERVICE, null);
+        generation, readinessPath, disk, 0, RunMode.SERVICE, null, null);
   }
 
   /** An instance without disk quotas. */
@@ -111,19 +123,19 @@ public record InstanceSpec(
   /** This instance with other disk quotas. */
   public InstanceSpec withDisk(DiskQuota newDisk) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout);
+        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource);
   }
 
   /** This instance limited to {@code newCpus} cores (0: no limit). */
   public InstanceSpec withCpus(double newCpus) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout);
+        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource);
   }
 
   /** This instance run as a service or as a task. */
   public InstanceSpec withMode(RunMode newMode) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout);
+        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource);
   }
 
   /** This instance run once to completion, never restarted: {@code withMode(RunMode.TASK)}. */
@@ -134,7 +146,18 @@ public record InstanceSpec(
   /** This instance with its own boot timeout (null: the backend's default). */
   public InstanceSpec withBootTimeout(Duration newBootTimeout) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout);
+        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource);
+  }
+
+  /**
+   * This instance with its slug read from {@code source}; {@link #slug()} is then the source's
+   * file, or null when it is none.
+   */
+  public InstanceSpec withSlugSource(SlugSource source) {
+    Objects.requireNonNull(source, "source");
+    Path file = source instanceof FileSlugSource f ? f.path() : null;
+    return new InstanceSpec(app, type, index, release, file, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source);
   }
 
   /** True when it runs once to completion ({@link RunMode#TASK}). */

@@ -253,7 +253,7 @@ final class InstanceSupervisor {
       }
       Path appDir;
       try {
-        appDir = directory.prepare(spec.slug(), spec.user(), spec.disk().appBytes());
+        appDir = directory.prepare(spec.slugSource(), spec.user(), spec.disk().appBytes());
       } catch (IOException | UncheckedIOException e) {
         return crashed(ExitReason.failedToStart("could not prepare the app directory: " + e.getMessage()),
             "Failed to prepare the app directory: " + e.getMessage());

@@ -12,11 +12,14 @@ import dev.pier.model.ProcessType;
 import dev.pier.runtime.ExitReason;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
+import dev.pier.runtime.SlugSource;
 import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Cgroups;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.testkit.ProcScan;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -166,6 +169,33 @@ class InstanceTasksTest {
         .extracting(RecordingListener.Change::to)
         .containsExactly(STARTING, UP, STOPPING, null);
     assertThat(ProcScan.ofUid(USER.uid())).isEmpty();
+  }
+
+  @Test
+  void aTaskRunsFromASlugThatIsOnlyAStreamNotAFile() throws Exception {
+    Path file = Slug.create().file("greeting.txt", "hello from the stream\n")
+        .writeTo(slugs.resolve(app + ".tar.gz"));
+    byte[] bytes = Files.readAllBytes(file);
+    Files.delete(file);
+    SlugSource stream = new SlugSource() {
+      @Override
+      public InputStream open() {
+        return new ByteArrayInputStream(bytes);
+      }
+
+      @Override
+      public String digest() {
+        return "sha256:unused";
+      }
+    };
+    backend.start(task("worker", "cat greeting.txt").withSlugSource(stream));
+
+    listener.awaitState(app, "worker.1", COMPLETED);
+
+    assertThat(single().exitCode()).isZero();
+    assertThat(listener.lines(app, "worker.1"))
+        .extracting(RecordingListener.Line::text)
+        .containsExactly("hello from the stream");
   }
 
   private InstanceSpec task(String type, String command) {
