@@ -9,7 +9,12 @@ public enum InstanceState {
   /** Exited unexpectedly; waiting for a restart with backoff. */
   CRASHED,
   /** Being stopped: SIGTERM sent, SIGKILL after the grace period. */
-  STOPPING;
+  STOPPING,
+  /**
+   * A run-to-completion task whose process ended (on its own or killed for its memory); it is not
+   * restarted and stays listed, with its exit code, until it is removed.
+   */
+  COMPLETED;
 
   public String wireName() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -16,7 +16,8 @@ import java.util.Objects;
  *     connections
  * @param index 1-based number of the instance within its type ({@code web.1}, {@code web.2})
  * @param release the release version the instance runs, for display
- * @param slug a {@code .tar.gz} of the built app, entries relative to {@code /app}
+ * @param slug a {@code .tar.gz} of the built app, entries relative to {@code /app}, in a local file;
+ *     null only when {@code slugSource} is given and is no local file
  * @param command the shell command line, run as {@code /bin/sh -c COMMAND} (e.g. {@code npm start})
  * @param env the app's config vars; the backend adds {@code PORT}, {@code DYNO} (overriding any
  *     given value), and {@code HOME=/app} and a default {@code PATH} when missing
@@ -30,6 +31,17 @@ import java.util.Objects;
  * @param readinessPath for web instances, an HTTP path that must answer 2xx before the instance
  *     is up; null to only wait for the port to accept connections
  * @param disk how much the instance may write to {@code /app} and {@code /tmp}
+ * @param cpus the CPU time the instance's processes may use together, in cores per wall-clock
+ *     second ({@code 0.25} = a quarter of one core, {@code 2} = two cores); 0 for no limit. The
+ *     local backend enforces it with the cgroup CPU controller (CFS quota over a 100 ms period)
+ * @param mode {@link RunMode#SERVICE} (restarted after it exits) or {@link RunMode#TASK} (runs
+ *     once to completion, then listed as {@code COMPLETED} with its exit code until stopped)
+ * @param bootTimeout how long a web service may take to listen on its port (or answer on its
+ *     readiness path) before it is killed and counted as crashed; null for the backend's default.
+ *     Tasks have no boot timeout
+ * @param slugSource where the backend reads the slug from; null to read the file {@code slug}
+ *     ({@link SlugSource#file}), which it then is. Backends that do not run on the machine
+ *     holding the files use this rather than {@code slug}
  */
 public record InstanceSpec(
     AppName app,
@@ -44,13 +56,25 @@ public record InstanceSpec(
     Duration stopGrace,
     int generation,
     String readinessPath,
-    DiskQuota disk) {
+    DiskQuota disk,
+    double cpus,
+    RunMode mode,
+    Duration bootTimeout,
+    SlugSource slugSource) {
   public InstanceSpec {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(slug, "slug");
+    if (slugSource == null) {
+      slugSource = SlugSource.file(Objects.requireNonNull(slug, "slug"));
+    } else if (slugSource instanceof FileSlugSource file) {
+      if (slug == null) slug = file.path();
+      if (!slug.equals(file.path())) {
+        throw new IllegalArgumentException("slug " + slug + " is not the slug source's " + file.path());
+      }
+    }
     Objects.requireNonNull(stopGrace, "stopGrace");
     Objects.requireNonNull(disk, "disk");
+    Objects.requireNonNull(mode, "mode");
     env = Map.copyOf(env);
     if (index < 1) throw new IllegalArgumentException("instance index must be 1 or more: " + index);
     if (release < 0) throw new IllegalArgumentException("release must not be negative: " + release);
@@ -63,6 +87,21 @@ public record InstanceSpec(
     if (readinessPath != null && !readinessPath.startsWith("/")) {
       throw new IllegalArgumentException("readiness path must start with '/': " + readinessPath);
     }
+    if (!(cpus >= 0) || Double.isInfinite(cpus)) {
+      throw new IllegalArgumentException("CPU limit must be 0 (none) or a positive number of cores: " + cpus);
+    }
+    if (bootTimeout != null && (bootTimeout.isNegative() || bootTimeout.isZero())) {
+      throw new IllegalArgumentException("boot timeout must be positive: " + bootTimeout);
+    }
+  }
+
+  /** A service without a CPU limit, with the backend's boot timeout. */
+  public InstanceSpec(
+      AppName app, ProcessType type, int index, int release, Path slug, String command,
+      Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace,
+      int generation, String readinessPath, DiskQuota disk) {
+    this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace,
+        generation, readinessPath, disk, 0, RunMode.SERVICE, null, null);
   }
 
   /** An instance without disk quotas. */
@@ -84,7 +123,46 @@ public record InstanceSpec(
   /** This instance with other disk quotas. */
   public InstanceSpec withDisk(DiskQuota newDisk) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, newDisk);
+        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource);
+  }
+
+  /** This instance limited to {@code newCpus} cores (0: no limit). */
+  public InstanceSpec withCpus(double newCpus) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource);
+  }
+
+  /** This instance run as a service or as a task. */
+  public InstanceSpec withMode(RunMode newMode) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource);
+  }
+
+  /** This instance run once to completion, never restarted: {@code withMode(RunMode.TASK)}. */
+  public InstanceSpec withTask() {
+    return withMode(RunMode.TASK);
+  }
+
+  /** This instance with its own boot timeout (null: the backend's default). */
+  public InstanceSpec withBootTimeout(Duration newBootTimeout) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource);
+  }
+
+  /**
+   * This instance with its slug read from {@code source}; {@link #slug()} is then the source's
+   * file, or null when it is none.
+   */
+  public InstanceSpec withSlugSource(SlugSource source) {
+    Objects.requireNonNull(source, "source");
+    Path file = source instanceof FileSlugSource f ? f.path() : null;
+    return new InstanceSpec(app, type, index, release, file, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source);
+  }
+
+  /** True when it runs once to completion ({@link RunMode#TASK}). */
+  public boolean task() {
+    return mode == RunMode.TASK;
   }
 
   /**

@@ -16,6 +16,12 @@ import java.time.Instant;
  * @param reason why it is not running (crashed, starting again after a crash, or being stopped);
  *     null while it runs or before its first end
  * @param restartAt when a crashed instance will be started again; null unless it waits for that
+ * @param host the address the instance listens on, with {@code port}: what a router connects to
+ *     (the local backend gives every instance {@code 127.0.0.1})
+ * @param exitCode the exit status of the last process that ended on its own: a completed task's,
+ *     or a crashed service's (137 when it was SIGKILLed, e.g. for memory); null while it runs,
+ *     before its first end, and when it could not be started at all
+ * @param readyAt when the current process became {@code UP}; null while not up
  */
 public record InstanceStatus(
     String app,
@@ -30,4 +36,18 @@ public record InstanceStatus(
     int restarts,
     String command,
     ExitReason reason,
-    Instant restartAt) {}
+    Instant restartAt,
+    String host,
+    Integer exitCode,
+    Instant readyAt) {
+  /** The address the local backend gives instances, and the default {@code host}. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  /** A status on the loopback address without exit code or ready time. */
+  public InstanceStatus(
+      String app, String id, String name, String type, int index, int release, InstanceState state,
+      Instant startedAt, int port, int restarts, String command, ExitReason reason, Instant restartAt) {
+    this(app, id, name, type, index, release, state, startedAt, port, restarts, command, reason,
+        restartAt, LOOPBACK, null, null);
+  }
+}

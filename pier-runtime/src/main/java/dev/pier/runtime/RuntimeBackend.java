@@ -3,8 +3,11 @@ package dev.pier.runtime;
 import java.util.List;
 
 /**
- * Runs the instances ("dynos") of apps and keeps them running: a crashed instance is restarted
- * with backoff until it is stopped.
+ * Runs the instances ("dynos") of apps and keeps them running: a crashed service is restarted
+ * with backoff until it is stopped; a {@link RunMode#TASK} runs once and stays listed as {@code
+ * COMPLETED}, with its exit code, until it is stopped. A reconciler compares {@link #list} with
+ * what it wants and calls {@link #start} and {@link #stop}; it connects to an instance at its
+ * status's {@code host} and {@code port}, never assuming loopback.
  *
  * <p>Implementations are safe for concurrent use: {@code start}, {@code stop} and {@code list} may
  * be called from many threads at once. State changes and output are reported through an {@link
@@ -23,21 +26,23 @@ public interface RuntimeBackend extends AutoCloseable {
   /**
    * Stops one instance: SIGTERM to every process of the instance, SIGKILL to what remains after
    * {@link InstanceSpec#stopGrace()}; blocks until no process of it is left. It is not restarted
-   * afterwards. Does nothing if the instance is unknown.
+   * afterwards. Removes a completed task (it has no process left). Does nothing if the instance
+   * is unknown.
    *
    * @param id the instance's {@link InstanceSpec#id()}
    */
   void stop(String app, String id);
 
   /**
-   * Returns the current instances of an app, including crashed ones waiting for a restart and
-   * ones being stopped, ordered by process type, index and id. Empty if the app has none.
+   * Returns the current instances of an app, including crashed ones waiting for a restart,
+   * completed tasks and ones being stopped, ordered by process type, index and id. Empty if the
+   * app has none.
    */
   List<InstanceStatus> list(String app);
 
   /**
-   * Memory and CPU use of a running instance (by {@link InstanceSpec#id()}); empty when unknown,
-   * not running, or the backend cannot measure it.
+   * Memory and CPU use of a running instance (by {@link InstanceSpec#id()}), with its limits;
+   * empty when unknown, not running, or the backend cannot measure it.
    */
   default java.util.Optional<ResourceUsage> usage(String app, String id) {
     return java.util.Optional.empty();

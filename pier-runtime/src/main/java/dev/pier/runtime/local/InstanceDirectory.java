@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.runtime.SlugSource;
 import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Disk;
 import dev.pier.sandbox.Disks;
@@ -49,7 +50,7 @@ final class InstanceDirectory {
    *
    * @throws IOException naming the quota when the unpacked slug does not fit in it
    */
-  Path prepare(Path slug, AppUser user, long quotaBytes) throws IOException {
+  Path prepare(SlugSource slug, AppUser user, long quotaBytes) throws IOException {
     Path app = appDir();
     synchronized (PARENTS) {
       Files.createDirectories(dir);

@@ -7,6 +7,8 @@ import dev.pier.runtime.ExitReason;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.ResourceUsage;
+import dev.pier.runtime.RunMode;
+import dev.pier.sandbox.CgroupLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Keeps one instance running: prepares a fresh app directory and cgroup, spawns the sandboxed
  * command, reports STARTING and UP, and when the process exits on its own reports CRASHED, kills
  * what is left of it and restarts it after the {@link RestartPolicy}'s backoff. {@link #stop()}
- * ends that loop for good.
+ * ends that loop for good. A {@link RunMode#TASK} runs once: when it ends it is reported
+ * COMPLETED with its exit code and the supervisor stays, as a record of it, until stopped.
  *
  * <p>The loop runs on its own virtual thread and owns the per-run resources (port, cgroup, app
  * directory); {@code stop()} only signals the processes and waits for the loop to finish. State
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class InstanceSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(InstanceSupervisor.class);
   static final int PIDS_MAX = 512;
+  /** The address instances listen on: the one their port is allocated and checked on. */
+  private static final String HOST = PortAllocator.loopback().getHostAddress();
   private static final Duration READY_POLL = Duration.ofMillis(50);
   private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
   private static final Duration PIDS_POLL = Duration.ofSeconds(1);
@@ -65,6 +70,8 @@ final class InstanceSupervisor {
   private InstanceProcesses current;
   private ExitReason reason;
   private Instant restartAt;
+  private Integer exitCode;
+  private Instant readyAt;
   /** The last lines of the current run's output, guarded by itself. */
   private final Deque<String> lastLines = new ArrayDeque<>();
   /** Rebuilt under lock after every change, read without it: list() never waits on a listener. */
@@ -100,7 +107,7 @@ final class InstanceSupervisor {
     snapshot =
         new InstanceStatus(
             app, spec.id(), name, spec.type().value(), spec.index(), spec.release(), state, startedAt, port,
-            restarts, spec.command(), reason, restartAt);
+            restarts, spec.command(), reason, restartAt, HOST, exitCode, readyAt);
   }
 
   /** Memory and CPU of the running process, empty when none runs or cgroups are off. */
@@ -110,7 +117,8 @@ final class InstanceSupervisor {
       cgroup = current == null ? null : current.cgroup();
     }
     if (cgroup == null) return Optional.empty();
-    return Optional.of(new ResourceUsage(cgroup.rssBytes(), cgroup.cpuNanos()));
+    return Optional.of(
+        new ResourceUsage(cgroup.rssBytes(), cgroup.cpuNanos(), spec.memoryLimitBytes(), spec.cpus()));
   }
 
   /** Host pids of the running processes (empty when none runs). */
@@ -125,19 +133,22 @@ final class InstanceSupervisor {
   /**
    * Stops the instance for good: SIGTERM to all its processes, SIGKILL after the grace period,
    * then waits for the supervising loop to clean up. Safe to call many times and concurrently;
-   * every call returns once the instance is gone.
+   * every call returns once the instance is gone. A completed task is only removed (it has no
+   * process left): it goes from COMPLETED straight to gone.
    */
   void stop() {
     CompletableFuture<Void> done;
     InstanceProcesses processes = null;
     boolean first = false;
+    boolean completed = false;
     synchronized (lock) {
       if (stopped == null) {
         stopped = new CompletableFuture<>();
         first = true;
         stopping = true;
         processes = current;
-        if (announced) {
+        completed = state == InstanceState.COMPLETED;
+        if (announced && !completed) {
           reason = ExitReason.stoppedByPlatform();
           restartAt = null;
           transition(InstanceState.STOPPING, "Stopping all processes with SIGTERM");
@@ -151,7 +162,7 @@ final class InstanceSupervisor {
     }
     try {
       stopRequested.countDown();
-      String reason = "Stopped";
+      String reason = completed ? "Removed" : "Stopped";
       if (processes != null) {
         boolean killed = processes.terminate(spec.stopGrace());
         if (killed) {
@@ -176,7 +187,7 @@ final class InstanceSupervisor {
       int crashes = 0;
       while (true) {
         Instant began = ctx.clock().instant();
-        if (!runOnce()) break;
+        if (!runOnce() || spec.mode() == RunMode.TASK) break;
         if (ctx.restartPolicy().resetsSeries(Duration.between(began, ctx.clock().instant()))) {
           crashes = 0;
         }
@@ -204,7 +215,7 @@ final class InstanceSupervisor {
       LOG.error("supervisor of {}.{} failed", app, name, e);
       synchronized (lock) {
         reason = new ExitReason(ExitReason.Kind.FAILED_TO_START, "supervisor failed: " + e, List.of());
-        transition(InstanceState.CRASHED, "Supervisor failed: " + e);
+        transition(endState(), "Supervisor failed: " + e);
       }
     } finally {
       try {
@@ -233,6 +244,8 @@ final class InstanceSupervisor {
         if (stopping) return false;
         port = runPort;
         startedAt = ctx.clock().instant();
+        exitCode = null;
+        readyAt = null;
         synchronized (lastLines) {
           lastLines.clear();
         }
@@ -240,12 +253,13 @@ final class InstanceSupervisor {
       }
       Path appDir;
       try {
-        appDir = directory.prepare(spec.slug(), spec.user(), spec.disk().appBytes());
+        appDir = directory.prepare(spec.slugSource(), spec.user(), spec.disk().appBytes());
       } catch (IOException | UncheckedIOException e) {
         return crashed(ExitReason.failedToStart("could not prepare the app directory: " + e.getMessage()),
             "Failed to prepare the app directory: " + e.getMessage());
       }
-      cgroup = ctx.cgroups().create(app + "." + spec.id(), spec.memoryLimitBytes(), PIDS_MAX);
+      cgroup = ctx.cgroups().create(app + "." + spec.id(),
+          new CgroupLimits(spec.memoryLimitBytes(), PIDS_MAX, millicores(spec.cpus())));
       long oomKillsBefore = cgroup == null ? 0 : cgroup.oomKills();
       synchronized (lock) {
         if (stopping) return false;
@@ -278,7 +292,9 @@ final class InstanceSupervisor {
         crashed = !stopping;
         if (crashed) {
           reason = exit;
-          transition(InstanceState.CRASHED, logReason);
+          exitCode = status;
+          readyAt = null;
+          transition(endState(), logReason);
         }
       }
       if (crashed) {
@@ -330,33 +346,48 @@ final class InstanceSupervisor {
     synchronized (lock) {
       if (stopping) return false;
       reason = exit;
-      transition(InstanceState.CRASHED, logReason);
+      readyAt = null;
+      transition(endState(), logReason);
       return true;
     }
   }
 
+  /** Where an end the platform did not ask for leads: CRASHED for a service, COMPLETED for a task. */
+  private InstanceState endState() {
+    return spec.mode() == RunMode.TASK ? InstanceState.COMPLETED : InstanceState.CRASHED;
+  }
+
+  /** The spec's CPU limit in thousandths of a core; at least 1 when there is a limit at all. */
+  static int millicores(double cpus) {
+    if (cpus == 0) return 0;
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(cpus * 1000)));
+  }
+
+  /** The spec's boot timeout, or the backend's when it has none. */
+  private Duration bootTimeout() {
+    return spec.bootTimeout() != null ? spec.bootTimeout() : ctx.bootTimeout();
+  }
+
   /**
-   * Waits until the instance is up: for web instances until the port accepts connections, for
-   * others right away. Returns false if a web instance did not bind within the boot timeout (it is
-   * killed then); true otherwise, including when it exited or is being stopped.
+   * Waits until the instance is up: for web services until the port accepts connections, for
+   * others (and tasks) right away. Returns false if a web service did not bind within the boot
+   * timeout (it is killed then); true otherwise, including when it exited or is being stopped.
    */
   private boolean awaitUp(InstanceProcesses processes, int runPort) throws InterruptedException {
-    if (!spec.type().equals(ProcessType.WEB)) {
+    if (spec.mode() == RunMode.TASK || !spec.type().equals(ProcessType.WEB)) {
       synchronized (lock) {
-        if (!stopping) reason = null;
-        transition(InstanceState.UP, "Process running");
+        up("Process running");
       }
       return true;
     }
-    long deadline = System.nanoTime() + ctx.bootTimeout().toNanos();
+    long deadline = System.nanoTime() + bootTimeout().toNanos();
     while (processes.root().isAlive()) {
       synchronized (lock) {
         if (stopping) return true;
       }
       if (accepting(runPort) && ready(runPort)) {
         synchronized (lock) {
-          if (!stopping) reason = null;
-          transition(InstanceState.UP, spec.readinessPath() == null
+          up(spec.readinessPath() == null
               ? "port " + runPort + " accepting connections"
               : "GET " + spec.readinessPath() + " answered 2xx on port " + runPort);
         }
@@ -371,13 +402,22 @@ final class InstanceSupervisor {
     return true;
   }
 
+  /** Reports UP, clearing the last crash's reason; the caller holds {@code lock}. */
+  private void up(String why) {
+    if (!stopping) {
+      reason = null;
+      readyAt = ctx.clock().instant();
+    }
+    transition(InstanceState.UP, why);
+  }
+
   private String exitReason(int status, boolean bootTimedOut, boolean oom) {
     if (bootTimedOut && spec.readinessPath() != null) {
       return "Web process did not answer 2xx to GET " + spec.readinessPath() + " within "
-          + seconds(ctx.bootTimeout()) + " of launch";
+          + seconds(bootTimeout()) + " of launch";
     }
     if (bootTimedOut) {
-      return "Web process failed to bind to $PORT within " + seconds(ctx.bootTimeout())
+      return "Web process failed to bind to $PORT within " + seconds(bootTimeout())
           + " of launch";
     }
     String reason = "Process exited with status " + status;
@@ -390,7 +430,7 @@ final class InstanceSupervisor {
   /** The reason {@code pier ps} shows, quoting the last lines of output. */
   private ExitReason exitReasonValue(int status, boolean bootTimedOut, boolean oom) {
     List<String> last = lastOutput();
-    if (bootTimedOut) return ExitReason.bootTimeout(ctx.bootTimeout(), spec.readinessPath(), last);
+    if (bootTimedOut) return ExitReason.bootTimeout(bootTimeout(), spec.readinessPath(), last);
     if (oom) return ExitReason.outOfMemory(spec.memoryLimitBytes(), last);
     return ExitReason.exited(status, last);
   }

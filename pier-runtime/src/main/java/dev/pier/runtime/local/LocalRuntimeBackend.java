@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentMap;
  * Runs instances as sandboxed processes on this machine: each in a fresh copy of its slug under
  * {@code runDir/APP/NAME/app} (bound at {@code /app}; a disk of its own, {@code app.img}, when the
  * spec has a quota and the backend has {@link Disks}), as the app's uid, in its own cgroup with a
- * memory and pid limit, listening on a loopback port of its own. One {@link InstanceSupervisor}
- * per instance restarts it after crashes with backoff until it is stopped.
+ * memory, pid and (when the spec has one) CPU limit, listening on a loopback port of its own. One
+ * {@link InstanceSupervisor} per instance restarts a service after crashes with backoff until it
+ * is stopped, and keeps a finished task listed as COMPLETED until it is stopped.
  *
  * <p>{@code runDir} and its ancestors must be searchable by the app uids (mode {@code o+x}): the
  * sandbox is set up as the app user. The constructor adds {@code o+x} to {@code runDir} itself.
@@ -44,8 +45,8 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
    * @param cgroups where instance cgroups go ({@link Cgroups#none()} to run without limits)
    * @param ports the loopback ports instances get
    * @param restartPolicy backoff between restarts of a crashing instance
-   * @param bootTimeout how long a web instance may take to accept connections before it is
-   *     killed and counted as crashed
+   * @param bootTimeout how long a web service may take to accept connections before it is
+   *     killed and counted as crashed, unless its spec has a {@code bootTimeout} of its own
    * @param network confines instances' uids so they cannot reach other instances' ports or the
    *     platform's on this machine, only their own ({@link NetworkGuard#NONE} to leave it open)
    * @param disks makes each instance's {@code /app} a disk of its {@link

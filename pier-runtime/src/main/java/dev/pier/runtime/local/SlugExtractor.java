@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.runtime.SlugSource;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +31,14 @@ final class SlugExtractor {
   private SlugExtractor() {}
 
   static void extract(Path slug, Path dir) throws IOException {
+    extract(SlugSource.file(slug), dir);
+  }
+
+  /** Unpacks the slug streamed from {@code slug} into {@code dir}. */
+  static void extract(SlugSource slug, Path dir) throws IOException {
     Path root = dir.toRealPath();
     Map<Path, Integer> dirModes = new LinkedHashMap<>();
-    try (InputStream file = new BufferedInputStream(Files.newInputStream(slug));
+    try (InputStream file = new BufferedInputStream(slug.open());
         TarArchiveInputStream tar =
             new TarArchiveInputStream(new GzipCompressorInputStream(file, true))) {
       TarArchiveEntry entry;

@@ -1,0 +1,201 @@
+package dev.pier.runtime.local;
+
+import static dev.pier.model.InstanceState.CRASHED;
+import static dev.pier.model.InstanceState.UP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pier.model.AppName;
+import dev.pier.model.ProcessType;
+import dev.pier.runtime.ExitReason;
+import dev.pier.runtime.InstanceSpec;
+import dev.pier.runtime.InstanceStatus;
+import dev.pier.runtime.ResourceUsage;
+import dev.pier.sandbox.AppUser;
+import dev.pier.sandbox.Cgroups;
+import dev.pier.sandbox.Sandbox;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Instance sizes and what the status tells a reconciler: CPU limits, a boot timeout of the
+ * instance's own, the address, ready time and exit code. Real sandboxed processes as root, in
+ * cgroups under {@code pier-test-size}; a backend whose default boot timeout is 20 s and whose
+ * crashed instances wait 30 s before a restart.
+ */
+@Timeout(60)
+class InstanceSizingTest {
+  private static final String CGROUP_BASE = "pier-test-size";
+  private static final AppUser USER = new AppUser(61004, 61004);
+  private static final long MB = 1 << 20;
+  /** Two shell busy loops: up to two cores without a limit. */
+  private static final String BUSY = "while :; do :; done & while :; do :; done";
+  private static final Duration SAMPLE = Duration.ofSeconds(2);
+
+  private static Path slugs;
+  private static Path serverSlug;
+
+  private Path runDir;
+  private RecordingListener listener;
+  private LocalRuntimeBackend backend;
+  private String app;
+  private Cgroups cgroups;
+
+  @BeforeAll
+  static void buildSlug() throws IOException {
+    slugs = Files.createTempDirectory("pier-size-slugs");
+    serverSlug = Slug.nodeServer().writeTo(slugs.resolve("server.tar.gz"));
+  }
+
+  @AfterAll
+  static void removeSlugs() throws IOException {
+    InstanceDirectory.deleteTree(slugs);
+    Cgroups.detect(CGROUP_BASE).release();
+  }
+
+  @BeforeEach
+  void startBackend() throws IOException {
+    runDir = Files.createTempDirectory("pier-size-run");
+    listener = new RecordingListener();
+    app = "sz-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
+    cgroups = Cgroups.detect(CGROUP_BASE);
+    RestartPolicy slowRestart = new RestartPolicy(
+        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60));
+    LocalRuntimeBackend.Options options =
+        new LocalRuntimeBackend.Options(
+            cgroups, PortAllocator.defaultRange(), slowRestart, Duration.ofSeconds(20));
+    backend = new LocalRuntimeBackend(runDir, Sandbox.system(), listener, Clock.systemUTC(), options);
+  }
+
+  @AfterEach
+  void stopBackend() throws IOException {
+    backend.close();
+    InstanceDirectory.deleteTree(runDir);
+  }
+
+  @Test
+  void busyLoopsLimitedToAQuarterCoreUseWellUnderOneCore() throws Exception {
+    assumeCpuController();
+    backend.start(spec("worker", BUSY).withCpus(0.25));
+    listener.awaitState(app, "worker.1", UP);
+
+    double cores = coresUsed("worker.1");
+
+    assertThat(cores).as("cores used by two busy loops limited to 0.25").isLessThan(0.6);
+    ResourceUsage usage = backend.usage(app, "worker.1").orElseThrow();
+    assertThat(usage.cpus()).isEqualTo(0.25);
+    assertThat(usage.memoryLimitBytes()).isEqualTo(256 * MB);
+  }
+
+  @Test
+  void busyLoopsWithoutACpuLimitUseMoreThanThat() throws Exception {
+    assumeCpuController();
+    backend.start(spec("worker", BUSY));
+    listener.awaitState(app, "worker.1", UP);
+
+    double cores = coresUsed("worker.1");
+
+    assertThat(cores).as("cores used by two busy loops without a limit").isGreaterThan(0.6);
+    assertThat(backend.usage(app, "worker.1").orElseThrow().cpus()).isZero();
+  }
+
+  @Test
+  void aWebInstanceWithItsOwnBootTimeoutIsReportedNotListeningWithinItLongBeforeTheDefault()
+      throws Exception {
+    long begin = System.nanoTime();
+    backend.start(spec("web", "echo warming up; sleep 1000").withBootTimeout(Duration.ofSeconds(1)));
+
+    var crash = listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(15));
+    Duration took = Duration.ofNanos(System.nanoTime() - begin);
+    ExitReason reason = single().reason();
+
+    assertThat(took).as("time to the crash, the backend's default being 20 s").isLessThan(Duration.ofSeconds(10));
+    assertThat(reason.kind()).isEqualTo(ExitReason.Kind.BOOT_TIMEOUT);
+    assertThat(reason.words()).isEqualTo("did not listen on $PORT within 1 s");
+    assertThat(reason.lastOutput()).containsExactly("warming up");
+    assertThat(crash.reason()).isEqualTo("Web process failed to bind to $PORT within 1 second of launch");
+  }
+
+  @Test
+  void statusGivesTheAddressToConnectToTheReadyTimeAndTheExitCodeOfACrash() throws Exception {
+    backend.start(spec("web", "node server.js"));
+    listener.awaitState(app, "web.1", UP);
+    InstanceStatus up = single();
+
+    assertThat(up.host()).isEqualTo("127.0.0.1");
+    assertThat(up.readyAt()).isNotNull().isAfterOrEqualTo(up.startedAt());
+    assertThat(up.exitCode()).isNull();
+    assertThat(get(up.host(), up.port(), "/")).contains("\"dyno\":\"web.1\"");
+
+    get(up.host(), up.port(), "/crash");
+    listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
+    InstanceStatus crashed = single();
+
+    assertThat(crashed.exitCode()).isEqualTo(3);
+    assertThat(crashed.readyAt()).isNull();
+    assertThat(crashed.reason().words()).isEqualTo("exited with code 3");
+  }
+
+  /** Cores the instance used on average over {@link #SAMPLE}, from its cgroup's CPU time. */
+  private double coresUsed(String instance) throws InterruptedException {
+    Thread.sleep(300); // both loops running
+    long cpuBefore = backend.usage(app, instance).orElseThrow().cpuNanos();
+    long wallBefore = System.nanoTime();
+    Thread.sleep(SAMPLE);
+    long cpu = backend.usage(app, instance).orElseThrow().cpuNanos() - cpuBefore;
+    long wall = System.nanoTime() - wallBefore;
+    return (double) cpu / wall;
+  }
+
+  private void assumeCpuController() {
+    assumeTrue(cgroups.version() != Cgroups.Version.NONE, "cgroups are not available");
+    boolean cpu = cgroups.version() == Cgroups.Version.V1
+        ? Files.exists(Path.of("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"))
+        : readable("/sys/fs/cgroup/cgroup.controllers").contains("cpu");
+    assumeTrue(cpu, "the cgroup CPU controller is not available");
+  }
+
+  private static String readable(String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private InstanceSpec spec(String type, String command) {
+    return new InstanceSpec(
+        AppName.of(app), ProcessType.of(type), 1, 1, serverSlug, command, Map.of(), USER, 256 * MB,
+        Duration.ofSeconds(1));
+  }
+
+  private InstanceStatus single() {
+    List<InstanceStatus> list = backend.list(app);
+    assertThat(list).hasSize(1);
+    return list.getFirst();
+  }
+
+  private static String get(String host, int port, String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
