@@ -9,13 +9,14 @@ import java.util.TreeMap;
  * rolling restarts asked for that are not done yet.
  *
  * @param app the app's name
- * @param counts version -> process type -> instance count; versions absent run nothing
+ * @param counts version -> process type -> instance count; versions absent run nothing (kept
+ *     sorted by version and type, so plans come out in the same order every time)
  * @param restarts restarts in progress
  */
 public record DesiredApp(String app, Map<Integer, Map<String, Integer>> counts, List<RestartRequest> restarts) {
   public DesiredApp {
     Map<Integer, Map<String, Integer>> copy = new TreeMap<>();
-    counts.forEach((v, types) -> copy.put(v, Map.copyOf(types)));
+    counts.forEach((v, types) -> copy.put(v, java.util.Collections.unmodifiableMap(new TreeMap<>(types))));
     counts = java.util.Collections.unmodifiableMap(copy);
     restarts = List.copyOf(restarts);
   }

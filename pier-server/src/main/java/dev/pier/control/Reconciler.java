@@ -114,6 +114,11 @@ public final class Reconciler implements AutoCloseable {
     return generation.get();
   }
 
+  /** What should run for {@code app} now, as the next pass will see it. */
+  public DesiredApp desired(String app) {
+    return desired.desired(app);
+  }
+
   /** True while an instance is draining: routing must not send it new requests. */
   public boolean isDraining(String app, String id) {
     AppState s = states.get(app);

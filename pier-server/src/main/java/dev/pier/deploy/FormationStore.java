@@ -7,7 +7,10 @@ import java.sql.ResultSet;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Persistence of the desired instance count per process type: the formation. */
+/**
+ * Persistence of the formation: per process type, the desired instance count, the size and, for
+ * types that autoscale, the autoscaling spec.
+ */
 public final class FormationStore {
   private final Database db;
 
@@ -40,6 +43,65 @@ public final class FormationStore {
               ps.setString(1, app.value());
               ps.setString(2, e.getKey());
               ps.setInt(3, e.getValue());
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
+  /** The size set per process type (types without one are absent). */
+  public Map<String, String> sizes(AppName app) {
+    return column(app, "size");
+  }
+
+  /** The autoscaling spec (JSON) per process type that autoscales. */
+  public Map<String, String> autoscale(AppName app) {
+    return column(app, "autoscale");
+  }
+
+  /** Sets (or with null clears) the size of one process type, keeping its count. */
+  public void putSize(AppName app, String type, String size) {
+    putColumn(app, type, "size", size);
+  }
+
+  /** Sets (or with null clears) the autoscaling spec of one process type, keeping its count. */
+  public void putAutoscale(AppName app, String type, String specJson) {
+    putColumn(app, type, "autoscale", specJson);
+  }
+
+  private Map<String, String> column(AppName app, String column) {
+    return db.query(
+        c -> {
+          Map<String, String> values = new TreeMap<>();
+          try (PreparedStatement ps = c.prepareStatement(
+              "SELECT process_type, " + column + " FROM formation WHERE app = ? AND " + column + " IS NOT NULL")) {
+            ps.setString(1, app.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) values.put(rs.getString(1), rs.getString(2));
+            }
+          }
+          return values;
+        });
+  }
+
+  private void putColumn(AppName app, String type, String column, String value) {
+    db.transaction(
+        c -> {
+          int updated;
+          try (PreparedStatement ps = c.prepareStatement(
+              "UPDATE formation SET " + column + " = ? WHERE app = ? AND process_type = ?")) {
+            ps.setString(1, value);
+            ps.setString(2, app.value());
+            ps.setString(3, type);
+            updated = ps.executeUpdate();
+          }
+          if (updated == 0) {
+            try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO formation (app, process_type, quantity, " + column + ") VALUES (?, ?, 0, ?)")) {
+              ps.setString(1, app.value());
+              ps.setString(2, type);
+              ps.setString(3, value);
               ps.executeUpdate();
             }
           }

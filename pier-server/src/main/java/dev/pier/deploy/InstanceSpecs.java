@@ -16,16 +16,21 @@ import java.util.TreeMap;
 
 /**
  * Builds what the runtime starts for a slot: the release's slug and command, its config vars plus
- * what Pier tells every instance about itself, the app's uid and readiness path, and the limits.
+ * what Pier tells every instance about itself, the app's uid and readiness path, and the limits:
+ * the type's {@link InstanceSize} when one is set, else the operator's memory limit and no CPU
+ * quota.
  */
 public final class InstanceSpecs implements SpecSource {
   private final AppStore apps;
   private final ReleaseStore releases;
+  private final FormationStore formations;
   private final ProcessManager.Limits limits;
 
-  public InstanceSpecs(AppStore apps, ReleaseStore releases, ProcessManager.Limits limits) {
+  public InstanceSpecs(
+      AppStore apps, ReleaseStore releases, FormationStore formations, ProcessManager.Limits limits) {
     this.apps = apps;
     this.releases = releases;
+    this.formations = formations;
     this.limits = limits;
   }
 
@@ -40,11 +45,14 @@ public final class InstanceSpecs implements SpecSource {
     String command = release.processes().get(slot.type());
     if (command == null || release.slug() == null || !Files.exists(release.slug())) return Optional.empty();
     App a = app.get();
-    return Optional.of(new InstanceSpec(
+    String sizeName = formations.sizes(name).get(slot.type());
+    InstanceSize size = sizeName == null ? null : InstanceSize.parse(sizeName);
+    InstanceSpec spec = new InstanceSpec(
         a.name(), ProcessType.of(slot.type()), slot.index(), release.version(), release.slug(),
         command, envFor(a, release), limits.dropPrivileges() ? a.user() : null,
-        limits.memoryLimitBytes(), limits.stopGrace(), generation,
-        a.readinessPath() != null ? a.readinessPath() : release.readinessPath(), limits.disk()));
+        size == null ? limits.memoryLimitBytes() : size.memoryBytes(), limits.stopGrace(), generation,
+        a.readinessPath() != null ? a.readinessPath() : release.readinessPath(), limits.disk());
+    return Optional.of(size == null ? spec : spec.withCpus(size.cpus()));
   }
 
   /** Config vars plus what Pier tells every instance about itself. */

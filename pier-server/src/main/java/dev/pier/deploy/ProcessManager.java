@@ -1,6 +1,7 @@
 package dev.pier.deploy;
 
 import dev.pier.app.App;
+import dev.pier.control.DesiredApp;
 import dev.pier.control.Generations;
 import dev.pier.control.Reconciler;
 import dev.pier.control.RestartRequest;
@@ -96,6 +97,11 @@ public final class ProcessManager {
     return runtime.list(app);
   }
 
+  /** Memory and CPU use of a running instance, when the backend measures it. */
+  public java.util.Optional<dev.pier.runtime.ResourceUsage> usage(InstanceStatus s) {
+    return s.state() == InstanceState.UP ? runtime.usage(s.app(), s.id()) : java.util.Optional.empty();
+  }
+
   /** Validates and stores a scale request for {@code release}'s process types. */
   public Map<String, Integer> storeScale(App app, Release release, Map<String, Integer> changes, String user) {
     for (Map.Entry<String, Integer> e : changes.entrySet()) {
@@ -123,6 +129,54 @@ public final class ProcessManager {
     return now;
   }
 
+  /** Validates and stores sizes per process type; returns the types whose size changed. */
+  public List<String> storeSizes(App app, Release release, Map<String, String> sizes, String user) {
+    Map<String, InstanceSize> parsed = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : sizes.entrySet()) {
+      if (!release.processes().containsKey(e.getKey())) {
+        throw PlatformException.invalid("no process type '" + e.getKey() + "' in " + release.name() + " (it has: "
+            + String.join(", ", release.processes().keySet()) + ")");
+      }
+      parsed.put(e.getKey(), InstanceSize.parse(e.getValue()));
+    }
+    Map<String, String> before = formations.sizes(app.name());
+    List<String> changed = new ArrayList<>();
+    parsed.forEach((type, size) -> {
+      if (!size.wireName().equals(before.get(type))) {
+        formations.putSize(app.name(), type, size.wireName());
+        changed.add(type);
+      }
+    });
+    if (!changed.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      for (String type : changed) parts.add(type + "=" + parsed.get(type).wireName());
+      logs.platform(app.name().value(), "api", "Sizes set: " + String.join(", ", parts) + " by " + user);
+    }
+    return changed;
+  }
+
+  /** Per process type: its size name and limits ("default" when none is set). */
+  public Map<String, Map<String, Object>> sizes(App app, Release release) {
+    Map<String, String> stored = formations.sizes(app.name());
+    Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+    for (String type : release.processes().keySet()) {
+      String name = stored.get(type);
+      Map<String, Object> view = new LinkedHashMap<>();
+      if (name == null) {
+        view.put("size", "default");
+        view.put("memory_mb", limits.memoryLimitBytes() >> 20);
+        view.put("cpus", null);
+      } else {
+        InstanceSize size = InstanceSize.parse(name);
+        view.put("size", size.wireName());
+        view.put("memory_mb", size.memoryMb());
+        view.put("cpus", size.cpus());
+      }
+      result.put(type, view);
+    }
+    return result;
+  }
+
   /** Where an operation began: instances it starts have a newer generation; its boot log starts here. */
   public record Mark(long generation, Instant at) {}
 
@@ -132,7 +186,7 @@ public final class ProcessManager {
   }
 
   /**
-   * Reconciles the app and waits until every web slot of {@code versions} (by the formation) has
+   * Reconciles the app and waits until every web slot of {@code versions} (as desired now) has
    * an instance that is up and not draining. Returns null when they have, else a message naming
    * the instance and why (an instance started since {@code mark} crashed, or the timeout passed),
    * followed by the app's output since the mark (its boot log).
@@ -140,8 +194,6 @@ public final class ProcessManager {
   public String awaitReady(App app, Set<Integer> versions, Mark mark, Duration timeout)
       throws InterruptedException {
     String name = app.name().value();
-    Map<String, Integer> formation = formations.get(app.name());
-    int web = formation.getOrDefault("web", 0);
     String[] problem = new String[1];
     reconciler.signal(name);
     boolean done = reconciler.await(timeout, () -> {
@@ -159,9 +211,10 @@ public final class ProcessManager {
           up.computeIfAbsent(s.release(), v -> new HashSet<>()).add(s.index());
         }
       }
+      DesiredApp desired = reconciler.desired(name);
       for (int version : versions) {
         Set<Integer> indexes = up.getOrDefault(version, Set.of());
-        for (int i = 1; i <= web; i++) if (!indexes.contains(i)) return false;
+        for (int i = 1; i <= desired.count(version, "web"); i++) if (!indexes.contains(i)) return false;
       }
       return true;
     });

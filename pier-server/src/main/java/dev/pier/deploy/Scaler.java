@@ -43,4 +43,26 @@ public final class Scaler {
     });
   }
 
+
+  /** The size of every process type of the current release, as {@code ps:type} shows it. */
+  public Map<String, Map<String, Object>> sizes(App app) {
+    return processes.sizes(app, releaseService.current(app));
+  }
+
+  /**
+   * Stores new sizes and replaces the instances of those types (a rolling restart), so they run
+   * with the new memory and CPU limits.
+   */
+  public void resize(App app, Map<String, String> sizes, String user) throws Exception {
+    rollout.locked(app, BuildOutput.NONE, () -> {
+      App current = apps.get(app.name());
+      java.util.List<String> changed = processes.storeSizes(current, releaseService.current(current), sizes, user);
+      for (String type : changed) {
+        if (processes.list(current.name().value()).stream().anyMatch(s -> s.type().equals(type))) {
+          processes.restart(current, type, user);
+        }
+      }
+      return null;
+    });
+  }
 }

@@ -52,7 +52,7 @@ public final class RoutePublisher {
       Map<Integer, List<Backend>> ready = new TreeMap<>();
       for (InstanceStatus s : runtime.list(name)) {
         if (s.type().equals("web") && s.state() == InstanceState.UP && !processes.isDraining(name, s.id())) {
-          ready.computeIfAbsent(s.release(), v -> new ArrayList<>()).add(new Backend(s.name(), "127.0.0.1", s.port()));
+          ready.computeIfAbsent(s.release(), v -> new ArrayList<>()).add(new Backend(s.name(), s.host(), s.port()));
         }
       }
       Traffic traffic = versions.traffic(app.name());

@@ -187,8 +187,8 @@ public final class PlatformServer implements AutoCloseable {
     AtomicReference<Runnable> publishRef = new AtomicReference<>(() -> {});
     Reconciler reconciler = new Reconciler(runtime,
         new StoredDesiredState(new AppStore(db), releaseStore, versionStore, formations),
-        new InstanceSpecs(new AppStore(db), releaseStore, limits),
-        s -> s.port() > 0 ? router.inFlight("127.0.0.1", s.port()) : 0,
+        new InstanceSpecs(new AppStore(db), releaseStore, formations, limits),
+        s -> s.port() > 0 ? router.inFlight(s.host(), s.port()) : 0,
         logs::platform, () -> publishRef.get().run(), clock,
         Reconciler.Options.defaults(settings.drainTimeout()));
     reconcilerRef.set(reconciler);

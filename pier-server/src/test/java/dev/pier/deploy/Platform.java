@@ -60,7 +60,7 @@ public final class Platform implements AutoCloseable {
         new ProcessManager.Limits(64 << 20, Duration.ofMillis(100), false, BOOT, drainTimeout);
     // The loop's own clock is the system's: drain timeouts pass in real (short) time.
     reconciler = new Reconciler(runtime, new StoredDesiredState(apps, releases, versions, formations),
-        new InstanceSpecs(apps, releases, limits), s -> inFlight.get(), logs::platform,
+        new InstanceSpecs(apps, releases, formations, limits), s -> inFlight.get(), logs::platform,
         routePublishes::incrementAndGet, InstantSource.system(),
         new Reconciler.Options(Duration.ofMillis(200), Duration.ofMillis(10), drainTimeout));
     processes = new ProcessManager(runtime, formations, logs, limits, reconciler);
