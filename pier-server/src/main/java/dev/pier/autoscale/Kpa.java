@@ -19,10 +19,10 @@ import java.util.Optional;
  *   <li><b>Zero</b> (only with min 0): the count goes to 0 only when no request was seen for the
  *       idle grace and none is in flight or held; until then at least 1. A version at 0 wakes to at
  *       least 1 as soon as a sample shows a request.
+ *   <li><b>Clamp</b> to {@code [min, max]}.
  *   <li><b>Scale-down</b>: only once the scale-down delay has passed since the load last wanted
  *       at least the current count, and then at most halving per decision (10 to 5, 5 to 3, 1 to
- *       0).
- *   <li><b>Clamp</b> to {@code [min, max]}.
+ *       0), never below min. After the delay each decision may halve again.
  * </ol>
  *
  * Without any sample in the stable window the count is kept (clamped). Scale-up is not limited
@@ -82,6 +82,7 @@ public final class Kpa implements Decider {
     if (want == 0 && spec.min() == 0) {
       want = zero(spec, window, latest.get(), currentDesired, now, reason);
     }
+    want = clamp(spec, want, reason);
     Instant higherWantedAt = want >= currentDesired ? now
         : state.higherWantedAt() == null ? now : state.higherWantedAt();
     int desired = want >= currentDesired ? want : scaleDown(spec, want, currentDesired, higherWantedAt, now, reason);
