@@ -49,6 +49,10 @@ final class FakePierApi implements AutoCloseable {
     int retentionDays = 7;
     final List<ObjectNode> drains = new ArrayList<>();
     int nextDrainId = 1;
+    /** The autoscaled types as GET autoscale lists them, by type. */
+    final Map<String, ObjectNode> autoscale = new LinkedHashMap<>();
+    /** Each process type's instance size; types not listed are standard-1x. */
+    final Map<String, String> sizes = new LinkedHashMap<>();
 
     FakeApp(String name) {
       this.name = name;
@@ -209,6 +213,10 @@ final class FakePierApi implements AutoCloseable {
       changeVersion(exchange, app, segments[1], segments[2]);
       return;
     }
+    if ((method.equals("PUT") || method.equals("DELETE")) && rest.matches("autoscale/[^/]+")) {
+      autoscale(exchange, app, method, rest.substring("autoscale/".length()), query);
+      return;
+    }
     if (method.equals("DELETE") && rest.matches("drains/[^/]+")) {
       removeDrain(exchange, app, rest.substring("drains/".length()));
       return;
@@ -224,6 +232,8 @@ final class FakePierApi implements AutoCloseable {
       case "GET ps" -> json(exchange, 200, instances(app));
       case "GET formation" -> json(exchange, 200, JSON.valueToTree(app.formation));
       case "PATCH formation" -> patchFormation(exchange, app);
+      case "GET formation/sizes" -> json(exchange, 200, sizes(app));
+      case "GET autoscale" -> json(exchange, 200, JSON.valueToTree(app.autoscale.values()));
       case "POST ps/restart" -> restart(exchange, app);
       case "GET releases" -> json(exchange, 200, JSON.valueToTree(app.releases));
       case "GET logs" -> logs(exchange, query);
@@ -321,15 +331,84 @@ final class FakePierApi implements AutoCloseable {
       problem(exchange, 409, "conflict", "app '" + app.name + "' has not been deployed yet");
       return;
     }
-    JsonNode body = JSON.readTree(exchange.getRequestBody());
+    JsonNode body = requestBody(exchange);
     for (Map.Entry<String, JsonNode> e : body.properties()) {
       if (!app.processes.containsKey(e.getKey())) {
         problem(exchange, 422, "invalid", "release v" + app.release + " has no process type '" + e.getKey() + "'");
         return;
       }
+      String size = e.getValue().path("size").asText("standard-1x");
+      if (!SIZES.containsKey(size)) {
+        problem(exchange, 422, "invalid", "unknown size '" + size + "': use basic, standard-1x, standard-2x or performance-m");
+        return;
+      }
     }
-    body.properties().forEach(e -> app.formation.put(e.getKey(), e.getValue().asInt()));
+    body.properties().forEach(e -> {
+      if (e.getValue().isObject()) {
+        app.sizes.put(e.getKey(), e.getValue().get("size").asText());
+      } else {
+        app.formation.put(e.getKey(), e.getValue().asInt());
+      }
+    });
     json(exchange, 200, JSON.valueToTree(app.formation));
+  }
+
+  /** The instance sizes: memory in MB and CPUs. */
+  static final Map<String, double[]> SIZES = Map.of(
+      "basic", new double[] {256, 0.25}, "standard-1x", new double[] {512, 0.5},
+      "standard-2x", new double[] {1024, 1}, "performance-m", new double[] {2048, 2});
+
+  private ObjectNode sizes(FakeApp app) {
+    ObjectNode sizes = JSON.createObjectNode();
+    app.processes.keySet().forEach(type -> {
+      String size = app.sizes.getOrDefault(type, "standard-1x");
+      sizes.putObject(type).put("size", size).put("memory_mb", (int) SIZES.get(size)[0]).put("cpus", SIZES.get(size)[1]);
+    });
+    return sizes;
+  }
+
+  /** PUT stores the settings as GET autoscale shows them; DELETE sets the count given or keeps it. */
+  private void autoscale(HttpExchange exchange, FakeApp app, String method, String type, String query)
+      throws IOException {
+    if (!app.processes.containsKey(type)) {
+      requestBody(exchange);
+      problem(exchange, 422, "invalid", "release v" + app.release + " has no process type '" + type + "'");
+      return;
+    }
+    if (method.equals("DELETE")) {
+      if (app.autoscale.remove(type) == null) {
+        problem(exchange, 404, "not_found", type + " of " + app.name + " does not autoscale");
+        return;
+      }
+      String count = params(query).get("count");
+      if (count != null) {
+        app.formation.put(type, Integer.parseInt(count));
+      }
+      json(exchange, 200, JSON.createObjectNode().put("type", type).put("count", app.formation.get(type)));
+      return;
+    }
+    JsonNode body = requestBody(exchange);
+    if (body.path("max").asInt() > 100) {
+      problem(exchange, 422, "invalid", "max must be between 1 and 100, got " + body.path("max").asInt());
+      return;
+    }
+    ObjectNode status = JSON.createObjectNode().put("type", type).put("min", body.path("min").asInt(0))
+        .put("max", body.path("max").asInt());
+    String metric = "concurrency";
+    double target = 100;
+    for (String name : List.of("concurrency", "rps", "cpu")) {
+      if (body.has("target_" + name)) {
+        metric = name;
+        target = body.get("target_" + name).asDouble();
+      }
+    }
+    status.put("metric", metric).put("target", target)
+        .put("stable_window_seconds", body.path("stable_window_seconds").asInt(60))
+        .put("scale_down_delay_seconds", body.path("scale_down_delay_seconds").asInt(0))
+        .put("idle_seconds", body.path("idle_seconds").asInt(300));
+    status.putArray("versions");
+    app.autoscale.put(type, status);
+    json(exchange, 200, status);
   }
 
   private void restart(HttpExchange exchange, FakeApp app) throws IOException {
