@@ -4,6 +4,7 @@ import dev.pier.app.App;
 import dev.pier.app.AppStore;
 import dev.pier.control.DesiredApp;
 import dev.pier.control.DesiredSource;
+import dev.pier.control.ScaleSource;
 import dev.pier.model.AppName;
 import dev.pier.release.Release;
 import dev.pier.release.ReleaseStore;
@@ -20,13 +21,15 @@ import java.util.TreeSet;
 /**
  * The desired state of an app, read from the store: every running version (and every version
  * with a share of the traffic) runs the app's formation for the process types its release has.
- * A release that never became ready runs only while it has traffic (never, in practice).
+ * A release that never became ready runs only while it has traffic (never, in practice). Types
+ * that autoscale run the count the {@link ScaleSource} (the autoscaler) decides per version.
  */
 public final class StoredDesiredState implements DesiredSource {
   private final AppStore apps;
   private final ReleaseStore releases;
   private final VersionStore versions;
   private final FormationStore formations;
+  private volatile ScaleSource scale = ScaleSource.NONE;
 
   public StoredDesiredState(
       AppStore apps, ReleaseStore releases, VersionStore versions, FormationStore formations) {
@@ -34,6 +37,11 @@ public final class StoredDesiredState implements DesiredSource {
     this.releases = releases;
     this.versions = versions;
     this.formations = formations;
+  }
+
+  /** Counts of types that autoscale come from {@code scale} (the autoscaler) from now on. */
+  public void scaleWith(ScaleSource scale) {
+    this.scale = scale;
   }
 
   @Override
@@ -55,12 +63,16 @@ public final class StoredDesiredState implements DesiredSource {
     Set<Integer> running = new TreeSet<>(versions.running(name));
     running.addAll(traffic.allocations().keySet());
     Map<String, Integer> formation = formations.get(name);
+    Set<String> autoscaled = formations.autoscale(name).keySet();
     Map<Integer, Map<String, Integer>> counts = new TreeMap<>();
     for (int version : running) {
       Optional<Release> release = releases.find(name, version);
       if (release.isEmpty() || (release.get().failed() && traffic.percent(version) == 0)) continue;
       Map<String, Integer> types = new LinkedHashMap<>();
-      for (String type : release.get().processes().keySet()) types.put(type, formation.getOrDefault(type, 0));
+      for (String type : release.get().processes().keySet()) {
+        int count = formation.getOrDefault(type, 0);
+        types.put(type, autoscaled.contains(type) ? scale.count(app, version, type, count) : count);
+      }
       counts.put(version, types);
     }
     return new DesiredApp(app, counts, List.of());
