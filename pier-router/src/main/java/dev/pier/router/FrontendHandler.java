@@ -71,6 +71,15 @@ import org.slf4j.LoggerFactory;
  * to the 101) and both connections become a {@link Tunnel}, which gives back the in-flight count
  * when it closes. Any other answer is proxied as usual, and a fresh decoder (fed the held bytes)
  * makes the connection plain HTTP again once the exchange ends.
+ *
+ * <p>Held requests: when no version of the request's split (or of its version host) has an
+ * instance but one is starting or asleep ({@link dev.pier.model.VersionRoute#hold()}), the
+ * exchange enters {@link Exchange.Phase#HELD} instead of failing: it registers with {@link
+ * HeldRequests} (bounded per app), arms the hold timer on this event loop and issues one probe
+ * read, so a client that leaves is noticed while nothing else is read. Each newly published table
+ * runs {@link #retryHeld} on this loop, which routes it again; the timer ends it with {@code
+ * start_timeout}. Leaving the phase, in any way, unregisters it and adds the wait to the access
+ * log entry.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -554,8 +563,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ChannelFuture sent = ctx.writeAndFlush(response);
     Tunnel tunnel = Tunnel.open(ctx.channel(), backend, router.config().tunnelIdleTimeout(), sent,
         ex.takeEarlyData(), () -> {
-          releaseBackend(ex);
           endLoad(ex);
+          releaseBackend(ex);
         });
     if (pipelinedAfter) tunnel.close("client pipelined HTTP after an upgrade request");
   }
@@ -698,8 +707,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.cancelResponseTimer();
     ex.releaseHeldBody();
     ex.closeOutbound();
+    endLoad(ex); // before the instance's count, so a drained instance means counted versions
     releaseBackend(ex);
-    endLoad(ex);
     log(ex);
     if (current == ex) current = null;
     if (ex.closeAfter || !ex.clientKeepAlive) {

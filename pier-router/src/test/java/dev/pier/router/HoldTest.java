@@ -84,7 +84,7 @@ class HoldTest {
     VersionLoad load = harness.router.load().version("hello", 3);
     assertThat(load.held()).isZero();
     assertThat(load.inFlight()).isZero();
-    assertThat(load.completed()).isEqualTo(2);
+    harness.awaitCompleted("hello", 3, 2);
   }
 
   @Test
@@ -141,7 +141,7 @@ class HoldTest {
       // the connection stays usable
       assertThat(client.get(HOST, "/").header("x-router-error")).isEqualTo("start_timeout");
     }
-    assertThat(harness.router.load().version("hello", 1).completed()).isEqualTo(2);
+    harness.awaitCompleted("hello", 1, 2);
   }
 
   @Test

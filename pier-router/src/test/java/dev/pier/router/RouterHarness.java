@@ -78,6 +78,22 @@ final class RouterHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits up to 5 s until {@code version} of {@code app} counts {@code expected} completed
+   * requests (counted just after the last response byte went out, so a client may see its
+   * response a moment before).
+   */
+  void awaitCompleted(String app, int version, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (router.load().version(app, version).completed() != expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("completed: " + router.load().version(app, version).completed()
+            + ", expected " + expected);
+      }
+      Thread.sleep(5);
+    }
+  }
+
   /** Waits up to 5 s until the router counts {@code expected} open client connections. */
   void awaitClientConnections(int expected) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;

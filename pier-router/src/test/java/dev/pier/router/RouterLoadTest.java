@@ -49,6 +49,7 @@ class RouterLoadTest {
       v1.awaitHeld();
       v1.awaitHeld();
       assertThat(c.get("v2.hello.localhost", "/").status()).isEqualTo(200);
+      harness.awaitCompleted("hello", 2, 1); // counted just after the last byte went out
 
       RouterLoad load = harness.router.load();
       assertThat(load.version("hello", 1).inFlight()).isEqualTo(2);
@@ -65,7 +66,7 @@ class RouterLoadTest {
     harness.awaitInFlight(0);
     RouterLoad load = harness.router.load();
     assertThat(load.version("hello", 1).inFlight()).isZero();
-    assertThat(load.version("hello", 1).completed()).isEqualTo(2);
+    harness.awaitCompleted("hello", 1, 2);
     assertThat(load.inFlight("127.0.0.1", v1.backend().port())).isZero();
     assertThat(load.version("nope", 9)).isEqualTo(VersionLoad.idle("nope", 9));
   }
