@@ -246,6 +246,37 @@ class HoldTest {
   }
 
   @Test
+  void heldUploadWaitsInTheClientsSocketAndStreamsOnceReleased() throws Exception {
+    start(HoldLimits.DEFAULT).route(HOST, asleep(1));
+    TestBackend app = closeLater(new TestBackend("web.1"));
+    long size = 64L << 20; // far more than loopback socket buffers hold
+    try (RawClient client = harness.client()) {
+      client.send("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + size
+          + "\r\n\r\n");
+      CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+        try {
+          PatternBytes.write(size, client.out());
+          client.out().flush();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      harness.awaitHeld(1);
+      Thread.sleep(300);
+      assertThat(upload).as("the router stopped reading the held body").isNotDone();
+
+      harness.route(HOST, up(1, app.backend()));
+      RawClient.Head head = client.readHead();
+      assertThat(head.status()).isEqualTo(200);
+      PatternBytes.Digest echoed = new PatternBytes.Digest();
+      client.readBody(head, echoed);
+      upload.get(10, TimeUnit.SECONDS);
+      assertThat(echoed.count).isEqualTo(size);
+      assertThat(echoed.hex()).isEqualTo(PatternBytes.sha256(size));
+    }
+  }
+
+  @Test
   void versionThatIsNotStartingStillGets503NoInstancesAtOnce() throws Exception {
     start(HoldLimits.DEFAULT).route(HOST, new Route("hello", SplitBy.RANDOM,
         List.of(new VersionRoute(1, 100, List.of()))));
