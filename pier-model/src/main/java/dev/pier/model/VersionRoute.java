@@ -4,11 +4,30 @@ import java.util.List;
 
 /**
  * One version of an app as the router sees it: its share of the app's traffic in whole percent
- * (0 for a version reachable only at its own URL) and its ready web instances.
+ * (0 for a version reachable only at its own URL), its ready web instances, and whether requests
+ * for it should wait while it has none.
+ *
+ * @param version the version number
+ * @param percent the version's share of the app host's traffic, 0 to 100
+ * @param backends the ready web instances, possibly none
+ * @param hold true while the version is starting or asleep (scaled to zero): a request the router
+ *     sends to it while it has no backend is held until a later table gives it one (or its hold
+ *     timeout passes) instead of being answered {@code 503 no_instances} at once. Meaningless
+ *     while {@code backends} is not empty
  */
-public record VersionRoute(int version, int percent, List<Backend> backends) {
+public record VersionRoute(int version, int percent, List<Backend> backends, boolean hold) {
   public VersionRoute {
     if (percent < 0 || percent > 100) throw new IllegalArgumentException("percent out of range: " + percent);
     backends = List.copyOf(backends);
+  }
+
+  /** A version whose requests are answered at once when it has no backend ({@code hold} false). */
+  public VersionRoute(int version, int percent, List<Backend> backends) {
+    this(version, percent, backends, false);
+  }
+
+  /** True if a request for this version waits: it is starting or asleep and has no backend. */
+  public boolean waitsForBackends() {
+    return hold && backends.isEmpty();
   }
 }

@@ -18,6 +18,8 @@ package dev.pier.router;
  *     for a WebSocket or other upgraded connection)
  * @param bytes response body bytes sent to the client (0 for an upgraded connection)
  * @param error why the router decided the outcome, or null for a normal proxied response
+ * @param heldMillis how long the request waited for an instance of a version that was starting
+ *     or asleep (0 if it did not wait); included in {@code serviceMillis}
  */
 public record AccessLogEntry(
     String app,
@@ -32,12 +34,21 @@ public record AccessLogEntry(
     long serviceMillis,
     int status,
     long bytes,
-    RouterError error) {
+    RouterError error,
+    long heldMillis) {
 
   public AccessLogEntry {
-    if (version < 0 || connectMillis < 0 || serviceMillis < 0 || bytes < 0) {
+    if (version < 0 || connectMillis < 0 || serviceMillis < 0 || bytes < 0 || heldMillis < 0) {
       throw new IllegalArgumentException("version, durations and byte counts must be >= 0");
     }
+  }
+
+  /** An entry for a request that was not held ({@code heldMillis} 0). */
+  public AccessLogEntry(String app, String method, String path, String host, String requestId,
+      String forwardedFor, String instance, int version, long connectMillis, long serviceMillis,
+      int status, long bytes, RouterError error) {
+    this(app, method, path, host, requestId, forwardedFor, instance, version, connectMillis,
+        serviceMillis, status, bytes, error, 0);
   }
 
   /**
@@ -48,7 +59,9 @@ public record AccessLogEntry(
    * at=error code=no_such_app desc="No such app" method=GET path="/" host=nope.localhost ...
    * </pre>
    *
-   * {@code version=} appears only when the version is known (above 0). Quoted values have {@code
+   * {@code version=} appears only when the version is known (above 0), and {@code held=} (as in
+   * {@code held=2300ms}, before {@code connect=}) only for a request that waited for its version
+   * to start. Quoted values have {@code
    * "} and {@code \} escaped; control characters and, in unquoted values, spaces are replaced so
    * one entry is always one line of {@code key=value} pairs.
    */
@@ -67,6 +80,7 @@ public record AccessLogEntry(
     sb.append(" fwd=").append(quoted(forwardedFor));
     sb.append(" dyno=").append(bare(instance));
     if (version > 0) sb.append(" version=v").append(version);
+    if (heldMillis > 0) sb.append(" held=").append(heldMillis).append("ms");
     sb.append(" connect=").append(connectMillis).append("ms");
     sb.append(" service=").append(serviceMillis).append("ms");
     sb.append(" status=").append(status);

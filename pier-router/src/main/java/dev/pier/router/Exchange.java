@@ -22,6 +22,22 @@ import java.util.concurrent.TimeUnit;
  * event loop, which is also the event loop of the backend channel (see {@link FrontendHandler}).
  */
 final class Exchange {
+  /**
+   * Where the exchange is in its life. (The flags further down describe the proxying in detail;
+   * they are meant to fold into phases over time.)
+   */
+  enum Phase {
+    /** The request head arrived; no version or instance chosen yet. */
+    ROUTING,
+    /**
+     * Waiting for an instance of a version that is starting or asleep: no instance connection,
+     * no client read beyond one probe, a hold timer running, registered in {@link HeldRequests}.
+     */
+    HELD,
+    /** Assigned to an instance: connecting, sending, receiving or tunnelling. */
+    PROXYING
+  }
+
   final HttpRequest request;
   final String requestId;
   final String forwardedFor;
@@ -29,6 +45,20 @@ final class Exchange {
   final HttpVersion clientVersion;
   final boolean clientKeepAlive;
   final long startNanos = System.nanoTime();
+  /** When the request arrived (wall clock), sent to the instance as {@code X-Request-Start}. */
+  final long startMillis = System.currentTimeMillis();
+  Phase phase = Phase.ROUTING;
+
+  /** While {@link Phase#HELD}: since when, its registration, and the timer that ends it. */
+  long heldSinceNanos;
+  HeldRequests.Waiting waiting;
+  ScheduledFuture<?> holdTimer;
+  /** Time spent in {@link Phase#HELD}, added when the hold ends. */
+  long heldNanos;
+  /** The version counter this request is counted on, or null; see {@link VersionLoads}. */
+  VersionLoads.Counter load;
+  /** The request counts as held on {@link #load}. */
+  boolean loadHeld;
 
   /** The Host header as sent. */
   String host;
@@ -207,6 +237,7 @@ final class Exchange {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
         status,
         bytes,
-        error);
+        error,
+        TimeUnit.NANOSECONDS.toMillis(heldNanos));
   }
 }

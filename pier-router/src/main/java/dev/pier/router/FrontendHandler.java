@@ -1,6 +1,9 @@
 package dev.pier.router;
 
 import dev.pier.model.Backend;
+import dev.pier.model.Route;
+import dev.pier.model.RouteTable;
+import dev.pier.model.VersionRoute;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -68,6 +71,15 @@ import org.slf4j.LoggerFactory;
  * to the 101) and both connections become a {@link Tunnel}, which gives back the in-flight count
  * when it closes. Any other answer is proxied as usual, and a fresh decoder (fed the held bytes)
  * makes the connection plain HTTP again once the exchange ends.
+ *
+ * <p>Held requests: when no version of the request's split (or of its version host) has an
+ * instance but one is starting or asleep ({@link dev.pier.model.VersionRoute#hold()}), the
+ * exchange enters {@link Exchange.Phase#HELD} instead of failing: it registers with {@link
+ * HeldRequests} (bounded per app), arms the hold timer on this event loop and issues one probe
+ * read, so a client that leaves is noticed while nothing else is read. Each newly published table
+ * runs {@link #retryHeld} on this loop, which routes it again; the timer ends it with {@code
+ * start_timeout}. Leaving the phase, in any way, unregisters it and adds the wait to the access
+ * log entry.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -169,17 +181,140 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     ex.bucket = splitBucket(ex);
     ex.resendable = ProxyHeaders.resendable(request, MAX_RETRYABLE_BODY);
-    if (!assign(ex, null)) {
-      sendError(ex, RouterError.NO_INSTANCES);
-    } else {
-      // A pipelined upgrade request is proxied as plain HTTP: the decoder may already hold part of
-      // the next request, which could be neither relayed raw nor decoded again.
-      ex.upgrade = dispatchingQueued ? null : ProxyHeaders.upgradeProtocol(request);
-      ProxyHeaders.toBackend(request, forwardedFor, routerPort(), requestId,
-          System.currentTimeMillis(), ex.upgrade);
+    // A pipelined upgrade request is proxied as plain HTTP: the decoder may already hold part of
+    // the next request, which could be neither relayed raw nor decoded again.
+    ex.upgrade = dispatchingQueued ? null : ProxyHeaders.upgradeProtocol(request);
+    route(ex);
+  }
+
+  /**
+   * Sends {@code ex} to an instance of the version its bucket picks in {@code ex.route}; if no
+   * version with a share has one, holds it for a version that is starting or asleep, or else
+   * answers 503 at once.
+   */
+  private void route(Exchange ex) {
+    if (assign(ex, null)) {
+      wakeSkipped(ex);
+      proceed(ex);
+      return;
+    }
+    VersionRoute waitFor = VersionPicker.holdFor(ex.route, ex.bucket);
+    if (waitFor == null) sendError(ex, RouterError.NO_INSTANCES);
+    else hold(ex, waitFor);
+  }
+
+  /** Rewrites the assigned request for its instance and connects to it. */
+  private void proceed(Exchange ex) {
+    endHold(ex);
+    ex.phase = Exchange.Phase.PROXYING;
+    ProxyHeaders.toBackend(ex.request, ex.forwardedFor, routerPort(), ex.requestId,
+        ex.startMillis, ex.upgrade);
+    if (ex.upgrade != null && !ex.decoderDetached) detachDecoder(ex);
+    ex.connectStartNanos = System.nanoTime();
+    connect(ex);
+  }
+
+  /**
+   * A request that fell back to another version (its own has no instance) still wakes its own
+   * version if that one is asleep, so the split is honoured again once it has started.
+   */
+  private void wakeSkipped(Exchange ex) {
+    VersionRoute own = VersionPicker.byShare(ex.route, ex.bucket);
+    if (own != null && own.version() != ex.version.version() && own.waitsForBackends()) {
+      router.held().wake(ex.route.app(), own.version());
+    }
+  }
+
+  // ---- holding requests for versions that are starting or asleep ----
+
+  /**
+   * Holds {@code ex} until a published table gives its version (or its split) an instance, or
+   * the hold timeout passes; 503 {@code hold_queue_full} if its app has as many held as allowed.
+   * Nothing more is read from the client meanwhile except one probe read, so a client that leaves
+   * is noticed (and the body, if any, waits in the client's socket: back-pressure). Also called
+   * again, for a request already held, when a new table still has no instance for it.
+   */
+  private void hold(Exchange ex, VersionRoute version) {
+    String app = ex.route.app();
+    ex.version = version;
+    if (ex.phase != Exchange.Phase.HELD) {
+      HeldRequests.Waiting waiting =
+          new HeldRequests.Waiting(app, ctx.executor(), () -> retryHeld(ex));
+      if (!router.held().add(waiting)) {
+        sendError(ex, RouterError.HOLD_QUEUE_FULL);
+        return;
+      }
+      ex.phase = Exchange.Phase.HELD;
+      ex.waiting = waiting;
+      ex.heldSinceNanos = System.nanoTime();
+      ex.holdTimer = ctx.executor().schedule(() -> holdExpired(ex),
+          router.held().limits().timeout().toNanos(), TimeUnit.NANOSECONDS);
       if (ex.upgrade != null) detachDecoder(ex);
-      ex.connectStartNanos = System.nanoTime();
-      connect(ex);
+      ctx.read(); // the probe: end of stream (or one part of a body or pipelined request)
+    }
+    countLoad(ex, version.version(), true);
+    router.held().wake(app, version.version());
+    // A table published while this request was being held may have missed its registration.
+    if (router.routes().get() != ex.table) ctx.executor().execute(() -> retryHeld(ex));
+  }
+
+  /** Routes a held request again after a table was published (on this channel's loop). */
+  private void retryHeld(Exchange ex) {
+    if (current != ex || ex.phase != Exchange.Phase.HELD || ex.finished) return;
+    RouteTable table = router.routes().get();
+    if (table == ex.table) return;
+    ex.table = table;
+    Route route = table.lookup(ex.host);
+    if (route == null) {
+      sendError(ex, RouterError.NO_SUCH_APP); // the app was deleted meanwhile
+      return;
+    }
+    ex.route = route;
+    route(ex);
+  }
+
+  private void holdExpired(Exchange ex) {
+    ex.holdTimer = null;
+    if (current == ex && ex.phase == Exchange.Phase.HELD && !ex.finished) {
+      sendError(ex, RouterError.START_TIMEOUT);
+    }
+  }
+
+  /** Ends the hold of {@code ex}, if any: unregisters it and stops its timer. */
+  private void endHold(Exchange ex) {
+    if (ex.phase != Exchange.Phase.HELD) return;
+    ex.phase = Exchange.Phase.ROUTING;
+    ex.heldNanos += System.nanoTime() - ex.heldSinceNanos;
+    if (ex.holdTimer != null) {
+      ex.holdTimer.cancel(false);
+      ex.holdTimer = null;
+    }
+    router.held().remove(ex.waiting);
+    ex.waiting = null;
+  }
+
+  /** Counts {@code ex} on {@code version} of its app (held or not), moving it from another. */
+  private void countLoad(Exchange ex, int version, boolean held) {
+    String app = ex.route.app();
+    VersionLoads.Counter counted = ex.load;
+    boolean same = counted != null && counted.key().version() == version
+        && counted.key().app().equals(app);
+    if (same && ex.loadHeld == held) return;
+    if (same && ex.loadHeld) {
+      counted.released(); // held, now assigned to an instance of the same version
+    } else {
+      if (counted != null) counted.end(ex.loadHeld, false);
+      ex.load = router.loads().begin(app, version, held);
+    }
+    ex.loadHeld = held;
+  }
+
+  /** Stops counting {@code ex} on its version, as a completed request; once. */
+  private static void endLoad(Exchange ex) {
+    if (ex.load != null) {
+      ex.load.end(ex.loadHeld, true);
+      ex.load = null;
+      ex.loadHeld = false;
     }
   }
 
@@ -238,6 +373,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.version = a.version();
     ex.backend = a.backend();
     ex.counted = true;
+    countLoad(ex, a.version().version(), false);
     return true;
   }
 
@@ -426,7 +562,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.outboundHandler = null;
     ChannelFuture sent = ctx.writeAndFlush(response);
     Tunnel tunnel = Tunnel.open(ctx.channel(), backend, router.config().tunnelIdleTimeout(), sent,
-        ex.takeEarlyData(), () -> releaseBackend(ex));
+        ex.takeEarlyData(), () -> {
+          endLoad(ex);
+          releaseBackend(ex);
+        });
     if (pipelinedAfter) tunnel.close("client pipelined HTTP after an upgrade request");
   }
 
@@ -530,6 +669,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       abort(ex, error);
       return;
     }
+    endHold(ex);
     ex.error = error;
     ex.status = error.status().code();
     ex.responseStarted = true;
@@ -563,9 +703,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void finish(Exchange ex) {
     if (ex.finished) return;
     ex.finished = true;
+    endHold(ex);
     ex.cancelResponseTimer();
     ex.releaseHeldBody();
     ex.closeOutbound();
+    endLoad(ex); // before the instance's count, so a drained instance means counted versions
     releaseBackend(ex);
     log(ex);
     if (current == ex) current = null;
@@ -635,7 +777,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       Exchange ex = current;
       if (ex == null) {
         ctx.close(); // keep-alive connection idle between requests
-      } else if (ex.responseStarted || !ex.requestDone) {
+      } else if (ex.phase != Exchange.Phase.HELD && (ex.responseStarted || !ex.requestDone)) {
         // A stalled upload, or a response nobody reads or that stopped flowing. (While the app
         // thinks about its answer the response timeout applies instead.)
         ex.closeAfter = true;

@@ -1,6 +1,7 @@
 package dev.pier.router;
 
 import dev.pier.model.Backend;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,6 +31,11 @@ final class InFlight {
 
   int count(String host, int port) {
     return byBackend.getOrDefault(key(host, port), 0);
+  }
+
+  /** Returns the counts above 0, keyed {@code host:port}. */
+  Map<String, Integer> snapshot() {
+    return Map.copyOf(byBackend);
   }
 
   int total() {

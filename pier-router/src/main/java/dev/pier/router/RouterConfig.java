@@ -24,6 +24,8 @@ import java.util.Objects;
  *     answered {@code 101 Switching Protocols} (until then the response timeout applies)
  * @param clientLimits the request head deadline and the connection limits, per router and per
  *     client address
+ * @param holdLimits how long and how many requests may wait for a version that is starting or
+ *     asleep ({@link dev.pier.model.VersionRoute#hold()})
  */
 public record RouterConfig(
     String bindHost,
@@ -34,7 +36,8 @@ public record RouterConfig(
     Duration backendIdleTimeout,
     int maxIdlePerBackend,
     Duration tunnelIdleTimeout,
-    ClientLimits clientLimits) {
+    ClientLimits clientLimits,
+    HoldLimits holdLimits) {
 
   /** The pool's idle timeout unless configured: below Node's 5 s keepAliveTimeout. */
   public static final Duration DEFAULT_BACKEND_IDLE_TIMEOUT = Duration.ofSeconds(4);
@@ -56,6 +59,15 @@ public record RouterConfig(
     if (maxIdlePerBackend < 0) throw new IllegalArgumentException("maxIdlePerBackend must be >= 0");
     requirePositive(tunnelIdleTimeout, "tunnelIdleTimeout");
     Objects.requireNonNull(clientLimits, "clientLimits");
+    Objects.requireNonNull(holdLimits, "holdLimits");
+  }
+
+  /** Settings with the default hold limits ({@link HoldLimits#DEFAULT}). */
+  public RouterConfig(String bindHost, int port, Duration connectTimeout, Duration responseTimeout,
+      Duration idleTimeout, Duration backendIdleTimeout, int maxIdlePerBackend,
+      Duration tunnelIdleTimeout, ClientLimits clientLimits) {
+    this(bindHost, port, connectTimeout, responseTimeout, idleTimeout, backendIdleTimeout,
+        maxIdlePerBackend, tunnelIdleTimeout, clientLimits, HoldLimits.DEFAULT);
   }
 
   /** Settings with the default client limits ({@link ClientLimits#DEFAULT}). */
@@ -87,7 +99,7 @@ public record RouterConfig(
    * Returns Heroku-like defaults on all interfaces: connect 5 s, first response byte 30 s, idle
    * keep-alive 90 s, the default backend connection pool, tunnels idle 5 minutes, and the {@link
    * ClientLimits#DEFAULT default client limits} (request head 10 s, 10,000 connections, 256 per
-   * client address).
+   * client address) and {@link HoldLimits#DEFAULT hold limits} (30 s, 100 waiting per app).
    */
   public static RouterConfig defaults(int port) {
     return new RouterConfig(
@@ -97,25 +109,33 @@ public record RouterConfig(
   /** Returns a copy with other timeouts (tests use short ones). */
   public RouterConfig withTimeouts(Duration connect, Duration response, Duration idle) {
     return new RouterConfig(bindHost, port, connect, response, idle, backendIdleTimeout,
-        maxIdlePerBackend, tunnelIdleTimeout, clientLimits);
+        maxIdlePerBackend, tunnelIdleTimeout, clientLimits, holdLimits);
   }
 
   /** Returns a copy with another backend connection pool ({@code maxIdle} 0 turns it off). */
   public RouterConfig withBackendPool(Duration idle, int maxIdle) {
     return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout, idle,
-        maxIdle, tunnelIdleTimeout, clientLimits);
+        maxIdle, tunnelIdleTimeout, clientLimits, holdLimits);
   }
 
   /** Returns a copy with another idle timeout for upgraded connections (WebSockets). */
   public RouterConfig withTunnelIdleTimeout(Duration idle) {
     return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
-        backendIdleTimeout, maxIdlePerBackend, idle, clientLimits);
+        backendIdleTimeout, maxIdlePerBackend, idle, clientLimits, holdLimits);
   }
 
   /** Returns a copy with other client limits (head deadline, connection limits). */
   public RouterConfig withClientLimits(ClientLimits limits) {
     return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
-        backendIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, limits);
+        backendIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, limits, holdLimits);
+  }
+
+  /**
+   * Returns a copy with other bounds on requests held for versions that are starting or asleep.
+   */
+  public RouterConfig withHoldLimits(HoldLimits limits) {
+    return new RouterConfig(bindHost, port, connectTimeout, responseTimeout, idleTimeout,
+        backendIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, clientLimits, limits);
   }
 
   private static void requirePositive(Duration d, String name) {

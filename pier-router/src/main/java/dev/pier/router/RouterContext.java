@@ -5,7 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * What every client connection shares: settings, the current routes, balancing, in-flight counts,
- * logging, the pool of unused instance connections, and the open client connection counts.
+ * logging, the pool of unused instance connections, the open client connection counts, the
+ * requests held for starting versions and the load counters per version.
  */
 record RouterContext(
     RouterConfig config,
@@ -15,12 +16,21 @@ record RouterContext(
     AccessLog accessLog,
     Transport transport,
     BackendPool pool,
-    ConnectionLimits connections) {
+    ConnectionLimits connections,
+    HeldRequests held,
+    VersionLoads loads) {
 
-  /** A context with its own, empty pool and connection counts. */
+  /** A context with its own, empty pool, connection counts, held requests and load counters. */
+  RouterContext(RouterConfig config, Supplier<RouteTable> routes, LoadBalancer balancer,
+      InFlight inFlight, AccessLog accessLog, Transport transport, Waker waker) {
+    this(config, routes, balancer, inFlight, accessLog, transport, new BackendPool(config, routes),
+        new ConnectionLimits(config.clientLimits()),
+        new HeldRequests(config.holdLimits(), waker), new VersionLoads());
+  }
+
+  /** As above, without wake-ups ({@link Waker#NONE}). */
   RouterContext(RouterConfig config, Supplier<RouteTable> routes, LoadBalancer balancer,
       InFlight inFlight, AccessLog accessLog, Transport transport) {
-    this(config, routes, balancer, inFlight, accessLog, transport, new BackendPool(config, routes),
-        new ConnectionLimits(config.clientLimits()));
+    this(config, routes, balancer, inFlight, accessLog, transport, Waker.NONE);
   }
 }

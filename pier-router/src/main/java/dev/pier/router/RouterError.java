@@ -30,6 +30,18 @@ public enum RouterError {
       "There is no app configured at that hostname."),
   NO_INSTANCES(503, "no_instances", "No web processes running",
       "The app has no running web instances. Scale it up or check its logs."),
+  /**
+   * The version the request was for was starting or asleep, and no instance of it became ready
+   * within the hold timeout ({@link HoldLimits#timeout()}).
+   */
+  START_TIMEOUT(503, "start_timeout", "App did not start in time",
+      "The app was starting (or waking up) and did not become ready in time. Try again shortly."),
+  /**
+   * The version the request was for was starting or asleep, and as many of the app's requests as
+   * the router holds ({@link HoldLimits#maxPerApp()}) were already waiting for it.
+   */
+  HOLD_QUEUE_FULL(503, "hold_queue_full", "Too many requests waiting",
+      "The app is starting and too many requests are already waiting for it. Try again shortly."),
   CONNECT_FAILED(502, "connect_failed", "Backend connection failed",
       "The app's instances refused or did not accept the connection."),
   BACKEND_CLOSED(502, "backend_closed", "Connection closed without response",

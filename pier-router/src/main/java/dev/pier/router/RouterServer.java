@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: construct, {@link #start()}, publish routes with {@link #routes} whenever they
  * change (draining removed instances with {@link #inFlight(String, int)}), {@link #close()}.
  * Until routes are published every request gets a 404 page. All methods are thread-safe.
+ *
+ * <p>Scale to zero: a version published with {@link dev.pier.model.VersionRoute#hold()} and no
+ * backends gets its requests held (bounded by {@link RouterConfig#holdLimits()}) rather than
+ * answered 503; the {@link Waker} given here is told, and the requests go to an instance as soon as
+ * a table gives the version one. {@link #load()} reports what the autoscaler needs.
  */
 public final class RouterServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
@@ -45,12 +50,26 @@ public final class RouterServer implements AutoCloseable {
     this(config, accessLog, balancer, Transport.detect());
   }
 
+  /**
+   * A router that tells {@code waker} when a request waits for a version that is starting or
+   * asleep, so the control plane can start it.
+   */
+  public RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer,
+      Waker waker) {
+    this(config, accessLog, balancer, Transport.detect(), waker);
+  }
+
   RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer, Transport transport) {
+    this(config, accessLog, balancer, transport, Waker.NONE);
+  }
+
+  RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer, Transport transport,
+      Waker waker) {
     this.config = Objects.requireNonNull(config, "config");
     this.accessLog = new AccessLogQueue(Objects.requireNonNull(accessLog, "accessLog"),
         AccessLogQueue.DEFAULT_CAPACITY, ACCESS_LOG_DRAIN);
     this.context = new RouterContext(config, routes::get, Objects.requireNonNull(balancer),
-        inFlight, this.accessLog, transport);
+        inFlight, this.accessLog, transport, Objects.requireNonNull(waker, "waker"));
   }
 
   /** Binds the listening socket; returns once the router accepts connections. */
@@ -105,11 +124,14 @@ public final class RouterServer implements AutoCloseable {
   /**
    * Replaces the route snapshot; requests that start after this call use the new table. Unused
    * kept-alive connections to instances missing from it are closed soon after (those in use
-   * close when their request ends).
+   * close when their request ends). Held requests are routed again with it, each on its own
+   * event loop: those whose version (for an app host: whose split) now has an instance go to it.
    */
   public void routes(RouteTable table) {
     routes.set(Objects.requireNonNull(table, "table"));
     context.pool().routesChanged();
+    context.held().routesChanged();
+    context.loads().prune(table);
   }
 
   /** Returns the route snapshot in use. */
@@ -134,6 +156,21 @@ public final class RouterServer implements AutoCloseable {
   /** Returns how many requests are assigned to any instance right now. */
   public int inFlight() {
     return inFlight.total();
+  }
+
+  /**
+   * Returns the load per app version and per instance right now, for the autoscaler: cheap (no
+   * event loop is involved) and safe to call from any thread, every second if need be. See {@link
+   * RouterLoad} for how to turn two snapshots into average concurrency and requests per second.
+   */
+  public RouterLoad load() {
+    long now = System.nanoTime();
+    return new RouterLoad(now, context.loads().snapshot(now), inFlight.snapshot());
+  }
+
+  /** Returns how many requests wait for a version that is starting or asleep, all apps together. */
+  public int held() {
+    return context.held().total();
   }
 
   /** Returns how many client connections are open (counted against {@link ClientLimits}). */

@@ -62,6 +62,24 @@ final class VersionPicker {
     return byShare(others, bucket);
   }
 
+  /**
+   * Returns the version a request with {@code bucket} waits for when no version with a share has
+   * backends: the bucket's own version if it is starting or asleep ({@link
+   * VersionRoute#waitsForBackends()}), else one of the waiting versions by their shares; null if
+   * no version with a share waits (the request is then answered at once).
+   */
+  static VersionRoute holdFor(Route route, int bucket) {
+    checkBucket(bucket);
+    List<VersionRoute> shared = shared(route);
+    VersionRoute own = byShare(shared, bucket);
+    if (own == null || own.waitsForBackends()) return own;
+    List<VersionRoute> waiting = new ArrayList<>(shared.size());
+    for (VersionRoute v : shared) {
+      if (v.waitsForBackends()) waiting.add(v);
+    }
+    return byShare(waiting, bucket);
+  }
+
   /** Returns the version whose share holds {@code bucket}, with or without backends; or null. */
   static VersionRoute byShare(Route route, int bucket) {
     checkBucket(bucket);

@@ -3,8 +3,10 @@
  * Heroku's router or Cloud Foundry's gorouter.
  *
  * <p>The control plane owns a {@link dev.pier.router.RouterServer}, publishes a new {@link
- * dev.pier.model.RouteTable} whenever instances change, and receives one {@link
- * dev.pier.router.AccessLogEntry} per request. Everything else here is package-private.
+ * dev.pier.model.RouteTable} whenever instances change, receives one {@link
+ * dev.pier.router.AccessLogEntry} per request, is woken through a {@link dev.pier.router.Waker}
+ * for versions that requests wait for, and reads {@link dev.pier.router.RouterLoad} snapshots.
+ * Everything else here is package-private.
  *
  * <h2>Flow of one request</h2>
  *
@@ -27,7 +29,9 @@
  *    |                 |    3. Assigner: VersionPicker maps bucket --&gt; version by shares     |
  *    |                 |       (one without instances --&gt; another with a share); then        |
  *    |                 |       LoadBalancer (RoundRobin per app+version) picks a Backend,    |
- *    |                 |       counted in InFlight until the exchange ends --&gt; 503 if none   |
+ *    |                 |       counted in InFlight and VersionLoads until the exchange ends; |
+ *    |                 |       none anywhere: a version that is starting or asleep (hold)   |
+ *    |                 |       --&gt; HELD (see below), else 503 no_instances                   |
  *    |                 |    4. X-Forwarded-For/-Proto/-Port, X-Request-Id; hop-by-hop out    |
  *    |                 |       (an upgrade request keeps Connection: upgrade + Upgrade, and   |
  *    |                 |       its HTTP decoder is detached: later bytes stay raw)            |
@@ -60,6 +64,29 @@
  *  after the last response byte to the client: InFlight count given back, entry queued for
  *  the AccessLog (called on its own thread, AccessLogQueue), then the next (pipelined) request
  * </pre>
+ *
+ * <h2>Held requests (scale from zero)</h2>
+ *
+ * <pre>
+ *  request for a version with no instance and {@code hold} (starting or asleep); none of the
+ *  split has an instance (for a version host: that version has none)
+ *    --&gt; app already has HoldLimits.maxPerApp held --&gt; 503 hold_queue_full, at once
+ *    --&gt; else Exchange.Phase.HELD on its own connection and event loop:
+ *          registered in HeldRequests, hold timer armed, counted as held (and in flight) in
+ *          VersionLoads, Waker.wake(app, version) (at most once a second per version),
+ *          one probe read (end of stream --&gt; client gone: dropped, slot freed, 499 logged),
+ *          nothing else read: a body waits in the client's socket
+ *  RouterServer.routes(table) --&gt; HeldRequests.routesChanged --&gt; on each held request's loop:
+ *          host gone --&gt; 404; split / version has an instance --&gt; proxied as usual (an upgrade
+ *          request too); still only starting versions --&gt; stays held; none --&gt; 503 no_instances
+ *  hold timer (HoldLimits.timeout) --&gt; 503 start_timeout
+ *  access log: held=Nms (the wait, also part of service=)
+ * </pre>
+ *
+ * <p>A request that falls back from its own version (asleep, no instance) to another version
+ * with instances is not held, but still wakes its own version. {@link
+ * dev.pier.router.RouterServer#load()} reports per version the requests in flight (held ones
+ * included), held, completed, and the integral of in-flight over time, for the autoscaler.
  *
  * <h2>Upgraded connections (WebSockets)</h2>
  *

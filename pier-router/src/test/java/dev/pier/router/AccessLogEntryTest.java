@@ -17,6 +17,17 @@ class AccessLogEntryTest {
   }
 
   @Test
+  void requestThatWaitedForItsVersionToStartShowsHowLong() {
+    AccessLogEntry entry = new AccessLogEntry("hello", "GET", "/", "hello.localhost", "id-2",
+        "127.0.0.1", "web.1", 3, 1, 2318, 200, 5, null, 2300);
+    assertThat(entry.format()).isEqualTo(
+        "at=info method=GET path=\"/\" host=hello.localhost request_id=id-2 fwd=\"127.0.0.1\""
+            + " dyno=web.1 version=v3 held=2300ms connect=1ms service=2318ms status=200 bytes=5");
+    assertThat(new AccessLogEntry("hello", "GET", "/", "h", "id", "f", "web.1", 3, 1, 2, 200, 5,
+        null).heldMillis()).isZero();
+  }
+
+  @Test
   void routerErrorPutsCodeAndDescriptionFirst() {
     AccessLogEntry entry = new AccessLogEntry(null, "POST", "/x", "nope.localhost", "id-1",
         "10.0.0.1, 127.0.0.1", null, 0, 0, 2, 404, 180, RouterError.NO_SUCH_APP);

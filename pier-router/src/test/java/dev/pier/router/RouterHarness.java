@@ -27,6 +27,12 @@ final class RouterHarness implements AutoCloseable {
     router.start();
   }
 
+  /** A router that tells {@code waker} about requests held for starting versions. */
+  RouterHarness(RouterConfig config, Waker waker) throws InterruptedException {
+    router = new RouterServer(config, log, new RoundRobin(), waker);
+    router.start();
+  }
+
   int port() {
     return router.port();
   }
@@ -56,6 +62,33 @@ final class RouterHarness implements AutoCloseable {
     while (router.inFlight() != expected) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("in flight: " + router.inFlight() + ", expected " + expected);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Waits up to 5 s until the router holds {@code expected} requests for starting versions. */
+  void awaitHeld(int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (router.held() != expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("held: " + router.held() + ", expected " + expected);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /**
+   * Waits up to 5 s until {@code version} of {@code app} counts {@code expected} completed
+   * requests (counted just after the last response byte went out, so a client may see its
+   * response a moment before).
+   */
+  void awaitCompleted(String app, int version, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (router.load().version(app, version).completed() != expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("completed: " + router.load().version(app, version).completed()
+            + ", expected " + expected);
       }
       Thread.sleep(5);
     }

@@ -87,4 +87,32 @@ class VersionPickerTest {
     assertThatThrownBy(() -> VersionPicker.pick(route, -1, n -> false))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  private static int heldFor(Route route, int bucket) {
+    VersionRoute v = VersionPicker.holdFor(route, bucket);
+    return v == null ? -1 : v.version();
+  }
+
+  @Test
+  void requestWaitsForItsOwnVersionWhenThatOneIsStarting() {
+    Route route = route(new VersionRoute(1, 50, List.of(), true),
+        new VersionRoute(2, 50, List.of(), true));
+    assertThat(heldFor(route, 0)).isEqualTo(1);
+    assertThat(heldFor(route, 9999)).isEqualTo(2);
+  }
+
+  @Test
+  void requestWhoseVersionIsNotStartingWaitsForOneThatIs() {
+    Route route = route(new VersionRoute(1, 50, List.of(), false),
+        new VersionRoute(2, 50, List.of(), true));
+    assertThat(heldFor(route, 0)).isEqualTo(2);
+    assertThat(heldFor(route, 9999)).isEqualTo(2);
+  }
+
+  @Test
+  void nothingIsWaitedForWhenNoVersionWithAShareIsStarting() {
+    assertThat(heldFor(route(new VersionRoute(1, 100, List.of())), 5)).isEqualTo(-1);
+    assertThat(heldFor(route(new VersionRoute(1, 0, List.of(), true),
+        new VersionRoute(2, 100, List.of())), 5)).isEqualTo(-1);
+  }
 }
