@@ -25,7 +25,8 @@ public final class Api {
   /** Everything the API needs, in one place. */
   public record Services(
       Authenticator auth, AppService apps, ReleaseService releases, ConfigService config,
-      ProcessManager processes, Scaler scaler, DeployService deploys, VersionService versions,
+      ProcessManager processes, Scaler scaler, dev.pier.deploy.Autoscaling autoscaling,
+      DeployService deploys, VersionService versions,
       LogBus logs, LogStore logStore, DrainService drains, Metrics metrics, BuildStore builds,
       Supplier<Map<String, Double>> platformGauges, InstantSource clock,
       String domain, int routerPort, long maxUploadBytes) {}
@@ -44,6 +45,7 @@ public final class Api {
     new AppRoutes(s.apps(), s.releases(), s.processes(), s.deploys()).register(api);
     new ConfigRoutes(s.apps(), s.config()).register(api);
     new ProcessRoutes(s.apps(), s.releases(), s.processes(), s.scaler(), s.clock()).register(api);
+    new AutoscaleRoutes(s.apps(), s.autoscaling()).register(api);
     new ReleaseRoutes(s.apps(), s.versions()).register(api);
     new VersionRoutes(s.apps(), s.versions()).register(api);
     new LogRoutes(s.apps(), s.logs(), s.logStore()).register(api);

@@ -97,6 +97,11 @@ public final class ProcessManager {
     return runtime.list(app);
   }
 
+  /** True when {@code type} of the app autoscales. */
+  public boolean autoscales(AppName app, String type) {
+    return formations.autoscale(app).containsKey(type);
+  }
+
   /** Memory and CPU use of a running instance, when the backend measures it. */
   public java.util.Optional<dev.pier.runtime.ResourceUsage> usage(InstanceStatus s) {
     return s.state() == InstanceState.UP ? runtime.usage(s.app(), s.id()) : java.util.Optional.empty();

@@ -2,6 +2,7 @@ package dev.pier.routing;
 
 import dev.pier.app.App;
 import dev.pier.app.AppService;
+import dev.pier.control.DesiredApp;
 import dev.pier.deploy.ProcessManager;
 import dev.pier.model.Backend;
 import dev.pier.model.InstanceState;
@@ -25,7 +26,8 @@ import java.util.function.Consumer;
 /**
  * Builds the router's table from the traffic splits and what runs: {@code APP.DOMAIN} splits over
  * the versions with a share, {@code vN.APP.DOMAIN} reaches version N alone. Backends are web
- * instances that are up and not draining. Called after every instance state change, traffic
+ * instances that are up and not draining. A version holds requests while it has no backend if
+ * its web instances should run or autoscale (starting, restarting, asleep at zero). Called after every instance state change, traffic
  * change and app creation or removal; each call publishes a whole new snapshot.
  */
 public final class RoutePublisher {
@@ -56,11 +58,16 @@ public final class RoutePublisher {
         }
       }
       Traffic traffic = versions.traffic(app.name());
+      // A version whose web instances should run (or may scale from zero) holds requests while
+      // it has none ready: they are starting, restarting or asleep. One scaled to web=0 fails fast.
+      DesiredApp desired = processes.reconciler().desired(name);
+      boolean webAutoscales = processes.autoscales(app.name(), "web");
       Set<Integer> shown = new TreeSet<>(traffic.allocations().keySet());
       shown.addAll(ready.keySet());
       List<VersionRoute> routes = new ArrayList<>();
       for (int version : shown) {
-        routes.add(new VersionRoute(version, traffic.percent(version), ready.getOrDefault(version, List.of())));
+        boolean hold = webAutoscales || desired.count(version, "web") > 0;
+        routes.add(new VersionRoute(version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
       }
       byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes));
       Set<Integer> running = new TreeSet<>(versions.running(app.name()));
@@ -68,7 +75,8 @@ public final class RoutePublisher {
       for (int version : running) {
         byHost.put(apps.versionHost(app.name(), version),
             new Route(name, SplitBy.RANDOM,
-                List.of(new VersionRoute(version, 100, ready.getOrDefault(version, List.of())))));
+                List.of(new VersionRoute(version, 100, ready.getOrDefault(version, List.of()),
+                    webAutoscales || desired.count(version, "web") > 0))));
       }
     }
     router.accept(new RouteTable(byHost));

@@ -17,6 +17,7 @@ import dev.pier.deploy.DeployService;
 import dev.pier.deploy.FormationStore;
 import dev.pier.deploy.InstanceEvents;
 import dev.pier.deploy.InstanceSpecs;
+import dev.pier.deploy.Autoscaling;
 import dev.pier.deploy.StoredDesiredState;
 import dev.pier.control.Reconciler;
 import dev.pier.deploy.ProcessManager;
@@ -40,6 +41,9 @@ import dev.pier.release.ReleaseService;
 import dev.pier.release.ReleaseStore;
 import dev.pier.router.AccessLog;
 import dev.pier.router.RouterConfig;
+import dev.pier.router.RoundRobin;
+import dev.pier.router.Waker;
+import dev.pier.autoscale.Autoscaler;
 import dev.pier.router.RouterServer;
 import dev.pier.api.DoctorRoutes;
 import dev.pier.doctor.Doctor;
@@ -59,6 +63,7 @@ import dev.pier.sandbox.Sandbox;
 import dev.pier.store.DataDirs;
 import dev.pier.store.Database;
 import jakarta.servlet.DispatcherType;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumSet;
 import java.util.concurrent.Executors;
@@ -96,13 +101,14 @@ public final class PlatformServer implements AutoCloseable {
   private final List<AutoCloseable> observers;
   private final Housekeeping housekeeping;
 
-  private final Reconciler reconciler;
+  /** The loops that act on instances: closed before the runtime stops them all. */
+  private final List<AutoCloseable> controllers;
 
   private PlatformServer(
       Settings settings, Authenticator.Loaded auth, Database db, RouterServer router,
-      RuntimeBackend runtime, Reconciler reconciler, Server jetty, int apiPort, Housekeeping housekeeping,
+      RuntimeBackend runtime, List<AutoCloseable> controllers, Server jetty, int apiPort, Housekeeping housekeeping,
       List<AutoCloseable> observers) {
-    this.reconciler = reconciler;
+    this.controllers = controllers;
     this.observers = observers;
     this.housekeeping = housekeeping;
     this.settings = settings;
@@ -127,13 +133,19 @@ public final class PlatformServer implements AutoCloseable {
 
     AccessLog accessLog = new RouterAccessLog(metrics, logs, settings.requestMetrics());
     RouterConfig defaults = RouterConfig.defaults(settings.routerPort());
+    // A request held for a version at zero wakes it through the autoscaler (wired below).
+    AtomicReference<Autoscaler> autoscalerRef = new AtomicReference<>();
+    Waker waker = (app, version) -> {
+      Autoscaler a = autoscalerRef.get();
+      if (a != null) a.wake(app, version);
+    };
     RouterServer router =
         new RouterServer(
             new RouterConfig(settings.bindHost(), settings.routerPort(), defaults.connectTimeout(),
                 defaults.responseTimeout(), defaults.idleTimeout())
                 .withBackendPool(defaults.backendIdleTimeout(), settings.routerBackendPool() ? defaults.maxIdlePerBackend() : 0)
                 .withClientLimits(settings.routerClientLimits()),
-            accessLog);
+            accessLog, new RoundRobin(), waker);
     router.start();
 
     QueuedThreadPool threads = new QueuedThreadPool(200);
@@ -185,14 +197,18 @@ public final class PlatformServer implements AutoCloseable {
     ReleaseStore releaseStore = new ReleaseStore(db);
     FormationStore formations = new FormationStore(db);
     AtomicReference<Runnable> publishRef = new AtomicReference<>(() -> {});
-    Reconciler reconciler = new Reconciler(runtime,
-        new StoredDesiredState(new AppStore(db), releaseStore, versionStore, formations),
+    StoredDesiredState desiredState = new StoredDesiredState(new AppStore(db), releaseStore, versionStore, formations);
+    Reconciler reconciler = new Reconciler(runtime, desiredState,
         new InstanceSpecs(new AppStore(db), releaseStore, formations, limits),
         s -> s.port() > 0 ? router.inFlight(s.host(), s.port()) : 0,
         logs::platform, () -> publishRef.get().run(), clock,
         Reconciler.Options.defaults(settings.drainTimeout()));
     reconcilerRef.set(reconciler);
     ProcessManager processes = new ProcessManager(runtime, formations, logs, limits, reconciler);
+    Autoscaler autoscaler = new Autoscaler(new AutoscaleSources(new AppStore(db), formations, reconciler, runtime,
+        router, logs), reconciler, clock, Duration.ofSeconds(1));
+    desiredState.scaleWith(autoscaler);
+    autoscalerRef.set(autoscaler);
     RoutePublisher routes = new RoutePublisher(apps, runtime, versionStore, processes, router::routes);
     routesRef.set(routes);
     publishRef.set(routes::publish);
@@ -239,6 +255,7 @@ public final class PlatformServer implements AutoCloseable {
     context.addServlet(new ServletHolder("git", git.servlet()), "/git/*");
     ApiServlet api =
         Api.servlet(new Api.Services(auth.authenticator(), apps, releases, config, processes, scaler,
+            new Autoscaling(apps, releases, formations, versionStore, processes, rollout, autoscaler, logs),
             deploys, versions, logs, logStore, drains, metrics, buildStore, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
     new DoctorRoutes(doctor, atStart).register(api);
@@ -253,9 +270,10 @@ public final class PlatformServer implements AutoCloseable {
 
     routes.publish();
     reconciler.start(); // its first pass brings back the instances of every running version
+    autoscaler.start();
     jetty.start();
     housekeeping.start();
-    return new PlatformServer(settings, auth, db, router, runtime, reconciler, jetty, apiPort, housekeeping,
+    return new PlatformServer(settings, auth, db, router, runtime, List.of(autoscaler, reconciler), jetty, apiPort, housekeeping,
         List.of(housekeeping, drains, metrics, logStore, network));
   }
 
@@ -334,7 +352,13 @@ public final class PlatformServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("stopping the API failed", e);
     }
-    reconciler.close();
+    for (AutoCloseable c : controllers) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", c, e);
+      }
+    }
     runtime.close();
     router.close();
     for (AutoCloseable c : observers) {
