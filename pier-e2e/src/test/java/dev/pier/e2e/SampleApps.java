@@ -36,4 +36,31 @@ final class SampleApps {
         """.formatted(version));
     return files;
   }
+
+  /**
+   * A Node.js app without dependencies whose every answer takes {@code DELAY_MS} (config var,
+   * default 300) milliseconds: load in concurrent requests is then clients, not CPU.
+   */
+  static Map<String, String> nodeSlow() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("package.json", """
+        {
+          "name": "slow",
+          "version": "1.0.0",
+          "private": true,
+          "scripts": { "start": "node server.js" }
+        }
+        """);
+    files.put("server.js", """
+        const http = require('http');
+        const delay = parseInt(process.env.DELAY_MS || '300', 10);
+        http.createServer((req, res) => {
+          setTimeout(() => {
+            res.setHeader('Content-Type', 'application/json');
+            res.end(JSON.stringify({ dyno: process.env.DYNO, delay: delay }));
+          }, delay);
+        }).listen(process.env.PORT, () => console.log('listening on ' + process.env.PORT));
+        """);
+    return files;
+  }
 }
