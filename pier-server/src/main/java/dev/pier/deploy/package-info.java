@@ -3,8 +3,10 @@
  *
  * <pre>
  *   DeployService: disk reserve -> Builder (slug, fsynced) -> ReleaseStore (vN pending)
- *     -> Rollout (under the app's lock: start, await ready, traffic + current in one transaction,
- *        drain and stop the old) -> ProcessManager -> RuntimeBackend
+ *     -> Rollout (under the app's lock: mark vN running, await ready, traffic + current in one
+ *        transaction, mark the old stopped, await settled) -> desired state in the store
+ *   StoredDesiredState + InstanceSpecs -> dev.pier.control.Reconciler -> RuntimeBackend
+ *   Scaler / Autoscaling: formation count, size, autoscale spec -> the same desired state
  * </pre>
  *
  * Every change of what runs for an app takes the app's lock ({@code Rollout.locked}), so deploys,
