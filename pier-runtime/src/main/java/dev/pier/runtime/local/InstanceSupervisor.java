@@ -408,7 +408,10 @@ final class InstanceSupervisor {
       reason = null;
       readyAt = ctx.clock().instant();
     }
-    transition(InstanceState.UP, why);
+    // The cold start, in the app log: how long from spawning the process to ready.
+    String took = startedAt == null || readyAt == null ? ""
+        : " (ready " + java.time.Duration.between(startedAt, readyAt).toMillis() + " ms after start)";
+    transition(InstanceState.UP, why + took);
   }
 
   private String exitReason(int status, boolean bootTimedOut, boolean oom) {

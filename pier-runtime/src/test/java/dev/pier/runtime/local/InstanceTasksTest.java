@@ -146,7 +146,7 @@ class InstanceTasksTest {
     var up = listener.awaitState(app, "web.1", UP);
     Thread.sleep(2500); // past the backend's boot timeout of 1 s
 
-    assertThat(up.reason()).isEqualTo("Process running");
+    assertThat(up.reason()).startsWith("Process running (ready ").endsWith(" ms after start)");
     assertThat(single().state()).isEqualTo(UP);
     assertThat(single().readyAt()).isNotNull();
     assertThat(single().exitCode()).isNull();

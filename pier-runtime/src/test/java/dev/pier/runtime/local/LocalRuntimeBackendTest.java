@@ -112,7 +112,7 @@ class LocalRuntimeBackendTest {
     var up = listener.awaitState(app, "web.1", UP);
     InstanceStatus status = single();
     assertThat(status.state()).isEqualTo(UP);
-    assertThat(up.reason()).isEqualTo("port " + status.port() + " accepting connections");
+    assertThat(up.reason()).startsWith("port " + status.port() + " accepting connections (ready ");
     assertThat(listener.changes(app, "web.1").getFirst())
         .isEqualTo(
             new RecordingListener.Change(
@@ -258,7 +258,7 @@ class LocalRuntimeBackendTest {
 
     List<InstanceStatus> list = backend.list(app);
     assertThat(list).extracting(InstanceStatus::name).containsExactly("web.1", "web.2", "worker.1");
-    assertThat(workerUp.reason()).isEqualTo("Process running");
+    assertThat(workerUp.reason()).startsWith("Process running (ready ").endsWith(" ms after start)");
     int port1 = list.get(0).port();
     int port2 = list.get(1).port();
     assertThat(port1).isNotEqualTo(port2);
