@@ -5,6 +5,7 @@ import dev.pier.build.BuildOutput;
 import dev.pier.logs.LogBus;
 import dev.pier.release.Release;
 import dev.pier.release.ReleaseStore;
+import dev.pier.store.Leases;
 import dev.pier.errors.PlatformException;
 import dev.pier.versions.Traffic;
 import dev.pier.versions.VersionStore;
@@ -38,29 +39,67 @@ public final class Rollout {
   private final LogBus logs;
   private final Runnable publishRoutes;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Leases leases;
 
   public Rollout(
       ProcessManager processes, VersionStore versions, ReleaseStore releases, LogBus logs,
       Runnable publishRoutes) {
+    this(processes, versions, releases, logs, publishRoutes, null);
+  }
+
+  /**
+   * With {@code leases}, an app's lock is also a lease in the store (held, renewed, released), so
+   * a change in progress is visible to another server on the same store; null keeps it in memory.
+   */
+  public Rollout(
+      ProcessManager processes, VersionStore versions, ReleaseStore releases, LogBus logs,
+      Runnable publishRoutes, Leases leases) {
     this.processes = processes;
     this.versions = versions;
     this.releases = releases;
     this.logs = logs;
     this.publishRoutes = publishRoutes;
+    this.leases = leases;
   }
 
-  /** Runs {@code work} holding the app's lock; says so on {@code out} when it has to wait. */
+  /**
+   * Runs {@code work} holding the app's lock; says so on {@code out} when it has to wait. Within
+   * this server waiters queue on a lock; the store lease (taken by the outermost holder) waits
+   * for a change another server has in progress.
+   */
   public <T> T locked(App app, BuildOutput out, Callable<T> work) throws Exception {
     ReentrantLock lock = locks.computeIfAbsent(app.name().value(), n -> new ReentrantLock());
+    boolean said = false;
     if (!lock.tryLock()) {
       out.info("Another change to " + app.name() + " is in progress; waiting for it to finish...");
+      said = true;
       lock.lockInterruptibly();
     }
+    boolean outermost = lock.getHoldCount() == 1;
     try {
-      return work.call();
+      if (outermost && leases != null) {
+        long pause = 20;
+        while (!leases.tryAcquire(leaseName(app.name()))) {
+          if (!said) {
+            out.info("Another server is changing " + app.name() + "; waiting for it to finish...");
+            said = true;
+          }
+          Thread.sleep(pause);
+          pause = Math.min(1000, pause * 2);
+        }
+      }
+      try {
+        return work.call();
+      } finally {
+        if (outermost && leases != null) leases.release(leaseName(app.name()));
+      }
     } finally {
       lock.unlock();
     }
+  }
+
+  private static String leaseName(dev.pier.model.AppName app) {
+    return "app:" + app.value();
   }
 
   /**
@@ -71,6 +110,7 @@ public final class Rollout {
     ReentrantLock lock = locks.computeIfAbsent(app.value(), n -> new ReentrantLock());
     if (!lock.tryLock()) return java.util.Optional.empty();
     try {
+      if (leases != null && leases.holderOf(leaseName(app)).isPresent()) return java.util.Optional.empty();
       return java.util.Optional.ofNullable(work.call());
     } finally {
       lock.unlock();

@@ -22,6 +22,7 @@ import dev.pier.deploy.StoredDesiredState;
 import dev.pier.control.Reconciler;
 import dev.pier.deploy.ProcessManager;
 import dev.pier.deploy.Rollout;
+import dev.pier.store.Leases;
 import dev.pier.deploy.Scaler;
 import dev.pier.versions.VersionService;
 import dev.pier.versions.VersionStore;
@@ -215,7 +216,10 @@ public final class PlatformServer implements AutoCloseable {
     apps.wire(processes, routes);
     ReleaseService releases = new ReleaseService(releaseStore);
     ConfigStore configStore = new ConfigStore(db);
-    Rollout rollout = new Rollout(processes, versionStore, releaseStore, logs, routes::publish);
+    // One server per embedded store: what a killed predecessor held is free at once.
+    Leases leases = new Leases(db, clock, Duration.ofSeconds(30));
+    leases.clearAll();
+    Rollout rollout = new Rollout(processes, versionStore, releaseStore, logs, routes::publish, leases);
     ConfigService config =
         new ConfigService(configStore, apps, releases, releaseStore, rollout, versionStore, logs, clock);
     BuildStore buildStore = new BuildStore(db);
@@ -274,7 +278,7 @@ public final class PlatformServer implements AutoCloseable {
     jetty.start();
     housekeeping.start();
     return new PlatformServer(settings, auth, db, router, runtime, List.of(autoscaler, reconciler), jetty, apiPort, housekeeping,
-        List.of(housekeeping, drains, metrics, logStore, network));
+        List.of(leases, housekeeping, drains, metrics, logStore, network));
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.pier.errors.Problem;
 import dev.pier.model.SplitBy;
 import dev.pier.release.Release;
 import dev.pier.runtime.InstanceStatus;
+import dev.pier.store.Leases;
 import dev.pier.versions.Traffic;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,5 +198,45 @@ class RolloutTest {
     second.get(10, TimeUnit.SECONDS);
     assertThat(order).containsExactly("first", "second");
     assertThat(p.rollout.ifIdle(app.name(), () -> "ran")).contains("ran");
+  }
+
+  @Test
+  void aChangeInProgressOnAnotherServerSharingTheStoreMakesTheSecondWaitAndSaySo() throws Exception {
+    Leases serverA = new Leases(p.db, java.time.InstantSource.system(), java.time.Duration.ofSeconds(30));
+    Leases serverB = new Leases(p.db, java.time.InstantSource.system(), java.time.Duration.ofSeconds(30));
+    try {
+      Rollout a = new Rollout(p.processes, p.versions, p.releases, p.logs, () -> {}, serverA);
+      Rollout b = new Rollout(p.processes, p.versions, p.releases, p.logs, () -> {}, serverB);
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+      Future<Object> first = Platform.inThread(() -> a.locked(app, BuildOutput.NONE, () -> {
+        inside.countDown();
+        release.await();
+        order.add("a");
+        return null;
+      }));
+      assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+      Future<Boolean> second = Platform.inThread(() -> b.locked(app, BuildOutput.collecting(out), () -> order.add("b")));
+      ProcessManagerTest.awaitTrue(() -> {
+        synchronized (out) {
+          return !out.isEmpty();
+        }
+      });
+      assertThat(out).containsExactly("       Another server is changing hello; waiting for it to finish...");
+      assertThat(b.ifIdle(app.name(), () -> "ran")).as("checks on the other server skip the busy app").isEmpty();
+      Thread.sleep(200);
+      assertThat(second.isDone()).isFalse();
+
+      release.countDown();
+      first.get(10, TimeUnit.SECONDS);
+      second.get(10, TimeUnit.SECONDS);
+      assertThat(order).containsExactly("a", "b");
+      assertThat(serverA.holderOf("app:hello")).as("released after the change").isEmpty();
+    } finally {
+      serverA.close();
+      serverB.close();
+    }
   }
 }
