@@ -55,6 +55,7 @@ import picocli.CommandLine.Spec;
       HealthcheckCommands.Show.class,
       HealthcheckCommands.Set.class,
       HealthcheckCommands.Unset.class,
+      HealthcheckCommands.Timeout.class,
       OpenCommand.class,
       DoctorCommand.class,
     })

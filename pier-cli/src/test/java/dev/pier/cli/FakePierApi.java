@@ -42,6 +42,8 @@ final class FakePierApi implements AutoCloseable {
     final Map<String, String> config = new TreeMap<>();
     final List<ObjectNode> releases = new ArrayList<>(); // newest first
     String splitBy = "random";
+    /** The app's settings PATCH /apps/APP changes: readiness_path, boot_timeout_seconds. */
+    final ObjectNode settings = JSON.createObjectNode();
     /** What ps says each instance runs: null gives "v" + release, "" leaves the field out. */
     String instanceVersion;
     /** Fields that replace those of one instance in ps, by instance name ("web.1"). */
@@ -223,6 +225,16 @@ final class FakePierApi implements AutoCloseable {
     }
     switch (method + " " + rest) {
       case "GET " -> json(exchange, 200, appJson(app));
+      case "PATCH " -> {
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        JsonNode boot = body.path("boot_timeout_seconds");
+        if (boot.isInt() && (boot.asInt() < 1 || boot.asInt() > 900)) {
+          problem(exchange, 422, "invalid", "boot_timeout_seconds must be from 1 to 900, got " + boot.asInt());
+          return;
+        }
+        body.fields().forEachRemaining(e -> app.settings.set(e.getKey(), e.getValue()));
+        json(exchange, 200, appJson(app));
+      }
       case "DELETE " -> {
         apps.remove(app.name);
         json(exchange, 200, JSON.createObjectNode().put("deleted", app.name));
@@ -758,6 +770,7 @@ final class FakePierApi implements AutoCloseable {
     json.put("git_url", url() + "/git/" + app.name + ".git");
     json.put("release", app.release);
     json.set("formation", JSON.valueToTree(app.formation));
+    json.setAll(app.settings);
     return json;
   }
 

@@ -16,7 +16,7 @@ final class AppRoutes {
   /** The wire form of an app. */
   record AppView(
       String name, Instant createdAt, String webUrl, String gitUrl, Integer release,
-      Map<String, Integer> formation, String readinessPath) {}
+      Map<String, Integer> formation, String readinessPath, Integer bootTimeoutSeconds) {}
 
   private final AppService apps;
   private final ReleaseService releases;
@@ -52,6 +52,13 @@ final class AppRoutes {
         if (!path.isNull() && !path.isTextual()) throw PlatformException.invalid("readiness_path must be a string or null");
         app = apps.setReadinessPath(app.name(), path.isNull() ? null : path.asText(), ex.user);
       }
+      if (body.has("boot_timeout_seconds")) {
+        JsonNode seconds = body.get("boot_timeout_seconds");
+        if (!seconds.isNull() && !seconds.isInt()) {
+          throw PlatformException.invalid("boot_timeout_seconds must be a whole number of seconds or null");
+        }
+        apps.setBootTimeout(app.name(), seconds.isNull() ? null : seconds.asInt(), ex.user);
+      }
       ex.json(200, view(app));
     });
     api.on("DELETE", APP, ex -> {
@@ -71,7 +78,8 @@ final class AppRoutes {
         app.hasRelease() ? processes.formation(app.name(), releases.current(app)) : Map.of();
     return new AppView(
         app.name().value(), app.createdAt(), apps.webUrl(app.name()), apps.gitUrl(app.name()),
-        app.hasRelease() ? app.currentRelease() : null, formation, app.readinessPath());
+        app.hasRelease() ? app.currentRelease() : null, formation, app.readinessPath(),
+        apps.bootTimeoutSeconds(app.name()).orElse(null));
   }
 
 }

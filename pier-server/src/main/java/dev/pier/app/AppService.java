@@ -125,6 +125,30 @@ public final class AppService {
     return get(name);
   }
 
+  /** Bounds of an app's boot timeout, in seconds. */
+  public static final int MIN_BOOT_SECONDS = 1;
+
+  public static final int MAX_BOOT_SECONDS = 900;
+
+  /**
+   * Sets (or with null clears: the operator's default applies) how long the app's web instances
+   * may take to boot; instances started from now on use it.
+   */
+  public void setBootTimeout(AppName name, Integer seconds, String user) {
+    get(name);
+    if (seconds != null && (seconds < MIN_BOOT_SECONDS || seconds > MAX_BOOT_SECONDS)) {
+      throw PlatformException.invalid("boot_timeout_seconds must be from " + MIN_BOOT_SECONDS + " to "
+          + MAX_BOOT_SECONDS + ", got " + seconds);
+    }
+    store.setBootTimeoutSeconds(name, seconds);
+    logs.platform(name.value(), "api", (seconds == null ? "Boot timeout reset to the default" : "Boot timeout set to " + seconds + " s") + " by " + user);
+  }
+
+  /** The app's own boot timeout, when it set one. */
+  public java.util.Optional<Integer> bootTimeoutSeconds(AppName name) {
+    return store.bootTimeoutSeconds(name);
+  }
+
   public String webUrl(AppName name) {
     return "http://" + name + "." + urls.domain() + (urls.routerPort() == 80 ? "" : ":" + urls.routerPort()) + "/";
   }

@@ -58,6 +58,32 @@ public final class AppStore {
         });
   }
 
+  /** The app's own boot timeout in seconds, when it set one. */
+  public java.util.Optional<Integer> bootTimeoutSeconds(AppName name) {
+    return db.query(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT boot_timeout_seconds FROM apps WHERE name = ?")) {
+        ps.setString(1, name.value());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) return java.util.Optional.<Integer>empty();
+          int v = rs.getInt(1);
+          return rs.wasNull() ? java.util.Optional.<Integer>empty() : java.util.Optional.of(v);
+        }
+      }
+    });
+  }
+
+  /** Sets (or with null clears) the app's boot timeout in seconds. */
+  public void setBootTimeoutSeconds(AppName name, Integer seconds) {
+    db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE apps SET boot_timeout_seconds = ? WHERE name = ?")) {
+        if (seconds == null) ps.setNull(1, java.sql.Types.INTEGER);
+        else ps.setInt(1, seconds);
+        ps.setString(2, name.value());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
   public void setReadinessPath(AppName name, String path) {
     db.transaction(
         c -> {

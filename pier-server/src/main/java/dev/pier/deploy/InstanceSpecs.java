@@ -52,7 +52,10 @@ public final class InstanceSpecs implements SpecSource {
         command, envFor(a, release), limits.dropPrivileges() ? a.user() : null,
         size == null ? limits.memoryLimitBytes() : size.memoryBytes(), limits.stopGrace(), generation,
         a.readinessPath() != null ? a.readinessPath() : release.readinessPath(), limits.disk());
-    return Optional.of(size == null ? spec : spec.withCpus(size.cpus()));
+    if (size != null) spec = spec.withCpus(size.cpus());
+    Optional<Integer> boot = apps.bootTimeoutSeconds(name);
+    if (boot.isPresent() && slot.type().equals("web")) spec = spec.withBootTimeout(java.time.Duration.ofSeconds(boot.get()));
+    return Optional.of(spec);
   }
 
   /** Config vars plus what Pier tells every instance about itself. */

@@ -52,6 +52,7 @@ public final class ProcessManager {
   private final LogBus logs;
   private final Limits limits;
   private final Reconciler reconciler;
+  private volatile java.util.function.Function<App, Duration> bootTimeouts;
 
   public ProcessManager(
       RuntimeBackend runtime, FormationStore formations, LogBus logs, Limits limits, Reconciler reconciler) {
@@ -60,6 +61,7 @@ public final class ProcessManager {
     this.logs = logs;
     this.limits = limits;
     this.reconciler = reconciler;
+    this.bootTimeouts = app -> limits.bootTimeout();
   }
 
   public Reconciler reconciler() {
@@ -73,6 +75,16 @@ public final class ProcessManager {
 
   public Duration bootTimeout() {
     return limits.bootTimeout();
+  }
+
+  /** How long the app's web instances may take to boot: its own setting, else the default. */
+  public Duration bootTimeout(App app) {
+    return bootTimeouts.apply(app);
+  }
+
+  /** Where the per-app boot timeout comes from (the app store, in the server). */
+  public void bootTimeoutsFrom(java.util.function.Function<App, Duration> source) {
+    this.bootTimeouts = source;
   }
 
   /** Records the default formation for a release's new process types: web=1, others 0. */
@@ -268,7 +280,8 @@ public final class ProcessManager {
     String[] problem = new String[1];
     try {
       // Replacements must come up within the boot timeout; the old instances then drain.
-      boolean done = reconciler.await(limits.bootTimeout().plus(limits.drainTimeout()).plus(limits.stopGrace()), () -> {
+      Duration boot = bootTimeout(app);
+      boolean done = reconciler.await(boot.plus(limits.drainTimeout()).plus(limits.stopGrace()), () -> {
         boolean oldLeft = false;
         for (InstanceStatus s : runtime.list(name)) {
           if (Generations.of(s.id()) > mark.generation() && request.matchesTarget(s)
@@ -282,7 +295,7 @@ public final class ProcessManager {
         return !oldLeft;
       });
       if (problem[0] == null && !done) {
-        problem[0] = "replacements did not become ready within " + limits.bootTimeout().toSeconds() + " s"
+        problem[0] = "replacements did not become ready within " + boot.toSeconds() + " s"
             + bootLog(name, mark.at());
       }
     } finally {

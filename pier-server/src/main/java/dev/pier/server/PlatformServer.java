@@ -206,6 +206,8 @@ public final class PlatformServer implements AutoCloseable {
         Reconciler.Options.defaults(settings.drainTimeout()));
     reconcilerRef.set(reconciler);
     ProcessManager processes = new ProcessManager(runtime, formations, logs, limits, reconciler);
+    processes.bootTimeoutsFrom(app -> apps.bootTimeoutSeconds(app.name()).map(Duration::ofSeconds)
+        .orElse(settings.bootTimeout()));
     Autoscaler autoscaler = new Autoscaler(new AutoscaleSources(new AppStore(db), formations, reconciler, runtime,
         router, logs), reconciler, clock, Duration.ofSeconds(1));
     desiredState.scaleWith(autoscaler);
