@@ -3,6 +3,7 @@
  *
  * <pre>
  *   DeployService: disk reserve -> Builder (slug, fsynced) -> ReleaseStore (vN pending)
+ *     -> AppYamlFormation (app.yaml scaling and resources into the formation)
  *     -> Rollout (under the app's lock: start, await ready, traffic + current in one transaction,
  *        drain and stop the old) -> ProcessManager -> RuntimeBackend
  * </pre>
