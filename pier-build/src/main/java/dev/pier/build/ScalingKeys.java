@@ -66,6 +66,7 @@ final class ScalingKeys {
     automaticAt = entry.getKeyNode().getStartMark();
     Integer min = null;
     Integer max = null;
+    String minKey = "min_instances";
     String maxKey = "max_instances";
     Double target = null;
     Double maxConcurrent = null;
@@ -78,6 +79,7 @@ final class ScalingKeys {
         case "min_instances", "min_num_instances" -> {
           if (min != null) throw eitherOr(e, "min_instances", "min_num_instances");
           min = whole(v, name, 0, MAX_INSTANCES);
+          minKey = key;
         }
         case "max_instances", "max_num_instances" -> {
           if (max != null) throw eitherOr(e, "max_instances", "max_num_instances");
@@ -105,7 +107,7 @@ final class ScalingKeys {
     }
     int least = min == null ? 0 : min;
     if (least > most) {
-      throw at(automaticAt, "automatic_scaling min_instances (" + least + ") is above "
+      throw at(automaticAt, "automatic_scaling " + minKey + " (" + least + ") is above "
           + maxKey + " (" + most + ")");
     }
     autoscale = new AppScaling.Autoscale(least, most, metric(target, maxConcurrent, cpu),
