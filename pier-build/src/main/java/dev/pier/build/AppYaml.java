@@ -34,6 +34,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * @param ignoredKeys top-level keys Pier does not support, in file order
  * @param readinessPath {@code readiness_check.path}: the HTTP path that must answer 2xx before an
  *     instance gets traffic, or null
+ * @param scaling {@code automatic_scaling}, {@code manual_scaling} and {@code resources} mapped
+ *     onto Pier's settings ({@link AppScaling#NONE} when the file has none of them); their keys
+ *     Pier does not honour are in {@code ignoredKeys} as {@code automatic_scaling.KEY}
  */
 public record AppYaml(
     String runtime,
@@ -41,7 +44,8 @@ public record AppYaml(
     Map<String, String> envVariables,
     boolean flexible,
     List<String> ignoredKeys,
-    String readinessPath) {
+    String readinessPath,
+    AppScaling scaling) {
   /** The file name looked for in the app root. */
   public static final String FILE_NAME = "app.yaml";
 
@@ -51,6 +55,13 @@ public record AppYaml(
   public AppYaml {
     envVariables = Collections.unmodifiableMap(new LinkedHashMap<>(envVariables));
     ignoredKeys = List.copyOf(ignoredKeys);
+    scaling = scaling == null ? AppScaling.NONE : scaling;
+  }
+
+  /** An app.yaml without scaling or resources keys. */
+  public AppYaml(String runtime, String entrypoint, Map<String, String> envVariables,
+      boolean flexible, List<String> ignoredKeys, String readinessPath) {
+    this(runtime, entrypoint, envVariables, flexible, ignoredKeys, readinessPath, AppScaling.NONE);
   }
 
   /** True for {@code nodejs} and versioned forms such as {@code nodejs20}. */
@@ -88,6 +99,7 @@ public record AppYaml(
     Map<String, String> env = new LinkedHashMap<>();
     List<String> ignored = new ArrayList<>();
     String readinessPath = null;
+    ScalingKeys scaling = new ScalingKeys(ignored);
     for (NodeTuple entry : entries(top, "the file")) {
       String key = ((ScalarNode) entry.getKeyNode()).getValue();
       Node value = entry.getValueNode();
@@ -97,6 +109,9 @@ public record AppYaml(
         case "env", "vm" -> flexible = true;
         case "env_variables" -> env = envVariables(value);
         case "readiness_check" -> readinessPath = readinessPath(value);
+        case "automatic_scaling" -> scaling.automatic(entry);
+        case "manual_scaling" -> scaling.manual(entry);
+        case "resources" -> scaling.resources(entry);
         default -> ignored.add(key);
       }
     }
@@ -104,7 +119,7 @@ public record AppYaml(
       throw at(root.getStartMark(), "missing 'runtime' (for example 'runtime: nodejs20')");
     }
     if (entrypoint != null && entrypoint.isBlank()) entrypoint = null;
-    return new AppYaml(runtime, entrypoint, env, flexible, ignored, readinessPath);
+    return new AppYaml(runtime, entrypoint, env, flexible, ignored, readinessPath, scaling.result());
   }
 
   /** {@code readiness_check: {path: /ready}}; other keys of it are accepted and ignored. */
@@ -136,7 +151,7 @@ public record AppYaml(
   }
 
   /** Returns the entries of a mapping whose keys are all plain scalars, each used once. */
-  private static List<NodeTuple> entries(MappingNode node, String what) throws BuildFailure {
+  static List<NodeTuple> entries(MappingNode node, String what) throws BuildFailure {
     Set<String> seen = new HashSet<>();
     for (NodeTuple entry : node.getValue()) {
       if (!(entry.getKeyNode() instanceof ScalarNode key)) {
@@ -149,7 +164,7 @@ public record AppYaml(
     return node.getValue();
   }
 
-  private static MappingNode mapping(Node node, String what) throws BuildFailure {
+  static MappingNode mapping(Node node, String what) throws BuildFailure {
     if (node instanceof MappingNode m) return m;
     throw at(node.getStartMark(), what + " must be a mapping of 'key: value' lines");
   }
@@ -159,11 +174,11 @@ public record AppYaml(
     throw at(node.getStartMark(), what + " must be a string");
   }
 
-  private static boolean isNull(Node node) {
+  static boolean isNull(Node node) {
     return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
   }
 
-  private static BuildFailure at(Mark mark, String problem) {
+  static BuildFailure at(Mark mark, String problem) {
     String where = mark == null ? FILE_NAME : FILE_NAME + " line " + (mark.getLine() + 1);
     return new BuildFailure(where + ": " + firstLine(problem));
   }

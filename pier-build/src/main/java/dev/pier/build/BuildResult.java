@@ -20,6 +20,8 @@ public sealed interface BuildResult {
    * @param buildpack name of the buildpack that built it ({@code nodejs}, {@code procfile})
    * @param slugBytes size of the slug file
    * @param readinessPath app.yaml {@code readiness_check.path}, or null
+   * @param scaling what app.yaml says about instance counts, autoscaling and sizes, for the server
+   *     to apply when it creates the release ({@link AppScaling#NONE} without app.yaml)
    */
   record Succeeded(
       Path slug,
@@ -27,7 +29,8 @@ public sealed interface BuildResult {
       Map<String, String> env,
       String buildpack,
       long slugBytes,
-      String readinessPath)
+      String readinessPath,
+      AppScaling scaling)
       implements BuildResult {
     public Succeeded {
       Objects.requireNonNull(slug, "slug");
@@ -35,6 +38,13 @@ public sealed interface BuildResult {
       if (processTypes.isEmpty()) throw new IllegalArgumentException("no process types");
       processTypes = Collections.unmodifiableMap(new LinkedHashMap<>(processTypes));
       env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+      scaling = scaling == null ? AppScaling.NONE : scaling;
+    }
+
+    /** A build whose app.yaml (if any) says nothing about scaling or sizes. */
+    public Succeeded(Path slug, Map<String, String> processTypes, Map<String, String> env,
+        String buildpack, long slugBytes, String readinessPath) {
+      this(slug, processTypes, env, buildpack, slugBytes, readinessPath, AppScaling.NONE);
     }
 
     /** The slug size the way Heroku prints it after "Compressing... Done:", e.g. {@code 1.2M}. */

@@ -167,7 +167,8 @@ public final class Builder {
     Map<String, String> env = appYaml == null ? Map.of() : appYaml.envVariables();
     return new BuildResult.Succeeded(
         request.slugFile(), processTypes, env, buildpack.name(), bytes,
-        appYaml == null ? null : appYaml.readinessPath());
+        appYaml == null ? null : appYaml.readinessPath(),
+        appYaml == null ? AppScaling.NONE : appYaml.scaling());
   }
 
   private Buildpack detect(Path dir) throws BuildFailure {
@@ -188,6 +189,12 @@ public final class Builder {
     }
     if (!appYaml.ignoredKeys().isEmpty()) {
       out.warn("app.yaml keys ignored by Pier: " + String.join(", ", appYaml.ignoredKeys()));
+    }
+    AppScaling scaling = appYaml.scaling();
+    scaling.notes().forEach(out::info);
+    scaling.warnings().forEach(out::warn);
+    if (!scaling.isEmpty()) {
+      out.info("app.yaml sets: " + scaling.describe() + " (applied when the release is created)");
     }
     if (procfile != null && procfile.containsKey("web") && appYaml.entrypoint() != null) {
       out.info("app.yaml entrypoint is ignored: the Procfile's web command is used");

@@ -34,14 +34,14 @@ class AppYamlTest {
         handlers:
           - url: /.*
             script: auto
-        automatic_scaling:
+        basic_scaling:
           max_instances: 2
         """);
 
     assertThat(yaml.isNodejs()).isTrue();
     assertThat(yaml.flexible()).isTrue();
     assertThat(yaml.entrypoint()).isNull();
-    assertThat(yaml.ignoredKeys()).containsExactly("handlers", "automatic_scaling");
+    assertThat(yaml.ignoredKeys()).containsExactly("handlers", "basic_scaling");
   }
 
   @Test

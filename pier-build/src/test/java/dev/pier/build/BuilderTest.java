@@ -179,6 +179,40 @@ class BuilderTest {
   }
 
   @Test
+  void appYamlScalingAndResourcesAreReportedAndReturned() throws IOException {
+    write(src, "Procfile", "web: node web.js\n");
+    write(src, "app.yaml", """
+        runtime: nodejs20
+        automatic_scaling:
+          min_instances: 1
+          max_instances: 3
+          target_concurrent_requests: 5
+          target_cpu_utilization: 0.6
+          max_idle_instances: 2
+        resources:
+          memory_gb: 1
+        """);
+
+    Succeeded ok = assertSucceeded(builder.build(request, out));
+
+    assertThat(ok.scaling().autoscale()).isEqualTo(new AppScaling.Autoscale(1, 3, "concurrency", 5));
+    assertThat(ok.scaling().size()).isEqualTo("standard-2x");
+    assertThat(output).contains(
+        " !     app.yaml keys ignored by Pier: automatic_scaling.max_idle_instances",
+        " !     app.yaml automatic_scaling sets a concurrency and a CPU target: Pier's autoscaler"
+            + " follows one, so web scales on concurrency and target_cpu_utilization is ignored",
+        "       app.yaml sets: web autoscales between 1 and 3 instances at 5 concurrent requests;"
+            + " size standard-2x (memory_gb 1) (applied when the release is created)");
+  }
+
+  @Test
+  void buildWithoutAppYamlCarriesNoScaling() throws IOException {
+    write(src, "Procfile", "web: node web.js\n");
+
+    assertThat(assertSucceeded(builder.build(request, out)).scaling()).isEqualTo(AppScaling.NONE);
+  }
+
+  @Test
   void procfileWebWinsOverEntrypointAndNpmStart() throws IOException {
     write(src, "package.json", "{\"name\": \"hello\", \"scripts\": {\"start\": \"node server.js\"}}");
     write(src, "app.yaml", "runtime: nodejs\nentrypoint: node app.js\n");

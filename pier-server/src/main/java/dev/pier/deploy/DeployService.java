@@ -25,7 +25,8 @@ import java.util.UUID;
  * Turns a source tree into a running version:
  *
  * <pre>
- *   source dir -> Builder (slug) -> ReleaseStore (vN) -> Rollout (start, ready, traffic, drain old)
+ *   source dir -> Builder (slug) -> ReleaseStore (vN) -> app.yaml scaling and sizes to the formation
+ *     -> Rollout (start, ready, traffic, drain old)
  * </pre>
  *
  * A failed build or a release that never becomes ready changes nothing: the previous release
@@ -52,6 +53,7 @@ public final class DeployService {
   private final AppService apps;
   private final InstantSource clock;
   private final BuildStore builds;
+  private final AppYamlFormation appYaml;
   private volatile dev.pier.store.DiskSpace disk = dev.pier.store.DiskSpace.UNCHECKED;
 
   public DeployService(
@@ -70,6 +72,7 @@ public final class DeployService {
     this.dirs = dirs;
     this.apps = apps;
     this.clock = clock;
+    this.appYaml = new AppYamlFormation(processes.formations(), logs);
   }
 
   /** Refuses deploys (507) while the data disk is below its reserve. */
@@ -237,6 +240,13 @@ public final class DeployService {
             built.processTypes(), built.readinessPath(), commit);
     logs.platform(name, "api", "Release " + release.name() + " created by " + user + ": " + description);
     processes.initFormation(app.name(), release);
+    try {
+      appYaml.apply(app.name(), release, built.scaling(), out);
+    } catch (dev.pier.errors.PlatformException refused) {
+      releases.markFailed(app.name(), release.version());
+      logs.platform(name, "api", "Release " + release.name() + " failed: app.yaml " + refused.getMessage());
+      return new Outcome.Failed("app.yaml: " + refused.getMessage());
+    }
     App current = apps.get(app.name());
     out.step("Launching " + release.name() + (promote ? "..." : " without promoting it..."));
     String problem =

@@ -68,6 +68,11 @@ public final class ProcessManager {
     return reconciler;
   }
 
+  /** The stored formation, for deploy-time settings ({@link AppYamlFormation}). */
+  FormationStore formations() {
+    return formations;
+  }
+
   /** True while an instance is being drained: routing must not send it new requests. */
   public boolean isDraining(String app, String id) {
     return reconciler.isDraining(app, id);

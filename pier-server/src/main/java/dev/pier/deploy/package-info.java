@@ -3,6 +3,7 @@
  *
  * <pre>
  *   DeployService: disk reserve -> Builder (slug, fsynced) -> ReleaseStore (vN pending)
+ *     -> AppYamlFormation (app.yaml scaling and resources into the formation)
  *     -> Rollout (under the app's lock: mark vN running, await ready, traffic + current in one
  *        transaction, mark the old stopped, await settled) -> desired state in the store
  *   StoredDesiredState + InstanceSpecs -> dev.pier.control.Reconciler -> RuntimeBackend
