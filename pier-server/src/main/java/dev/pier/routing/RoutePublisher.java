@@ -14,6 +14,7 @@ import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.RuntimeBackend;
 import dev.pier.versions.Traffic;
 import dev.pier.versions.VersionStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,15 +48,27 @@ public final class RoutePublisher {
     this.router = router;
   }
 
+  private final java.time.InstantSource clock = java.time.InstantSource.system();
+
+  /** A crashed instance due back later than this is not waited for (the router holds 30 s). */
+  static final java.time.Duration HOLD_WORTHWHILE = java.time.Duration.ofSeconds(25);
+
   public synchronized void publish() {
     Map<String, Route> byHost = new HashMap<>();
     for (App app : apps.list()) {
       String name = app.name().value();
       Map<Integer, List<Backend>> ready = new TreeMap<>();
+      Map<Integer, Boolean> crashLooping = new HashMap<>();
+      Instant now = clock.instant();
       for (InstanceStatus s : runtime.list(name)) {
-        if (s.type().equals("web") && s.state() == InstanceState.UP && !processes.isDraining(name, s.id())) {
+        if (!s.type().equals("web")) continue;
+        if (s.state() == InstanceState.UP && !processes.isDraining(name, s.id())) {
           ready.computeIfAbsent(s.release(), v -> new ArrayList<>()).add(new Backend(s.name(), s.host(), s.port()));
         }
+        // Down until after the router would have given up holding: fail fast instead.
+        boolean longDown = s.state() == InstanceState.CRASHED && s.restartAt() != null
+            && s.restartAt().isAfter(now.plus(HOLD_WORTHWHILE));
+        crashLooping.merge(s.release(), longDown, Boolean::logicalAnd);
       }
       Traffic traffic = versions.traffic(app.name());
       // A version whose web instances should run (or may scale from zero) holds requests while
@@ -66,7 +79,7 @@ public final class RoutePublisher {
       shown.addAll(ready.keySet());
       List<VersionRoute> routes = new ArrayList<>();
       for (int version : shown) {
-        boolean hold = webAutoscales || desired.count(version, "web") > 0;
+        boolean hold = holds(webAutoscales, desired, version, crashLooping);
         routes.add(new VersionRoute(version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
       }
       byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes));
@@ -76,9 +89,20 @@ public final class RoutePublisher {
         byHost.put(apps.versionHost(app.name(), version),
             new Route(name, SplitBy.RANDOM,
                 List.of(new VersionRoute(version, 100, ready.getOrDefault(version, List.of()),
-                    webAutoscales || desired.count(version, "web") > 0))));
+                    holds(webAutoscales, desired, version, crashLooping)))));
       }
     }
     router.accept(new RouteTable(byHost));
+  }
+
+  /**
+   * Whether requests wait for {@code version} while it has no ready instance: yes when its web
+   * instances should run or it autoscales (starting, restarting, asleep), unless every one of
+   * them crashed and waits out a backoff longer than a request would be held.
+   */
+  private static boolean holds(boolean webAutoscales, DesiredApp desired, int version,
+      Map<Integer, Boolean> crashLooping) {
+    if (crashLooping.getOrDefault(version, false)) return false;
+    return webAutoscales || desired.count(version, "web") > 0;
   }
 }
