@@ -93,6 +93,7 @@ class CrashReasonsTest {
         .containsPattern("\n    holding \\d+ MB\n");
     JsonNode killed = awaitInstance("hog", "web.2", i -> i.path("reason").asText().startsWith("killed"));
     assertThat(killed.path("reason").asText()).isEqualTo("killed: out of memory (limit 256 MB)");
+    System.out.println("hog killed: " + killed);
     JsonNode survivor = awaitInstance("hog", "web.1", i -> i.path("memory_used_mb").isNumber());
     assertThat(survivor.path("memory_limit_mb").asInt()).isEqualTo(256);
     assertThat(survivor.path("cpus").asDouble()).isEqualTo(0.25);
@@ -181,7 +182,10 @@ class CrashReasonsTest {
     String out = "";
     while (System.nanoTime() < deadline) {
       out = check(pier.cli(tmp, "ps", "-a", app)).out();
-      if (pattern.matcher(out).find()) return out;
+      if (pattern.matcher(out).find()) {
+        System.out.println("pier ps -a " + app + ":\n" + out);
+        return out;
+      }
       Thread.sleep(150);
     }
     throw new AssertionError("pier ps never matched " + regex + "; last:\n" + out);
