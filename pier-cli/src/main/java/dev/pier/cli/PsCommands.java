@@ -43,6 +43,7 @@ final class PsCommands {
       for (Instance instance : instances) {
         byType.computeIfAbsent(instance.type(), t -> new ArrayList<>()).add(instance);
       }
+      Map<String, String> sizes = sizes();
       Instant now = context.clock().instant();
       boolean first = true;
       for (Map.Entry<String, List<Instance>> group : byType.entrySet()) {
@@ -51,24 +52,48 @@ final class PsCommands {
         }
         first = false;
         List<Instance> members = group.getValue();
-        out.println(Format.header(group.getKey() + " (" + members.size() + "): " + members.get(0).command()));
+        String size = sizes.get(group.getKey());
+        out.println(Format.header(group.getKey() + " (" + members.size() + (size == null ? "" : ", " + size) + "): "
+            + members.get(0).command()));
         members.forEach(instance -> out.println(line(instance, now)));
       }
       return 0;
     }
 
     /**
-     * Returns {@code "web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3"}, or for one that is not
-     * running {@code "web.1: crashed, restarting in 40 s (exited with code 1) ..."} followed by
-     * the last lines of its output, indented.
+     * Returns each process type's size name ({@code "basic"}), leaving out types of the default
+     * size; empty when the server cannot say (an older one): the header then names none.
+     */
+    private Map<String, String> sizes() {
+      Map<String, String> sizes = new LinkedHashMap<>();
+      JsonNode node;
+      try {
+        node = context.api().get(appPath() + "/formation/sizes");
+      } catch (CliException e) {
+        return sizes;
+      }
+      node.properties().forEach(type -> {
+        String size = type.getValue().path("size").asText("");
+        if (!size.isEmpty() && !size.equals("default")) {
+          sizes.put(type.getKey(), size);
+        }
+      });
+      return sizes;
+    }
+
+    /**
+     * Returns {@code "web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3, booted in 312 ms, 112 MB /
+     * 256 MB"}, or for one that is not running {@code "web.1: crashed, restarting in 40 s (exited
+     * with code 1) ..."} followed by the last lines of its output, indented.
      */
     static String line(Instance instance, Instant now) {
       StringBuilder line = new StringBuilder(instance.name()).append(": ").append(instance.state());
       if (instance.restartInSeconds() != null) {
         line.append(", restarting in ").append(instance.restartInSeconds()).append(" s");
       }
-      if (instance.reason() != null && !instance.reason().isBlank()) {
-        line.append(" (").append(instance.reason()).append(')');
+      String reason = instance.reasonWords();
+      if (reason != null) {
+        line.append(" (").append(reason).append(')');
       }
       if (instance.startedAt() != null) {
         Duration age = instance.uptimeSeconds() != null
@@ -81,6 +106,11 @@ final class PsCommands {
       }
       if (instance.restarts() != null && instance.restarts() > 0) {
         line.append(", restarted ").append(instance.restarts()).append(instance.restarts() == 1 ? " time" : " times");
+      }
+      for (String detail : new String[] {instance.bootWords(), instance.memoryWords()}) {
+        if (detail != null) {
+          line.append(", ").append(detail);
+        }
       }
       if (instance.lastOutput() != null) {
         instance.lastOutput().forEach(output -> line.append("\n    ").append(output));

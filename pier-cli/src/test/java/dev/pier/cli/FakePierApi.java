@@ -86,6 +86,9 @@ final class FakePierApi implements AutoCloseable {
       .<com.fasterxml.jackson.databind.node.ObjectNode>set("at_start", JSON.createArrayNode())
       .set("now", JSON.createArrayNode());
 
+  /** When true, GET formation/sizes answers 404, as servers before instance sizes do. */
+  volatile boolean sizesUnavailable;
+
   /** What GET transactions answers. */
   volatile JsonNode transactions = JSON.createArrayNode();
   volatile long logLineDelayMillis;
@@ -244,7 +247,10 @@ final class FakePierApi implements AutoCloseable {
       case "GET ps" -> json(exchange, 200, instances(app));
       case "GET formation" -> json(exchange, 200, JSON.valueToTree(app.formation));
       case "PATCH formation" -> patchFormation(exchange, app);
-      case "GET formation/sizes" -> json(exchange, 200, sizes(app));
+      case "GET formation/sizes" -> {
+        if (sizesUnavailable) problem(exchange, 404, "not_found", "no such endpoint");
+        else json(exchange, 200, sizes(app));
+      }
       case "GET autoscale" -> json(exchange, 200, JSON.valueToTree(app.autoscale.values()));
       case "POST ps/restart" -> restart(exchange, app);
       case "GET releases" -> json(exchange, 200, JSON.valueToTree(app.releases));
@@ -374,6 +380,10 @@ final class FakePierApi implements AutoCloseable {
     ObjectNode sizes = JSON.createObjectNode();
     app.processes.keySet().forEach(type -> {
       String size = app.sizes.getOrDefault(type, "standard-1x");
+      if (size.equals("default")) {
+        sizes.putObject(type).put("size", "default").put("memory_mb", 512).putNull("cpus");
+        return;
+      }
       sizes.putObject(type).put("size", size).put("memory_mb", (int) SIZES.get(size)[0]).put("cpus", SIZES.get(size)[1]);
     });
     return sizes;

@@ -16,11 +16,11 @@ class PsCommandsTest extends FakeApiTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("""
-        === web (2): npm start
+        === web (2, standard-1x): npm start
         web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
         web.2: up 2026/11/27 05:31:00 (~ 42s ago) v3
 
-        === worker (1): node worker.js
+        === worker (1, standard-1x): node worker.js
         worker.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
         """);
   }
@@ -38,7 +38,7 @@ class PsCommandsTest extends FakeApiTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("""
-        === web (2): npm start
+        === web (2, standard-1x): npm start
         web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
         web.2: crashed, restarting in 40 s (exited with code 3) 2026/11/27 05:31:00 (~ 42s ago) v3, restarted 2 times
             starting
@@ -53,6 +53,82 @@ class PsCommandsTest extends FakeApiTest {
 
     assertThat(cli.run("ps", "-a", "hello").out())
         .contains("web.1: stopping (stopped by the platform) 2026/11/27 05:31:00 (~ 42s ago) v3\n");
+  }
+
+  @Test
+  void psShowsTheMemoryEachInstanceUsesOfItsLimitAndHowLongItTookToBoot() {
+    app.sizes.put("web", "basic");
+    app.formation.put("web", 2);
+    app.instanceFields.put("web.1", Json.MAPPER.createObjectNode()
+        .put("boot_millis", 312).put("memory_used_mb", 112).put("memory_limit_mb", 256).put("cpus", 0.25));
+    app.instanceFields.put("web.2", Json.MAPPER.createObjectNode()
+        .put("boot_millis", 12_345).put("memory_used_mb", 1500).put("memory_limit_mb", 2048));
+
+    var result = cli.run("ps", "-a", "hello");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).isEqualTo("""
+        === web (2, basic): npm start
+        web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3, booted in 312 ms, 112 MB / 256 MB
+        web.2: up 2026/11/27 05:31:00 (~ 42s ago) v3, booted in 12.3 s, 1500 MB / 2 GB
+        """);
+  }
+
+  @Test
+  void psShowsMemoryWithoutALimitWhenTheServerKnowsNone() {
+    app.instanceFields.put("web.1", Json.MAPPER.createObjectNode().put("memory_used_mb", 40));
+
+    assertThat(cli.run("ps", "-a", "hello").out()).contains("web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3, 40 MB\n");
+  }
+
+  @Test
+  void psNamesTheMemoryLimitAndExitCodeOfAnInstanceKilledForMemory() {
+    var killed = Json.MAPPER.createObjectNode()
+        .put("state", "crashed").put("reason", "killed: out of memory (limit 256 MB)").put("exit_code", 137)
+        .put("restart_in_seconds", 2).put("restarts", 1).put("memory_limit_mb", 256);
+    killed.putArray("last_output").add("allocated 240 MB");
+    app.instanceFields.put("web.1", killed);
+
+    assertThat(cli.run("ps", "-a", "hello").out()).contains("""
+        web.1: crashed, restarting in 2 s (killed: out of memory (limit 256 MB), exit code 137) \
+        2026/11/27 05:31:00 (~ 42s ago) v3, restarted 1 time
+            allocated 240 MB
+        """);
+  }
+
+  @Test
+  void psDoesNotRepeatAnExitCodeTheReasonAlreadyNames() {
+    app.instanceFields.put("web.1", Json.MAPPER.createObjectNode()
+        .put("state", "crashed").put("reason", "exited with code 3").put("exit_code", 3));
+
+    assertThat(cli.run("ps", "-a", "hello").out())
+        .contains("web.1: crashed (exited with code 3) 2026/11/27 05:31:00 (~ 42s ago) v3\n");
+  }
+
+  @Test
+  void psShowsTheExitCodeOfACompletedTaskThatHasNoReason() {
+    app.instanceFields.put("web.1", Json.MAPPER.createObjectNode().put("state", "completed").put("exit_code", 0));
+
+    assertThat(cli.run("ps", "-a", "hello").out())
+        .contains("web.1: completed (exit code 0) 2026/11/27 05:31:00 (~ 42s ago) v3\n");
+  }
+
+  @Test
+  void psHeaderNamesNoSizeForTypesOfTheDefaultSizeOrWhenTheServerCannotSay() {
+    app.sizes.put("web", "default");
+    assertThat(cli.run("ps", "-a", "hello").out()).startsWith("=== web (1): npm start\n");
+
+    api.sizesUnavailable = true;
+    var result = cli.run("ps", "-a", "hello");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("=== web (1): npm start\n");
+  }
+
+  @Test
+  void psWithJsonAsksOnlyForTheInstances() {
+    cli.run("ps", "-a", "hello", "--json");
+
+    assertThat(api.requests("GET ")).containsExactly("GET /apps/hello/ps");
   }
 
   @Test

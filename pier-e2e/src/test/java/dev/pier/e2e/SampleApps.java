@@ -63,4 +63,27 @@ final class SampleApps {
         """);
     return files;
   }
+
+  /**
+   * A Node.js app without dependencies that serves like {@link #nodeHello} on its first web
+   * instance, while {@code faulty} instances (web.2, or every instance) run {@code fault}
+   * instead: JavaScript that misbehaves (exits, never listens, hogs memory) and, if it serves,
+   * listens on $PORT itself.
+   */
+  static Map<String, String> nodeWithFault(String fault, boolean everyInstance) {
+    Map<String, String> files = new LinkedHashMap<>(nodeHello(1));
+    // Without npm in between: it boots faster, and its notices are not the last lines of a crash.
+    files.put("Procfile", "web: node server.js\n");
+    files.put("server.js", """
+        const http = require('http');
+        if (%s) {
+          console.log('fault injected in ' + process.env.DYNO);
+        %s
+        } else {
+          http.createServer((req, res) => res.end('ok from ' + process.env.DYNO))
+            .listen(process.env.PORT, () => console.log('listening on ' + process.env.PORT));
+        }
+        """.formatted(everyInstance ? "true" : "process.env.DYNO === 'web.2'", fault.indent(2).stripTrailing()));
+    return files;
+  }
 }

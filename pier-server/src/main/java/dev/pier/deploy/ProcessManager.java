@@ -92,6 +92,18 @@ public final class ProcessManager {
     this.bootTimeouts = source;
   }
 
+  /**
+   * How long a rollout waits for the app's new web instances: its boot timeout plus as much again
+   * (at most 10 s). An instance times its boot from its own spawn, after its directory is
+   * prepared, and is killed with a reason ("did not listen on $PORT within 60 s") when it is over;
+   * the extra time lets that verdict, which names the reason, arrive before the rollout gives up
+   * without one.
+   */
+  public Duration readyTimeout(App app) {
+    Duration boot = bootTimeout(app);
+    return boot.plus(boot.compareTo(Duration.ofSeconds(10)) < 0 ? boot : Duration.ofSeconds(10));
+  }
+
   /** Records the default formation for a release's new process types: web=1, others 0. */
   public void initFormation(AppName app, Release release) {
     Map<String, Integer> current = formations.get(app);

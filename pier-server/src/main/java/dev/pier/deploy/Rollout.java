@@ -151,7 +151,7 @@ public final class Rollout {
         out.info("Starting v" + version + " (" + describe(processes.formation(app.name(), release)) + ")...");
       }
     }
-    String problem = processes.awaitReady(app, target.allocations().keySet(), mark, processes.bootTimeout(app));
+    String problem = processes.awaitReady(app, target.allocations().keySet(), mark, processes.readyTimeout(app));
     if (problem != null) {
       for (int version : added) versions.setRunning(app.name(), version, false);
       processes.awaitSettled(app);
@@ -179,7 +179,7 @@ public final class Rollout {
     ProcessManager.Mark mark = processes.mark();
     boolean wasRunning = versions.running(app.name()).contains(release.version());
     if (!wasRunning) versions.start(app.name(), release.version());
-    String problem = processes.awaitReady(app, Set.of(release.version()), mark, processes.bootTimeout(app));
+    String problem = processes.awaitReady(app, Set.of(release.version()), mark, processes.readyTimeout(app));
     if (problem != null) {
       if (!wasRunning) {
         versions.setRunning(app.name(), release.version(), false);
