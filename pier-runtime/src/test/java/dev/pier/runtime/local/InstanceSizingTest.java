@@ -104,15 +104,26 @@ class InstanceSizingTest {
   }
 
   @Test
-  void busyLoopsWithoutACpuLimitUseMoreThanThat() throws Exception {
+  void busyLoopsWithoutACpuLimitUseClearlyMoreThanLimitedOnesBesideThem() throws Exception {
     assumeCpuController();
-    backend.start(spec("worker", BUSY));
+    // Side by side, so whatever else the machine runs weighs on both alike.
+    backend.start(spec("worker", BUSY).withCpus(0.25));
+    backend.start(new InstanceSpec(
+        AppName.of(app), ProcessType.of("worker"), 2, 1, serverSlug, BUSY, Map.of(), USER, 256 * MB,
+        Duration.ofSeconds(1)));
     listener.awaitState(app, "worker.1", UP);
+    listener.awaitState(app, "worker.2", UP);
+    Thread.sleep(300); // both loops of both running
 
-    double cores = coresUsed("worker.1");
+    long limitedBefore = backend.usage(app, "worker.1").orElseThrow().cpuNanos();
+    long freeBefore = backend.usage(app, "worker.2").orElseThrow().cpuNanos();
+    Thread.sleep(SAMPLE);
+    long limited = backend.usage(app, "worker.1").orElseThrow().cpuNanos() - limitedBefore;
+    long free = backend.usage(app, "worker.2").orElseThrow().cpuNanos() - freeBefore;
 
-    assertThat(cores).as("cores used by two busy loops without a limit").isGreaterThan(0.6);
-    assertThat(backend.usage(app, "worker.1").orElseThrow().cpus()).isZero();
+    assertThat((double) free).as("CPU of the unlimited instance vs the one limited to 0.25")
+        .isGreaterThan(1.5 * limited);
+    assertThat(backend.usage(app, "worker.2").orElseThrow().cpus()).isZero();
   }
 
   @Test
