@@ -63,6 +63,8 @@ public final class InstanceSpecs implements SpecSource {
     Map<String, String> env = new TreeMap<>(release.instanceEnv());
     env.put("PIER_APP", app.name().value());
     env.put("PIER_RELEASE", release.name());
+    // npm's "new version available" notice would be the last lines of every crash of `npm start`.
+    env.putIfAbsent("NPM_CONFIG_UPDATE_NOTIFIER", "false");
     return env;
   }
 }
