@@ -51,10 +51,7 @@ public final class Autoscaling {
     return rollout.locked(app, BuildOutput.NONE, () -> {
       App current = apps.get(app.name());
       Release release = releases.current(current);
-      if (!release.processes().containsKey(type)) {
-        throw PlatformException.invalid("no process type '" + type + "' in " + release.name() + " (it has: "
-            + String.join(", ", release.processes().keySet()) + ")");
-      }
+      ProcessManager.requireType(release, type);
       if (!type.equals("web") && spec.metric() != Metric.CPU) {
         throw PlatformException.invalid("only web instances get requests: autoscale " + type
             + " on CPU (target_cpu), not on " + spec.metric().wireName());

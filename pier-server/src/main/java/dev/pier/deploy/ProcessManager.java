@@ -136,20 +136,24 @@ public final class ProcessManager {
     return s.state() == InstanceState.UP ? runtime.usage(s.app(), s.id()) : java.util.Optional.empty();
   }
 
+  /** 422 unless {@code type} is a valid process type name that {@code release} defines. */
+  public static void requireType(Release release, String type) {
+    try {
+      ProcessType.of(type);
+    } catch (IllegalArgumentException bad) {
+      throw PlatformException.invalid(bad.getMessage());
+    }
+    if (!release.processes().containsKey(type)) {
+      throw PlatformException.invalid("no process type '" + type + "' in " + release.name() + " (it has: "
+          + String.join(", ", release.processes().keySet()) + ")");
+    }
+  }
+
   /** Validates and stores a scale request for {@code release}'s process types. */
   public Map<String, Integer> storeScale(App app, Release release, Map<String, Integer> changes, String user) {
     for (Map.Entry<String, Integer> e : changes.entrySet()) {
       String type = e.getKey();
-      try {
-        ProcessType.of(type);
-      } catch (IllegalArgumentException bad) {
-        throw PlatformException.invalid(bad.getMessage());
-      }
-      if (!release.processes().containsKey(type)) {
-        throw PlatformException.invalid(
-            "no process type '" + type + "' in " + release.name() + " (it has: "
-                + String.join(", ", release.processes().keySet()) + ")");
-      }
+      requireType(release, type);
       Integer n = e.getValue();
       if (n == null || n < 0 || n > MAX_PER_TYPE) {
         throw PlatformException.invalid("invalid count " + n + " for " + type + ": use 0 to " + MAX_PER_TYPE);
@@ -167,10 +171,7 @@ public final class ProcessManager {
   public List<String> storeSizes(App app, Release release, Map<String, String> sizes, String user) {
     Map<String, InstanceSize> parsed = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : sizes.entrySet()) {
-      if (!release.processes().containsKey(e.getKey())) {
-        throw PlatformException.invalid("no process type '" + e.getKey() + "' in " + release.name() + " (it has: "
-            + String.join(", ", release.processes().keySet()) + ")");
-      }
+      requireType(release, e.getKey());
       parsed.put(e.getKey(), InstanceSize.parse(e.getValue()));
     }
     Map<String, String> before = formations.sizes(app.name());
