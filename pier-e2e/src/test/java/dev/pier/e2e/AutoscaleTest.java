@@ -38,12 +38,17 @@ class AutoscaleTest {
       Path repo = pier.repo("busy", SampleApps.nodeSlow());
       PlatformHarness.check(pier.cli(repo, "apps:create", "busy"));
       PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      // A 20 s stable window: instances added within a few seconds can only be the panic window's.
       Result enabled = PlatformHarness.check(pier.cli(repo, "autoscale:enable", "web", "--min", "1", "--max", "4",
-          "--target-concurrency", "2", "--stable-window", "6s"));
+          "--target-concurrency", "2", "--stable-window", "20s"));
       assertThat(enabled.out() + enabled.err()).contains("between 1 and 4");
 
       // 8 clients, 300 ms per answer: about 8 requests in flight, 4 instances at 2 each.
       try (LoadLoop load = new LoadLoop(pier, "busy", 8, body -> "ok")) {
+        long t0 = System.nanoTime();
+        await("more web instances under load", Duration.ofSeconds(30), () -> webInstances(pier, repo) > 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("scaled up in panic, long before the stable window")
+            .isLessThan(Duration.ofSeconds(10));
         await("4 web instances under load", Duration.ofSeconds(30), () -> webInstances(pier, repo) == 4);
         Thread.sleep(1000);
         load.close();
@@ -53,11 +58,11 @@ class AutoscaleTest {
       Result shown = PlatformHarness.check(pier.cli(repo, "autoscale"));
       assertThat(shown.out()).contains("web").containsIgnoringCase("concurren");
 
-      await("back to 1 instance once quiet", Duration.ofSeconds(45), () -> webInstances(pier, repo) == 1);
+      await("back to 1 instance once quiet", Duration.ofSeconds(90), () -> webInstances(pier, repo) == 1);
       Result logs = PlatformHarness.check(pier.cli(repo, "logs", "-n", "500"));
       assertThat(logs.out()).as("every decision is in the app log with its numbers")
-          .containsPattern("Autoscaler: web of v1 1 -> [234]: .*concurrent")
-          .containsPattern("Autoscaler: web of v1 [234] -> [123]: ");
+          .containsPattern("Autoscaler: web of v1 1 -> [234]: (stable|panic): [0-9.]+ concurrent over [0-9]+ s is [0-9]+% of target 2")
+          .containsPattern("Autoscaler: web of v1 [234] -> [123]: stable: ");
       assertThat(pier.get("busy", "/").status()).isEqualTo(200);
     }
   }
