@@ -49,8 +49,11 @@ final class ProcessRoutes {
     api.on("GET", AppRoutes.APP + "/ps", ex -> {
       App app = apps.get(ex.param(1));
       Instant now = clock.instant();
-      List<InstanceView> views = processes.list(app.name().value()).stream()
-          .map(s -> view(s, processes.usage(s), now)).toList();
+      String name = app.name().value();
+      List<InstanceView> views = processes.list(name).stream()
+          .map(s -> withLeavingReason(view(s, processes.usage(s), now),
+              processes.reconciler().leavingReason(name, s.id()).orElse(null)))
+          .toList();
       ex.json(200, views);
     });
     api.on("GET", AppRoutes.APP + "/formation", ex -> {
@@ -106,6 +109,14 @@ final class ProcessRoutes {
       List<String> restarted = scaler.restart(app, target, ex.user);
       ex.json(200, Map.of("restarted", restarted));
     });
+  }
+
+  /** The platform's reason for draining or stopping an instance, in place of the backend's. */
+  private static InstanceView withLeavingReason(InstanceView v, String reason) {
+    if (reason == null) return v;
+    return new InstanceView(v.name(), v.type(), v.state(), v.release(), v.version(), v.command(),
+        v.startedAt(), v.uptimeSeconds(), v.restarts(), reason, v.lastOutput(), v.restartInSeconds(),
+        v.exitCode(), v.bootMillis(), v.memoryUsedMb(), v.memoryLimitMb(), v.cpus());
   }
 
   static InstanceView view(InstanceStatus s, Instant now) {

@@ -55,6 +55,7 @@ public final class Reconciler implements AutoCloseable {
   private static final class AppState {
     final Map<String, Instant> draining = new HashMap<>();
     final Map<String, String> drainWhy = new HashMap<>();
+    final Map<String, String> stopWhy = new HashMap<>();
     final Set<String> stopping = new LinkedHashSet<>();
     final List<RestartRequest> restarts = new ArrayList<>();
     Plan last = new Plan(List.of());
@@ -134,6 +135,20 @@ public final class Reconciler implements AutoCloseable {
     if (s == null) return false;
     synchronized (s) {
       return s.draining.containsKey(id) || s.stopping.contains(id);
+    }
+  }
+
+  /**
+   * Why an instance is being drained or stopped by the platform ("v3 no longer runs", "web of v3
+   * scaled to 1"), while it is; empty otherwise.
+   */
+  public Optional<String> leavingReason(String app, String id) {
+    AppState s = states.get(app);
+    if (s == null) return Optional.empty();
+    synchronized (s) {
+      String stop = s.stopWhy.get(id);
+      if (stop != null) return Optional.of(stop);
+      return Optional.ofNullable(s.drainWhy.get(id)).map(why -> "draining: " + why);
     }
   }
 
@@ -302,6 +317,7 @@ public final class Reconciler implements AutoCloseable {
       s.stopping.add(stop.id());
       String drainedFor = s.drainWhy.get(stop.id());
       why = drainedFor == null ? stop.why() : drainedFor + "; " + stop.why();
+      s.stopWhy.put(stop.id(), "stopping: " + why);
     }
     events.platform(app, stop.id(), "Stopping " + stop.id() + ": " + why);
     Thread.ofVirtual().name("stop-" + app + "-" + stop.id()).start(() -> {
@@ -314,6 +330,7 @@ public final class Reconciler implements AutoCloseable {
           s.stopping.remove(stop.id());
           s.draining.remove(stop.id());
           s.drainWhy.remove(stop.id());
+          s.stopWhy.remove(stop.id());
         }
         signal(app);
       }

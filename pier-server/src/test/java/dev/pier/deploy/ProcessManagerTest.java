@@ -229,6 +229,8 @@ class ProcessManagerTest {
       });
       awaitTrue(() -> slow.processes.isDraining("hello", web2));
       assertThat(slow.routePublishes.get()).as("routes republished without it").isGreaterThan(publishes);
+      assertThat(slow.reconciler.leavingReason("hello", web2)).as("what ps says of it")
+          .contains("draining: web of v1 scaled to 1");
       Thread.sleep(200);
       assertThat(slow.runtime.stopped()).as("not stopped while a request is in flight").isEmpty();
 
@@ -236,6 +238,7 @@ class ProcessManagerTest {
       scaling.get(10, TimeUnit.SECONDS);
       assertThat(slow.runtime.stopped()).containsExactly(web2);
       assertThat(slow.processes.isDraining("hello", web2)).isFalse();
+      assertThat(slow.reconciler.leavingReason("hello", web2)).isEmpty();
     } finally {
       slow.close();
     }
