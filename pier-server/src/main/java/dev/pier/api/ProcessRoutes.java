@@ -97,6 +97,7 @@ final class ProcessRoutes {
       if (changes.isEmpty() && sizes.isEmpty()) {
         throw PlatformException.invalid("no process types given, e.g. {\"web\": 2} or {\"web\": {\"size\": \"standard-2x\"}}");
       }
+      for (String size : sizes.values()) dev.pier.deploy.InstanceSize.parse(size); // all or nothing
       Map<String, Integer> result = changes.isEmpty() ? null : scaler.scale(app, changes, ex.user);
       if (!sizes.isEmpty()) scaler.resize(app, sizes, ex.user);
       ex.json(200, result != null ? result : processes.formation(app.name(), releases.current(apps.get(app.name()))));

@@ -98,8 +98,12 @@ public final class AppService {
   /** Stops the app's instances and deletes everything it owns. */
   public void destroy(AppName name) {
     App app = get(name);
-    processes.stopAll(app.name().value());
-    store.delete(app.name());
+    try {
+      processes.stopAll(app.name().value());
+      store.delete(app.name());
+    } finally {
+      processes.stoppedAll(app.name().value()); // from now on its (empty) desired state decides
+    }
     routes.publish();
     DataDirs.deleteTree(dirs.repo(name));
     DataDirs.deleteTree(dirs.slugs(name));

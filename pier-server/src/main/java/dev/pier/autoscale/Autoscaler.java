@@ -45,8 +45,11 @@ public final class Autoscaler implements ScaleSource, AutoCloseable {
     /** The autoscaling specs of an app's types, as stored (JSON per type). */
     Map<String, String> specs(String app);
 
-    /** The versions that should run for an app. */
-    Set<Integer> versions(String app);
+    /**
+     * What should run for an app now: version -> process type -> count (for autoscaled types,
+     * the count this autoscaler gives, or its starting count).
+     */
+    Map<Integer, Map<String, Integer>> desired(String app);
 
     /** The instances of an app. */
     List<InstanceStatus> instances(String app);
@@ -71,6 +74,7 @@ public final class Autoscaler implements ScaleSource, AutoCloseable {
     int count;
     Mode mode = Mode.STABLE;
     LoadSample last;
+    Instant wokeAt;
 
     Track(AutoscaleSpec spec, int count) {
       this.spec = spec;
@@ -141,6 +145,7 @@ public final class Autoscaler implements ScaleSource, AutoCloseable {
     synchronized (t) {
       if (t.count == 0) {
         t.count = 1;
+        t.wokeAt = clock.instant();
         woke = true;
       }
     }
@@ -154,6 +159,7 @@ public final class Autoscaler implements ScaleSource, AutoCloseable {
   /** Forgets what was decided for a type (autoscaling turned off or its spec changed). */
   public void reset(String app, String type) {
     tracks.keySet().removeIf(k -> k.app().equals(app) && k.type().equals(type));
+    if (parsed.size() > 1000) parsed.clear(); // a cache of stored specs, not state
   }
 
   /** The numbers and last decision of one version of a type, for {@code pier autoscale}. */
@@ -177,32 +183,47 @@ public final class Autoscaler implements ScaleSource, AutoCloseable {
     Set<Key> seen = new HashSet<>();
     measured.clear();
     for (String app : sources.apps()) {
-      Map<String, String> specs = sources.specs(app);
-      if (specs.isEmpty()) continue;
-      Set<Integer> versions = sources.versions(app);
-      List<InstanceStatus> instances = sources.instances(app);
-      boolean changed = false;
-      for (Map.Entry<String, String> e : specs.entrySet()) {
-        AutoscaleSpec spec = spec(e.getValue());
-        for (int version : versions) {
-          Key key = new Key(app, version, e.getKey());
-          seen.add(key);
-          Track t = tracks.computeIfAbsent(key, k -> new Track(spec, count(app, version, k.type(), 1)));
-          if (!t.spec.equals(spec)) {
-            Track fresh = new Track(spec, Math.min(spec.max(), Math.max(spec.min(), t.count)));
-            tracks.put(key, fresh);
-            t = fresh;
-          }
-          LoadSample sample = sample(app, version, e.getKey(), instances, load, earlier, seconds, now);
-          changed |= decide(app, key, t, sample, now);
-        }
+      try {
+        tickApp(app, load, earlier, seconds, now, seen);
+      } catch (RuntimeException e) {
+        // One app's bad data must not stop autoscaling for the others; keep what it had.
+        tracks.keySet().stream().filter(k -> k.app().equals(app)).forEach(seen::add);
+        LOG.warn("autoscaling {} failed this tick: {}", app, e.toString());
       }
-      if (changed) reconciler.signal(app);
     }
     tracks.keySet().retainAll(seen);
     cpuNanos.keySet().retainAll(measured);
     previous = load;
     previousNanos = nanos;
+  }
+
+  private void tickApp(String app, RouterLoad load, RouterLoad earlier, double seconds, Instant now,
+      Set<Key> seen) {
+    Map<String, String> specs = sources.specs(app);
+    if (specs.isEmpty()) return;
+    Map<Integer, Map<String, Integer>> desired = sources.desired(app);
+    List<InstanceStatus> instances = sources.instances(app);
+    boolean changed = false;
+    for (Map.Entry<String, String> e : specs.entrySet()) {
+      AutoscaleSpec spec = spec(e.getValue());
+      for (Map.Entry<Integer, Map<String, Integer>> v : desired.entrySet()) {
+        int version = v.getKey();
+        Key key = new Key(app, version, e.getKey());
+        seen.add(key);
+        // A new track starts at what runs now (the formation count within the bounds), so
+        // starting to watch a version never changes its count by itself.
+        int start = v.getValue().getOrDefault(e.getKey(), 1);
+        Track t = tracks.computeIfAbsent(key, k -> new Track(spec, start));
+        if (!t.spec.equals(spec)) {
+          Track fresh = new Track(spec, Math.min(spec.max(), Math.max(spec.min(), t.count)));
+          tracks.put(key, fresh);
+          t = fresh;
+        }
+        LoadSample sample = sample(app, version, e.getKey(), instances, load, earlier, seconds, now);
+        changed |= decide(app, key, t, sample, now);
+      }
+    }
+    if (changed) reconciler.signal(app);
   }
 
   private LoadSample sample(String app, int version, String type, List<InstanceStatus> instances,
@@ -234,12 +255,15 @@ public final class Autoscaler implements ScaleSource, AutoCloseable {
   private boolean decide(String app, Key key, Track t, LoadSample sample, Instant now) {
     Decision d;
     synchronized (t) {
+      if (t.last != null && sample.at().isBefore(t.last.at())) return false; // the clock stepped back
       t.window.add(sample);
       t.last = sample;
       d = decider.decide(t.spec, t.window, t.state, t.count, now);
       t.state = d.next();
       t.mode = d.mode();
       if (!d.changes()) return false;
+      // A wake may have come after this tick's sample was taken: never undo it with that sample.
+      if (d.desired() == 0 && t.wokeAt != null && now.isBefore(t.wokeAt.plus(t.spec.idleGrace()))) return false;
       t.count = d.desired();
     }
     sources.log(app, "Autoscaler: " + key.type() + " of v" + key.version() + " " + d.from() + " -> "
@@ -251,7 +275,7 @@ public final class Autoscaler implements ScaleSource, AutoCloseable {
     while (!closed) {
       try {
         tick();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // the loop must outlive any one failure
         if (!closed) LOG.warn("autoscaler tick failed: {}", e.toString(), e);
       }
       try {

@@ -59,7 +59,9 @@ public final class Reconciler implements AutoCloseable {
     final Set<String> stopping = new LinkedHashSet<>();
     final List<RestartRequest> restarts = new ArrayList<>();
     Plan last = new Plan(List.of());
-    long passes;
+    /** Passes begun (numbered from 1) and the number of the last one finished. */
+    long begun;
+    long finished;
     boolean forgotten;
   }
 
@@ -77,6 +79,7 @@ public final class Reconciler implements AutoCloseable {
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Object passLock = new Object();
   private final Object progress = new Object();
+  private long progressCount; // guarded by progress
   private Thread loop;
   private volatile boolean closed;
 
@@ -178,37 +181,46 @@ public final class Reconciler implements AutoCloseable {
    */
   public boolean await(Duration timeout, BooleanSupplier done) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (progress) {
-      while (!done.getAsBoolean()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return false;
-        progress.wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+    while (true) {
+      long seen;
+      synchronized (progress) {
+        seen = progressCount;
       }
-      return true;
+      // Evaluated outside the monitor: a condition may query the store, and wake() must stay quick.
+      if (done.getAsBoolean()) return true;
+      synchronized (progress) {
+        while (progressCount == seen) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) return false;
+          progress.wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
+        }
+      }
     }
   }
 
   /**
-   * Reconciles {@code app} and waits until a pass finds nothing to do for it and none of its
-   * instances is draining or stopping. False when {@code timeout} passed first.
+   * Reconciles {@code app} and waits until a pass that began after this call finds nothing to do
+   * for it and none of its instances is draining or stopping. False when {@code timeout} passed
+   * first.
    */
   public boolean awaitSettled(String app, Duration timeout) throws InterruptedException {
     AppState s = state(app);
     long after;
     synchronized (s) {
-      after = s.passes;
+      after = s.begun;
     }
     signal(app);
     return await(timeout, () -> {
       synchronized (s) {
-        return s.passes > after && s.last.isEmpty() && s.draining.isEmpty() && s.stopping.isEmpty();
+        return s.finished > after && s.last.isEmpty() && s.draining.isEmpty() && s.stopping.isEmpty();
       }
     });
   }
 
-  /** Wakes waiters: an instance changed state. */
+  /** Wakes waiters: something changed. Never blocks for long. */
   public void wake() {
     synchronized (progress) {
+      progressCount++;
       progress.notifyAll();
     }
   }
@@ -239,44 +251,73 @@ public final class Reconciler implements AutoCloseable {
     signal(app);
   }
 
+  /** The app's destroy is over (or failed): its desired state decides again. */
+  public void remember(String app) {
+    AppState s = state(app);
+    synchronized (s) {
+      s.forgotten = false;
+    }
+    signal(app);
+  }
+
   /** One pass for one app, on the caller's thread; returns what it did. Tests call it directly. */
   public Plan pass(String app) {
     Plan plan;
     synchronized (passLock) {
       AppState s = state(app);
+      long number;
+      synchronized (s) {
+        number = ++s.begun;
+      }
       DesiredApp want = desired.desired(app);
       ObservedApp seen;
       synchronized (s) {
         if (s.forgotten) {
-          if (!want.counts().isEmpty()) return s.last;
-          s.forgotten = false;
+          if (!want.counts().isEmpty()) {
+            s.finished = number;
+            plan = s.last;
+            seen = null;
+          } else {
+            s.forgotten = false;
+            seen = observe(app, s);
+          }
+        } else {
+          seen = observe(app, s);
         }
-        want = want.withRestarts(s.restarts);
-        List<InstanceStatus> instances = runtime.list(app);
-        Map<String, Integer> inFlight = new HashMap<>();
-        for (InstanceStatus i : instances) {
-          if (s.draining.containsKey(i.id())) inFlight.put(i.id(), load.inFlight(i));
-        }
-        seen = new ObservedApp(instances, s.draining, s.stopping, inFlight);
-        // Drains of instances that are gone are over.
-        Set<String> ids = new java.util.HashSet<>();
-        for (InstanceStatus i : instances) ids.add(i.id());
-        s.draining.keySet().retainAll(ids);
-        s.drainWhy.keySet().retainAll(ids);
+        if (seen != null) want = want.withRestarts(s.restarts);
+      }
+      if (seen == null) {
+        wake();
+        return s.last;
       }
       plan = planner.plan(want, seen, clock.instant());
       apply(app, s, plan);
       synchronized (s) {
         s.last = plan;
-        s.passes++;
+        s.finished = number;
       }
     }
     wake();
     return plan;
   }
 
+  /** What runs for {@code app} now; forgets drains of instances that are gone. Holds {@code s}. */
+  private ObservedApp observe(String app, AppState s) {
+    List<InstanceStatus> instances = runtime.list(app);
+    Map<String, Integer> inFlight = new HashMap<>();
+    for (InstanceStatus i : instances) {
+      if (s.draining.containsKey(i.id())) inFlight.put(i.id(), load.inFlight(i));
+    }
+    ObservedApp seen = new ObservedApp(instances, s.draining, s.stopping, inFlight);
+    Set<String> ids = new java.util.HashSet<>();
+    for (InstanceStatus i : instances) ids.add(i.id());
+    s.draining.keySet().retainAll(ids);
+    s.drainWhy.keySet().retainAll(ids);
+    return seen;
+  }
+
   private void apply(String app, AppState s, Plan plan) {
-    boolean drained = false;
+    List<String> drained = new ArrayList<>();
     for (Action action : plan.actions()) {
       switch (action) {
         case Action.Start start -> start(app, start.slot());
@@ -286,12 +327,24 @@ public final class Reconciler implements AutoCloseable {
             s.drainWhy.put(drain.id(), drain.why());
           }
           events.platform(app, drain.id(), "Draining " + drain.id() + ": " + drain.why());
-          drained = true;
+          drained.add(drain.id());
         }
         case Action.Stop stop -> stop(app, s, stop);
       }
     }
-    if (drained) publishRoutes.run();
+    if (drained.isEmpty()) return;
+    try {
+      publishRoutes.run();
+    } catch (RuntimeException e) {
+      // The router may still send them requests: they are not drained until routes say so.
+      synchronized (s) {
+        for (String id : drained) {
+          s.draining.remove(id);
+          s.drainWhy.remove(id);
+        }
+      }
+      throw e;
+    }
   }
 
   private void start(String app, Slot slot) {
@@ -386,11 +439,17 @@ public final class Reconciler implements AutoCloseable {
       for (String app : apps) {
         try {
           pass(app);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // the loop must outlive any one app's failure
           if (!closed) LOG.warn("reconciling {} failed: {}", app, e.toString(), e);
         }
       }
-      if (tick) forgetGone();
+      if (tick) {
+        try {
+          forgetGone();
+        } catch (Throwable e) {
+          if (!closed) LOG.warn("pruning the reconciler's state failed: {}", e.toString(), e);
+        }
+      }
     }
   }
 

@@ -240,9 +240,13 @@ public final class DeployService {
             built.processTypes(), built.readinessPath(), commit);
     logs.platform(name, "api", "Release " + release.name() + " created by " + user + ": " + description);
     processes.initFormation(app.name(), release);
+    // app.yaml's scaling and sizes apply to the app's formation; a release that fails gives back
+    // the formation the serving version had.
+    java.util.List<FormationStore.Row> formationBefore = processes.formations().snapshot(app.name());
     try {
       appYaml.apply(app.name(), release, built.scaling(), out);
     } catch (dev.pier.errors.PlatformException refused) {
+      processes.formations().restore(app.name(), formationBefore);
       releases.markFailed(app.name(), release.version());
       logs.platform(name, "api", "Release " + release.name() + " failed: app.yaml " + refused.getMessage());
       return new Outcome.Failed("app.yaml: " + refused.getMessage());
@@ -255,6 +259,7 @@ public final class DeployService {
                 Map.of(release.version(), 100)), true, user, out)
             : rollout.startWithoutTraffic(current, release);
     if (problem != null) {
+      processes.formations().restore(app.name(), formationBefore);
       releases.markFailed(app.name(), release.version());
       logs.platform(name, "api", "Release " + release.name() + " failed to start: " + firstLine(problem));
       for (String line : problem.split("\n")) out.warn(line);

@@ -108,4 +108,44 @@ public final class FormationStore {
           return null;
         });
   }
+
+  /** One process type's stored desired state. */
+  public record Row(String type, int quantity, String size, String autoscale) {}
+
+  /** Everything stored for the app, to put back with {@link #restore} if a change fails. */
+  public java.util.List<Row> snapshot(AppName app) {
+    return db.query(c -> {
+      java.util.List<Row> rows = new java.util.ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT process_type, quantity, size, autoscale FROM formation WHERE app = ? ORDER BY process_type")) {
+        ps.setString(1, app.value());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) rows.add(new Row(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)));
+        }
+      }
+      return rows;
+    });
+  }
+
+  /** Replaces what is stored for the app with {@code rows}, in one transaction. */
+  public void restore(AppName app, java.util.List<Row> rows) {
+    db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM formation WHERE app = ?")) {
+        ps.setString(1, app.value());
+        ps.executeUpdate();
+      }
+      for (Row row : rows) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO formation (app, process_type, quantity, size, autoscale) VALUES (?, ?, ?, ?, ?)")) {
+          ps.setString(1, app.value());
+          ps.setString(2, row.type());
+          ps.setInt(3, row.quantity());
+          ps.setString(4, row.size());
+          ps.setString(5, row.autoscale());
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
 }

@@ -154,6 +154,10 @@ public final class ProcessManager {
     for (Map.Entry<String, Integer> e : changes.entrySet()) {
       String type = e.getKey();
       requireType(release, type);
+      if (autoscales(app.name(), type)) {
+        throw PlatformException.conflict(type + " autoscales: its count is the autoscaler's. Use pier autoscale:disable "
+            + type + " --count N to fix it, or change --min and --max with pier autoscale:enable");
+      }
       Integer n = e.getValue();
       if (n == null || n < 0 || n > MAX_PER_TYPE) {
         throw PlatformException.invalid("invalid count " + n + " for " + type + ": use 0 to " + MAX_PER_TYPE);
@@ -264,14 +268,24 @@ public final class ProcessManager {
    * Reconciles the app and waits until nothing is left to do for it: instances that should go are
    * drained and stopped, missing ones started. Bounded by the boot and drain timeouts.
    */
-  public void awaitSettled(App app) throws InterruptedException {
-    Duration bound = limits.bootTimeout().plus(limits.drainTimeout()).plus(limits.stopGrace()).plusSeconds(5);
-    reconciler.awaitSettled(app.name().value(), bound);
+  public boolean awaitSettled(App app) throws InterruptedException {
+    Duration bound = bootTimeout(app).plus(limits.drainTimeout()).plus(limits.stopGrace()).plusSeconds(5);
+    boolean settled = reconciler.awaitSettled(app.name().value(), bound);
+    if (!settled) {
+      logs.platform(app.name().value(), "api", "Still converging after " + bound.toSeconds()
+          + " s: instances keep starting or stopping in the background");
+    }
+    return settled;
   }
 
-  /** Stops every instance of the app at once (destroy). */
+  /** Stops every instance of the app at once (destroy); none starts until {@link #stoppedAll}. */
   public void stopAll(String app) {
     reconciler.forget(app);
+  }
+
+  /** The destroy that called {@link #stopAll} is over, done or failed. */
+  public void stoppedAll(String app) {
+    reconciler.remember(app);
   }
 
   /**

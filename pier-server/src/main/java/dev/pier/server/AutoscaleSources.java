@@ -15,7 +15,6 @@ import dev.pier.runtime.RuntimeBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** What the autoscaler reads, from the store, the reconciler, the runtime and the router. */
 final class AutoscaleSources implements Autoscaler.Sources {
@@ -47,8 +46,8 @@ final class AutoscaleSources implements Autoscaler.Sources {
   }
 
   @Override
-  public Set<Integer> versions(String app) {
-    return reconciler.desired(app).counts().keySet();
+  public Map<Integer, Map<String, Integer>> desired(String app) {
+    return reconciler.desired(app).counts();
   }
 
   @Override

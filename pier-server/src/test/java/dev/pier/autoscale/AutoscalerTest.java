@@ -46,7 +46,12 @@ class AutoscalerTest {
 
     @Override public List<String> apps() { return List.of("hello"); }
     @Override public Map<String, String> specs(String app) { return Map.copyOf(specs); }
-    @Override public Set<Integer> versions(String app) { return Set.copyOf(versions); }
+    @Override
+    public Map<Integer, Map<String, Integer>> desired(String app) {
+      Map<Integer, Map<String, Integer>> counts = new HashMap<>();
+      for (int v : versions) counts.put(v, Map.of("web", autoscaler.count("hello", v, "web", 1)));
+      return counts;
+    }
 
     @Override
     public List<InstanceStatus> instances(String app) {
