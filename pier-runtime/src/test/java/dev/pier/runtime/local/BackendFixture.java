@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code
  * @RegisterExtension
  * static final BackendFixture fixture =
- *     BackendFixture.inCgroup("pier-test-task").appsNamed("tk").bootTimeout(Duration.ofSeconds(1)).build();
+ *     BackendFixture.inCgroup("pier-test-task").appsNamed("tk").bootTimeout(Duration.ofSeconds(1));
  * }</pre>
  *
  * <p>Once per class it writes the {@link Slug#nodeServer()} slug ({@link #serverSlug()}) into a
@@ -43,9 +43,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class BackendFixture
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   private final String cgroupBase;
-  private final String appPrefix;
-  private final Setup setup;
-  private final boolean loopDisks;
+  private String appPrefix = "t";
+  private Setup setup = new Setup(true, RestartPolicy.DEFAULT, Duration.ofSeconds(20), Clock.systemUTC());
+  private boolean loopDisks;
 
   private Path slugs;
   private Path serverSlug;
@@ -55,16 +55,44 @@ final class BackendFixture
   private Cgroups cgroups;
   private LocalRuntimeBackend backend;
 
-  private BackendFixture(Builder b) {
-    this.cgroupBase = b.cgroupBase;
-    this.appPrefix = b.appPrefix;
-    this.setup = b.setup;
-    this.loopDisks = b.loopDisks;
+  private BackendFixture(String cgroupBase) {
+    this.cgroupBase = cgroupBase;
   }
 
-  /** A fixture whose instances' cgroups are under {@code base}, one base per test class. */
-  static Builder inCgroup(String base) {
-    return new Builder(base);
+  /**
+   * A fixture whose instances' cgroups are under {@code base}, one base per test class; apps
+   * named {@code t-<random>}, {@link RestartPolicy#DEFAULT}, 20 s to boot and plain {@code /app}
+   * directories unless the methods below, called before it is registered, say otherwise.
+   */
+  static BackendFixture inCgroup(String base) {
+    return new BackendFixture(base);
+  }
+
+  /** Apps are named {@code prefix-<random>}. */
+  BackendFixture appsNamed(String prefix) {
+    this.appPrefix = prefix;
+    return this;
+  }
+
+  /** How crashed instances are restarted. */
+  BackendFixture restartPolicy(RestartPolicy policy) {
+    this.setup = setup.withRestartPolicy(policy);
+    return this;
+  }
+
+  /** The backend's default boot timeout. */
+  BackendFixture bootTimeout(Duration timeout) {
+    this.setup = setup.withBootTimeout(timeout);
+    return this;
+  }
+
+  /**
+   * Gives each instance's {@code /app} a loop-mounted disk ({@link Disks#detect()}); skips the
+   * test when not root or when the host cannot make loop disks, and reaps disks a test left.
+   */
+  BackendFixture loopDisks() {
+    this.loopDisks = true;
+    return this;
   }
 
   @Override
@@ -217,49 +245,6 @@ final class BackendFixture
 
     Setup withoutCgroups() {
       return new Setup(false, restartPolicy, bootTimeout, clock);
-    }
-  }
-
-  /** The parts that differ between test classes; the rest is the same for all. */
-  static final class Builder {
-    private final String cgroupBase;
-    private String appPrefix = "t";
-    private Setup setup = new Setup(true, RestartPolicy.DEFAULT, Duration.ofSeconds(20), Clock.systemUTC());
-    private boolean loopDisks;
-
-    private Builder(String cgroupBase) {
-      this.cgroupBase = cgroupBase;
-    }
-
-    /** Apps are named {@code prefix-<random>}. */
-    Builder appsNamed(String prefix) {
-      this.appPrefix = prefix;
-      return this;
-    }
-
-    /** How crashed instances are restarted ({@link RestartPolicy#DEFAULT} unless set). */
-    Builder restartPolicy(RestartPolicy policy) {
-      this.setup = setup.withRestartPolicy(policy);
-      return this;
-    }
-
-    /** The backend's default boot timeout (20 s unless set). */
-    Builder bootTimeout(Duration timeout) {
-      this.setup = setup.withBootTimeout(timeout);
-      return this;
-    }
-
-    /**
-     * Gives each instance's {@code /app} a loop-mounted disk ({@link Disks#detect()}); skips the
-     * test when not root or when the host cannot make loop disks, and reaps disks a test left.
-     */
-    Builder loopDisks() {
-      this.loopDisks = true;
-      return this;
-    }
-
-    BackendFixture build() {
-      return new BackendFixture(this);
     }
   }
 }

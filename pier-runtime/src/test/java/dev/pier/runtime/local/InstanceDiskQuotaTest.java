@@ -37,7 +37,7 @@ class InstanceDiskQuotaTest {
 
   @RegisterExtension
   static final BackendFixture fixture =
-      BackendFixture.inCgroup("pier-test-disk").appsNamed("dq").loopDisks().build();
+      BackendFixture.inCgroup("pier-test-disk").appsNamed("dq").loopDisks();
 
   @Test
   void instanceWritingTwiceItsQuotaIntoAppGetsNoSpaceLeftAtAboutTheQuotaAndTheHostDiskIsSpared()

@@ -45,7 +45,7 @@ class InstanceSizingTest {
 
   @RegisterExtension
   static final BackendFixture fixture =
-      BackendFixture.inCgroup("pier-test-size").appsNamed("sz").restartPolicy(SLOW_RESTART).build();
+      BackendFixture.inCgroup("pier-test-size").appsNamed("sz").restartPolicy(SLOW_RESTART);
 
   @Test
   void busyLoopsLimitedToAQuarterCoreUseWellUnderOneCore() throws Exception {

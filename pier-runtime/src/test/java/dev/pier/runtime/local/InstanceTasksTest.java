@@ -36,8 +36,8 @@ class InstanceTasksTest {
   private static final long MB = 1 << 20;
 
   @RegisterExtension
-  static final BackendFixture fixture = BackendFixture.inCgroup("pier-test-task")
-      .appsNamed("tk").bootTimeout(Duration.ofSeconds(1)).build();
+  static final BackendFixture fixture =
+      BackendFixture.inCgroup("pier-test-task").appsNamed("tk").bootTimeout(Duration.ofSeconds(1));
 
   @Test
   void aTaskExitingWithCodeThreeIsListedCompletedWithItsCodeAndIsNeverRestarted() throws Exception {

@@ -45,7 +45,7 @@ class LocalRuntimeBackendTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @RegisterExtension
-  static final BackendFixture fixture = BackendFixture.inCgroup(CGROUP_BASE).appsNamed("rt").build();
+  static final BackendFixture fixture = BackendFixture.inCgroup(CGROUP_BASE).appsNamed("rt");
 
   @Test
   void webInstanceBecomesUpAndAnswersOnItsPortAsTheAppUser() throws Exception {
