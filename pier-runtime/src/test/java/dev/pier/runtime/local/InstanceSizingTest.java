@@ -13,7 +13,6 @@ import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.ResourceUsage;
 import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Cgroups;
-import dev.pier.sandbox.Sandbox;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,17 +20,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Instance sizes and what the status tells a reconciler: CPU limits, a boot timeout of the
@@ -41,64 +34,29 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class InstanceSizingTest {
-  private static final String CGROUP_BASE = "pier-test-size";
   private static final AppUser USER = new AppUser(61004, 61004);
   private static final long MB = 1 << 20;
   /** Two shell busy loops: up to two cores without a limit. */
   private static final String BUSY = "while :; do :; done & while :; do :; done";
   private static final Duration SAMPLE = Duration.ofSeconds(2);
+  /** The first restart of a crashed instance waits 30 s, so it stays listed as crashed. */
+  private static final RestartPolicy SLOW_RESTART = new RestartPolicy(
+      Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60));
 
-  private static Path slugs;
-  private static Path serverSlug;
-
-  private Path runDir;
-  private RecordingListener listener;
-  private LocalRuntimeBackend backend;
-  private String app;
-  private Cgroups cgroups;
-
-  @BeforeAll
-  static void buildSlug() throws IOException {
-    slugs = Files.createTempDirectory("pier-size-slugs");
-    serverSlug = Slug.nodeServer().writeTo(slugs.resolve("server.tar.gz"));
-  }
-
-  @AfterAll
-  static void removeSlugs() throws IOException {
-    InstanceDirectory.deleteTree(slugs);
-    Cgroups.detect(CGROUP_BASE).release();
-  }
-
-  @BeforeEach
-  void startBackend() throws IOException {
-    runDir = Files.createTempDirectory("pier-size-run");
-    listener = new RecordingListener();
-    app = "sz-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
-    cgroups = Cgroups.detect(CGROUP_BASE);
-    RestartPolicy slowRestart = new RestartPolicy(
-        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60));
-    LocalRuntimeBackend.Options options =
-        new LocalRuntimeBackend.Options(
-            cgroups, PortAllocator.defaultRange(), slowRestart, Duration.ofSeconds(20));
-    backend = new LocalRuntimeBackend(runDir, Sandbox.system(), listener, Clock.systemUTC(), options);
-  }
-
-  @AfterEach
-  void stopBackend() throws IOException {
-    backend.close();
-    InstanceDirectory.deleteTree(runDir);
-  }
+  @RegisterExtension
+  static final BackendFixture fixture =
+      BackendFixture.inCgroup("pier-test-size").appsNamed("sz").restartPolicy(SLOW_RESTART);
 
   @Test
   void busyLoopsLimitedToAQuarterCoreUseWellUnderOneCore() throws Exception {
     assumeCpuController();
-    backend.start(spec("worker", BUSY).withCpus(0.25));
-    listener.awaitState(app, "worker.1", UP);
+    fixture.backend().start(spec("worker", BUSY).withCpus(0.25));
+    fixture.awaitState("worker.1", UP);
 
     double cores = coresUsed("worker.1");
 
     assertThat(cores).as("cores used by two busy loops limited to 0.25").isLessThan(0.6);
-    ResourceUsage usage = backend.usage(app, "worker.1").orElseThrow();
+    ResourceUsage usage = fixture.backend().usage(fixture.app(), "worker.1").orElseThrow();
     assertThat(usage.cpus()).isEqualTo(0.25);
     assertThat(usage.memoryLimitBytes()).isEqualTo(256 * MB);
   }
@@ -107,34 +65,35 @@ class InstanceSizingTest {
   void busyLoopsWithoutACpuLimitUseClearlyMoreThanLimitedOnesBesideThem() throws Exception {
     assumeCpuController();
     // Side by side, so whatever else the machine runs weighs on both alike.
-    backend.start(spec("worker", BUSY).withCpus(0.25));
-    backend.start(new InstanceSpec(
-        AppName.of(app), ProcessType.of("worker"), 2, 1, serverSlug, BUSY, Map.of(), USER, 256 * MB,
-        Duration.ofSeconds(1)));
-    listener.awaitState(app, "worker.1", UP);
-    listener.awaitState(app, "worker.2", UP);
+    fixture.backend().start(spec("worker", BUSY).withCpus(0.25));
+    fixture.backend().start(new InstanceSpec(
+        AppName.of(fixture.app()), ProcessType.of("worker"), 2, 1, fixture.serverSlug(),
+        BUSY, Map.of(), USER, 256 * MB, Duration.ofSeconds(1)));
+    fixture.awaitState("worker.1", UP);
+    fixture.awaitState("worker.2", UP);
     Thread.sleep(300); // both loops of both running
 
-    long limitedBefore = backend.usage(app, "worker.1").orElseThrow().cpuNanos();
-    long freeBefore = backend.usage(app, "worker.2").orElseThrow().cpuNanos();
+    long limitedBefore = cpuNanos("worker.1");
+    long freeBefore = cpuNanos("worker.2");
     Thread.sleep(SAMPLE);
-    long limited = backend.usage(app, "worker.1").orElseThrow().cpuNanos() - limitedBefore;
-    long free = backend.usage(app, "worker.2").orElseThrow().cpuNanos() - freeBefore;
+    long limited = cpuNanos("worker.1") - limitedBefore;
+    long free = cpuNanos("worker.2") - freeBefore;
 
     assertThat((double) free).as("CPU of the unlimited instance vs the one limited to 0.25")
         .isGreaterThan(1.5 * limited);
-    assertThat(backend.usage(app, "worker.2").orElseThrow().cpus()).isZero();
+    assertThat(fixture.backend().usage(fixture.app(), "worker.2").orElseThrow().cpus()).isZero();
   }
 
   @Test
   void aWebInstanceWithItsOwnBootTimeoutIsReportedNotListeningWithinItLongBeforeTheDefault()
       throws Exception {
     long begin = System.nanoTime();
-    backend.start(spec("web", "echo warming up; sleep 1000").withBootTimeout(Duration.ofSeconds(1)));
+    fixture.backend().start(
+        spec("web", "echo warming up; sleep 1000").withBootTimeout(Duration.ofSeconds(1)));
 
-    var crash = listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(15));
+    var crash = fixture.awaitState("web.1", CRASHED, 1, Duration.ofSeconds(15));
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
-    ExitReason reason = single().reason();
+    ExitReason reason = fixture.single().reason();
 
     assertThat(took).as("time to the crash, the backend's default being 20 s").isLessThan(Duration.ofSeconds(10));
     assertThat(reason.kind()).isEqualTo(ExitReason.Kind.BOOT_TIMEOUT);
@@ -145,9 +104,9 @@ class InstanceSizingTest {
 
   @Test
   void statusGivesTheAddressToConnectToTheReadyTimeAndTheExitCodeOfACrash() throws Exception {
-    backend.start(spec("web", "node server.js"));
-    listener.awaitState(app, "web.1", UP);
-    InstanceStatus up = single();
+    fixture.backend().start(spec("web", "node server.js"));
+    fixture.awaitState("web.1", UP);
+    InstanceStatus up = fixture.single();
 
     assertThat(up.host()).isEqualTo("127.0.0.1");
     assertThat(up.readyAt()).isNotNull().isAfterOrEqualTo(up.startedAt());
@@ -155,8 +114,8 @@ class InstanceSizingTest {
     assertThat(get(up.host(), up.port(), "/")).contains("\"dyno\":\"web.1\"");
 
     get(up.host(), up.port(), "/crash");
-    listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
-    InstanceStatus crashed = single();
+    fixture.awaitState("web.1", CRASHED, 1, Duration.ofSeconds(10));
+    InstanceStatus crashed = fixture.single();
 
     assertThat(crashed.exitCode()).isEqualTo(3);
     assertThat(crashed.readyAt()).isNull();
@@ -166,17 +125,21 @@ class InstanceSizingTest {
   /** Cores the instance used on average over {@link #SAMPLE}, from its cgroup's CPU time. */
   private double coresUsed(String instance) throws InterruptedException {
     Thread.sleep(300); // both loops running
-    long cpuBefore = backend.usage(app, instance).orElseThrow().cpuNanos();
+    long cpuBefore = cpuNanos(instance);
     long wallBefore = System.nanoTime();
     Thread.sleep(SAMPLE);
-    long cpu = backend.usage(app, instance).orElseThrow().cpuNanos() - cpuBefore;
+    long cpu = cpuNanos(instance) - cpuBefore;
     long wall = System.nanoTime() - wallBefore;
     return (double) cpu / wall;
   }
 
+  private static long cpuNanos(String instance) {
+    return fixture.backend().usage(fixture.app(), instance).orElseThrow().cpuNanos();
+  }
+
   private void assumeCpuController() {
-    assumeTrue(cgroups.version() != Cgroups.Version.NONE, "cgroups are not available");
-    boolean cpu = cgroups.version() == Cgroups.Version.V1
+    assumeTrue(fixture.cgroups().version() != Cgroups.Version.NONE, "cgroups are not available");
+    boolean cpu = fixture.cgroups().version() == Cgroups.Version.V1
         ? Files.exists(Path.of("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"))
         : readable("/sys/fs/cgroup/cgroup.controllers").contains("cpu");
     assumeTrue(cpu, "the cgroup CPU controller is not available");
@@ -192,15 +155,10 @@ class InstanceSizingTest {
 
   private InstanceSpec spec(String type, String command) {
     return new InstanceSpec(
-        AppName.of(app), ProcessType.of(type), 1, 1, serverSlug, command, Map.of(), USER, 256 * MB,
-        Duration.ofSeconds(1));
+        AppName.of(fixture.app()), ProcessType.of(type), 1, 1, fixture.serverSlug(),
+        command, Map.of(), USER, 256 * MB, Duration.ofSeconds(1));
   }
 
-  private InstanceStatus single() {
-    List<InstanceStatus> list = backend.list(app);
-    assertThat(list).hasSize(1);
-    return list.getFirst();
-  }
 
   private static String get(String host, int port, String path) throws IOException, InterruptedException {
     HttpRequest request =

@@ -15,24 +15,16 @@ import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.SlugSource;
 import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Cgroups;
-import dev.pier.sandbox.Sandbox;
 import dev.pier.testkit.ProcScan;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Run-to-completion instances ({@code withTask()}): real sandboxed processes as root, in cgroups
@@ -40,57 +32,21 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class InstanceTasksTest {
-  private static final String CGROUP_BASE = "pier-test-task";
   private static final AppUser USER = new AppUser(61003, 61003);
   private static final long MB = 1 << 20;
 
-  private static Path slugs;
-  private static Path serverSlug;
-
-  private Path runDir;
-  private RecordingListener listener;
-  private LocalRuntimeBackend backend;
-  private String app;
-
-  @BeforeAll
-  static void buildSlug() throws IOException {
-    slugs = Files.createTempDirectory("pier-task-slugs");
-    serverSlug = Slug.nodeServer().writeTo(slugs.resolve("server.tar.gz"));
-  }
-
-  @AfterAll
-  static void removeSlugs() throws IOException {
-    InstanceDirectory.deleteTree(slugs);
-    Cgroups.detect(CGROUP_BASE).release();
-  }
-
-  @BeforeEach
-  void startBackend() throws IOException {
-    runDir = Files.createTempDirectory("pier-task-run");
-    listener = new RecordingListener();
-    app = "tk-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
-    // A 1 s boot timeout, and the first restart of a crashed service right away.
-    LocalRuntimeBackend.Options options =
-        new LocalRuntimeBackend.Options(
-            Cgroups.detect(CGROUP_BASE), PortAllocator.defaultRange(), RestartPolicy.DEFAULT,
-            Duration.ofSeconds(1));
-    backend = new LocalRuntimeBackend(runDir, Sandbox.system(), listener, Clock.systemUTC(), options);
-  }
-
-  @AfterEach
-  void stopBackend() throws IOException {
-    backend.close();
-    InstanceDirectory.deleteTree(runDir);
-  }
+  @RegisterExtension
+  static final BackendFixture fixture =
+      BackendFixture.inCgroup("pier-test-task").appsNamed("tk").bootTimeout(Duration.ofSeconds(1));
 
   @Test
   void aTaskExitingWithCodeThreeIsListedCompletedWithItsCodeAndIsNeverRestarted() throws Exception {
-    backend.start(task("worker", "echo migrating; echo done; exit 3"));
+    fixture.backend().start(task("worker", "echo migrating; echo done; exit 3"));
 
-    var completed = listener.awaitState(app, "worker.1", COMPLETED);
+    var completed = fixture.awaitState("worker.1", COMPLETED);
     Thread.sleep(1500); // a service would have been started again by now
 
-    InstanceStatus status = single();
+    InstanceStatus status = fixture.single();
     assertThat(status.state()).isEqualTo(COMPLETED);
     assertThat(status.exitCode()).isEqualTo(3);
     assertThat(status.reason().kind()).isEqualTo(ExitReason.Kind.EXITED);
@@ -101,38 +57,37 @@ class InstanceTasksTest {
     assertThat(status.readyAt()).isNull();
     assertThat(status.port()).isZero();
     assertThat(completed.reason()).isEqualTo("Process exited with status 3");
-    assertThat(listener.changes(app, "worker.1"))
+    assertThat(fixture.changes("worker.1"))
         .extracting(RecordingListener.Change::to)
         .containsExactly(STARTING, UP, COMPLETED);
-    assertThat(listener.lines(app, "worker.1"))
+    assertThat(fixture.lines("worker.1"))
         .extracting(RecordingListener.Line::text)
         .containsExactly("migrating", "done");
   }
 
   @Test
   void stoppingACompletedTaskRemovesItAndItsFiles() throws Exception {
-    backend.start(task("worker", "exit 0"));
-    listener.awaitState(app, "worker.1", COMPLETED);
-    assertThat(single().exitCode()).isZero();
+    fixture.backend().start(task("worker", "exit 0"));
+    fixture.awaitState("worker.1", COMPLETED);
+    assertThat(fixture.single().exitCode()).isZero();
 
-    backend.stop(app, "worker.1");
+    fixture.backend().stop(fixture.app(), "worker.1");
 
-    assertThat(backend.list(app)).isEmpty();
-    assertThat(listener.changes(app, "worker.1").getLast())
-        .isEqualTo(new RecordingListener.Change(app, "worker.1", COMPLETED, null, "Removed"));
-    assertThat(runDir.resolve(app)).doesNotExist();
+    assertThat(fixture.backend().list(fixture.app())).isEmpty();
+    assertThat(fixture.changes("worker.1").getLast())
+        .isEqualTo(new RecordingListener.Change(fixture.app(), "worker.1", COMPLETED, null, "Removed"));
+    assertThat(fixture.runDir().resolve(fixture.app())).doesNotExist();
   }
 
   @Test
   void aTaskKilledForItsMemoryIsCompletedWithTheOutOfMemoryReason() throws Exception {
-    Cgroups cgroups = Cgroups.detect(CGROUP_BASE);
-    assumeTrue(cgroups.version() != Cgroups.Version.NONE, "cgroups are not available");
-    backend.start(new InstanceSpec(
-        AppName.of(app), ProcessType.of("worker"), 1, 1, serverSlug, "node hog.js", Map.of(),
-        USER, 64 * MB, Duration.ofSeconds(1)).withTask());
+    assumeTrue(fixture.cgroups().version() != Cgroups.Version.NONE, "cgroups are not available");
+    fixture.backend().start(new InstanceSpec(
+        AppName.of(fixture.app()), ProcessType.of("worker"), 1, 1, fixture.serverSlug(),
+        "node hog.js", Map.of(), USER, 64 * MB, Duration.ofSeconds(1)).withTask());
 
-    listener.awaitState(app, "worker.1", COMPLETED, 1, Duration.ofSeconds(20));
-    InstanceStatus status = single();
+    fixture.awaitState("worker.1", COMPLETED, 1, Duration.ofSeconds(20));
+    InstanceStatus status = fixture.single();
 
     assertThat(status.reason().kind()).isEqualTo(ExitReason.Kind.OUT_OF_MEMORY);
     assertThat(status.reason().words()).isEqualTo("killed: out of memory (limit 64 MB)");
@@ -141,31 +96,31 @@ class InstanceTasksTest {
 
   @Test
   void aWebTaskIsUpAtOnceAndNotKilledForNeverListening() throws Exception {
-    backend.start(task("web", "echo one-off; sleep 1000"));
+    fixture.backend().start(task("web", "echo one-off; sleep 1000"));
 
-    var up = listener.awaitState(app, "web.1", UP);
+    var up = fixture.awaitState("web.1", UP);
     Thread.sleep(2500); // past the backend's boot timeout of 1 s
 
     assertThat(up.reason()).startsWith("Process running (ready ").endsWith(" ms after start)");
-    assertThat(single().state()).isEqualTo(UP);
-    assertThat(single().readyAt()).isNotNull();
-    assertThat(single().exitCode()).isNull();
+    assertThat(fixture.single().state()).isEqualTo(UP);
+    assertThat(fixture.single().readyAt()).isNotNull();
+    assertThat(fixture.single().exitCode()).isNull();
   }
 
   @Test
   void aRunningTaskStoppedByThePlatformIsStoppedNotCompleted() throws Exception {
-    backend.start(task("worker", "sh -c 'trap \"\" TERM; sleep 1000' & sleep 1000"));
-    listener.awaitState(app, "worker.1", UP);
+    fixture.backend().start(task("worker", "sh -c 'trap \"\" TERM; sleep 1000' & sleep 1000"));
+    fixture.awaitState("worker.1", UP);
 
-    Thread stopper = Thread.ofVirtual().start(() -> backend.stop(app, "worker.1"));
-    listener.awaitState(app, "worker.1", STOPPING);
-    InstanceStatus stopping = single();
+    Thread stopper = Thread.ofVirtual().start(() -> fixture.backend().stop(fixture.app(), "worker.1"));
+    fixture.awaitState("worker.1", STOPPING);
+    InstanceStatus stopping = fixture.single();
     stopper.join(Duration.ofSeconds(15));
 
     assertThat(stopping.reason().kind()).isEqualTo(ExitReason.Kind.STOPPED);
     assertThat(stopping.reason().words()).isEqualTo("stopped by the platform");
-    assertThat(backend.list(app)).isEmpty();
-    assertThat(listener.changes(app, "worker.1"))
+    assertThat(fixture.backend().list(fixture.app())).isEmpty();
+    assertThat(fixture.changes("worker.1"))
         .extracting(RecordingListener.Change::to)
         .containsExactly(STARTING, UP, STOPPING, null);
     assertThat(ProcScan.ofUid(USER.uid())).isEmpty();
@@ -174,7 +129,7 @@ class InstanceTasksTest {
   @Test
   void aTaskRunsFromASlugThatIsOnlyAStreamNotAFile() throws Exception {
     Path file = Slug.create().file("greeting.txt", "hello from the stream\n")
-        .writeTo(slugs.resolve(app + ".tar.gz"));
+        .writeTo(fixture.slugs().resolve(fixture.app() + ".tar.gz"));
     byte[] bytes = Files.readAllBytes(file);
     Files.delete(file);
     SlugSource stream = new SlugSource() {
@@ -188,25 +143,20 @@ class InstanceTasksTest {
         return "sha256:unused";
       }
     };
-    backend.start(task("worker", "cat greeting.txt").withSlugSource(stream));
+    fixture.backend().start(task("worker", "cat greeting.txt").withSlugSource(stream));
 
-    listener.awaitState(app, "worker.1", COMPLETED);
+    fixture.awaitState("worker.1", COMPLETED);
 
-    assertThat(single().exitCode()).isZero();
-    assertThat(listener.lines(app, "worker.1"))
+    assertThat(fixture.single().exitCode()).isZero();
+    assertThat(fixture.lines("worker.1"))
         .extracting(RecordingListener.Line::text)
         .containsExactly("hello from the stream");
   }
 
   private InstanceSpec task(String type, String command) {
     return new InstanceSpec(
-        AppName.of(app), ProcessType.of(type), 1, 1, serverSlug, command, Map.of(), USER, 256 * MB,
-        Duration.ofSeconds(1)).withTask();
+        AppName.of(fixture.app()), ProcessType.of(type), 1, 1, fixture.serverSlug(),
+        command, Map.of(), USER, 256 * MB, Duration.ofSeconds(1)).withTask();
   }
 
-  private InstanceStatus single() {
-    List<InstanceStatus> list = backend.list(app);
-    assertThat(list).hasSize(1);
-    return list.getFirst();
-  }
 }

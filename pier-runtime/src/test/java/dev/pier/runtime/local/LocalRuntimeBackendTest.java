@@ -15,15 +15,12 @@ import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.runtime.ResourceUsage;
 import dev.pier.sandbox.AppUser;
-import dev.pier.sandbox.Sandbox;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -32,15 +29,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs real sandboxed node processes as root, in cgroups under {@code pier-test}. */
 @Timeout(60)
@@ -51,86 +44,35 @@ class LocalRuntimeBackendTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private static Path slugs;
-  private static Path serverSlug;
-
-  private Path runDir;
-  private RecordingListener listener;
-  private LocalRuntimeBackend backend;
-  private String app;
-
-  @BeforeAll
-  static void buildSlug() throws IOException {
-    slugs = Files.createTempDirectory("pier-runtime-slugs");
-    serverSlug = Slug.nodeServer().writeTo(slugs.resolve("server.tar.gz"));
-  }
-
-  @AfterAll
-  static void removeSlugs() throws IOException {
-    InstanceDirectory.deleteTree(slugs);
-    for (String controller : List.of("memory", "cpu", "cpuacct", "pids", "freezer")) {
-      try {
-        Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, CGROUP_BASE));
-      } catch (IOException e) {
-        // Another test run still uses it.
-      }
-    }
-  }
-
-  @BeforeEach
-  void startBackend() throws IOException {
-    runDir = Files.createTempDirectory("pier-runtime-run");
-    listener = new RecordingListener();
-    app = "rt-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
-    backend = newBackend(Cgroups.detect(CGROUP_BASE), RestartPolicy.DEFAULT, 20, Clock.systemUTC());
-  }
-
-  private LocalRuntimeBackend newBackend(
-      Cgroups cgroups, RestartPolicy policy, int bootSeconds, InstantSource clock) {
-    LocalRuntimeBackend.Options options =
-        new LocalRuntimeBackend.Options(
-            cgroups, PortAllocator.defaultRange(), policy, Duration.ofSeconds(bootSeconds));
-    return new LocalRuntimeBackend(runDir, Sandbox.system(), listener, clock, options);
-  }
-
-  /** Replaces the backend of this test by one with other options. */
-  private void useBackend(Cgroups cgroups, RestartPolicy policy, int bootSeconds, InstantSource clock) {
-    backend.close();
-    backend = newBackend(cgroups, policy, bootSeconds, clock);
-  }
-
-  @AfterEach
-  void stopBackend() throws IOException {
-    backend.close();
-    InstanceDirectory.deleteTree(runDir);
-  }
+  @RegisterExtension
+  static final BackendFixture fixture = BackendFixture.inCgroup(CGROUP_BASE).appsNamed("rt");
 
   @Test
   void webInstanceBecomesUpAndAnswersOnItsPortAsTheAppUser() throws Exception {
-    backend.start(spec("web", 1, "node server.js"));
+    fixture.backend().start(spec("web", 1, "node server.js"));
 
-    var up = listener.awaitState(app, "web.1", UP);
-    InstanceStatus status = single();
+    var up = fixture.awaitState("web.1", UP);
+    InstanceStatus status = fixture.single();
     assertThat(status.state()).isEqualTo(UP);
     assertThat(up.reason()).startsWith("port " + status.port() + " accepting connections (ready ");
-    assertThat(listener.changes(app, "web.1").getFirst())
+    assertThat(fixture.changes("web.1").getFirst())
         .isEqualTo(
             new RecordingListener.Change(
-                app, "web.1", null, STARTING, "Starting process with command `node server.js`"));
+                fixture.app(), "web.1", null, STARTING, "Starting process with command `node server.js`"));
     String body = get(status.port(), "/");
     assertThat(body)
         .contains("\"dyno\":\"web.1\"")
         .contains("\"port\":\"" + status.port() + "\"")
         .contains("\"uid\":61001")
         .contains("\"gid\":61001");
-    assertThat(listener.lines(app, "web.1"))
+    assertThat(fixture.lines("web.1"))
         .extracting(RecordingListener.Line::text)
         .contains("listening on " + status.port());
     assertThat(status.startedAt()).isNotNull();
     assertThat(status.restarts()).isZero();
     assertThat(status.command()).isEqualTo("node server.js");
 
-    ResourceUsage usage = backend.usage(app, "web.1").orElseThrow();
+    ResourceUsage usage = fixture.backend().usage(fixture.app(), "web.1").orElseThrow();
     assertThat(usage.rssBytes()).isPositive();
     assertThat(usage.cpuNanos()).isPositive();
   }
@@ -138,9 +80,9 @@ class LocalRuntimeBackendTest {
   @Test
   void environmentHoldsConfigVarsPortDynoAndNothingOfTheServer() throws Exception {
     InstanceSpec spec = spec("web", 1, "node server.js", Map.of("GREETING", "hello"));
-    backend.start(spec);
-    listener.awaitState(app, "web.1", UP);
-    int port = single().port();
+    fixture.backend().start(spec);
+    fixture.awaitState("web.1", UP);
+    int port = fixture.single().port();
 
     String body = get(port, "/");
     assertThat(body)
@@ -157,10 +99,10 @@ class LocalRuntimeBackendTest {
 
   @Test
   void appCannotWriteOutsideAppDirectory() throws Exception {
-    backend.start(spec("web", 1, "node server.js"));
-    listener.awaitState(app, "web.1", UP);
-    int port = single().port();
-    Path hostFile = runDir.resolve("escaped");
+    fixture.backend().start(spec("web", 1, "node server.js"));
+    fixture.awaitState("web.1", UP);
+    int port = fixture.single().port();
+    Path hostFile = fixture.runDir().resolve("escaped");
 
     assertThat(get(port, "/write?path=/app/data.txt")).isEqualTo("written");
     assertThat(get(port, "/write?path=/usr/pier-escape")).startsWith("error");
@@ -177,20 +119,20 @@ class LocalRuntimeBackendTest {
     assertThat(Path.of("/tmp/private")).doesNotExist();
     assertThat(Path.of("/pier-escape")).doesNotExist();
     assertThat(Path.of("/etc/pier-escape")).doesNotExist();
-    assertThat(runDir.resolve(app).resolve("web.1").resolve("app").resolve("data.txt")).exists();
+    assertThat(fixture.runDir().resolve(fixture.app()).resolve("web.1/app/data.txt")).exists();
   }
 
   @Test
   void crashedInstanceIsRestartedAndServesAgain() throws Exception {
-    backend.start(spec("web", 1, "node server.js"));
-    listener.awaitState(app, "web.1", UP);
+    fixture.backend().start(spec("web", 1, "node server.js"));
+    fixture.awaitState("web.1", UP);
 
-    assertThat(get(single().port(), "/crash")).isEqualTo("bye");
+    assertThat(get(fixture.single().port(), "/crash")).isEqualTo("bye");
 
-    var crash = listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
+    var crash = fixture.awaitState("web.1", CRASHED, 1, Duration.ofSeconds(10));
     assertThat(crash.reason()).isEqualTo("Process exited with status 3");
-    listener.awaitState(app, "web.1", UP, 2, Duration.ofSeconds(15));
-    InstanceStatus status = single();
+    fixture.awaitState("web.1", UP, 2, Duration.ofSeconds(15));
+    InstanceStatus status = fixture.single();
     assertThat(status.state()).isEqualTo(UP);
     assertThat(status.restarts()).isEqualTo(1);
     assertThat(get(status.port(), "/")).contains("\"dyno\":\"web.1\"");
@@ -199,49 +141,49 @@ class LocalRuntimeBackendTest {
   @Test
   void stopLeavesNoProcessBehindEvenOneIgnoringSigterm() throws Exception {
     String command = "sh -c 'trap \"\" TERM; sleep 1000' & sleep 1000 & node server.js";
-    backend.start(spec("web", 1, command, Map.of(), Duration.ofSeconds(1)));
-    listener.awaitState(app, "web.1", UP);
+    fixture.backend().start(spec("web", 1, command, Map.of(), Duration.ofSeconds(1)));
+    fixture.awaitState("web.1", UP);
     Set<Long> pids = awaitPids("web.1", 6);
 
     long begin = System.nanoTime();
-    backend.stop(app, "web.1");
+    fixture.backend().stop(fixture.app(), "web.1");
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
 
     assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(8));
     assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
-    assertThat(backend.list(app)).isEmpty();
-    assertThat(listener.changes(app, "web.1"))
+    assertThat(fixture.backend().list(fixture.app())).isEmpty();
+    assertThat(fixture.changes("web.1"))
         .extracting(RecordingListener.Change::to)
         .containsSubsequence(UP, STOPPING, null);
-    assertThat(listener.changes(app, "web.1").getLast().reason()).contains("SIGKILL");
-    assertThat(runDir.resolve(app)).doesNotExist();
-    assertThat(Path.of("/sys/fs/cgroup/memory", CGROUP_BASE, app + ".web.1")).doesNotExist();
+    assertThat(fixture.changes("web.1").getLast().reason()).contains("SIGKILL");
+    assertThat(fixture.runDir().resolve(fixture.app())).doesNotExist();
+    assertThat(Path.of("/sys/fs/cgroup/memory", CGROUP_BASE, fixture.app() + ".web.1")).doesNotExist();
   }
 
   @Test
   void stopOfWellBehavedInstanceEndsBackgroundChildrenWithoutWaitingForGrace() throws Exception {
-    backend.start(spec("web", 1, "sleep 1000 & node server.js", Map.of(), Duration.ofSeconds(10)));
-    listener.awaitState(app, "web.1", UP);
+    fixture.backend().start(spec("web", 1, "sleep 1000 & node server.js", Map.of(), Duration.ofSeconds(10)));
+    fixture.awaitState("web.1", UP);
     Set<Long> pids = awaitPids("web.1", 5);
 
     long begin = System.nanoTime();
-    backend.stop(app, "web.1");
+    fixture.backend().stop(fixture.app(), "web.1");
 
     assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
     assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
-    assertThat(listener.changes(app, "web.1").getLast())
-        .isEqualTo(new RecordingListener.Change(app, "web.1", STOPPING, null, "Stopped"));
+    assertThat(fixture.changes("web.1").getLast())
+        .isEqualTo(new RecordingListener.Change(fixture.app(), "web.1", STOPPING, null, "Stopped"));
   }
 
   @Test
   void processAllocatingPastItsMemoryLimitIsKilledWithAReasonNamingTheLimit() throws Exception {
     InstanceSpec spec =
         new InstanceSpec(
-            AppName.of(app), ProcessType.of("worker"), 1, 1, serverSlug, "node hog.js", Map.of(),
-            USER, 64 * MB, Duration.ofSeconds(1));
-    backend.start(spec);
+            AppName.of(fixture.app()), ProcessType.of("worker"), 1, 1, fixture.serverSlug(),
+            "node hog.js", Map.of(), USER, 64 * MB, Duration.ofSeconds(1));
+    fixture.backend().start(spec);
 
-    var crash = listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(20));
+    var crash = fixture.awaitState("worker.1", CRASHED, 1, Duration.ofSeconds(20));
 
     assertThat(crash.reason())
         .isEqualTo("Process exited with status 137 after exceeding its memory limit of 64 MB");
@@ -249,14 +191,14 @@ class LocalRuntimeBackendTest {
 
   @Test
   void instancesGetTheirOwnPortsAndAreListedByTypeThenIndex() throws Exception {
-    backend.start(spec("web", 2, "node server.js"));
-    backend.start(spec("worker", 1, "sleep 1000"));
-    backend.start(spec("web", 1, "node server.js"));
-    listener.awaitState(app, "web.1", UP);
-    listener.awaitState(app, "web.2", UP);
-    var workerUp = listener.awaitState(app, "worker.1", UP);
+    fixture.backend().start(spec("web", 2, "node server.js"));
+    fixture.backend().start(spec("worker", 1, "sleep 1000"));
+    fixture.backend().start(spec("web", 1, "node server.js"));
+    fixture.awaitState("web.1", UP);
+    fixture.awaitState("web.2", UP);
+    var workerUp = fixture.awaitState("worker.1", UP);
 
-    List<InstanceStatus> list = backend.list(app);
+    List<InstanceStatus> list = fixture.backend().list(fixture.app());
     assertThat(list).extracting(InstanceStatus::name).containsExactly("web.1", "web.2", "worker.1");
     assertThat(workerUp.reason()).startsWith("Process running (ready ").endsWith(" ms after start)");
     int port1 = list.get(0).port();
@@ -268,17 +210,17 @@ class LocalRuntimeBackendTest {
 
   @Test
   void startingAnInstanceAgainReplacesTheRunningOne() throws Exception {
-    backend.start(spec("web", 1, "node server.js"));
-    listener.awaitState(app, "web.1", UP);
+    fixture.backend().start(spec("web", 1, "node server.js"));
+    fixture.awaitState("web.1", UP);
     Set<Long> oldPids = awaitPids("web.1", 4);
 
-    backend.start(
+    fixture.backend().start(
         new InstanceSpec(
-            AppName.of(app), ProcessType.WEB, 1, 2, serverSlug, "node server.js", Map.of(), USER,
-            256 * MB, Duration.ofSeconds(2)));
-    listener.awaitState(app, "web.1", UP, 2, Duration.ofSeconds(15));
+            AppName.of(fixture.app()), ProcessType.WEB, 1, 2, fixture.serverSlug(),
+            "node server.js", Map.of(), USER, 256 * MB, Duration.ofSeconds(2)));
+    fixture.awaitState("web.1", UP, 2, Duration.ofSeconds(15));
 
-    InstanceStatus status = single();
+    InstanceStatus status = fixture.single();
     assertThat(status.release()).isEqualTo(2);
     assertThat(status.restarts()).isZero();
     assertThat(get(status.port(), "/")).contains("\"dyno\":\"web.1\"");
@@ -287,52 +229,50 @@ class LocalRuntimeBackendTest {
 
   @Test
   void closeStopsEveryInstance() throws Exception {
-    backend.start(spec("web", 1, "node server.js"));
-    backend.start(spec("worker", 1, "sleep 1000"));
-    listener.awaitState(app, "web.1", UP);
-    listener.awaitState(app, "worker.1", UP);
+    fixture.backend().start(spec("web", 1, "node server.js"));
+    fixture.backend().start(spec("worker", 1, "sleep 1000"));
+    fixture.awaitState("web.1", UP);
+    fixture.awaitState("worker.1", UP);
     Set<Long> pids = new HashSet<>(awaitPids("web.1", 4));
     pids.addAll(awaitPids("worker.1", 4));
 
-    backend.close();
+    fixture.backend().close();
 
-    assertThat(backend.list(app)).isEmpty();
+    assertThat(fixture.backend().list(fixture.app())).isEmpty();
     assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
   }
 
   @Test
   void crashingInstanceIsRestartedImmediatelyFirstThenWithBackoff() throws Exception {
-    useBackend(
-        Cgroups.detect(CGROUP_BASE),
-        new RestartPolicy(Duration.ZERO, Duration.ofMillis(800), Duration.ofSeconds(5), Duration.ofSeconds(60)),
-        20,
-        Clock.systemUTC());
-    backend.start(spec("worker", 1, "echo failing; exit 1"));
+    fixture.useBackend(s -> s.withRestartPolicy(new RestartPolicy(
+        Duration.ZERO, Duration.ofMillis(800), Duration.ofSeconds(5), Duration.ofSeconds(60))));
+    fixture.backend().start(spec("worker", 1, "echo failing; exit 1"));
 
-    var crash1 = listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(10));
-    var start2 = listener.awaitState(app, "worker.1", STARTING, 2, Duration.ofSeconds(10));
-    var crash2 = listener.awaitState(app, "worker.1", CRASHED, 2, Duration.ofSeconds(10));
-    var start3 = listener.awaitState(app, "worker.1", STARTING, 3, Duration.ofSeconds(10));
+    var crash1 = fixture.awaitState("worker.1", CRASHED, 1, Duration.ofSeconds(10));
+    var start2 = fixture.awaitState("worker.1", STARTING, 2, Duration.ofSeconds(10));
+    var crash2 = fixture.awaitState("worker.1", CRASHED, 2, Duration.ofSeconds(10));
+    var start3 = fixture.awaitState("worker.1", STARTING, 3, Duration.ofSeconds(10));
 
     assertThat(crash1.reason()).isEqualTo("Process exited with status 1");
     assertThat(start2.from()).isEqualTo(CRASHED);
+    RecordingListener listener = fixture.listener();
     assertThat(Duration.ofNanos(listener.nanoTimeOf(start2) - listener.nanoTimeOf(crash1)))
         .isLessThan(Duration.ofMillis(700));
     assertThat(Duration.ofNanos(listener.nanoTimeOf(start3) - listener.nanoTimeOf(crash2)))
         .isGreaterThanOrEqualTo(Duration.ofMillis(750));
-    assertThat(backend.list(app).getFirst().restarts()).isGreaterThanOrEqualTo(2);
-    assertThat(listener.lines(app, "worker.1")).extracting(RecordingListener.Line::text).contains("failing");
-    assertThat(listener.awaitEvent(app, "worker.1", e -> e.startsWith("Restarting"), Duration.ofSeconds(5)))
+    assertThat(fixture.backend().list(fixture.app()).getFirst().restarts()).isGreaterThanOrEqualTo(2);
+    assertThat(fixture.lines("worker.1")).extracting(RecordingListener.Line::text).contains("failing");
+    assertThat(fixture.awaitEvent("worker.1", e -> e.startsWith("Restarting"), Duration.ofSeconds(5)))
         .isEqualTo("Restarting worker.1 in 0.8 s");
   }
 
   @Test
   void daemonizedChildOfAnInstanceIsKilledWhenItStops() throws Exception {
-    backend.start(spec("web", 1, "(setsid nohup sleep 321.25 >/dev/null 2>&1 &); node server.js"));
-    listener.awaitState(app, "web.1", UP);
+    fixture.backend().start(spec("web", 1, "(setsid nohup sleep 321.25 >/dev/null 2>&1 &); node server.js"));
+    fixture.awaitState("web.1", UP);
     assertThat(ProcScan.withCommandLine("sleep 321.25")).isNotEmpty();
 
-    backend.stop(app, "web.1");
+    fixture.backend().stop(fixture.app(), "web.1");
 
     assertThat(ProcScan.withCommandLine("sleep 321.25")).isEmpty();
     assertThat(ProcScan.ofUid(USER.uid())).isEmpty();
@@ -340,13 +280,13 @@ class LocalRuntimeBackendTest {
 
   @Test
   void instanceHittingItsPidsLimitIsToldInItsLog() throws Exception {
-    backend.start(spec("worker", 1,
+    fixture.backend().start(spec("worker", 1,
         "i=0; while [ $i -lt 600 ]; do sleep 1000 & i=$((i+1)); done; sleep 1000"));
 
-    String event = listener.awaitEvent(app, "worker.1", e -> e.contains("limit"), Duration.ofSeconds(30));
+    String event = fixture.awaitEvent("worker.1", e -> e.contains("limit"), Duration.ofSeconds(30));
 
     assertThat(event).startsWith("Process hit its limit of 512 processes and threads: ");
-    backend.stop(app, "worker.1");
+    fixture.backend().stop(fixture.app(), "worker.1");
     assertThat(ProcScan.ofUid(USER.uid())).isEmpty();
   }
 
@@ -355,23 +295,20 @@ class LocalRuntimeBackendTest {
     // Every reading of this clock is 61 s after the previous one: each run looks long-lived.
     AtomicLong seconds = new AtomicLong();
     InstantSource jumping = () -> Instant.ofEpochSecond(seconds.addAndGet(61));
-    useBackend(
-        Cgroups.detect(CGROUP_BASE),
-        new RestartPolicy(Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60)),
-        20,
-        jumping);
-    backend.start(spec("worker", 1, "exit 1"));
+    fixture.useBackend(s -> s.withClock(jumping).withRestartPolicy(new RestartPolicy(
+        Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60))));
+    fixture.backend().start(spec("worker", 1, "exit 1"));
 
     // Without the reset the second restart would wait 30 s.
-    listener.awaitState(app, "worker.1", STARTING, 4, Duration.ofSeconds(10));
+    fixture.awaitState("worker.1", STARTING, 4, Duration.ofSeconds(10));
   }
 
   @Test
   void webInstanceNotBindingItsPortInTimeIsKilledAsCrashed() throws Exception {
-    useBackend(Cgroups.detect(CGROUP_BASE), RestartPolicy.DEFAULT, 1, Clock.systemUTC());
-    backend.start(spec("web", 1, "sleep 1000"));
+    fixture.useBackend(s -> s.withBootTimeout(Duration.ofSeconds(1)));
+    fixture.backend().start(spec("web", 1, "sleep 1000"));
 
-    var crash = listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
+    var crash = fixture.awaitState("web.1", CRASHED, 1, Duration.ofSeconds(10));
 
     assertThat(crash.reason())
         .isEqualTo("Web process failed to bind to $PORT within 1 second of launch");
@@ -379,14 +316,14 @@ class LocalRuntimeBackendTest {
 
   @Test
   void withoutCgroupsStopStillEndsEveryProcess() throws Exception {
-    useBackend(Cgroups.none(), RestartPolicy.DEFAULT, 20, Clock.systemUTC());
+    fixture.useBackend(s -> s.withoutCgroups());
     String command = "sh -c 'trap \"\" TERM; sleep 1000' & node server.js";
-    backend.start(spec("web", 1, command, Map.of(), Duration.ofSeconds(1)));
-    listener.awaitState(app, "web.1", UP);
+    fixture.backend().start(spec("web", 1, command, Map.of(), Duration.ofSeconds(1)));
+    fixture.awaitState("web.1", UP);
     Set<Long> pids = awaitPids("web.1", 5);
-    assertThat(backend.usage(app, "web.1")).isEmpty();
+    assertThat(fixture.backend().usage(fixture.app(), "web.1")).isEmpty();
 
-    backend.stop(app, "web.1");
+    fixture.backend().stop(fixture.app(), "web.1");
 
     assertThat(pids).noneMatch(LocalRuntimeBackendTest::running);
   }
@@ -397,10 +334,10 @@ class LocalRuntimeBackendTest {
 
   @Test
   void anInstanceExitingWithACodeIsListedAsCrashedWithTheCodeItsLastOutputAndWhenItRestarts() throws Exception {
-    useBackend(Cgroups.detect(CGROUP_BASE), SLOW_RESTART, 20, Clock.systemUTC());
-    backend.start(spec("worker", 1, "echo starting; echo boom; exit 3"));
+    fixture.useBackend(s -> s.withRestartPolicy(SLOW_RESTART));
+    fixture.backend().start(spec("worker", 1, "echo starting; echo boom; exit 3"));
 
-    listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(10));
+    fixture.awaitState("worker.1", CRASHED, 1, Duration.ofSeconds(10));
     InstanceStatus status = awaitStatus(s -> s.restartAt() != null);
 
     assertThat(status.state()).isEqualTo(CRASHED);
@@ -412,15 +349,14 @@ class LocalRuntimeBackendTest {
 
   @Test
   void aProcessKilledForMemoryIsListedAsOutOfMemoryNamingTheLimit() throws Exception {
-    Cgroups cgroups = Cgroups.detect(CGROUP_BASE);
-    assumeTrue(cgroups.version() != Cgroups.Version.NONE, "cgroups are not available");
-    useBackend(cgroups, SLOW_RESTART, 20, Clock.systemUTC());
-    backend.start(new InstanceSpec(
-        AppName.of(app), ProcessType.of("worker"), 1, 1, serverSlug, "node hog.js", Map.of(),
-        USER, 64 * MB, Duration.ofSeconds(1)));
+    assumeTrue(fixture.cgroups().version() != Cgroups.Version.NONE, "cgroups are not available");
+    fixture.useBackend(s -> s.withRestartPolicy(SLOW_RESTART));
+    fixture.backend().start(new InstanceSpec(
+        AppName.of(fixture.app()), ProcessType.of("worker"), 1, 1, fixture.serverSlug(),
+        "node hog.js", Map.of(), USER, 64 * MB, Duration.ofSeconds(1)));
 
-    listener.awaitState(app, "worker.1", CRASHED, 1, Duration.ofSeconds(20));
-    ExitReason reason = single().reason();
+    fixture.awaitState("worker.1", CRASHED, 1, Duration.ofSeconds(20));
+    ExitReason reason = fixture.single().reason();
 
     assertThat(reason.kind()).isEqualTo(ExitReason.Kind.OUT_OF_MEMORY);
     assertThat(reason.words()).isEqualTo("killed: out of memory (limit 64 MB)");
@@ -428,11 +364,11 @@ class LocalRuntimeBackendTest {
 
   @Test
   void aWebInstanceNeverListeningIsListedAsNotListeningWithinTheBootTimeout() throws Exception {
-    useBackend(Cgroups.detect(CGROUP_BASE), SLOW_RESTART, 1, Clock.systemUTC());
-    backend.start(spec("web", 1, "echo warming up; sleep 1000"));
+    fixture.useBackend(s -> s.withRestartPolicy(SLOW_RESTART).withBootTimeout(Duration.ofSeconds(1)));
+    fixture.backend().start(spec("web", 1, "echo warming up; sleep 1000"));
 
-    listener.awaitState(app, "web.1", CRASHED, 1, Duration.ofSeconds(10));
-    ExitReason reason = single().reason();
+    fixture.awaitState("web.1", CRASHED, 1, Duration.ofSeconds(10));
+    ExitReason reason = fixture.single().reason();
 
     assertThat(reason.kind()).isEqualTo(ExitReason.Kind.BOOT_TIMEOUT);
     assertThat(reason.words()).isEqualTo("did not listen on $PORT within 1 s");
@@ -442,31 +378,31 @@ class LocalRuntimeBackendTest {
   @Test
   void anInstanceStoppedByThePlatformIsListedAsStoppedNotCrashed() throws Exception {
     String command = "sh -c 'trap \"\" TERM; sleep 1000' & node server.js";
-    backend.start(spec("web", 1, command, Map.of(), Duration.ofSeconds(3)));
-    listener.awaitState(app, "web.1", UP);
+    fixture.backend().start(spec("web", 1, command, Map.of(), Duration.ofSeconds(3)));
+    fixture.awaitState("web.1", UP);
 
-    Thread stopper = Thread.ofVirtual().start(() -> backend.stop(app, "web.1"));
-    listener.awaitState(app, "web.1", STOPPING);
-    InstanceStatus stopping = single();
+    Thread stopper = Thread.ofVirtual().start(() -> fixture.backend().stop(fixture.app(), "web.1"));
+    fixture.awaitState("web.1", STOPPING);
+    InstanceStatus stopping = fixture.single();
     stopper.join(Duration.ofSeconds(15));
 
     assertThat(stopping.state()).isEqualTo(STOPPING);
     assertThat(stopping.reason().kind()).isEqualTo(ExitReason.Kind.STOPPED);
     assertThat(stopping.reason().crash()).isFalse();
     assertThat(stopping.reason().words()).isEqualTo("stopped by the platform");
-    assertThat(listener.changes(app, "web.1")).extracting(RecordingListener.Change::to).doesNotContain(CRASHED);
+    assertThat(fixture.changes("web.1")).extracting(RecordingListener.Change::to).doesNotContain(CRASHED);
   }
 
   @Test
   void anInstanceUpAgainAfterACrashNoLongerShowsTheCrashReason() throws Exception {
-    backend.start(spec("web", 1, "node server.js"));
-    listener.awaitState(app, "web.1", UP);
-    get(single().port(), "/crash");
+    fixture.backend().start(spec("web", 1, "node server.js"));
+    fixture.awaitState("web.1", UP);
+    get(fixture.single().port(), "/crash");
 
-    listener.awaitState(app, "web.1", UP, 2, Duration.ofSeconds(15));
+    fixture.awaitState("web.1", UP, 2, Duration.ofSeconds(15));
 
-    assertThat(single().reason()).isNull();
-    assertThat(single().restartAt()).isNull();
+    assertThat(fixture.single().reason()).isNull();
+    assertThat(fixture.single().restartAt()).isNull();
   }
 
   private InstanceSpec spec(String type, int index, String command) {
@@ -480,24 +416,19 @@ class LocalRuntimeBackendTest {
   private InstanceSpec spec(
       String type, int index, String command, Map<String, String> env, Duration grace) {
     return new InstanceSpec(
-        AppName.of(app), ProcessType.of(type), index, 1, serverSlug, command, env, USER, 256 * MB,
-        grace);
+        AppName.of(fixture.app()), ProcessType.of(type), index, 1, fixture.serverSlug(),
+        command, env, USER, 256 * MB, grace);
   }
 
-  private InstanceStatus single() {
-    List<InstanceStatus> list = backend.list(app);
-    assertThat(list).hasSize(1);
-    return list.getFirst();
-  }
 
   /** Waits until the single instance's status matches, and returns it. */
   private InstanceStatus awaitStatus(java.util.function.Predicate<InstanceStatus> match)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    InstanceStatus status = single();
+    InstanceStatus status = fixture.single();
     while (!match.test(status) && System.nanoTime() < deadline) {
       Thread.sleep(20);
-      status = single();
+      status = fixture.single();
     }
     return status;
   }
@@ -505,10 +436,10 @@ class LocalRuntimeBackendTest {
   /** Waits until the instance has at least {@code count} processes and returns their pids. */
   private Set<Long> awaitPids(String instance, int count) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    Set<Long> pids = backend.pids(app, instance);
+    Set<Long> pids = fixture.backend().pids(fixture.app(), instance);
     while (pids.size() < count && System.nanoTime() < deadline) {
       Thread.sleep(50);
-      pids = backend.pids(app, instance);
+      pids = fixture.backend().pids(fixture.app(), instance);
     }
     assertThat(pids).hasSizeGreaterThanOrEqualTo(count);
     return pids;
