@@ -75,9 +75,15 @@ class InstanceSizingTest {
 
     long limitedBefore = cpuNanos("worker.1");
     long freeBefore = cpuNanos("worker.2");
+    long wallBefore = System.nanoTime();
     Thread.sleep(SAMPLE);
     long limited = cpuNanos("worker.1") - limitedBefore;
     long free = cpuNanos("worker.2") - freeBefore;
+    double limitedCores = (double) limited / (System.nanoTime() - wallBefore);
+    // Only when the quota is what holds the limited one back does the comparison mean anything;
+    // on a machine so busy that even it gets less than its quota, the scheduler decides both.
+    org.junit.jupiter.api.Assumptions.assumeTrue(limitedCores > 0.18,
+        "the machine is too busy for the quarter-core quota to bind (it got " + limitedCores + " cores)");
 
     assertThat((double) free).as("CPU of the unlimited instance vs the one limited to 0.25")
         .isGreaterThan(1.5 * limited);
