@@ -44,6 +44,8 @@ final class InstanceSupervisor {
   /** The address instances listen on: the one their port is allocated and checked on. */
   private static final String HOST = PortAllocator.loopback().getHostAddress();
   private static final Duration READY_POLL = Duration.ofMillis(50);
+  private static final Duration FAST_POLL = Duration.ofMillis(5);
+  private static final Duration FAST_POLL_FOR = Duration.ofSeconds(2);
   private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
   private static final Duration PIDS_POLL = Duration.ofSeconds(1);
   private static final Duration PIDS_REPORT_EVERY = Duration.ofMinutes(1);
@@ -380,7 +382,8 @@ final class InstanceSupervisor {
       }
       return true;
     }
-    long deadline = System.nanoTime() + bootTimeout().toNanos();
+    long start = System.nanoTime();
+    long deadline = start + bootTimeout().toNanos();
     while (processes.root().isAlive()) {
       synchronized (lock) {
         if (stopping) return true;
@@ -397,7 +400,8 @@ final class InstanceSupervisor {
         processes.kill();
         return false;
       }
-      Thread.sleep(READY_POLL);
+      // A cold start holds requests: look often while a quick boot is still likely.
+      Thread.sleep(System.nanoTime() - start < FAST_POLL_FOR.toNanos() ? FAST_POLL : READY_POLL);
     }
     return true;
   }
