@@ -86,7 +86,8 @@ ROWS=()
 TOTAL_REQ=0
 TOTAL_FAIL=0
 # phase NAME CLIENTS TARGET MIN_SECONDS: runs CLIENTS clients until the app has exactly TARGET web
-# instances, all up ("-": no target), and at least MIN_SECONDS have passed.
+# instances, all up ("-": no target), and at least MIN_SECONDS have passed. The "reached" column
+# is when the target was reached for the last time (it held from then to the end of the phase).
 phase() {
   local name=$1 clients=$2 target=$3 min_s=$4
   local before t0 lo hi up all reached="" note=""
@@ -99,8 +100,11 @@ phase() {
     [ "$up" -lt "$lo" ] && lo=$up
     [ "$up" -gt "$hi" ] && hi=$up
     local el=$(( $(now_ms) - t0 ))
-    if [ -z "$reached" ] && { [ "$target" = - ] || { [ "$up" -eq "$target" ] && [ "$all" -eq "$target" ]; }; }; then
-      reached=$el
+    # reached = since when the target has held (it must still hold when the phase ends).
+    if [ "$target" = - ] || { [ "$up" -eq "$target" ] && [ "$all" -eq "$target" ]; }; then
+      [ -n "$reached" ] || reached=$el
+    else
+      reached=""
     fi
     [ -n "$reached" ] && [ "$el" -ge $((min_s * 1000)) ] && break
     if [ "$el" -ge $((TIMEOUT * 1000)) ]; then note="  (not reached in ${TIMEOUT} s: $up up of $all)"; break; fi
