@@ -23,12 +23,15 @@ command -v node >/dev/null || die "node is needed"
 start_pier
 PID=$PIER_SERVER_PID
 
-# Prints "group ticks" for the threads of process $1, grouped by name with digits removed.
+# Prints "group ticks" for the threads of process $1, grouped by name with digits and spaces
+# removed (so pier-idle-07.web.1 and pier-idle-12.web.1 add up). One awk over all the threads'
+# stat files, so that the snapshot is quick even with hundreds of threads.
 thread_groups() {
-  local t
-  for t in /proc/"$1"/task/*; do
-    printf '%s %s\n' "$(tr -d '0-9 ' <"$t/comm" 2>/dev/null)" "$(stat_ticks "$t/stat")"
-  done | awk 'NF == 2 { a[$1] += $2 } END { for (k in a) print k, a[k] }' | sort
+  awk '{ l = $0; o = index(l, "("); c = 0
+         for (k = length(l); k > o; k--) if (substr(l, k, 1) == ")") { c = k; break }
+         name = substr(l, o + 1, c - o - 1); gsub(/[0-9 ]/, "", name)
+         split(substr(l, c + 2), f, " "); a[name] += f[12] + f[13] }
+       END { for (k in a) print k, a[k] }' /proc/"$1"/task/*/stat 2>/dev/null | sort || true
 }
 
 # Prints the summed CPU ticks of the pids given as arguments (those still alive).
@@ -55,12 +58,14 @@ measure() {
   rss=$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$PID/status")
   threads=$(awk '/^Threads/ { print $2 }' "/proc/$PID/status")
   procs=$(echo "$kids" | wc -w)
+  local host; host=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
   RESULTS+=("$(awk -v l="$1" -v d=$((j1 - j0)) -v k=$((k1 - k0)) -v hz="$HZ" -v s="$secs" -v rss="$rss" \
-    -v th="$threads" -v p="$procs" 'BEGIN {
-      printf "%-28s %8.2f %9.3f %8d %8d %10d %11.2f", l, d / hz / s * 100, d / hz, rss, th, p, k / hz / s * 100 }')")
+    -v th="$threads" -v p="$procs" -v h="$host" 'BEGIN {
+      printf "%-28s %8.2f %9.3f %8d %8d %10d %11.2f %11d", l, d / hz / s * 100, d / hz, rss, th, p, k / hz / s * 100, h }')")
   # The busiest thread groups in the window.
   THREADS_OF["$1"]=$(join <(echo "$g0") <(echo "$g1") | awk -v hz="$HZ" '$3 > $2 { printf "%s %.2f\n", $1, ($3 - $2) / hz }' |
-    sort -k2 -g -r | head -n 8 | awk '{ printf "    %-22s %6.2f CPU-s\n", $1, $2 }')
+    sort -k2 -g -r | head -n 8 | awk '{ printf "    %-22s %6.2f CPU-s\n", $1, $2 }' |
+    sed 's/pier-idle-\.we .*/& (the instances'"'"' supervisor threads, pier-APP.web.1)/')
 }
 declare -A THREADS_OF
 
@@ -92,9 +97,12 @@ measure "$APPS apps, web=1 each"
 echo
 echo "Pier idle CPU: server JVM utime+stime over ${MEASURE} s without requests, after ${SETTLE} s of quiet; same server"
 machine_line
-printf '%-28s %8s %9s %8s %8s %10s %11s\n' "" "CPU %" "CPU-s" "RSS MB" "threads" "app procs" "apps CPU %"
+printf '%-28s %8s %9s %8s %8s %10s %11s %11s\n' "" "CPU %" "CPU-s" "RSS MB" "threads" "app procs" "apps CPU %" "host procs"
 for r in "${RESULTS[@]}"; do echo "$r"; done
-echo "(CPU % = of one core; apps CPU % = the instances' processes (bwrap, node) in the same window)"
+echo "(CPU % = of one core; apps CPU % = the instances' processes (bwrap, node) in the same window;"
+echo " host procs = processes on this machine at the end of the window)"
+printf '%s\n' "${RESULTS[@]}" | awk -v n="$APPS" '{ c[NR] = $(NF - 6) } END {
+  printf "per running instance: %.2f %% of a core ((%s - %s) / %d)\n", (c[2] - c[1]) / n, c[2], c[1], n }' 
 for l in "0 apps (reference)" "$APPS apps, web=1 each"; do
   echo "busiest server threads, $l:"
   echo "${THREADS_OF[$l]:-    (none)}"
