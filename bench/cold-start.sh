@@ -5,8 +5,8 @@
 #
 # Three apps, all a dependency-free node server (http.createServer answering "ok" at once), all
 # autoscaled with --min 0 --max 1 --idle 1s:
-#   node       web: node server.js (Procfile), default size standard-1x (0.5 CPU: a cgroup quota)
-#   node-2cpu  the same at performance-m (2 CPUs), to show what the CPU quota costs a start
+#   node       web: node server.js (Procfile), no size set: no CPU cap (memory 512 MB)
+#   node-half  the same at standard-1x (a cgroup CPU quota of 0.5 CPU): what the quota costs a start
 #   npm        Pier's default web process for a package.json with a start script: npm start
 # Each round, for each app in turn: wait until it is at zero instances, time one GET through the
 # router with curl (time_total: send to full answer), read the new instance's boot_millis
@@ -33,11 +33,11 @@ mkdir -p "$BENCH_TMP/classes"
 "${JAVA%/java}/javac" -d "$BENCH_TMP/classes" "$BENCH_ROOT/bench/BareStart.java"
 
 start_pier
-VARIANTS=(node node-2cpu npm)
-declare -A APP=([node]=bench-cold-node [node-2cpu]=bench-cold-node2 [npm]=bench-cold-npm)
-declare -A LABEL=([node]="node server.js (Procfile), standard-1x: 0.5 CPU" \
-  [node-2cpu]="node server.js (Procfile), performance-m: 2 CPUs" \
-  [npm]="npm start (Pier's default), standard-1x: 0.5 CPU")
+VARIANTS=(node node-half npm)
+declare -A APP=([node]=bench-cold-node [node-half]=bench-cold-half [npm]=bench-cold-npm)
+declare -A LABEL=([node]="node server.js (Procfile), default size: no CPU cap" \
+  [node-half]="node server.js (Procfile), standard-1x: 0.5 CPU quota" \
+  [npm]="npm start (Pier's default command), default size")
 write_node_app "$BENCH_TMP/app-node" procfile
 write_node_app "$BENCH_TMP/app-npm"
 for v in "${VARIANTS[@]}"; do
@@ -45,10 +45,12 @@ for v in "${VARIANTS[@]}"; do
   log "deploying ${APP[$v]} (${LABEL[$v]})"
   deploy_app "${APP[$v]}" "$dir"
   wait_web "${APP[$v]}" 1 || die "${APP[$v]} did not come up"
-  if [ "$v" = node-2cpu ]; then
-    "$PIER" ps:type web=performance-m -a "${APP[$v]}" >/dev/null
+  if [ "$v" = node-half ]; then
+    "$PIER" ps:type web=standard-1x -a "${APP[$v]}" >/dev/null
     wait_web "${APP[$v]}" 1 || die "${APP[$v]} did not come back at its new size"
   fi
+  cpus=$(api_get "/apps/${APP[$v]}/ps" | jq -r '[.[] | select(.type == "web")][0].cpus')
+  log "${APP[$v]}: its web instance has a CPU cap of $cpus (null: none)"
   "$PIER" autoscale:enable web --min 0 --max 1 --idle "$IDLE" --stable-window 6s -a "${APP[$v]}" >/dev/null
 done
 
