@@ -45,13 +45,13 @@ final class InstanceProcesses {
   /** Host pids of the live processes of this run. */
   Set<Long> pids() {
     Set<Long> pids = new TreeSet<>();
-    if (root != null && root.isAlive()) {
-      pids.add(root.pid());
-      root.descendants().forEach(h -> pids.add(h.pid()));
-    }
+    if (root != null && root.isAlive()) pids.add(root.pid());
     if (cgroup != null) {
+      // The cgroup holds every process of the run (the launcher joins it before anything else
+      // starts): no need to walk the process tree, which reads every process on the machine.
       pids.addAll(cgroup.pids());
     } else {
+      if (root != null && root.isAlive()) root.descendants().forEach(h -> pids.add(h.pid()));
       seen.addAll(pids);
       for (Long pid : seen) {
         if (running(pid)) pids.add(pid);
