@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Set the instance size of process types, or show them without arguments.",
-      "Sizes: basic (256 MB, 0.25 CPU), standard-1x (512 MB, 0.5 CPU, the default), standard-2x (1 GB, 1 CPU) and performance-m (2 GB, 2 CPUs)."})
+      "Sizes: basic (256 MB, 0.25 CPU), standard-1x (512 MB, 0.5 CPU), standard-2x (1 GB, 1 CPU) and performance-m (2 GB, 2 CPUs). "
+          + "A type without a size runs with the operator's memory limit and no CPU cap."})
 final class PsTypeCommand extends AppCommand {
   @Parameters(arity = "0..*", paramLabel = "TYPE=SIZE", description = "For example web=standard-2x worker=basic.")
   List<String> changes = List.of();

@@ -28,7 +28,8 @@ class AutoscaleHelpTest {
             "For each running version: desired and actual instances, the observed load, the mode and the last decision with its reason.")),
         Arguments.of("ps:type", List.of(
             "Set the instance size of process types, or show them without arguments.",
-            "Sizes: basic (256 MB, 0.25 CPU), standard-1x (512 MB, 0.5 CPU, the default), standard-2x (1 GB, 1 CPU) and performance-m (2 GB, 2 CPUs).")));
+            "Sizes: basic (256 MB, 0.25 CPU), standard-1x (512 MB, 0.5 CPU), standard-2x (1 GB, 1 CPU) and performance-m (2 GB, 2 CPUs).",
+        "A type without a size runs with the operator's memory limit and no CPU cap.")));
   }
 
   @ParameterizedTest

@@ -53,7 +53,7 @@ final class FakePierApi implements AutoCloseable {
     int nextDrainId = 1;
     /** The autoscaled types as GET autoscale lists them, by type. */
     final Map<String, ObjectNode> autoscale = new LinkedHashMap<>();
-    /** Each process type's instance size; types not listed are standard-1x. */
+    /** Each process type's instance size; types not listed have none ("default", as the server says). */
     final Map<String, String> sizes = new LinkedHashMap<>();
 
     FakeApp(String name) {
@@ -379,7 +379,7 @@ final class FakePierApi implements AutoCloseable {
   private ObjectNode sizes(FakeApp app) {
     ObjectNode sizes = JSON.createObjectNode();
     app.processes.keySet().forEach(type -> {
-      String size = app.sizes.getOrDefault(type, "standard-1x");
+      String size = app.sizes.getOrDefault(type, "default");
       if (size.equals("default")) {
         sizes.putObject(type).put("size", "default").put("memory_mb", 512).putNull("cpus");
         return;

@@ -16,11 +16,11 @@ class PsCommandsTest extends FakeApiTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("""
-        === web (2, standard-1x): npm start
+        === web (2): npm start
         web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
         web.2: up 2026/11/27 05:31:00 (~ 42s ago) v3
 
-        === worker (1, standard-1x): node worker.js
+        === worker (1): node worker.js
         worker.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
         """);
   }
@@ -38,7 +38,7 @@ class PsCommandsTest extends FakeApiTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("""
-        === web (2, standard-1x): npm start
+        === web (2): npm start
         web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3
         web.2: crashed, restarting in 40 s (exited with code 3) 2026/11/27 05:31:00 (~ 42s ago) v3, restarted 2 times
             starting

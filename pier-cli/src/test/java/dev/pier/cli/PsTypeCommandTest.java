@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PsTypeCommandTest extends FakeApiTest {
   @Test
   void psTypeWithoutArgumentsShowsEachTypesSize() {
+    app.sizes.put("web", "standard-1x");
     app.sizes.put("worker", "performance-m");
 
     var result = cli.run("ps:type", "-a", "hello");
@@ -27,7 +28,7 @@ class PsTypeCommandTest extends FakeApiTest {
   void psTypeWithJsonPrintsTheApiJson() {
     var result = cli.run("ps:type", "-a", "hello", "--json");
 
-    assertThat(result.out()).startsWith("{").contains("\"size\" : \"standard-1x\"", "\"memory_mb\" : 512");
+    assertThat(result.out()).startsWith("{").contains("\"size\" : \"default\"", "\"memory_mb\" : 512", "\"cpus\" : null");
   }
 
   @Test
