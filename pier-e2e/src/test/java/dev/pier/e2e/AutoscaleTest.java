@@ -101,4 +101,24 @@ class AutoscaleTest {
       }
     }
   }
+
+  @Test
+  void aRequestToASingleInstanceThatJustCrashedIsHeldUntilItIsBackInsteadOfFailing() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp)) {
+      pier.login();
+      Path repo = pier.repo("fragile", SampleApps.nodeCrashOnDemand());
+      PlatformHarness.check(pier.cli(repo, "apps:create", "fragile"));
+      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      String before = pier.awaitOk("fragile", "/", Duration.ofSeconds(20)).body();
+
+      assertThat(pier.get("fragile", "/crash").body()).contains("crashing");
+      Thread.sleep(300); // the process is gone; the backend restarts it
+
+      PlatformHarness.Response after = pier.get("fragile", "/");
+      assertThat(after.status()).as("held while web.1 restarted, not 503: %s", after).isEqualTo(200);
+      assertThat(after.body()).as("answered by the restarted process").startsWith("boot ").isNotEqualTo(before);
+      Result logs = PlatformHarness.check(pier.cli(repo, "logs", "-n", "300"));
+      assertThat(logs.out()).contains("Process exited with status 1").containsPattern("held=\\d+ms");
+    }
+  }
 }

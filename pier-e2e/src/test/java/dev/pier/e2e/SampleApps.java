@@ -86,4 +86,32 @@ final class SampleApps {
         """.formatted(everyInstance ? "true" : "process.env.DYNO === 'web.2'", fault.indent(2).stripTrailing()));
     return files;
   }
+
+  /**
+   * A Node.js app without dependencies that answers {@code /crash} and then exits with code 1, as
+   * an app hitting a fatal error does; every other path answers with a mark of its boot. It
+   * takes 1.5 s to boot.
+   */
+  static Map<String, String> nodeCrashOnDemand() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("Procfile", "web: node server.js\n");
+    files.put("package.json", """
+        { "name": "fragile", "version": "1.0.0", "private": true }
+        """);
+    files.put("server.js", """
+        const http = require('http');
+        const boot = Date.now() + '-' + Math.random();
+        const server = http.createServer((req, res) => {
+          if (req.url === '/crash') {
+            res.end('crashing\\n');
+            setTimeout(() => process.exit(1), 50);
+            return;
+          }
+          res.end('boot ' + boot + '\\n');
+        });
+        // Every boot takes 1.5 s (loading, warming caches): a restart leaves a gap to hold across.
+        setTimeout(() => server.listen(process.env.PORT, () => console.log('listening on ' + process.env.PORT)), 1500);
+        """);
+    return files;
+  }
 }
