@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.e2e.PlatformHarness.Result;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,13 +32,19 @@ class AutoscaleTest {
     }
   }
 
+  /** Logs in, creates {@code name} and pushes {@code files} to it with git; returns the repo. */
+  private static Path deployed(PlatformHarness pier, String name, Map<String, String> files) throws Exception {
+    pier.login();
+    Path repo = pier.repo(name, files);
+    PlatformHarness.check(pier.cli(repo, "apps:create", name));
+    PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+    return repo;
+  }
+
   @Test
   void loadAddsInstancesQuicklyAndQuietTakesThemAwayWithoutAFailedRequest() throws Exception {
     try (PlatformHarness pier = new PlatformHarness(tmp)) {
-      pier.login();
-      Path repo = pier.repo("busy", SampleApps.nodeSlow());
-      PlatformHarness.check(pier.cli(repo, "apps:create", "busy"));
-      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      Path repo = deployed(pier, "busy", SampleApps.nodeSlow());
       // A 20 s stable window: instances added within a few seconds can only be the panic window's.
       Result enabled = PlatformHarness.check(pier.cli(repo, "autoscale:enable", "web", "--min", "1", "--max", "4",
           "--target-concurrency", "2", "--stable-window", "20s"));
@@ -70,11 +77,9 @@ class AutoscaleTest {
   @Test
   void anIdleAppScalesToZeroAndItsNextRequestIsHeldThroughTheColdStartAndServed() throws Exception {
     try (PlatformHarness pier = new PlatformHarness(tmp)) {
-      pier.login();
-      Path repo = pier.repo("sleepy", SampleApps.nodeSlow());
-      PlatformHarness.check(pier.cli(repo, "apps:create", "sleepy"));
-      PlatformHarness.check(pier.cli(repo, "config:set", "DELAY_MS=0"));
-      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      Map<String, String> app = new java.util.LinkedHashMap<>(SampleApps.nodeSlow());
+      app.put("Procfile", "web: DELAY_MS=0 node server.js\n");
+      Path repo = deployed(pier, "sleepy", app);
       PlatformHarness.check(pier.cli(repo, "autoscale:enable", "web", "--min", "0", "--max", "2",
           "--idle", "2s", "--stable-window", "6s"));
 
@@ -105,10 +110,7 @@ class AutoscaleTest {
   @Test
   void aRequestToASingleInstanceThatJustCrashedIsHeldUntilItIsBackInsteadOfFailing() throws Exception {
     try (PlatformHarness pier = new PlatformHarness(tmp)) {
-      pier.login();
-      Path repo = pier.repo("fragile", SampleApps.nodeCrashOnDemand());
-      PlatformHarness.check(pier.cli(repo, "apps:create", "fragile"));
-      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      Path repo = deployed(pier, "fragile", SampleApps.nodeCrashOnDemand());
       String before = pier.awaitOk("fragile", "/", Duration.ofSeconds(20)).body();
 
       assertThat(pier.get("fragile", "/crash").body()).contains("crashing");
