@@ -51,6 +51,7 @@ public final class BuildContext {
   private final BuildLimits limits;
   private final long deadlineNanos;
   private final Map<String, String> defaultProcessTypes = new LinkedHashMap<>();
+  private final Map<String, String> defaultEnv = new LinkedHashMap<>();
 
   /**
    * A context whose build must end by {@code deadlineNanos} ({@link System#nanoTime()}), building
@@ -205,6 +206,19 @@ public final class BuildContext {
 
   Map<String, String> defaultProcessTypes() {
     return Collections.unmodifiableMap(defaultProcessTypes);
+  }
+
+  /**
+   * Declares an environment variable the app's instances get unless app.yaml's env_variables or
+   * a config var sets it (Heroku's buildpack default config vars, e.g. {@code NODE_ENV}).
+   */
+  public void defaultEnv(String name, String value) {
+    if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException("bad name " + name);
+    defaultEnv.put(name, value);
+  }
+
+  Map<String, String> defaultEnv() {
+    return Collections.unmodifiableMap(defaultEnv);
   }
 
   private SandboxSpec spec(List<String> command, Map<String, String> env, Cgroup cgroup) {

@@ -164,7 +164,10 @@ public final class Builder {
     Map<String, String> processTypes =
         ProcessTypes.resolve(procfile, appYaml, ctx.defaultProcessTypes(), out);
     long bytes = SlugWriter.write(dir, request.slugFile());
-    Map<String, String> env = appYaml == null ? Map.of() : appYaml.envVariables();
+    // Instances' environment from the build: the buildpack's defaults, then app.yaml's
+    // env_variables (config vars win over both when instances start).
+    Map<String, String> env = new java.util.LinkedHashMap<>(ctx.defaultEnv());
+    if (appYaml != null) env.putAll(appYaml.envVariables());
     return new BuildResult.Succeeded(
         request.slugFile(), processTypes, env, buildpack.name(), bytes,
         appYaml == null ? null : appYaml.readinessPath(),

@@ -170,7 +170,8 @@ class BuilderTest {
 
     assertThat(ok.processTypes()).containsExactly(
         Map.entry("web", "node app.js"), Map.entry("worker", "node worker.js"));
-    assertThat(ok.env()).containsExactly(Map.entry("GREETING", "hi"));
+    assertThat(ok.env()).as("app.yaml's variables beside the Node.js buildpack's default")
+        .containsExactly(Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
     assertThat(output).contains(
         "       app.yaml env/vm setting accepted: Pier runs every app the same way",
         " !     app.yaml keys ignored by Pier: handlers",

@@ -50,6 +50,12 @@ class ExpressAppTest {
       assertThat(users.body()).contains("respond with a resource");
       Response missing = pier.get(name, "/no-such-page");
       assertThat(missing.status()).isEqualTo(404);
+      assertThat(missing.body()).as("NODE_ENV=production: visitors get no stack trace")
+          .contains("Not Found").doesNotContain("NotFoundError").doesNotContain("/app/app.js");
+
+      // A config var wins over the buildpack's default.
+      PlatformHarness.check(pier.cli(app, "config:set", "NODE_ENV=development"));
+      assertThat(pier.get(name, "/no-such-page").body()).contains("NotFoundError").contains("/app/app.js");
     }
   }
 }

@@ -59,6 +59,9 @@ public final class NodejsBuildpack implements Buildpack {
     if (pkg.hasScript("start") || Files.isRegularFile(ctx.appDir().resolve("server.js"))) {
       ctx.defaultProcessType("web", "npm start");
     }
+    // As on Heroku: Node.js processes run in production mode unless a config var says otherwise
+    // (express hides stack traces from visitors in production).
+    ctx.defaultEnv("NODE_ENV", "production");
   }
 
   private void checkNodeVersion(BuildContext ctx, String engines) throws BuildFailure {
