@@ -1,6 +1,7 @@
 package dev.pier.build;
 
 import static dev.pier.build.TestApps.write;
+import static dev.pier.testkit.HostDisks.allocatedBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -142,11 +143,4 @@ class BuildDiskQuotaTest {
     return points;
   }
 
-  /** Bytes the host's disk holds for the tree (du -sx). */
-  private static long allocatedBytes(Path path) throws Exception {
-    Process du = new ProcessBuilder("du", "-s", "-x", "-B1", path.toString()).redirectErrorStream(true).start();
-    String text = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(du.waitFor()).as(text).isZero();
-    return Long.parseLong(text.split("\\s+")[0]);
-  }
 }

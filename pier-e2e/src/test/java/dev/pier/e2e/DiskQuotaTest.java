@@ -1,5 +1,7 @@
 package dev.pier.e2e;
 
+import static dev.pier.testkit.HostDisks.loopDevicesUnder;
+import static dev.pier.testkit.HostDisks.allocatedBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -205,25 +207,7 @@ class DiskQuotaTest {
     return points;
   }
 
-  private static List<String> loopDevicesUnder(Path root) throws IOException {
-    List<String> devices = new ArrayList<>();
-    try (var list = Files.list(Path.of("/sys/block"))) {
-      for (Path dev : list.toList()) {
-        Path backing = dev.resolve("loop/backing_file");
-        if (Files.exists(backing) && Files.readString(backing).strip().startsWith(root.toString())) {
-          devices.add(dev.getFileName().toString());
-        }
-      }
-    }
-    return devices;
-  }
 
-  private static long allocatedBytes(Path path) throws Exception {
-    Process du = new ProcessBuilder("du", "-s", "-x", "-B1", path.toString()).redirectErrorStream(true).start();
-    String text = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(du.waitFor()).as(text).isZero();
-    return Long.parseLong(text.split("\\s+")[0]);
-  }
 
   private static int cli(Map<String, String> env, Path cwd, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

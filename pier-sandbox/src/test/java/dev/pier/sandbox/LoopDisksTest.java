@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pier.testkit.HostDisks;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,20 +36,20 @@ class LoopDisksTest {
 
   @Test
   void writingTwiceTheSizeStopsWithNoSpaceLeftAtAboutTheSizeAndTheHostKeepsTheRest()
-      throws IOException {
+      throws IOException, InterruptedException {
     Disk disk = disks.create(tmp.resolve("app"), 32 * MB);
 
     long written = fill(disk.dir().resolve("fill"), 64 * MB);
 
     assertThat(written).isBetween(28 * MB, 32 * MB);
     assertThat(disk.full()).isTrue();
-    assertThat(DiskProbe.allocatedBytes(tmp.resolve("app.img"))).isLessThanOrEqualTo(32 * MB);
-    assertThat(DiskProbe.allocatedBytes(tmp)).as("host blocks under the folder").isLessThanOrEqualTo(33 * MB);
+    assertThat(HostDisks.allocatedBytes(tmp.resolve("app.img"))).isLessThanOrEqualTo(32 * MB);
+    assertThat(HostDisks.allocatedBytes(tmp)).as("host blocks under the folder").isLessThanOrEqualTo(33 * MB);
     disk.close();
   }
 
   @Test
-  void aFreshDiskIsEmptyAndClosingItUnmountsAndDeletesIt() throws IOException {
+  void aFreshDiskIsEmptyAndClosingItUnmountsAndDeletesIt() throws IOException, InterruptedException {
     Disk disk = disks.create(tmp.resolve("app"), 16 * MB);
     try (var entries = Files.list(disk.dir())) {
       assertThat(entries).isEmpty();
@@ -61,11 +62,11 @@ class LoopDisksTest {
     assertThat(DiskProbe.mountedUnder(tmp)).isEmpty();
     assertThat(tmp.resolve("app.img")).doesNotExist();
     assertThat(tmp.resolve("app/hello")).doesNotExist();
-    DiskProbe.awaitNoLoopDeviceUnder(tmp);
+    HostDisks.awaitNoLoopDeviceUnder(tmp);
   }
 
   @Test
-  void anOpenedDiskKeepsItsFilesForTheNextOpen() throws IOException {
+  void anOpenedDiskKeepsItsFilesForTheNextOpen() throws IOException, InterruptedException {
     Disk first = disks.open(tmp.resolve("cache"), 16 * MB);
     Files.writeString(first.dir().resolve("kept"), "yes");
     first.close();
@@ -79,7 +80,7 @@ class LoopDisksTest {
   }
 
   @Test
-  void disksLeftMountedByADeadServerAreUnmountedAndDetachedByReap() throws IOException {
+  void disksLeftMountedByADeadServerAreUnmountedAndDetachedByReap() throws IOException, InterruptedException {
     disks.create(tmp.resolve("a/app"), 8 * MB);
     disks.open(tmp.resolve("b/cache"), 8 * MB);
     assertThat(DiskProbe.mountedUnder(tmp)).hasSize(2);
@@ -88,11 +89,11 @@ class LoopDisksTest {
 
     assertThat(reaped).isEqualTo(2);
     assertThat(DiskProbe.mountedUnder(tmp)).isEmpty();
-    DiskProbe.awaitNoLoopDeviceUnder(tmp);
+    HostDisks.awaitNoLoopDeviceUnder(tmp);
   }
 
   @Test
-  void reapLeavesTheFolderItselfAndOtherMountsAlone() throws IOException {
+  void reapLeavesTheFolderItselfAndOtherMountsAlone() throws IOException, InterruptedException {
     Disk outside = disks.create(tmp.resolve("outside/app"), 8 * MB);
     Disk inside = disks.create(tmp.resolve("data/run/app"), 8 * MB);
 
@@ -104,7 +105,7 @@ class LoopDisksTest {
   }
 
   @Test
-  void aKeptDiskIsNotMountedTwiceWhileInUse() throws IOException {
+  void aKeptDiskIsNotMountedTwiceWhileInUse() throws IOException, InterruptedException {
     Disk first = disks.open(tmp.resolve("cache"), 8 * MB);
 
     assertThatThrownBy(() -> disks.open(tmp.resolve("cache"), 8 * MB))
@@ -117,7 +118,7 @@ class LoopDisksTest {
   }
 
   @Test
-  void reapFindsDisksThroughASymbolicLinkToTheFolder() throws IOException {
+  void reapFindsDisksThroughASymbolicLinkToTheFolder() throws IOException, InterruptedException {
     Path real = Files.createDirectories(tmp.resolve("real"));
     Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
     disks.create(link.resolve("run/app"), 8 * MB);

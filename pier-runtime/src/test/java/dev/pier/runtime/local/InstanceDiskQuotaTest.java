@@ -2,6 +2,9 @@ package dev.pier.runtime.local;
 
 import static dev.pier.model.InstanceState.CRASHED;
 import static dev.pier.model.InstanceState.UP;
+import static dev.pier.testkit.HostDisks.loopDevicesUnder;
+import static dev.pier.testkit.HostDisks.allocatedBytes;
+import static dev.pier.testkit.HostDisks.awaitNoLoopDeviceUnder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.model.AppName;
@@ -159,35 +162,6 @@ class InstanceDiskQuotaTest {
     }
   }
 
-  /** Waits up to 10 s for the kernel to let go of loop devices backed by files under {@code root}. */
-  static void awaitNoLoopDeviceUnder(Path root) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    List<String> left = loopDevicesUnder(root);
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      left = loopDevicesUnder(root);
-    }
-    assertThat(left).as("loop devices backed by files under " + root).isEmpty();
-  }
 
-  private static List<String> loopDevicesUnder(Path root) throws IOException {
-    List<String> devices = new ArrayList<>();
-    try (var list = Files.list(Path.of("/sys/block"))) {
-      for (Path dev : list.toList()) {
-        Path backing = dev.resolve("loop/backing_file");
-        if (Files.exists(backing) && Files.readString(backing).strip().startsWith(root.toString())) {
-          devices.add(dev.getFileName().toString());
-        }
-      }
-    }
-    return devices;
-  }
 
-  /** Bytes the host's disk holds for the tree, not crossing into mounted disks (du -sx). */
-  private static long allocatedBytes(Path path) throws Exception {
-    Process du = new ProcessBuilder("du", "-s", "-x", "-B1", path.toString()).redirectErrorStream(true).start();
-    String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(du.waitFor()).as(out).isZero();
-    return Long.parseLong(out.split("\\s+")[0]);
-  }
 }
