@@ -22,6 +22,8 @@ import java.time.Instant;
  *     or a crashed service's (137 when it was SIGKILLed, e.g. for memory); null while it runs,
  *     before its first end, and when it could not be started at all
  * @param readyAt when the current process became {@code UP}; null while not up
+ * @param mode {@link RunMode#SERVICE} for the formation's instances, {@link RunMode#TASK} for
+ *     one-off and scheduled runs, which the control loop leaves alone
  */
 public record InstanceStatus(
     String app,
@@ -39,9 +41,28 @@ public record InstanceStatus(
     Instant restartAt,
     String host,
     Integer exitCode,
-    Instant readyAt) {
+    Instant readyAt,
+    RunMode mode) {
   /** The address the local backend gives instances, and the default {@code host}. */
   public static final String LOOPBACK = "127.0.0.1";
+
+  public InstanceStatus {
+    if (mode == null) mode = RunMode.SERVICE;
+  }
+
+  /** A service's status. */
+  public InstanceStatus(
+      String app, String id, String name, String type, int index, int release, InstanceState state,
+      Instant startedAt, int port, int restarts, String command, ExitReason reason, Instant restartAt,
+      String host, Integer exitCode, Instant readyAt) {
+    this(app, id, name, type, index, release, state, startedAt, port, restarts, command, reason,
+        restartAt, host, exitCode, readyAt, RunMode.SERVICE);
+  }
+
+  /** True for a one-off or scheduled run ({@link RunMode#TASK}). */
+  public boolean task() {
+    return mode == RunMode.TASK;
+  }
 
   /** A status on the loopback address without exit code or ready time. */
   public InstanceStatus(

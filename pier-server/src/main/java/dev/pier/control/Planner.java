@@ -41,7 +41,7 @@ public final class Planner {
     Map<Slot, List<InstanceStatus>> bySlot = new LinkedHashMap<>();
     for (InstanceStatus s : observed.instances()) {
       if (observed.stopping().contains(s.id()) || s.state() == InstanceState.STOPPING) continue;
-      if (s.state() == InstanceState.COMPLETED) continue; // a finished task: not the formation's
+      if (s.task()) continue; // one-off and scheduled runs: not the formation's
       Instant since = observed.drainingSince().get(s.id());
       if (since != null) {
         String done = drained(s, since, observed, now);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.model.InstanceState;
 import dev.pier.runtime.InstanceStatus;
+import dev.pier.runtime.RunMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -228,6 +229,21 @@ class PlannerTest {
 
     assertThat(drains(plan)).containsExactly("web.1-g1");
     assertThat(stops(plan)).containsExactlyInAnyOrder("worker.1-g2", "web.1-g3");
+  }
+
+  @Test
+  void oneOffRunsAreNeitherStoppedNorCountedAsTheFormation() {
+    InstanceStatus web = up(1, "web", 1, 1);
+    InstanceStatus run = new InstanceStatus("hello", "run.1-g9", "run.1", "run", 1, 1, InstanceState.UP,
+        NOW.minusSeconds(5), 0, 0, "bash", null, null, InstanceStatus.LOOPBACK, null, null, RunMode.TASK);
+    InstanceStatus taskAsWeb = new InstanceStatus("hello", "web.2-g8", "web.2", "web", 2, 1, InstanceState.UP,
+        NOW.minusSeconds(5), 0, 0, "node job.js", null, null, InstanceStatus.LOOPBACK, null, null, RunMode.TASK);
+
+    Plan plan = plan(want(Map.of(1, Map.of("web", 2))), web, run, taskAsWeb);
+
+    assertThat(stops(plan)).isEmpty();
+    assertThat(drains(plan)).isEmpty();
+    assertThat(starts(plan)).containsExactly(new Slot(1, "web", 2));
   }
 
   @Test

@@ -109,7 +109,7 @@ final class InstanceSupervisor {
     snapshot =
         new InstanceStatus(
             app, spec.id(), name, spec.type().value(), spec.index(), spec.release(), state, startedAt, port,
-            restarts, spec.command(), reason, restartAt, HOST, exitCode, readyAt);
+            restarts, spec.command(), reason, restartAt, HOST, exitCode, readyAt, spec.mode());
   }
 
   /** Memory and CPU of the running process, empty when none runs or cgroups are off. */
