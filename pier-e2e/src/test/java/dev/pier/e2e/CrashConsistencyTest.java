@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code main} points at, and {@code pier doctor} must find nothing left to fix.
  */
 class CrashConsistencyTest {
-  private static final int KILL_POINTS = Integer.getInteger("pier.crash.killPoints", 50);
+  private static final int KILL_POINTS = Integer.getInteger("pier.crash.killPoints", 30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
