@@ -140,12 +140,21 @@ final class AppsCommands {
         description = "The app's name, to skip the confirmation prompt.")
     String confirm;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "APP",
+        description = "The app to destroy, as Heroku takes it (same as -a APP).")
+    String positional;
+
     Destroy(CliContext context) {
       super(context);
     }
 
     @Override
     public Integer call() {
+      if (positional != null && app != null && !positional.equals(app)) {
+        throw new CliException("Two different apps given: " + positional + " and -a " + app
+            + ". Name the app once.");
+      }
+      if (positional != null) app = positional;
       String name = appName();
       ApiClient api = context.api();
       String typed = confirm;

@@ -58,8 +58,8 @@ final class DrainsCommands {
   }
 
   @Command(name = "drains:add", mixinStandardHelpOptions = true,
-      description = {"Forward an app's log lines to URL: syslog+tcp://HOST:PORT,",
-          "or an http:// or https:// URL that receives POSTed batches."})
+      description = {"Forward an app's log lines to a syslog server or an HTTP(S) endpoint.",
+          "URL is syslog+tcp://HOST:PORT, or an http:// or https:// URL that receives POSTed batches."})
   static final class Add extends AppCommand {
     @Parameters(paramLabel = "URL", description = "The drain, such as syslog+tcp://logs.example:514.")
     String url;

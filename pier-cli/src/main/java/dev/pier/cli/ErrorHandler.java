@@ -51,10 +51,11 @@ final class ErrorHandler
     if (isUnknownCommand(e)) {
       String name = ((UnmatchedArgumentException) e).getUnmatched().get(0);
       err.println(Format.ERROR_PREFIX + "'" + name + "' is not a pier command.");
-      List<String> suggestions = ((UnmatchedArgumentException) e).getSuggestions();
+      List<String> suggestions =
+          CommandSuggestions.closeTo(name, command.getSubcommands().keySet());
       if (!suggestions.isEmpty()) {
         err.println(Format.ERROR_PREFIX + "Did you mean "
-            + String.join(", ", suggestions.subList(0, Math.min(3, suggestions.size()))) + "?");
+            + String.join(", ", suggestions) + "?");
       }
       err.println(Format.ERROR_PREFIX + "Run `pier --help` for a list of commands.");
       return 1;

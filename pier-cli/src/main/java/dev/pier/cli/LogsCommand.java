@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     description = "Show an app's logs: its processes, the router, builds and platform events.")
 final class LogsCommand extends AppCommand {
   @Option(names = {"-n", "--num"}, paramLabel = "N", defaultValue = "100",
-      description = "Number of recent lines to show (default: ${DEFAULT-VALUE}).")
+      description = "Number of recent lines to show (default: ${DEFAULT-VALUE}; 0 with --tail: only new lines).")
   int lines;
 
   @Option(names = {"-t", "--tail"}, description = "Keep streaming new lines as they come.")
@@ -36,8 +36,8 @@ final class LogsCommand extends AppCommand {
 
   @Override
   public Integer call() {
-    if (lines < 1) {
-      throw new CliException("Invalid --num " + lines + ": use a number of lines of 1 or more");
+    if (lines < 0) {
+      throw new CliException("Invalid --num " + lines + ": use 0 (only new lines, with --tail) or more");
     }
     if (source != null && !source.equals("app") && !source.equals("router") && !source.equals("platform")) {
       throw new CliException("Invalid --source " + source + ": use app, router or platform");

@@ -21,8 +21,8 @@ final class ReleasesCommands {
   @Command(
       name = "releases",
       mixinStandardHelpOptions = true,
-      description = {"List an app's releases, newest first, with each one's state:",
-          "current (promoted), serving N% (has traffic), running, stopped or failed."})
+      description = {"List an app's releases, newest first, with each one's state.",
+          "States: current (promoted), serving N% (has traffic), running, stopped or failed."})
   static final class ListReleases extends AppCommand {
     @Option(names = "--json", description = "Print the API's JSON.")
     boolean json;

@@ -50,8 +50,8 @@ final class TrafficCommands {
   @Command(
       name = "traffic:migrate",
       mixinStandardHelpOptions = true,
-      description = {"Move all traffic to one version, at once or with --gradual in steps",
-          "(10, 25, 50, 75, 100 percent), each held for --step-seconds."})
+      description = {"Move all traffic to one version, at once or with --gradual in steps.",
+          "Gradual steps are 10, 25, 50, 75 and 100 percent, each held for --step-seconds."})
   static final class Migrate extends AppCommand {
     @Parameters(paramLabel = "VERSION", description = "The version to send all traffic to, such as v4 or 4.")
     String version;

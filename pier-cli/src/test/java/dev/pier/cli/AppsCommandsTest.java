@@ -176,4 +176,18 @@ class AppsCommandsTest {
     assertThat(result.err()).isEmpty();
     assertThat(api.apps).isEmpty();
   }
+
+  @Test
+  void destroyTakesTheAppAsAnArgumentAsHerokuDoes() {
+    api.deployedApp("hello");
+    api.deployedApp("other");
+
+    var result = cli.run("apps:destroy", "hello", "--confirm", "hello");
+    var twoApps = cli.run("apps:destroy", "other", "-a", "hello", "--confirm", "other");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(api.apps).containsOnlyKeys("other");
+    assertThat(twoApps.exitCode()).isNotZero();
+    assertThat(twoApps.err()).contains("Two different apps given: other and -a hello");
+  }
 }

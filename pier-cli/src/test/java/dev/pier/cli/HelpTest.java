@@ -60,6 +60,27 @@ class HelpTest {
   }
 
   @Test
+  void theCommandListGivesEachCommandAWholeSentence() {
+    String help = new CliHarness(home).run("--help").out();
+    String list = help.substring(help.indexOf("Commands:\n") + "Commands:\n".length());
+    java.util.Map<String, String> summaries = new java.util.LinkedHashMap<>();
+    String current = null;
+    for (String line : list.split("\n")) {
+      if (line.startsWith("  ") && !line.startsWith("   ")) {
+        String[] parts = line.strip().split("\\s+", 2);
+        current = parts[0];
+        summaries.put(current, parts.length > 1 ? parts[1] : "");
+      } else if (current != null && !line.isBlank()) {
+        summaries.put(current, summaries.get(current) + " " + line.strip());
+      }
+    }
+
+    assertThat(summaries).hasSizeGreaterThan(20);
+    assertThat(summaries).allSatisfy((command, summary) ->
+        assertThat(summary).as(command).matches("(?s).*[.)]$"));
+  }
+
+  @Test
   void anUnknownCommandIsRefusedWithASuggestion() {
     var result = new CliHarness(home).run("app:create", "hello");
 
@@ -67,6 +88,17 @@ class HelpTest {
     assertThat(result.out()).isEmpty();
     assertThat(result.err()).startsWith(" !     'app:create' is not a pier command.\n")
         .contains("Did you mean apps:create");
+  }
+
+  @Test
+  void onlyCloseCommandsAreSuggested() {
+    var unrelated = new CliHarness(home).run("frobnicate");
+    var suffix = new CliHarness(home).run("destroy");
+    var swapped = new CliHarness(home).run("relaeses");
+
+    assertThat(unrelated.err()).contains("'frobnicate' is not a pier command").doesNotContain("Did you mean");
+    assertThat(suffix.err()).contains("Did you mean apps:destroy?");
+    assertThat(swapped.err()).contains("Did you mean releases");
   }
 
   @Test
