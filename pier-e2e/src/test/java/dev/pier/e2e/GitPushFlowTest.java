@@ -73,7 +73,9 @@ class GitPushFlowTest {
       pier.commitAll(repo, "broken");
       Result broken = pier.git(repo, "push", "pier", "main");
       assertThat(broken.exit()).isNotZero();
-      assertThat(broken.err()).contains("package.json").contains("build failed");
+      assertThat(broken.err()).contains("package.json").contains("build failed").contains("Push rejected.");
+      // the reason is said once, not repeated by each layer
+      assertThat(broken.err().lines().filter(l -> l.contains("package.json")).toList()).doesNotHaveDuplicates();
       Response still = pier.get("hello", "/");
       assertThat(still.status()).isEqualTo(200);
       assertThat(still.body()).contains("\"version\":2").contains("\"greeting\":\"hi there\"");

@@ -117,6 +117,10 @@ class VersionsTest {
     Path bad = pier.repo("crashy", Map.of("package.json", "{\"name\":\"c\",\"scripts\":{\"start\":\"node server.js\"}}",
         "server.js", "console.error('Error: boom at boot'); process.exit(1);\n"));
     PlatformHarness.check(pier.cli(bad, "apps:create", "crashy"));
+    Result first = pier.git(bad, "push", "pier", "main");
+    assertThat(first.exit()).isNotZero();
+    assertThat(first.err()).contains("boom at boot").contains("the app has no release serving yet")
+        .doesNotContain("previous release");
     PlatformHarness.write(bad, SampleApps.nodeHello(1));
     pier.commitAll(bad, "good");
     PlatformHarness.check(pier.git(bad, "push", "pier", "main"));

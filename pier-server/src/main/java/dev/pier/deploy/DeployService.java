@@ -160,7 +160,7 @@ public final class DeployService {
       return outcome;
     } finally {
       boolean ok = outcome instanceof Outcome.Released;
-      if (outcome instanceof Outcome.Failed failed) recorded.warn("Failed: " + failed.reason());
+      if (outcome instanceof Outcome.Failed failed) recorded.failed(failed.reason());
       builds.finish(buildId, ok ? "succeeded" : "failed",
           ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant());
       DataDirs.deleteTree(sourceDir);
@@ -174,6 +174,7 @@ public final class DeployService {
     private final StringBuilder text = new StringBuilder();
     private final BuildOutput copy = BuildOutput.lines(this::keep);
     private boolean truncated;
+    private volatile String lastWarn;
 
     RecordedOutput(BuildOutput forward) {
       this.forward = forward;
@@ -187,24 +188,40 @@ public final class DeployService {
       text.append(line).append('\n');
     }
 
+    /**
+     * Ends the output with the failure's reason: in the build record always, to the client only
+     * when it was not the line just shown (a build step's failure is already there).
+     */
+    void failed(String reason) {
+      String line = "Failed: " + reason;
+      if (reason.equals(lastWarn)) {
+        copy.warn(line);
+      } else {
+        warn(line);
+      }
+    }
+
     synchronized String text() {
       return truncated ? text + "(output truncated at 1 MB)\n" : text.toString();
     }
 
     @Override
     public void step(String line) {
+      lastWarn = null;
       copy.step(line);
       forward.step(line);
     }
 
     @Override
     public void info(String line) {
+      lastWarn = null;
       copy.info(line);
       forward.info(line);
     }
 
     @Override
     public void warn(String line) {
+      lastWarn = line;
       copy.warn(line);
       forward.warn(line);
     }
@@ -252,6 +269,7 @@ public final class DeployService {
       return new Outcome.Failed("app.yaml: " + refused.getMessage());
     }
     App current = apps.get(app.name());
+    boolean servedBefore = !versions.traffic(app.name()).allocations().isEmpty();
     out.step("Launching " + release.name() + (promote ? "..." : " without promoting it..."));
     String problem =
         promote
@@ -263,7 +281,8 @@ public final class DeployService {
       releases.markFailed(app.name(), release.version());
       logs.platform(name, "api", "Release " + release.name() + " failed to start: " + firstLine(problem));
       for (String line : problem.split("\n")) out.warn(line);
-      return new Outcome.Failed(release.name() + " did not become ready; the previous release keeps serving");
+      return new Outcome.Failed(release.name() + " did not become ready; "
+          + (servedBefore ? "the previous release keeps serving" : "the app has no release serving yet"));
     }
     out.info("Released " + release.name());
     out.info((promote ? apps.webUrl(app.name()) : apps.versionUrl(app.name(), release.version()))

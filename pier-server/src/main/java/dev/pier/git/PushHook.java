@@ -81,13 +81,16 @@ final class PushHook implements PreReceiveHook {
       LoggerFactory.getLogger(PushHook.class).error("push to {} failed", appName, e);
       reason = "internal error: " + e;
     }
-    out.warn("Push rejected: " + reason);
+    out.warn(reason == null ? "Push rejected." : "Push rejected: " + reason);
     if (cmd.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED) {
       cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, result);
     }
   }
 
-  /** Why a push was refused, and the short result git prints after the ref name. */
+  /**
+   * Why a push was refused (null when the output already said it), and the short result git
+   * prints after the ref name.
+   */
   private record Rejection(String message, String result) {}
 
   /** Runs under the app's lock: null when released and the branch moved. */
@@ -115,7 +118,7 @@ final class PushHook implements PreReceiveHook {
     DeployService.Outcome outcome =
         deploys.deploy(app, source, "Deploy " + commit.substring(0, 7), user, promote, out, commit);
     if (outcome instanceof DeployService.Outcome.Failed failed) {
-      return new Rejection(failed.reason(), "build failed");
+      return new Rejection(null, "build failed"); // the deploy's output has said why
     }
     cmd.execute(rp);
     if (cmd.getResult() == ReceiveCommand.Result.OK) return null;
