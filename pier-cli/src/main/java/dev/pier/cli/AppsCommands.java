@@ -92,8 +92,8 @@ final class AppsCommands {
       out.println(name == null ? "done, " + app.name() : "done");
       out.println(app.webUrl() + " | " + app.gitUrl());
       if (!noRemote && context.git().isWorkTree(context.cwd())) {
-        boolean added = context.git().setRemote(context.cwd(), remote, app.gitUrl());
-        out.println("Git remote " + remote + (added ? " added" : " updated"));
+        GitRemotes.Set set = new GitRemotes(context).set(context.cwd(), remote, app.gitUrl());
+        out.println("Git remote " + remote + (set.added() ? " added" : " updated"));
       }
       return 0;
     }

@@ -65,6 +65,21 @@ final class Git {
     return !exists;
   }
 
+  /**
+   * Makes {@code helper} the only git credential helper for URLs under {@code urlPrefix}, in the
+   * repository's own config.
+   */
+  void setCredentialHelper(Path dir, String urlPrefix, String helper) {
+    String key = "credential." + urlPrefix + ".helper";
+    tryRun(dir, "config", "--unset-all", key);
+    // An empty value first clears helpers configured globally for this URL (git's documented reset).
+    Result reset = run(dir, "config", "--add", key, "");
+    Result result = reset.ok() ? run(dir, "config", "--add", key, helper) : reset;
+    if (!result.ok()) {
+      throw new CliException("git config failed: " + result.stderr().strip());
+    }
+  }
+
   /** Removes a remote; does nothing when it does not exist. */
   void removeRemote(Path dir, String remote) {
     tryRun(dir, "remote", "remove", remote);

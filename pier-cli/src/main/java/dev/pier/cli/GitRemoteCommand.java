@@ -24,8 +24,8 @@ final class GitRemoteCommand extends AppCommand {
       throw new CliException("Not a git repository: " + context.cwd() + " (run `git init` first)");
     }
     App app = Json.convert(context.api().get("/apps/" + name), App.class);
-    context.git().setRemote(context.cwd(), remote, app.gitUrl());
-    context.out().println("set git remote " + remote + " to " + app.gitUrl());
+    GitRemotes.Set set = new GitRemotes(context).set(context.cwd(), remote, app.gitUrl());
+    context.out().println("set git remote " + remote + " to " + set.url());
     return 0;
   }
 }

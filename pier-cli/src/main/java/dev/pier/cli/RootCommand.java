@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       AppsCommands.Info.class,
       AppsCommands.Destroy.class,
       GitRemoteCommand.class,
+      GitCredentialCommand.class,
       DeployCommand.class,
       PsCommands.ListInstances.class,
       PsCommands.Scale.class,

@@ -103,4 +103,36 @@ class GitPushFlowTest {
       assertThat(ps2.out()).containsPattern("(?m)^web\\.2: ");
     }
   }
+
+  @Test
+  void gitPushAuthenticatesWithOnlyTheEnvironmentsTokenThroughPiersCredentialHelper() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp)) {
+      // No login, no ~/.netrc: the CLI and git see PIER_API_URL and PIER_API_TOKEN only, with
+      // the API's other loopback name, so a remote on the server's own URL could not match.
+      String api = pier.apiUrl();
+      String typed = api.contains("localhost") ? api.replace("localhost", "127.0.0.1") : api.replace("127.0.0.1", "localhost");
+      Path launcher = tmp.resolve("pier-launcher");
+      Files.writeString(launcher, "#!/bin/sh\nexec '" + ProcessHandle.current().info().command().orElseThrow()
+          + "' -cp '" + System.getProperty("java.class.path") + "' dev.pier.cli.PierCli \"$@\"\n");
+      launcher.toFile().setExecutable(true);
+      pier.extraEnv.putAll(Map.of("PIER_API_URL", typed, "PIER_API_TOKEN", PlatformHarness.TOKEN,
+          "PIER_LAUNCHER", launcher.toString()));
+
+      Path repo = pier.repo("envonly", SampleApps.nodeHello(1));
+      Result created = PlatformHarness.check(pier.cli(repo, "apps:create", "envonly"));
+      Result push = pier.git(repo, "push", "pier", "main");
+
+      assertThat(Files.exists(pier.home.resolve(".netrc"))).isFalse();
+      assertThat(created.out()).contains("Git remote pier added");
+      assertThat(pier.git(repo, "remote", "get-url", "pier").out().strip()).isEqualTo(typed + "/git/envonly.git");
+      assertThat(push.exit()).as(push.all()).isZero();
+      assertThat(pier.awaitOk("envonly", "/", Duration.ofSeconds(20)).body()).contains("\"version\":1");
+
+      // a wrong token is refused by the server, not hidden
+      pier.extraEnv.put("PIER_API_TOKEN", "wrong-token");
+      Result refused = pier.git(repo, "push", "pier", "main:other");
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.err()).containsIgnoringCase("authentication failed");
+    }
+  }
 }

@@ -100,12 +100,16 @@ final class PlatformHarness implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("HOME", home.toString());
     env.put("PATH", System.getenv("PATH"));
+    env.putAll(extraEnv);
     int exit =
         PierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8), env, cwd,
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
+
+  /** Variables added to the environment of every {@link #cli} and {@link #git} run. */
+  final Map<String, String> extraEnv = new HashMap<>();
 
   /** Logs the CLI in (writes credentials and ~/.netrc under this harness's HOME). */
   void login() {
@@ -124,6 +128,7 @@ final class PlatformHarness implements AutoCloseable {
     pb.environment().put("HOME", home.toString());
     pb.environment().put("GIT_TERMINAL_PROMPT", "0");
     pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    pb.environment().putAll(extraEnv);
     pb.redirectErrorStream(false);
     Process p = pb.start();
     p.getOutputStream().close();
