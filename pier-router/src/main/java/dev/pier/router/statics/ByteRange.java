@@ -37,7 +37,7 @@ public record ByteRange(long start, long length) {
       }
       long start = Long.parseLong(first);
       if (start < 0) return null;
-      long end = last.isEmpty() ? size - 1 : Long.parseLong(last);
+      long end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
       if (end < start) return null;
       if (start >= size) return UNSATISFIABLE;
       end = Math.min(end, size - 1);
