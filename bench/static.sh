@@ -88,9 +88,11 @@ for server in pier nginx; do
   [ "$size" -eq 1024 ] || die "$server sends index.html as $size bytes"
 done
 
-run_wrk() { # $1 server, $2 path, $3 seconds: prints "req/s p50 p99"
+run_wrk() { # $1 server, $2 path, $3 seconds: prints "req/s p50 p99" (latencies in ms)
   wrk -t2 -c"$CONNS" -d"$3s" --latency -H "Host: $HOST" -H 'Accept-Encoding: gzip' "$(url "$1" "$2")" |
-    awk '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print rps, p50, p99 }'
+    awk 'function ms(x) { if (x ~ /us$/) return x / 1000; if (x ~ /ms$/) return x + 0; return x * 1000 }
+      /Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+      END { printf "%s %.3f %.3f\n", rps, p50, p99 }'
 }
 quartile() {
   local q=$1; shift
@@ -124,16 +126,14 @@ echo
 machine_line
 echo "wrk -t2 -c$CONNS, $ROUNDS alternating paired rounds of ${DURATION}s per file; Accept-Encoding: gzip;"
 echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') 1 worker, sendfile, gzip_static; Pier: router serving a static release (no instance)"
-printf '%-12s %12s %12s %10s %10s %10s %10s   %s\n' file "Pier req/s" "nginx req/s" "Pier p50" "nginx p50" "Pier p99" "nginx p99" "Pier/nginx req/s (quartiles)"
+printf '%-12s %11s %11s %9s %9s %9s %9s   %s\n' file "Pier req/s" "nginx req/s" "Pier p50" "ngx p50" "Pier p99" "ngx p99" "Pier/nginx req/s (quartiles)"
 for path in /index.html /app.js; do
   # shellcheck disable=SC2086
-  printf '%-12s %12.0f %12.0f %10s %10s %10s %10s   %.2f (%.2f-%.2f)\n' "$path" \
+  printf '%-12s %11.0f %11.0f %9.2f %9.2f %9.2f %9.2f   %.2f (%.2f-%.2f)\n' "$path" \
     "$(quartile 0.5 ${RPS[${path}pier]})" "$(quartile 0.5 ${RPS[${path}nginx]})" \
-    "$(printf '%s\n' ${P50[${path}pier]} | sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
-    "$(printf '%s\n' ${P50[${path}nginx]} | sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
-    "$(printf '%s\n' ${P99[${path}pier]} | sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
-    "$(printf '%s\n' ${P99[${path}nginx]} | sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
+    "$(quartile 0.5 ${P50[${path}pier]})" "$(quartile 0.5 ${P50[${path}nginx]})" \
+    "$(quartile 0.5 ${P99[${path}pier]})" "$(quartile 0.5 ${P99[${path}nginx]})" \
     "$(quartile 0.5 ${RATIOS[$path]})" "$(quartile 0.25 ${RATIOS[$path]})" "$(quartile 0.75 ${RATIOS[$path]})"
 done
 echo "(index.html: 1024 bytes; app.js: 100 KB sent as its build-time app.js.gz; medians over the rounds;"
-echo " latencies are sorted per round, so mixed units (us/ms) compare as text: read the round lines)"
+echo " latencies in ms)"
