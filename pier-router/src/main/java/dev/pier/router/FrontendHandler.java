@@ -682,7 +682,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean keepAlive = ex.clientKeepAlive && !ex.closeAfter;
     if (!keepAlive) ex.closeAfter = true;
     dev.pier.router.statics.StaticResponder.Served served =
-        dev.pier.router.statics.StaticResponder.serve(ctx, ex.request, version.site(), ex.requestId, keepAlive);
+        dev.pier.router.statics.StaticResponder.serve(ctx, ex.request, version.site(), ex.requestId, keepAlive,
+            ex.splitCookie);
     ex.status = served.status();
     ex.bytes = served.bytes();
     served.written().addListener((ChannelFuture f) -> {

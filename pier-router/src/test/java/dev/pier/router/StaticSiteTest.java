@@ -215,6 +215,9 @@ class StaticSiteTest {
       }
       assertThat(fromFiles).isEqualTo(10);
       assertThat(fromInstance).isEqualTo(10);
+      try (RawClient c = harness.client()) { // a new client gets its bucket from either version
+        assertThat(c.get(HOST, "/index.html").header("set-cookie")).startsWith("pier_split=");
+      }
     }
   }
 

@@ -58,13 +58,15 @@ public final class StaticResponder {
    * Writes and flushes the whole answer to {@code request}.
    *
    * @param keepAlive false adds {@code Connection: close}
+   * @param setCookie a {@code Set-Cookie} value to add (the traffic split's), or null
    */
   public static Served serve(ChannelHandlerContext ctx, HttpRequest request, StaticSite site,
-      String requestId, boolean keepAlive) {
+      String requestId, boolean keepAlive, String setCookie) {
     Answer answer = answer(request, site);
     HttpResponse head = answer.head;
     HttpHeaders h = head.headers();
     h.set("X-Request-Id", requestId);
+    if (setCookie != null) h.add(HttpHeaderNames.SET_COOKIE, setCookie);
     if (!keepAlive) h.set(HttpHeaderNames.CONNECTION, "close");
     else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) h.set(HttpHeaderNames.CONNECTION, "keep-alive");
     boolean headOnly = HttpMethod.HEAD.equals(request.method());
