@@ -28,12 +28,11 @@ start_pier
 SRC="$BENCH_TMP/site"
 mkdir -p "$SRC"
 # index.html: exactly 1024 bytes; app.js: 100 KB of varied but compressible JavaScript.
-{ printf '<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body>'
-  printf '<script src="/app.js"></script>'
-  head -c 2000 /dev/zero | tr '\0' 'x'; } | head -c 1010 >"$SRC/index.html"
-printf '</body></html>\n' | head -c 14 >>"$SRC/index.html"
-awk 'BEGIN { for (i = 0; i < 4000; i++) printf "var v%d = compute(%d, \"%x\");\n", i, i * 7919 % 10007, i * 2654435761 % 4294967296 }' |
-  head -c 102400 >"$SRC/app.js"
+awk 'BEGIN { s = "<!doctype html><html><head><meta charset=\"utf-8\"><title>bench</title></head><body><script src=\"/app.js\"></script>"
+  while (length(s) < 1024 - 15) s = s "x"; printf "%s</body></html>\n", s }' >"$SRC/index.html"
+awk 'BEGIN { n = 0; for (i = 0; n < 102400; i++) {
+  line = sprintf("var v%d = compute(%d, \"%x\");\n", i, i * 7919 % 10007, i * 2654435761 % 4294967296)
+  if (n + length(line) > 102400) line = substr(line, 1, 102400 - n); printf "%s", line; n += length(line) } }' >"$SRC/app.js"
 (cd "$SRC" && git init -q -b main && git add -A && git commit -qm site &&
   "$PIER" apps:create "$APP" >/dev/null && git push -q pier main 2>/dev/null) || die "push failed"
 SITE="$BENCH_TMP/data/sites/$APP/v1"
