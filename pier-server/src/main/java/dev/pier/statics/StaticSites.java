@@ -146,7 +146,7 @@ public final class StaticSites {
         TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-        if (name.equals(StaticSlug.CONFIG_FILE) && e.isFile()) {
+        if (name.equals(StaticSlug.CONFIG_FILE) && regularFile(e)) {
           config = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
           continue;
         }
@@ -156,7 +156,7 @@ public final class StaticSites {
         if (e.isDirectory()) {
           Files.createDirectories(to);
           dirs.add(to);
-        } else if (e.isFile()) {
+        } else if (regularFile(e)) {
           Files.createDirectories(to.getParent());
           Files.copy(tar, to, StandardCopyOption.REPLACE_EXISTING);
           Files.setLastModifiedTime(to, FileTime.from(e.getModTime().toInstant()));
@@ -166,6 +166,12 @@ public final class StaticSites {
     }
     for (Path d : dirs) DataDirs.chmod(d, "rwxr-xr-x");
     return config;
+  }
+
+  /** A plain file entry (commons-compress's isFile() is also true for links). */
+  private static boolean regularFile(TarArchiveEntry e) {
+    return e.isFile() && !e.isSymbolicLink() && !e.isLink() && !e.isCharacterDevice()
+        && !e.isBlockDevice() && !e.isFIFO();
   }
 
   private static String readConfig(Path slug) throws IOException {
