@@ -66,6 +66,9 @@ class StaticSiteTest {
       // No instance runs: ps shows none, and the router's access log names no dyno.
       Result ps = PlatformHarness.check(pier.cli(repo, "ps", "-a", "vitesite"));
       assertThat(ps.out()).contains("No dynos on vitesite");
+      Result scale = pier.cli(repo, "ps:scale", "web=1", "-a", "vitesite");
+      assertThat(scale.exit()).isNotZero();
+      assertThat(scale.all()).contains("v1 is a static site served by the router");
       Result logs = PlatformHarness.check(pier.cli(repo, "logs", "-a", "vitesite", "-n", "200"));
       assertThat(logs.out()).contains("pier[router]: at=info method=GET path=\"/\"");
 
