@@ -15,7 +15,8 @@ public sealed interface BuildResult {
    *
    * @param slug the gzipped tar of the built app; entries are relative to the app root (no
    *     leading {@code ./}), with permission bits and symlinks preserved
-   * @param processTypes process type to command, {@code web} first, then in Procfile order
+   * @param processTypes process type to command, {@code web} first, then in Procfile order; empty
+   *     for a static site ({@link #staticSite()})
    * @param env variables from app.yaml {@code env_variables}, to set at run time
    * @param buildpack name of the buildpack that built it ({@code nodejs}, {@code procfile})
    * @param slugBytes size of the slug file
@@ -35,7 +36,9 @@ public sealed interface BuildResult {
     public Succeeded {
       Objects.requireNonNull(slug, "slug");
       Objects.requireNonNull(buildpack, "buildpack");
-      if (processTypes.isEmpty()) throw new IllegalArgumentException("no process types");
+      if (processTypes.isEmpty() && !buildpack.equals(dev.pier.build.staticsite.StaticSiteBuildpack.NAME)) {
+        throw new IllegalArgumentException("no process types");
+      }
       processTypes = Collections.unmodifiableMap(new LinkedHashMap<>(processTypes));
       env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
       scaling = scaling == null ? AppScaling.NONE : scaling;
@@ -45,6 +48,14 @@ public sealed interface BuildResult {
     public Succeeded(Path slug, Map<String, String> processTypes, Map<String, String> env,
         String buildpack, long slugBytes, String readinessPath) {
       this(slug, processTypes, env, buildpack, slugBytes, readinessPath, AppScaling.NONE);
+    }
+
+    /**
+     * True for a static site: the slug holds the files ({@link
+     * dev.pier.build.staticsite.StaticSlug}) and the router serves them; there is no process.
+     */
+    public boolean staticSite() {
+      return processTypes.isEmpty();
     }
 
     /** The slug size the way Heroku prints it after "Compressing... Done:", e.g. {@code 1.2M}. */

@@ -60,9 +60,10 @@ public final class Builder {
     this.disks = Objects.requireNonNull(disks, "disks");
   }
 
-  /** The standard detection order: nodejs, then procfile-only. */
+  /** The standard detection order: static sites, nodejs, then procfile-only. */
   public static Builder standard(Sandbox sandbox) {
-    return new Builder(sandbox, List.of(new NodejsBuildpack(), new ProcfileBuildpack()));
+    return new Builder(sandbox, List.of(new dev.pier.build.staticsite.StaticSiteBuildpack(),
+        new NodejsBuildpack(), new ProcfileBuildpack()));
   }
 
   /** A builder like this one with other limits. */

@@ -1,5 +1,6 @@
 package dev.pier.build;
 
+import dev.pier.build.staticsite.StaticSiteBuildpack;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
  * Decides an app's process types from its Procfile, its app.yaml entrypoint and its buildpack's
  * defaults, and reports them Heroku style. The web command comes from the Procfile, else the
  * app.yaml entrypoint, else the buildpack; other types from the Procfile, else the buildpack.
- * The result lists web first, then the Procfile's types in file order, then other defaults.
+ * The result lists web first, then the Procfile's types in file order, then other defaults. A
+ * static site ({@link StaticSiteBuildpack#SERVED_BY_ROUTER}) has none.
  */
 final class ProcessTypes {
   private ProcessTypes() {}
@@ -21,6 +23,12 @@ final class ProcessTypes {
   static Map<String, String> resolve(
       Map<String, String> procfile, AppYaml appYaml, Map<String, String> defaults, BuildOutput out)
       throws BuildFailure {
+    if (StaticSiteBuildpack.SERVED_BY_ROUTER.equals(defaults.get("web"))) {
+      // A static site: the router serves its files; it runs no process.
+      out.step("Discovering process types");
+      out.info("None: the router serves this static site from its files");
+      return Map.of();
+    }
     Map<String, String> declared = procfile == null ? Map.of() : procfile;
     String entrypoint = appYaml == null ? null : appYaml.entrypoint();
     boolean webFromProcfile = declared.containsKey("web");

@@ -89,7 +89,7 @@ class BuilderTest {
 
   @Test
   void sourceWithoutPackageJsonOrProcfileIsRejected() throws IOException {
-    write(src, "index.html", "<p>hi</p>");
+    write(src, "notes.txt", "hi"); // (an index.html alone is a static site)
 
     BuildResult result = builder.build(request, out);
 

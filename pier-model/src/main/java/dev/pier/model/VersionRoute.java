@@ -14,11 +14,23 @@ import java.util.List;
  *     sends to it while it has no backend is held until a later table gives it one (or its hold
  *     timeout passes) instead of being answered {@code 503 no_instances} at once. Meaningless
  *     while {@code backends} is not empty
+ * @param site for a static release, the files the router serves itself (the version then has
+ *     no backends and never holds); null for a release served by its instances
  */
-public record VersionRoute(int version, int percent, List<Backend> backends, boolean hold) {
+public record VersionRoute(int version, int percent, List<Backend> backends, boolean hold, StaticSite site) {
   public VersionRoute {
     if (percent < 0 || percent > 100) throw new IllegalArgumentException("percent out of range: " + percent);
     backends = List.copyOf(backends);
+  }
+
+  /** A version served by its instances ({@code site} null). */
+  public VersionRoute(int version, int percent, List<Backend> backends, boolean hold) {
+    this(version, percent, backends, hold, null);
+  }
+
+  /** A static version: the router answers its requests from {@code site}'s files. */
+  public static VersionRoute serving(int version, int percent, StaticSite site) {
+    return new VersionRoute(version, percent, List.of(), false, java.util.Objects.requireNonNull(site, "site"));
   }
 
   /** A version whose requests are answered at once when it has no backend ({@code hold} false). */
@@ -28,6 +40,6 @@ public record VersionRoute(int version, int percent, List<Backend> backends, boo
 
   /** True if a request for this version waits: it is starting or asleep and has no backend. */
   public boolean waitsForBackends() {
-    return hold && backends.isEmpty();
+    return hold && backends.isEmpty() && site == null;
   }
 }

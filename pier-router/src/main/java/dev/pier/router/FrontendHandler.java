@@ -193,6 +193,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * answers 503 at once.
    */
   private void route(Exchange ex) {
+    VersionRoute own = VersionPicker.byShare(ex.route, ex.bucket);
+    if (own != null && own.site() != null) {
+      serveStatic(ex, own);
+      return;
+    }
     if (assign(ex, null)) {
       wakeSkipped(ex);
       proceed(ex);
@@ -659,6 +664,34 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.bodySent = false; // unanswered: the instance acted on none of it, and it is all held again
     ex.connectStartNanos = System.nanoTime();
     connectFresh(ex);
+  }
+
+  // ---- static releases ----
+
+  /**
+   * Answers {@code ex} from the files of a static version ({@link
+   * dev.pier.router.statics.StaticResponder}), with no instance; logged and counted like a
+   * proxied request. The rest of a small request body is read and dropped, as for error pages.
+   */
+  private void serveStatic(Exchange ex, VersionRoute version) {
+    endHold(ex);
+    ex.version = version;
+    countLoad(ex, version.version(), false);
+    ex.responseStarted = true;
+    if (!ex.requestDone && !bodyCheapToDiscard(ex.request)) ex.closeAfter = true;
+    boolean keepAlive = ex.clientKeepAlive && !ex.closeAfter;
+    if (!keepAlive) ex.closeAfter = true;
+    dev.pier.router.statics.StaticResponder.Served served =
+        dev.pier.router.statics.StaticResponder.serve(ctx, ex.request, version.site(), ex.requestId, keepAlive,
+            ex.splitCookie);
+    ex.status = served.status();
+    ex.bytes = served.bytes();
+    served.written().addListener((ChannelFuture f) -> {
+      ex.responseDone = true;
+      if (!f.isSuccess()) ex.closeAfter = true;
+      if (!f.isSuccess() || ex.closeAfter || ex.requestDone) finish(ex);
+      else ctx.read(); // discard the body up to its end
+    });
   }
 
   // ---- endings ----

@@ -143,6 +143,10 @@ public final class ProcessManager {
     } catch (IllegalArgumentException bad) {
       throw PlatformException.invalid(bad.getMessage());
     }
+    if (release.processes().isEmpty()) { // #13: a static site
+      throw PlatformException.invalid(release.name() + " is a static site served by the router:"
+          + " it has no process types to run or scale");
+    }
     if (!release.processes().containsKey(type)) {
       throw PlatformException.invalid("no process type '" + type + "' in " + release.name() + " (it has: "
           + String.join(", ", release.processes().keySet()) + ")");

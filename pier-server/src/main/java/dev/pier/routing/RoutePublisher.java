@@ -37,15 +37,36 @@ public final class RoutePublisher {
   private final VersionStore versions;
   private final ProcessManager processes;
   private final Consumer<RouteTable> router;
+  private final dev.pier.statics.StaticSites sites;
 
+  /** A publisher for apps that all run instances (no static releases). */
   public RoutePublisher(
       AppService apps, RuntimeBackend runtime, VersionStore versions, ProcessManager processes,
       Consumer<RouteTable> router) {
+    this(apps, runtime, versions, processes, router, null);
+  }
+
+  /**
+   * A publisher whose static releases ({@code sites}) are served by the router from their files:
+   * their versions route to a {@link dev.pier.model.StaticSite} instead of instances.
+   */
+  public RoutePublisher(
+      AppService apps, RuntimeBackend runtime, VersionStore versions, ProcessManager processes,
+      Consumer<RouteTable> router, dev.pier.statics.StaticSites sites) {
     this.apps = apps;
     this.runtime = runtime;
     this.versions = versions;
     this.processes = processes;
     this.router = router;
+    this.sites = sites;
+  }
+
+  /** The version as the router sees it: a static site's files, or its ready instances. */
+  private VersionRoute version(App app, int version, int percent, List<Backend> ready, boolean hold) {
+    dev.pier.model.StaticSite site = sites == null ? null : sites.site(app.name(), version);
+    return site != null
+        ? VersionRoute.serving(version, percent, site)
+        : new VersionRoute(version, percent, ready, hold);
   }
 
   private final java.time.InstantSource clock = java.time.InstantSource.system();
@@ -80,7 +101,7 @@ public final class RoutePublisher {
       List<VersionRoute> routes = new ArrayList<>();
       for (int version : shown) {
         boolean hold = holds(webAutoscales, desired, version, crashLooping);
-        routes.add(new VersionRoute(version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
+        routes.add(version(app, version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
       }
       byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes));
       Set<Integer> running = new TreeSet<>(versions.running(app.name()));
@@ -88,10 +109,16 @@ public final class RoutePublisher {
       for (int version : running) {
         byHost.put(apps.versionHost(app.name(), version),
             new Route(name, SplitBy.RANDOM,
-                List.of(new VersionRoute(version, 100, ready.getOrDefault(version, List.of()),
+                List.of(version(app, version, 100, ready.getOrDefault(version, List.of()),
                     holds(webAutoscales, desired, version, crashLooping)))));
       }
+      if (sites != null) {
+        Set<Integer> served = new TreeSet<>(shown);
+        served.addAll(running);
+        sites.retain(app.name(), served);
+      }
     }
+    if (sites != null) sites.retainApps(apps.list().stream().map(a -> a.name().value()).toList());
     router.accept(new RouteTable(byHost));
   }
 

@@ -212,7 +212,9 @@ public final class PlatformServer implements AutoCloseable {
         router, logs), reconciler, clock, Duration.ofSeconds(1));
     desiredState.scaleWith(autoscaler);
     autoscalerRef.set(autoscaler);
-    RoutePublisher routes = new RoutePublisher(apps, runtime, versionStore, processes, router::routes);
+    // #13 static sites: the router serves static releases from files unpacked under DATA/sites.
+    RoutePublisher routes = new RoutePublisher(apps, runtime, versionStore, processes, router::routes,
+        new dev.pier.statics.StaticSites(dirs, releaseStore));
     routesRef.set(routes);
     publishRef.set(routes::publish);
     apps.wire(processes, routes);
