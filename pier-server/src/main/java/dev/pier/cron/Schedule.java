@@ -31,7 +31,7 @@ public sealed interface Schedule permits UnixSchedule, AppEngineSchedule {
 
   /** Parses a time zone name such as {@code Europe/Paris} or {@code UTC}. */
   static ZoneId zone(String name) throws ScheduleException {
-    if (name == null || name.isBlank()) return java.time.ZoneOffset.UTC;
+    if (name == null || name.isBlank()) return ZoneId.of("UTC");
     try {
       return ZoneId.of(name.strip());
     } catch (java.time.DateTimeException e) {
