@@ -84,6 +84,9 @@ class CronTest {
       Result added = PlatformHarness.check(pier.cli(repo, "cron:add", "* * * * *", "echo cron-job-ran-in $PWD", "-a", "cronapp"));
       assertThat(added.out()).startsWith("Added job ").contains("at * * * * * (UTC)");
       String every = added.out().split(" ")[2];
+      Result bad = pier.cli(repo, "cron:add", "61 * * * *", "echo never", "-a", "cronapp");
+      assertThat(bad.exit()).isNotZero();
+      assertThat(bad.err()).contains("invalid cron expression '61 * * * *': ");
 
       // cron.yaml's URL job reaches the app through the router, marked X-Pier-Cron: true ...
       JsonNode stats = awaitJson(pier, "/", s -> s.get("ticks").size() >= 2, Duration.ofSeconds(20));
@@ -122,6 +125,14 @@ class CronTest {
       JsonNode after = awaitRuns(pier, every, r -> first(r, "catch-up") != null
           && "succeeded".equals(first(r, "catch-up").get("status").asText()), Duration.ofSeconds(30));
       assertThat(count(after, "catch-up")).as(after.toString()).isEqualTo(1);
+
+      // A malformed cron.yaml fails the push, naming file and line; the release before keeps serving.
+      PlatformHarness.write(repo, Map.of("cron.yaml", "cron:\n- url: /tasks/tick\n  schedule: every mondy 09:00\n"));
+      pier.commitAll(repo, "typo");
+      Result rejected = pier.git(repo, "push", "pier", "main");
+      assertThat(rejected.exit()).isNotZero();
+      assertThat(rejected.err()).contains("cron.yaml line 3: schedule 'every mondy 09:00': unknown day 'mondy'");
+      assertThat(pier.get("cronapp", "/").status()).isEqualTo(200);
     }
   }
 
