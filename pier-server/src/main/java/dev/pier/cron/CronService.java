@@ -17,6 +17,9 @@ public final class CronService {
   /** The longest time limit a job may set. */
   public static final Duration MAX_TIME_LIMIT = Duration.ofHours(24);
 
+  /** How many command jobs an app may have. */
+  public static final int MAX_JOBS = 50;
+
   /** The longest command a job may run, in characters. */
   public static final int MAX_COMMAND = 4000;
 
@@ -54,6 +57,9 @@ public final class CronService {
     Instant now = clock.instant();
     Instant next = schedule.next(now);
     if (next == null) throw PlatformException.badRequest("the schedule '" + schedule.text() + "' never fires");
+    if (store.jobs(app).stream().filter(j -> j.kind() == Job.Kind.COMMAND).count() >= MAX_JOBS) {
+      throw PlatformException.conflict("app '" + app + "' already has " + MAX_JOBS + " command jobs: remove one first");
+    }
     return store.insert(new Job(0, app, Job.Kind.COMMAND, schedule, request.command().strip(), null, null, null,
         RetryParameters.NONE, request.allowOverlap(), request.catchUp(), limit, now, next));
   }

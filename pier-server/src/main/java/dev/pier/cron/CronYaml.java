@@ -36,6 +36,9 @@ public final class CronYaml {
   public record Entry(String description, String url, AppEngineSchedule schedule, Integer target,
       RetryParameters retry, int line) {}
 
+  /** How many jobs a file may list (App Engine's limit). */
+  public static final int MAX_JOBS = 250;
+
   private static final Set<String> ENTRY_KEYS = Set.of("description", "url", "schedule", "timezone", "target", "retry_parameters");
   private static final Set<String> RETRY_KEYS = Set.of("job_retry_limit", "job_age_limit", "min_backoff_seconds",
       "max_backoff_seconds", "max_doublings");
@@ -71,6 +74,7 @@ public final class CronYaml {
       Node list = t.getValueNode();
       if (list instanceof ScalarNode s && s.getValue().isEmpty()) continue;
       if (!(list instanceof SequenceNode seq)) throw fail(list, "'cron' must be a list of jobs");
+      if (seq.getValue().size() > MAX_JOBS) throw fail(list, "at most " + MAX_JOBS + " jobs, got " + seq.getValue().size());
       for (Node item : seq.getValue()) entries.add(entry(item));
     }
     return entries;

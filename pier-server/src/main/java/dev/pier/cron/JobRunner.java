@@ -36,6 +36,14 @@ final class JobRunner {
     this.poll = poll;
   }
 
+  /**
+   * The instance a command run runs as: {@code scheduler.N}, N the run's number wrapped below
+   * 100000 (instance numbers have at most five digits, as {@code pier logs --dyno} takes them).
+   */
+  static String instanceName(int runId) {
+    return PROCESS + "." + ((runId - 1) % 99_999 + 1);
+  }
+
   /** Runs {@code run} of {@code job} to its end; never throws (a failure is the run's outcome). */
   void run(Job job, Run run) {
     try {
@@ -51,7 +59,7 @@ final class JobRunner {
   }
 
   private void command(Job job, Run run) throws InterruptedException {
-    String name = PROCESS + "." + run.id();
+    String name = instanceName(run.id());
     store.setInstance(run.id(), name);
     logs.platform(job.app(), name, "Starting job " + job.id() + " (" + run.trigger().wireName() + "): " + job.command());
     JobLauncher.Launched launched;

@@ -232,6 +232,13 @@ class CronSchedulerTest {
   }
 
   @Test
+  void instanceNumbersStayWithinFiveDigits() {
+    assertEquals("scheduler.17", JobRunner.instanceName(17));
+    assertEquals("scheduler.99999", JobRunner.instanceName(99_999));
+    assertEquals("scheduler.1", JobRunner.instanceName(100_000));
+  }
+
+  @Test
   void historyKeepsTheNewestHundredRunsOfEachJob() {
     Job job = add("0 0 * * *", "true", false, true);
     for (int i = 0; i < CronStore.KEEP_RUNS + 5; i++) store.startRun(job, Run.Trigger.MANUAL, Run.Status.SKIPPED, START, "n" + i);
