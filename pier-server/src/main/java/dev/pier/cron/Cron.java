@@ -12,11 +12,13 @@ import java.util.concurrent.Executors;
 public final class Cron implements AutoCloseable {
   private final CronService service;
   private final CronScheduler scheduler;
+  private final JobRunner runner;
   private final ExecutorService runs;
   private final InstantSource clock;
 
-  private Cron(CronService service, CronScheduler scheduler, ExecutorService runs, InstantSource clock) {
+  private Cron(CronService service, CronScheduler scheduler, JobRunner runner, ExecutorService runs, InstantSource clock) {
     this.service = service;
+    this.runner = runner;
     this.scheduler = scheduler;
     this.runs = runs;
     this.clock = clock;
@@ -31,7 +33,7 @@ public final class Cron implements AutoCloseable {
     JobRunner runner = new JobRunner(store, launcher, urls, logs, c, Duration.ofMillis(250));
     CronScheduler scheduler = new CronScheduler(store, runner, logs, c, (Executor) runs,
         new CronScheduler.Options(settings.tick(), settings.catchUp()));
-    return new Cron(new CronService(store, scheduler, c), scheduler, runs, c);
+    return new Cron(new CronService(store, scheduler, c), scheduler, runner, runs, c);
   }
 
   public CronService service() {
@@ -52,6 +54,7 @@ public final class Cron implements AutoCloseable {
   @Override
   public void close() {
     scheduler.close();
+    runner.stop();
     runs.shutdownNow();
     try {
       runs.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);

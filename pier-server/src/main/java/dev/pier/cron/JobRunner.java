@@ -26,6 +26,7 @@ final class JobRunner {
   private final LogBus logs;
   private final InstantSource clock;
   private final Duration poll;
+  private volatile boolean stopping;
 
   JobRunner(CronStore store, JobLauncher launcher, UrlCaller urls, LogBus logs, InstantSource clock, Duration poll) {
     this.store = store;
@@ -42,6 +43,18 @@ final class JobRunner {
    */
   static String instanceName(int runId) {
     return PROCESS + "." + ((runId - 1) % 99_999 + 1);
+  }
+
+  /** Makes runs under way end at their next check, recorded lost (the server is stopping). */
+  void stop() {
+    stopping = true;
+  }
+
+  /** Waits {@code d}, or throws at once when the server is stopping. */
+  private void pause(Duration d) throws InterruptedException {
+    if (stopping) throw new InterruptedException("stopping");
+    Thread.sleep(d.toMillis());
+    if (stopping) throw new InterruptedException("stopping");
   }
 
   /** Runs {@code run} of {@code job} to its end; never throws (a failure is the run's outcome). */
@@ -86,7 +99,7 @@ final class JobRunner {
               "stopped: ran longer than its time limit of " + human(job.timeLimit()), name);
           return;
         }
-        Thread.sleep(poll.toMillis());
+        pause(poll);
       }
     } finally {
       launcher.remove(launched);
@@ -118,7 +131,7 @@ final class JobRunner {
       Duration wait = retry.backoff(attempt);
       logs.platform(job.app(), PROCESS, "Job " + job.id() + " attempt " + attempt + " failed (" + problem
           + "); retrying in " + human(wait));
-      Thread.sleep(wait.toMillis());
+      pause(wait);
     }
     finish(job, run, Run.Status.FAILED, null, status, attempt, problem, null);
   }
