@@ -129,7 +129,7 @@ async function act(button, fn, after) {
 
 // ---------- routing ----------
 
-const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases', 'builds'];
+const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases', 'builds', 'cron'];
 
 async function route() {
   if (cleanup) { cleanup(); cleanup = null; }
@@ -196,7 +196,7 @@ async function appPage(main, name, tab) {
       h('a', { href: base + t, id: 'tab-link-' + t, class: t === tab ? 'active' : '' }, t[0].toUpperCase() + t.slice(1)))),
     body);
   const render = { versions: versionsTab, instances: instancesTab, charts: chartsTab, logs: logsTab,
-    config: configTab, releases: releasesTab, builds: buildsTab }[tab];
+    config: configTab, releases: releasesTab, builds: buildsTab, cron: cronTab }[tab];
   await render(body, app);
 }
 
@@ -533,6 +533,41 @@ async function buildsTab(body, app) {
           .map(t => h('th', {}, t)))),
         h('tbody', {}, rows)),
     output));
+}
+
+// ---------- scheduled jobs (#13) ----------
+
+function cronResult(r) {
+  if (!r) return 'never';
+  const what = r.exit_code != null ? ' (exit ' + r.exit_code + ')' : r.http_status != null ? ' (HTTP ' + r.http_status + ')' : '';
+  return r.status + what + (r.message && r.status !== 'succeeded' ? ': ' + r.message : '');
+}
+
+async function cronTab(body, app) {
+  const enc = encodeURIComponent(app.name);
+  const [jobs, runs] = await Promise.all([
+    api('GET', '/apps/' + enc + '/cron'), api('GET', '/apps/' + enc + '/cron/runs?limit=20')]);
+  const jobRows = jobs.map(j => h('tr', { 'data-job': j.id },
+    h('td', {}, '#' + j.id), h('td', {}, j.schedule + (j.timezone !== 'UTC' ? ' (' + j.timezone + ')' : '')),
+    h('td', {}, j.kind === 'url' ? 'GET ' + j.url + (j.target ? ' @' + j.target : '') : j.command),
+    h('td', {}, j.next_run_at ? new Date(j.next_run_at).toLocaleString() : '—'),
+    h('td', {}, j.running ? 'running' : cronResult(j.last_run))));
+  const runRows = runs.map(r => h('tr', { 'data-run': r.id },
+    h('td', {}, '#' + r.id), h('td', {}, '#' + r.job_id), h('td', {}, new Date(r.started_at).toLocaleString()),
+    h('td', {}, r.trigger), h('td', {}, r.duration_ms != null ? (r.duration_ms / 1000).toFixed(1) + ' s' : '—'),
+    h('td', {}, stateBadge(r.status)), h('td', {}, cronResult(r)), h('td', {}, r.logs)));
+  body.replaceChildren(
+    h('section', {}, h('h3', {}, 'Scheduled jobs'),
+      jobs.length === 0 ? h('p', { class: 'muted' }, 'No scheduled jobs: add one with pier cron:add or a cron.yaml.') :
+        h('table', { id: 'cron-jobs' },
+          h('thead', {}, h('tr', {}, ['Job', 'Schedule', 'Runs', 'Next run', 'Last run'].map(t => h('th', {}, t)))),
+          h('tbody', {}, jobRows))),
+    h('section', {}, h('h3', {}, 'Last runs'),
+      runs.length === 0 ? h('p', { class: 'muted' }, 'No runs yet.') :
+        h('table', { id: 'cron-runs' },
+          h('thead', {}, h('tr', {}, ['Run', 'Job', 'Started', 'Trigger', 'Duration', 'Status', 'Result', 'Logs']
+            .map(t => h('th', {}, t)))),
+          h('tbody', {}, runRows))));
 }
 
 // ---------- start ----------

@@ -59,6 +59,12 @@ import picocli.CommandLine.Spec;
       HealthcheckCommands.Timeout.class,
       OpenCommand.class,
       DoctorCommand.class,
+      // #13 scheduled jobs
+      CronCommands.ListJobs.class,
+      CronCommands.Add.class,
+      CronCommands.Remove.class,
+      CronCommands.RunNow.class,
+      CronCommands.Runs.class,
     })
 final class RootCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -233,6 +233,22 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(8)
+  void theCronPageShowsScheduledJobsAndTheirLastRuns() throws Exception {
+    Path cwd = tmp.resolve("pier");
+    PlatformHarness.Result added = PlatformHarness.check(
+        pier.cli(cwd, "cron:add", "0 3 * * *", "echo nightly-report", "-a", APP));
+    String id = added.out().split(" ")[2];
+    PlatformHarness.check(pier.cli(cwd, "cron:run", id, "-a", APP));
+    browser.findElement(By.id("tab-link-cron")).click();
+    WebElement jobs = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cron-jobs")));
+    assertThat(jobs.getText()).contains("#" + id).contains("0 3 * * *").contains("echo nightly-report");
+    WebElement runs = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cron-runs")));
+    assertThat(runs.getText()).contains("manual").contains("pier logs -a " + APP + " --dyno scheduler.");
+    screenshot("cron");
+  }
+
+  @Test
+  @Order(9)
   void aStateChangingApiCallWithTheSessionCookieNeedsTheCsrfToken() throws Exception {
     String cookie = "pier_console=" + browser.manage().getCookieNamed("pier_console").getValue();
     String api = "http://127.0.0.1:" + URI.create(pier.apiUrl()).getPort();
@@ -262,7 +278,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void loggingOutEndsTheSessionForThePageAndTheApi() throws Exception {
     String cookie = "pier_console=" + browser.manage().getCookieNamed("pier_console").getValue();
     browser.findElement(By.id("logout-button")).click();

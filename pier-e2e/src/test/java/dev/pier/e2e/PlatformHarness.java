@@ -70,6 +70,16 @@ final class PlatformHarness implements AutoCloseable {
     server = PlatformServer.start(settings);
   }
 
+  /** As {@link #restart()}, with Pier down for {@code down} in between (scheduled runs it misses, #13). */
+  void restart(Duration down) throws Exception {
+    int api = server.apiPort();
+    int router = server.routerPort();
+    server.close();
+    Thread.sleep(down.toMillis());
+    settings = settings.withPorts(api, router);
+    server = PlatformServer.start(settings);
+  }
+
   void sampleMetricsNow() {
     server.sampleMetricsNow();
   }

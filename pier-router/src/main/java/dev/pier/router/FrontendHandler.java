@@ -159,6 +159,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void startExchange(HttpRequest request) {
     String requestId = RequestIds.keepOrGenerate(request.headers().get(ProxyHeaders.REQUEST_ID));
     String forwardedFor = ProxyHeaders.forwardedFor(request, clientAddress());
+    router.cronHeader().admit(request.headers()); // clients cannot forge X-Pier-Cron
     Exchange ex = new Exchange(request, requestId, forwardedFor, HttpUtil.isKeepAlive(request));
     current = ex;
     if (request.decoderResult().isFailure()) {

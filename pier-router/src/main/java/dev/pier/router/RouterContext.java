@@ -6,7 +6,8 @@ import java.util.function.Supplier;
 /**
  * What every client connection shares: settings, the current routes, balancing, in-flight counts,
  * logging, the pool of unused instance connections, the open client connection counts, the
- * requests held for starting versions and the load counters per version.
+ * requests held for starting versions, the load counters per version and the per-boot key of
+ * Pier's scheduled requests ({@link CronHeader}).
  */
 record RouterContext(
     RouterConfig config,
@@ -18,14 +19,15 @@ record RouterContext(
     BackendPool pool,
     ConnectionLimits connections,
     HeldRequests held,
-    VersionLoads loads) {
+    VersionLoads loads,
+    CronHeader cronHeader) {
 
   /** A context with its own, empty pool, connection counts, held requests and load counters. */
   RouterContext(RouterConfig config, Supplier<RouteTable> routes, LoadBalancer balancer,
       InFlight inFlight, AccessLog accessLog, Transport transport, Waker waker) {
     this(config, routes, balancer, inFlight, accessLog, transport, new BackendPool(config, routes),
         new ConnectionLimits(config.clientLimits()),
-        new HeldRequests(config.holdLimits(), waker), new VersionLoads());
+        new HeldRequests(config.holdLimits(), waker), new VersionLoads(), new CronHeader());
   }
 
   /** As above, without wake-ups ({@link Waker#NONE}). */

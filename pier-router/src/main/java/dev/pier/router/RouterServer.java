@@ -72,6 +72,11 @@ public final class RouterServer implements AutoCloseable {
         inFlight, this.accessLog, transport, Objects.requireNonNull(waker, "waker"));
   }
 
+  /** The per-boot key that makes the router mark a request {@code X-Pier-Cron: true} ({@link CronHeader}). */
+  public String cronKey() {
+    return context.cronHeader().key();
+  }
+
   /** Binds the listening socket; returns once the router accepts connections. */
   public synchronized void start() throws InterruptedException {
     if (serverChannel != null) throw new IllegalStateException("already started");

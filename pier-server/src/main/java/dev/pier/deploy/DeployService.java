@@ -55,6 +55,7 @@ public final class DeployService {
   private final BuildStore builds;
   private final AppYamlFormation appYaml;
   private volatile dev.pier.store.DiskSpace disk = dev.pier.store.DiskSpace.UNCHECKED;
+  private volatile SourceHook sourceHook = SourceHook.NONE;
 
   public DeployService(
       Builder builder, ReleaseStore releases, ConfigStore config, ProcessManager processes,
@@ -78,6 +79,11 @@ public final class DeployService {
   /** Refuses deploys (507) while the data disk is below its reserve. */
   public void guardDisk(dev.pier.store.DiskSpace disk) {
     this.disk = disk;
+  }
+
+  /** Reads files such as cron.yaml from each pushed source before its build (#13 scheduled jobs). */
+  public void sourceHook(SourceHook hook) {
+    this.sourceHook = hook;
   }
 
   /** Throws a 507 {@link dev.pier.errors.PlatformException} while the data disk is below its reserve. */
@@ -233,6 +239,13 @@ public final class DeployService {
       throws IOException, InterruptedException {
     String name = app.name().value();
     logs.platform(name, "build", "Build started by " + user + " (" + description + ")");
+    SourceHook.OnRelease onRelease;
+    try {
+      onRelease = sourceHook.read(app.name(), sourceDir);
+    } catch (SourceHook.Rejected rejected) {
+      logs.platform(name, "build", "Build failed: " + rejected.getMessage());
+      return new Outcome.Failed(rejected.getMessage());
+    }
     Path slugDir = dirs.slugs(app.name());
     Files.createDirectories(slugDir);
     Path slug = slugDir.resolve(UUID.randomUUID() + ".tar.gz");
@@ -284,6 +297,7 @@ public final class DeployService {
       return new Outcome.Failed(release.name() + " did not become ready; "
           + (servedBefore ? "the previous release keeps serving" : "the app has no release serving yet"));
     }
+    if (promote) onRelease.released(release, out);
     out.info("Released " + release.name());
     out.info((promote ? apps.webUrl(app.name()) : apps.versionUrl(app.name(), release.version()))
         + " deployed to Pier");

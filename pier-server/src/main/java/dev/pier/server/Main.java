@@ -47,6 +47,8 @@ public final class Main {
       Builds: PIER_BUILD_MEMORY_MB (2048 or twice PIER_MEMORY_LIMIT_MB), PIER_BUILD_PIDS (1024),
       PIER_BUILD_CPUS (1; cores a build step may use, 0 for no limit), PIER_BUILD_TIMEOUT_SECONDS
       (900).
+      Scheduled jobs: PIER_CRON_CATCH_UP (1: runs missed while Pier was down run once at start; 0
+      skips them).
       Disk: PIER_DISK_RESERVE_MB (256; below this much free space on the data disk, app creation,
       deploys and pushes are refused with 507; 0 turns the check off).
       Disk quotas (MB, 0 for none): PIER_DISK_QUOTA_MB (1024: /app of each instance),

@@ -267,6 +267,17 @@ public final class PlatformServer implements AutoCloseable {
             deploys, versions, logs, logStore, drains, metrics, buildStore, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
     new DoctorRoutes(doctor, atStart).register(api);
+    // #13 scheduled jobs: command jobs run as task instances, cron.yaml URL jobs go through the
+    // router with its per-boot cron key.
+    dev.pier.cron.Cron cron = dev.pier.cron.Cron.create(db,
+        new dev.pier.cron.RuntimeJobLauncher(new AppStore(db), releaseStore,
+            new InstanceSpecs(new AppStore(db), releaseStore, formations, limits), runtime),
+        new dev.pier.cron.RouterUrlCaller(router.port(), router.cronKey(), (app, version) -> version == null
+            ? apps.host(new dev.pier.model.AppName(app)) : apps.versionHost(new dev.pier.model.AppName(app), version),
+            Duration.ofMinutes(10)),
+        logs, clock, dev.pier.cron.CronSettings.from(System.getenv()));
+    deploys.sourceHook(new dev.pier.cron.CronYamlHook(cron.service(), logs));
+    new dev.pier.api.CronRoutes(apps, cron.service()).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);
@@ -279,9 +290,10 @@ public final class PlatformServer implements AutoCloseable {
     routes.publish();
     reconciler.start(); // its first pass brings back the instances of every running version
     autoscaler.start();
+    cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
     jetty.start();
     housekeeping.start();
-    return new PlatformServer(settings, auth, db, router, runtime, List.of(autoscaler, reconciler), jetty, apiPort, housekeeping,
+    return new PlatformServer(settings, auth, db, router, runtime, List.of(cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
         List.of(leases, housekeeping, drains, metrics, logStore, network));
   }
 

@@ -1,0 +1,44 @@
+package dev.pier.router;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/**
+ * Keeps {@code X-Pier-Cron: true} trustworthy: the router removes {@code X-Pier-Cron} and {@code
+ * X-Pier-Cron-Key} from every client request, and sets {@code X-Pier-Cron: true} only on a request
+ * that carried this router's key, a random value made at each start that only the Pier server
+ * holds (its scheduler sends URL jobs through the router with it).
+ */
+public final class CronHeader {
+  /** The header an app reads to know a request is Pier's scheduled job. */
+  public static final String CRON = "X-Pier-Cron";
+
+  /** The header carrying the key; never passed on to an app. */
+  public static final String KEY = "X-Pier-Cron-Key";
+
+  private final String key;
+
+  CronHeader() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    this.key = HexFormat.of().formatHex(bytes);
+  }
+
+  /** The key the scheduler sends in {@link #KEY}. */
+  public String key() {
+    return key;
+  }
+
+  /** Strips both headers from a request and sets {@code X-Pier-Cron: true} when it carried the key. */
+  void admit(HttpHeaders headers) {
+    String given = headers.get(KEY);
+    boolean trusted = given != null && MessageDigest.isEqual(
+        given.strip().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
+    headers.remove(KEY);
+    headers.remove(CRON);
+    if (trusted) headers.set(CRON, "true");
+  }
+}
