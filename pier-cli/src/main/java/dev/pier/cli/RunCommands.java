@@ -78,10 +78,10 @@ final class RunCommands {
       err.println("Running `" + commandLine() + "` on " + appName() + "... up, " + name);
       err.flush();
       Session session = new Session(context.out());
-      WebSocket socket = context.api().webSocket(run.path("attach_url").asText(), session);
-      session.socket = socket;
+      // Raw before the first byte arrives: the remote terminal already turned \n into \r\n.
       LocalTerminal terminal = tty ? LocalTerminal.raw() : null;
       try {
+        session.socket = context.api().webSocket(run.path("attach_url").asText(), session);
         if (tty) {
           LocalTerminal.onResize(() -> {
             int[] size = LocalTerminal.size();

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * before that, the run is stopped. The server pings every {@link #PING_EVERY}; a client silent
  * for {@link #IDLE_TIMEOUT} counts as gone.
  */
-final class AttachSocket implements Session.Listener.AutoDemanding {
+public final class AttachSocket implements Session.Listener.AutoDemanding {
   private static final Logger LOG = LoggerFactory.getLogger(AttachSocket.class);
   static final Duration PING_EVERY = Duration.ofSeconds(20);
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(75);
