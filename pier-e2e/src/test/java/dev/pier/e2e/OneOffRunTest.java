@@ -61,8 +61,9 @@ class OneOffRunTest {
       long toUp = Duration.ofNanos(System.nanoTime() - started).toMillis();
       term.awaitOutput("$ ", WAIT);
       long toPrompt = Duration.ofNanos(System.nanoTime() - started).toMillis();
+      long jvm = cliStartMillis();
       System.out.println("pier run bash: " + toPrompt + " ms to the shell prompt (" + toUp
-          + " ms to `up, run.N`: CLI start and the POST)");
+          + " ms to `up, run.N`: CLI start and the POST; `pier --version` alone takes " + jvm + " ms)");
 
       term.type("pwd; tty; echo uid=$(id -u) dyno=$DYNO\r");
       String where = term.awaitOutput(Pattern.compile("uid=\\d+ dyno=run\\.\\d+"), WAIT);
@@ -124,6 +125,18 @@ class OneOffRunTest {
   }
 
   @Test
+  void aRunPastItsTimeLimitIsStoppedAndTheLogSaysWhy() throws Exception {
+    Result run = check(pier.cli(tmp, "run:detached", "--time-limit", "2s", "-a", APP, "--", "sleep 281"));
+    Matcher name = Pattern.compile("up, (run\\.\\d+)").matcher(run.out());
+    assertThat(name.find()).as(run.out()).isTrue();
+
+    awaitCli(r -> r.out().contains("pier[" + name.group(1) + "]: Stopping: reached its time limit of 2 s"),
+        "logs", "-a", APP, "--ps", name.group(1));
+    awaitCli(r -> !r.out().contains(name.group(1) + ":"), "ps", "-a", APP);
+    assertThat(ProcScan.withCommandLine("sleep 281")).isEmpty();
+  }
+
+  @Test
   void aTerminalThatDisconnectsMidSessionLeavesNothingRunning() throws Exception {
     try (Terminal term = Terminal.open("run", "-a", APP, "--", "echo started; sleep 317")) {
       term.awaitOutput("started\r\n", WAIT);
@@ -155,6 +168,15 @@ class OneOffRunTest {
       Thread.sleep(200);
     } while (System.nanoTime() < deadline);
     throw new AssertionError("pier " + String.join(" ", args) + " never matched; last: " + last.all());
+  }
+
+  /** How long the CLI's JVM takes to start and print its version, for comparison. */
+  private static long cliStartMillis() throws Exception {
+    long started = System.nanoTime();
+    try (Terminal term = Terminal.open("--version")) {
+      term.awaitExit(WAIT);
+    }
+    return Duration.ofNanos(System.nanoTime() - started).toMillis();
   }
 
   private static String sha256(String text) throws Exception {
