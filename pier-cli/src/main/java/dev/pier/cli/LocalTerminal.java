@@ -18,21 +18,27 @@ final class LocalTerminal implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(restoreAtExit);
   }
 
-  /** True when this run's stdin and stdout are the process's own and both are a terminal. */
-  static boolean available(CliContext context) {
-    if (context.in() != System.in || context.out() != System.out) return false;
+  /**
+   * The size of the terminal this run's stdin and stdout are, as {@code {columns, rows}} ({@code
+   * {0, 0}} when it cannot say), or null when they are not the process's own or not both a
+   * terminal. One {@code sh} checks and measures: every process started costs the prompt time.
+   */
+  static int[] detect(CliContext context) {
+    if (context.in() != System.in || context.out() != System.out) return null;
     try {
-      Process test = new ProcessBuilder("sh", "-c", "test -t 0 && test -t 1")
+      // stdin and stdout inherited, to test them; the size comes back on stderr.
+      Process test = new ProcessBuilder("sh", "-c", "test -t 0 && test -t 1 && { stty size < /dev/tty >&2 || true; }")
           .redirectInput(ProcessBuilder.Redirect.INHERIT)
           .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
-      return test.waitFor(5, TimeUnit.SECONDS) && test.exitValue() == 0;
+      String size = new String(test.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!test.waitFor(5, TimeUnit.SECONDS) || test.exitValue() != 0) return null;
+      return parseSize(size);
     } catch (IOException e) {
-      return false;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return null;
     }
   }
 
@@ -42,16 +48,24 @@ final class LocalTerminal implements AutoCloseable {
    * does the JVM's exit.
    */
   static LocalTerminal raw() {
-    String saved = stty("-g").strip();
-    stty("raw", "-echo");
+    String saved = sh("stty -g < /dev/tty && stty raw -echo < /dev/tty").strip();
     return new LocalTerminal(saved);
   }
 
   /** {@code {columns, rows}} of the terminal, or {@code {0, 0}} when it cannot say. */
   static int[] size() {
     try {
-      String[] rowsCols = stty("size").strip().split("\\s+");
-      return new int[] {Integer.parseInt(rowsCols[1]), Integer.parseInt(rowsCols[0])};
+      return parseSize(stty("size"));
+    } catch (RuntimeException e) {
+      return new int[] {0, 0};
+    }
+  }
+
+  /** {@code "40 120"} (rows, columns, as stty prints them) as {@code {120, 40}}. */
+  static int[] parseSize(String rowsColumns) {
+    try {
+      String[] parts = rowsColumns.strip().split("\\s+");
+      return new int[] {Integer.parseInt(parts[1]), Integer.parseInt(parts[0])};
     } catch (RuntimeException e) {
       return new int[] {0, 0};
     }
@@ -86,16 +100,18 @@ final class LocalTerminal implements AutoCloseable {
   }
 
   private static String stty(String... args) {
-    StringBuilder command = new StringBuilder("stty");
-    for (String arg : args) command.append(' ').append(arg);
-    command.append(" < /dev/tty");
+    return sh("stty " + String.join(" ", args) + " < /dev/tty");
+  }
+
+  /** Runs {@code script} with sh; returns its output; fails unless it exits 0. */
+  private static String sh(String script) {
     try {
-      Process p = new ProcessBuilder("sh", "-c", command.toString())
+      Process p = new ProcessBuilder("sh", "-c", script)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new CliException("stty " + String.join(" ", args) + " failed on this terminal");
+        throw new CliException("`" + script + "` failed on this terminal");
       }
       return out;
     } catch (IOException e) {

@@ -66,12 +66,10 @@ final class RunCommands {
 
     @Override
     public Integer call() throws Exception {
-      boolean tty = !noTty && LocalTerminal.available(context);
+      int[] size = noTty ? null : LocalTerminal.detect(context);
+      boolean tty = size != null;
       ObjectNode body = body().put("attach", true).put("tty", tty);
-      if (tty) {
-        int[] size = LocalTerminal.size();
-        body.put("columns", size[0]).put("rows", size[1]);
-      }
+      if (tty) body.put("columns", size[0]).put("rows", size[1]);
       JsonNode run = context.api().post(appPath() + "/runs", body);
       String name = run.path("name").asText();
       PrintStream err = context.err();
@@ -84,8 +82,8 @@ final class RunCommands {
         session.socket = context.api().webSocket(run.path("attach_url").asText(), session);
         if (tty) {
           LocalTerminal.onResize(() -> {
-            int[] size = LocalTerminal.size();
-            session.sendText("{\"type\":\"resize\",\"columns\":" + size[0] + ",\"rows\":" + size[1] + "}");
+            int[] now = LocalTerminal.size();
+            session.sendText("{\"type\":\"resize\",\"columns\":" + now[0] + ",\"rows\":" + now[1] + "}");
           });
         }
         Thread input = Thread.ofPlatform().daemon().name("pier-run-stdin")
