@@ -61,9 +61,11 @@ class OneOffRunTest {
       long toUp = Duration.ofNanos(System.nanoTime() - started).toMillis();
       term.awaitOutput("$ ", WAIT);
       long toPrompt = Duration.ofNanos(System.nanoTime() - started).toMillis();
-      long jvm = cliStartMillis();
+      long jvm = cliMillis("--version");
+      long ps = cliMillis("ps", "-a", APP);
       System.out.println("pier run bash: " + toPrompt + " ms to the shell prompt (" + toUp
-          + " ms to `up, run.N`: CLI start and the POST; `pier --version` alone takes " + jvm + " ms)");
+          + " ms to `up, run.N`: CLI start and the POST; for comparison `pier --version` takes " + jvm
+          + " ms, `pier ps` " + ps + " ms)");
 
       term.type("pwd; tty; echo uid=$(id -u) dyno=$DYNO\r");
       String where = term.awaitOutput(Pattern.compile("uid=\\d+ dyno=run\\.\\d+"), WAIT);
@@ -170,10 +172,10 @@ class OneOffRunTest {
     throw new AssertionError("pier " + String.join(" ", args) + " never matched; last: " + last.all());
   }
 
-  /** How long the CLI's JVM takes to start and print its version, for comparison. */
-  private static long cliStartMillis() throws Exception {
+  /** How long the CLI takes for {@code args} on a terminal, for comparison. */
+  private static long cliMillis(String... args) throws Exception {
     long started = System.nanoTime();
-    try (Terminal term = Terminal.open("--version")) {
+    try (Terminal term = Terminal.open(args)) {
       term.awaitExit(WAIT);
     }
     return Duration.ofNanos(System.nanoTime() - started).toMillis();
