@@ -150,6 +150,31 @@ class OneOffRunTest {
   }
 
   @Test
+  void theAttachSocketNeedsATokenAndAnAttachedRunOfItsOwn() throws Exception {
+    Result run = check(pier.cli(tmp, "run:detached", "-a", APP, "--", "sleep 30"));
+    String name = run.out().replaceAll("(?s).*up, (run\\.\\d+).*", "$1");
+    java.net.URI uri = java.net.URI.create(pier.apiUrl().replaceFirst("^http", "ws") + "/apps/" + APP + "/runs/" + name + "/attach");
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      assertThat(handshakeStatus(http.newWebSocketBuilder(), uri)).isEqualTo(401);
+      assertThat(handshakeStatus(http.newWebSocketBuilder().header("Authorization", "Bearer " + PlatformHarness.TOKEN), uri))
+          .as("a detached run has no streams to attach to").isEqualTo(409);
+      assertThat(handshakeStatus(http.newWebSocketBuilder().header("Authorization", "Bearer " + PlatformHarness.TOKEN),
+          java.net.URI.create(uri.toString().replace(name, "run.999")))).isEqualTo(404);
+    }
+    check(pier.cli(tmp, "ps:stop", name, "-a", APP));
+  }
+
+  private static int handshakeStatus(java.net.http.WebSocket.Builder builder, java.net.URI uri) {
+    try {
+      builder.buildAsync(uri, new java.net.http.WebSocket.Listener() {}).join().abort();
+      return 101;
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) return refused.getResponse().statusCode();
+      throw e;
+    }
+  }
+
+  @Test
   void anAppWithoutAReleaseIsRefusedClearly() {
     check(pier.cli(tmp, "apps:create", "norelease"));
     Result r = pier.cli(tmp, "run", "bash", "-a", "norelease");
