@@ -91,6 +91,28 @@ final class ApiClient {
     stream(request(path).method(method, json(body)).header("Content-Type", "application/json"), onLine);
   }
 
+  /**
+   * Opens a WebSocket to {@code path} (the API URL with {@code ws}/{@code wss}), authenticated
+   * like every call; a refused upgrade is reported as the API's problem.
+   */
+  java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener) {
+    String base = credentials.api().replaceFirst("^http", "ws");
+    try {
+      return http.newWebSocketBuilder()
+          .header("Authorization", "Bearer " + credentials.token())
+          .connectTimeout(CALL_TIMEOUT)
+          .buildAsync(URI.create(base + path), listener)
+          .join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+        Object body = refused.getResponse().body();
+        throw problem(refused.getResponse().statusCode(),
+            body instanceof byte[] bytes ? bytes : String.valueOf(body == null ? "" : body).getBytes(StandardCharsets.UTF_8));
+      }
+      throw new CliException("Cannot connect to " + base + path + ": " + e.getCause());
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(credentials.api() + path))
         .header("Authorization", "Bearer " + credentials.token())

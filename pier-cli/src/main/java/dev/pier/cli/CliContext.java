@@ -39,6 +39,11 @@ final class CliContext implements AutoCloseable {
     this.git = new Git(this.env);
   }
 
+  /** The run's standard input (the process's own {@code System.in} for the real executable). */
+  InputStream in() {
+    return in;
+  }
+
   PrintStream out() {
     return out;
   }

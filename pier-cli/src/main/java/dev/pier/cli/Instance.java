@@ -29,7 +29,13 @@ record Instance(
     Long bootMillis,
     Long memoryUsedMb,
     Long memoryLimitMb,
-    Double cpus) {
+    Double cpus,
+    Boolean oneOff) {
+
+  /** True for a one-off process ({@code pier run}) or a scheduled run: no part of the formation. */
+  boolean isOneOff() {
+    return Boolean.TRUE.equals(oneOff);
+  }
 
   /** Returns the version it runs, such as {@code v3}, or null when the server did not say. */
   String versionLabel() {

@@ -23,7 +23,7 @@ final class LogsCommand extends AppCommand {
       description = "Only lines from app (your processes), router or platform.")
   String source;
 
-  @Option(names = {"-d", "--dyno", "--instance"}, paramLabel = "INSTANCE",
+  @Option(names = {"-d", "--dyno", "--instance", "--ps"}, paramLabel = "INSTANCE",
       description = "Only lines of one instance (web.1) or of every instance of a process type (web).")
   String dyno;
 

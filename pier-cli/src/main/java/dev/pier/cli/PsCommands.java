@@ -43,6 +43,11 @@ final class PsCommands {
       for (Instance instance : instances) {
         byType.computeIfAbsent(instance.type(), t -> new ArrayList<>()).add(instance);
       }
+      // The formation first, then one-off processes.
+      Map<String, List<Instance>> formationFirst = new LinkedHashMap<>();
+      byType.forEach((type, members) -> { if (!members.get(0).isOneOff()) formationFirst.put(type, members); });
+      byType.forEach((type, members) -> { if (members.get(0).isOneOff()) formationFirst.put(type, members); });
+      byType = formationFirst;
       Map<String, String> sizes = sizes();
       Instant now = context.clock().instant();
       boolean first = true;
@@ -52,6 +57,12 @@ final class PsCommands {
         }
         first = false;
         List<Instance> members = group.getValue();
+        if (members.get(0).isOneOff()) {
+          // One-off processes run commands of their own: each line names its command, as on Heroku.
+          out.println(Format.header(group.getKey() + ": one-off processes (" + members.size() + ")"));
+          members.forEach(instance -> out.println(line(instance, now) + ": " + instance.command()));
+          continue;
+        }
         String size = sizes.get(group.getKey());
         out.println(Format.header(group.getKey() + " (" + members.size() + (size == null ? "" : ", " + size) + "): "
             + members.get(0).command()));
@@ -116,6 +127,31 @@ final class PsCommands {
         instance.lastOutput().forEach(output -> line.append("\n    ").append(output));
       }
       return line.toString();
+    }
+  }
+
+  @Command(
+      name = "ps:stop",
+      mixinStandardHelpOptions = true,
+      description = {"Stop a one-off process (run.N) or a scheduled run: SIGTERM, then SIGKILL after the grace period.",
+          "Instances of the formation are scaled with ps:scale or restarted with ps:restart."})
+  static final class Stop extends AppCommand {
+    @Parameters(index = "0", paramLabel = "INSTANCE", description = "For example run.1.")
+    String instance;
+
+    Stop(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      ObjectNode body = Json.MAPPER.createObjectNode().put("instance", instance);
+      PrintStream out = context.out();
+      out.print("Stopping " + instance + " on " + appName() + "... ");
+      out.flush();
+      context.api().post(appPath() + "/ps/stop", body);
+      out.println("done");
+      return 0;
     }
   }
 

@@ -65,6 +65,10 @@ import picocli.CommandLine.Spec;
       CronCommands.Remove.class,
       CronCommands.RunNow.class,
       CronCommands.Runs.class,
+      // One-off processes
+      RunCommands.Run.class,
+      RunCommands.Detached.class,
+      PsCommands.Stop.class,
     })
 final class RootCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -83,6 +87,10 @@ final class RootCommand implements Runnable {
     cli.setExpandAtFiles(false);
     String version = cli.getCommandSpec().version()[0];
     cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(version));
+    // `pier run ls -la -a APP`: options pier does not know belong to the command.
+    for (String run : new String[] {"run", "run:detached"}) {
+      cli.getSubcommands().get(run).setUnmatchedOptionsArePositionalParams(true);
+    }
     ErrorHandler errors = new ErrorHandler(context);
     cli.setExecutionExceptionHandler(errors);
     cli.setParameterExceptionHandler(errors);

@@ -42,6 +42,9 @@ import java.util.Objects;
  * @param slugSource where the backend reads the slug from; null to read the file {@code slug}
  *     ({@link SlugSource#file}), which it then is. Backends that do not run on the machine
  *     holding the files use this rather than {@code slug}
+ * @param interactive for a {@link RunMode#TASK} whose streams a client attaches to ({@link
+ *     RuntimeBackend#attach}): its stdin, and its output that then goes to the client rather than
+ *     to the logs, optionally through a pseudo-terminal; null for every other instance
  */
 public record InstanceSpec(
     AppName app,
@@ -60,7 +63,8 @@ public record InstanceSpec(
     double cpus,
     RunMode mode,
     Duration bootTimeout,
-    SlugSource slugSource) {
+    SlugSource slugSource,
+    Interactive interactive) {
   public InstanceSpec {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
@@ -93,6 +97,19 @@ public record InstanceSpec(
     if (bootTimeout != null && (bootTimeout.isNegative() || bootTimeout.isZero())) {
       throw new IllegalArgumentException("boot timeout must be positive: " + bootTimeout);
     }
+    if (interactive != null && mode != RunMode.TASK) {
+      throw new IllegalArgumentException("only a task can be interactive");
+    }
+  }
+
+  /** An instance whose output goes to the logs (not {@link #interactive()}). */
+  public InstanceSpec(
+      AppName app, ProcessType type, int index, int release, Path slug, String command,
+      Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace,
+      int generation, String readinessPath, DiskQuota disk, double cpus, RunMode mode,
+      Duration bootTimeout, SlugSource slugSource) {
+    this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace,
+        generation, readinessPath, disk, cpus, mode, bootTimeout, slugSource, null);
   }
 
   /** A service without a CPU limit, with the backend's boot timeout. */
@@ -123,19 +140,19 @@ public record InstanceSpec(
   /** This instance with other disk quotas. */
   public InstanceSpec withDisk(DiskQuota newDisk) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource);
+        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource, interactive);
   }
 
   /** This instance limited to {@code newCpus} cores (0: no limit). */
   public InstanceSpec withCpus(double newCpus) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource);
+        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource, interactive);
   }
 
   /** This instance run as a service or as a task. */
   public InstanceSpec withMode(RunMode newMode) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource);
+        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource, newMode == RunMode.TASK ? interactive : null);
   }
 
   /** This instance run once to completion, never restarted: {@code withMode(RunMode.TASK)}. */
@@ -146,7 +163,7 @@ public record InstanceSpec(
   /** This instance with its own boot timeout (null: the backend's default). */
   public InstanceSpec withBootTimeout(Duration newBootTimeout) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource);
+        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource, interactive);
   }
 
   /**
@@ -157,7 +174,17 @@ public record InstanceSpec(
     Objects.requireNonNull(source, "source");
     Path file = source instanceof FileSlugSource f ? f.path() : null;
     return new InstanceSpec(app, type, index, release, file, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source);
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source, interactive);
+  }
+
+  /**
+   * This instance as a task a client attaches to (see {@link RuntimeBackend#attach}); null for
+   * one whose output goes to the logs. Makes it a {@link RunMode#TASK}.
+   */
+  public InstanceSpec withInteractive(Interactive newInteractive) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, RunMode.TASK, bootTimeout, slugSource,
+        newInteractive);
   }
 
   /** True when it runs once to completion ({@link RunMode#TASK}). */

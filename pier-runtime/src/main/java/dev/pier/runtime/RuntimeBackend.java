@@ -48,6 +48,21 @@ public interface RuntimeBackend extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Attaches to the streams of a task started with {@link InstanceSpec#withInteractive}: waits
+   * until its process runs (a few seconds at most), then hands over its stdin and output. Only
+   * one attachment per task; its output stays unread (the task blocks once a pipe buffer is full)
+   * until then.
+   *
+   * @throws java.util.NoSuchElementException when no such instance is known
+   * @throws IllegalStateException when it is not interactive, was attached already, or ended
+   *     before it ran
+   * @throws UnsupportedOperationException when the backend cannot attach at all
+   */
+  default Attachment attach(String app, String id) {
+    throw new UnsupportedOperationException("this runtime backend cannot attach to instances");
+  }
+
   /** Stops every instance, in parallel, and blocks until all are gone. Used at server shutdown. */
   @Override
   void close();

@@ -21,13 +21,14 @@ final class ProcessRoutes {
   /**
    * The wire form of an instance. {@code reason} says why it is not running ("exited with code
    * 1"), with the last lines of its output; {@code restartInSeconds} how long a crashed instance
-   * waits before it starts again. All three are null (or empty) while it runs.
+   * waits before it starts again. All three are null (or empty) while it runs. {@code oneOff} is
+   * true for one-off processes and scheduled runs (tasks), which are no part of the formation.
    */
   record InstanceView(
       String name, String type, String state, int release, String version, String command,
       Instant startedAt, long uptimeSeconds, int restarts, String reason, List<String> lastOutput,
       Long restartInSeconds, Integer exitCode, Long bootMillis, Long memoryUsedMb, Long memoryLimitMb,
-      Double cpus) {}
+      Double cpus, boolean oneOff) {}
 
   private final AppService apps;
   private final ReleaseService releases;
@@ -117,7 +118,7 @@ final class ProcessRoutes {
     if (reason == null) return v;
     return new InstanceView(v.name(), v.type(), v.state(), v.release(), v.version(), v.command(),
         v.startedAt(), v.uptimeSeconds(), v.restarts(), reason, v.lastOutput(), v.restartInSeconds(),
-        v.exitCode(), v.bootMillis(), v.memoryUsedMb(), v.memoryLimitMb(), v.cpus());
+        v.exitCode(), v.bootMillis(), v.memoryUsedMb(), v.memoryLimitMb(), v.cpus(), v.oneOff());
   }
 
   static InstanceView view(InstanceStatus s, Instant now) {
@@ -139,6 +140,6 @@ final class ProcessRoutes {
         s.readyAt() == null || s.startedAt() == null ? null : Duration.between(s.startedAt(), s.readyAt()).toMillis(),
         usage.map(u -> u.rssBytes() >> 20).orElse(null),
         usage.filter(u -> u.memoryLimitBytes() > 0).map(u -> u.memoryLimitBytes() >> 20).orElse(null),
-        usage.filter(u -> u.cpus() > 0).map(u -> u.cpus()).orElse(null));
+        usage.filter(u -> u.cpus() > 0).map(u -> u.cpus()).orElse(null), s.task());
   }
 }

@@ -58,6 +58,27 @@ public final class InstanceSpecs implements SpecSource {
     return Optional.of(spec);
   }
 
+  // --- One-off processes (pier run, scheduled jobs) ------------------------------------------
+
+  /**
+   * A task running {@code command} in {@code release} of {@code app} as {@code TYPE.INDEX}
+   * ({@code run.3}): the release's slug and config vars, the app's uid and disk quota, and the
+   * limits of {@code size} (null: the operator's memory limit and no CPU quota). Its output goes
+   * to the logs unless it is made {@link InstanceSpec#withInteractive interactive}.
+   */
+  public InstanceSpec oneOff(App app, Release release, String type, int index, String command, InstanceSize size) {
+    if (release.slug() == null || !Files.exists(release.slug())) {
+      throw dev.pier.errors.PlatformException.conflict(
+          "release v" + release.version() + " of '" + app.name() + "' has no slug to run");
+    }
+    InstanceSpec spec = new InstanceSpec(
+        app.name(), ProcessType.of(type), index, release.version(), release.slug(), command,
+        envFor(app, release), limits.dropPrivileges() ? app.user() : null,
+        size == null ? limits.memoryLimitBytes() : size.memoryBytes(), limits.stopGrace(), 0, null,
+        limits.disk()).withTask();
+    return size == null ? spec : spec.withCpus(size.cpus());
+  }
+
   /** Config vars plus what Pier tells every instance about itself. */
   static Map<String, String> envFor(App app, Release release) {
     Map<String, String> env = new TreeMap<>(release.instanceEnv());

@@ -267,6 +267,16 @@ public final class PlatformServer implements AutoCloseable {
             deploys, versions, logs, logStore, drains, metrics, buildStore, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
     new DoctorRoutes(doctor, atStart).register(api);
+    // --- One-off processes (pier run, run:detached, ps:stop): attach is a WebSocket ---
+    InstanceSpecs oneOffSpecs = new InstanceSpecs(new AppStore(db), releaseStore, formations, limits);
+    dev.pier.oneoff.OneOffs oneOffs = new dev.pier.oneoff.OneOffs(runtime, (appName, request, index) -> {
+      dev.pier.app.App target = apps.get(appName);
+      return oneOffSpecs.oneOff(target, releases.current(target), request.type(), index,
+          request.command(), request.size());
+    }, logs::platform, clock).start();
+    new dev.pier.api.OneOffRoutes(apps, oneOffs).register(api);
+    org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer.configure(context, null);
+    // --- end one-off processes ---
     // #13 scheduled jobs: command jobs run as task instances, cron.yaml URL jobs go through the
     // router with its per-boot cron key.
     dev.pier.cron.Cron cron = dev.pier.cron.Cron.create(db,
@@ -294,7 +304,7 @@ public final class PlatformServer implements AutoCloseable {
     jetty.start();
     housekeeping.start();
     return new PlatformServer(settings, auth, db, router, runtime, List.of(cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
-        List.of(leases, housekeeping, drains, metrics, logStore, network));
+        List.of(oneOffs, leases, housekeeping, drains, metrics, logStore, network));
   }
 
   /**

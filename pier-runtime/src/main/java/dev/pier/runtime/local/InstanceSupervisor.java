@@ -76,6 +76,8 @@ final class InstanceSupervisor {
   private Instant readyAt;
   /** The last lines of the current run's output, guarded by itself. */
   private final Deque<String> lastLines = new ArrayDeque<>();
+  /** The streams of an interactive task for its client; null for every other instance. */
+  private final LocalAttachment attachment;
   /** Rebuilt under lock after every change, read without it: list() never waits on a listener. */
   private volatile InstanceStatus snapshot;
 
@@ -85,6 +87,7 @@ final class InstanceSupervisor {
     this.app = spec.app().value();
     this.name = spec.name();
     this.directory = new InstanceDirectory(ctx.runDir(), app, spec.id(), ctx.disks());
+    this.attachment = spec.interactive() == null ? null : new LocalAttachment(spec.interactive().tty());
     synchronized (lock) {
       publish();
     }
@@ -98,6 +101,12 @@ final class InstanceSupervisor {
   void launch(InstanceSupervisor predecessor) {
     // A platform thread: it blocks in Process.waitFor and pipe reads, which can hold a carrier.
     Thread.ofPlatform().daemon().name("pier-" + app + "." + name).start(() -> supervise(predecessor));
+  }
+
+  /** Attaches to an interactive task once its process runs (waiting {@code timeout} at most). */
+  LocalAttachment attach(Duration timeout) {
+    if (attachment == null) throw new IllegalStateException(app + " " + name + " is not interactive");
+    return attachment.take(timeout);
   }
 
   InstanceStatus status() {
@@ -273,19 +282,23 @@ final class InstanceSupervisor {
         }
         current = processes;
       }
-      OutputPump output =
-          OutputPump.start(
-              "pier-output-" + app + "." + name,
-              processes.root().getInputStream(),
-              this::notifyOutput);
+      OutputPump output = null;
+      if (attachment != null) {
+        // Its client reads the output; nothing of it goes to the logs.
+        attachment.spawned(processes);
+      } else {
+        output = OutputPump.start(
+            "pier-output-" + app + "." + name, processes.root().getInputStream(), this::notifyOutput);
+      }
       boolean bootTimedOut = !awaitUp(processes, runPort);
       int status = awaitExit(processes, cgroup);
+      if (attachment != null) attachment.exited(status);
       boolean stoppedMeanwhile;
       synchronized (lock) {
         stoppedMeanwhile = stopping;
       }
       // The output of a crash ends right after its exit, unless a child holds the pipe.
-      if (!stoppedMeanwhile) output.join(LAST_OUTPUT_WAIT);
+      if (!stoppedMeanwhile && output != null) output.join(LAST_OUTPUT_WAIT);
       boolean oom = cgroup != null && cgroup.oomKills() > oomKillsBefore;
       String logReason = exitReason(status, bootTimedOut, oom);
       ExitReason exit = exitReasonValue(status, bootTimedOut, oom);
@@ -304,10 +317,11 @@ final class InstanceSupervisor {
       } else {
         processes.awaitEmpty(spec.stopGrace().plus(InstanceProcesses.KILL_TIMEOUT));
       }
-      output.join(OUTPUT_DRAIN);
+      if (output != null) output.join(OUTPUT_DRAIN);
       return crashed;
     } finally {
       if (processes != null) processes.kill();
+      if (attachment != null) attachment.failed(name + " did not start");
       synchronized (lock) {
         current = null;
         port = 0;

@@ -19,7 +19,8 @@ final class Launch {
 
   /**
    * The sandboxed command, joining {@code cgroup} (if not null) before it starts. Its stdin is
-   * empty and stderr is merged into stdout; the launcher itself sees only a minimal PATH.
+   * empty (a pipe for an interactive task) and stderr is merged into stdout; the launcher itself
+   * sees only a minimal PATH.
    */
   static ProcessBuilder processBuilder(
       Sandbox sandbox, InstanceSpec spec, Path appDir, int port, Cgroup cgroup) {
@@ -29,7 +30,7 @@ final class Launch {
             appDir,
             List.of(),
             environment(spec, port),
-            List.of("/bin/sh", "-c", spec.command()),
+            command(spec),
             cgroup == null ? List.of() : cgroup.procsFiles(),
             false,
             spec.disk().tmpBytes());
@@ -38,8 +39,30 @@ final class Launch {
     builder.environment().put("PATH", HOST_PATH);
     builder.directory(appDir.toFile());
     builder.redirectErrorStream(true);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (spec.interactive() == null) {
+      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
     return builder;
+  }
+
+  /**
+   * {@code /bin/sh -c COMMAND}; for an interactive task with a terminal, run by {@code script}
+   * on a pseudo-terminal of the sandbox's own devpts (bwrap {@code --dev}), sized first: the
+   * launcher's stdin and stdout stay pipes, the command sees a terminal.
+   */
+  static List<String> command(InstanceSpec spec) {
+    if (spec.interactive() == null || !spec.interactive().tty()) {
+      return List.of("/bin/sh", "-c", spec.command());
+    }
+    String size = spec.interactive().columns() > 0 && spec.interactive().rows() > 0
+        ? "stty rows " + spec.interactive().rows() + " cols " + spec.interactive().columns() + " 2>/dev/null; "
+        : "";
+    return List.of("/usr/bin/script", "-q", "-e", "-c",
+        size + "exec /bin/sh -c " + shellQuote(spec.command()), "/dev/null");
+  }
+
+  static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   /** The app's config vars plus what every dyno gets: PORT, DYNO, HOME and PATH. */
@@ -49,6 +72,11 @@ final class Launch {
     env.put("DYNO", spec.name());
     env.putIfAbsent("HOME", "/app");
     env.putIfAbsent("PATH", DEFAULT_PATH);
+    if (spec.interactive() != null && spec.interactive().tty()) {
+      env.putIfAbsent("TERM", "xterm-256color");
+      // script(1) runs its -c command with $SHELL: the sandbox's /bin/sh unless the app says.
+      env.putIfAbsent("SHELL", "/bin/sh");
+    }
     return env;
   }
 }

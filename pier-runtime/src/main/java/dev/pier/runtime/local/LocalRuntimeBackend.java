@@ -171,6 +171,16 @@ public final class LocalRuntimeBackend implements RuntimeBackend {
     return supervisor == null ? Optional.empty() : supervisor.usage();
   }
 
+  /** How long {@link #attach} waits for the task's process to run. */
+  static final Duration ATTACH_WAIT = Duration.ofSeconds(30);
+
+  @Override
+  public dev.pier.runtime.Attachment attach(String app, String instance) {
+    InstanceSupervisor supervisor = instances.get(key(app, instance));
+    if (supervisor == null) throw new java.util.NoSuchElementException("no instance " + instance + " of " + app);
+    return supervisor.attach(ATTACH_WAIT);
+  }
+
   /** Host pids of a running instance's processes (for tests and diagnostics). */
   Set<Long> pids(String app, String instance) {
     InstanceSupervisor supervisor = instances.get(key(app, instance));
