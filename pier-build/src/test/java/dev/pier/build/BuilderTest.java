@@ -135,21 +135,23 @@ class BuilderTest {
   @Test
   void appYamlWithAnotherRuntimeIsRejectedNamingIt() throws IOException {
     write(src, "package.json", "{\"name\": \"hello\"}");
-    write(src, "app.yaml", "runtime: python312\n");
+    write(src, "app.yaml", "runtime: ruby32\n");
 
     BuildResult result = builder.build(request, out);
 
     assertThat(result).isInstanceOf(Failed.class);
-    assertThat(((Failed) result).reason()).contains("runtime 'python312' is not supported");
+    assertThat(((Failed) result).reason())
+        .contains("runtime 'ruby32' is not supported by any buildpack: Pier builds nodejs")
+        .doesNotContain("Pier builds Node.js apps");
   }
 
   @Test
   void appYamlOtherRuntimeIsOnlyWarnedAboutWhenAProcfileExists() throws IOException {
-    write(src, "app.yaml", "runtime: python312\n");
+    write(src, "app.yaml", "runtime: ruby32\n");
     write(src, "Procfile", "web: python3 -m http.server\n");
 
     assertSucceeded(builder.build(request, out));
-    assertThat(output).contains(" !     app.yaml runtime 'python312' is ignored: the Procfile is used");
+    assertThat(output).contains(" !     app.yaml runtime 'ruby32' is ignored: the Procfile is used");
   }
 
   @Test
