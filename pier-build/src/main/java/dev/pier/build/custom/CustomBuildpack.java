@@ -93,7 +93,7 @@ public final class CustomBuildpack implements Buildpack {
     int exit = ctx.run("bin/compile",
         List.of("/bin/sh", "-c", "mkdir -p \"$2\" && exec \"$0\" \"$1\" \"$2\" \"$3\"",
             BUILDPACK_MOUNT + "/bin/compile", BuildContext.APP_MOUNT, cacheDir, ENV_MOUNT),
-        env(), mounts(), ctx.out()::info);
+        env(), mounts(), line -> relay(ctx, line));
     if (exit != 0) {
       throw new BuildFailure("bin/compile of buildpack " + name() + " failed (exit code " + exit + ")");
     }
@@ -115,7 +115,7 @@ public final class CustomBuildpack implements Buildpack {
             BUILDPACK_MOUNT + "/bin/release", BuildContext.APP_MOUNT),
         env(), mounts(), line -> {
           if (line.startsWith(MARK)) yaml.append(line.substring(MARK.length())).append('\n');
-          else ctx.out().info(line);
+          else relay(ctx, line);
         });
     if (exit != 0) {
       throw new BuildFailure("bin/release of buildpack " + name() + " failed (exit code " + exit + ")");
@@ -133,6 +133,17 @@ public final class CustomBuildpack implements Buildpack {
   }
 
   private static final String MARK = "PIER-RELEASE:";
+
+  /**
+   * Passes a line of a buildpack's output on as it was meant: buildpacks print Heroku's
+   * {@code "-----> "} steps, {@code " !     "} warnings and indented details themselves.
+   */
+  static void relay(BuildContext ctx, String line) {
+    if (line.startsWith("-----> ")) ctx.out().step(line.substring(7));
+    else if (line.startsWith(" !     ")) ctx.out().warn(line.substring(7));
+    else if (line.startsWith("       ")) ctx.out().info(line.substring(7));
+    else ctx.out().info(line);
+  }
 
   /** Brings the buildpack where the sandbox can see it; checks it has bin/detect and bin/compile. */
   private void fetch(BuildContext ctx) throws BuildFailure {
