@@ -89,14 +89,14 @@ class BuilderTest {
 
   @Test
   void sourceWithoutPackageJsonOrProcfileIsRejected() throws IOException {
-    write(src, "index.html", "<p>hi</p>");
+    write(src, "README.md", "no code here\n");
 
     BuildResult result = builder.build(request, out);
 
     assertThat(result).isEqualTo(new Failed(
-        "No buildpack detected: add a package.json (Node.js) or a Procfile"));
+        Builder.NO_BUILDPACK));
     assertThat(output).last().isEqualTo(
-        " !     No buildpack detected: add a package.json (Node.js) or a Procfile");
+        " !     " + Builder.NO_BUILDPACK);
   }
 
   @Test
@@ -172,8 +172,9 @@ class BuilderTest {
 
     assertThat(ok.processTypes()).containsExactly(
         Map.entry("web", "node app.js"), Map.entry("worker", "node worker.js"));
-    assertThat(ok.env()).as("app.yaml's variables beside the Node.js buildpack's default")
-        .containsExactly(Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
+    assertThat(ok.env()).as("app.yaml's variables beside the Node.js buildpack's defaults")
+        .containsExactly(Map.entry("PATH", "/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin"),
+            Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
     assertThat(output).contains(
         "       app.yaml env/vm setting accepted: Pier runs every app the same way",
         " !     app.yaml keys ignored by Pier: handlers",
