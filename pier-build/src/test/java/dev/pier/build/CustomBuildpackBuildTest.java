@@ -181,6 +181,34 @@ class CustomBuildpackBuildTest {
   }
 
   @Test
+  void aTarballUrlIsDownloadedAndAMissingOneNamesTheHttpFailure() throws Exception {
+    Path bp = writeBuildpack(bps.resolve("hello"));
+    run(bps, "tar", "-czf", "hello.tgz", "-C", bps.toString(), "hello");
+    byte[] tgz = Files.readAllBytes(bps.resolve("hello.tgz"));
+    com.sun.net.httpserver.HttpServer http =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/bp/hello.tgz", ex -> {
+      ex.sendResponseHeaders(200, tgz.length);
+      ex.getResponseBody().write(tgz);
+      ex.close();
+    });
+    http.start();
+    try {
+      write(src, "hello.txt", "hi\n");
+      String base = "http://127.0.0.1:" + http.getAddress().getPort();
+      Succeeded ok = assertSucceeded(builder.build(request(Map.of(), base + "/bp/hello.tgz"), out));
+      assertThat(ok.processTypes()).containsEntry("web", "./start.sh");
+      Files.delete(ok.slug());
+
+      BuildResult missing = builder.build(request(Map.of(), base + "/bp/missing.tgz"), out);
+      assertThat(((Failed) missing).reason())
+          .startsWith("buildpack " + base + "/bp/missing.tgz could not be downloaded").contains("404");
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
   void aBuildpackWhoseDetectMatchesNothingFailsTheBuild() throws Exception {
     Path bp = writeBuildpack(bps.resolve("hello"));
     write(src, "Procfile", "web: ./start.sh\n");
@@ -225,6 +253,20 @@ class CustomBuildpackBuildTest {
     assertThat(((Failed) result).reason())
         .startsWith("buildpack file://" + bps.resolve("missing.git") + " could not be cloned (git exit code 128): ")
         .contains("does not appear to be a git repository");
+  }
+
+  @Test
+  void aFileUrlReachesOnlyWhatTheAppsUserMayReadNotOtherAppsRepositories() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Sandbox.runningAsRoot(), "needs root to build as an app user");
+    Path bp = writeBuildpack(bps.resolve("hello"));
+    Path private_ = Files.createDirectory(bps.resolve("private"));
+    String url = gitRepo(bp, private_.resolve("hello.git"));
+    Files.setPosixFilePermissions(private_, PosixFilePermissions.fromString("rwx------"));
+    write(src, "hello.txt", "hi\n");
+
+    BuildResult result = builder.build(request(Map.of(), url), out);
+
+    assertThat(((Failed) result).reason()).startsWith("buildpack " + url + " could not be cloned (git exit code 128)");
   }
 
   @Test

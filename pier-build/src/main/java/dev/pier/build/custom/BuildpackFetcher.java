@@ -1,6 +1,7 @@
 package dev.pier.build.custom;
 
 import dev.pier.build.BuildFailure;
+import dev.pier.sandbox.AppUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,10 +21,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Brings a custom buildpack to the host, as Pier (not the app): {@code git clone --depth 1} with
- * the real git, or an HTTP download of a tarball. Both stop at {@link #MAX_BYTES} and at their
- * timeout. git runs with no system or user config, no hooks, no submodules, no prompts, and only
- * the http(s), git and file protocols (no {@code ext::} commands).
+ * Brings a custom buildpack to the host: {@code git clone --depth 1} with the real git, or an HTTP
+ * download of a tarball. Both stop at {@link #MAX_BYTES} and at their timeout. git runs as the
+ * app's user when Pier is root (so a {@code file://} URL reaches only what that user may read,
+ * never another app's repository, and the app's network confinement applies), with no system or
+ * user config, no hooks, no submodules, no prompts, and only the http(s), git and file protocols
+ * (no {@code ext::} commands).
  */
 final class BuildpackFetcher {
   /** The most a buildpack may take on disk (a clone) or as a download. */
@@ -36,13 +39,20 @@ final class BuildpackFetcher {
   private BuildpackFetcher() {}
 
   /**
-   * Clones {@code source} into {@code into} (which must not exist).
+   * Clones {@code source} into {@code into} (which must not exist; its parent must be writable by
+   * {@code user}, or by Pier when {@code user} is null).
    *
    * @throws BuildFailure {@code "buildpack URL could not be cloned: ..."} with git's own reason,
    *     or when it took too long or grew too big
    */
-  static void clone(BuildpackSource.Git source, Path into, Duration timeout) throws BuildFailure {
-    List<String> argv = new ArrayList<>(List.of("git",
+  static void clone(BuildpackSource.Git source, Path into, Duration timeout, AppUser user)
+      throws BuildFailure {
+    List<String> argv = new ArrayList<>();
+    if (user != null) {
+      argv.addAll(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(),
+          "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"));
+    }
+    argv.addAll(List.of("git",
         "-c", "core.hooksPath=/dev/null",
         "-c", "protocol.allow=never",
         "-c", "protocol.https.allow=always", "-c", "protocol.http.allow=always",
@@ -57,7 +67,15 @@ final class BuildpackFetcher {
     pb.environment().put("PATH", HOST_PATH);
     pb.environment().put("HOME", into.getParent().toString());
     pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+    // The only config: a repository on the server is owned by someone else than the app's user,
+    // which git refuses unless told to trust it (only a global config can).
+    Path config = into.getParent().resolve("gitconfig");
+    try {
+      Files.writeString(config, "[safe]\n\tdirectory = *\n");
+    } catch (IOException e) {
+      throw new BuildFailure("Pier could not prepare git for buildpack " + source + ": " + e.getMessage(), e);
+    }
+    pb.environment().put("GIT_CONFIG_GLOBAL", config.toString());
     pb.environment().put("GIT_TERMINAL_PROMPT", "0");
     pb.environment().put("GIT_LFS_SKIP_SMUDGE", "1");
     pb.environment().put("GIT_PROTOCOL_FROM_USER", "0");

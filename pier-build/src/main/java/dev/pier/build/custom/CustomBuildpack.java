@@ -33,15 +33,18 @@ import java.util.Map;
  * <p>Inside the sandbox the buildpack is {@value #BUILDPACK_MOUNT} (read-only), {@code BUILD_DIR}
  * is {@code /app}, {@code CACHE_DIR} is {@code /cache/buildpacks/KEY} (kept per app and per
  * buildpack source), {@code ENV_DIR} is {@value #ENV_MOUNT} (read-only). Pier fetches git and
- * HTTP sources itself ({@link BuildpackFetcher}) into its own directory for the build; tarballs
- * are unpacked in the sandbox; a server directory is bound read-only as the app's user, so the
- * app gets only what that user may read. Explicitly set, it still detects, and a buildpack that
+ * HTTP sources itself ({@link BuildpackFetcher}; git as the app's user) into a directory beside
+ * the build's source, deleted after the build; tarballs are unpacked in the sandbox; a server
+ * directory or tarball is bound read-only as the app's user: the app gets only what that user
+ * may read. Explicitly set, it still detects, and a buildpack that
  * detects nothing fails the build.
  */
 public final class CustomBuildpack implements Buildpack {
   public static final String BUILDPACK_MOUNT = "/buildpack";
   public static final String ENV_MOUNT = "/env";
   static final String STACK = "pier-24";
+  /** The sandbox sees the host's /usr. */
+  private static final String CURL = "/usr/bin/curl";
 
   private final BuildpackSource source;
   private final Path work;
@@ -168,8 +171,9 @@ public final class CustomBuildpack implements Buildpack {
       }
       case BuildpackSource.Git git -> {
         code = work.resolve("code");
-        BuildpackFetcher.clone(git, code, timeout);
-        ctx.handToApp(code);
+        ctx.handToApp(work); // git runs as the app's user, writing here
+        BuildpackFetcher.clone(git, code, timeout, ctx.user());
+        ctx.handToApp(work);
       }
       case BuildpackSource.Tarball tarball -> code = unpack(ctx, tarball, timeout);
       case BuildpackSource.BuiltIn builtIn -> throw new IllegalStateException("built-in " + builtIn);
@@ -194,8 +198,7 @@ public final class CustomBuildpack implements Buildpack {
       throw new BuildFailure("Pier could not unpack buildpack " + name() + ": " + e.getMessage(), e);
     }
     if (file == null) {
-      file = work.resolve("buildpack.tgz");
-      BuildpackFetcher.download(tarball.location(), file, timeout);
+      file = download(ctx, tarball.location(), timeout);
     } else if (!Files.isRegularFile(file)) {
       throw new BuildFailure("buildpack tarball " + file + " does not exist on the Pier server");
     }
@@ -220,6 +223,38 @@ public final class CustomBuildpack implements Buildpack {
       }
     }
     return into;
+  }
+
+  /**
+   * Downloads an http(s) tarball: with curl in the sandbox as the app's user when the host has
+   * curl (so the app's network confinement applies), else by Pier.
+   */
+  private Path download(BuildContext ctx, String url, Duration timeout) throws BuildFailure {
+    Path file = work.resolve("buildpack.tgz");
+    if (!Files.isExecutable(Path.of(CURL))) {
+      BuildpackFetcher.download(url, file, timeout);
+      return file;
+    }
+    Path into = work.resolve("download");
+    try {
+      Files.createDirectory(into);
+    } catch (IOException e) {
+      throw new BuildFailure("Pier could not download buildpack " + name() + ": " + e.getMessage(), e);
+    }
+    ctx.handToApp(into);
+    List<String> output = new ArrayList<>();
+    int exit = ctx.run("downloading the buildpack",
+        List.of(CURL, "--silent", "--show-error", "--fail", "--location", "--proto", "=http,https",
+            "--proto-redir", "=http,https", "--max-filesize", Long.toString(BuildpackFetcher.MAX_BYTES),
+            "--max-time", Long.toString(Math.max(1, timeout.toSeconds())), "--output",
+            "/download/buildpack.tgz", "--", url),
+        Map.of(), List.of(Mount.writable(into, "/download")), output::add);
+    if (exit != 0) {
+      String said = String.join(" ", output).strip();
+      throw new BuildFailure("buildpack " + url + " could not be downloaded (curl exit code " + exit + ")"
+          + (said.isEmpty() ? "" : ": " + said));
+    }
+    return into.resolve("buildpack.tgz");
   }
 
   /** Writes ENV_DIR: one file per config var, named after it, holding its value. */
