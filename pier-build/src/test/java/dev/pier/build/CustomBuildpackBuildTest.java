@@ -209,6 +209,24 @@ class CustomBuildpackBuildTest {
   }
 
   @Test
+  void whatAnEarlierBuildpackExportsIsSourcedBeforeTheNextCompiles() throws Exception {
+    Path hello = writeBuildpack(bps.resolve("hello"));
+    Path exporter = bps.resolve("exporter");
+    write(exporter, "bin/detect", "#!/bin/sh\necho Exporter\n");
+    write(exporter, "bin/compile", "#!/bin/sh\nmkdir -p $1/.exporter/bin\n"
+        + "echo 'export PATH=/app/.exporter/bin:$PATH' > $(dirname $0)/../export\n");
+    for (String f : List.of("bin/detect", "bin/compile")) {
+      Files.setPosixFilePermissions(exporter.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    write(src, "hello.txt", "hi\n");
+
+    Succeeded ok = assertSucceeded(builder.build(request(Map.of(), exporter.toString(), hello.toString()), out));
+
+    assertThat(ok.language()).isEqualTo("Exporter, Hello");
+    assertThat(output).anyMatch(line -> line.startsWith("       PATH=/app/.exporter/bin:/usr/local/bin"));
+  }
+
+  @Test
   void aBuildpackWhoseDetectMatchesNothingFailsTheBuild() throws Exception {
     Path bp = writeBuildpack(bps.resolve("hello"));
     write(src, "Procfile", "web: ./start.sh\n");

@@ -30,18 +30,22 @@ import java.util.Map;
  *       and {@code config_vars} become the app's default process types and environment.
  * </ul>
  *
- * <p>Inside the sandbox the buildpack is {@value #BUILDPACK_MOUNT} (read-only), {@code BUILD_DIR}
+ * <p>Inside the sandbox the buildpack is {@value #BUILDPACK_MOUNT} (this build's own copy,
+ * writable), {@code BUILD_DIR}
  * is {@code /app}, {@code CACHE_DIR} is {@code /cache/buildpacks/KEY} (kept per app and per
  * buildpack source), {@code ENV_DIR} is {@value #ENV_MOUNT} (read-only). Pier fetches git and
- * HTTP sources itself ({@link BuildpackFetcher}; git as the app's user) into a directory beside
- * the build's source, deleted after the build; tarballs are unpacked in the sandbox; a server
- * directory or tarball is bound read-only as the app's user: the app gets only what that user
- * may read. Explicitly set, it still detects, and a buildpack that
- * detects nothing fails the build.
+ * HTTP sources ({@link BuildpackFetcher}; git as the app's user, HTTP with curl in the sandbox)
+ * into a directory beside the build's source, deleted after the build; tarballs are unpacked and
+ * server directories copied in the sandbox, read as the app's user: the app gets only what that
+ * user may read. Explicitly set, it still detects, and a buildpack that
+ * detects nothing fails the build. As with Heroku's multi-buildpack, an {@code export} file a
+ * bin/compile leaves in its buildpack directory is sourced before the later buildpacks' bin/compile.
  */
 public final class CustomBuildpack implements Buildpack {
   public static final String BUILDPACK_MOUNT = "/buildpack";
   public static final String ENV_MOUNT = "/env";
+  /** Earlier buildpacks' {@code export} files, sourced before bin/compile. */
+  public static final String EXPORTS_MOUNT = "/buildpack-exports";
   static final String STACK = "pier-24";
   /** The sandbox sees the host's /usr. */
   private static final String CURL = "/usr/bin/curl";
@@ -93,13 +97,18 @@ public final class CustomBuildpack implements Buildpack {
     boolean warm = Files.isDirectory(ctx.cacheDir().resolve("buildpacks").resolve(key(source)));
     ctx.out().info((warm ? "Using the buildpack's cache from earlier builds" : "No buildpack cache yet"));
     writeEnvDir(ctx);
+    // Multi-buildpack: what earlier buildpacks exported (their bin/compile wrote BP_DIR/export)
+    // is sourced first, as Heroku does.
     int exit = ctx.run("bin/compile",
-        List.of("/bin/sh", "-c", "mkdir -p \"$2\" && exec \"$0\" \"$1\" \"$2\" \"$3\"",
+        List.of("/bin/sh", "-c",
+            "for f in " + EXPORTS_MOUNT + "/*; do [ -f \"$f\" ] && . \"$f\"; done;"
+                + " mkdir -p \"$2\" && exec \"$0\" \"$1\" \"$2\" \"$3\"",
             BUILDPACK_MOUNT + "/bin/compile", BuildContext.APP_MOUNT, cacheDir, ENV_MOUNT),
         env(), mounts(), line -> relay(ctx, line));
     if (exit != 0) {
       throw new BuildFailure("bin/compile of buildpack " + name() + " failed (exit code " + exit + ")");
     }
+    keepExport();
     release(ctx);
   }
 
@@ -163,12 +172,7 @@ public final class CustomBuildpack implements Buildpack {
       throw new BuildFailure("Pier could not make a directory for buildpack " + name() + ": " + e.getMessage(), e);
     }
     switch (source) {
-      case BuildpackSource.Directory dir -> {
-        if (!Files.isDirectory(dir.path())) {
-          throw new BuildFailure("buildpack directory " + dir.path() + " does not exist on the Pier server");
-        }
-        code = dir.path();
-      }
+      case BuildpackSource.Directory dir -> code = copy(ctx, dir.path());
       case BuildpackSource.Git git -> {
         code = work.resolve("code");
         ctx.handToApp(work); // git runs as the app's user, writing here
@@ -185,6 +189,29 @@ public final class CustomBuildpack implements Buildpack {
             + " (a buildpack needs bin/detect, bin/compile and optionally bin/release)");
       }
     }
+  }
+
+  /** Copies a server directory, read as the app's user in the sandbox, into this build's own copy. */
+  private Path copy(BuildContext ctx, Path dir) throws BuildFailure {
+    if (!Files.isDirectory(dir)) {
+      throw new BuildFailure("buildpack directory " + dir + " does not exist on the Pier server");
+    }
+    Path into = work.resolve("code");
+    try {
+      Files.createDirectory(into);
+    } catch (IOException e) {
+      throw new BuildFailure("Pier could not copy buildpack " + name() + ": " + e.getMessage(), e);
+    }
+    ctx.handToApp(work);
+    List<String> output = new ArrayList<>();
+    int exit = ctx.run("copying the buildpack", List.of("cp", "-R", "--", "/buildpack-source/.", BUILDPACK_MOUNT),
+        Map.of(), List.of(Mount.readOnly(dir, "/buildpack-source"), Mount.writable(into, BUILDPACK_MOUNT)),
+        output::add);
+    if (exit != 0) {
+      throw new BuildFailure("buildpack directory " + dir + " could not be read by the app's user (cp exit code "
+          + exit + "): " + String.join(" ", output).strip());
+    }
+    return into;
   }
 
   /** Downloads (http) or binds (a file) the tarball and unpacks it in the sandbox, as the app's user. */
@@ -274,10 +301,35 @@ public final class CustomBuildpack implements Buildpack {
     ctx.handToApp(env);
   }
 
+  /**
+   * Keeps the {@code export} file bin/compile wrote in its buildpack directory (a regular file
+   * of at most 64 KiB), for the buildpacks after it.
+   */
+  private void keepExport() throws BuildFailure {
+    Path export = code.resolve("export");
+    try {
+      if (!Files.isRegularFile(export, LinkOption.NOFOLLOW_LINKS) || Files.size(export) > 64 * 1024) return;
+      Path exports = work.getParent().resolve("exports");
+      Files.createDirectories(exports);
+      Files.setPosixFilePermissions(exports, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path kept = exports.resolve(work.getFileName() + ".sh");
+      Files.copy(export, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+      Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (IOException e) {
+      throw new BuildFailure("Pier could not keep the export of buildpack " + name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The buildpack at {@value #BUILDPACK_MOUNT} (this build's own copy, writable: buildpacks write
+   * {@code export} there), ENV_DIR, earlier buildpacks' exports.
+   */
   private List<Mount> mounts() {
-    List<Mount> mounts = new ArrayList<>(List.of(Mount.readOnly(code, BUILDPACK_MOUNT)));
+    List<Mount> mounts = new ArrayList<>(List.of(Mount.writable(code, BUILDPACK_MOUNT)));
     Path env = work.resolve("env");
     if (Files.isDirectory(env)) mounts.add(Mount.readOnly(env, ENV_MOUNT));
+    Path exports = work.getParent().resolve("exports");
+    if (Files.isDirectory(exports)) mounts.add(Mount.readOnly(exports, EXPORTS_MOUNT));
     return mounts;
   }
 
