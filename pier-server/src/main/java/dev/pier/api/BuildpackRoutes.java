@@ -44,38 +44,40 @@ final class BuildpackRoutes {
       App app = apps.get(ex.param(1));
       JsonNode body = ex.body();
       String source = text(body.get("buildpack"));
-      List<String> current = new ArrayList<>(deploys.buildpacks(app));
-      int index = current.size() + 1;
-      if (body.hasNonNull("index")) {
-        JsonNode i = body.get("index");
-        if (!i.canConvertToInt() || i.asInt() < 1 || i.asInt() > current.size() + 1) {
-          throw PlatformException.invalid("index must be a whole number from 1 to " + (current.size() + 1));
+      JsonNode i = body.get("index");
+      ex.json(200, view(deploys.updateBuildpacks(app, current -> {
+        int index = current.size() + 1;
+        if (i != null && !i.isNull()) {
+          if (!i.canConvertToInt() || i.asInt() < 1 || i.asInt() > current.size() + 1) {
+            throw PlatformException.invalid("index must be a whole number from 1 to " + (current.size() + 1));
+          }
+          index = i.asInt();
         }
-        index = i.asInt();
-      }
-      current.add(index - 1, source);
-      ex.json(200, view(deploys.setBuildpacks(app, current)));
+        current.add(index - 1, source);
+        return current;
+      })));
     });
     // Remove one: ?buildpack=NAME_OR_URL or ?index=N.
     api.on("DELETE", AppRoutes.APP + "/buildpacks/?", ex -> {
       App app = apps.get(ex.param(1));
-      List<String> current = new ArrayList<>(deploys.buildpacks(app));
       String source = ex.query("buildpack", null);
-      if (source != null) {
-        int at = indexOf(current, source);
-        if (at < 0) {
-          throw PlatformException.notFound("buildpack " + source + " is not set on " + app.name()
-              + (current.isEmpty() ? " (it sets none)" : "; it sets " + String.join(", ", current)));
+      String indexText = ex.query("index", null);
+      ex.json(200, view(deploys.updateBuildpacks(app, current -> {
+        if (source != null) {
+          int at = indexOf(current, source);
+          if (at < 0) {
+            throw PlatformException.notFound("buildpack " + source + " is not set on " + app.name()
+                + (current.isEmpty() ? " (it sets none)" : "; it sets " + String.join(", ", current)));
+          }
+          current.remove(at);
+        } else if (indexText != null) {
+          if (current.isEmpty()) throw PlatformException.notFound(app.name() + " sets no buildpacks");
+          current.remove(ex.queryInt("index", 1, 1, current.size()) - 1);
+        } else {
+          current.clear();
         }
-        current.remove(at);
-      } else if (ex.query("index", null) != null) {
-        if (current.isEmpty()) throw PlatformException.notFound(app.name() + " sets no buildpacks");
-        int index = ex.queryInt("index", 1, 1, current.size());
-        current.remove(index - 1);
-      } else {
-        current.clear();
-      }
-      ex.json(200, view(deploys.setBuildpacks(app, current)));
+        return current;
+      })));
     });
     api.on("DELETE", AppRoutes.APP + "/build-cache/?", ex -> {
       App app = apps.get(ex.param(1));

@@ -312,6 +312,16 @@ public final class DeployService {
    * repeated one, or too many; nothing is stored then.
    */
   public java.util.List<String> setBuildpacks(App app, java.util.List<String> sources) {
+    return updateBuildpacks(app, current -> sources);
+  }
+
+  /**
+   * Changes the app's buildpacks with {@code change} (given the current list), as {@link
+   * #setBuildpacks}; changes of the list are serialized, so concurrent adds are not lost.
+   */
+  public synchronized java.util.List<String> updateBuildpacks(
+      App app, java.util.function.UnaryOperator<java.util.List<String>> change) {
+    java.util.List<String> sources = change.apply(new java.util.ArrayList<>(builds.buildpacks(app.name())));
     java.util.List<String> checked = new java.util.ArrayList<>();
     for (String source : sources) {
       String normal = checkBuildpack(source);
