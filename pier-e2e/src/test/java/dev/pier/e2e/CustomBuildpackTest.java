@@ -153,6 +153,7 @@ class CustomBuildpackTest {
       assertThat(PlatformHarness.check(pier.cli(repo, "buildpacks")).out()).contains(bp.get("tgz")).doesNotContain("nodejs\n");
       PlatformHarness.check(pier.cli(repo, "buildpacks:clear"));
       assertThat(PlatformHarness.check(pier.cli(repo, "buildpacks")).out()).contains("has no buildpacks set");
+      System.out.println(PlatformHarness.check(pier.cli(repo, "builds")).out()); // build times, for the record
     }
   }
 

@@ -100,6 +100,7 @@ public sealed interface BuildpackSource {
     return new Directory(p);
   }
 
+  /** The form a git branch or tag after {@code #} must have. */
   Pattern REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
 
   private static BuildpackSource url(String s) {
