@@ -31,10 +31,11 @@ public interface Buildpack {
 
   /**
    * The app.yaml {@code runtime} values this buildpack builds, without version digits: {@code
-   * nodejs} stands for {@code nodejs}, {@code nodejs20}, ... Empty (the default) for none.
+   * nodejs} stands for {@code nodejs}, {@code nodejs20}, ... The default is the buildpack's
+   * name ({@code java} builds {@code runtime: java17}); empty for none.
    */
   default List<String> runtimes() {
-    return List.of();
+    return List.of(name());
   }
 
   /**

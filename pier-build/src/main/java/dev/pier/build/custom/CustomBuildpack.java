@@ -69,6 +69,12 @@ public final class CustomBuildpack implements Buildpack {
     return source.toString();
   }
 
+  /** Chosen by the app, never by app.yaml's runtime. */
+  @Override
+  public List<String> runtimes() {
+    return List.of();
+  }
+
   /** Never picked by detection order: only when an app sets it. */
   @Override
   public boolean detect(Path sourceDir) {
