@@ -24,8 +24,11 @@ import java.util.function.Consumer;
  *
  * <p>Inside the sandbox the app directory is {@value #APP_MOUNT} (the working directory) and the
  * cache directory is {@value #CACHE_MOUNT}, both writable. Steps see the app's config vars, then
- * the step's own variables, then {@code PATH} ({@value #PATH}) and {@code HOME=/tmp}, later ones
- * winning.
+ * the step's own variables, then {@code PATH} and {@code HOME=/tmp}, later ones winning. {@code
+ * PATH} is {@value #BASE_PATH} after the directories buildpacks added with {@link #prependPath}
+ * (the Node.js buildpack adds {@code /app/node_modules/.bin}); nothing language-specific is on it
+ * otherwise. The PATH instances get is the base one unless a buildpack declares another with
+ * {@link #prependRuntimePath} (or {@link #defaultEnv}).
  *
  * <p>Each step gets a private {@code /tmp} of {@link BuildLimits#tmpBytes()}. With a capped build
  * disk ({@link BuildDisk}), {@code /app} and {@code /cache} are on it, and a step that fails after
@@ -39,7 +42,16 @@ import java.util.function.Consumer;
 public final class BuildContext {
   public static final String APP_MOUNT = "/app";
   public static final String CACHE_MOUNT = "/cache";
-  public static final String PATH = "/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin";
+  /** The PATH of every build step and instance before buildpacks add to it. */
+  public static final String BASE_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+  /**
+   * The base PATH, kept for buildpacks written against the earlier API.
+   *
+   * @deprecated use {@link #path()}: it holds what buildpacks added
+   */
+  @Deprecated
+  public static final String PATH = BASE_PATH;
 
   private final BuildRequest request;
   private final Path appDir;
@@ -52,6 +64,8 @@ public final class BuildContext {
   private final long deadlineNanos;
   private final Map<String, String> defaultProcessTypes = new LinkedHashMap<>();
   private final Map<String, String> defaultEnv = new LinkedHashMap<>();
+  private final java.util.Deque<String> pathEntries = new java.util.ArrayDeque<>();
+  private final Ownership ownership = new Ownership();
 
   /**
    * A context whose build must end by {@code deadlineNanos} ({@link System#nanoTime()}), building
@@ -83,6 +97,74 @@ public final class BuildContext {
   /** The per-app cache directory, on the host. */
   public Path cacheDir() {
     return cacheDir;
+  }
+
+  /** The uid/gid build steps run as, or null when Pier is not root. */
+  public dev.pier.sandbox.AppUser user() {
+    return request.user();
+  }
+
+  /** What is left of the build's time (zero or less: it is over). */
+  public Duration timeLeft() {
+    return Duration.ofNanos(deadlineNanos - System.nanoTime());
+  }
+
+  /** The build's whole timeout, for messages. */
+  public Duration timeout() {
+    return limits.timeout();
+  }
+
+  /** The failure of a build that ran past its timeout: {@code "build timed out after 15m"}. */
+  public BuildFailure timedOutFailure() {
+    return timedOut();
+  }
+
+  /**
+   * Hands {@code path} (recursively, not following symbolic links) to the app's user, so build
+   * steps can use what Pier put there; does nothing when Pier is not root.
+   */
+  public void handToApp(Path path) throws BuildFailure {
+    if (request.user() == null) return;
+    try {
+      ownership.chown(path, request.user());
+    } catch (IOException e) {
+      throw new BuildFailure("Pier could not hand " + path.getFileName() + " to the app user: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Puts {@code dir} (a path inside the sandbox, e.g. {@code /app/node_modules/.bin}) at the front
+   * of the PATH of every later build step.
+   */
+  public void prependPath(String dir) {
+    requirePathEntry(dir);
+    pathEntries.remove(dir);
+    pathEntries.addFirst(dir);
+  }
+
+  /** The PATH build steps get now: what buildpacks prepended, then {@value #BASE_PATH}. */
+  public String path() {
+    return pathEntries.isEmpty() ? BASE_PATH : String.join(":", pathEntries) + ":" + BASE_PATH;
+  }
+
+  /**
+   * Puts {@code dir} at the front of the PATH the app's instances get (recorded as the default
+   * env var {@code PATH}, which a config var PATH overrides).
+   */
+  public void prependRuntimePath(String dir) {
+    requirePathEntry(dir);
+    String current = defaultEnv.getOrDefault("PATH", BASE_PATH);
+    List<String> entries = new ArrayList<>(List.of(current.split(":")));
+    entries.remove(dir);
+    entries.addFirst(dir);
+    defaultEnv.put("PATH", String.join(":", entries));
+  }
+
+  private static void requirePathEntry(String dir) {
+    if (dir == null || !dir.startsWith("/") || dir.contains(":") || dir.contains("\n")) {
+      throw new IllegalArgumentException("not an absolute directory for PATH: " + dir);
+    }
   }
 
   public Map<String, String> configVars() {
@@ -119,12 +201,22 @@ public final class BuildContext {
    */
   public int run(String label, List<String> command, Map<String, String> env, Consumer<String> lines)
       throws BuildFailure {
+    return run(label, command, env, List.of(), lines);
+  }
+
+  /**
+   * {@link #run(String, List, Map, Consumer)} with further host directories visible in the
+   * sandbox (a buildpack's own files, read-only). The binds happen as the app's user: a
+   * directory that user cannot reach fails the step.
+   */
+  public int run(String label, List<String> command, Map<String, String> env, List<Mount> mounts,
+      Consumer<String> lines) throws BuildFailure {
     long left = deadlineNanos - System.nanoTime();
     if (left <= 0) throw timedOut();
     Cgroup cgroup = cgroups.create(stepCgroupName(), limits.cgroup());
     DiskWatch watch = new DiskWatch(disk == null ? null : disk.disk());
     try {
-      int code = commands.run(spec(command, env, cgroup), cgroup, Duration.ofNanos(left), watch.lines(lines));
+      int code = commands.run(spec(command, env, mounts, cgroup), cgroup, Duration.ofNanos(left), watch.lines(lines));
       checkLimits(label, code, cgroup, watch.stop());
       return code;
     } catch (SandboxedCommand.TimedOut e) {
@@ -221,15 +313,18 @@ public final class BuildContext {
     return Collections.unmodifiableMap(defaultEnv);
   }
 
-  private SandboxSpec spec(List<String> command, Map<String, String> env, Cgroup cgroup) {
+  private SandboxSpec spec(
+      List<String> command, Map<String, String> env, List<Mount> mounts, Cgroup cgroup) {
     Map<String, String> all = new HashMap<>(request.configVars());
     all.putAll(env);
-    all.put("PATH", PATH);
+    all.put("PATH", path());
     all.put("HOME", "/tmp");
+    List<Mount> binds = new ArrayList<>(List.of(Mount.writable(cacheDir, CACHE_MOUNT)));
+    binds.addAll(mounts);
     return new SandboxSpec(
         request.user(),
         appDir,
-        List.of(Mount.writable(cacheDir, CACHE_MOUNT)),
+        binds,
         all,
         command,
         cgroup == null ? List.of() : cgroup.procsFiles(),

@@ -3,6 +3,7 @@ package dev.pier.build;
 import dev.pier.model.AppName;
 import dev.pier.sandbox.AppUser;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +21,9 @@ import java.util.Objects;
  *     npm_config_cache are always Pier's)
  * @param user the uid/gid build steps run as, or null when Pier is not root (steps then run as
  *     Pier's own user, still inside bubblewrap)
+ * @param buildpacks the app's own buildpacks ({@code pier buildpacks:set}), in the order they
+ *     run: built-in names, git URLs, tarballs or server directories as {@link BuildpackSource}
+ *     parses them; empty to detect one from the source
  */
 public record BuildRequest(
     AppName app,
@@ -27,8 +31,10 @@ public record BuildRequest(
     Path cacheDir,
     Path slugFile,
     Map<String, String> configVars,
-    AppUser user) {
+    AppUser user,
+    List<String> buildpacks) {
   public BuildRequest {
+    buildpacks = List.copyOf(buildpacks == null ? List.of() : buildpacks);
     Objects.requireNonNull(app, "app");
     sourceDir = Objects.requireNonNull(sourceDir, "sourceDir").toAbsolutePath().normalize();
     cacheDir = Objects.requireNonNull(cacheDir, "cacheDir").toAbsolutePath().normalize();
@@ -37,5 +43,17 @@ public record BuildRequest(
     if (slugFile.startsWith(sourceDir)) {
       throw new IllegalArgumentException("slugFile must not be inside sourceDir: " + slugFile);
     }
+  }
+
+  /** A build whose buildpack is detected from the source. */
+  public BuildRequest(
+      AppName app, Path sourceDir, Path cacheDir, Path slugFile, Map<String, String> configVars,
+      AppUser user) {
+    this(app, sourceDir, cacheDir, slugFile, configVars, user, List.of());
+  }
+
+  /** This request with the app's own buildpacks. */
+  public BuildRequest withBuildpacks(List<String> sources) {
+    return new BuildRequest(app, sourceDir, cacheDir, slugFile, configVars, user, sources);
   }
 }

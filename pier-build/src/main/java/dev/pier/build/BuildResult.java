@@ -18,11 +18,15 @@ public sealed interface BuildResult {
    * @param processTypes process type to command, {@code web} first, then in Procfile order; empty
    *     for a static site ({@link #staticSite()})
    * @param env variables from app.yaml {@code env_variables}, to set at run time
-   * @param buildpack name of the buildpack that built it ({@code nodejs}, {@code procfile})
+   * @param buildpack name of the buildpack that built it ({@code nodejs}, {@code procfile}); with
+   *     several, their names joined by {@code ", "} in the order they ran (a custom buildpack is
+   *     named by its source)
    * @param slugBytes size of the slug file
    * @param readinessPath app.yaml {@code readiness_check.path}, or null
    * @param scaling what app.yaml says about instance counts, autoscaling and sizes, for the server
    *     to apply when it creates the release ({@link AppScaling#NONE} without app.yaml)
+   * @param language what the buildpacks detected, e.g. {@code nodejs}, or a custom {@code
+   *     bin/detect}'s first line; several joined by {@code ", "}
    */
   record Succeeded(
       Path slug,
@@ -31,9 +35,11 @@ public sealed interface BuildResult {
       String buildpack,
       long slugBytes,
       String readinessPath,
-      AppScaling scaling)
+      AppScaling scaling,
+      String language)
       implements BuildResult {
     public Succeeded {
+      language = language == null || language.isBlank() ? buildpack : language;
       Objects.requireNonNull(slug, "slug");
       Objects.requireNonNull(buildpack, "buildpack");
       if (processTypes.isEmpty() && !buildpack.equals(dev.pier.build.staticsite.StaticSiteBuildpack.NAME)) {
@@ -42,6 +48,12 @@ public sealed interface BuildResult {
       processTypes = Collections.unmodifiableMap(new LinkedHashMap<>(processTypes));
       env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
       scaling = scaling == null ? AppScaling.NONE : scaling;
+    }
+
+    /** A build whose language is its buildpack's name. */
+    public Succeeded(Path slug, Map<String, String> processTypes, Map<String, String> env,
+        String buildpack, long slugBytes, String readinessPath, AppScaling scaling) {
+      this(slug, processTypes, env, buildpack, slugBytes, readinessPath, scaling, null);
     }
 
     /** A build whose app.yaml (if any) says nothing about scaling or sizes. */

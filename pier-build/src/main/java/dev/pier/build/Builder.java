@@ -1,5 +1,7 @@
 package dev.pier.build;
 
+import dev.pier.build.custom.BuildpackSource;
+import dev.pier.build.custom.CustomBuildpack;
 import dev.pier.build.nodejs.NodejsBuildpack;
 import dev.pier.build.procfile.ProcfileBuildpack;
 import dev.pier.sandbox.AppUser;
@@ -11,7 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -19,17 +24,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds an app's source into a slug, Heroku style: reads the Procfile and app.yaml, picks the
- * first buildpack of the detection order that detects the source, hands the source and cache to
+ * first buildpack of the detection order that detects the source (or runs the app's own
+ * buildpacks, {@link BuildRequest#buildpacks()}, all in order), hands the source and cache to
  * the app's user, compiles in the sandbox, works out the process types and packs the slug. Steps
  * run within the {@link BuildLimits}: in cgroups of their own under the given {@link Cgroups},
- * and the whole build within its timeout.
+ * and the whole build within its timeout (the config var {@value BuildTimeout#CONFIG_VAR}
+ * sets an app's own).
  *
  * <p>Thread-safe: one Builder can run many builds at once, as long as they use different source
  * and cache directories.
  */
 public final class Builder {
   static final String NO_BUILDPACK =
-      "No buildpack detected: add a package.json (Node.js) or a Procfile";
+      "No buildpack detected: add a Procfile or a file one of Pier's buildpacks looks for"
+          + " (package.json, ...: see the Buildpacks section of the user guide),"
+          + " or choose one with `pier buildpacks:set`";
   static final String NO_PROCESS_TYPES =
       "No process types: add a Procfile with a 'web: <command>' line, an app.yaml entrypoint,"
           + " or a \"start\" script in package.json";
@@ -60,10 +69,15 @@ public final class Builder {
     this.disks = Objects.requireNonNull(disks, "disks");
   }
 
-  /** The standard detection order: static sites, nodejs, then procfile-only. */
+  /**
+   * The standard detection order, one buildpack a line, first match wins (documented in
+   * docs/users.md, "Buildpacks"): static, nodejs, java, python, go, then procfile-only.
+   */
   public static Builder standard(Sandbox sandbox) {
-    return new Builder(sandbox, List.of(new dev.pier.build.staticsite.StaticSiteBuildpack(),
-        new NodejsBuildpack(), new ProcfileBuildpack()));
+    return new Builder(sandbox, List.of(
+        new dev.pier.build.staticsite.StaticSiteBuildpack(),
+        new NodejsBuildpack(),
+        new ProcfileBuildpack()));
   }
 
   /** A builder like this one with other limits. */
@@ -95,6 +109,22 @@ public final class Builder {
     return detectionOrder;
   }
 
+  /** The names of the built-in buildpacks, in detection order ({@code nodejs}, ..., {@code procfile}). */
+  public List<String> names() {
+    return detectionOrder.stream().map(Buildpack::name).toList();
+  }
+
+  /**
+   * Checks a buildpack an app asks for ({@code pier buildpacks:set}) and returns it in the form
+   * to store: a built-in name (also as {@code heroku/NAME}), a git URL, a tarball or a server
+   * directory.
+   *
+   * @throws IllegalArgumentException with a user-facing reason when it is none of these
+   */
+  public String checkBuildpack(String source) {
+    return BuildpackSource.parse(source, names()).toString();
+  }
+
   /**
    * Builds {@code request.sourceDir()} (in place, or a copy of it on the app's build disk when
    * disks are capped) and writes the slug. Output streams to {@code
@@ -110,8 +140,9 @@ public final class Builder {
     if (!Files.isDirectory(request.sourceDir(), LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException("not a directory: " + request.sourceDir());
     }
+    Path work = workDir(request);
     try {
-      return buildOrFail(request, out);
+      return buildOrFail(request, out, work);
     } catch (BuildFailure f) {
       out.warn(f.getMessage());
       return new BuildResult.Failed(f.getMessage());
@@ -120,12 +151,29 @@ public final class Builder {
       String reason = "Pier could not complete the build: " + e.getMessage();
       out.warn(reason);
       return new BuildResult.Failed(reason);
+    } finally {
+      try {
+        BuildDisk.deleteTree(work);
+      } catch (IOException e) {
+        log.warn("cannot delete {}: {}", work, e.getMessage());
+      }
     }
   }
 
-  private BuildResult buildOrFail(BuildRequest request, BuildOutput out)
+  /**
+   * Where custom buildpacks of this build are fetched to: beside the source tree, in Pier's
+   * directory (not the app's), deleted when the build ends.
+   */
+  private static Path workDir(BuildRequest request) {
+    return request.sourceDir().resolveSibling(request.sourceDir().getFileName() + ".buildpacks");
+  }
+
+  private BuildResult buildOrFail(BuildRequest request, BuildOutput out, Path work)
       throws BuildFailure, IOException {
-    long deadline = System.nanoTime() + limits.timeout().toNanos();
+    BuildLimits buildLimits = limits;
+    java.time.Duration own = BuildTimeout.of(request.configVars());
+    if (own != null) buildLimits = limits.withTimeout(own);
+    long deadline = System.nanoTime() + buildLimits.timeout().toNanos();
     Path dir = request.sourceDir();
     Map<String, String> procfile =
         AppFiles.exists(dir, Procfile.FILE_NAME)
@@ -135,57 +183,140 @@ public final class Builder {
         AppFiles.exists(dir, AppYaml.FILE_NAME)
             ? AppYaml.parse(AppFiles.read(dir, AppYaml.FILE_NAME))
             : null;
-    if (appYaml != null && !appYaml.isNodejs() && procfile == null) {
-      throw new BuildFailure("app.yaml runtime '" + appYaml.runtime() + "' is not supported:"
-          + " Pier builds Node.js apps (runtime: nodejs) and any app with a Procfile");
+    List<Buildpack> chosen;
+    boolean explicit = !request.buildpacks().isEmpty();
+    if (explicit) {
+      chosen = resolve(request.buildpacks(), work);
+      out.step("Building " + request.app() + " with "
+          + (chosen.size() == 1 ? "the buildpack " : "the buildpacks ")
+          + String.join(", ", chosen.stream().map(Buildpack::name).toList()) + " (set for the app)");
+    } else {
+      Buildpack byRuntime = appYaml == null ? null : forRuntime(appYaml.runtime());
+      if (appYaml != null && byRuntime == null && procfile == null) {
+        throw new BuildFailure("app.yaml runtime '" + appYaml.runtime() + "' is not supported by"
+            + " any buildpack: Pier builds " + supportedRuntimes() + " (app.yaml runtime) and any"
+            + " app with a Procfile");
+      }
+      chosen = List.of(detect(dir, byRuntime));
+      out.step("Building " + request.app() + " with the " + chosen.getFirst().name() + " buildpack");
     }
-    Buildpack buildpack = detect(dir);
-
-    out.step("Building " + request.app() + " with the " + buildpack.name() + " buildpack");
-    if (appYaml != null) reportAppYaml(appYaml, procfile, out);
-    if (disks.caps() && limits.diskBytes() > 0) {
-      try (BuildDisk disk = BuildDisk.open(disks, request, limits.diskBytes(), out, ownership)) {
-        return compile(request, out, buildpack, procfile, appYaml, deadline, disk);
+    if (appYaml != null) reportAppYaml(appYaml, procfile, explicit, out);
+    if (disks.caps() && buildLimits.diskBytes() > 0) {
+      try (BuildDisk disk = BuildDisk.open(disks, request, buildLimits.diskBytes(), out, ownership)) {
+        return compile(request, out, chosen, explicit, procfile, appYaml, buildLimits, deadline, disk);
       }
     }
     prepare(request);
-    return compile(request, out, buildpack, procfile, appYaml, deadline, null);
+    return compile(request, out, chosen, explicit, procfile, appYaml, buildLimits, deadline, null);
   }
 
-  /** Compiles in the disk's copy of the source when there is a disk, else in place; packs the slug. */
+  /** The app's own buildpacks, each fetched (custom ones) into a directory of its own under {@code work}. */
+  private List<Buildpack> resolve(List<String> sources, Path work) throws BuildFailure {
+    List<Buildpack> resolved = new ArrayList<>();
+    for (String text : sources) {
+      BuildpackSource source;
+      try {
+        source = BuildpackSource.parse(text, names());
+      } catch (IllegalArgumentException e) {
+        throw new BuildFailure("buildpack '" + text + "': " + e.getMessage());
+      }
+      if (source instanceof BuildpackSource.BuiltIn builtIn) {
+        resolved.add(byName(builtIn.name()));
+      } else {
+        resolved.add(new CustomBuildpack(source, work.resolve(Integer.toString(resolved.size() + 1))));
+      }
+    }
+    return resolved;
+  }
+
+  private Buildpack byName(String name) throws BuildFailure {
+    for (Buildpack b : detectionOrder) {
+      if (b.name().equals(name)) return b;
+    }
+    throw new BuildFailure("no built-in buildpack '" + name + "': Pier has " + String.join(", ", names()));
+  }
+
+  /** The first buildpack of the order that builds app.yaml's runtime ({@code java17}: java), or null. */
+  private Buildpack forRuntime(String runtime) {
+    String family = runtimeFamily(runtime);
+    for (Buildpack b : detectionOrder) {
+      if (b.runtimes().contains(family)) return b;
+    }
+    return null;
+  }
+
+  /** {@code nodejs20} -> {@code nodejs}, {@code java17} -> {@code java}, {@code go1.22} -> {@code go}. */
+  static String runtimeFamily(String runtime) {
+    return runtime == null ? "" : runtime.strip().toLowerCase(Locale.ROOT).replaceFirst("[0-9._-]+$", "");
+  }
+
+  /** "nodejs, java" (the runtimes of the buildpacks, in detection order), or "no runtime". */
+  private String supportedRuntimes() {
+    List<String> all = new ArrayList<>();
+    for (Buildpack b : detectionOrder) {
+      for (String r : b.runtimes()) {
+        if (!all.contains(r)) all.add(r);
+      }
+    }
+    return all.isEmpty() ? "no runtime" : String.join(", ", all);
+  }
+
+  /**
+   * Compiles in the disk's copy of the source when there is a disk, else in place, with each
+   * buildpack in turn; packs the slug.
+   */
   private BuildResult compile(
-      BuildRequest request, BuildOutput out, Buildpack buildpack, Map<String, String> procfile,
-      AppYaml appYaml, long deadline, BuildDisk disk) throws BuildFailure, IOException {
+      BuildRequest request, BuildOutput out, List<Buildpack> buildpacks, boolean explicit,
+      Map<String, String> procfile, AppYaml appYaml, BuildLimits buildLimits, long deadline,
+      BuildDisk disk) throws BuildFailure, IOException {
     Path dir = disk == null ? request.sourceDir() : disk.appDir();
     BuildContext ctx =
         new BuildContext(request, dir, disk == null ? request.cacheDir() : disk.cacheDir(),
-            disk, out, new SandboxedCommand(sandbox), cgroups, limits, deadline);
-    buildpack.compile(ctx);
+            disk, out, new SandboxedCommand(sandbox), cgroups, buildLimits, deadline);
+    List<String> languages = new ArrayList<>();
+    int n = 0;
+    for (Buildpack buildpack : buildpacks) {
+      n++;
+      if (buildpacks.size() > 1) {
+        out.step("Buildpack " + n + " of " + buildpacks.size() + ": " + buildpack.name());
+      }
+      String language = explicit ? buildpack.detect(ctx) : buildpack.name();
+      if (language == null) {
+        throw new BuildFailure("The buildpack " + buildpack.name() + " set for this app cannot"
+            + " build it: it detected nothing it builds (see `pier buildpacks`)");
+      }
+      if (explicit && !language.equals(buildpack.name())) out.info(language + " app detected");
+      languages.add(language);
+      buildpack.compile(ctx);
+    }
 
     Map<String, String> processTypes =
         ProcessTypes.resolve(procfile, appYaml, ctx.defaultProcessTypes(), out);
     long bytes = SlugWriter.write(dir, request.slugFile());
-    // Instances' environment from the build: the buildpack's defaults, then app.yaml's
+    // Instances' environment from the build: the buildpacks' defaults, then app.yaml's
     // env_variables (config vars win over both when instances start).
-    Map<String, String> env = new java.util.LinkedHashMap<>(ctx.defaultEnv());
+    Map<String, String> env = new LinkedHashMap<>(ctx.defaultEnv());
     if (appYaml != null) env.putAll(appYaml.envVariables());
     return new BuildResult.Succeeded(
-        request.slugFile(), processTypes, env, buildpack.name(), bytes,
+        request.slugFile(), processTypes, env,
+        String.join(", ", buildpacks.stream().map(Buildpack::name).toList()), bytes,
         appYaml == null ? null : appYaml.readinessPath(),
-        appYaml == null ? AppScaling.NONE : appYaml.scaling());
+        appYaml == null ? AppScaling.NONE : appYaml.scaling(),
+        String.join(", ", languages.stream().distinct().toList()));
   }
 
-  private Buildpack detect(Path dir) throws BuildFailure {
+  private Buildpack detect(Path dir, Buildpack preferred) throws BuildFailure {
+    if (preferred != null && preferred.detect(dir)) return preferred;
     for (Buildpack buildpack : detectionOrder) {
       if (buildpack.detect(dir)) return buildpack;
     }
     throw new BuildFailure(NO_BUILDPACK);
   }
 
-  private static void reportAppYaml(
-      AppYaml appYaml, Map<String, String> procfile, BuildOutput out) {
+  private void reportAppYaml(
+      AppYaml appYaml, Map<String, String> procfile, boolean explicit, BuildOutput out) {
     out.info("Reading app.yaml (runtime: " + appYaml.runtime() + ")");
-    if (!appYaml.isNodejs()) {
+    if (!explicit && forRuntime(appYaml.runtime()) == null) {
       out.warn("app.yaml runtime '" + appYaml.runtime() + "' is ignored: the Procfile is used");
     }
     if (appYaml.flexible()) {

@@ -89,14 +89,14 @@ class BuilderTest {
 
   @Test
   void sourceWithoutPackageJsonOrProcfileIsRejected() throws IOException {
-    write(src, "notes.txt", "hi"); // (an index.html alone is a static site)
+    write(src, "README.md", "no code here\n");
 
     BuildResult result = builder.build(request, out);
 
     assertThat(result).isEqualTo(new Failed(
-        "No buildpack detected: add a package.json (Node.js) or a Procfile"));
+        Builder.NO_BUILDPACK));
     assertThat(output).last().isEqualTo(
-        " !     No buildpack detected: add a package.json (Node.js) or a Procfile");
+        " !     " + Builder.NO_BUILDPACK);
   }
 
   @Test
@@ -135,21 +135,23 @@ class BuilderTest {
   @Test
   void appYamlWithAnotherRuntimeIsRejectedNamingIt() throws IOException {
     write(src, "package.json", "{\"name\": \"hello\"}");
-    write(src, "app.yaml", "runtime: python312\n");
+    write(src, "app.yaml", "runtime: ruby32\n");
 
     BuildResult result = builder.build(request, out);
 
     assertThat(result).isInstanceOf(Failed.class);
-    assertThat(((Failed) result).reason()).contains("runtime 'python312' is not supported");
+    assertThat(((Failed) result).reason())
+        .contains("runtime 'ruby32' is not supported by any buildpack: Pier builds nodejs")
+        .doesNotContain("Pier builds Node.js apps");
   }
 
   @Test
   void appYamlOtherRuntimeIsOnlyWarnedAboutWhenAProcfileExists() throws IOException {
-    write(src, "app.yaml", "runtime: python312\n");
+    write(src, "app.yaml", "runtime: ruby32\n");
     write(src, "Procfile", "web: python3 -m http.server\n");
 
     assertSucceeded(builder.build(request, out));
-    assertThat(output).contains(" !     app.yaml runtime 'python312' is ignored: the Procfile is used");
+    assertThat(output).contains(" !     app.yaml runtime 'ruby32' is ignored: the Procfile is used");
   }
 
   @Test
@@ -170,8 +172,9 @@ class BuilderTest {
 
     assertThat(ok.processTypes()).containsExactly(
         Map.entry("web", "node app.js"), Map.entry("worker", "node worker.js"));
-    assertThat(ok.env()).as("app.yaml's variables beside the Node.js buildpack's default")
-        .containsExactly(Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
+    assertThat(ok.env()).as("app.yaml's variables beside the Node.js buildpack's defaults")
+        .containsExactly(Map.entry("PATH", "/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin"),
+            Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
     assertThat(output).contains(
         "       app.yaml env/vm setting accepted: Pier runs every app the same way",
         " !     app.yaml keys ignored by Pier: handlers",

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * One release of an app, as {@code GET /apps/{app}/releases} returns it; {@code configKeys} and
- * {@code versionUrl} come only from {@code GET /apps/{app}/releases/{version}}. Fields a server
+ * {@code versionUrl}, {@code buildpack}, {@code language} and {@code build} (what built its slug)
+ * come only from {@code GET /apps/{app}/releases/{version}}. Fields a server
  * did not send are null.
  *
  * @param state {@code current}, {@code serving}, {@code running}, {@code stopped} or {@code failed}
@@ -25,7 +26,10 @@ record Release(
     Integer instances,
     Boolean slugAvailable,
     List<String> configKeys,
-    String versionUrl) {
+    String versionUrl,
+    String buildpack,
+    String language,
+    Integer build) {
   Release {
     processes = processes == null ? Map.of() : processes;
     configKeys = configKeys == null ? List.of() : configKeys;

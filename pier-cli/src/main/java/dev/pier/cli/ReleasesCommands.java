@@ -113,6 +113,15 @@ final class ReleasesCommands {
       release.processes().forEach((type, command) -> processes.add(type + ": " + command));
       fields.put("Processes", Format.list(processes));
       fields.put("Config vars", release.configKeys().isEmpty() ? "(none)" : Format.list(release.configKeys()));
+      if (release.buildpack() != null) {
+        fields.put("Buildpack", release.buildpack());
+      }
+      if (release.language() != null) {
+        fields.put("Language", release.language());
+      }
+      if (release.build() != null) {
+        fields.put("Build", release.build() + " (`pier builds:info " + release.build() + "`)");
+      }
       if (release.versionUrl() != null) {
         fields.put("Version URL", release.versionUrl());
       }

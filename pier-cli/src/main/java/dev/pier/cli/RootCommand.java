@@ -69,6 +69,15 @@ import picocli.CommandLine.Spec;
       RunCommands.Run.class,
       RunCommands.Detached.class,
       PsCommands.Stop.class,
+      // #13 buildpacks and builds
+      BuildpacksCommands.ListBuildpacks.class,
+      BuildpacksCommands.Set.class,
+      BuildpacksCommands.Add.class,
+      BuildpacksCommands.Remove.class,
+      BuildpacksCommands.Clear.class,
+      BuildsCommands.ListBuilds.class,
+      BuildsCommands.Info.class,
+      BuildsCommands.PurgeCache.class,
     })
 final class RootCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -46,12 +46,13 @@ public final class Api {
     new ConfigRoutes(s.apps(), s.config()).register(api);
     new ProcessRoutes(s.apps(), s.releases(), s.processes(), s.scaler(), s.clock()).register(api);
     new AutoscaleRoutes(s.apps(), s.autoscaling()).register(api);
-    new ReleaseRoutes(s.apps(), s.versions()).register(api);
+    new ReleaseRoutes(s.apps(), s.versions(), s.builds()).register(api);
     new VersionRoutes(s.apps(), s.versions()).register(api);
     new LogRoutes(s.apps(), s.logs(), s.logStore()).register(api);
     new ObservabilityRoutes(s.apps(), s.logStore(), s.drains(), s.metrics(), s.clock(), s.platformGauges())
         .register(api);
     new DeployRoutes(s.apps(), s.deploys(), s.builds(), s.maxUploadBytes()).register(api);
+    new BuildpackRoutes(s.apps(), s.deploys()).register(api);
     return api;
   }
 }

@@ -21,19 +21,24 @@ final class ReleaseRoutes {
       Map<String, String> processes, boolean current, String state, int percent, boolean running,
       int instances, boolean slugAvailable) {}
 
-  /** A release with the names of its config vars and its own URL. */
+  /**
+   * A release with the names of its config vars, its own URL, and what built its slug (the
+   * buildpack(s), the language detected and the build's id; null when unknown).
+   */
   record ReleaseInfo(
       int version, String description, Instant createdAt, String createdBy,
       Map<String, String> processes, boolean current, String state, int percent, boolean running,
       int instances, boolean slugAvailable, List<String> configKeys, String versionUrl,
-      String readinessPath) {}
+      String readinessPath, String buildpack, String language, Integer build) {}
 
   private final AppService apps;
   private final VersionService versions;
+  private final dev.pier.deploy.BuildStore builds;
 
-  ReleaseRoutes(AppService apps, VersionService versions) {
+  ReleaseRoutes(AppService apps, VersionService versions, dev.pier.deploy.BuildStore builds) {
     this.apps = apps;
     this.versions = versions;
+    this.builds = builds;
   }
 
   void register(ApiServlet api) {
@@ -45,10 +50,13 @@ final class ReleaseRoutes {
       App app = apps.get(ex.param(1));
       VersionState s = versions.state(app, parseVersion(ex.param(2)));
       ReleaseView v = view(s, app);
+      dev.pier.deploy.BuildStore.Build build = buildOf(app, s.release());
       ex.json(200, new ReleaseInfo(v.version(), v.description(), v.createdAt(), v.createdBy(),
           v.processes(), v.current(), v.state(), v.percent(), v.running(), v.instances(),
           v.slugAvailable(), List.copyOf(new TreeSet<>(s.release().env().keySet())),
-          apps.versionUrl(app.name(), v.version()), s.release().readinessPath()));
+          apps.versionUrl(app.name(), v.version()), s.release().readinessPath(),
+          build == null ? null : build.buildpack(), build == null ? null : build.language(),
+          build == null ? null : build.id()));
     });
     api.on("POST", AppRoutes.APP + "/rollback", ex -> {
       App app = apps.get(ex.param(1));
@@ -63,6 +71,21 @@ final class ReleaseRoutes {
         out.failed(e.getMessage());
       }
     });
+  }
+
+  /**
+   * The build that made the release's slug: config changes and rollbacks reuse the slug of an
+   * earlier release, so the first release with that slug is the one a build made.
+   */
+  private dev.pier.deploy.BuildStore.Build buildOf(App app, Release release) {
+    int first = release.version();
+    if (release.slug() != null) {
+      for (VersionState other : versions.states(app)) {
+        Release r = other.release();
+        if (release.slug().equals(r.slug()) && r.version() < first) first = r.version();
+      }
+    }
+    return builds.forRelease(app.name(), first).orElse(null);
   }
 
   static ReleaseView view(VersionState s, App app) {

@@ -12,12 +12,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Persistence of builds and their output (what the pushing client saw). */
+/**
+ * Persistence of builds and their output (what the pushing client saw), and of the buildpacks an
+ * app set for its builds.
+ */
 public final class BuildStore {
-  /** A build: {@code status} is running, succeeded or failed; output is null in listings. */
+  /**
+   * A build: {@code status} is running, succeeded or failed; output is null in listings;
+   * {@code buildpack} and {@code language} are null until it succeeded (or for builds before
+   * they were recorded).
+   */
   public record Build(
       int id, String app, String description, String createdBy, Instant startedAt,
-      Instant finishedAt, String status, Integer release, String output) {}
+      Instant finishedAt, String status, Integer release, String output, String buildpack,
+      String language) {}
+
+  private static final String COLUMNS =
+      "id, app, description, created_by, started_at, finished_at, status, release, %s, buildpack, language";
 
   private final Database db;
 
@@ -44,16 +55,76 @@ public final class BuildStore {
   }
 
   public void finish(int id, String status, Integer release, String output, Instant now) {
+    finish(id, status, release, output, now, null, null);
+  }
+
+  /** Ends a build, recording the buildpack(s) that built it and the language detected (null: unknown). */
+  public void finish(int id, String status, Integer release, String output, Instant now,
+      String buildpack, String language) {
     db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE builds SET status = ?, release = ?, output = ?, finished_at = ? WHERE id = ?")) {
+          "UPDATE builds SET status = ?, release = ?, output = ?, finished_at = ?, buildpack = ?,"
+              + " language = ? WHERE id = ?")) {
         ps.setString(1, status);
         if (release == null) ps.setNull(2, java.sql.Types.INTEGER); else ps.setInt(2, release);
         ps.setString(3, output);
         ps.setTimestamp(4, Timestamp.from(now));
-        ps.setInt(5, id);
+        ps.setString(5, buildpack);
+        ps.setString(6, language);
+        ps.setInt(7, id);
         return ps.executeUpdate();
       }
+    });
+  }
+
+  /** The succeeded build that made release {@code release} of the app, if a build made it. */
+  public Optional<Build> forRelease(AppName app, int release) {
+    return db.query(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + COLUMNS.formatted("NULL") + " FROM builds WHERE app = ? AND release = ?"
+              + " ORDER BY id DESC LIMIT 1")) {
+        ps.setString(1, app.value());
+        ps.setInt(2, release);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** The buildpacks the app set, in the order they run; empty: detected at each build. */
+  public List<String> buildpacks(AppName app) {
+    return db.query(c -> {
+      List<String> sources = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT source FROM app_buildpacks WHERE app = ? ORDER BY position")) {
+        ps.setString(1, app.value());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) sources.add(rs.getString(1));
+        }
+      }
+      return sources;
+    });
+  }
+
+  /** Replaces the app's buildpacks with {@code sources} (empty: detect again), in one transaction. */
+  public void setBuildpacks(AppName app, List<String> sources) {
+    db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM app_buildpacks WHERE app = ?")) {
+        ps.setString(1, app.value());
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO app_buildpacks (app, position, source) VALUES (?, ?, ?)")) {
+        for (int i = 0; i < sources.size(); i++) {
+          ps.setString(1, app.value());
+          ps.setInt(2, i + 1);
+          ps.setString(3, sources.get(i));
+          ps.addBatch();
+        }
+        if (!sources.isEmpty()) ps.executeBatch();
+      }
+      return null;
     });
   }
 
@@ -65,8 +136,7 @@ public final class BuildStore {
     return db.transaction(c -> {
       List<Build> running = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, app, description, created_by, started_at, finished_at, status, release, NULL"
-              + " FROM builds WHERE status = 'running' ORDER BY id")) {
+          "SELECT " + COLUMNS.formatted("NULL") + " FROM builds WHERE status = 'running' ORDER BY id")) {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) running.add(read(rs));
         }
@@ -87,8 +157,7 @@ public final class BuildStore {
     return db.query(c -> {
       List<Build> builds = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, app, description, created_by, started_at, finished_at, status, release, NULL"
-              + " FROM builds WHERE app = ? ORDER BY id DESC LIMIT ?")) {
+          "SELECT " + COLUMNS.formatted("NULL") + " FROM builds WHERE app = ? ORDER BY id DESC LIMIT ?")) {
         ps.setString(1, app.value());
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
@@ -102,8 +171,7 @@ public final class BuildStore {
   public Optional<Build> find(AppName app, int id) {
     return db.query(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, app, description, created_by, started_at, finished_at, status, release, output"
-              + " FROM builds WHERE app = ? AND id = ?")) {
+          "SELECT " + COLUMNS.formatted("output") + " FROM builds WHERE app = ? AND id = ?")) {
         ps.setString(1, app.value());
         ps.setInt(2, id);
         try (ResultSet rs = ps.executeQuery()) {
@@ -119,6 +187,6 @@ public final class BuildStore {
     Integer rel = rs.wasNull() ? null : release;
     return new Build(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getTimestamp(5).toInstant(), finished == null ? null : finished.toInstant(),
-        rs.getString(7), rel, rs.getString(9));
+        rs.getString(7), rel, rs.getString(9), rs.getString(10), rs.getString(11));
   }
 }

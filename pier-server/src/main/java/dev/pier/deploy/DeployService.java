@@ -168,7 +168,8 @@ public final class DeployService {
       boolean ok = outcome instanceof Outcome.Released;
       if (outcome instanceof Outcome.Failed failed) recorded.failed(failed.reason());
       builds.finish(buildId, ok ? "succeeded" : "failed",
-          ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant());
+          ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant(),
+          recorded.buildpack, recorded.language);
       DataDirs.deleteTree(sourceDir);
     }
   }
@@ -181,6 +182,9 @@ public final class DeployService {
     private final BuildOutput copy = BuildOutput.lines(this::keep);
     private boolean truncated;
     private volatile String lastWarn;
+    /** What built it (recorded with the build), once known. */
+    volatile String buildpack;
+    volatile String language;
 
     RecordedOutput(BuildOutput forward) {
       this.forward = forward;
@@ -234,7 +238,7 @@ public final class DeployService {
   }
 
   private Outcome buildAndRelease(
-      App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out,
+      App app, Path sourceDir, String description, String user, boolean promote, RecordedOutput out,
       String commit)
       throws IOException, InterruptedException {
     String name = app.name().value();
@@ -252,10 +256,17 @@ public final class DeployService {
     Files.createDirectories(dirs.cache(app.name()));
     DataDirs.chmod(dirs.cache(app.name()), "rwx------");
     Map<String, String> vars = config.get(app.name());
+    java.util.List<String> ownBuildpacks = builds.buildpacks(app.name());
+    if (!ownBuildpacks.isEmpty()) out.buildpack = String.join(", ", ownBuildpacks);
     BuildResult result =
         builder.build(
-            new BuildRequest(app.name(), sourceDir, dirs.cache(app.name()), slug, vars, userFor(app)),
+            new BuildRequest(app.name(), sourceDir, dirs.cache(app.name()), slug, vars, userFor(app),
+                ownBuildpacks),
             out);
+    if (result instanceof BuildResult.Succeeded ok) {
+      out.buildpack = ok.buildpack();
+      out.language = ok.language();
+    }
     if (result instanceof BuildResult.Failed failed) {
       Files.deleteIfExists(slug);
       logs.platform(name, "build", "Build failed: " + failed.reason());
@@ -302,6 +313,94 @@ public final class DeployService {
     out.info((promote ? apps.webUrl(app.name()) : apps.versionUrl(app.name(), release.version()))
         + " deployed to Pier");
     return new Outcome.Released(release);
+  }
+
+  // --- the app's buildpacks and build cache (pier buildpacks:*, builds:cache:purge) ---
+
+  /** Most buildpacks an app may set. */
+  public static final int MAX_BUILDPACKS = 8;
+
+  /** The app's own buildpacks in the order they run; empty when each build detects one. */
+  public java.util.List<String> buildpacks(App app) {
+    return builds.buildpacks(app.name());
+  }
+
+  /** The stored form of a buildpack, or a 422 saying what is wrong with it. */
+  public String checkBuildpack(String source) {
+    try {
+      return builder.checkBuildpack(source);
+    } catch (IllegalArgumentException e) {
+      throw dev.pier.errors.PlatformException.invalid(e.getMessage());
+    }
+  }
+
+  /** The built-in buildpack names, in detection order. */
+  public java.util.List<String> builtInBuildpacks() {
+    return builder.names();
+  }
+
+  /**
+   * Sets the app's buildpacks (the next build uses them): each is checked and stored in its
+   * normal form. Throws a 422 {@link dev.pier.errors.PlatformException} naming a bad one, a
+   * repeated one, or too many; nothing is stored then.
+   */
+  public java.util.List<String> setBuildpacks(App app, java.util.List<String> sources) {
+    return updateBuildpacks(app, current -> sources);
+  }
+
+  /**
+   * Changes the app's buildpacks with {@code change} (given the current list), as {@link
+   * #setBuildpacks}; changes of the list are serialized, so concurrent adds are not lost.
+   */
+  public synchronized java.util.List<String> updateBuildpacks(
+      App app, java.util.function.UnaryOperator<java.util.List<String>> change) {
+    java.util.List<String> sources = change.apply(new java.util.ArrayList<>(builds.buildpacks(app.name())));
+    java.util.List<String> checked = new java.util.ArrayList<>();
+    for (String source : sources) {
+      String normal = checkBuildpack(source);
+      if (checked.contains(normal)) {
+        throw dev.pier.errors.PlatformException.invalid("the buildpack " + normal + " is already set on " + app.name());
+      }
+      checked.add(normal);
+    }
+    if (checked.size() > MAX_BUILDPACKS) {
+      throw dev.pier.errors.PlatformException.invalid("an app may set at most " + MAX_BUILDPACKS + " buildpacks");
+    }
+    builds.setBuildpacks(app.name(), checked);
+    logs.platform(app.name().value(), "api", checked.isEmpty()
+        ? "Buildpacks cleared: the next build detects one"
+        : "Buildpacks set: " + String.join(", ", checked));
+    return checked;
+  }
+
+  /**
+   * Deletes the app's build cache (dependency caches, custom buildpacks' caches, its build disk),
+   * waiting for a running build of the app to end first; the next build starts cold. Returns the
+   * bytes freed.
+   */
+  public long purgeBuildCache(App app, String user) throws Exception {
+    return rollout.locked(app, BuildOutput.NONE, () -> {
+      Path cache = dirs.cache(app.name());
+      if (!Files.isDirectory(cache)) return 0L;
+      long bytes = 0;
+      try (var walk = Files.walk(cache)) {
+        bytes = walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            .mapToLong(p -> {
+              try {
+                return Files.size(p);
+              } catch (IOException e) {
+                return 0;
+              }
+            }).sum();
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // Counted what could be seen.
+      }
+      try (var entries = Files.list(cache)) {
+        for (Path entry : entries.toList()) DataDirs.deleteTree(entry);
+      }
+      logs.platform(app.name().value(), "api", "Build cache purged by " + user);
+      return bytes;
+    });
   }
 
   private static String firstLine(String text) {

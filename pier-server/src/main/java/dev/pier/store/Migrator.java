@@ -18,6 +18,7 @@ final class Migrator {
   static final String[] MIGRATIONS = {"V1__initial.sql", "V2__versions_and_traffic.sql",
     "V3__app_readiness_path.sql", "V4__drains.sql",
     "V5__builds.sql", "V6__release_commit.sql", "V7__formation_size_autoscale.sql", "V8__leases.sql", "V9__app_boot_timeout.sql",
+    "V10__buildpacks.sql",
     // #13 scheduled jobs
     "V11__cron.sql"};
 

@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <p>The npm cache lives in the app's build cache, so later builds download less. The default web
  * process is {@code npm start} when package.json has a start script or a {@code server.js} exists
- * (npm's own default start command is {@code node server.js}).
+ * (npm's own default start command is {@code node server.js}). {@value #BIN_DIR} is put on the
+ * PATH of the later build steps and of the app's instances.
  */
 public final class NodejsBuildpack implements Buildpack {
   public static final String NAME = "nodejs";
@@ -37,6 +38,14 @@ public final class NodejsBuildpack implements Buildpack {
     return NAME;
   }
 
+  /** Where npm puts the commands of installed packages; on the PATH of later steps and instances. */
+  public static final String BIN_DIR = "/app/node_modules/.bin";
+
+  @Override
+  public List<String> runtimes() {
+    return List.of("nodejs");
+  }
+
   @Override
   public boolean detect(Path sourceDir) {
     return Files.exists(sourceDir.resolve(PackageJson.FILE_NAME), LinkOption.NOFOLLOW_LINKS);
@@ -45,6 +54,9 @@ public final class NodejsBuildpack implements Buildpack {
   @Override
   public void compile(BuildContext ctx) throws BuildFailure {
     PackageJson pkg = PackageJson.parse(ctx.readFile(PackageJson.FILE_NAME));
+    // Package commands (vite, next, tsc) for build scripts and Procfile commands alike.
+    ctx.prependPath(BIN_DIR);
+    ctx.prependRuntimePath(BIN_DIR);
     checkNodeVersion(ctx, pkg.enginesNode());
     boolean installed = install(ctx, pkg);
     if (pkg.hasScript("build")) {

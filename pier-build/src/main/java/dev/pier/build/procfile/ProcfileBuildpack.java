@@ -19,6 +19,12 @@ public final class ProcfileBuildpack implements Buildpack {
     return NAME;
   }
 
+  /** No app.yaml runtime: a Procfile app says what it runs itself. */
+  @Override
+  public java.util.List<String> runtimes() {
+    return java.util.List.of();
+  }
+
   @Override
   public boolean detect(Path sourceDir) {
     return Files.exists(sourceDir.resolve(Procfile.FILE_NAME), LinkOption.NOFOLLOW_LINKS);

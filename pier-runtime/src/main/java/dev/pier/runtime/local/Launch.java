@@ -12,7 +12,8 @@ import java.util.Map;
 
 /** Builds the process that runs one instance: {@code /bin/sh -c COMMAND} in the sandbox. */
 final class Launch {
-  static final String DEFAULT_PATH = "/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin";
+  /** The PATH of an instance whose release declares none (buildpacks add theirs, e.g. node_modules/.bin). */
+  static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
   private static final String HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private Launch() {}
