@@ -1,7 +1,10 @@
 package dev.pier.build;
 
+import dev.pier.build.go.GoBuildpack;
+import dev.pier.build.java.JavaBuildpack;
 import dev.pier.build.nodejs.NodejsBuildpack;
 import dev.pier.build.procfile.ProcfileBuildpack;
+import dev.pier.build.python.PythonBuildpack;
 import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Cgroups;
 import dev.pier.sandbox.Disks;
@@ -60,9 +63,10 @@ public final class Builder {
     this.disks = Objects.requireNonNull(disks, "disks");
   }
 
-  /** The standard detection order: nodejs, then procfile-only. */
+  /** The standard detection order: nodejs, java, python, go, then procfile-only. */
   public static Builder standard(Sandbox sandbox) {
-    return new Builder(sandbox, List.of(new NodejsBuildpack(), new ProcfileBuildpack()));
+    return new Builder(sandbox, List.of(new NodejsBuildpack(),
+        new JavaBuildpack(), new PythonBuildpack(), new GoBuildpack(), new ProcfileBuildpack()));
   }
 
   /** A builder like this one with other limits. */

@@ -20,12 +20,15 @@ import java.util.TreeMap;
  * signalling only the outer process can leave children running.
  */
 public final class Sandbox {
-  /** Files from the host /etc that programs need (DNS, TLS roots, user names, time zone). */
+  /**
+   * Files from the host /etc that programs need (DNS, TLS roots, user names, time zone; Debian's
+   * Maven reads its launcher config and global settings from /etc/maven).
+   */
   private static final List<String> ETC =
       List.of(
           "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
           "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
-          "/etc/ld.so.cache", "/etc/mime.types");
+          "/etc/ld.so.cache", "/etc/mime.types", "/etc/maven");
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
   private static final java.util.concurrent.ConcurrentMap<String, Boolean> SIZE_SUPPORT =
