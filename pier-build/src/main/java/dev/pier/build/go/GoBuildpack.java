@@ -32,6 +32,8 @@ public final class GoBuildpack implements Buildpack {
   public static final String NAME = "go";
 
   private static final Pattern COMPILER_LINE = Pattern.compile("^\\S+\\.go:\\d+(:\\d+)?: ");
+  private static final Pattern MODULE_MISSING = Pattern.compile(
+      "missing go.sum entry|cannot find module|module lookup disabled|no required module provides");
   private static final Pattern GO_ERROR = Pattern.compile("^(go: |go build|can't load package|package )");
 
   @Override
@@ -75,7 +77,12 @@ public final class GoBuildpack implements Buildpack {
     int code = ctx.run(label, argv, env(ctx, vendored), compilerLine);
     if (code != 0) {
       FirstMatch why = compilerLine.first() != null ? compilerLine : goError;
-      throw new BuildFailure(why.failure(label, code));
+      String reason = why.failure(label, code);
+      if (!vendored && why.first() != null && MODULE_MISSING.matcher(why.first()).find()) {
+        reason += ". Pier's build network reaches no Go module proxy: vendor the dependencies"
+            + " (go mod vendor) and commit vendor/";
+      }
+      throw new BuildFailure(reason);
     }
 
     String web = rootPackage ? "bin/" + mod.binaryName() : onlyBinary(ctx.appDir().resolve("bin"));

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Finds the JDKs installed under a directory such as {@code /usr/lib/jvm}: each subdirectory with
  * {@code bin/java}, {@code bin/javac} and a {@code release} file naming its {@code JAVA_VERSION}.
- * Symlinked aliases of the same JDK count once.
+ * Symlinked aliases of the same JDK count once, by the directory they point to.
  */
 public final class Jdks {
   /** Where Debian and the Temurin packages install JDKs. */
@@ -32,8 +32,8 @@ public final class Jdks {
     Set<Path> seen = new HashSet<>();
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path home : entries.sorted().toList()) {
-        Jdk jdk = read(home);
-        if (jdk != null && seen.add(home.toRealPath())) found.add(jdk);
+        Jdk jdk = read(home.toRealPath());
+        if (jdk != null && seen.add(jdk.home())) found.add(jdk);
       }
     } catch (IOException e) {
       return List.of();

@@ -114,7 +114,7 @@ public final class PythonBuildpack implements Buildpack {
     String label = project ? "pip install ." : "pip install -r requirements.txt";
     int code = ctx.run(label, argv, Map.of("PIP_CACHE_DIR", BuildContext.CACHE_MOUNT + "/pip"), offline);
     if (code == 0) return;
-    String reason = why.failure(label, code);
+    String reason = why.failure(label, code).replace("): ERROR: ", "): ");
     if (offline.first() != null) {
       reason += wheels
           ? ". A package is missing from " + WHEELS + "/: add its wheel"

@@ -1,0 +1,131 @@
+package dev.pier.build;
+
+import static dev.pier.build.TestApps.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.build.BuildResult.Failed;
+import dev.pier.build.BuildResult.Succeeded;
+import dev.pier.sandbox.Sandbox;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Python and Go builds in the real sandbox with the server's python3 and go, offline (the Java
+ * buildpack's Maven build is in the end-to-end JavaPythonGoAppsTest, as it needs Maven Central).
+ */
+@Timeout(90)
+class LanguageBuildTest {
+  @TempDir Path tmp;
+  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private final BuildOutput out = BuildOutput.collecting(output);
+  private Builder builder;
+  private BuildRequest request;
+  private Path src;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    TestApps.assumeSandboxAvailable();
+    builder = Builder.standard(Sandbox.system())
+        .withLimits(BuildLimits.DEFAULT.withTimeout(Duration.ofSeconds(60)));
+    request = TestApps.request(tmp, Map.of());
+    src = request.sourceDir();
+  }
+
+  @AfterEach
+  void printBuildLog(TestInfo test) {
+    System.out.println("== " + test.getDisplayName());
+    synchronized (output) {
+      output.forEach(System.out::println);
+    }
+  }
+
+  @Test
+  void pythonAppGetsAVirtualenvFirstOnPathAndRunsAppPy() throws IOException {
+    write(src, "requirements.txt", "# nothing but the standard library\n");
+    write(src, "app.py", "print('hi')\n");
+
+    Succeeded result = (Succeeded) builder.build(request, out);
+
+    assertThat(result.buildpack()).isEqualTo("python");
+    assertThat(result.processTypes()).containsEntry("web", "python app.py");
+    assertThat(result.env())
+        .containsEntry("PATH", "/app/.venv/bin:/usr/local/bin:/usr/bin:/bin")
+        .containsEntry("VIRTUAL_ENV", "/app/.venv")
+        .containsEntry("PYTHONUNBUFFERED", "1");
+    assertThat(TestApps.slugEntries(result.slug())).containsKey(".venv/bin/python3");
+    assertThat(output).anyMatch(l -> l.contains("Using Python 3."));
+  }
+
+  @Test
+  void pythonRequirementThatNoIndexServesFailsNamingTheMissingNetworkAndWheels() throws IOException {
+    write(src, "requirements.txt", "flask==3.0.0\n");
+    write(src, "app.py", "import flask\n");
+
+    Failed result = (Failed) builder.build(request, out);
+
+    assertThat(result.reason())
+        .startsWith("pip install -r requirements.txt failed (exit code 1): Could not find a version")
+        .contains("flask")
+        .contains("reaches no Python package index (PyPI)")
+        .contains("wheels/");
+  }
+
+  @Test
+  void goModuleBuildsIntoBinNamedAfterTheModuleAndServesFromIt() throws IOException {
+    write(src, "go.mod", "module example.com/tools/hello/v2\n\ngo 1.19\n");
+    write(src, "main.go", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n");
+
+    Succeeded result = (Succeeded) builder.build(request, out);
+
+    assertThat(result.buildpack()).isEqualTo("go");
+    assertThat(result.processTypes()).containsEntry("web", "bin/hello");
+    assertThat(TestApps.slugEntries(result.slug())).containsKey("bin/hello");
+    assertThat(output).anyMatch(l -> l.contains("Using go version go1."));
+  }
+
+  @Test
+  void goCompileErrorFailsQuotingTheCompilerLine() throws IOException {
+    write(src, "go.mod", "module example.com/broken\n\ngo 1.19\n");
+    write(src, "main.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Printn(\"hi\")\n}\n");
+
+    Failed result = (Failed) builder.build(request, out);
+
+    assertThat(result.reason()).startsWith("go build failed (exit code 2): ./main.go:6:6:")
+        .contains("Printn");
+  }
+
+  @Test
+  void goDependencyThatIsNotVendoredFailsSayingThereIsNoModuleProxy() throws IOException {
+    write(src, "go.mod", "module example.com/deps\n\ngo 1.19\n\nrequire github.com/pkg/errors v0.9.1\n");
+    write(src, "main.go", "package main\n\nimport \"github.com/pkg/errors\"\n\nfunc main() { _ = errors.New(\"x\") }\n");
+
+    Failed result = (Failed) builder.build(request, out);
+
+    assertThat(result.reason()).startsWith("go build failed (exit code 1)").contains("github.com/pkg/errors")
+        .endsWith("reaches no Go module proxy: vendor the dependencies (go mod vendor) and commit vendor/");
+    assertThat(output).anyMatch(l -> l.contains("No vendor/ directory") && l.contains("no Go module proxy"));
+  }
+
+  @Test
+  void gradleAppWithOnlyAWrapperSaysTheWrapperCannotDownloadGradleHere() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.exists(Path.of("/usr/bin/gradle")));
+    write(src, "build.gradle", "plugins { id 'java' }\n");
+    write(src, "gradlew", "#!/bin/sh\nexit 1\n");
+
+    Failed result = (Failed) builder.build(request, out);
+
+    assertThat(result.reason()).startsWith("Gradle is not installed on this Pier server");
+    assertThat(output).anyMatch(l -> l.contains("gradlew found") && l.contains("services.gradle.org"));
+  }
+}
