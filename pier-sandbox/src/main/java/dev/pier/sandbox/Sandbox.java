@@ -30,6 +30,25 @@ public final class Sandbox {
           "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
           "/etc/ld.so.cache", "/etc/mime.types", "/etc/maven");
 
+  /**
+   * Debian's OpenJDK packages keep their configuration (java.security above all, without which
+   * no JVM starts) in /etc/java-N-openjdk, symlinked from the JDK under /usr/lib/jvm.
+   */
+  private static final List<String> DEBIAN_JDK_CONFIG = debianJdkConfig();
+
+  private static List<String> debianJdkConfig() {
+    try (var dirs = Files.newDirectoryStream(Path.of("/etc"), "java-*-openjdk")) {
+      List<String> found = new ArrayList<>();
+      for (Path dir : dirs) {
+        if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) found.add(dir.toString());
+      }
+      found.sort(null);
+      return List.copyOf(found);
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
+  }
+
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
   private static final java.util.concurrent.ConcurrentMap<String, Boolean> SIZE_SUPPORT =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -118,6 +137,7 @@ public final class Sandbox {
     for (String etc : ETC) {
       if (Files.exists(Path.of(etc))) argv.addAll(List.of("--ro-bind", etc, etc));
     }
+    for (String etc : DEBIAN_JDK_CONFIG) argv.addAll(List.of("--ro-bind", etc, etc));
     argv.addAll(List.of("--bind", spec.appDir().toString(), "/app"));
     for (Mount mount : spec.mounts()) {
       argv.addAll(

@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  *       when a {@code vendor/} directory exists;
  *   <li>offline: {@code GOPROXY=off} and {@code GOTOOLCHAIN=local}, since Pier's build network
  *       reaches no Go module proxy; {@code GOCACHE} and {@code GOPATH} live in the build cache,
- *       so a later build compiles only what changed; {@code CGO_ENABLED=0} for a static binary;
+ *       so a later build compiles only what changed. cgo stays at Go's default: with {@code
+ *       CGO_ENABLED=0} Go 1.19 recompiles net and everything above it (30 s instead of 3 s for
+ *       a net/http app), as the installed standard library was built with cgo;
  *   <li>the default web process is {@code bin/NAME} (a Procfile or app.yaml entrypoint wins).
  * </ol>
  */
@@ -102,7 +104,6 @@ public final class GoBuildpack implements Buildpack {
     env.put("GOSUMDB", "off");
     env.put("GOTOOLCHAIN", "local");
     env.put("GOTELEMETRY", "off");
-    env.put("CGO_ENABLED", ctx.configVars().getOrDefault("CGO_ENABLED", "0"));
     String flags = ctx.configVars().getOrDefault("GOFLAGS", "");
     if (vendored && !flags.contains("-mod=")) flags = (flags + " -mod=vendor").strip();
     if (!flags.isEmpty()) env.put("GOFLAGS", flags);
