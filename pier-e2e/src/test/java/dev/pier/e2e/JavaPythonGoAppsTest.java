@@ -24,11 +24,15 @@ class JavaPythonGoAppsTest {
     try (PlatformHarness pier = new PlatformHarness(tmp)) {
       pier.login();
 
-      Path python = deploy(pier, "pyhello", LanguageApps.pythonHttpServer());
+      Path python = deploy(pier, "pyhello", LanguageApps.pythonHttpServer("Hello"));
       Result pythonPush = timedPush(pier, python, "python, cold");
       assertThat(pythonPush.err()).contains("with the python buildpack").contains("Released v1");
       Response pythonPage = pier.awaitOk("pyhello", "/", Duration.ofSeconds(30));
       assertThat(pythonPage.body()).startsWith("Hello from Python 3.").contains("in /app/.venv");
+      PlatformHarness.write(python, LanguageApps.pythonHttpServer("Hi"));
+      pier.commitAll(python, "greeting");
+      timedPush(pier, python, "python, warm");
+      assertThat(pier.awaitBody("pyhello", "Hi from Python 3.", Duration.ofSeconds(30))).isTrue();
 
       Path go = deploy(pier, "gohello", LanguageApps.goNetHttp());
       Result goPush = timedPush(pier, go, "go, cold");
@@ -74,6 +78,12 @@ class JavaPythonGoAppsTest {
       assertThat(brokenGo.exit()).isNotZero();
       assertThat(brokenGo.err()).contains("go build failed (exit code 2): ./main.go:4:2: undefined: listen");
       assertThat(pier.get("gohello", "/").body()).startsWith("Hello from Go go1.");
+
+      // Fixed again: the warm Go build cache compiles only the app.
+      PlatformHarness.write(go, LanguageApps.goNetHttp());
+      pier.commitAll(go, "fixed");
+      Result goWarm = timedPush(pier, go, "go, warm");
+      assertThat(goWarm.err()).contains("Using the Go build cache from earlier builds").contains("Released v2");
     }
   }
 

@@ -105,8 +105,11 @@ final class LanguageApps {
     return files;
   }
 
-  /** A standard-library Python web app (http.server) whose page names the Python version. */
-  static Map<String, String> pythonHttpServer() {
+  /**
+   * A standard-library Python web app (http.server) whose page says {@code greeting} and names
+   * the Python version and its prefix (the virtualenv).
+   */
+  static Map<String, String> pythonHttpServer(String greeting) {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("requirements.txt", "# standard library only\n");
     files.put("app.py", """
@@ -117,7 +120,7 @@ final class LanguageApps {
 
         class Hello(BaseHTTPRequestHandler):
             def do_GET(self):
-                body = ("Hello from Python %s in %s" % (sys.version.split()[0], sys.prefix)).encode()
+                body = ("%s from Python %%s in %%s" %% (sys.version.split()[0], sys.prefix)).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(body)))
@@ -127,7 +130,7 @@ final class LanguageApps {
 
         print("python app listening on", os.environ["PORT"])
         ThreadingHTTPServer(("", int(os.environ["PORT"])), Hello).serve_forever()
-        """);
+        """.formatted(greeting));
     return files;
   }
 
