@@ -82,6 +82,41 @@ class LanguageBuildTest {
   }
 
   @Test
+  void pythonRequirementsInstallFromCommittedWheelsWithoutAnIndex() throws IOException {
+    write(src, "requirements.txt", "hello-lib==1.0  # from wheels/\n");
+    write(src, "main.py", "import hello_lib\n");
+    wheel(src.resolve("wheels/hello_lib-1.0-py3-none-any.whl"));
+
+    Succeeded result = (Succeeded) builder.build(request, out);
+
+    assertThat(result.processTypes()).containsEntry("web", "python main.py");
+    assertThat(TestApps.slugEntries(result.slug()))
+        .containsKey(".venv/lib/python3.11/site-packages/hello_lib/__init__.py");
+    assertThat(output).anyMatch(l -> l.contains("Installing from wheels/ only"))
+        .anyMatch(l -> l.contains("Successfully installed hello-lib-1.0"));
+  }
+
+  /** A pure-Python wheel of a package {@code hello_lib} 1.0, as pip builds them. */
+  private static void wheel(Path file) throws IOException {
+    java.nio.file.Files.createDirectories(file.getParent());
+    Map<String, String> entries = new java.util.LinkedHashMap<>();
+    entries.put("hello_lib/__init__.py", "GREETING = 'hello'\n");
+    entries.put("hello_lib-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: hello-lib\nVersion: 1.0\n");
+    entries.put("hello_lib-1.0.dist-info/WHEEL",
+        "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n");
+    StringBuilder record = new StringBuilder();
+    entries.keySet().forEach(name -> record.append(name).append(",,\n"));
+    entries.put("hello_lib-1.0.dist-info/RECORD", record + "hello_lib-1.0.dist-info/RECORD,,\n");
+    try (var zip = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(file))) {
+      for (Map.Entry<String, String> e : entries.entrySet()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        zip.write(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+  }
+
+  @Test
   void goModuleBuildsIntoBinNamedAfterTheModuleAndServesFromIt() throws IOException {
     write(src, "go.mod", "module example.com/tools/hello/v2\n\ngo 1.19\n");
     write(src, "main.go", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n");

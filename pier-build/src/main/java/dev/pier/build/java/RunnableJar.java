@@ -1,6 +1,8 @@
 package dev.pier.build.java;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,6 +12,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A jar a build left that {@code java -jar} can start: its manifest names a {@code Main-Class}.
@@ -20,6 +24,8 @@ import java.util.stream.Stream;
  * @param springBoot true when its manifest says it is a Spring Boot jar
  */
 public record RunnableJar(String relativePath, boolean springBoot) {
+  static final int MAX_MANIFEST_BYTES = 1 << 20;
+
   /**
    * The runnable jars directly in {@code appDir/dir} (e.g. {@code target}), by name. Symlinks and
    * jars that cannot be read are skipped.
@@ -52,11 +58,21 @@ public record RunnableJar(String relativePath, boolean springBoot) {
         && !name.endsWith("-test-sources.jar");
   }
 
+  /**
+   * The manifest's main attributes, read with a size cap: the jar was made by the app's build, and
+   * a manifest that inflates to gigabytes must not fill the server's memory.
+   */
   private static Attributes mainAttributes(Path jar) {
-    try (JarFile file = new JarFile(jar.toFile(), false)) {
-      Manifest manifest = file.getManifest();
-      return manifest == null ? null : manifest.getMainAttributes();
-    } catch (IOException | SecurityException e) {
+    try (ZipFile file = new ZipFile(jar.toFile())) {
+      ZipEntry entry = file.getEntry(JarFile.MANIFEST_NAME);
+      if (entry == null || entry.getSize() > MAX_MANIFEST_BYTES) return null;
+      byte[] bytes;
+      try (InputStream in = file.getInputStream(entry)) {
+        bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+      }
+      if (bytes.length > MAX_MANIFEST_BYTES) return null;
+      return new Manifest(new ByteArrayInputStream(bytes)).getMainAttributes();
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
