@@ -48,6 +48,7 @@ class JavaPythonGoAppsTest {
           .contains("Found target/hello-javalin-1.0.jar")
           .contains("Released v1");
       Response javaPage = pier.awaitOk("javalin", "/", Duration.ofSeconds(60));
+      System.out.println("java page: " + javaPage.body());
       assertThat(javaPage.body()).startsWith("Hello from Javalin on Java 17.")
           .contains("java-17-openjdk").contains("MEMORY_LIMIT 512m");
       long heapMb = Long.parseLong(javaPage.body().replaceAll(".*max heap (\\d+) MB.*", "$1"));
