@@ -22,13 +22,14 @@ import java.util.TreeMap;
 public final class Sandbox {
   /**
    * Files from the host /etc that programs need (DNS, TLS roots, user names, time zone; Debian's
-   * Maven reads its launcher config and global settings from /etc/maven).
+   * Maven reads its launcher config and logging setup from /etc/maven, but not the operator's
+   * settings.xml there, which may hold repository credentials).
    */
   private static final List<String> ETC =
       List.of(
           "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
           "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
-          "/etc/ld.so.cache", "/etc/mime.types", "/etc/maven");
+          "/etc/ld.so.cache", "/etc/mime.types", "/etc/maven/m2.conf", "/etc/maven/logging");
 
   /**
    * Debian's OpenJDK packages keep their configuration (java.security above all, without which
