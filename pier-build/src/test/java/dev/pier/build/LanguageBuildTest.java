@@ -130,6 +130,20 @@ class LanguageBuildTest {
   }
 
   @Test
+  void goModuleWithVendoredDependencyBuildsOfflineWithModVendor() throws IOException {
+    write(src, "go.mod", "module example.com/vendored\n\ngo 1.19\n\nrequire example.com/greet v1.0.0\n");
+    write(src, "main.go", "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/greet\"\n)\n\n"
+        + "func main() { fmt.Println(greet.Hello()) }\n");
+    write(src, "vendor/modules.txt", "# example.com/greet v1.0.0\n## explicit; go 1.19\nexample.com/greet\n");
+    write(src, "vendor/example.com/greet/greet.go", "package greet\n\nfunc Hello() string { return \"hi\" }\n");
+
+    Succeeded result = (Succeeded) builder.build(request, out);
+
+    assertThat(TestApps.slugEntries(result.slug())).containsKey("bin/vendored");
+    assertThat(output).anyMatch(l -> l.contains("Building with the vendored modules (-mod=vendor)"));
+  }
+
+  @Test
   void goCompileErrorFailsQuotingTheCompilerLine() throws IOException {
     write(src, "go.mod", "module example.com/broken\n\ngo 1.19\n");
     write(src, "main.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Printn(\"hi\")\n}\n");
