@@ -68,6 +68,18 @@ class LanguageBuildTest {
   }
 
   @Test
+  void pyprojectAppWithoutWheelsRunsFromSourceSayingWhyItIsNotInstalled() throws IOException {
+    write(src, "pyproject.toml", "[project]\nname = \"hello\"\nversion = \"1.0\"\n");
+    write(src, "main.py", "print('hi')\n");
+
+    Succeeded result = (Succeeded) builder.build(request, out);
+
+    assertThat(result.processTypes()).containsEntry("web", "python main.py");
+    assertThat(output).anyMatch(l -> l.contains("The project itself is not installed")
+        && l.contains("requirements.txt"));
+  }
+
+  @Test
   void pythonRequirementThatNoIndexServesFailsNamingTheMissingNetworkAndWheels() throws IOException {
     write(src, "requirements.txt", "flask==3.0.0\n");
     write(src, "app.py", "import flask\n");
