@@ -2,8 +2,11 @@ package dev.pier.build;
 
 import dev.pier.build.custom.BuildpackSource;
 import dev.pier.build.custom.CustomBuildpack;
+import dev.pier.build.go.GoBuildpack;
+import dev.pier.build.java.JavaBuildpack;
 import dev.pier.build.nodejs.NodejsBuildpack;
 import dev.pier.build.procfile.ProcfileBuildpack;
+import dev.pier.build.python.PythonBuildpack;
 import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Cgroups;
 import dev.pier.sandbox.Disks;
@@ -77,6 +80,9 @@ public final class Builder {
     return new Builder(sandbox, List.of(
         new dev.pier.build.staticsite.StaticSiteBuildpack(),
         new NodejsBuildpack(),
+        new JavaBuildpack(),
+        new PythonBuildpack(),
+        new GoBuildpack(),
         new ProcfileBuildpack()));
   }
 

@@ -20,12 +20,35 @@ import java.util.TreeMap;
  * signalling only the outer process can leave children running.
  */
 public final class Sandbox {
-  /** Files from the host /etc that programs need (DNS, TLS roots, user names, time zone). */
+  /**
+   * Files from the host /etc that programs need (DNS, TLS roots, user names, time zone; Debian's
+   * Maven reads its launcher config and logging setup from /etc/maven, but not the operator's
+   * settings.xml there, which may hold repository credentials).
+   */
   private static final List<String> ETC =
       List.of(
           "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
           "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
-          "/etc/ld.so.cache", "/etc/mime.types");
+          "/etc/ld.so.cache", "/etc/mime.types", "/etc/maven/m2.conf", "/etc/maven/logging");
+
+  /**
+   * Debian's OpenJDK packages keep their configuration (java.security above all, without which
+   * no JVM starts) in /etc/java-N-openjdk, symlinked from the JDK under /usr/lib/jvm.
+   */
+  private static final List<String> DEBIAN_JDK_CONFIG = debianJdkConfig();
+
+  private static List<String> debianJdkConfig() {
+    try (var dirs = Files.newDirectoryStream(Path.of("/etc"), "java-*-openjdk")) {
+      List<String> found = new ArrayList<>();
+      for (Path dir : dirs) {
+        if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) found.add(dir.toString());
+      }
+      found.sort(null);
+      return List.copyOf(found);
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
+  }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
   private static final java.util.concurrent.ConcurrentMap<String, Boolean> SIZE_SUPPORT =
@@ -115,6 +138,7 @@ public final class Sandbox {
     for (String etc : ETC) {
       if (Files.exists(Path.of(etc))) argv.addAll(List.of("--ro-bind", etc, etc));
     }
+    for (String etc : DEBIAN_JDK_CONFIG) argv.addAll(List.of("--ro-bind", etc, etc));
     argv.addAll(List.of("--bind", spec.appDir().toString(), "/app"));
     for (Mount mount : spec.mounts()) {
       argv.addAll(

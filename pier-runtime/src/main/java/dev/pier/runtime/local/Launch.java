@@ -66,7 +66,11 @@ final class Launch {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 
-  /** The app's config vars plus what every dyno gets: PORT, DYNO, HOME and PATH. */
+  /**
+   * The app's config vars plus what every dyno gets: PORT, DYNO, HOME, PATH and MEMORY_LIMIT (the
+   * instance's memory limit as {@code 512m}, Cloud Foundry's name: the JVM cannot read the
+   * sandbox's cgroup limit itself, so the Java buildpack's start command sizes the heap from it).
+   */
   static Map<String, String> environment(InstanceSpec spec, int port) {
     Map<String, String> env = new HashMap<>(spec.env());
     env.put("PORT", Integer.toString(port));
@@ -78,6 +82,7 @@ final class Launch {
       // script(1) runs its -c command with $SHELL: the sandbox's /bin/sh unless the app says.
       env.putIfAbsent("SHELL", "/bin/sh");
     }
+    if (spec.memoryLimitBytes() > 0) env.put("MEMORY_LIMIT", (spec.memoryLimitBytes() >> 20) + "m");
     return env;
   }
 }

@@ -78,7 +78,7 @@ class LocalRuntimeBackendTest {
   }
 
   @Test
-  void environmentHoldsConfigVarsPortDynoAndNothingOfTheServer() throws Exception {
+  void environmentHoldsConfigVarsPortDynoMemoryLimitAndNothingOfTheServer() throws Exception {
     InstanceSpec spec = spec("web", 1, "node server.js", Map.of("GREETING", "hello"));
     fixture.backend().start(spec);
     fixture.awaitState("web.1", UP);
@@ -90,8 +90,9 @@ class LocalRuntimeBackendTest {
         .contains("\"PORT\":\"" + port + "\"")
         .contains("\"DYNO\":\"web.1\"")
         .contains("\"HOME\":\"/app\"")
-        .contains("\"PATH\":\"" + Launch.DEFAULT_PATH + "\"");
-    Set<String> allowed = Set.of("GREETING", "PORT", "DYNO", "HOME", "PATH", "PWD");
+        .contains("\"PATH\":\"" + Launch.DEFAULT_PATH + "\"")
+        .contains("\"MEMORY_LIMIT\":\"256m\"");
+    Set<String> allowed = Set.of("GREETING", "PORT", "DYNO", "HOME", "PATH", "PWD", "MEMORY_LIMIT");
     for (String key : System.getenv().keySet()) {
       if (!allowed.contains(key)) assertThat(body).doesNotContain("\"" + key + "\":");
     }
