@@ -141,7 +141,7 @@ class BuilderTest {
 
     assertThat(result).isInstanceOf(Failed.class);
     assertThat(((Failed) result).reason())
-        .contains("runtime 'ruby32' is not supported by any buildpack: Pier builds nodejs")
+        .contains("runtime 'ruby32' is not supported by any buildpack: Pier builds nodejs, java, python, go")
         .doesNotContain("Pier builds Node.js apps");
   }
 

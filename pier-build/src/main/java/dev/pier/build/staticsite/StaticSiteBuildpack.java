@@ -48,6 +48,12 @@ public final class StaticSiteBuildpack implements Buildpack {
     return NAME;
   }
 
+  /** No app.yaml runtime: App Engine has none for static sites (they use handlers). */
+  @Override
+  public java.util.List<String> runtimes() {
+    return java.util.List.of();
+  }
+
   @Override
   public boolean detect(Path dir) {
     if (isFile(dir.resolve(StaticJson.FILE_NAME))) return true;
