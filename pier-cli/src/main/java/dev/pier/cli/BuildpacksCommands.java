@@ -106,8 +106,8 @@ final class BuildpacksCommands {
   }
 
   @Command(name = "buildpacks:add", mixinStandardHelpOptions = true,
-      description = {"Add a buildpack to the app's list (last, or at --index): all set",
-          "buildpacks run in order on the same app (multi-buildpack)."})
+      description = {"Add a buildpack to the app's list (last, or at --index).",
+          "All buildpacks set run in order on the same app (multi-buildpack)."})
   static final class Add extends AppCommand {
     @Parameters(paramLabel = "BUILDPACK", description = BUILDPACK_HELP)
     String buildpack;

@@ -17,8 +17,8 @@ final class BuildsCommands {
   private BuildsCommands() {}
 
   @Command(name = "builds", mixinStandardHelpOptions = true,
-      description = {"List an app's builds, newest first: id, status, buildpack, when it",
-          "started and how long it took. `pier builds:info ID` shows one with its output."})
+      description = {"List an app's builds, newest first, with status, buildpack and duration.",
+          "`pier builds:info ID` shows one with its output."})
   static final class ListBuilds extends AppCommand {
     @Option(names = {"-n", "--num"}, paramLabel = "N", description = "How many (default 20, at most 500).")
     int num = 20;
@@ -70,8 +70,8 @@ final class BuildsCommands {
   }
 
   @Command(name = "builds:info", mixinStandardHelpOptions = true,
-      description = {"Show one build (default: the latest) with its output, as the pushing",
-          "client saw it (the server keeps up to 1 MB of it)."})
+      description = {"Show one build (default: the latest) with its output.",
+          "The output is as the pushing client saw it (the server keeps up to 1 MB of it)."})
   static final class Info extends AppCommand {
     @Parameters(arity = "0..1", paramLabel = "ID", description = "The build's id, as `pier builds` shows it.")
     Integer id;
@@ -130,8 +130,8 @@ final class BuildsCommands {
   }
 
   @Command(name = "builds:cache:purge", mixinStandardHelpOptions = true,
-      description = {"Delete the app's build cache (dependency caches, custom buildpacks'",
-          "caches): the next build starts cold. Waits for a running build to end."})
+      description = {"Delete the app's build cache: the next build starts cold.",
+          "Dependency caches and custom buildpacks' caches go. Waits for a running build to end."})
   static final class PurgeCache extends AppCommand {
     PurgeCache(CliContext context) {
       super(context);

@@ -66,8 +66,8 @@ final class CronCommands {
   }
 
   @Command(name = "cron:add", mixinStandardHelpOptions = true,
-      description = {"Run COMMAND on SCHEDULE, a UNIX cron expression (minute hour day-of-month month day-of-week),",
-          "each run a one-off instance of the app's current release named scheduler.N.",
+      description = {"Run COMMAND on SCHEDULE, a UNIX cron expression such as \"*/10 * * * *\".",
+          "The five fields are minute hour day-of-month month day-of-week; each run is a one-off instance of the app's current release named scheduler.N.",
           "A run is not started while the previous one still runs (a skipped run is recorded) unless --allow-overlap.",
           "A run missed while Pier was down runs once when it starts again, unless --no-catch-up."})
   static final class Add extends AppCommand {
@@ -151,8 +151,8 @@ final class CronCommands {
   }
 
   @Command(name = "cron:runs", mixinStandardHelpOptions = true,
-      description = {"Show the history of an app's scheduled runs (of job ID when given), newest first:",
-          "start, duration, result (exit code or HTTP status) and how to see each run's logs. The last 100 runs of each job are kept."})
+      description = {"Show the history of an app's scheduled runs (of job ID when given), newest first.",
+          "Each run shows its start, duration, result (exit code or HTTP status) and how to see each run's logs. The last 100 runs of each job are kept."})
   static final class Runs extends AppCommand {
     @Parameters(paramLabel = "ID", arity = "0..1", description = "Only this job's runs.")
     String id;

@@ -52,9 +52,9 @@ final class RunCommands {
       name = "run",
       mixinStandardHelpOptions = true,
       description = {
-          "Run a command in a one-off process of the app's current release (same slug, config vars and",
-          "sandbox) and attach to it: stdin, stdout and stderr, on a terminal when yours is one. Exits",
-          "with the command's exit code. `pier run bash` gives a shell in /app.",
+          "Run a command in a one-off process of the app's current release, attached to your terminal.",
+          "It has the release's slug, config vars and sandbox; stdin, stdout and stderr are yours, on a",
+          "terminal when yours is one. Exits with the command's exit code. `pier run bash` gives a shell in /app.",
           "Example: pier run -a shop -- node scripts/migrate.js --dry-run"})
   static final class Run extends OneOffCommand {
     @Option(names = "--no-tty", description = "Plain pipes even when run on a terminal.")
@@ -104,8 +104,8 @@ final class RunCommands {
       name = "run:detached",
       mixinStandardHelpOptions = true,
       description = {
-          "Run a command in a one-off process of the app's current release without attaching:",
-          "its output goes to the app's logs as run.N (pier logs --ps run.N)."})
+          "Run a command in a one-off process of the app's current release, in the background.",
+          "Its output goes to the app's logs as run.N (pier logs --ps run.N)."})
   static final class Detached extends OneOffCommand {
     Detached(CliContext context) {
       super(context);
