@@ -99,7 +99,7 @@ class CustomBuildpackTest {
       Path repo = pier.repo("hello-bp", Map.of("hello.txt", "the shell buildpack\n"));
       PlatformHarness.check(pier.cli(repo, "apps:create", "hello-bp"));
       Result none = PlatformHarness.check(pier.cli(repo, "buildpacks"));
-      assertThat(none.out()).contains("hello-bp has no buildpacks set: each build detects one (nodejs");
+      assertThat(none.out()).contains("hello-bp has no buildpacks set: each build detects one (static -> nodejs -> java -> python -> go -> procfile)");
 
       Result set = PlatformHarness.check(pier.cli(repo, "buildpacks:set", bp.get("git") + "#main"));
       assertThat(set.out()).contains("Next release on hello-bp will use " + bp.get("git") + "#main");

@@ -17,10 +17,10 @@ import dev.pier.runtime.RuntimeBackend;
 import java.util.Optional;
 
 /**
- * Runs a job as a {@link RunMode#TASK} instance through the runtime: the spec of the release's
- * first process type ({@link InstanceSpecs}, so slug, env, uid, memory, CPU and disk limits are
- * those of the app's other instances) with the job's command and name. The control loop leaves
- * task instances alone.
+ * Runs a job as a {@link RunMode#TASK} instance through the runtime, built as every one-off is
+ * ({@link InstanceSpecs#oneOff}: the current release's slug and config vars, the app's uid and
+ * disk quota, the default instance size) with the job's command and name. The control loop
+ * leaves task instances alone.
  */
 public final class RuntimeJobLauncher implements JobLauncher {
   private final AppStore apps;
@@ -42,15 +42,9 @@ public final class RuntimeJobLauncher implements JobLauncher {
     if (!app.hasRelease()) throw PlatformException.conflict("app '" + appName + "' has no release yet: deploy it first");
     Release release = releases.find(an, app.currentRelease())
         .orElseThrow(() -> PlatformException.conflict("release v" + app.currentRelease() + " of '" + appName + "' is gone"));
-    String type = release.processes().keySet().stream().findFirst()
-        .orElseThrow(() -> PlatformException.conflict("release " + release.name() + " has no process types to take a spec from"));
-    InstanceSpec base = specs.spec(appName, new Slot(release.version(), type, 1), 0)
-        .orElseThrow(() -> PlatformException.conflict("release " + release.name() + " of '" + appName + "' cannot run (its slug is missing)"));
     int dot = name.lastIndexOf('.');
-    InstanceSpec task = new InstanceSpec(base.app(), ProcessType.of(name.substring(0, dot)),
-        Integer.parseInt(name.substring(dot + 1)), base.release(), base.slug(), command, base.env(), base.user(),
-        base.memoryLimitBytes(), base.stopGrace(), 0, null, base.disk(), base.cpus(), RunMode.SERVICE, null,
-        base.slugSource()).withTask();
+    InstanceSpec task = specs.oneOff(app, release, name.substring(0, dot),
+        Integer.parseInt(name.substring(dot + 1)), command, null);
     runtime.start(task);
     return new Launched(appName, task.id());
   }
