@@ -135,4 +135,36 @@ class GitPushFlowTest {
       assertThat(refused.err()).containsIgnoringCase("authentication failed");
     }
   }
+
+  @Test
+  void theProcfilesReleaseCommandRunsBeforeTheReleaseLaunchesAndAFailureKeepsThePreviousOne() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp)) {
+      pier.login();
+      Map<String, String> files = new java.util.LinkedHashMap<>(SampleApps.nodeHello(1));
+      files.put("Procfile", "web: node server.js\nrelease: echo \"migrating for $PIER_RELEASE as $(id -u)\"\n");
+      Path repo = pier.repo("phased", files);
+      PlatformHarness.check(pier.cli(repo, "apps:create", "phased"));
+
+      Result push = pier.git(repo, "push", "pier", "main");
+      assertThat(push.exit()).as(push.all()).isZero();
+      assertThat(push.err()).contains("Running release command for v1").containsPattern("migrating for v1 as [1-9]")
+          .contains("Released v1");
+      assertThat(push.err().indexOf("migrating for v1")).isLessThan(push.err().indexOf("Launching v1"));
+      assertThat(pier.awaitOk("phased", "/", Duration.ofSeconds(20)).body()).contains("\"version\":1");
+      Result ps = PlatformHarness.check(pier.cli(repo, "ps", "-a", "phased"));
+      assertThat(ps.out()).contains("web.1").doesNotContain("release");
+      assertThat(pier.cli(repo, "ps:scale", "release=1", "-a", "phased").err()).contains("release phase command");
+
+      PlatformHarness.write(repo, SampleApps.nodeHello(2));
+      PlatformHarness.write(repo, Map.of("Procfile", "web: node server.js\nrelease: echo about to fail; exit 4\n"));
+      pier.commitAll(repo, "a failing migration");
+      Result failed = pier.git(repo, "push", "pier", "main");
+      assertThat(failed.exit()).isNotZero();
+      assertThat(failed.err()).contains("about to fail").contains("the release command failed (exit code 4)")
+          .contains("the previous release keeps serving").doesNotContain("Launching v2");
+      assertThat(pier.get("phased", "/").body()).contains("\"version\":1");
+      assertThat(pier.cli(repo, "logs", "-a", "phased", "-n", "200").out())
+          .contains("app[release.1]: about to fail").contains("Release command of v2 failed");
+    }
+  }
 }

@@ -38,7 +38,9 @@ class StaticSiteTest {
       PlatformHarness.check(pier.cli(repo, "apps:create", "vitesite"));
       PlatformHarness.check(pier.cli(repo, "git:remote", "-a", "vitesite"));
 
+      long cold = System.nanoTime();
       Result push = pier.git(repo, "push", "pier", "main");
+      System.out.println("push (static vite, cold): " + (System.nanoTime() - cold) / 1_000_000 + " ms");
       assertThat(push.exit()).as(push.all()).isZero();
       assertThat(push.err())
           .contains("with the static buildpack")
@@ -78,7 +80,9 @@ class StaticSiteTest {
            "headers": {"/assets/**": {"Cache-Control": "public, max-age=31536000, immutable"}}}
           """);
       pier.commitAll(repo, "spa");
+      long warm = System.nanoTime();
       Result push2 = pier.git(repo, "push", "pier", "main");
+      System.out.println("push (static vite, warm npm cache): " + (System.nanoTime() - warm) / 1_000_000 + " ms");
       assertThat(push2.exit()).as(push2.all()).isZero();
       assertThat(push2.err()).contains("Released v2");
       Response deep = pier.get("vitesite", "/users/42");

@@ -56,6 +56,7 @@ public final class DeployService {
   private final AppYamlFormation appYaml;
   private volatile dev.pier.store.DiskSpace disk = dev.pier.store.DiskSpace.UNCHECKED;
   private volatile SourceHook sourceHook = SourceHook.NONE;
+  private volatile ReleasePhase releasePhase = ReleasePhase.NONE;
 
   public DeployService(
       Builder builder, ReleaseStore releases, ConfigStore config, ProcessManager processes,
@@ -82,6 +83,11 @@ public final class DeployService {
   }
 
   /** Reads files such as cron.yaml from each pushed source before its build (#13 scheduled jobs). */
+  /** Runs the Procfile's {@code release:} command of each built release before it launches. */
+  public void releasePhase(ReleasePhase phase) {
+    this.releasePhase = java.util.Objects.requireNonNull(phase, "phase");
+  }
+
   public void sourceHook(SourceHook hook) {
     this.sourceHook = hook;
   }
@@ -294,6 +300,14 @@ public final class DeployService {
     }
     App current = apps.get(app.name());
     boolean servedBefore = !versions.traffic(app.name()).allocations().isEmpty();
+    java.util.Optional<String> phaseFailed = releasePhase.run(current, release, out);
+    if (phaseFailed.isPresent()) {
+      processes.formations().restore(app.name(), formationBefore);
+      releases.markFailed(app.name(), release.version());
+      logs.platform(name, "api", "Release " + release.name() + " failed: " + phaseFailed.get());
+      return new Outcome.Failed(release.name() + " was not released: " + phaseFailed.get() + "; "
+          + (servedBefore ? "the previous release keeps serving" : "the app has no release serving yet"));
+    }
     out.step("Launching " + release.name() + (promote ? "..." : " without promoting it..."));
     String problem =
         promote

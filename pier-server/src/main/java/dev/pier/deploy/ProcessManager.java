@@ -109,6 +109,7 @@ public final class ProcessManager {
     Map<String, Integer> current = formations.get(app);
     Map<String, Integer> defaults = new LinkedHashMap<>();
     for (String type : release.processes().keySet()) {
+      if (type.equals(ReleasePhase.TYPE)) continue; // run once per release, never a formation
       if (!current.containsKey(type)) defaults.put(type, type.equals("web") ? 1 : 0);
     }
     if (!defaults.isEmpty()) formations.put(app, defaults);
@@ -118,7 +119,9 @@ public final class ProcessManager {
   public Map<String, Integer> formation(AppName app, Release release) {
     Map<String, Integer> stored = formations.get(app);
     Map<String, Integer> shown = new LinkedHashMap<>();
-    for (String type : release.processes().keySet()) shown.put(type, stored.getOrDefault(type, 0));
+    for (String type : release.processes().keySet()) {
+      if (!type.equals(ReleasePhase.TYPE)) shown.put(type, stored.getOrDefault(type, 0));
+    }
     return shown;
   }
 
@@ -146,6 +149,10 @@ public final class ProcessManager {
     if (release.processes().isEmpty()) { // #13: a static site
       throw PlatformException.invalid(release.name() + " is a static site served by the router:"
           + " it has no process types to run or scale");
+    }
+    if (type.equals(ReleasePhase.TYPE)) {
+      throw PlatformException.invalid("'release' is the release phase command: it runs once before"
+          + " each built release launches, not as instances");
     }
     if (!release.processes().containsKey(type)) {
       throw PlatformException.invalid("no process type '" + type + "' in " + release.name() + " (it has: "

@@ -287,6 +287,7 @@ public final class PlatformServer implements AutoCloseable {
             Duration.ofMinutes(10)),
         logs, clock, dev.pier.cron.CronSettings.from(System.getenv()));
     deploys.sourceHook(new dev.pier.cron.CronYamlHook(cron.service(), logs));
+    deploys.releasePhase(new dev.pier.deploy.TaskReleasePhase(oneOffSpecs, runtime, logs, Duration.ofHours(1)));
     new dev.pier.api.CronRoutes(apps, cron.service()).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
