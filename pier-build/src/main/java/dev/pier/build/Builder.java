@@ -178,6 +178,12 @@ public final class Builder {
       throws BuildFailure, IOException {
     BuildLimits buildLimits = limits;
     java.time.Duration own = BuildTimeout.of(request.configVars());
+    if (own != null && own.compareTo(limits.timeout()) > 0) {
+      // The operator's timeout is the most a build may take: an app may only shorten it.
+      out.warn(BuildTimeout.CONFIG_VAR + " " + BuildContext.describe(own) + " is more than this Pier's build"
+          + " timeout of " + BuildContext.describe(limits.timeout()) + ": using " + BuildContext.describe(limits.timeout()));
+      own = limits.timeout();
+    }
     if (own != null) buildLimits = limits.withTimeout(own);
     long deadline = System.nanoTime() + buildLimits.timeout().toNanos();
     Path dir = request.sourceDir();

@@ -88,6 +88,19 @@ class BuilderTest {
   }
 
   @Test
+  void anAppsBuildTimeoutCannotExceedTheOperators() throws IOException {
+    Builder capped = builder.withLimits(BuildLimits.DEFAULT.withTimeout(java.time.Duration.ofMinutes(10)));
+    BuildRequest longer = TestApps.request(
+        java.nio.file.Files.createDirectories(tmp.resolve("longer")), Map.of("PIER_BUILD_TIMEOUT", "2h"));
+    write(longer.sourceDir(), "Procfile", "web: sleep 1000\n");
+
+    BuildResult result = capped.build(longer, out);
+
+    assertThat(result).isInstanceOf(Succeeded.class);
+    assertThat(output).anyMatch(l -> l.contains("PIER_BUILD_TIMEOUT 2h is more than this Pier's build timeout of 10m: using 10m"));
+  }
+
+  @Test
   void sourceWithoutPackageJsonOrProcfileIsRejected() throws IOException {
     write(src, "README.md", "no code here\n");
 

@@ -73,6 +73,21 @@ class StaticSiteBuildTest {
   }
 
   @Test
+  void aRootReachedThroughASymlinkIsRefusedAndNothingOutsideTheAppIsTouched() throws IOException {
+    Path outside = tmp.resolve("outside");
+    write(outside, "secret/index.html", "<h1>not the app's</h1>" + "x".repeat(400));
+    write(src, "static.json", "{\"root\": \"l/secret\"}");
+    java.nio.file.Files.createSymbolicLink(src.resolve("l"), outside);
+
+    BuildResult result = builder.build(request, out);
+
+    assertThat(result).isInstanceOf(Failed.class);
+    assertThat(((Failed) result).reason()).contains("static.json root \"l/secret\" is not a directory of the app");
+    assertThat(outside.resolve("secret/index.html")).exists();
+    assertThat(outside.resolve("secret/index.html.gz")).doesNotExist();
+  }
+
+  @Test
   void aMalformedStaticJsonFailsNamingTheFileLineAndColumn() throws IOException {
     write(src, "static.json", "{\n  \"root\": \"www\",\n  \"clean_urls\": tru\n}\n");
     write(src, "www/index.html", "x");

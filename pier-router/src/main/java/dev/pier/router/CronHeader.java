@@ -39,6 +39,19 @@ public final class CronHeader {
         given.strip().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
     headers.remove(KEY);
     headers.remove(CRON);
+    // Spellings with underscores reach CGI-style apps (HTTP_X_PIER_CRON) as the same variable.
+    java.util.List<String> forged = null;
+    for (var entry : headers) {
+      String name = entry.getKey();
+      if ((name.length() == CRON.length() || name.length() == KEY.length()) && name.indexOf('_') >= 0) {
+        String normal = name.replace('_', '-');
+        if (normal.equalsIgnoreCase(CRON) || normal.equalsIgnoreCase(KEY)) {
+          if (forged == null) forged = new java.util.ArrayList<>();
+          forged.add(name);
+        }
+      }
+    }
+    if (forged != null) forged.forEach(headers::remove);
     if (trusted) headers.set(CRON, "true");
   }
 }

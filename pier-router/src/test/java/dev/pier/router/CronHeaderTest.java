@@ -20,6 +20,18 @@ class CronHeaderTest {
   }
 
   @Test
+  void underscoreSpellingsThatCgiAppsReadAsTheSameVariableAreDroppedToo() {
+    HttpHeaders h = new DefaultHttpHeaders().add("X_Pier_Cron", "true").add("x-pier_cron", "true")
+        .add("X_PIER_CRON_KEY", "guess").add("X-Other_Header", "kept");
+    header.admit(h);
+    assertFalse(h.contains("X_Pier_Cron"));
+    assertFalse(h.contains("x-pier_cron"));
+    assertFalse(h.contains("X_PIER_CRON_KEY"));
+    assertNull(h.get("X-Pier-Cron"));
+    assertEquals("kept", h.get("X-Other_Header"));
+  }
+
+  @Test
   void aWrongKeyIsDroppedAndMarksNothing() {
     HttpHeaders h = new DefaultHttpHeaders().add("X-Pier-Cron-Key", "guess").add("X-Pier-Cron", "true");
     header.admit(h);

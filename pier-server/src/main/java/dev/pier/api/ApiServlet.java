@@ -92,7 +92,9 @@ public final class ApiServlet extends HttpServlet {
   private String authenticate(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String user = auth.userForBearer(req.getHeader("Authorization"));
     ConsoleSessions console = consoleSessions;
-    if (user == null && console != null) {
+    // A request that sends a token is judged by it alone: an invalid one never falls back to a
+    // console cookie the browser added.
+    if (user == null && console != null && req.getHeader("Authorization") == null) {
       switch (console.access(req)) {
         case ConsoleSessions.Access.Granted g -> user = g.user();
         case ConsoleSessions.Access.Refused r -> {

@@ -50,6 +50,10 @@ public final class OneOffRoutes {
       if (ex.request.getHeader("Authorization") == null) {
         throw new PlatformException(Problem.FORBIDDEN, "attaching needs `Authorization: Bearer TOKEN`");
       }
+      String origin = ex.request.getHeader("Origin");
+      if (origin != null && !sameHost(origin, ex.request.getHeader("Host"))) {
+        throw new PlatformException(Problem.FORBIDDEN, "attach refused from another origin (" + origin + ")");
+      }
       if (!"websocket".equalsIgnoreCase(ex.request.getHeader("Upgrade"))) {
         throw PlatformException.badRequest("attach is a WebSocket: send an Upgrade: websocket request");
       }
@@ -119,5 +123,16 @@ public final class OneOffRoutes {
       throw PlatformException.invalid(field + " must be a whole number from " + min + " to " + max);
     }
     return v.asInt();
+  }
+
+  /** True when a browser's {@code Origin} is the API's own host (and port). */
+  static boolean sameHost(String origin, String host) {
+    try {
+      java.net.URI uri = java.net.URI.create(origin);
+      String authority = uri.getRawAuthority();
+      return authority != null && host != null && authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

@@ -247,7 +247,8 @@ public final class CronStore {
       }
     }
     if (oldestKept == null) return;
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM cron_runs WHERE job_id = ? AND id < ?")) {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM cron_runs WHERE job_id = ? AND id < ? AND status <> 'running'")) { // a run under way stays
       ps.setInt(1, jobId);
       ps.setInt(2, oldestKept);
       ps.executeUpdate();

@@ -42,6 +42,12 @@ public final class RuntimeJobLauncher implements JobLauncher {
     if (!app.hasRelease()) throw PlatformException.conflict("app '" + appName + "' has no release yet: deploy it first");
     Release release = releases.find(an, app.currentRelease())
         .orElseThrow(() -> PlatformException.conflict("release v" + app.currentRelease() + " of '" + appName + "' is gone"));
+    long running = runtime.list(appName).stream()
+        .filter(s -> s.task() && s.state() != InstanceState.COMPLETED).count();
+    if (running >= dev.pier.oneoff.OneOffs.MAX_RUNNING_PER_APP) {
+      throw PlatformException.conflict("'" + appName + "' already runs " + running
+          + " one-off processes, the most an app may run at once");
+    }
     int dot = name.lastIndexOf('.');
     InstanceSpec task = specs.oneOff(app, release, name.substring(0, dot),
         Integer.parseInt(name.substring(dot + 1)), command, null);

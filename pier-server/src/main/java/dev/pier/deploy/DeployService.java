@@ -171,12 +171,15 @@ public final class DeployService {
           () -> buildAndRelease(app, sourceDir, description, user, promote, recorded, commit));
       return outcome;
     } finally {
-      boolean ok = outcome instanceof Outcome.Released;
-      if (outcome instanceof Outcome.Failed failed) recorded.failed(failed.reason());
-      builds.finish(buildId, ok ? "succeeded" : "failed",
-          ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant(),
-          recorded.buildpack, recorded.language);
-      DataDirs.deleteTree(sourceDir);
+      try {
+        boolean ok = outcome instanceof Outcome.Released;
+        if (outcome instanceof Outcome.Failed failed) recorded.failed(failed.reason());
+        builds.finish(buildId, ok ? "succeeded" : "failed",
+            ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant(),
+            clip(recorded.buildpack, 8000), clip(recorded.language, 1000));
+      } finally {
+        DataDirs.deleteTree(sourceDir);
+      }
     }
   }
 
@@ -415,6 +418,11 @@ public final class DeployService {
       logs.platform(app.name().value(), "api", "Build cache purged by " + user);
       return bytes;
     });
+  }
+
+  /** {@code text} cut to fit a column of {@code max} characters (null stays null). */
+  static String clip(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
   private static String firstLine(String text) {

@@ -40,6 +40,9 @@ public final class OneOffs implements AutoCloseable {
   /** The process type of {@code pier run}. */
   public static final String RUN = "run";
   /** How long a run may take unless it asks otherwise, as on Heroku. */
+  /** One-off and scheduled tasks an app may have running at once. */
+  public static final int MAX_RUNNING_PER_APP = 50;
+
   public static final Duration DEFAULT_TIME_LIMIT = Duration.ofHours(24);
   /** How long an attached run waits for its client before it is stopped. */
   public static final Duration ATTACH_WINDOW = Duration.ofSeconds(60);
@@ -102,6 +105,12 @@ public final class OneOffs implements AutoCloseable {
   public OneOff start(String app, OneOffRequest request) {
     InstanceSpec spec;
     synchronized (this) {
+      long running = runtime.list(app).stream()
+          .filter(s -> s.task() && s.state() != dev.pier.model.InstanceState.COMPLETED).count();
+      if (running >= MAX_RUNNING_PER_APP) {
+        throw PlatformException.conflict(app + " already runs " + running + " one-off processes, the most"
+            + " an app may run at once: stop one first (pier ps:stop run.N)");
+      }
       int index = OneOffNames.next(lastNumber.getOrDefault(key(app, request.type()), 0),
           runtime.list(app).stream().filter(s -> s.type().equals(request.type()))
               .map(InstanceStatus::index).toList());

@@ -92,7 +92,9 @@ public final class CustomBuildpack implements Buildpack {
       throw new BuildFailure("bin/detect of buildpack " + name() + " matched nothing (exit code "
           + code + "): this buildpack cannot build the app");
     }
-    String language = lines.isEmpty() ? "" : lines.getFirst().strip();
+    // A name for display: printable, at most 100 characters (bin/detect may print anything).
+    String language = lines.isEmpty() ? "" : lines.getFirst().replaceAll("[\\p{Cntrl}]", "").strip();
+    if (language.length() > 100) language = language.substring(0, 100);
     return language.isEmpty() ? name() : language;
   }
 
@@ -197,10 +199,19 @@ public final class CustomBuildpack implements Buildpack {
     }
   }
 
+  /**
+   * One message whether the path is missing or only unreadable by the app's user, so that naming
+   * server paths tells a user nothing about files they may not read.
+   */
+  private static BuildFailure unreadable(String kind, Path path) {
+    return new BuildFailure("buildpack " + kind + " " + path + " does not exist on the Pier server or"
+        + " cannot be read by the app's user");
+  }
+
   /** Copies a server directory, read as the app's user in the sandbox, into this build's own copy. */
   private Path copy(BuildContext ctx, Path dir) throws BuildFailure {
     if (!Files.isDirectory(dir)) {
-      throw new BuildFailure("buildpack directory " + dir + " does not exist on the Pier server");
+      throw unreadable("directory", dir);
     }
     Path into = work.resolve("code");
     try {
@@ -214,8 +225,7 @@ public final class CustomBuildpack implements Buildpack {
         Map.of(), List.of(Mount.readOnly(dir, "/buildpack-source"), Mount.writable(into, BUILDPACK_MOUNT)),
         output::add);
     if (exit != 0) {
-      throw new BuildFailure("buildpack directory " + dir + " could not be read by the app's user (cp exit code "
-          + exit + "): " + String.join(" ", output).strip());
+      throw unreadable("directory", dir);
     }
     return into;
   }
@@ -233,7 +243,7 @@ public final class CustomBuildpack implements Buildpack {
     if (file == null) {
       file = download(ctx, tarball.location(), timeout);
     } else if (!Files.isRegularFile(file)) {
-      throw new BuildFailure("buildpack tarball " + file + " does not exist on the Pier server");
+      throw unreadable("tarball", file);
     }
     ctx.handToApp(work);
     List<String> output = new ArrayList<>();

@@ -87,7 +87,7 @@ public final class StaticSiteBuildpack implements Buildpack {
     }
     String root = config != null && config.root() != null ? config.root() : defaultRoot(ctx.appDir());
     Path rootDir = ctx.appDir().resolve(root).normalize();
-    if (!rootDir.startsWith(ctx.appDir().normalize()) || !Files.isDirectory(rootDir, LinkOption.NOFOLLOW_LINKS)) {
+    if (!insideWithoutLinks(ctx.appDir(), rootDir)) {
       throw new BuildFailure("static.json root \"" + root + "\" is not a directory of the app"
           + (config != null && config.root() != null ? "" : " after the build"));
     }
@@ -127,6 +127,24 @@ public final class StaticSiteBuildpack implements Buildpack {
   }
 
   /** dist/, build/ or public/ (the first with an index.html), else the app itself. */
+  /**
+   * True when {@code dir} is a directory under {@code appDir} reached through no symbolic link:
+   * the steps after this run as Pier (precompressing, moving the root into the slug), so a link
+   * the app made (in its source or its build script) must not lead them out of the app.
+   */
+  static boolean insideWithoutLinks(Path appDir, Path dir) {
+    Path base = appDir.normalize();
+    if (!dir.startsWith(base) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return false;
+    for (Path p = dir; p != null && !p.equals(base); p = p.getParent()) {
+      if (Files.isSymbolicLink(p)) return false;
+    }
+    try {
+      return dir.toRealPath().startsWith(base.toRealPath());
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   static String defaultRoot(Path appDir) {
     for (String candidate : ROOT_CANDIDATES) {
       if (isFile(appDir.resolve(candidate).resolve("index.html"))) return candidate;

@@ -86,7 +86,8 @@ public final class SiteFiles {
     Lookup hit = known.get(relative);
     if (hit != null) return hit;
     Lookup found = find(relative);
-    if (known.size() < MAX_PATHS) known.put(relative, found);
+    // Only names that exist are kept: any client can ask for endless missing ones.
+    if (found != MISSING && relative.length() <= 1024 && known.size() < MAX_PATHS) known.put(relative, found);
     return found;
   }
 

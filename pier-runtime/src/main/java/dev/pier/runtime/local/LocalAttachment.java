@@ -54,10 +54,12 @@ final class LocalAttachment implements Attachment {
       spawned.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      taken.set(false);
       throw new IllegalStateException("interrupted while waiting for the process to start");
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause().getMessage());
     } catch (TimeoutException e) {
+      taken.set(false); // the client may try again while the process is still starting
       throw new IllegalStateException("the process did not start within " + timeout.toSeconds() + " s");
     }
     return this;
