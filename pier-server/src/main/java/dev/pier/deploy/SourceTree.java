@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -74,6 +75,32 @@ public final class SourceTree {
       throw PlatformException.badRequest("upload is not a valid tar archive: " + e.getMessage());
     }
     if (written == 0) throw PlatformException.invalid("the upload is empty: the archive holds no files");
+    checkLinks();
+  }
+
+  /**
+   * Refuses the tree when one of its symbolic links, followed through the others, leads outside
+   * it (each link alone looked inside when written: {@code d -> .} then {@code e -> d/..}).
+   * Dangling links are left: nothing reaches a file through them.
+   */
+  public void checkLinks() throws IOException {
+    Path realRoot = root.toRealPath();
+    List<Path> links;
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      links = walk.filter(Files::isSymbolicLink).toList();
+    }
+    for (Path link : links) {
+      String name = root.relativize(link).toString();
+      try {
+        if (!link.toRealPath().startsWith(realRoot)) {
+          throw unsafe(name, "symbolic link leads outside the directory through other links");
+        }
+      } catch (java.nio.file.NoSuchFileException dangling) {
+        // points at nothing (yet): harmless
+      } catch (java.nio.file.FileSystemException loop) {
+        throw unsafe(name, "symbolic link loop");
+      }
+    }
   }
 
   /** What an upload may still unpack to. */

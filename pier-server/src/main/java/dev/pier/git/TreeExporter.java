@@ -56,5 +56,6 @@ final class TreeExporter {
         }
       }
     }
+    tree.checkLinks();
   }
 }

@@ -47,15 +47,24 @@ class SourceTreeTest {
   }
 
   @Test
-  void aFileNamedLikeAnEarlierLinkReplacesItInsteadOfBeingWrittenWhereAChainOfLinksPoints() throws Exception {
+  void aChainOfLinksThatLeadsOutsideIsRefusedAndNothingIsWrittenWhereItPoints() throws Exception {
     Path root = tmp.resolve("a").resolve("b").resolve("src");
     // Each link looks inside the tree on paper; followed by the kernel, e points three levels up.
-    new SourceTree(root).extractTarGz(tar(link("u", "."), link("u2", "u/.."), link("u3", "u2/.."),
-        link("e", "u3/../PWNED"), file("e", "owned", 0644)), 1 << 20);
+    assertRefused(root, "leads outside the directory through other links", link("u", "."), link("u2", "u/.."),
+        link("u3", "u2/.."), link("e", "u3/../PWNED"), file("e", "owned", 0644));
 
     assertThat(tmp.resolve("PWNED")).doesNotExist();
     assertThat(tmp.resolve("a").resolve("PWNED")).doesNotExist();
-    assertThat(root.resolve("e")).isRegularFile().hasContent("owned");
+  }
+
+  @Test
+  void linksToEachOtherInsideTheTreeAreKept() throws Exception {
+    Path root = tmp.resolve("src");
+    new SourceTree(root).extractTarGz(tar(file("lib/a.txt", "a", 0644), link("cur", "lib"),
+        link("b.txt", "cur/a.txt"), link("dangling", "nothing-yet")), 1 << 20);
+
+    assertThat(Files.readString(root.resolve("b.txt"))).isEqualTo("a");
+    assertThat(Files.isSymbolicLink(root.resolve("dangling"))).isTrue();
   }
 
   @Test
