@@ -43,8 +43,13 @@ final class ConfigCommands {
       mixinStandardHelpOptions = true,
       description = "Set config vars, then restart the app with a new release.")
   static final class Set extends AppCommand {
-    @Parameters(arity = "1..*", paramLabel = "KEY=VALUE", description = "For example NODE_ENV=production.")
-    List<String> pairs;
+    @Parameters(arity = "0..*", paramLabel = "KEY=VALUE", description = "For example NODE_ENV=production.")
+    List<String> pairs = List.of();
+
+    @Option(names = "--file", paramLabel = "FILE",
+        description = "Also set every var of a dotenv file (KEY=VALUE lines, quotes, # comments);"
+            + " KEY=VALUE arguments win over it.")
+    java.nio.file.Path file;
 
     Set(CliContext context) {
       super(context);
@@ -52,7 +57,23 @@ final class ConfigCommands {
 
     @Override
     public Integer call() {
-      List<ConfigVar> vars = pairs.stream().map(ConfigVar::parse).toList();
+      java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+      if (file != null) {
+        java.nio.file.Path path = context.cwd().resolve(file);
+        String text;
+        try {
+          text = java.nio.file.Files.readString(path);
+        } catch (java.nio.charset.MalformedInputException e) {
+          throw new CliException(file + " is not UTF-8 text");
+        } catch (java.io.IOException e) {
+          throw new CliException("Cannot read " + file + ": " + e.getMessage());
+        }
+        all.putAll(Dotenv.parse(file.toString(), text));
+        if (all.isEmpty()) throw new CliException(file + " sets no config vars");
+      }
+      pairs.stream().map(ConfigVar::parse).forEach(v -> all.put(v.key(), v.value()));
+      if (all.isEmpty()) throw new CliException("Nothing to set: give KEY=VALUE pairs or --file FILE");
+      List<ConfigVar> vars = all.entrySet().stream().map(e -> new ConfigVar(e.getKey(), e.getValue())).toList();
       ObjectNode body = Json.MAPPER.createObjectNode();
       vars.forEach(v -> body.put(v.key(), v.value()));
       JsonNode result = change(this, "Setting", body);

@@ -44,6 +44,48 @@ class ConfigCommandsTest extends FakeApiTest {
   }
 
   @Test
+  void setWithADotenvFileSendsItsVarsWithQuotesCommentsAndMultilineValues() throws Exception {
+    java.nio.file.Files.writeString(home.resolve(".env"), """
+        # database
+        export DATABASE_URL=postgres://db/hello   # the main one
+        GREETING="hello \\"world\\"\\nsecond line"
+        RAW='no $expansion here #not a comment'
+        MULTI="line one
+        line two"
+
+        EMPTY=
+        OVERRIDDEN=from file
+        """);
+
+    var result = cli.runIn(home, "", "config:set", "--file", ".env", "OVERRIDDEN=from args", "-a", "hello");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(app.config)
+        .containsEntry("DATABASE_URL", "postgres://db/hello")
+        .containsEntry("GREETING", "hello \"world\"\nsecond line")
+        .containsEntry("RAW", "no $expansion here #not a comment")
+        .containsEntry("MULTI", "line one\nline two")
+        .containsEntry("EMPTY", "")
+        .containsEntry("OVERRIDDEN", "from args");
+  }
+
+  @Test
+  void aMalformedDotenvFileIsRefusedNamingTheLineAndNothingIsSet() throws Exception {
+    java.nio.file.Files.writeString(home.resolve("bad.env"), "A=1\nthis is not a pair\n");
+    java.nio.file.Files.writeString(home.resolve("open.env"), "A=1\nB=\"never closed\n");
+
+    var bad = cli.runIn(home, "", "config:set", "--file", "bad.env", "-a", "hello");
+    var open = cli.runIn(home, "", "config:set", "--file", "open.env", "-a", "hello");
+    var missing = cli.runIn(home, "", "config:set", "--file", "nope.env", "-a", "hello");
+
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err()).contains("bad.env line 2: expected KEY=VALUE");
+    assertThat(open.err()).contains("open.env line 2: the value's \" quote is never closed");
+    assertThat(missing.err()).contains("Cannot read nope.env");
+    assertThat(app.config).doesNotContainKey("A");
+  }
+
+  @Test
   void setOnAnAppThatWasNeverDeployedSaysDoneWithoutARelease() {
     api.apps.put("fresh", new FakePierApi.FakeApp("fresh"));
 
