@@ -83,15 +83,20 @@ public final class CronScheduler implements AutoCloseable {
     int lost = store.markLost(now);
     if (lost > 0) LOG.info("{} scheduled run(s) were still running when Pier stopped: marked lost", lost);
     for (Job job : store.due(now)) {
-      store.setNextRun(job.id(), job.schedule().next(now));
-      if (job.catchUp() && options.catchUp()) {
-        logs.platform(job.app(), JobRunner.PROCESS, "Job " + job.id() + " missed its run at "
-            + job.nextRunAt() + " while Pier was down: running it now");
-        fire(job, Run.Trigger.CATCH_UP);
-      } else {
-        String why = "missed its run at " + job.nextRunAt() + " while Pier was down (catch-up is off)";
-        store.startRun(job, Run.Trigger.CATCH_UP, Run.Status.SKIPPED, now, why);
-        logs.platform(job.app(), JobRunner.PROCESS, "Job " + job.id() + " " + why);
+      // The run is recorded before the next run moves on: a kill in between runs it again at the
+      // next start (at least once), never loses it.
+      try {
+        if (job.catchUp() && options.catchUp()) {
+          logs.platform(job.app(), JobRunner.PROCESS, "Job " + job.id() + " missed its run at "
+              + job.nextRunAt() + " while Pier was down: running it now");
+          fire(job, Run.Trigger.CATCH_UP);
+        } else {
+          String why = "missed its run at " + job.nextRunAt() + " while Pier was down (catch-up is off)";
+          store.startRun(job, Run.Trigger.CATCH_UP, Run.Status.SKIPPED, now, why);
+          logs.platform(job.app(), JobRunner.PROCESS, "Job " + job.id() + " " + why);
+        }
+      } finally {
+        store.setNextRun(job.id(), job.schedule().next(now));
       }
     }
   }
@@ -108,8 +113,11 @@ public final class CronScheduler implements AutoCloseable {
   void tick() {
     Instant now = clock.instant();
     for (Job job : store.due(now)) {
-      store.setNextRun(job.id(), job.schedule().next(now));
-      fire(job, Run.Trigger.SCHEDULE);
+      try {
+        fire(job, Run.Trigger.SCHEDULE); // recorded first: see recover()
+      } finally {
+        store.setNextRun(job.id(), job.schedule().next(now));
+      }
     }
   }
 
