@@ -252,7 +252,7 @@ final class FakePierApi implements AutoCloseable {
       // #10 maintenance mode
       case "GET maintenance" -> json(exchange, 200, JSON.createObjectNode().put("app", app.name).put("maintenance", app.maintenance));
       case "PUT maintenance" -> {
-        JsonNode on = JSON.readTree(exchange.getRequestBody()).path("maintenance");
+        JsonNode on = requestBody(exchange).path("maintenance");
         if (!on.isBoolean()) {
           problem(exchange, 422, "invalid", "maintenance must be true or false");
           return;
