@@ -206,6 +206,18 @@ class GitPushFlowTest {
       assertThat(afterRestart.status()).isEqualTo(503);
       assertThat(afterRestart.body()).contains("Upgrading the shop");
 
+      // the API: bad input is a JSON problem and changes nothing; whoami names the token's user
+      var http = java.net.http.HttpClient.newHttpClient();
+      var bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pier.apiUrl() + "/apps/shop/maintenance"))
+          .header("Authorization", "Bearer " + PlatformHarness.TOKEN)
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"maintenance\":\"yes\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(422);
+      assertThat(bad.body()).contains("maintenance must be true or false");
+      assertThat(pier.get("shop", "/").status()).isEqualTo(503);
+      Result whoami = PlatformHarness.check(pier.cli(repo, "whoami"));
+      assertThat(whoami.out()).isNotBlank().doesNotContain(PlatformHarness.TOKEN);
+
       PlatformHarness.check(pier.cli(repo, "maintenance:off", "-a", "shop"));
       assertThat(pier.awaitBody("shop", "\"version\":2", Duration.ofSeconds(20))).isTrue();
       assertThat(pier.cli(repo, "logs", "-a", "shop", "-n", "300").out())
