@@ -19,6 +19,9 @@ final class AccountCommands {
   static final class WhoAmI implements Callable<Integer> {
     private final CliContext context;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print the API's JSON (user and API URL).")
+    boolean json;
+
     WhoAmI(CliContext context) {
       this.context = context;
     }
@@ -26,7 +29,7 @@ final class AccountCommands {
     @Override
     public Integer call() {
       JsonNode account = context.api().get("/account");
-      context.out().println(account.path("user").asText());
+      context.out().println(json ? Json.pretty(account) : account.path("user").asText());
       return 0;
     }
   }

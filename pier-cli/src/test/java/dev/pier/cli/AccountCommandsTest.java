@@ -34,6 +34,7 @@ class AccountCommandsTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).isEqualTo("admin\n");
     assertThat(api.requests("GET /account")).hasSize(1);
+    assertThat(cli.run("whoami", "--json").out()).contains("\"user\" : \"admin\"").contains(api.url());
   }
 
   @Test

@@ -9,7 +9,8 @@ final class AccountRoutes {
     api.on("GET", "/account/?", ex -> {
       Map<String, Object> account = new LinkedHashMap<>();
       account.put("user", ex.user);
-      String base = ex.request.getScheme() + "://" + ex.request.getServerName() + ":" + ex.request.getServerPort();
+      String url = ex.request.getRequestURL().toString();
+      String base = url.substring(0, url.length() - ex.request.getRequestURI().length());
       account.put("api", base);
       ex.json(200, account);
     });

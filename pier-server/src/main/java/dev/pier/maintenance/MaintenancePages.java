@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The maintenance answers of the apps in maintenance mode. An app's page is the regular file
  * {@value #PAGE_FILE} at the root of its current release's slug (its source tree's root, as
- * built), at most {@value #MAX_PAGE_BYTES} bytes, served as UTF-8 HTML; without one (or a larger
- * one) the built-in page. Pages are read once per release and kept.
+ * built; for a static site, whose slug holds only its published files, {@code site/}{@value
+ * #PAGE_FILE}), at most {@value #MAX_PAGE_BYTES} bytes, served as UTF-8 HTML; without one (or a
+ * larger one) the built-in page. Pages are read once per release and kept.
  *
  * <p>Thread-safe.
  */
@@ -71,11 +72,13 @@ public final class MaintenancePages {
 
   /** The slug's own page, if it has one of an allowed size. */
   static Optional<String> read(Release release) {
+    String wanted = release.processes().isEmpty()
+        ? dev.pier.build.staticsite.StaticSlug.SITE_DIR + "/" + PAGE_FILE : PAGE_FILE;
     try (InputStream in = Files.newInputStream(release.slug());
         TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-        if (!name.equals(PAGE_FILE)) continue;
+        if (!name.equals(wanted)) continue;
         if (!e.isFile() || e.isSymbolicLink() || e.isLink()) return Optional.empty();
         if (e.getSize() > MAX_PAGE_BYTES) {
           LOG.warn("{} v{}: {} is larger than {} bytes; the built-in maintenance page is served",
