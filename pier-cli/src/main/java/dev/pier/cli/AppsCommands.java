@@ -123,6 +123,7 @@ final class AppsCommands {
           .map(e -> e.getKey() + ": " + e.getValue())
           .collect(Collectors.joining(", ")));
       fields.put("Git URL", app.gitUrl());
+      if (node.path("maintenance").asBoolean(false)) fields.put("Maintenance", "on"); // #10
       fields.put("Release", app.release() == null ? "none (not deployed yet)" : "v" + app.release());
       fields.put("Web URL", app.webUrl());
       out.println(Format.header(app.name()));

@@ -25,6 +25,30 @@ final class Netrc {
     SecureFiles.writeOwnerOnly(file, withMachine(existing, host, LOGIN, password));
   }
 
+  /**
+   * Removes every entry for {@code host} from {@code file}, keeping all else as it was; returns
+   * whether there was one (the file is left untouched when not).
+   */
+  static boolean remove(Path file, String host) throws IOException {
+    if (!Files.exists(file)) return false;
+    String existing = Files.readString(file, StandardCharsets.UTF_8);
+    String without = withoutMachine(existing, host);
+    if (without.equals(existing)) return false;
+    SecureFiles.writeOwnerOnly(file, without);
+    return true;
+  }
+
+  /** Returns {@code text} without the entries for {@code host}. */
+  static String withoutMachine(String text, String host) {
+    StringBuilder result = new StringBuilder();
+    int from = 0;
+    for (int[] span : machineSpans(text, host)) {
+      result.append(text, from, span[0]);
+      from = span[1];
+    }
+    return result.append(text.substring(from)).toString();
+  }
+
   /** Returns {@code text} with exactly one entry for {@code host}, holding these login details. */
   static String withMachine(String text, String host, String login, String password) {
     String entry = "machine " + quote(host) + " login " + quote(login) + " password " + quote(password) + "\n";

@@ -18,6 +18,12 @@ import picocli.CommandLine.Spec;
     subcommands = {
       CommandLine.HelpCommand.class,
       LoginCommand.class,
+      // #10 account and maintenance mode
+      AccountCommands.WhoAmI.class,
+      AccountCommands.Logout.class,
+      MaintenanceCommands.Show.class,
+      MaintenanceCommands.On.class,
+      MaintenanceCommands.Off.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppsCommands.Info.class,

@@ -56,6 +56,9 @@ final class FakePierApi implements AutoCloseable {
     /** Each process type's instance size; types not listed have none ("default", as the server says). */
     final Map<String, String> sizes = new LinkedHashMap<>();
 
+    /** #10: whether the app is in maintenance mode. */
+    boolean maintenance;
+
     FakeApp(String name) {
       this.name = name;
     }
@@ -187,6 +190,10 @@ final class FakePierApi implements AutoCloseable {
       json(exchange, 200, JSON.readTree("{\"name\":\"pier\",\"version\":\"0.1.0\",\"ready\":true}"));
       return;
     }
+    if (path.equals("/account") && method.equals("GET")) { // #10 whoami
+      json(exchange, 200, JSON.createObjectNode().put("user", "admin").put("api", url()));
+      return;
+    }
     if (path.equals("/doctor") && method.equals("GET")) {
       json(exchange, 200, doctor);
       return;
@@ -241,6 +248,17 @@ final class FakePierApi implements AutoCloseable {
       case "DELETE " -> {
         apps.remove(app.name);
         json(exchange, 200, JSON.createObjectNode().put("deleted", app.name));
+      }
+      // #10 maintenance mode
+      case "GET maintenance" -> json(exchange, 200, JSON.createObjectNode().put("app", app.name).put("maintenance", app.maintenance));
+      case "PUT maintenance" -> {
+        JsonNode on = requestBody(exchange).path("maintenance");
+        if (!on.isBoolean()) {
+          problem(exchange, 422, "invalid", "maintenance must be true or false");
+          return;
+        }
+        app.maintenance = on.asBoolean();
+        json(exchange, 200, JSON.createObjectNode().put("app", app.name).put("maintenance", app.maintenance));
       }
       case "GET config" -> json(exchange, 200, JSON.valueToTree(app.config));
       case "PATCH config" -> patchConfig(exchange, app);
@@ -781,6 +799,7 @@ final class FakePierApi implements AutoCloseable {
     json.put("release", app.release);
     json.set("formation", JSON.valueToTree(app.formation));
     json.setAll(app.settings);
+    json.put("maintenance", app.maintenance);
     return json;
   }
 

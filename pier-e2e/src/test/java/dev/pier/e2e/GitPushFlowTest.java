@@ -167,4 +167,62 @@ class GitPushFlowTest {
           .contains("app[release.1]: about to fail").contains("Release command of v2 failed");
     }
   }
+
+  /** #10 maintenance mode: the router answers for the app; deploys go on; a restart keeps it. */
+  @Test
+  void maintenanceModeAnswers503WithTheAppsOwnPageWhileDeploysGoOnAndSurvivesARestart() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp)) {
+      pier.login();
+      Map<String, String> files = new java.util.LinkedHashMap<>(SampleApps.nodeHello(1));
+      files.put("maintenance.html", "<h1>Upgrading the shop, back at noon</h1>\n");
+      Path repo = pier.repo("shop", files);
+      PlatformHarness.check(pier.cli(repo, "apps:create", "shop"));
+      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      assertThat(pier.awaitOk("shop", "/", Duration.ofSeconds(20)).body()).contains("\"version\":1");
+      assertThat(PlatformHarness.check(pier.cli(repo, "maintenance", "-a", "shop")).out()).isEqualTo("off\n");
+
+      PlatformHarness.check(pier.cli(repo, "maintenance:on", "-a", "shop"));
+
+      for (String host : new String[] {"shop.localhost", "v1.shop.localhost"}) {
+        Response down = pier.request("GET", host, "/orders", null);
+        assertThat(down.status()).as(host).isEqualTo(503);
+        assertThat(down.body()).isEqualTo("<h1>Upgrading the shop, back at noon</h1>\n");
+        assertThat(down.headers()).containsEntry("x-router-error", "maintenance").containsKey("retry-after");
+      }
+      assertThat(PlatformHarness.check(pier.cli(repo, "maintenance", "-a", "shop")).out()).isEqualTo("on\n");
+      assertThat(PlatformHarness.check(pier.cli(repo, "apps:info", "-a", "shop")).out()).contains("Maintenance: on");
+
+      // a push while in maintenance still deploys; the page is still answered
+      PlatformHarness.write(repo, SampleApps.nodeHello(2));
+      pier.commitAll(repo, "version 2");
+      Result push = pier.git(repo, "push", "pier", "main");
+      assertThat(push.exit()).as(push.all()).isZero();
+      assertThat(push.err()).contains("Released v2");
+      assertThat(pier.get("shop", "/").status()).isEqualTo(503);
+
+      // stored: still on after a restart
+      pier.restart();
+      Response afterRestart = pier.get("shop", "/");
+      assertThat(afterRestart.status()).isEqualTo(503);
+      assertThat(afterRestart.body()).contains("Upgrading the shop");
+
+      // the API: bad input is a JSON problem and changes nothing; whoami names the token's user
+      var http = java.net.http.HttpClient.newHttpClient();
+      var bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pier.apiUrl() + "/apps/shop/maintenance"))
+          .header("Authorization", "Bearer " + PlatformHarness.TOKEN)
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"maintenance\":\"yes\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(422);
+      assertThat(bad.body()).contains("maintenance must be true or false");
+      assertThat(pier.get("shop", "/").status()).isEqualTo(503);
+      Result whoami = PlatformHarness.check(pier.cli(repo, "whoami"));
+      assertThat(whoami.out()).isNotBlank().doesNotContain(PlatformHarness.TOKEN);
+
+      PlatformHarness.check(pier.cli(repo, "maintenance:off", "-a", "shop"));
+      assertThat(pier.awaitBody("shop", "\"version\":2", Duration.ofSeconds(20))).isTrue();
+      assertThat(pier.cli(repo, "logs", "-a", "shop", "-n", "300").out())
+          .contains("Maintenance mode enabled by").contains("Maintenance mode disabled by")
+          .contains("code=maintenance");
+    }
+  }
 }

@@ -6,11 +6,17 @@ import java.util.List;
 /**
  * Where requests for one host go: the app, how traffic is split, and its versions with their
  * shares and ready web instances. The router first picks a version by the split (only versions
- * with a share above 0 take part), then an instance of that version.
+ * with a share above 0 take part), then an instance of that version. While {@code maintenance} is
+ * not null the app is in maintenance mode: the router answers every request itself with its page.
  */
-public record Route(String app, SplitBy splitBy, List<VersionRoute> versions) {
+public record Route(String app, SplitBy splitBy, List<VersionRoute> versions, Maintenance maintenance) {
   public Route {
     versions = List.copyOf(versions);
+  }
+
+  /** A route of an app not in maintenance mode. */
+  public Route(String app, SplitBy splitBy, List<VersionRoute> versions) {
+    this(app, splitBy, versions, null);
   }
 
   /** A route with one version (number 0) taking all traffic. */

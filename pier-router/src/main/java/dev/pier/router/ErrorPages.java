@@ -23,6 +23,20 @@ final class ErrorPages {
     String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title
         + "</title></head>\n<body><h1>" + title + "</h1>\n<p>" + escape(error.explanation())
         + "</p>\n<p><small>Request ID: " + escape(requestId) + "</small></p></body></html>\n";
+    return page(error, html, requestId, keepAlive);
+  }
+
+  /**
+   * The maintenance answer: {@code 503} with the app's maintenance page, {@code Retry-After},
+   * {@code X-Router-Error: maintenance} and {@code X-Request-Id}.
+   */
+  static FullHttpResponse maintenance(dev.pier.model.Maintenance m, String requestId, boolean keepAlive) {
+    FullHttpResponse response = page(RouterError.MAINTENANCE, m.page(), requestId, keepAlive);
+    response.headers().setInt(HttpHeaderNames.RETRY_AFTER, m.retryAfterSeconds());
+    return response;
+  }
+
+  private static FullHttpResponse page(RouterError error, String html, String requestId, boolean keepAlive) {
     byte[] body = html.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(
         HttpVersion.HTTP_1_1, error.status(), Unpooled.wrappedBuffer(body));

@@ -194,6 +194,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * answers 503 at once.
    */
   private void route(Exchange ex) {
+    if (ex.route.maintenance() != null) {
+      sendError(ex, RouterError.MAINTENANCE); // maintenance mode: no request reaches the app
+      return;
+    }
     VersionRoute own = VersionPicker.byShare(ex.route, ex.bucket);
     if (own != null && own.site() != null) {
       serveStatic(ex, own);
@@ -714,7 +718,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!ex.requestDone && !bodyCheapToDiscard(ex.request)) ex.closeAfter = true;
     boolean keepAlive = ex.clientKeepAlive && !ex.closeAfter;
     if (!keepAlive) ex.closeAfter = true;
-    FullHttpResponse page = ErrorPages.page(error, ex.requestId, keepAlive);
+    FullHttpResponse page = error == RouterError.MAINTENANCE && ex.route != null && ex.route.maintenance() != null
+        ? ErrorPages.maintenance(ex.route.maintenance(), ex.requestId, keepAlive)
+        : ErrorPages.page(error, ex.requestId, keepAlive);
     if (ex.splitCookie != null) page.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
     if (keepAlive && ex.clientVersion.minorVersion() == 0) {
       page.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");

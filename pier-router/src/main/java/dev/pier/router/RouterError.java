@@ -42,6 +42,9 @@ public enum RouterError {
    */
   HOLD_QUEUE_FULL(503, "hold_queue_full", "Too many requests waiting",
       "The app is starting and too many requests are already waiting for it. Try again shortly."),
+  /** The app is in maintenance mode: the router answers with its maintenance page. */
+  MAINTENANCE(503, "maintenance", "Offline for maintenance",
+      "The app is offline for maintenance. Try again shortly."),
   CONNECT_FAILED(502, "connect_failed", "Backend connection failed",
       "The app's instances refused or did not accept the connection."),
   BACKEND_CLOSED(502, "backend_closed", "Connection closed without response",

@@ -53,6 +53,9 @@ public final class Api {
         .register(api);
     new DeployRoutes(s.apps(), s.deploys(), s.builds(), s.maxUploadBytes()).register(api);
     new BuildpackRoutes(s.apps(), s.deploys()).register(api);
+    // #10 maintenance mode and whoami
+    new MaintenanceRoutes(s.apps()).register(api);
+    new AccountRoutes().register(api);
     return api;
   }
 }

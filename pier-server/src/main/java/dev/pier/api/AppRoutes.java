@@ -16,7 +16,8 @@ final class AppRoutes {
   /** The wire form of an app. */
   record AppView(
       String name, Instant createdAt, String webUrl, String gitUrl, Integer release,
-      Map<String, Integer> formation, String readinessPath, Integer bootTimeoutSeconds) {}
+      Map<String, Integer> formation, String readinessPath, Integer bootTimeoutSeconds,
+      boolean maintenance) {}
 
   private final AppService apps;
   private final ReleaseService releases;
@@ -79,7 +80,7 @@ final class AppRoutes {
     return new AppView(
         app.name().value(), app.createdAt(), apps.webUrl(app.name()), apps.gitUrl(app.name()),
         app.hasRelease() ? app.currentRelease() : null, formation, app.readinessPath(),
-        apps.bootTimeoutSeconds(app.name()).orElse(null));
+        apps.bootTimeoutSeconds(app.name()).orElse(null), apps.maintenance(app.name()));
   }
 
 }

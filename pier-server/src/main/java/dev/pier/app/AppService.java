@@ -148,6 +148,24 @@ public final class AppService {
     logs.platform(name.value(), "api", (seconds == null ? "Boot timeout reset to the default" : "Boot timeout set to " + seconds + " s") + " by " + user);
   }
 
+  /** Whether the app is in maintenance mode. */
+  public boolean maintenance(AppName name) {
+    get(name);
+    return store.maintenance(name);
+  }
+
+  /**
+   * Turns maintenance mode on or off (#10): while on, the router answers every request for the app
+   * with 503 and its maintenance page. Published to the router at once; logged when it changes.
+   */
+  public void setMaintenance(AppName name, boolean on, String user) {
+    get(name);
+    if (store.maintenance(name) == on) return;
+    store.setMaintenance(name, on);
+    logs.platform(name.value(), "api", "Maintenance mode " + (on ? "enabled" : "disabled") + " by " + user);
+    if (routes != null) routes.publish();
+  }
+
   /** The app's own boot timeout, when it set one. */
   public java.util.Optional<Integer> bootTimeoutSeconds(AppName name) {
     return store.bootTimeoutSeconds(name);

@@ -84,6 +84,40 @@ public final class AppStore {
     });
   }
 
+  /** Whether the app is in maintenance mode (false for an unknown app). */
+  public boolean maintenance(AppName name) {
+    return db.query(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT maintenance FROM apps WHERE name = ?")) {
+        ps.setString(1, name.value());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getBoolean(1);
+        }
+      }
+    });
+  }
+
+  /** The names of the apps in maintenance mode. */
+  public java.util.Set<String> inMaintenance() {
+    return db.query(c -> {
+      java.util.Set<String> names = new java.util.HashSet<>();
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT name FROM apps WHERE maintenance")) {
+        while (rs.next()) names.add(rs.getString(1));
+      }
+      return names;
+    });
+  }
+
+  /** Turns the app's maintenance mode on or off. */
+  public void setMaintenance(AppName name, boolean on) {
+    db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE apps SET maintenance = ? WHERE name = ?")) {
+        ps.setBoolean(1, on);
+        ps.setString(2, name.value());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
   public void setReadinessPath(AppName name, String path) {
     db.transaction(
         c -> {

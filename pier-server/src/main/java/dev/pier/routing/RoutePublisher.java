@@ -69,6 +69,14 @@ public final class RoutePublisher {
         : new VersionRoute(version, percent, ready, hold);
   }
 
+  /** #10: the apps in maintenance mode and their pages; none when not set. */
+  private volatile dev.pier.maintenance.MaintenancePages maintenance;
+
+  /** Puts the maintenance answer of apps in maintenance mode on all their routes. */
+  public void maintenance(dev.pier.maintenance.MaintenancePages pages) {
+    this.maintenance = pages;
+  }
+
   private final java.time.InstantSource clock = java.time.InstantSource.system();
 
   /** A crashed instance due back later than this is not waited for (the router holds 30 s). */
@@ -76,8 +84,12 @@ public final class RoutePublisher {
 
   public synchronized void publish() {
     Map<String, Route> byHost = new HashMap<>();
-    for (App app : apps.list()) {
+    List<App> all = apps.list();
+    dev.pier.maintenance.MaintenancePages pages = maintenance;
+    Map<String, dev.pier.model.Maintenance> down = pages == null ? Map.of() : pages.of(all);
+    for (App app : all) {
       String name = app.name().value();
+      dev.pier.model.Maintenance offline = down.get(name);
       Map<Integer, List<Backend>> ready = new TreeMap<>();
       Map<Integer, Boolean> crashLooping = new HashMap<>();
       Instant now = clock.instant();
@@ -103,14 +115,14 @@ public final class RoutePublisher {
         boolean hold = holds(webAutoscales, desired, version, crashLooping);
         routes.add(version(app, version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
       }
-      byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes));
+      byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes, offline));
       Set<Integer> running = new TreeSet<>(versions.running(app.name()));
       running.addAll(ready.keySet());
       for (int version : running) {
         byHost.put(apps.versionHost(app.name(), version),
             new Route(name, SplitBy.RANDOM,
                 List.of(version(app, version, 100, ready.getOrDefault(version, List.of()),
-                    holds(webAutoscales, desired, version, crashLooping)))));
+                    holds(webAutoscales, desired, version, crashLooping))), offline));
       }
       if (sites != null) {
         Set<Integer> served = new TreeSet<>(shown);

@@ -216,6 +216,8 @@ public final class PlatformServer implements AutoCloseable {
     RoutePublisher routes = new RoutePublisher(apps, runtime, versionStore, processes, router::routes,
         new dev.pier.statics.StaticSites(dirs, releaseStore));
     routesRef.set(routes);
+    // #10 maintenance mode: apps in it get their maintenance page on every route.
+    routes.maintenance(new dev.pier.maintenance.MaintenancePages(new AppStore(db), releaseStore));
     publishRef.set(routes::publish);
     apps.wire(processes, routes);
     ReleaseService releases = new ReleaseService(releaseStore);

@@ -20,7 +20,9 @@ final class Migrator {
     "V5__builds.sql", "V6__release_commit.sql", "V7__formation_size_autoscale.sql", "V8__leases.sql", "V9__app_boot_timeout.sql",
     "V10__buildpacks.sql",
     // #13 scheduled jobs
-    "V11__cron.sql"};
+    "V11__cron.sql",
+    // #10 maintenance mode
+    "V12__maintenance.sql"};
 
   private final DataSource dataSource;
 

@@ -24,6 +24,7 @@ class RoutePublisherTest {
   private App app;
   private final AtomicReference<RouteTable> published = new AtomicReference<>();
   private RoutePublisher routes;
+  private AppService appService;
 
   @BeforeEach
   void open() {
@@ -31,6 +32,8 @@ class RoutePublisherTest {
     AppService apps = new AppService(p.apps, new DataDirs(tmp.resolve("data")), p.logs, p.clock,
         new AppService.Urls("pier.test", 8080, "http://127.0.0.1:5000"));
     routes = new RoutePublisher(apps, p.runtime, p.versions, p.processes, published::set);
+    apps.wire(p.processes, routes);
+    this.appService = apps;
     app = p.app("hello");
   }
 
@@ -84,5 +87,59 @@ class RoutePublisherTest {
     VersionRoute r = route("hello.pier.test");
 
     assertThat(r.hold()).isTrue();
+  }
+
+  /** A gzipped tar holding {@code files} at its root, as slugs are. */
+  private static void writeSlug(Path slug, Map<String, String> files) throws Exception {
+    try (var out = java.nio.file.Files.newOutputStream(slug);
+        var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(out);
+        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+      for (var e : files.entrySet()) {
+        byte[] bytes = e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("./" + e.getKey());
+        entry.setSize(bytes.length);
+        tar.putArchiveEntry(entry);
+        tar.write(bytes);
+        tar.closeArchiveEntry();
+      }
+    }
+  }
+
+  @Test
+  void anAppInMaintenanceCarriesItsReleasesOwnPageOnEveryRouteUntilItIsTurnedOff() throws Exception {
+    routes.maintenance(new dev.pier.maintenance.MaintenancePages(p.apps, p.releases));
+    Release v1 = p.webRelease(app);
+    writeSlug(v1.slug(), Map.of("maintenance.html", "<p>Back soon</p>", "server.js", "// app"));
+    p.live(app, v1);
+    p.processes.awaitSettled(app);
+    routes.publish();
+    assertThat(published.get().byHost().get("hello.pier.test").maintenance()).isNull();
+
+    appService.setMaintenance(app.name(), true, "admin");
+
+    RouteTable table = published.get();
+    for (String host : new String[] {"hello.pier.test", "v1.hello.pier.test"}) {
+      assertThat(table.byHost().get(host).maintenance()).as(host).isNotNull();
+      assertThat(table.byHost().get(host).maintenance().page()).isEqualTo("<p>Back soon</p>");
+    }
+    assertThat(appService.maintenance(app.name())).isTrue();
+
+    appService.setMaintenance(app.name(), false, "admin");
+
+    assertThat(published.get().byHost().get("hello.pier.test").maintenance()).isNull();
+    assertThat(published.get().byHost().get("v1.hello.pier.test").maintenance()).isNull();
+  }
+
+  @Test
+  void aReleaseWithoutItsOwnPageGetsTheBuiltInOne() throws Exception {
+    routes.maintenance(new dev.pier.maintenance.MaintenancePages(p.apps, p.releases));
+    Release v1 = p.webRelease(app);
+    writeSlug(v1.slug(), Map.of("server.js", "// app"));
+    p.live(app, v1);
+
+    appService.setMaintenance(app.name(), true, "admin");
+
+    assertThat(published.get().byHost().get("hello.pier.test").maintenance().page())
+        .contains("Offline for maintenance").contains("hello");
   }
 }
