@@ -108,14 +108,6 @@ final class ProcessRoutes {
       JsonNode body = ex.body();
       String target = body.hasNonNull("instance") ? body.get("instance").asText()
           : body.hasNonNull("type") ? body.get("type").asText() : null;
-      if (body.hasNonNull("version")) {
-        // {"instance": "web.1", "version": 3} is web.1@v3: one version's instance (or type).
-        String v = body.get("version").asText().replaceFirst("^v", "");
-        if (target == null || target.contains("@") || !v.matches("[0-9]{1,9}")) {
-          throw PlatformException.invalid("version needs an instance or type and is a number such as 3 or \"v3\"");
-        }
-        target = target + "@v" + v;
-      }
       List<String> restarted = scaler.restart(app, target, ex.user);
       ex.json(200, Map.of("restarted", restarted));
     });
