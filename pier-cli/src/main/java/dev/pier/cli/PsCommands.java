@@ -39,16 +39,31 @@ final class PsCommands {
         out.println("No dynos on " + appName());
         return 0;
       }
+      // Where more than one version runs the formation, each version's instances are a group of
+      // their own (web.1@v3) so a header's count is that version's and names address one instance.
+      java.util.Set<String> versions = new java.util.TreeSet<>();
+      for (Instance instance : instances) {
+        if (!instance.isOneOff() && instance.versionLabel() != null) versions.add(instance.versionLabel());
+      }
+      boolean perVersion = versions.size() > 1;
       Map<String, List<Instance>> byType = new LinkedHashMap<>();
       for (Instance instance : instances) {
-        byType.computeIfAbsent(instance.type(), t -> new ArrayList<>()).add(instance);
+        String key = perVersion && !instance.isOneOff() ? instance.type() + "@" + instance.versionLabel() : instance.type();
+        byType.computeIfAbsent(key, t -> new ArrayList<>()).add(instance);
       }
-      // The formation first, then one-off processes.
+      // The formation first (per type, newest version first), then one-off processes.
       Map<String, List<Instance>> formationFirst = new LinkedHashMap<>();
-      byType.forEach((type, members) -> { if (!members.get(0).isOneOff()) formationFirst.put(type, members); });
+      List<Map.Entry<String, List<Instance>>> formation = new ArrayList<>();
+      byType.entrySet().forEach(e -> { if (!e.getValue().get(0).isOneOff()) formation.add(e); });
+      List<String> typeOrder = formation.stream().map(e -> e.getValue().get(0).type()).distinct().toList();
+      formation.sort(java.util.Comparator
+          .comparing((Map.Entry<String, List<Instance>> e) -> typeOrder.indexOf(e.getValue().get(0).type()))
+          .thenComparing(e -> -releaseOf(e.getValue().get(0))));
+      formation.forEach(e -> formationFirst.put(e.getKey(), e.getValue()));
       byType.forEach((type, members) -> { if (members.get(0).isOneOff()) formationFirst.put(type, members); });
       byType = formationFirst;
       Map<String, String> sizes = sizes();
+      Map<String, Integer> shares = perVersion ? shares() : Map.of();
       Instant now = context.clock().instant();
       boolean first = true;
       for (Map.Entry<String, List<Instance>> group : byType.entrySet()) {
@@ -63,12 +78,42 @@ final class PsCommands {
           members.forEach(instance -> out.println(line(instance, now) + ": " + instance.command()));
           continue;
         }
-        String size = sizes.get(group.getKey());
-        out.println(Format.header(group.getKey() + " (" + members.size() + (size == null ? "" : ", " + size) + "): "
-            + members.get(0).command()));
-        members.forEach(instance -> out.println(line(instance, now)));
+        String type = members.get(0).type();
+        String size = sizes.get(type);
+        String version = "";
+        if (perVersion) {
+          String label = members.get(0).versionLabel();
+          Integer share = shares.get(label);
+          version = " " + label + (share == null ? "" : " (" + share + "% of traffic)");
+        }
+        out.println(Format.header(type + " (" + members.size() + (size == null ? "" : ", " + size) + ")" + version
+            + ": " + members.get(0).command()));
+        members.forEach(instance -> out.println(line(instance, now, perVersion)));
       }
       return 0;
+    }
+
+    private static int releaseOf(Instance instance) {
+      String label = instance.versionLabel();
+      return label != null && label.matches("v[0-9]{1,9}") ? Integer.parseInt(label.substring(1)) : 0;
+    }
+
+    /**
+     * Returns each running version's share of the traffic ({@code v3 -> 90}); empty when the
+     * server cannot say: the headers then name none.
+     */
+    private Map<String, Integer> shares() {
+      Map<String, Integer> shares = new LinkedHashMap<>();
+      try {
+        context.api().get(appPath() + "/versions").path("versions").forEach(v -> {
+          if (v.hasNonNull("version") && v.hasNonNull("percent")) {
+            shares.put("v" + v.get("version").asInt(), v.get("percent").asInt());
+          }
+        });
+      } catch (CliException e) {
+        shares.clear();
+      }
+      return shares;
     }
 
     /**
@@ -98,7 +143,14 @@ final class PsCommands {
      * with code 1) ..."} followed by the last lines of its output, indented.
      */
     static String line(Instance instance, Instant now) {
-      StringBuilder line = new StringBuilder(instance.name()).append(": ").append(instance.state());
+      return line(instance, now, false);
+    }
+
+    /** As {@link #line(Instance, Instant)}, the name qualified ({@code web.1@v3}) when {@code qualified}. */
+    static String line(Instance instance, Instant now, boolean qualified) {
+      String name = qualified && instance.versionLabel() != null
+          ? instance.name() + "@" + instance.versionLabel() : instance.name();
+      StringBuilder line = new StringBuilder(name).append(": ").append(instance.state());
       if (instance.restartInSeconds() != null) {
         line.append(", restarting in ").append(instance.restartInSeconds()).append(" s");
       }
@@ -202,9 +254,13 @@ final class PsCommands {
   @Command(
       name = "ps:restart",
       mixinStandardHelpOptions = true,
-      description = "Restart all instances, those of one process type (web) or one instance (web.1).")
+      description = {"Restart all instances, those of one process type (web) or one instance (web.1).",
+          "While several versions run (traffic split, versions:start), a type means its instances in every",
+          "version; web@v3 or web.1@v3 narrows it to one version. A bare instance name that runs in more",
+          "than one version is refused: ps names each one as web.1@v3."})
   static final class Restart extends AppCommand {
-    @Parameters(arity = "0..1", paramLabel = "TYPE|INSTANCE", description = "For example web or web.1.")
+    @Parameters(arity = "0..1", paramLabel = "TYPE|INSTANCE",
+        description = "For example web, web.1, web@v3 or web.1@v3.")
     String target;
 
     Restart(CliContext context) {

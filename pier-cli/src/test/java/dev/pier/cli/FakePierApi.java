@@ -48,6 +48,8 @@ final class FakePierApi implements AutoCloseable {
     String instanceVersion;
     /** Fields that replace those of one instance in ps, by instance name ("web.1"). */
     final Map<String, ObjectNode> instanceFields = new LinkedHashMap<>();
+    /** Instances of other running versions, listed by ps after the formation's. */
+    final List<ObjectNode> otherVersionInstances = new ArrayList<>();
     int retentionDays = 7;
     final List<ObjectNode> drains = new ArrayList<>();
     int nextDrainId = 1;
@@ -359,6 +361,7 @@ final class FakePierApi implements AutoCloseable {
         if (fields != null) instance.setAll(fields);
       }
     });
+    app.otherVersionInstances.forEach(list::add);
     return list;
   }
 
@@ -457,9 +460,10 @@ final class FakePierApi implements AutoCloseable {
     for (JsonNode instance : instances(app)) {
       String name = instance.get("name").asText();
       boolean all = !body.has("type") && !body.has("instance");
+      String qualified = name + "@" + instance.path("version").asText();
       if (all || instance.get("type").asText().equals(body.path("type").asText())
-          || name.equals(body.path("instance").asText())) {
-        restarted.add(name);
+          || name.equals(body.path("instance").asText()) || qualified.equals(body.path("instance").asText())) {
+        restarted.add(body.path("instance").asText().contains("@") ? qualified : name);
       }
     }
     ObjectNode result = JSON.createObjectNode();

@@ -209,4 +209,52 @@ class PsCommandsTest extends FakeApiTest {
 
     assertThat(cli.run("ps", "-a", "hello").out()).contains("web.1: up 2026/11/27 05:31:00 (~ 42s ago) v3\n");
   }
+
+  /** v3 serves 90% on web=2, v2 serves 10% on web=1: web.1 runs in both. */
+  private void splitBetweenV3AndV2() {
+    api.apps.get("hello").formation.put("web", 2);
+    api.apps.get("hello").releases.get(0).put("percent", 90);
+    api.apps.get("hello").releases.get(1).put("state", "serving").put("percent", 10).put("running", true)
+        .put("instances", 1);
+    api.apps.get("hello").otherVersionInstances.add(Json.MAPPER.createObjectNode()
+        .put("name", "web.1").put("type", "web").put("state", "up").put("release", 2).put("version", "v2")
+        .put("command", "npm start").put("started_at", "2026-11-27T05:30:00Z").put("uptime_seconds", 102)
+        .put("restarts", 0));
+  }
+
+  @Test
+  void psGroupsTheInstancesOfEachRunningVersionUnderTheirOwnHeaderWithTheirShare() {
+    splitBetweenV3AndV2();
+
+    var result = cli.run("ps", "-a", "hello");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).isEqualTo("""
+        === web (2) v3 (90% of traffic): npm start
+        web.1@v3: up 2026/11/27 05:31:00 (~ 42s ago) v3
+        web.2@v3: up 2026/11/27 05:31:00 (~ 42s ago) v3
+
+        === web (1) v2 (10% of traffic): npm start
+        web.1@v2: up 2026/11/27 05:30:00 (~ 1m ago) v2
+        """);
+  }
+
+  @Test
+  void psOfASingleVersionAsksNothingAboutVersions() {
+    api.apps.get("hello").formation.put("web", 1);
+
+    cli.run("ps", "-a", "hello");
+
+    assertThat(api.requests).noneMatch(r -> r.contains("/versions"));
+  }
+
+  @Test
+  void restartOfAnInstanceNamedWithItsVersionRestartsOnlyThatOne() {
+    splitBetweenV3AndV2();
+
+    var result = cli.run("ps:restart", "web.1@v2", "-a", "hello");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).isEqualTo("Restarting dyno web.1@v2 on hello... done: web.1@v2\n");
+  }
 }

@@ -2,6 +2,8 @@ package dev.pier.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.e2e.PlatformHarness.Response;
 import dev.pier.e2e.PlatformHarness.Result;
 import java.io.IOException;
@@ -54,6 +56,38 @@ class VersionsTest {
     for (int i = 0; i < 50; i++) assertThat(pier.get("splitty", "/").body()).contains("\"version\":1");
     Result versions = PlatformHarness.check(pier.cli(repo, "versions"));
     assertThat(versions.out()).containsPattern("(?m)^v1 .*100%").containsPattern("(?m)^v2 .*0%");
+  }
+
+  @Test
+  void aPsListsEachVersionApartAndRestartsOneVersionsInstanceByItsQualifiedName() throws Exception {
+    String ps = PlatformHarness.check(pier.cli(repo, "ps")).out();
+    assertThat(ps).contains("=== web (1) v2 (0% of traffic)", "=== web (1) v1 (100% of traffic)", "web.1@v1: up",
+        "web.1@v2: up").doesNotContain("web (2)");
+
+    Result ambiguous = pier.cli(repo, "ps:restart", "web.1");
+    assertThat(ambiguous.exit()).isNotZero();
+    assertThat(ambiguous.err()).contains("web.1@v1", "web.1@v2");
+
+    Map<String, String> before = startTimes();
+    Result restart = PlatformHarness.check(pier.cli(repo, "ps:restart", "web.1@v2"));
+    assertThat(restart.out()).contains("done: web.1@v2");
+    Map<String, String> after = startTimes();
+    assertThat(after.get("web.1@v1")).isEqualTo(before.get("web.1@v1"));
+    assertThat(after.get("web.1@v2")).isNotNull().isNotEqualTo(before.get("web.1@v2"));
+    assertThat(after).hasSize(2);
+  }
+
+  /** Each formation instance's start time by its qualified name (web.1@v2), from ps --json. */
+  private Map<String, String> startTimes() throws Exception {
+    JsonNode list = new ObjectMapper().readTree(PlatformHarness.check(pier.cli(repo, "ps", "--json")).out());
+    Map<String, String> times = new java.util.TreeMap<>();
+    for (JsonNode instance : list) {
+      if (!instance.path("one_off").asBoolean()) {
+        times.put(instance.path("name").asText() + "@" + instance.path("version").asText(),
+            instance.path("started_at").asText());
+      }
+    }
+    return times;
   }
 
   @Test

@@ -302,22 +302,39 @@ public final class ProcessManager {
   /**
    * Rolling restart: the reconciler starts a replacement beside each matching instance and drains
    * the old one once its replacement is up. {@code target} is null (all), a type or an instance
-   * name. Fails, keeping the old instances, when a replacement crashes or does not come up within
-   * the boot timeout.
+   * name, optionally of one version ({@code web.1@v3}, see {@link InstanceAddress}). A bare
+   * instance name that runs in more than one version is refused (409) naming the choices, so a
+   * restart of one instance never replaces two. Returns the names restarted, qualified with their
+   * version ({@code web.1@v3}) while the app runs more than one version. Fails, keeping the old
+   * instances, when a replacement crashes or does not come up within the boot timeout.
    */
   public List<String> restart(App app, String target, String user) throws InterruptedException {
     String name = app.name().value();
+    InstanceAddress address = InstanceAddress.parse(target);
     List<InstanceStatus> old = new ArrayList<>();
+    Set<Integer> versionsRunning = new java.util.TreeSet<>();
     for (InstanceStatus s : runtime.list(name)) {
       if (reconciler.isLeaving(name, s.id())) continue;
-      if (target == null || target.equals(s.type()) || target.equals(s.name())) old.add(s);
+      if (!s.task()) versionsRunning.add(s.release());
+      if (address == null || address.matches(s)) old.add(s);
     }
-    if (target != null && old.isEmpty()) {
-      throw PlatformException.notFound("no running instance or process type '" + target + "'");
+    if (address != null && old.isEmpty()) {
+      throw PlatformException.notFound(address.version() == null
+          ? "no running instance or process type '" + target + "'"
+          : "no running instance or process type '" + address.name() + "' of v" + address.version());
     }
-    logs.platform(name, "api", "Restarting " + (target == null ? "all instances" : target) + " by " + user);
+    if (address != null && address.isInstance() && address.version() == null) {
+      List<String> choices = old.stream().map(InstanceAddress::qualified).distinct().sorted().toList();
+      if (choices.size() > 1) {
+        throw PlatformException.conflict(target + " runs in more than one version: name one of "
+            + String.join(", ", choices) + " (for example pier ps:restart " + choices.get(choices.size() - 1) + ")");
+      }
+    }
+    boolean qualify = versionsRunning.size() > 1;
+    logs.platform(name, "api", "Restarting " + (address == null ? "all instances" : address.toString()) + " by " + user);
     Mark mark = mark();
-    RestartRequest request = reconciler.restart(name, target, null);
+    RestartRequest request = reconciler.restart(name, address == null ? null : address.name(),
+        address == null ? null : address.version());
     Set<String> oldIds = new HashSet<>();
     for (InstanceStatus s : old) oldIds.add(s.id());
     String[] problem = new String[1];
@@ -347,7 +364,7 @@ public final class ProcessManager {
     if (problem[0] != null) {
       throw PlatformException.conflict("restart failed, the old instances keep running: " + problem[0]);
     }
-    return old.stream().map(InstanceStatus::name).toList();
+    return old.stream().map(s -> qualify && !s.task() ? InstanceAddress.qualified(s) : s.name()).toList();
   }
 
   private String bootLog(String app, Instant since) {

@@ -127,10 +127,61 @@ class ScalerTest {
         BuildOutput.NONE);
     List<String> before = p.runtime.list("hello").stream().map(InstanceStatus::id).toList();
 
-    assertThat(scaler.restart(p.reload(app), null, "admin")).containsExactly("web.1", "web.1");
+    assertThat(scaler.restart(p.reload(app), null, "admin"))
+        .containsExactlyInAnyOrder("web.1@v" + v1.version(), "web.1@v" + v2.version());
 
     assertThat(p.runtime.list("hello")).hasSize(2).extracting(InstanceStatus::id).doesNotContainAnyElementsOf(before);
     assertThat(p.runtime.list("hello")).extracting(InstanceStatus::release)
         .containsExactlyInAnyOrder(v1.version(), v2.version());
+  }
+
+  @Test
+  void anInstanceNamedWithItsVersionRestartsOnlyThatVersionsInstance() throws Exception {
+    Release v1 = p.webRelease(app);
+    Release v2 = p.webRelease(app);
+    p.rollout.apply(app, new Traffic(SplitBy.RANDOM, Map.of(v1.version(), 90, v2.version(), 10)), true, "admin",
+        BuildOutput.NONE);
+    String v1Id = idOf(v1.version());
+    String v2Id = idOf(v2.version());
+
+    assertThat(scaler.restart(p.reload(app), "web.1@v" + v2.version(), "admin"))
+        .containsExactly("web.1@v" + v2.version());
+
+    assertThat(idOf(v1.version())).isEqualTo(v1Id);
+    assertThat(idOf(v2.version())).isNotEqualTo(v2Id);
+    assertThat(p.runtime.list("hello")).hasSize(2);
+  }
+
+  @Test
+  void aBareInstanceNameThatRunsInTwoVersionsIsRefusedNamingTheChoices() throws Exception {
+    Release v1 = p.webRelease(app);
+    Release v2 = p.webRelease(app);
+    p.rollout.apply(app, new Traffic(SplitBy.RANDOM, Map.of(v1.version(), 50, v2.version(), 50)), true, "admin",
+        BuildOutput.NONE);
+    List<String> before = p.runtime.list("hello").stream().map(InstanceStatus::id).toList();
+
+    assertThatThrownBy(() -> scaler.restart(p.reload(app), "web.1", "admin"))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.CONFLICT))
+        .hasMessageContaining("web.1@v" + v1.version()).hasMessageContaining("web.1@v" + v2.version());
+    assertThatThrownBy(() -> scaler.restart(p.reload(app), "web.1@v99", "admin"))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.NOT_FOUND))
+        .hasMessageContaining("v99");
+    assertThatThrownBy(() -> scaler.restart(p.reload(app), "web.1@latest", "admin"))
+        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.INVALID));
+
+    assertThat(p.runtime.list("hello")).extracting(InstanceStatus::id).containsExactlyInAnyOrderElementsOf(before);
+  }
+
+  @Test
+  void aBareInstanceNameOfASingleVersionAppStaysUnqualified() throws Exception {
+    p.live(app, p.webRelease(app));
+    p.processes.awaitSettled(p.reload(app));
+
+    assertThat(scaler.restart(p.reload(app), "web.1", "admin")).containsExactly("web.1");
+  }
+
+  private String idOf(int version) {
+    return p.runtime.list("hello").stream().filter(s -> s.release() == version).map(InstanceStatus::id)
+        .findFirst().orElseThrow();
   }
 }
