@@ -90,7 +90,8 @@ final class AppsCommands {
         throw e;
       }
       out.println(name == null ? "done, " + app.name() : "done");
-      out.println(app.webUrl() + " | " + app.gitUrl());
+      out.println(app.webUrl() + " | "
+          + GitRemotes.remoteUrl(Credentials.resolve(context.env(), CredentialsStore.in(context.home())).api(), app.gitUrl()));
       if (!noRemote && context.git().isWorkTree(context.cwd())) {
         GitRemotes.Set set = new GitRemotes(context).set(context.cwd(), remote, app.gitUrl());
         out.println("Git remote " + remote + (set.added() ? " added" : " updated"));

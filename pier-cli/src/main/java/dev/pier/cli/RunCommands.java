@@ -36,8 +36,19 @@ final class RunCommands {
       super(context);
     }
 
+    /**
+     * The command line /bin/sh runs: one argument as it is ({@code pier run "make; exit 3"} is a
+     * shell line), several with each quoted where the shell would split or expand it, so that
+     * {@code pier run sh -c 'sleep 1; echo hi'} runs what the local shell passed.
+     */
     String commandLine() {
-      return String.join(" ", command);
+      if (command.size() == 1) return command.getFirst();
+      return command.stream().map(OneOffCommand::quoted).collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    static String quoted(String arg) {
+      if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_@%+=:,./-]+")) return arg;
+      return "'" + arg.replace("'", "'\\''") + "'";
     }
 
     ObjectNode body() {

@@ -100,7 +100,7 @@ class OneOffRunTest {
     assertThat(cat.out()).isEqualTo("hi\nthere\n");
     assertThat(cat.err()).containsPattern("Running `cat` on oneoff\\.\\.\\. up, run\\.\\d+");
 
-    Result failing = pier.cli(tmp, "run", "-a", APP, "--", "sh", "-c", "'echo to-stderr >&2; exit 7'");
+    Result failing = pier.cli(tmp, "run", "-a", APP, "--", "sh", "-c", "echo to-stderr >&2; exit 7");
     assertThat(failing.exit()).isEqualTo(7);
     assertThat(failing.out()).isEqualTo("to-stderr\n");
   }
