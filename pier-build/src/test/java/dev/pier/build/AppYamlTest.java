@@ -41,7 +41,7 @@ class AppYamlTest {
     assertThat(yaml.isNodejs()).isTrue();
     assertThat(yaml.flexible()).isTrue();
     assertThat(yaml.entrypoint()).isNull();
-    assertThat(yaml.ignoredKeys()).containsExactly("handlers", "basic_scaling");
+    assertThat(yaml.ignoredKeys()).containsExactly("handlers", "basic_scaling.max_instances");
   }
 
   @Test
@@ -90,7 +90,7 @@ class AppYamlTest {
           check_interval_sec: 5
         """);
     assertThat(yaml.readinessPath()).isEqualTo("/ready");
-    assertThat(yaml.ignoredKeys()).isEmpty();
+    assertThat(yaml.ignoredKeys()).containsExactly("readiness_check.check_interval_sec");
     assertThat(AppYaml.parse("runtime: nodejs\n").readinessPath()).isNull();
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> AppYaml.parse("runtime: nodejs\nreadiness_check:\n  path: ready\n"))
