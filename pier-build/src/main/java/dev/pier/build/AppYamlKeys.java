@@ -39,7 +39,9 @@ final class AppYamlKeys {
       "resources.memory_gb");
 
   /** Honoured-looking paths Pier overrides anyway, with the reason shown next to them. */
-  static final Map<String, String> REASONS = Map.of("env_variables.PORT", "Pier sets PORT");
+  static final Map<String, String> REASONS = Map.of(
+      "env_variables.PORT", "Pier sets PORT",
+      "env_variables.DYNO", "Pier sets DYNO");
 
   private AppYamlKeys() {}
 
