@@ -98,6 +98,7 @@ public record AppYaml(
     boolean flexible = false;
     Map<String, String> env = new LinkedHashMap<>();
     String readinessPath = null;
+    Integer bootTimeout = null;
     ScalingKeys scaling = new ScalingKeys();
     for (NodeTuple entry : entries(top, "the file")) {
       String key = ((ScalarNode) entry.getKeyNode()).getValue();
@@ -107,7 +108,10 @@ public record AppYaml(
         case "entrypoint" -> entrypoint = string(value, "entrypoint");
         case "env", "vm" -> flexible = true;
         case "env_variables" -> env = envVariables(value);
-        case "readiness_check" -> readinessPath = readinessPath(value);
+        case "readiness_check" -> {
+          readinessPath = readinessPath(value);
+          bootTimeout = appStartTimeout(value);
+        }
         case "automatic_scaling" -> scaling.automatic(entry);
         case "manual_scaling" -> scaling.manual(entry);
         case "resources" -> scaling.resources(entry);
@@ -119,7 +123,7 @@ public record AppYaml(
     }
     if (entrypoint != null && entrypoint.isBlank()) entrypoint = null;
     return new AppYaml(runtime, entrypoint, env, flexible, AppYamlKeys.ignored(top), readinessPath,
-        scaling.result());
+        scaling.result().withBootTimeout(bootTimeout));
   }
 
   /** {@code readiness_check: {path: /ready}}; other keys of it are accepted and ignored. */
@@ -133,6 +137,18 @@ public record AppYaml(
             "readiness_check.path must be a URL path starting with '/', e.g. /ready");
       }
       return path;
+    }
+    return null;
+  }
+
+  /** {@code readiness_check.app_start_timeout_sec}: web's boot timeout in seconds, or null. */
+  private static Integer appStartTimeout(Node value) throws BuildFailure {
+    if (isNull(value)) return null;
+    for (NodeTuple entry : mapping(value, "readiness_check").getValue()) {
+      if (((ScalarNode) entry.getKeyNode()).getValue().equals("app_start_timeout_sec")) {
+        return ScalingKeys.whole(entry.getValueNode(), "readiness_check.app_start_timeout_sec", 1,
+            AppScaling.MAX_BOOT_SECONDS);
+      }
     }
     return null;
   }

@@ -26,6 +26,7 @@ final class AppYamlKeys {
       "vm",
       "env_variables.*",
       "readiness_check.path",
+      "readiness_check.app_start_timeout_sec",
       "automatic_scaling.min_instances",
       "automatic_scaling.min_num_instances",
       "automatic_scaling.max_instances",
@@ -38,10 +39,16 @@ final class AppYamlKeys {
       "resources.cpu",
       "resources.memory_gb");
 
-  /** Honoured-looking paths Pier overrides anyway, with the reason shown next to them. */
+  /**
+   * Paths Pier does not honour whose warning says why. A block named here ({@code liveness_check})
+   * is named once, with its reason, instead of key by key.
+   */
   static final Map<String, String> REASONS = Map.of(
       "env_variables.PORT", "Pier sets PORT",
-      "env_variables.DYNO", "Pier sets DYNO");
+      "env_variables.DYNO", "Pier sets DYNO",
+      "readiness_check.check_interval_sec", "Pier checks every 50 ms until ready",
+      "liveness_check", "Pier restarts instances that exit; it does not probe running ones",
+      "handlers", "Pier sends every path to web");
 
   private AppYamlKeys() {}
 

@@ -215,7 +215,7 @@ final class ScalingKeys {
     return at(e.getKeyNode().getStartMark(), "give " + one + " or " + other + ", not both");
   }
 
-  private static int whole(Node node, String what, int lowest, int highest) throws BuildFailure {
+  static int whole(Node node, String what, int lowest, int highest) throws BuildFailure {
     double x = number(node, what);
     String range = highest == Integer.MAX_VALUE ? lowest + " or more" : "from " + lowest + " to " + highest;
     if (x != Math.rint(x) || x < lowest || x > highest) {

@@ -16,6 +16,7 @@ class AppYamlKeysTest {
         readiness_check:
           path: /ready
           failure_threshold: 3
+          check_interval_sec: 5
           app_start_timeout_sec: 300
         liveness_check:
           path: /live
@@ -36,11 +37,11 @@ class AppYamlKeysTest {
     assertThat(yaml.ignoredKeys()).containsExactly(
         "env_variables.PORT (Pier sets PORT)",
         "readiness_check.failure_threshold",
-        "readiness_check.app_start_timeout_sec",
-        "liveness_check.path",
+        "readiness_check.check_interval_sec (Pier checks every 50 ms until ready)",
+        "liveness_check (Pier restarts instances that exit; it does not probe running ones)",
         "network.forwarded_ports",
         "network.instance_tag",
-        "handlers",
+        "handlers (Pier sends every path to web)",
         "automatic_scaling.cool_down_period_sec",
         "beta_settings",
         "inbound_services");

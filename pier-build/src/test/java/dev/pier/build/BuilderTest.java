@@ -191,7 +191,7 @@ class BuilderTest {
             Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
     assertThat(output).contains(
         "       app.yaml env/vm setting accepted: Pier runs every app the same way",
-        " !     app.yaml keys ignored by Pier: handlers",
+        " !     app.yaml keys ignored by Pier: handlers (Pier sends every path to web)",
         "       Procfile declares types -> worker",
         "       app.yaml entrypoint -> web");
   }
