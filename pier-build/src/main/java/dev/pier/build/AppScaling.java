@@ -31,7 +31,16 @@ public record AppScaling(
     String size,
     String resources,
     List<String> notes,
-    List<String> warnings) {
+    List<String> warnings,
+    Integer bootTimeoutSeconds) {
+  /** The most seconds {@code readiness_check.app_start_timeout_sec} may say, as {@code healthcheck:timeout}. */
+  public static final int MAX_BOOT_SECONDS = 900;
+
+  /** Scaling and sizes without a boot timeout. */
+  public AppScaling(Integer webInstances, Autoscale autoscale, String size, String resources,
+      List<String> notes, List<String> warnings) {
+    this(webInstances, autoscale, size, resources, notes, warnings, null);
+  }
   /** Nothing about scaling or sizes: the formation is left as it is. */
   public static final AppScaling NONE = new AppScaling(null, null, null, null, List.of(), List.of());
 
@@ -48,7 +57,12 @@ public record AppScaling(
 
   /** True when app.yaml has nothing to say about scaling or sizes. */
   public boolean isEmpty() {
-    return webInstances == null && autoscale == null && size == null;
+    return webInstances == null && autoscale == null && size == null && bootTimeoutSeconds == null;
+  }
+
+  /** This with web's boot timeout ({@code readiness_check.app_start_timeout_sec}) set. */
+  public AppScaling withBootTimeout(Integer seconds) {
+    return new AppScaling(webInstances, autoscale, size, resources, notes, warnings, seconds);
   }
 
   /**
@@ -60,6 +74,7 @@ public record AppScaling(
     if (webInstances != null) parts.add("web runs " + webInstances + " instance(s), no autoscaling");
     if (autoscale != null) parts.add("web autoscales " + autoscale.describe());
     if (size != null) parts.add("size " + size + " (" + resources + ")");
+    if (bootTimeoutSeconds != null) parts.add("web boot timeout " + bootTimeoutSeconds + " s");
     return parts.isEmpty() ? "nothing" : String.join("; ", parts);
   }
 

@@ -1,7 +1,6 @@
 package dev.pier.build;
 
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,12 +30,13 @@ import org.yaml.snakeyaml.nodes.Tag;
  * @param envVariables {@code env_variables}, in file order
  * @param flexible true when the file had an {@code env:} or {@code vm:} line (accepted; Pier runs
  *     every app the same way)
- * @param ignoredKeys top-level keys Pier does not support, in file order
+ * @param ignoredKeys every key path Pier does not honour, at any depth, in file order (see
+ *     {@link AppYamlKeys}), e.g. {@code readiness_check.failure_threshold}, {@code
+ *     env_variables.PORT (Pier sets PORT)}
  * @param readinessPath {@code readiness_check.path}: the HTTP path that must answer 2xx before an
  *     instance gets traffic, or null
  * @param scaling {@code automatic_scaling}, {@code manual_scaling} and {@code resources} mapped
- *     onto Pier's settings ({@link AppScaling#NONE} when the file has none of them); their keys
- *     Pier does not honour are in {@code ignoredKeys} as {@code automatic_scaling.KEY}
+ *     onto Pier's settings ({@link AppScaling#NONE} when the file has none of them)
  */
 public record AppYaml(
     String runtime,
@@ -97,9 +97,9 @@ public record AppYaml(
     String entrypoint = null;
     boolean flexible = false;
     Map<String, String> env = new LinkedHashMap<>();
-    List<String> ignored = new ArrayList<>();
     String readinessPath = null;
-    ScalingKeys scaling = new ScalingKeys(ignored);
+    Integer bootTimeout = null;
+    ScalingKeys scaling = new ScalingKeys();
     for (NodeTuple entry : entries(top, "the file")) {
       String key = ((ScalarNode) entry.getKeyNode()).getValue();
       Node value = entry.getValueNode();
@@ -108,18 +108,22 @@ public record AppYaml(
         case "entrypoint" -> entrypoint = string(value, "entrypoint");
         case "env", "vm" -> flexible = true;
         case "env_variables" -> env = envVariables(value);
-        case "readiness_check" -> readinessPath = readinessPath(value);
+        case "readiness_check" -> {
+          readinessPath = readinessPath(value);
+          bootTimeout = appStartTimeout(value);
+        }
         case "automatic_scaling" -> scaling.automatic(entry);
         case "manual_scaling" -> scaling.manual(entry);
         case "resources" -> scaling.resources(entry);
-        default -> ignored.add(key);
+        default -> { } // named by AppYamlKeys
       }
     }
     if (runtime == null) {
       throw at(root.getStartMark(), "missing 'runtime' (for example 'runtime: nodejs20')");
     }
     if (entrypoint != null && entrypoint.isBlank()) entrypoint = null;
-    return new AppYaml(runtime, entrypoint, env, flexible, ignored, readinessPath, scaling.result());
+    return new AppYaml(runtime, entrypoint, env, flexible, AppYamlKeys.ignored(top), readinessPath,
+        scaling.result().withBootTimeout(bootTimeout));
   }
 
   /** {@code readiness_check: {path: /ready}}; other keys of it are accepted and ignored. */
@@ -133,6 +137,18 @@ public record AppYaml(
             "readiness_check.path must be a URL path starting with '/', e.g. /ready");
       }
       return path;
+    }
+    return null;
+  }
+
+  /** {@code readiness_check.app_start_timeout_sec}: web's boot timeout in seconds, or null. */
+  private static Integer appStartTimeout(Node value) throws BuildFailure {
+    if (isNull(value)) return null;
+    for (NodeTuple entry : mapping(value, "readiness_check").getValue()) {
+      if (((ScalarNode) entry.getKeyNode()).getValue().equals("app_start_timeout_sec")) {
+        return ScalingKeys.whole(entry.getValueNode(), "readiness_check.app_start_timeout_sec", 1,
+            AppScaling.MAX_BOOT_SECONDS);
+      }
     }
     return null;
   }

@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  *
  * App Engine flexible's spellings are read too: {@code min_num_instances}, {@code
  * max_num_instances}, {@code cpu_utilization.target_utilization}. Other keys inside these blocks
- * are added to the ignored keys as {@code block.key}. Bad values (not a number, negative, out of
+ * are named by {@link AppYamlKeys}. Bad values (not a number, negative, out of
  * range, min above max, both scaling blocks) throw a {@link BuildFailure} naming the line and key.
  *
  * <p>Not thread-safe: one instance reads one file.
@@ -46,7 +46,6 @@ final class ScalingKeys {
   static final double MIN_CONCURRENCY = 0.1;
   static final double MAX_CONCURRENCY = 1000;
 
-  private final List<String> ignored;
   private final List<String> notes = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private Mark automaticAt;
@@ -56,10 +55,8 @@ final class ScalingKeys {
   private String size;
   private String resources;
 
-  /** Reads into {@code ignored} (app.yaml's ignored keys, in file order) as it goes. */
-  ScalingKeys(List<String> ignored) {
-    this.ignored = ignored;
-  }
+  /** Reads one file's scaling blocks; keys they do not honour are named by {@link AppYamlKeys}. */
+  ScalingKeys() {}
 
   /** {@code automatic_scaling: {...}}; empty or null means every default. */
   void automatic(NodeTuple entry) throws BuildFailure {
@@ -96,7 +93,7 @@ final class ScalingKeys {
           if (cpu != null) throw eitherOr(e, "target_cpu_utilization", "cpu_utilization");
           cpu = cpuUtilization(e);
         }
-        default -> ignored.add(name);
+        default -> { } // named by AppYamlKeys
       }
     }
     int most = max == null || max == 0 ? MAX_INSTANCES : max;
@@ -145,8 +142,6 @@ final class ScalingKeys {
       String key = key(e);
       if (key.equals("target_utilization")) {
         cpu = fraction(e.getValueNode(), "automatic_scaling.cpu_utilization.target_utilization");
-      } else {
-        ignored.add("automatic_scaling.cpu_utilization." + key);
       }
     }
     return cpu;
@@ -159,8 +154,6 @@ final class ScalingKeys {
       String key = key(e);
       if (key.equals("instances")) {
         webInstances = whole(e.getValueNode(), "manual_scaling.instances", 0, MAX_INSTANCES);
-      } else {
-        ignored.add("manual_scaling." + key);
       }
     }
     if (webInstances == null) {
@@ -177,7 +170,7 @@ final class ScalingKeys {
       switch (key) {
         case "cpu" -> cpu = positive(e.getValueNode(), "resources.cpu");
         case "memory_gb" -> memoryGb = positive(e.getValueNode(), "resources.memory_gb");
-        default -> ignored.add("resources." + key);
+        default -> { } // named by AppYamlKeys
       }
     }
     if (cpu == null && memoryGb == null) return;
@@ -222,7 +215,7 @@ final class ScalingKeys {
     return at(e.getKeyNode().getStartMark(), "give " + one + " or " + other + ", not both");
   }
 
-  private static int whole(Node node, String what, int lowest, int highest) throws BuildFailure {
+  static int whole(Node node, String what, int lowest, int highest) throws BuildFailure {
     double x = number(node, what);
     String range = highest == Integer.MAX_VALUE ? lowest + " or more" : "from " + lowest + " to " + highest;
     if (x != Math.rint(x) || x < lowest || x > highest) {

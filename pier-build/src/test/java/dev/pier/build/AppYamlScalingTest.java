@@ -140,7 +140,7 @@ class AppYamlScalingTest {
     assertThat(yaml.ignoredKeys()).containsExactly(
         "automatic_scaling.max_idle_instances",
         "automatic_scaling.cpu_utilization.aggregation_window_length_sec",
-        "basic_scaling",
+        "basic_scaling.max_instances",
         "resources.disk_size_gb");
   }
 

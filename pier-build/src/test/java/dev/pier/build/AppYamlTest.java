@@ -41,7 +41,8 @@ class AppYamlTest {
     assertThat(yaml.isNodejs()).isTrue();
     assertThat(yaml.flexible()).isTrue();
     assertThat(yaml.entrypoint()).isNull();
-    assertThat(yaml.ignoredKeys()).containsExactly("handlers", "basic_scaling");
+    assertThat(yaml.ignoredKeys()).containsExactly(
+        "handlers (Pier sends every path to web)", "basic_scaling.max_instances");
   }
 
   @Test
@@ -82,6 +83,23 @@ class AppYamlTest {
   }
 
   @Test
+  void appStartTimeoutIsWebsBootTimeoutAndMustBeOneTo900Seconds() throws BuildFailure {
+    AppYaml yaml = AppYaml.parse("""
+        runtime: nodejs
+        readiness_check:
+          app_start_timeout_sec: 300
+        """);
+    assertThat(yaml.scaling().bootTimeoutSeconds()).isEqualTo(300);
+    assertThat(yaml.scaling().describe()).isEqualTo("web boot timeout 300 s");
+    assertThat(yaml.ignoredKeys()).isEmpty();
+    assertThat(AppYaml.parse("runtime: nodejs\n").scaling().bootTimeoutSeconds()).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppYaml.parse(
+            "runtime: nodejs\nreadiness_check:\n  app_start_timeout_sec: 3600\n"))
+        .hasMessageContaining("app.yaml line 3")
+        .hasMessageContaining("readiness_check.app_start_timeout_sec");
+  }
+
+  @Test
   void readinessCheckPathIsReadAndMustBeAPath() throws BuildFailure {
     AppYaml yaml = AppYaml.parse("""
         runtime: nodejs
@@ -90,7 +108,8 @@ class AppYamlTest {
           check_interval_sec: 5
         """);
     assertThat(yaml.readinessPath()).isEqualTo("/ready");
-    assertThat(yaml.ignoredKeys()).isEmpty();
+    assertThat(yaml.ignoredKeys()).containsExactly(
+        "readiness_check.check_interval_sec (Pier checks every 50 ms until ready)");
     assertThat(AppYaml.parse("runtime: nodejs\n").readinessPath()).isNull();
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> AppYaml.parse("runtime: nodejs\nreadiness_check:\n  path: ready\n"))

@@ -68,7 +68,8 @@ class BuilderTest {
         "       No dependencies in package.json; skipping npm install",
         "-----> Discovering process types",
         "       Default types for buildpack -> web");
-    assertThat(output).anyMatch(line -> line.matches("       Using Node.js v\\d+\\.\\d+\\.\\d+"));
+    assertThat(output).anyMatch(line -> line.matches(
+        "       Using Node.js v\\d+\\.\\d+\\.\\d+ \\(the one installed on this Pier\\)"));
   }
 
   @Test
@@ -190,7 +191,7 @@ class BuilderTest {
             Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
     assertThat(output).contains(
         "       app.yaml env/vm setting accepted: Pier runs every app the same way",
-        " !     app.yaml keys ignored by Pier: handlers",
+        " !     app.yaml keys ignored by Pier: handlers (Pier sends every path to web)",
         "       Procfile declares types -> worker",
         "       app.yaml entrypoint -> web");
   }
@@ -250,6 +251,17 @@ class BuilderTest {
     BuildResult result = builder.build(request, out);
 
     assertThat(result).isEqualTo(new Failed(Builder.NO_PROCESS_TYPES));
+  }
+
+  @Test
+  void appYamlRuntimeAskingForAnotherNodeMajorWarnsAndBuildsWithTheInstalledOne() throws IOException {
+    write(src, "package.json", "{\"name\": \"hello\", \"scripts\": {\"start\": \"node a.js\"}}");
+    write(src, "app.yaml", "runtime: nodejs8\n");
+
+    assertSucceeded(builder.build(request, out));
+
+    assertThat(output).anyMatch(line -> line.matches(" !     app.yaml runtime 'nodejs8' asks for"
+        + " Node.js 8, but this Pier has only Node.js v[0-9.]+; building and running with it"));
   }
 
   @Test

@@ -97,7 +97,8 @@ final class HealthcheckCommands {
       mixinStandardHelpOptions = true,
       description = {"Set how long web instances may take to listen on $PORT (and pass the readiness check).",
           "An instance that takes longer is stopped and reported as not listening in time. "
-              + "It applies to instances started from now on; 'default' goes back to the platform's (60 s unless the operator changed it)."})
+              + "It applies to instances started from now on; 'default' goes back to the platform's (60 s unless the operator changed it).",
+          "A deploy whose app.yaml has readiness_check.app_start_timeout_sec sets it again."})
   static final class Timeout extends AppCommand {
     @Parameters(paramLabel = "SECONDS", description = "1 to 900, or 'default'.")
     String seconds;

@@ -51,6 +51,11 @@ class AppYamlScalingTest {
             target_concurrent_requests: 5
           resources:
             memory_gb: 1
+          readiness_check:
+            app_start_timeout_sec: 120
+            failure_threshold: 2
+          network:
+            forwarded_ports: [8081]
           """));
       PlatformHarness.check(pier.cli(repo, "apps:create", "hello"));
       PlatformHarness.check(pier.cli(repo, "git:remote", "-a", "hello"));
@@ -59,7 +64,11 @@ class AppYamlScalingTest {
       assertThat(push.exit()).as(push.all()).isZero();
       assertThat(push.err()).contains("remote:        app.yaml of v1 set: web autoscales between 1"
           + " and 3 instances at 5 concurrent requests; size standard-2x (memory_gb 1)");
+      assertThat(push.err()).contains("remote:  !     app.yaml keys ignored by Pier:"
+          + " readiness_check.failure_threshold, network.forwarded_ports");
+      assertThat(push.err()).contains("; web boot timeout 120 s");
       assertThat(pier.awaitOk("hello", "/", Duration.ofSeconds(20)).body()).contains("\"version\":1");
+      assertThat(api(pier, "/apps/hello").get("boot_timeout_seconds").asInt()).isEqualTo(120);
 
       JsonNode autoscale = api(pier, "/apps/hello/autoscale");
       assertThat(autoscale).hasSize(1);

@@ -13,6 +13,7 @@ import dev.pier.model.AppName;
 import dev.pier.release.Release;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Applies what a build's app.yaml says about scaling and sizes ({@link AppScaling}) to the
@@ -27,6 +28,8 @@ import java.util.Map;
  *       stable_window_seconds}, ...) app.yaml cannot express keep the values web had. The
  *       autoscaler notices the new spec on its next tick and starts over.
  *   <li>{@code resources}: every process type of the release gets the size.
+ *   <li>{@code readiness_check.app_start_timeout_sec}: the app's web boot timeout, the one {@code
+ *       pier healthcheck:timeout} sets (app.yaml wins at deploy, like the scaling keys).
  * </ul>
  *
  * Scaling is for web only (App Engine services serve requests); a release without web gets a
@@ -39,10 +42,16 @@ final class AppYamlFormation {
 
   private final FormationStore formations;
   private final LogBus logs;
+  private final BiConsumer<AppName, Integer> bootTimeouts;
 
-  AppYamlFormation(FormationStore formations, LogBus logs) {
+  /**
+   * @param bootTimeouts sets the app's web boot timeout in seconds, as {@code pier
+   *     healthcheck:timeout N} does (from {@code readiness_check.app_start_timeout_sec})
+   */
+  AppYamlFormation(FormationStore formations, LogBus logs, BiConsumer<AppName, Integer> bootTimeouts) {
     this.formations = formations;
     this.logs = logs;
+    this.bootTimeouts = bootTimeouts;
   }
 
   /**
@@ -60,7 +69,7 @@ final class AppYamlFormation {
           + " is not applied: " + release.name() + " has no web process type");
     }
     AppScaling applied = web ? scaling
-        : new AppScaling(null, null, scaling.size(), scaling.resources(), List.of(), List.of());
+        : new AppScaling(null, null, scaling.size(), scaling.resources(), List.of(), List.of(), null);
     if (applied.isEmpty()) return AppScaling.NONE;
     String autoscaleJson = applied.autoscale() == null ? null
         : spec(app, applied.autoscale()).toJson().toString();
@@ -74,6 +83,7 @@ final class AppYamlFormation {
     if (size != null) {
       for (String type : release.processes().keySet()) formations.putSize(app, type, size);
     }
+    if (applied.bootTimeoutSeconds() != null) bootTimeouts.accept(app, applied.bootTimeoutSeconds());
     String line = "app.yaml of " + release.name() + " set: " + applied.describe();
     logs.platform(app.value(), "api", line);
     out.info(line);

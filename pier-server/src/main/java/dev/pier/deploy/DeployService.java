@@ -74,7 +74,8 @@ public final class DeployService {
     this.dirs = dirs;
     this.apps = apps;
     this.clock = clock;
-    this.appYaml = new AppYamlFormation(processes.formations(), logs);
+    this.appYaml = new AppYamlFormation(processes.formations(), logs,
+        (app, seconds) -> apps.setBootTimeout(app, seconds, "app.yaml"));
   }
 
   /** Refuses deploys (507) while the data disk is below its reserve. */

@@ -38,7 +38,7 @@ class AppYamlFormationTest {
   void setUp() {
     p = new Platform(tmp);
     app = p.app("hello");
-    formation = new AppYamlFormation(p.formations, p.logs);
+    formation = new AppYamlFormation(p.formations, p.logs, p.apps::setBootTimeoutSeconds);
   }
 
   @AfterEach
@@ -79,6 +79,17 @@ class AppYamlFormationTest {
         "app.yaml of v1 set: web autoscales between 1 and 3 instances at 5 concurrent requests");
     assertThat(out).containsExactly(
         "       app.yaml of v1 set: web autoscales between 1 and 3 instances at 5 concurrent requests");
+  }
+
+  @Test
+  void appStartTimeoutReplacesTheBootTimeoutHealthcheckTimeoutSet() throws Exception {
+    Release v1 = p.webRelease(app);
+    p.apps.setBootTimeoutSeconds(app.name(), 30);
+
+    formation.apply(app.name(), v1, AppScaling.NONE.withBootTimeout(300), BuildOutput.NONE);
+
+    assertThat(p.apps.bootTimeoutSeconds(app.name())).contains(300);
+    assertThat(platformLog()).contains("app.yaml of v1 set: web boot timeout 300 s");
   }
 
   @Test

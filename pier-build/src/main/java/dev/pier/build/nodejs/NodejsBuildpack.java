@@ -4,12 +4,16 @@ import dev.pier.build.BuildContext;
 import dev.pier.build.BuildFailure;
 import dev.pier.build.Buildpack;
 import dev.pier.build.PackageJson;
+import dev.pier.build.lang.SourceFiles;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds Node.js apps the way Heroku's Node.js buildpack does, with the node and npm installed on
@@ -40,6 +44,8 @@ public final class NodejsBuildpack implements Buildpack {
 
   /** Where npm puts the commands of installed packages; on the PATH of later steps and instances. */
   public static final String BIN_DIR = "/app/node_modules/.bin";
+
+  private static final Pattern RUNTIME_MAJOR = Pattern.compile("nodejs([0-9]{1,3})");
 
   @Override
   public List<String> runtimes() {
@@ -87,7 +93,9 @@ public final class NodejsBuildpack implements Buildpack {
           + code + ")");
       return;
     }
-    ctx.out().info("Using Node.js " + version);
+    Optional<String> runtime = SourceFiles.appYamlRuntime(ctx.appDir());
+    ctx.out().info("Using Node.js " + version + " (the one installed on this Pier)");
+    runtime.flatMap(r -> runtimeMismatch(r, version)).ifPresent(ctx.out()::warn);
     if (engines == null) return;
     var range = NodeVersionRange.parse(engines);
     if (range.isEmpty()) {
@@ -97,6 +105,21 @@ public final class NodejsBuildpack implements Buildpack {
       ctx.out().warn("engines.node '" + engines + "' does not allow the installed Node.js "
           + version + "; building with it anyway");
     }
+  }
+
+  /**
+   * The warning for app.yaml {@code runtime: nodejsNN} when NN is not the major of {@code
+   * installed} (such as {@code v20.11.1}); empty for {@code nodejs}, other runtimes and a match.
+   * Pier builds and runs with the installed Node.js whatever the runtime asks.
+   */
+  static Optional<String> runtimeMismatch(String runtime, String installed) {
+    Matcher m = RUNTIME_MAJOR.matcher(runtime);
+    Optional<int[]> version = NodeVersionRange.parseVersion(installed);
+    if (!m.matches() || version.isEmpty()) return Optional.empty();
+    int asked = Integer.parseInt(m.group(1));
+    if (asked == version.get()[0]) return Optional.empty();
+    return Optional.of("app.yaml runtime '" + runtime + "' asks for Node.js " + asked
+        + ", but this Pier has only Node.js " + installed + "; building and running with it");
   }
 
   /** Installs dependencies with devDependencies included; returns false when there were none. */
