@@ -227,7 +227,7 @@ class ConsoleBrowserTest {
     screenshot("releases");
     browser.findElement(By.id("tab-link-builds")).click();
     WebElement builds = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("builds")));
-    assertThat(builds.getText()).contains("succeeded").contains("v1").contains("v2");
+    assertThat(builds.getText()).contains("succeeded").contains("v1").contains("v2").contains("#1").contains("#2");
     builds.findElements(By.tagName("button")).getLast().click();
     WebElement output = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("build-output")));
     assertThat(output.getText()).contains("-----> ").contains("Released v1");
@@ -285,6 +285,12 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("scale-apply")).click();
     wait.until(d -> d.findElement(By.id("app-summary")).getText().contains("web=2"));
     PlatformHarness.check(pier.cli(tmp.resolve("pier"), "ps:scale", "web=1", "-a", APP));
+
+    // builds are numbered per app: the CLI lists and finds them by that number
+    String listed = PlatformHarness.check(pier.cli(tmp.resolve("pier"), "builds", "-a", APP)).out();
+    assertThat(listed).containsPattern("(?m)^NUMBER\\s+STATUS").containsPattern("(?m)^2\\s+succeeded");
+    assertThat(PlatformHarness.check(pier.cli(tmp.resolve("pier"), "builds:info", "2", "-a", APP)).out())
+        .contains("Build 2").containsPattern("Release:?\\s+v2");
 
     String made = "made-" + marker;
     browser.get(console + "#/");
