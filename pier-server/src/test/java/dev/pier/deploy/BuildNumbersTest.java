@@ -67,4 +67,32 @@ class BuildNumbersTest {
       }
     }
   }
+
+  @Test
+  void theMigrationNumbersExistingBuildsPerAppInTheOrderTheyRan() throws Exception {
+    try (Database db = Database.open(tmp.resolve("db"))) {
+      AppStore apps = new AppStore(db);
+      apps.insert(ONE, NOW).orElseThrow();
+      apps.insert(TWO, NOW).orElseThrow();
+      // back to the schema before V13, with builds of two apps interleaved
+      db.transaction(c -> {
+        try (var s = c.createStatement()) {
+          s.execute("DROP INDEX builds_app_number");
+          s.execute("ALTER TABLE builds DROP COLUMN number");
+          s.execute("DELETE FROM schema_version WHERE version = 13");
+          for (String app : List.of("one", "two", "one", "one", "two")) {
+            s.execute("INSERT INTO builds (app, description, created_by, started_at, status)"
+                + " VALUES ('" + app + "', 'old', 'admin', CURRENT_TIMESTAMP, 'succeeded')");
+          }
+        }
+        return null;
+      });
+    }
+    try (Database db = Database.open(tmp.resolve("db"))) {
+      BuildStore builds = new BuildStore(db);
+      assertThat(builds.list(ONE, 10)).extracting(BuildStore.Build::number).containsExactly(3, 2, 1);
+      assertThat(builds.list(TWO, 10)).extracting(BuildStore.Build::number).containsExactly(2, 1);
+      assertThat(builds.start(TWO, "new", "admin", NOW).number()).isEqualTo(3);
+    }
+  }
 }
