@@ -161,8 +161,8 @@ async function appsPage(main) {
     h('td', {}, h('a', { href: a.web_url, target: '_blank', rel: 'noopener' }, a.web_url)),
     h('td', {}, a.release === null ? 'not deployed' : 'v' + a.release),
     h('td', {}, formation(a.formation))));
-  const newName = h('input', { id: 'create-name', placeholder: 'name (optional)', 'aria-label': 'new app name',
-    pattern: '[a-z][a-z0-9-]*' });
+  // No pattern here: the API's message says what a valid name is.
+  const newName = h('input', { id: 'create-name', placeholder: 'name (optional)', 'aria-label': 'new app name' });
   const create = h('button', { type: 'submit', class: 'primary', id: 'create-app' }, 'Create app');
   const createForm = h('form', { class: 'row', id: 'create-form' }, newName, create);
   createForm.addEventListener('submit', ev => {
