@@ -161,10 +161,23 @@ async function appsPage(main) {
     h('td', {}, h('a', { href: a.web_url, target: '_blank', rel: 'noopener' }, a.web_url)),
     h('td', {}, a.release === null ? 'not deployed' : 'v' + a.release),
     h('td', {}, formation(a.formation))));
+  // No pattern here: the API's message says what a valid name is.
+  const newName = h('input', { id: 'create-name', placeholder: 'name (optional)', 'aria-label': 'new app name' });
+  const create = h('button', { type: 'submit', class: 'primary', id: 'create-app' }, 'Create app');
+  const createForm = h('form', { class: 'row', id: 'create-form' }, newName, create);
+  createForm.addEventListener('submit', ev => {
+    ev.preventDefault();
+    act(create, async () => {
+      const name = newName.value.trim();
+      const made = await api('POST', '/apps', name ? { name } : {});
+      location.hash = '#/apps/' + encodeURIComponent(made.name);
+    });
+  });
   main.replaceChildren(
     h('h2', {}, 'Apps'),
+    createForm,
     apps.length === 0
-      ? h('p', { class: 'muted' }, 'No apps yet. Create one with `pier apps:create` and push to it.')
+      ? h('p', { class: 'muted' }, 'No apps yet. Create one here or with `pier apps:create`, then push to it.')
       : h('table', { id: 'apps' },
           h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Web URL'), h('th', {}, 'Release'), h('th', {}, 'Formation'))),
           h('tbody', {}, rows)));
@@ -279,6 +292,23 @@ async function instancesTab(body, app) {
       h('td', { class: 'num' }, u.cpu_load === undefined ? '—' : (u.cpu_load * 100).toFixed(1) + ' %'),
       h('td', { class: 'num' }, p.restarts), h('td', {}, p.command));
   });
+  const formation = app.release === null ? {} : await api('GET', '/apps/' + enc + '/formation');
+  const counts = {};
+  const scaleRows = Object.keys(formation).sort().map(type => {
+    counts[type] = h('input', { type: 'number', min: 0, max: 100, step: 1, value: formation[type], class: 'share',
+      id: 'scale-' + type, 'aria-label': 'number of ' + type + ' instances' });
+    return h('label', {}, type, ' ', counts[type]);
+  });
+  const scale = h('button', { class: 'primary', id: 'scale-apply' }, 'Scale');
+  scale.addEventListener('click', () => act(scale, async () => {
+    const change = {};
+    for (const [type, input] of Object.entries(counts)) {
+      const n = Number(input.value);
+      if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(type + ' must be a whole number from 0 to 100');
+      if (n !== formation[type]) change[type] = n;
+    }
+    if (Object.keys(change).length) await api('PATCH', '/apps/' + enc + '/formation', change);
+  }, () => refreshSummary(app.name).then(() => instancesTab(body, app))));
   const restart = h('button', { id: 'restart-all' }, 'Restart all');
   restart.addEventListener('click', () => act(restart,
     () => api('POST', '/apps/' + enc + '/ps/restart', {}), () => instancesTab(body, app)));
@@ -289,7 +319,28 @@ async function instancesTab(body, app) {
         h('thead', {}, h('tr', {}, ['Name', 'Version', 'State', 'Uptime', 'Memory MB', 'CPU', 'Restarts', 'Command']
           .map(t => h('th', { class: ['Uptime', 'Memory MB', 'CPU', 'Restarts'].includes(t) ? 'num' : '' }, t)))),
         h('tbody', {}, rows)),
-    h('div', { class: 'row' }, restart)));
+    h('div', { class: 'row' }, restart),
+    h('h3', {}, 'Scale'),
+    scaleRows.length === 0 ? h('p', { class: 'muted' }, 'Deploy the app first: its process types come from the release.') :
+      h('div', { class: 'row', id: 'scale-form' }, scaleRows, scale)),
+    destroySection(app));
+}
+
+// Destroying needs the app's name typed again; only then is the button enabled.
+function destroySection(app) {
+  const typed = h('input', { id: 'destroy-confirm', placeholder: app.name, autocomplete: 'off',
+    'aria-label': 'type ' + app.name + ' to confirm' });
+  const destroy = h('button', { class: 'danger', id: 'destroy-app', disabled: true }, 'Destroy app');
+  typed.addEventListener('input', () => { destroy.disabled = typed.value !== app.name; });
+  destroy.addEventListener('click', () => act(destroy, async () => {
+    if (typed.value !== app.name) throw new Error('Type ' + app.name + ' to confirm');
+    await api('DELETE', '/apps/' + encodeURIComponent(app.name));
+    location.hash = '#/';
+  }));
+  return h('section', { class: 'danger-zone' }, h('h3', {}, 'Destroy'),
+    h('p', { class: 'muted' }, 'Stops every instance and deletes the app: its git repository, releases, slugs and config. ' +
+      'Type the app\'s name to confirm.'),
+    h('div', { class: 'row' }, typed, destroy));
 }
 
 // ---------- charts ----------
@@ -378,6 +429,92 @@ async function chartsTab(body, app) {
           [{ label: 'CPU, all instances', values: pts.map(p => p.cpu_load * 100) }]))));
 }
 
+// ---------- ANSI colours in log lines ----------
+
+// Turns a log line with ANSI escape sequences into nodes: SGR colours (8/16 colours, 256 and
+// truecolor, bold, italic, underline, reset) become <span>s with classes or a colour style; every
+// other escape sequence and control character is dropped. The text goes in only through text
+// nodes, never as markup, so a line like "<img src=x onerror=...>" shows as text.
+const ANSI_SEQ = /\x1b\[([0-9;:?<=>]*)[ -\/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -\/]*[0-~]?/g;
+const XTERM_16 = ['#000000', '#cd3131', '#0dbc79', '#e5e510', '#2472c8', '#bc3fbc', '#11a8cd', '#e5e5e5',
+  '#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff'];
+
+function xterm256(n) {
+  if (n < 16) return XTERM_16[n];
+  if (n < 232) {
+    const v = [0, 95, 135, 175, 215, 255];
+    const i = n - 16;
+    return 'rgb(' + v[Math.floor(i / 36)] + ',' + v[Math.floor(i / 6) % 6] + ',' + v[i % 6] + ')';
+  }
+  const g = 8 + (n - 232) * 10;
+  return 'rgb(' + g + ',' + g + ',' + g + ')';
+}
+
+function applySgr(style, params) {
+  const p = params === '' ? [0] : params.split(/[;:]/).map(x => (x === '' ? 0 : Number(x)));
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === 0) { style.fg = null; style.bg = null; style.bold = style.italic = style.underline = false; }
+    else if (c === 1) style.bold = true;
+    else if (c === 3) style.italic = true;
+    else if (c === 4) style.underline = true;
+    else if (c === 22) style.bold = false;
+    else if (c === 23) style.italic = false;
+    else if (c === 24) style.underline = false;
+    else if (c >= 30 && c <= 37) style.fg = XTERM_16[c - 30];
+    else if (c >= 90 && c <= 97) style.fg = XTERM_16[c - 90 + 8];
+    else if (c >= 40 && c <= 47) style.bg = XTERM_16[c - 40];
+    else if (c >= 100 && c <= 107) style.bg = XTERM_16[c - 100 + 8];
+    else if (c === 39) style.fg = null;
+    else if (c === 49) style.bg = null;
+    else if (c === 38 || c === 48) {
+      let colour = null;
+      if (p[i + 1] === 5 && p[i + 2] >= 0 && p[i + 2] <= 255) { colour = xterm256(p[i + 2]); i += 2; }
+      else if (p[i + 1] === 2 && [p[i + 2], p[i + 3], p[i + 4]].every(v => v >= 0 && v <= 255)) {
+        colour = 'rgb(' + p[i + 2] + ',' + p[i + 3] + ',' + p[i + 4] + ')'; i += 4;
+      } else break; // malformed: ignore the rest
+      if (c === 38) style.fg = colour; else style.bg = colour;
+    }
+  }
+}
+
+// Pure apart from creating DOM nodes: returns [Node] for one line of text.
+function ansiNodes(text) {
+  text = String(text);
+  const out = [];
+  const style = { fg: null, bg: null, bold: false, italic: false, underline: false };
+  const emit = chunk => {
+    // other control characters (not tab) are dropped too
+    chunk = chunk.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+    if (!chunk) return;
+    if (!style.fg && !style.bg && !style.bold && !style.italic && !style.underline) {
+      out.push(document.createTextNode(chunk));
+      return;
+    }
+    const span = document.createElement('span');
+    span.className = 'ansi';
+    if (style.fg) span.style.color = style.fg;
+    if (style.bg) span.style.backgroundColor = style.bg;
+    if (style.bold) span.style.fontWeight = 'bold';
+    if (style.italic) span.style.fontStyle = 'italic';
+    if (style.underline) span.style.textDecoration = 'underline';
+    span.textContent = chunk;
+    out.push(span);
+  };
+  let last = 0;
+  for (const m of String(text).matchAll(ANSI_SEQ)) {
+    emit(text.slice(last, m.index));
+    last = m.index + m[0].length;
+    if (m[2] === 'm' && m[1] !== undefined && !/[?<=>]/.test(m[1])) applySgr(style, m[1]);
+  }
+  emit(String(text).slice(last));
+  return out;
+}
+
+function logLine(text) {
+  return h('div', { class: 'line' }, ansiNodes(text));
+}
+
 // ---------- logs ----------
 
 async function logsTab(body, app) {
@@ -400,7 +537,7 @@ async function logsTab(body, app) {
     es.addEventListener('error', () => { status.textContent = 'reconnecting…'; });
     es.addEventListener('log', e => {
       const atBottom = view.scrollTop + view.clientHeight >= view.scrollHeight - 20;
-      view.append(h('div', { class: 'line' }, e.data));
+      view.append(logLine(e.data));
       while (view.childElementCount > 1000) view.firstElementChild.remove();
       if (atBottom && !pause.checked) view.scrollTop = view.scrollHeight;
     });
@@ -422,7 +559,7 @@ async function logsTab(body, app) {
         new URLSearchParams({ q: q.value, since: since.value, limit: '200', ...(searchSource.value ? { source: searchSource.value } : {}) }));
       results.replaceChildren(
         h('p', { class: 'muted' }, found.length + ' matching line' + (found.length === 1 ? '' : 's') + ', newest first'),
-        h('div', { class: 'logview', id: 'log-search-view' }, found.map(e => h('div', { class: 'line' }, e.line))));
+        h('div', { class: 'logview', id: 'log-search-view' }, found.map(e => logLine(e.line))));
     } catch (e) {
       showError(e.message);
     }
@@ -434,6 +571,24 @@ async function logsTab(body, app) {
 }
 
 // ---------- config vars ----------
+
+const MASK = '••••••';
+
+// A config value shown as dots until its Reveal button is pressed (Hide masks it again), so
+// secrets do not show on a shared screen. The value is in the page only as text.
+function maskedValue(key, value) {
+  const code = h('code', { class: 'config-value', 'data-value-of': key }, MASK);
+  const toggle = h('button', { type: 'button', class: 'reveal', 'data-reveal': key, 'aria-pressed': 'false',
+    'aria-label': 'reveal ' + key }, 'Reveal');
+  toggle.addEventListener('click', () => {
+    const shown = toggle.getAttribute('aria-pressed') === 'true';
+    code.textContent = shown ? MASK : value;
+    toggle.textContent = shown ? 'Reveal' : 'Hide';
+    toggle.setAttribute('aria-pressed', shown ? 'false' : 'true');
+    toggle.setAttribute('aria-label', (shown ? 'reveal ' : 'hide ') + key);
+  });
+  return [code, ' ', toggle];
+}
 
 async function configTab(body, app) {
   const enc = encodeURIComponent(app.name);
@@ -450,7 +605,7 @@ async function configTab(body, app) {
       const r = await patch({ [k]: null });
       sessionStorage.setItem('config-msg', 'Unset ' + k + (r.release ? '; release v' + r.release + ' is rolling out' : ''));
     }, reload));
-    return h('tr', { 'data-key': k }, h('td', {}, h('code', {}, k)), h('td', {}, h('code', {}, config[k])), h('td', {}, unset));
+    return h('tr', { 'data-key': k }, h('td', {}, h('code', {}, k)), h('td', {}, maskedValue(k, config[k])), h('td', {}, unset));
   });
   const key = h('input', { id: 'config-key', placeholder: 'KEY', required: true, pattern: '[A-Za-z_][A-Za-z0-9_]*' });
   const value = h('input', { id: 'config-value', placeholder: 'value', size: 40 });
@@ -514,14 +669,14 @@ async function buildsTab(body, app) {
   const builds = await api('GET', '/apps/' + enc + '/builds');
   const output = h('pre', { class: 'output', id: 'build-output', hidden: true });
   const rows = builds.map(b => {
-    const show = h('button', { id: 'build-' + b.id }, 'Output');
+    const show = h('button', { id: 'build-' + b.number }, 'Output');
     show.addEventListener('click', () => act(show, async () => {
-      const full = await api('GET', '/apps/' + enc + '/builds/' + b.id);
+      const full = await api('GET', '/apps/' + enc + '/builds/' + b.number);
       output.textContent = full.output || '(no output)';
       output.hidden = false;
     }));
-    return h('tr', { 'data-build': b.id },
-      h('td', {}, '#' + b.id), h('td', {}, stateBadge(b.status)),
+    return h('tr', { 'data-build': b.number },
+      h('td', {}, '#' + b.number), h('td', {}, stateBadge(b.status)),
       h('td', {}, b.release ? 'v' + b.release : '—'), h('td', {}, b.description), h('td', {}, b.created_by),
       h('td', {}, new Date(b.started_at).toLocaleString()), h('td', {}, show));
   });

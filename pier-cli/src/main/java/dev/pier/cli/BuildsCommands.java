@@ -18,7 +18,7 @@ final class BuildsCommands {
 
   @Command(name = "builds", mixinStandardHelpOptions = true,
       description = {"List an app's builds, newest first, with status, buildpack and duration.",
-          "`pier builds:info ID` shows one with its output."})
+          "Builds are numbered per app (1, 2, 3...); `pier builds:info NUMBER` shows one with its output."})
   static final class ListBuilds extends AppCommand {
     @Option(names = {"-n", "--num"}, paramLabel = "N", description = "How many (default 20, at most 500).")
     int num = 20;
@@ -45,10 +45,10 @@ final class BuildsCommands {
         return 0;
       }
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "STATUS", "RELEASE", "BUILDPACK", "STARTED", "DURATION"});
+      rows.add(new String[] {"NUMBER", "STATUS", "RELEASE", "BUILDPACK", "STARTED", "DURATION"});
       for (JsonNode b : builds) {
         rows.add(new String[] {
-          b.path("id").asText(), b.path("status").asText(),
+          b.path("number").asText(), b.path("status").asText(),
           b.hasNonNull("release") ? "v" + b.get("release").asText() : "-",
           text(b.path("buildpack")) + (b.hasNonNull("language")
               && !b.get("language").asText().equals(b.path("buildpack").asText())
@@ -73,7 +73,8 @@ final class BuildsCommands {
       description = {"Show one build (default: the latest) with its output.",
           "The output is as the pushing client saw it (the server keeps up to 1 MB of it)."})
   static final class Info extends AppCommand {
-    @Parameters(arity = "0..1", paramLabel = "ID", description = "The build's id, as `pier builds` shows it.")
+    @Parameters(arity = "0..1", paramLabel = "NUMBER",
+        description = "The build's number in the app (1, 2, 3...), as `pier builds` shows it.")
     Integer id;
 
     @Option(names = "--tail", paramLabel = "N", description = "Show only the last N lines of the output.")
@@ -93,7 +94,7 @@ final class BuildsCommands {
       if (id == null) {
         JsonNode latest = api.get(appPath() + "/builds?limit=1");
         if (latest.isEmpty()) throw new CliException(appName() + " has no builds yet");
-        wanted = latest.get(0).path("id").asInt();
+        wanted = latest.get(0).path("number").asInt();
       } else {
         wanted = id;
       }
@@ -103,7 +104,7 @@ final class BuildsCommands {
         out.println(Json.pretty(b));
         return 0;
       }
-      out.println(Format.header(appName() + " Build " + b.path("id").asText()));
+      out.println(Format.header(appName() + " Build " + b.path("number").asText()));
       Map<String, String> fields = new LinkedHashMap<>();
       fields.put("Status", b.path("status").asText());
       fields.put("Description", text(b.path("description")));

@@ -60,10 +60,11 @@ class ConsoleBrowserTest {
   void deployTwoVersionsWithTrafficAndOpenABrowser() throws Exception {
     pier = new PlatformHarness(tmp.resolve("pier"), s -> s.withBootTimeout(Duration.ofSeconds(10)));
     pier.login();
-    Path repo = pier.repo(APP, SampleApps.nodeHello(1));
+    // The app logs the decoded path, so a request can put ANSI colours and markup in its log.
+    Path repo = pier.repo(APP, decodedPathLogger(SampleApps.nodeHello(1)));
     PlatformHarness.check(pier.cli(repo, "apps:create", APP));
     PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
-    PlatformHarness.write(repo, SampleApps.nodeHello(2));
+    PlatformHarness.write(repo, decodedPathLogger(SampleApps.nodeHello(2)));
     pier.commitAll(repo, "v2");
     PlatformHarness.check(pier.git(repo, "push", "-o", "no-promote", "pier", "main"));
     for (int round = 0; round < 3; round++) {
@@ -214,6 +215,8 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("config-set")).click();
     WebElement row = new WebDriverWait(browser, Duration.ofSeconds(30))
         .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-key='GREETING']")));
+    assertThat(row.getText()).contains("••••••").doesNotContain("howdy");
+    row.findElement(By.cssSelector("button[data-reveal='GREETING']")).click();
     assertThat(row.getText()).contains("howdy");
     assertThat(browser.findElement(By.id("config-result")).getText()).contains("release v3");
     screenshot("config");
@@ -224,7 +227,7 @@ class ConsoleBrowserTest {
     screenshot("releases");
     browser.findElement(By.id("tab-link-builds")).click();
     WebElement builds = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("builds")));
-    assertThat(builds.getText()).contains("succeeded").contains("v1").contains("v2");
+    assertThat(builds.getText()).contains("succeeded").contains("v1").contains("v2").contains("#1").contains("#2");
     builds.findElements(By.tagName("button")).getLast().click();
     WebElement output = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("build-output")));
     assertThat(output.getText()).contains("-----> ").contains("Released v1");
@@ -249,6 +252,67 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(9)
+  void logsShowAnsiColoursAndMarkupAsTextConfigValuesStayMaskedAndAppsAreScaledCreatedAndDestroyed() throws Exception {
+    String app = "/apps/" + APP + "/";
+    browser.get(console + "#" + app + "logs");
+    WebElement status = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("log-status")));
+    wait.until(d -> status.getText().equals("connected"));
+    String marker = UUID.randomUUID().toString().substring(0, 8);
+    assertThat(pier.get(APP, "/%1B%5B32mgreen-" + marker + "%1B%5B0m-plain%1B%5B2K").status()).isEqualTo(200);
+    assertThat(pier.get(APP, "/" + marker + "%3Cimg%20src=x%20onerror=alert(1)%3E").status()).isEqualTo(200);
+    WebElement view = browser.findElement(By.id("log-view"));
+    wait.until(d -> view.getText().contains(marker + "<img src=x onerror=alert(1)>"));
+    WebElement green = view.findElement(By.xpath(".//span[text()='green-" + marker + "']"));
+    assertThat(green.getCssValue("color")).isEqualTo("rgba(13, 188, 121, 1)");
+    assertThat(view.getText()).contains("handled GET /green-" + marker + "-plain").doesNotContain("[32m").doesNotContain("[0m");
+    assertThat(view.findElements(By.tagName("img"))).isEmpty();
+    screenshot("logs-ansi");
+
+    browser.findElement(By.id("tab-link-config")).click();
+    WebElement value = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("code[data-value-of='GREETING']")));
+    assertThat(value.getText()).isEqualTo("••••••");
+    WebElement reveal = browser.findElement(By.cssSelector("button[data-reveal='GREETING']"));
+    reveal.click();
+    assertThat(value.getText()).isEqualTo("howdy");
+    assertThat(reveal.getText()).isEqualTo("Hide");
+    reveal.click();
+    assertThat(value.getText()).isEqualTo("••••••");
+
+    browser.findElement(By.id("tab-link-instances")).click();
+    WebElement web = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("scale-web")));
+    web.clear();
+    web.sendKeys("2");
+    browser.findElement(By.id("scale-apply")).click();
+    wait.until(d -> d.findElement(By.id("app-summary")).getText().contains("web=2"));
+    PlatformHarness.check(pier.cli(tmp.resolve("pier"), "ps:scale", "web=1", "-a", APP));
+
+    // builds are numbered per app: the CLI lists and finds them by that number
+    String listed = PlatformHarness.check(pier.cli(tmp.resolve("pier"), "builds", "-a", APP)).out();
+    assertThat(listed).containsPattern("(?m)^NUMBER\\s+STATUS").containsPattern("(?m)^2\\s+succeeded");
+    assertThat(PlatformHarness.check(pier.cli(tmp.resolve("pier"), "builds:info", "2", "-a", APP)).out())
+        .contains("Build 2").containsPattern("Release:?\\s+v2");
+
+    String made = "made-" + marker;
+    browser.get(console + "#/");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("create-name"))).sendKeys(made);
+    browser.findElement(By.id("create-app")).click();
+    wait.until(ExpectedConditions.textToBe(By.cssSelector("main h2"), made));
+    browser.findElement(By.id("tab-link-instances")).click();
+    WebElement confirm = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("destroy-confirm")));
+    WebElement destroy = browser.findElement(By.id("destroy-app"));
+    confirm.sendKeys("made-");
+    assertThat(destroy.isEnabled()).isFalse();
+    confirm.sendKeys(marker);
+    assertThat(destroy.isEnabled()).isTrue();
+    screenshot("destroy");
+    destroy.click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-app='" + APP + "']")));
+    assertThat(browser.findElements(By.cssSelector("tr[data-app='" + made + "']"))).isEmpty();
+    assertThat(PlatformHarness.check(pier.cli(tmp.resolve("pier"), "apps")).out()).doesNotContain(made);
+  }
+
+  @Test
+  @Order(10)
   void aStateChangingApiCallWithTheSessionCookieNeedsTheCsrfToken() throws Exception {
     String cookie = "pier_console=" + browser.manage().getCookieNamed("pier_console").getValue();
     String api = "http://127.0.0.1:" + URI.create(pier.apiUrl()).getPort();
@@ -278,7 +342,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void loggingOutEndsTheSessionForThePageAndTheApi() throws Exception {
     String cookie = "pier_console=" + browser.manage().getCookieNamed("pier_console").getValue();
     browser.findElement(By.id("logout-button")).click();
@@ -288,6 +352,11 @@ class ConsoleBrowserTest {
     String api = "http://127.0.0.1:" + URI.create(pier.apiUrl()).getPort();
     HttpResponse<String> after = send(HttpRequest.newBuilder(URI.create(api + "/apps")).header("Cookie", cookie).GET());
     assertThat(after.statusCode()).isEqualTo(401);
+  }
+
+  private static java.util.Map<String, String> decodedPathLogger(java.util.Map<String, String> files) {
+    files.put("server.js", files.get("server.js").replace("' ' + req.url", "' ' + decodeURIComponent(req.url)"));
+    return files;
   }
 
   private void logInWith(String token) {

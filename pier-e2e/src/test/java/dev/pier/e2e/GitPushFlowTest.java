@@ -86,7 +86,7 @@ class GitPushFlowTest {
           .header("Authorization", "Bearer " + PlatformHarness.TOKEN).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).body();
       assertThat(builds).contains("\"status\":\"failed\"").contains("\"status\":\"succeeded\"").contains("\"release\":3");
-      String failedBuild = builds.replaceAll("(?s)^\\[\\{\"id\":(\\d+).*", "$1");
+      String failedBuild = builds.replaceAll("(?s)^\\[\\{\"id\":\\d+,\"number\":(\\d+).*", "$1");
       String output = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pier.apiUrl() + "/apps/hello/builds/" + failedBuild))
           .header("Authorization", "Bearer " + PlatformHarness.TOKEN).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).body();

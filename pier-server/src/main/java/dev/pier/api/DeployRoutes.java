@@ -38,9 +38,10 @@ final class DeployRoutes {
     });
     api.on("GET", AppRoutes.APP + "/builds/(\\d{1,9})", ex -> {
       App app = apps.get(ex.param(1));
-      int id = Integer.parseInt(ex.param(2));
-      ex.json(200, builds.find(app.name(), id)
-          .orElseThrow(() -> PlatformException.notFound("app '" + app.name() + "' has no build " + id)));
+      // The per-app build number (1, 2, 3...), as listings show it; not the global id.
+      int number = Integer.parseInt(ex.param(2));
+      ex.json(200, builds.find(app.name(), number)
+          .orElseThrow(() -> PlatformException.notFound("app '" + app.name() + "' has no build " + number)));
     });
     api.on("POST", AppRoutes.APP + "/deploy", ex -> {
       App app = apps.get(ex.param(1));

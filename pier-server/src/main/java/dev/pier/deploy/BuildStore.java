@@ -20,15 +20,15 @@ public final class BuildStore {
   /**
    * A build: {@code status} is running, succeeded or failed; output is null in listings;
    * {@code buildpack} and {@code language} are null until it succeeded (or for builds before
-   * they were recorded).
+   * they were recorded). {@code id} is global; {@code number} counts the app's builds from 1.
    */
   public record Build(
-      int id, String app, String description, String createdBy, Instant startedAt,
+      int id, int number, String app, String description, String createdBy, Instant startedAt,
       Instant finishedAt, String status, Integer release, String output, String buildpack,
       String language) {}
 
   private static final String COLUMNS =
-      "id, app, description, created_by, started_at, finished_at, status, release, %s, buildpack, language";
+      "id, app, description, created_by, started_at, finished_at, status, release, %s, buildpack, language, number";
 
   private final Database db;
 
@@ -36,22 +36,57 @@ public final class BuildStore {
     this.db = db;
   }
 
-  public int start(AppName app, String description, String user, Instant now) {
-    return db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO builds (app, description, created_by, started_at, status) VALUES (?, ?, ?, ?, 'running')",
-          Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, app.value());
-        ps.setString(2, description);
-        ps.setString(3, user);
-        ps.setTimestamp(4, Timestamp.from(now));
-        ps.executeUpdate();
-        try (ResultSet keys = ps.getGeneratedKeys()) {
-          keys.next();
-          return keys.getInt(1);
-        }
+  /** A started build: its global id and its number among the app's builds. */
+  public record Started(int id, int number) {}
+
+  /**
+   * Records a running build and gives it the app's next build number. Concurrent starts for one
+   * app (a build starts before the deploy takes the app's lock) cannot share a number: the
+   * unique (app, number) index rejects the second, which then takes the next number.
+   */
+  public Started start(AppName app, String description, String user, Instant now) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.transaction(c -> {
+          try (PreparedStatement ps = c.prepareStatement(
+              "INSERT INTO builds (app, number, description, created_by, started_at, status)"
+                  + " SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, 'running' FROM builds WHERE app = ?",
+              Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, app.value());
+            ps.setString(2, description);
+            ps.setString(3, user);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setString(5, app.value());
+            ps.executeUpdate();
+            int id;
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              keys.next();
+              id = keys.getInt(1);
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT number FROM builds WHERE id = ?")) {
+              q.setInt(1, id);
+              try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return new Started(id, rs.getInt(1));
+              }
+            }
+          }
+        });
+      } catch (RuntimeException e) {
+        if (attempt >= 100 || !duplicate(e)) throw e;
       }
-    });
+    }
+  }
+
+  private static boolean duplicate(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLIntegrityConstraintViolationException) return true;
+      // 23505 duplicate key; 90131 concurrent update of the same row (H2 MVStore)
+      if (t instanceof SQLException sql && ("23505".equals(sql.getSQLState()) || "90131".equals(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public void finish(int id, String status, Integer release, String output, Instant now) {
@@ -168,12 +203,13 @@ public final class BuildStore {
     });
   }
 
-  public Optional<Build> find(AppName app, int id) {
+  /** The app's build with per-app number {@code number}, with its output. */
+  public Optional<Build> find(AppName app, int number) {
     return db.query(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + COLUMNS.formatted("output") + " FROM builds WHERE app = ? AND id = ?")) {
+          "SELECT " + COLUMNS.formatted("output") + " FROM builds WHERE app = ? AND number = ?")) {
         ps.setString(1, app.value());
-        ps.setInt(2, id);
+        ps.setInt(2, number);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(read(rs)) : Optional.empty();
         }
@@ -185,7 +221,7 @@ public final class BuildStore {
     Timestamp finished = rs.getTimestamp(6);
     int release = rs.getInt(8);
     Integer rel = rs.wasNull() ? null : release;
-    return new Build(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+    return new Build(rs.getInt(1), rs.getInt(12), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getTimestamp(5).toInstant(), finished == null ? null : finished.toInstant(),
         rs.getString(7), rel, rs.getString(9), rs.getString(10), rs.getString(11));
   }

@@ -164,7 +164,7 @@ public final class DeployService {
       DataDirs.deleteTree(sourceDir);
       throw full;
     }
-    int buildId = builds.start(app.name(), description, user, clock.instant());
+    int buildId = builds.start(app.name(), description, user, clock.instant()).id();
     RecordedOutput recorded = new RecordedOutput(out);
     Outcome outcome = null;
     try {

@@ -22,7 +22,9 @@ final class Migrator {
     // #13 scheduled jobs
     "V11__cron.sql",
     // #10 maintenance mode
-    "V12__maintenance.sql"};
+    "V12__maintenance.sql",
+    // #10 per-app build numbers
+    "V13__build_numbers.sql"};
 
   private final DataSource dataSource;
 
