@@ -40,18 +40,33 @@ public final class CronHeader {
     headers.remove(KEY);
     headers.remove(CRON);
     // Spellings with underscores reach CGI-style apps (HTTP_X_PIER_CRON) as the same variable.
+    // Looked for without allocating: this runs for every request.
     java.util.List<String> forged = null;
-    for (var entry : headers) {
-      String name = entry.getKey();
-      if ((name.length() == CRON.length() || name.length() == KEY.length()) && name.indexOf('_') >= 0) {
-        String normal = name.replace('_', '-');
-        if (normal.equalsIgnoreCase(CRON) || normal.equalsIgnoreCase(KEY)) {
-          if (forged == null) forged = new java.util.ArrayList<>();
-          forged.add(name);
-        }
+    var names = headers.iteratorCharSequence();
+    while (names.hasNext()) {
+      CharSequence name = names.next().getKey();
+      if ((name.length() == CRON.length() || name.length() == KEY.length()) && underscoreSpelling(name)) {
+        if (forged == null) forged = new java.util.ArrayList<>();
+        forged.add(name.toString());
       }
     }
     if (forged != null) forged.forEach(headers::remove);
     if (trusted) headers.set(CRON, "true");
+  }
+
+  /** True for {@code X_Pier_Cron}-like names: CRON or KEY with some '-' written as '_'. */
+  private static boolean underscoreSpelling(CharSequence name) {
+    String target = name.length() == CRON.length() ? CRON : KEY;
+    boolean underscore = false;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      char t = target.charAt(i);
+      if (c == '_' && t == '-') {
+        underscore = true;
+      } else if (Character.toLowerCase(c) != Character.toLowerCase(t)) {
+        return false;
+      }
+    }
+    return underscore;
   }
 }

@@ -198,8 +198,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       sendError(ex, RouterError.MAINTENANCE); // maintenance mode: no request reaches the app
       return;
     }
-    VersionRoute own = VersionPicker.byShare(ex.route, ex.bucket);
-    if (own != null && own.site() != null) {
+    VersionRoute own = VersionPicker.staticByShare(ex.route, ex.bucket);
+    if (own != null) {
       serveStatic(ex, own);
       return;
     }

@@ -86,6 +86,24 @@ final class VersionPicker {
     return byShare(shared(route), bucket);
   }
 
+  /**
+   * The static version (served from files) the request's bucket picks, or null when the bucket
+   * picks a version with instances. Allocates nothing for routes without a static version, the
+   * common case on every proxied request.
+   */
+  static VersionRoute staticByShare(Route route, int bucket) {
+    boolean anySite = false;
+    for (VersionRoute v : route.versions()) {
+      if (v.site() != null && v.percent() > 0) {
+        anySite = true;
+        break;
+      }
+    }
+    if (!anySite) return null;
+    VersionRoute own = byShare(route, bucket);
+    return own != null && own.site() != null ? own : null;
+  }
+
   /** Returns the versions with a share, by version number ascending. */
   static List<VersionRoute> shared(Route route) {
     List<VersionRoute> shared = new ArrayList<>(route.versions().size());
