@@ -156,6 +156,11 @@ class OneOffRunTest {
     java.net.URI uri = java.net.URI.create(pier.apiUrl().replaceFirst("^http", "ws") + "/apps/" + APP + "/runs/" + name + "/attach");
     try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
       assertThat(handshakeStatus(http.newWebSocketBuilder(), uri)).isEqualTo(401);
+      assertThat(handshakeStatus(http.newWebSocketBuilder().header("Authorization", "Bearer wrong"), uri))
+          .as("an invalid token never falls back to a console cookie").isEqualTo(401);
+      assertThat(handshakeStatus(http.newWebSocketBuilder().header("Authorization", "Bearer " + PlatformHarness.TOKEN)
+          .header("Origin", "http://evil.localhost:8080"), uri))
+          .as("a page of another origin cannot attach").isEqualTo(403);
       assertThat(handshakeStatus(http.newWebSocketBuilder().header("Authorization", "Bearer " + PlatformHarness.TOKEN), uri))
           .as("a detached run has no streams to attach to").isEqualTo(409);
       assertThat(handshakeStatus(http.newWebSocketBuilder().header("Authorization", "Bearer " + PlatformHarness.TOKEN),
