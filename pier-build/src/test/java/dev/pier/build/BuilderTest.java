@@ -10,15 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class BuilderTest {
   @TempDir Path tmp;
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
-  private final BuildOutput out = BuildOutput.collecting(output);
+  @RegisterExtension final BuildLog log = new BuildLog();
+  private final List<String> output = log.lines();
+  private final BuildOutput out = log.out();
   private Builder builder;
   private BuildRequest request;
   private Path src;
@@ -40,13 +38,6 @@ class BuilderTest {
     src = request.sourceDir();
   }
 
-  @AfterEach
-  void printBuildLog(TestInfo test) {
-    System.out.println("== " + test.getDisplayName());
-    synchronized (output) {
-      output.forEach(System.out::println);
-    }
-  }
 
   @Test
   void dependencyFreeNodeAppBuildsFastWithNpmStartAsWeb() throws IOException {

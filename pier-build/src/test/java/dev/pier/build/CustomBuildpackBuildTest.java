@@ -10,14 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,8 +62,9 @@ class CustomBuildpackBuildTest {
 
   @TempDir Path tmp;
   @TempDir Path bps;
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
-  private final BuildOutput out = BuildOutput.collecting(output);
+  @RegisterExtension final BuildLog log = new BuildLog();
+  private final List<String> output = log.lines();
+  private final BuildOutput out = log.out();
   private Builder builder;
   private Path src;
 
@@ -78,13 +76,6 @@ class CustomBuildpackBuildTest {
     Files.setPosixFilePermissions(bps, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  @AfterEach
-  void printBuildLog(TestInfo test) {
-    System.out.println("== " + test.getDisplayName());
-    synchronized (output) {
-      output.forEach(System.out::println);
-    }
-  }
 
   private BuildRequest request(Map<String, String> vars, String... buildpacks) throws IOException {
     return TestApps.request(tmp, vars).withBuildpacks(List.of(buildpacks));

@@ -8,14 +8,11 @@ import dev.pier.build.BuildResult.Succeeded;
 import dev.pier.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class StaticSiteBuildTest {
   @TempDir Path tmp;
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
-  private final BuildOutput out = BuildOutput.collecting(output);
+  @RegisterExtension final BuildLog log = new BuildLog();
+  private final List<String> output = log.lines();
+  private final BuildOutput out = log.out();
   private Builder builder;
   private BuildRequest request;
   private Path src;
@@ -37,13 +35,6 @@ class StaticSiteBuildTest {
     src = request.sourceDir();
   }
 
-  @AfterEach
-  void printBuildLog(TestInfo test) {
-    System.out.println("== " + test.getDisplayName());
-    synchronized (output) {
-      output.forEach(System.out::println);
-    }
-  }
 
   @Test
   void aStaticJsonSiteHasNoProcessTypesAndItsSlugHoldsOnlyItsRootPrecompressed() throws IOException {
