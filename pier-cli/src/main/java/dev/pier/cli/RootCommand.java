@@ -28,6 +28,13 @@ import picocli.CommandLine.Spec;
       AppsCommands.Create.class,
       AppsCommands.Info.class,
       AppsCommands.Destroy.class,
+      // #10 pipelines
+      PipelinesCommands.ListPipelines.class,
+      PipelinesCommands.Create.class,
+      PipelinesCommands.Info.class,
+      PipelinesCommands.Destroy.class,
+      PipelinesCommands.Promote.class,
+      PipelinesCommands.Diff.class,
       GitRemoteCommand.class,
       GitCredentialCommand.class,
       DeployCommand.class,

@@ -89,6 +89,11 @@ public final class DeployService {
     this.releasePhase = java.util.Objects.requireNonNull(phase, "phase");
   }
 
+  /** The release phase every release runs before it launches (pipeline promotions too). */
+  public ReleasePhase releasePhase() {
+    return releasePhase;
+  }
+
   public void sourceHook(SourceHook hook) {
     this.sourceHook = hook;
   }

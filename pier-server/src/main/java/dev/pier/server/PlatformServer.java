@@ -291,6 +291,14 @@ public final class PlatformServer implements AutoCloseable {
     deploys.sourceHook(new dev.pier.cron.CronYamlHook(cron.service(), logs));
     deploys.releasePhase(new dev.pier.deploy.TaskReleasePhase(oneOffSpecs, runtime, logs, Duration.ofHours(1)));
     new dev.pier.api.CronRoutes(apps, cron.service()).register(api);
+    // #10 pipelines: promotion copies a stage's slug to the next stage's apps, no build.
+    dev.pier.pipelines.PipelineService pipelines = new dev.pier.pipelines.PipelineService(
+        new dev.pier.pipelines.PipelineStore(db), apps, logs, clock);
+    new dev.pier.api.PipelineRoutes(apps, pipelines,
+        new dev.pier.pipelines.Promoter(apps, pipelines, releaseStore, configStore, processes, rollout, versionStore,
+            logs, dirs, clock, deploys::releasePhase),
+        new dev.pier.pipelines.PipelineDiff(apps, pipelines, releaseStore, new dev.pier.store.Repositories(dirs)))
+        .register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);
