@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       AppsCommands.Create.class,
       AppsCommands.Info.class,
       AppsCommands.Destroy.class,
+      AppsRenameCommand.class,
       // #10 pipelines
       PipelinesCommands.ListPipelines.class,
       PipelinesCommands.Create.class,

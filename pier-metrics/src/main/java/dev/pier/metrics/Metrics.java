@@ -212,6 +212,26 @@ public final class Metrics implements AutoCloseable {
     }
   }
 
+  /**
+   * Moves an app's series to a new name (the app was renamed): its file is written, renamed and
+   * read back under the new name. An app with no series has nothing to move.
+   */
+  public synchronized void renameApp(String from, String to) {
+    AppName.of(to);
+    AppMetrics metrics = apps.remove(from);
+    unsaved.remove(from);
+    if (metrics != null) persist(metrics);
+    Path source = SeriesFile.of(dir, from);
+    try {
+      if (!Files.exists(source)) return;
+      Path target = SeriesFile.of(dir, to);
+      Files.move(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      apps.put(to, new AppMetrics(to, clock, maxRoutes, SeriesFile.read(target)));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot move the metrics of {} to {}: {}", from, to, e.toString());
+    }
+  }
+
   /** Persists every app. The object may still be used afterwards, but nothing else persists. */
   @Override
   public synchronized void close() {

@@ -88,6 +88,14 @@ public final class DrainService implements AutoCloseable {
     if (drains != null) drains.forEach(r -> r.drain().close());
   }
 
+  /** The app was renamed: its drains (their rows already renamed) now forward the new name's lines. */
+  public void renamed(AppName from, AppName to) {
+    forget(from);
+    for (DrainStore.StoredDrain d : store.all()) {
+      if (d.app().equals(to.value())) start(d);
+    }
+  }
+
   private Running start(DrainStore.StoredDrain stored) {
     Drain drain = Drain.open(stored.app(), DrainUrl.parse(stored.url()), options,
         (app, url, count, reason) -> logs.platform(app, "drain",

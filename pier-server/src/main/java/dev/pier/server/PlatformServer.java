@@ -299,6 +299,13 @@ public final class PlatformServer implements AutoCloseable {
             logs, dirs, clock, deploys::releasePhase),
         new dev.pier.pipelines.PipelineDiff(apps, pipelines, releaseStore, new dev.pier.store.Repositories(dirs)))
         .register(api);
+    // #10 apps:rename: rows in one transaction, then folders, instances, logs, metrics, drains.
+    dev.pier.rename.AppRenamer renamer = new dev.pier.rename.AppRenamer(apps,
+        new dev.pier.rename.AppRenameStore(db), rollout, processes, routes, dirs, logs);
+    renamer.onRename(drains::renamed);
+    renamer.onRename((from, to) -> metrics.renameApp(from.value(), to.value()));
+    renamer.onRename((from, to) -> dev.pier.rename.LogHistory.move(logStore, from, to));
+    new dev.pier.api.AppRenameRoutes(apps, renamer).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);
