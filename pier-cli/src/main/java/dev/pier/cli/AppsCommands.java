@@ -3,10 +3,7 @@ package dev.pier.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -96,39 +93,6 @@ final class AppsCommands {
         GitRemotes.Set set = new GitRemotes(context).set(context.cwd(), remote, app.gitUrl());
         out.println("Git remote " + remote + (set.added() ? " added" : " updated"));
       }
-      return 0;
-    }
-  }
-
-  @Command(name = "apps:info", mixinStandardHelpOptions = true, description = "Show an app's details.")
-  static final class Info extends AppCommand {
-    @Option(names = "--json", description = "Print the API's JSON.")
-    boolean json;
-
-    Info(CliContext context) {
-      super(context);
-    }
-
-    @Override
-    public Integer call() {
-      JsonNode node = context.api().get(appPath());
-      PrintStream out = context.out();
-      if (json) {
-        out.println(Json.pretty(node));
-        return 0;
-      }
-      App app = Json.convert(node, App.class);
-      Map<String, String> fields = new LinkedHashMap<>();
-      fields.put("Created", app.createdAt() == null ? "" : Format.time(app.createdAt()));
-      fields.put("Dynos", app.formation().entrySet().stream()
-          .map(e -> e.getKey() + ": " + e.getValue())
-          .collect(Collectors.joining(", ")));
-      fields.put("Git URL", app.gitUrl());
-      if (node.path("maintenance").asBoolean(false)) fields.put("Maintenance", "on"); // #10
-      fields.put("Release", app.release() == null ? "none (not deployed yet)" : "v" + app.release());
-      fields.put("Web URL", app.webUrl());
-      out.println(Format.header(app.name()));
-      Format.keyValues(fields).forEach(out::println);
       return 0;
     }
   }

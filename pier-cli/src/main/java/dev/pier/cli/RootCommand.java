@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       MaintenanceCommands.Off.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
-      AppsCommands.Info.class,
+      AppInfoCommand.class,
       AppsCommands.Destroy.class,
       AppsRenameCommand.class,
       // #10 pipelines

@@ -107,21 +107,6 @@ class AppsCommandsTest {
   }
 
   @Test
-  void infoShowsTheAppsDetails() {
-    api.deployedApp("hello");
-
-    var result = cli.run("apps:info", "-a", "hello");
-
-    assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).isEqualTo("=== hello\n"
-        + "Created: 2026/11/27 05:30:09\n"
-        + "Dynos:   web: 1, worker: 0\n"
-        + "Git URL: " + api.url() + "/git/hello.git\n"
-        + "Release: v3\n"
-        + "Web URL: http://hello.localhost:8080/\n");
-  }
-
-  @Test
   void infoOfAnUnknownAppShowsNotFound() {
     var result = cli.run("apps:info", "-a", "nope");
 

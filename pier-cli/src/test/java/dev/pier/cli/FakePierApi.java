@@ -61,6 +61,10 @@ final class FakePierApi implements AutoCloseable {
     /** #10: whether the app is in maintenance mode. */
     boolean maintenance;
 
+    /** #10 pipelines: the app's pipeline and stage (null: in none), as GET info shows them. */
+    String pipeline;
+    String stage;
+
     FakeApp(String name) {
       this.name = name;
     }
@@ -262,6 +266,7 @@ final class FakePierApi implements AutoCloseable {
         app.maintenance = on.asBoolean();
         json(exchange, 200, JSON.createObjectNode().put("app", app.name).put("maintenance", app.maintenance));
       }
+      case "GET info" -> json(exchange, 200, appInfoJson(app)); // #10 apps:info
       case "GET config" -> json(exchange, 200, JSON.valueToTree(app.config));
       case "PATCH config" -> patchConfig(exchange, app);
       case "GET ps" -> json(exchange, 200, instances(app));
@@ -803,6 +808,36 @@ final class FakePierApi implements AutoCloseable {
     json.put("release", app.release);
     json.set("formation", JSON.valueToTree(app.formation));
     json.setAll(app.settings);
+    json.put("maintenance", app.maintenance);
+    return json;
+  }
+
+  /** GET /apps/APP/info as the server answers it (#10). */
+  private ObjectNode appInfoJson(FakeApp app) {
+    ObjectNode json = JSON.createObjectNode();
+    json.put("name", app.name);
+    json.put("owner", "admin");
+    json.put("created_at", app.createdAt.toString());
+    json.put("web_url", "http://" + app.name + ".localhost:8080/");
+    json.put("git_url", url() + "/git/" + app.name + ".git");
+    json.putArray("buildpacks").add("nodejs");
+    json.put("language", "Node.js");
+    if (app.releases.isEmpty()) {
+      json.putNull("release");
+    } else {
+      ObjectNode newest = app.releases.get(0);
+      json.putObject("release").put("version", newest.path("version").asInt())
+          .put("description", newest.path("description").asText())
+          .put("created_at", newest.path("created_at").asText())
+          .put("created_by", newest.path("created_by").asText());
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode formation = json.putArray("formation");
+    app.formation.forEach((type, quantity) -> formation.addObject().put("type", type).put("quantity", quantity)
+        .put("size", app.sizes.getOrDefault(type, "default")));
+    json.putArray("domains").add(app.name + ".localhost");
+    json.putArray("addons");
+    if (app.pipeline == null) json.putNull("pipeline");
+    else json.putObject("pipeline").put("name", app.pipeline).put("stage", app.stage);
     json.put("maintenance", app.maintenance);
     return json;
   }

@@ -54,6 +54,11 @@ class PipelineTest {
       assertThat(PlatformHarness.check(pier.cli(repo, "releases", "-a", "shop")).out())
           .contains("Promote shop-staging v1");
 
+      assertThat(PlatformHarness.check(pier.cli(repo, "apps:info", "-a", "shop")).out())
+          .contains("Pipeline:    shop - production")
+          .contains("Release:     v1 (Promote shop-staging v1)")
+          .contains("Dynos:       web: 1 x default");
+
       Result last = pier.cli(repo, "pipelines:promote", "-a", "shop");
       assertThat(last.exit()).isNotZero();
       assertThat(last.err()).contains("the last stage of pipeline shop");

@@ -306,6 +306,7 @@ public final class PlatformServer implements AutoCloseable {
     renamer.onRename((from, to) -> metrics.renameApp(from.value(), to.value()));
     renamer.onRename((from, to) -> dev.pier.rename.LogHistory.move(logStore, from, to));
     new dev.pier.api.AppRenameRoutes(apps, renamer).register(api);
+    new dev.pier.api.AppInfoRoutes(apps, releaseStore, processes, buildStore, pipelines).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);
