@@ -49,6 +49,23 @@ class PersistenceTest {
   }
 
   @Test
+  void aRenamedAppKeepsItsSeriesUnderTheNewNameAndTheOldNameHasNone() {
+    try (Metrics metrics = new Metrics(dir, clock)) {
+      traffic(metrics, 3);
+      List<Point> before = metrics.series("shop", Duration.ofHours(1));
+
+      metrics.renameApp("shop", "new-shop");
+
+      assertThat(metrics.series("new-shop", Duration.ofHours(1))).isEqualTo(before).hasSize(3);
+      assertThat(metrics.series("shop", Duration.ofHours(1))).isEmpty();
+      assertThat(Files.exists(dir.resolve("shop.metrics"))).isFalse();
+    }
+    try (Metrics restarted = new Metrics(dir, clock)) {
+      assertThat(restarted.series("new-shop", Duration.ofHours(1))).hasSize(3);
+    }
+  }
+
+  @Test
   void completedMinutesArePersistedWithoutWaitingForClose() {
     Metrics crashed = new Metrics(dir, clock);
     traffic(crashed, 7); // minute 12:01 complete at the 6th tick, 7th window in progress
