@@ -63,6 +63,10 @@ final class PipelinesCommands {
         description = "A stage and its apps; repeat it for each stage, in promotion order.")
     List<String> stages = new ArrayList<>();
 
+    @Option(names = {"-a", "--app"}, paramLabel = "APP",
+        description = "As Heroku's `pipelines:create NAME -a APP --stage STAGE`: the one app of a single --stage.")
+    String app;
+
     Create(CliContext context) {
       this.context = context;
     }
@@ -70,6 +74,12 @@ final class PipelinesCommands {
     @Override
     public Integer call() {
       Map<String, List<String>> parsed = new LinkedHashMap<>();
+      if (app != null) {
+        if (stages.size() != 1 || stages.getFirst().contains("=")) {
+          throw new CliException("With -a APP give one --stage STAGE (without =APP), or leave -a out.");
+        }
+        stages = List.of(stages.getFirst() + "=" + app);
+      }
       for (String stage : stages) {
         int eq = stage.indexOf('=');
         if (eq <= 0 || eq == stage.length() - 1) {

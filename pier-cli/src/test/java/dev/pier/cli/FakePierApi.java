@@ -204,6 +204,11 @@ final class FakePierApi implements AutoCloseable {
       json(exchange, 200, doctor);
       return;
     }
+    if (path.equals("/pipelines") && method.equals("POST")) { // #10 pipelines: echoes the pipeline created
+      ObjectNode pipeline = ((ObjectNode) requestBody(exchange)).deepCopy();
+      json(exchange, 201, pipeline.put("created_at", "2026-11-27T05:30:09Z"));
+      return;
+    }
     if (parts.length == 1 && parts[0].equals("apps")) {
       if (method.equals("GET")) {
         ArrayNode list = JSON.createArrayNode();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Bad input to pipelines:* and apps:rename fails with a clear message before anything reaches Pier (#10). */
+/** pipelines:create's two forms; bad input to pipelines:* and apps:rename fails before anything reaches Pier (#10). */
 class PipelinesAndRenameInputTest extends FakeApiTest {
   @Test
   void aStageWithoutAppsIsRefusedNamingTheFormToUse() {
@@ -13,6 +13,16 @@ class PipelinesAndRenameInputTest extends FakeApiTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).isEqualTo(" !     Invalid --stage staging: use STAGE=APP, e.g. --stage staging=shop-staging\n");
     assertThat(api.requests).isEmpty();
+  }
+
+  @Test
+  void herokusFormWithOneAppCreatesAOneStagePipeline() {
+    var result = cli.run("pipelines:create", "shop", "-a", "hello", "--stage", "staging");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).isEqualTo("Creating shop pipeline... done\nstaging: hello\n");
+    assertThat(api.lastBody.toString())
+        .isEqualTo("{\"name\":\"shop\",\"stages\":[{\"name\":\"staging\",\"apps\":[\"hello\"]}]}");
   }
 
   @Test
