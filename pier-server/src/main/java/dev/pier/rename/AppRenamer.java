@@ -42,6 +42,7 @@ public final class AppRenamer {
   private final DataDirs dirs;
   private final LogBus logs;
   private final List<BiConsumer<AppName, AppName>> onRename = new CopyOnWriteArrayList<>();
+  private final RenameJournal journal;
 
   public AppRenamer(AppService apps, AppRenameStore store, Rollout rollout, ProcessManager processes,
       RoutePublisher routes, DataDirs dirs, LogBus logs) {
@@ -52,6 +53,51 @@ public final class AppRenamer {
     this.routes = routes;
     this.dirs = dirs;
     this.logs = logs;
+    this.journal = new RenameJournal(dirs.root().resolve("rename-journal"));
+  }
+
+  /**
+   * Finishes or undoes a rename a killed server left half done: the folders move to the name the
+   * store holds (the transaction decided), and logs, metrics and drains follow a committed rename.
+   * Call once at start, after {@link #onRename} and before routes are published.
+   */
+  public void recover() {
+    var pending = journal.pending();
+    if (pending.isEmpty()) {
+      journal.clear();
+      return;
+    }
+    AppName from = pending.get().from();
+    AppName to = pending.get().to();
+    boolean committed = apps.list().stream().anyMatch(a -> a.name().equals(to));
+    AppName away = committed ? from : to;
+    AppName home = committed ? to : from;
+    for (var folders : folderPairs(away, home)) {
+      if (Files.exists(folders[0], java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && !Files.exists(folders[1], java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.move(folders[0], folders[1], StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot finish the rename of " + from + ": move " + folders[0], e);
+        }
+      }
+    }
+    if (committed) {
+      DataDirs.deleteTree(dirs.builds(from));
+      DataDirs.deleteTree(dirs.run().resolve(from.value()));
+      logs.forget(from.value());
+      for (var move : onRename) move.accept(from, to);
+      logs.platform(to.value(), "api", "Rename from " + from + " finished at start (the server stopped during it)");
+    }
+    journal.clear();
+  }
+
+  private List<Path[]> folderPairs(AppName from, AppName to) {
+    return List.of(
+        new Path[] {dirs.repo(from), dirs.repo(to)},
+        new Path[] {dirs.slugs(from), dirs.slugs(to)},
+        new Path[] {dirs.cache(from), dirs.cache(to)},
+        new Path[] {sites(from), sites(to)});
   }
 
   /** Registers what moves an app's data kept elsewhere (log store, metrics, drains) to its new name. */
@@ -87,11 +133,9 @@ public final class AppRenamer {
     AppName from = app.name();
     processes.stopAll(from.value());
     List<Path[]> moved = new ArrayList<>();
+    journal.begin(from, to);
     try {
-      move(dirs.repo(from), dirs.repo(to), moved);
-      move(dirs.slugs(from), dirs.slugs(to), moved);
-      move(dirs.cache(from), dirs.cache(to), moved);
-      move(sites(from), sites(to), moved);
+      for (var folders : folderPairs(from, to)) move(folders[0], folders[1], moved);
       if (!store.rename(from, to, dirs.slugs(from), dirs.slugs(to))) {
         throw PlatformException.conflict("app name '" + to + "' is already taken");
       }
@@ -103,6 +147,7 @@ public final class AppRenamer {
           e.addSuppressed(back);
         }
       }
+      if (e.getSuppressed().length == 0) journal.clear(); // else the next start finishes moving back
       throw e;
     } finally {
       processes.stoppedAll(from.value());
@@ -112,6 +157,7 @@ public final class AppRenamer {
     routes.publish();
     logs.forget(from.value());
     for (var move : onRename) move.accept(from, to);
+    journal.clear();
     logs.platform(to.value(), "api", "App renamed from " + from + " to " + to + " by " + user);
     processes.stoppedAll(to.value()); // its desired state starts its running versions
   }

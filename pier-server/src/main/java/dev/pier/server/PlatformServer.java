@@ -305,6 +305,7 @@ public final class PlatformServer implements AutoCloseable {
     renamer.onRename(drains::renamed);
     renamer.onRename((from, to) -> metrics.renameApp(from.value(), to.value()));
     renamer.onRename((from, to) -> dev.pier.rename.LogHistory.move(logStore, from, to));
+    renamer.recover(); // a rename a kill -9 cut off: folders follow the name the store holds
     new dev.pier.api.AppRenameRoutes(apps, renamer).register(api);
     new dev.pier.api.AppInfoRoutes(apps, releaseStore, processes, buildStore, pipelines).register(api);
     context.addServlet(new ServletHolder("api", api), "/");

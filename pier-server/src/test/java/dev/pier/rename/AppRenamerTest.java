@@ -132,4 +132,40 @@ class AppRenamerTest {
     assertThat(p.apps.find(OLD)).isPresent();
     assertThat(Files.exists(dirs.repo(OLD).resolve("HEAD"))).isTrue();
   }
+
+  @Test
+  void aRenameCutOffAfterItsFoldersMovedIsUndoneAtTheNextStartWhenTheRowsDidNotMove() throws Exception {
+    Files.writeString(tmp.resolve("data").resolve("rename-journal"), "old-app\nnew-app\n");
+    Files.move(dirs.repo(OLD), dirs.repo(NEW)); // the kill came after the folder move, before the commit
+
+    renamer.recover();
+
+    assertThat(p.apps.find(OLD)).isPresent();
+    assertThat(Files.readString(dirs.repo(OLD).resolve("HEAD"))).contains("refs/heads/main");
+    assertThat(Files.exists(dirs.repo(NEW))).isFalse();
+    assertThat(Files.exists(tmp.resolve("data").resolve("rename-journal"))).isFalse();
+  }
+
+  @Test
+  void aRenameCutOffAfterItsCommitIsFinishedAtTheNextStart() throws Exception {
+    Files.writeString(tmp.resolve("data").resolve("rename-journal"), "old-app\nnew-app\n");
+    assertThat(new AppRenameStore(p.db).rename(OLD, NEW, dirs.slugs(OLD), dirs.slugs(NEW))).isTrue();
+    // the kill came after the commit, before the repository folder moved
+
+    renamer.recover();
+
+    assertThat(p.apps.find(NEW)).isPresent();
+    assertThat(Files.readString(dirs.repo(NEW).resolve("HEAD"))).contains("refs/heads/main");
+    assertThat(Files.exists(dirs.repo(OLD))).isFalse();
+    assertThat(Files.exists(tmp.resolve("data").resolve("rename-journal"))).isFalse();
+  }
+
+  @Test
+  void aFinishedRenameLeavesNoJournalForTheNextStart() throws Exception {
+    renamer.rename(OLD, NEW.value(), "admin");
+
+    assertThat(Files.exists(tmp.resolve("data").resolve("rename-journal"))).isFalse();
+    renamer.recover(); // nothing to do
+    assertThat(Files.exists(dirs.repo(NEW).resolve("HEAD"))).isTrue();
+  }
 }
