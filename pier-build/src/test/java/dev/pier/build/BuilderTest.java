@@ -168,6 +168,9 @@ class BuilderTest {
         entrypoint: node app.js
         handlers:
           - url: /.*
+            script: auto
+        beta_settings:
+          x: y
         env_variables:
           GREETING: hi
         """);
@@ -182,7 +185,7 @@ class BuilderTest {
             Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
     assertThat(output).contains(
         "       app.yaml env/vm setting accepted: Pier runs every app the same way",
-        " !     app.yaml keys ignored by Pier: handlers (Pier sends every path to web)",
+        " !     app.yaml keys ignored by Pier: beta_settings.x",
         "       Procfile declares types -> worker",
         "       app.yaml entrypoint -> web");
   }
