@@ -38,7 +38,7 @@ public record AppServing(
     List<String> out = new ArrayList<>();
     if (hasStaticHandlers()) {
       for (StaticHandler h : handlers) {
-        out.add("app.yaml handler " + h.url().pattern() + " -> " + switch (h.kind()) {
+        out.add("app.yaml handler " + h.urlText() + " -> " + switch (h.kind()) {
           case DIR -> "static_dir " + h.target();
           case FILES -> "static_files " + h.target();
           case APP -> "the app";

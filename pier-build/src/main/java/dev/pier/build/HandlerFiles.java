@@ -46,13 +46,13 @@ public final class HandlerFiles {
         boolean inside = d.startsWith(root) && Files.isDirectory(d)
             && d.toRealPath().startsWith(root);
         if (!inside) {
-          throw new BuildFailure("app.yaml handler " + h.url().pattern() + ": static_dir '" + h.target()
+          throw new BuildFailure("app.yaml handler " + h.urlText() + ": static_dir '" + h.target()
               + "' is not a directory of the app");
         }
       } else if (h.kind() == StaticHandler.Kind.FILES) {
         if (files == null) files = list(root);
         if (files.stream().noneMatch(f -> h.upload().matcher(f).matches())) {
-          out.warn("app.yaml handler " + h.url().pattern() + ": upload '" + h.upload().pattern()
+          out.warn("app.yaml handler " + h.urlText() + ": upload '" + h.upload().pattern()
               + "' matches no file of the app (its requests will get 404)");
         }
       }

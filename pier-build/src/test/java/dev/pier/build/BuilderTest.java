@@ -238,6 +238,26 @@ class BuilderTest {
   }
 
   @Test
+  void aStaticDirMissingFromTheBuiltAppFailsTheBuildAndAnUploadMatchingNothingWarns() throws IOException {
+    write(src, "package.json", "{\"name\": \"hello\", \"scripts\": {\"start\": \"node a.js\"}}");
+    write(src, "app.yaml", """
+        runtime: nodejs20
+        handlers:
+          - url: /(.*\\.ico)
+            static_files: icons/\\1
+            upload: icons/.*
+          - url: /static
+            static_dir: public
+        """);
+
+    BuildResult result = builder.build(request, out);
+
+    assertThat(result).isEqualTo(new Failed("app.yaml handler /static: static_dir 'public' is not a directory of the app"));
+    assertThat(output).contains(" !     app.yaml handler /(.*\\.ico): upload 'icons/.*' matches no file of the app"
+        + " (its requests will get 404)");
+  }
+
+  @Test
   void nodeAppWithoutAnyProcessTypeFailsClearly() throws IOException {
     write(src, "package.json", "{\"name\": \"hello\"}");
     write(src, "index.js", "console.log('hi')");

@@ -64,6 +64,17 @@ public record StaticHandler(
     return Pattern.compile("(?:" + prefix + ")/(.*)");
   }
 
+  /** The url as app.yaml wrote it (without a trailing slash for a {@link Kind#DIR}), e.g. {@code /static}. */
+  public String urlText() {
+    String p = url.pattern();
+    if (kind == Kind.DIR && p.startsWith("(?:") && p.endsWith(DIR_SUFFIX)) {
+      return p.substring(3, p.length() - DIR_SUFFIX.length());
+    }
+    return p;
+  }
+
+  private static final String DIR_SUFFIX = ")/(.*)";
+
   /**
    * The app-relative file this handler names for {@code path} (a decoded URL path), {@code ""}
    * for an {@link Kind#APP} handler, or null when the handler does not match. The file is not
