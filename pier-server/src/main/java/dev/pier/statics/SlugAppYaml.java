@@ -41,7 +41,11 @@ public final class SlugAppYaml {
     if (slug == null) return AppServing.NONE;
     AppServing hit = KNOWN.get(slug);
     if (hit != null) return hit;
-    if (!Files.isRegularFile(slug)) return AppServing.NONE;
+    try {
+      if (!Files.isRegularFile(slug) || Files.size(slug) == 0) return AppServing.NONE;
+    } catch (IOException e) {
+      return AppServing.NONE;
+    }
     AppServing read = read(slug);
     if (KNOWN.size() >= MAX_SLUGS) KNOWN.clear();
     KNOWN.put(slug, read);
