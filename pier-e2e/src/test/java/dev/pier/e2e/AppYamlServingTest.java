@@ -106,6 +106,14 @@ class AppYamlServingTest {
       PlatformHarness.check(pier.cli(repo, "config:set", "GREETING=hi", "-a", "handlers"));
       assertThat(pier.awaitOk("handlers", "/", Duration.ofSeconds(30)).status()).isEqualTo(200);
       assertThat(pier.get("handlers", "/static/style.css").body()).isEqualTo("body { color: teal; }\n");
+
+      // and so do they after a server restart
+      pier.restart();
+      assertThat(pier.awaitOk("handlers", "/static/style.css", Duration.ofSeconds(30)).body())
+          .isEqualTo("body { color: teal; }\n");
+      assertThat(pier.awaitOk("handlers", "/api", Duration.ofSeconds(30)).body()).contains("\"path\":\"/api\"");
+      assertThat(PlatformHarness.check(pier.cli(repo, "logs", "-a", "handlers", "-n", "500")).out())
+          .doesNotContain("APP SAW");
     }
   }
 
