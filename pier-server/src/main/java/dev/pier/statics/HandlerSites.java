@@ -23,8 +23,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * The files app.yaml static handlers of a release served by instances may serve: the slug's
  * regular files under a {@code static_dir} or matching an {@code upload}, unpacked by their
  * app-relative paths into the version's directory (the one a static site would use), files
- * 0444, through a staging directory renamed into place. Symlinks, links and names with {@code
- * ..} are left out, so nothing outside the handlers' files can be reached from that directory.
+ * 0444, through a staging directory renamed into place. Symlinks, links, names with {@code ..}
+ * and names with a segment starting with a dot ({@code .env}, {@code .git}) are left out, so nothing outside the handlers' files can be reached from that directory.
  */
 final class HandlerSites {
   private HandlerSites() {}
@@ -57,7 +57,10 @@ final class HandlerSites {
         TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-        if (!regularFile(e) || !StaticHandlers.confined(name) || !HandlerFiles.servable(handlers, name)) continue;
+        if (!regularFile(e) || !StaticHandlers.confined(name) || hidden(name)
+            || !HandlerFiles.servable(handlers, name)) {
+          continue;
+        }
         Path to = dir.resolve(name).normalize();
         if (!to.startsWith(dir)) continue;
         Path parent = to.getParent();
@@ -71,6 +74,11 @@ final class HandlerSites {
       }
     }
     for (Path d : dirs) DataDirs.chmod(d, "rwxr-xr-x");
+  }
+
+  /** True for a name with a segment starting with a dot: never served (App Engine's default skip_files). */
+  private static boolean hidden(String name) {
+    return name.startsWith(".") || name.contains("/.");
   }
 
   private static boolean regularFile(TarArchiveEntry e) {

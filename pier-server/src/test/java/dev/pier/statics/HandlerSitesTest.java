@@ -92,6 +92,7 @@ class HandlerSitesTest {
     assertThat(Files.readString(root.resolve("icons/favicon.ico"))).isEqualTo("ICO");
     assertThat(Files.exists(root.resolve("server.js"))).as("the app's code is not servable").isFalse();
     assertThat(Files.exists(root.resolve("icons/notes.txt"))).as("not matched by upload").isFalse();
+    assertThat(Files.exists(root.resolve("public/.env"))).as("dot files are never served").isFalse();
     assertThat(Files.exists(root.resolve("public/passwd"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     assertThat(Files.exists(dirs.root().resolve("sites/hello/evil.txt"))).isFalse();
     assertThat(handlers.match("/static/css/a.css").file()).isEqualTo("public/css/a.css");
@@ -124,6 +125,7 @@ class HandlerSitesTest {
       file(tar, "public/css/a.css", "body{}");
       file(tar, "icons/favicon.ico", "ICO");
       file(tar, "icons/notes.txt", "notes");
+      file(tar, "public/.env", "SECRET=1");
       TarArchiveEntry link = new TarArchiveEntry("public/passwd", TarArchiveEntry.LF_SYMLINK);
       link.setLinkName("/etc/passwd");
       tar.putArchiveEntry(link);
