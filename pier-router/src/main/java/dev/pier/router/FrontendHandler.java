@@ -705,9 +705,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   static String decodedPath(String uri) {
     int q = uri.indexOf('?');
     String raw = q < 0 ? uri : uri.substring(0, q);
-    if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
+    if (raw.indexOf('%') < 0) return raw;
     try {
-      return io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(raw);
+      // A '+' in a path is itself (the decoder would make it a space, as in a query).
+      return io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"));
     } catch (IllegalArgumentException e) {
       return raw;
     }

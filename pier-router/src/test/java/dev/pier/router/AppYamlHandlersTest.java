@@ -91,6 +91,13 @@ class AppYamlHandlersTest {
   }
 
   @Test
+  void pathsAreMatchedDecodedWithAPlusKeptAsItIs() throws Exception {
+    assertThat(FrontendHandler.decodedPath("/static/a%20b+c.css?q=1")).isEqualTo("/static/a b+c.css");
+    assertThat(FrontendHandler.decodedPath("/static/a+b.css")).isEqualTo("/static/a+b.css");
+    assertThat(FrontendHandler.decodedPath("/static/%zz")).as("not decodable: as it is").isEqualTo("/static/%zz");
+  }
+
+  @Test
   void traversalNeverReachesFilesOutsideTheHandlerDirectory() throws Exception {
     try (RawClient c = harness.client()) {
       for (String path : List.of("/static/../secret.txt", "/static/%2e%2e/secret.txt",
