@@ -37,6 +37,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  *     instance gets traffic, or null
  * @param scaling {@code automatic_scaling}, {@code manual_scaling} and {@code resources} mapped
  *     onto Pier's settings ({@link AppScaling#NONE} when the file has none of them)
+ * @param serving {@code handlers}, {@code liveness_check} and {@code
+ *     readiness_check.check_interval_sec} ({@link AppServing#NONE} when the file has none)
  */
 public record AppYaml(
     String runtime,
@@ -45,7 +47,8 @@ public record AppYaml(
     boolean flexible,
     List<String> ignoredKeys,
     String readinessPath,
-    AppScaling scaling) {
+    AppScaling scaling,
+    AppServing serving) {
   /** The file name looked for in the app root. */
   public static final String FILE_NAME = "app.yaml";
 
@@ -56,6 +59,13 @@ public record AppYaml(
     envVariables = Collections.unmodifiableMap(new LinkedHashMap<>(envVariables));
     ignoredKeys = List.copyOf(ignoredKeys);
     scaling = scaling == null ? AppScaling.NONE : scaling;
+    serving = serving == null ? AppServing.NONE : serving;
+  }
+
+  /** An app.yaml without handlers or health checks beyond readiness_check.path. */
+  public AppYaml(String runtime, String entrypoint, Map<String, String> envVariables,
+      boolean flexible, List<String> ignoredKeys, String readinessPath, AppScaling scaling) {
+    this(runtime, entrypoint, envVariables, flexible, ignoredKeys, readinessPath, scaling, AppServing.NONE);
   }
 
   /** An app.yaml without scaling or resources keys. */
@@ -99,6 +109,10 @@ public record AppYaml(
     Map<String, String> env = new LinkedHashMap<>();
     String readinessPath = null;
     Integer bootTimeout = null;
+    Integer readinessInterval = null;
+    LivenessCheck liveness = null;
+    Node handlers = null;
+    Long defaultMaxAge = HandlerKeys.DEFAULT_MAX_AGE;
     ScalingKeys scaling = new ScalingKeys();
     for (NodeTuple entry : entries(top, "the file")) {
       String key = ((ScalarNode) entry.getKeyNode()).getValue();
@@ -111,7 +125,11 @@ public record AppYaml(
         case "readiness_check" -> {
           readinessPath = readinessPath(value);
           bootTimeout = appStartTimeout(value);
+          readinessInterval = HealthCheckKeys.readinessInterval(value);
         }
+        case "liveness_check" -> liveness = HealthCheckKeys.liveness(value);
+        case "handlers" -> handlers = value;
+        case "default_expiration" -> defaultMaxAge = HandlerKeys.expiration(value, "default_expiration");
         case "automatic_scaling" -> scaling.automatic(entry);
         case "manual_scaling" -> scaling.manual(entry);
         case "resources" -> scaling.resources(entry);
@@ -122,8 +140,12 @@ public record AppYaml(
       throw at(root.getStartMark(), "missing 'runtime' (for example 'runtime: nodejs20')");
     }
     if (entrypoint != null && entrypoint.isBlank()) entrypoint = null;
+    List<String> handlerWarnings = new java.util.ArrayList<>();
+    var handlerList = handlers == null ? List.<dev.pier.model.StaticHandler>of()
+        : HandlerKeys.parse(handlers, defaultMaxAge, handlerWarnings);
+    AppServing serving = new AppServing(handlerList, readinessInterval, liveness, handlerWarnings);
     return new AppYaml(runtime, entrypoint, env, flexible, AppYamlKeys.ignored(top), readinessPath,
-        scaling.result().withBootTimeout(bootTimeout));
+        scaling.result().withBootTimeout(bootTimeout), serving);
   }
 
   /** {@code readiness_check: {path: /ready}}; other keys of it are accepted and ignored. */

@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * <p>A key path is the dotted list of mapping keys from the top of the file, e.g. {@code
  * readiness_check.path}. {@code *} in {@link #HONOURED} stands for any one key ({@code
  * env_variables.*}). The walk descends into every mapping; a key that is not honoured is named by
- * its full path when its value is a scalar or a list ({@code handlers}, {@code
+ * its full path when its value is a scalar or a list ({@code inbound_services}, {@code
  * network.forwarded_ports}), and by the paths of its children when its value is a mapping, so a
  * warning names exactly what is dropped. {@link #REASONS} adds a short why to some paths.
  */
@@ -27,6 +27,15 @@ final class AppYamlKeys {
       "env_variables.*",
       "readiness_check.path",
       "readiness_check.app_start_timeout_sec",
+      "readiness_check.check_interval_sec",
+      "liveness_check.path",
+      "liveness_check.check_interval_sec",
+      "liveness_check.timeout_sec",
+      "liveness_check.failure_threshold",
+      "liveness_check.success_threshold",
+      "liveness_check.initial_delay_sec",
+      "handlers",
+      "default_expiration",
       "automatic_scaling.min_instances",
       "automatic_scaling.min_num_instances",
       "automatic_scaling.max_instances",
@@ -40,15 +49,12 @@ final class AppYamlKeys {
       "resources.memory_gb");
 
   /**
-   * Paths Pier does not honour whose warning says why. A block named here ({@code liveness_check})
+   * Paths Pier does not honour whose warning says why. A block named here
    * is named once, with its reason, instead of key by key.
    */
   static final Map<String, String> REASONS = Map.of(
       "env_variables.PORT", "Pier sets PORT",
-      "env_variables.DYNO", "Pier sets DYNO",
-      "readiness_check.check_interval_sec", "Pier checks every 50 ms until ready",
-      "liveness_check", "Pier restarts instances that exit; it does not probe running ones",
-      "handlers", "Pier sends every path to web");
+      "env_variables.DYNO", "Pier sets DYNO");
 
   private AppYamlKeys() {}
 

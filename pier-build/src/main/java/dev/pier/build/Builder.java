@@ -304,6 +304,7 @@ public final class Builder {
 
     Map<String, String> processTypes =
         ProcessTypes.resolve(procfile, appYaml, ctx.defaultProcessTypes(), out);
+    if (appYaml != null) HandlerFiles.check(dir, appYaml.serving(), out);
     long bytes = SlugWriter.write(dir, request.slugFile());
     // Instances' environment from the build: the buildpacks' defaults, then app.yaml's
     // env_variables (config vars win over both when instances start).
@@ -337,6 +338,8 @@ public final class Builder {
     if (!appYaml.ignoredKeys().isEmpty()) {
       out.warn("app.yaml keys ignored by Pier: " + String.join(", ", appYaml.ignoredKeys()));
     }
+    appYaml.serving().warnings().forEach(out::warn);
+    appYaml.serving().describe().forEach(out::info);
     AppScaling scaling = appYaml.scaling();
     scaling.notes().forEach(out::info);
     scaling.warnings().forEach(out::warn);

@@ -37,11 +37,8 @@ class AppYamlKeysTest {
     assertThat(yaml.ignoredKeys()).containsExactly(
         "env_variables.PORT (Pier sets PORT)",
         "readiness_check.failure_threshold",
-        "readiness_check.check_interval_sec (Pier checks every 50 ms until ready)",
-        "liveness_check (Pier restarts instances that exit; it does not probe running ones)",
         "network.forwarded_ports",
         "network.instance_tag",
-        "handlers (Pier sends every path to web)",
         "automatic_scaling.cool_down_period_sec",
         "beta_settings",
         "inbound_services");

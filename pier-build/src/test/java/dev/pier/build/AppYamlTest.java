@@ -41,8 +41,7 @@ class AppYamlTest {
     assertThat(yaml.isNodejs()).isTrue();
     assertThat(yaml.flexible()).isTrue();
     assertThat(yaml.entrypoint()).isNull();
-    assertThat(yaml.ignoredKeys()).containsExactly(
-        "handlers (Pier sends every path to web)", "basic_scaling.max_instances");
+    assertThat(yaml.ignoredKeys()).containsExactly("basic_scaling.max_instances");
   }
 
   @Test
@@ -108,8 +107,8 @@ class AppYamlTest {
           check_interval_sec: 5
         """);
     assertThat(yaml.readinessPath()).isEqualTo("/ready");
-    assertThat(yaml.ignoredKeys()).containsExactly(
-        "readiness_check.check_interval_sec (Pier checks every 50 ms until ready)");
+    assertThat(yaml.ignoredKeys()).isEmpty();
+    assertThat(yaml.serving().readinessIntervalSeconds()).isEqualTo(5);
     assertThat(AppYaml.parse("runtime: nodejs\n").readinessPath()).isNull();
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> AppYaml.parse("runtime: nodejs\nreadiness_check:\n  path: ready\n"))

@@ -168,6 +168,9 @@ class BuilderTest {
         entrypoint: node app.js
         handlers:
           - url: /.*
+            script: auto
+        beta_settings:
+          x: y
         env_variables:
           GREETING: hi
         """);
@@ -182,7 +185,7 @@ class BuilderTest {
             Map.entry("NODE_ENV", "production"), Map.entry("GREETING", "hi"));
     assertThat(output).contains(
         "       app.yaml env/vm setting accepted: Pier runs every app the same way",
-        " !     app.yaml keys ignored by Pier: handlers (Pier sends every path to web)",
+        " !     app.yaml keys ignored by Pier: beta_settings.x",
         "       Procfile declares types -> worker",
         "       app.yaml entrypoint -> web");
   }
@@ -232,6 +235,26 @@ class BuilderTest {
     assertThat(ok.processTypes()).containsExactly(Map.entry("web", "node web.js"));
     assertThat(output).contains(
         "       app.yaml entrypoint is ignored: the Procfile's web command is used");
+  }
+
+  @Test
+  void aStaticDirMissingFromTheBuiltAppFailsTheBuildAndAnUploadMatchingNothingWarns() throws IOException {
+    write(src, "package.json", "{\"name\": \"hello\", \"scripts\": {\"start\": \"node a.js\"}}");
+    write(src, "app.yaml", """
+        runtime: nodejs20
+        handlers:
+          - url: /(.*\\.ico)
+            static_files: icons/\\1
+            upload: icons/.*
+          - url: /static
+            static_dir: public
+        """);
+
+    BuildResult result = builder.build(request, out);
+
+    assertThat(result).isEqualTo(new Failed("app.yaml handler /static: static_dir 'public' is not a directory of the app"));
+    assertThat(output).contains(" !     app.yaml handler /(.*\\.ico): upload 'icons/.*' matches no file of the app"
+        + " (its requests will get 404)");
   }
 
   @Test

@@ -16,11 +16,26 @@ import java.util.List;
  *     while {@code backends} is not empty
  * @param site for a static release, the files the router serves itself (the version then has
  *     no backends and never holds); null for a release served by its instances
+ * @param handlers for a release served by instances, its app.yaml handlers: paths a static
+ *     handler matches are answered by the router from files, the rest go to the instances; null
+ *     when it has none (every path goes to the instances)
  */
-public record VersionRoute(int version, int percent, List<Backend> backends, boolean hold, StaticSite site) {
+public record VersionRoute(
+    int version, int percent, List<Backend> backends, boolean hold, StaticSite site, StaticHandlers handlers) {
   public VersionRoute {
     if (percent < 0 || percent > 100) throw new IllegalArgumentException("percent out of range: " + percent);
     backends = List.copyOf(backends);
+    if (site != null && handlers != null) throw new IllegalArgumentException("a static site has no handlers");
+  }
+
+  /** A version without app.yaml handlers. */
+  public VersionRoute(int version, int percent, List<Backend> backends, boolean hold, StaticSite site) {
+    this(version, percent, backends, hold, site, null);
+  }
+
+  /** This version with app.yaml handlers (null: none). */
+  public VersionRoute withHandlers(StaticHandlers newHandlers) {
+    return new VersionRoute(version, percent, backends, hold, site, newHandlers);
   }
 
   /** A version served by its instances ({@code site} null). */

@@ -3,6 +3,7 @@ package dev.pier.router;
 import dev.pier.model.Backend;
 import dev.pier.model.Route;
 import dev.pier.model.RouteTable;
+import dev.pier.model.StaticHandlers;
 import dev.pier.model.VersionRoute;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -200,8 +201,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     VersionRoute own = VersionPicker.staticByShare(ex.route, ex.bucket);
     if (own != null) {
-      serveStatic(ex, own);
-      return;
+      if (own.site() != null) {
+        serveStatic(ex, own);
+        return;
+      }
+      // app.yaml handlers: a static one answers from files, the rest go to the instances.
+      StaticHandlers.Match match = own.handlers().match(decodedPath(ex.request.uri()));
+      if (match != null) {
+        serveHandler(ex, own, match);
+        return;
+      }
     }
     if (assign(ex, null)) {
       wakeSkipped(ex);
@@ -679,6 +688,34 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * proxied request. The rest of a small request body is read and dropped, as for error pages.
    */
   private void serveStatic(Exchange ex, VersionRoute version) {
+    serveFiles(ex, version, keepAlive -> dev.pier.router.statics.StaticResponder.serve(
+        ctx, ex.request, version.site(), ex.requestId, keepAlive, ex.splitCookie));
+  }
+
+  /** Answers {@code ex} with the file of an app.yaml static handler of {@code version}. */
+  private void serveHandler(Exchange ex, VersionRoute version, StaticHandlers.Match match) {
+    serveFiles(ex, version, keepAlive -> dev.pier.router.statics.StaticResponder.serveHandler(
+        ctx, ex.request, version.handlers(), match, ex.requestId, keepAlive, ex.splitCookie));
+  }
+
+  /**
+   * The path of {@code uri} without its query, percent-decoded, for matching app.yaml handlers;
+   * the raw path when it does not decode (no static handler file has such a name).
+   */
+  static String decodedPath(String uri) {
+    int q = uri.indexOf('?');
+    String raw = q < 0 ? uri : uri.substring(0, q);
+    if (raw.indexOf('%') < 0) return raw;
+    try {
+      // A '+' in a path is itself (the decoder would make it a space, as in a query).
+      return io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"));
+    } catch (IllegalArgumentException e) {
+      return raw;
+    }
+  }
+
+  private void serveFiles(Exchange ex, VersionRoute version,
+      java.util.function.Function<Boolean, dev.pier.router.statics.StaticResponder.Served> writer) {
     endHold(ex);
     ex.version = version;
     countLoad(ex, version.version(), false);
@@ -686,9 +723,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!ex.requestDone && !bodyCheapToDiscard(ex.request)) ex.closeAfter = true;
     boolean keepAlive = ex.clientKeepAlive && !ex.closeAfter;
     if (!keepAlive) ex.closeAfter = true;
-    dev.pier.router.statics.StaticResponder.Served served =
-        dev.pier.router.statics.StaticResponder.serve(ctx, ex.request, version.site(), ex.requestId, keepAlive,
-            ex.splitCookie);
+    dev.pier.router.statics.StaticResponder.Served served = writer.apply(keepAlive);
     ex.status = served.status();
     ex.bytes = served.bytes();
     served.written().addListener((ChannelFuture f) -> {

@@ -94,14 +94,14 @@ final class VersionPicker {
   static VersionRoute staticByShare(Route route, int bucket) {
     boolean anySite = false;
     for (VersionRoute v : route.versions()) {
-      if (v.site() != null && v.percent() > 0) {
+      if ((v.site() != null || v.handlers() != null) && v.percent() > 0) {
         anySite = true;
         break;
       }
     }
     if (!anySite) return null;
     VersionRoute own = byShare(route, bucket);
-    return own != null && own.site() != null ? own : null;
+    return own != null && (own.site() != null || own.handlers() != null) ? own : null;
   }
 
   /** Returns the versions with a share, by version number ascending. */

@@ -45,6 +45,8 @@ import java.util.Objects;
  * @param interactive for a {@link RunMode#TASK} whose streams a client attaches to ({@link
  *     RuntimeBackend#attach}): its stdin, and its output that then goes to the client rather than
  *     to the logs, optionally through a pseudo-terminal; null for every other instance
+ * @param probes readiness interval and liveness probe of a web service ({@link Probes#NONE}: quick
+ *     readiness polling, no liveness probe)
  */
 public record InstanceSpec(
     AppName app,
@@ -64,8 +66,10 @@ public record InstanceSpec(
     RunMode mode,
     Duration bootTimeout,
     SlugSource slugSource,
-    Interactive interactive) {
+    Interactive interactive,
+    Probes probes) {
   public InstanceSpec {
+    if (probes == null) probes = Probes.NONE;
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
     if (slugSource == null) {
@@ -100,6 +104,22 @@ public record InstanceSpec(
     if (interactive != null && mode != RunMode.TASK) {
       throw new IllegalArgumentException("only a task can be interactive");
     }
+  }
+
+  /** An instance with {@link Probes#NONE}. */
+  public InstanceSpec(
+      AppName app, ProcessType type, int index, int release, Path slug, String command,
+      Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace,
+      int generation, String readinessPath, DiskQuota disk, double cpus, RunMode mode,
+      Duration bootTimeout, SlugSource slugSource, Interactive interactive) {
+    this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace,
+        generation, readinessPath, disk, cpus, mode, bootTimeout, slugSource, interactive, Probes.NONE);
+  }
+
+  /** This instance with other health probes (null: {@link Probes#NONE}). */
+  public InstanceSpec withProbes(Probes newProbes) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, slugSource, interactive, newProbes);
   }
 
   /** An instance whose output goes to the logs (not {@link #interactive()}). */
@@ -140,19 +160,19 @@ public record InstanceSpec(
   /** This instance with other disk quotas. */
   public InstanceSpec withDisk(DiskQuota newDisk) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource, interactive);
+        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource, interactive, probes);
   }
 
   /** This instance limited to {@code newCpus} cores (0: no limit). */
   public InstanceSpec withCpus(double newCpus) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource, interactive);
+        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource, interactive, probes);
   }
 
   /** This instance run as a service or as a task. */
   public InstanceSpec withMode(RunMode newMode) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource, newMode == RunMode.TASK ? interactive : null);
+        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource, newMode == RunMode.TASK ? interactive : null, probes);
   }
 
   /** This instance run once to completion, never restarted: {@code withMode(RunMode.TASK)}. */
@@ -163,7 +183,7 @@ public record InstanceSpec(
   /** This instance with its own boot timeout (null: the backend's default). */
   public InstanceSpec withBootTimeout(Duration newBootTimeout) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource, interactive);
+        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource, interactive, probes);
   }
 
   /**
@@ -174,7 +194,7 @@ public record InstanceSpec(
     Objects.requireNonNull(source, "source");
     Path file = source instanceof FileSlugSource f ? f.path() : null;
     return new InstanceSpec(app, type, index, release, file, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source, interactive);
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source, interactive, probes);
   }
 
   /**
@@ -184,7 +204,7 @@ public record InstanceSpec(
   public InstanceSpec withInteractive(Interactive newInteractive) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
         stopGrace, generation, readinessPath, disk, cpus, RunMode.TASK, bootTimeout, slugSource,
-        newInteractive);
+        newInteractive, probes);
   }
 
   /** True when it runs once to completion ({@link RunMode#TASK}). */

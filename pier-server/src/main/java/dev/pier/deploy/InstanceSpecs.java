@@ -55,6 +55,8 @@ public final class InstanceSpecs implements SpecSource {
     if (size != null) spec = spec.withCpus(size.cpus());
     Optional<Integer> boot = apps.bootTimeoutSeconds(name);
     if (boot.isPresent() && slot.type().equals("web")) spec = spec.withBootTimeout(java.time.Duration.ofSeconds(boot.get()));
+    // app.yaml liveness_check and readiness_check.check_interval_sec, read from the slug.
+    if (slot.type().equals("web")) spec = spec.withProbes(dev.pier.statics.SlugAppYaml.probes(release.slug()));
     return Optional.of(spec);
   }
 

@@ -66,7 +66,8 @@ public final class RoutePublisher {
     dev.pier.model.StaticSite site = sites == null ? null : sites.site(app.name(), version);
     return site != null
         ? VersionRoute.serving(version, percent, site)
-        : new VersionRoute(version, percent, ready, hold);
+        : new VersionRoute(version, percent, ready, hold)
+            .withHandlers(sites == null ? null : sites.handlers(app.name(), version)); // app.yaml handlers
   }
 
   /** #10: the apps in maintenance mode and their pages; none when not set. */

@@ -86,6 +86,32 @@ public final class StaticSites {
     }
   }
 
+  /** "app/version" to the app.yaml handlers of a release served by instances, or empty for none. */
+  private final Map<String, Optional<dev.pier.model.StaticHandlers>> handlers = new ConcurrentHashMap<>();
+
+  /**
+   * The app.yaml handlers of {@code version} of {@code app} (a release served by instances), with
+   * the files of its static handlers unpacked on first use ({@link HandlerSites}); null when it
+   * has none (or is a static site, does not exist, or cannot be unpacked: logged).
+   */
+  public dev.pier.model.StaticHandlers handlers(AppName app, int version) {
+    String key = app.value() + "/" + version;
+    Optional<dev.pier.model.StaticHandlers> hit = handlers.get(key);
+    if (hit != null && (hit.isEmpty() || Files.isDirectory(hit.get().root()))) return hit.orElse(null);
+    Optional<Release> release = releases.find(app, version);
+    if (release.isEmpty() || release.get().processes().isEmpty()) return null;
+    try {
+      dev.pier.model.StaticHandlers found = HandlerSites.unpack(release.get().slug(),
+          SlugAppYaml.serving(release.get().slug()), dir(app, version));
+      if (found != null) DataDirs.chmod(base, "rwx--x--x");
+      handlers.put(key, Optional.ofNullable(found));
+      return found;
+    } catch (IOException | RuntimeException e) {
+      LOG.error("cannot unpack the app.yaml handler files of {} v{}", app.value(), version, e);
+      return null;
+    }
+  }
+
   /**
    * Removes unpacked sites other than {@code versions} of {@code app} (their files stay open for
    * requests being answered), and every site of apps not in {@code apps} when given.
@@ -97,6 +123,7 @@ public final class StaticSites {
       String name = dir.getFileName().toString();
       if (name.startsWith("v") && !versions.contains(parse(name.substring(1)))) {
         known.remove(app.value() + "/" + name.substring(1));
+        handlers.remove(app.value() + "/" + name.substring(1));
         DataDirs.deleteTree(dir);
       }
     }
@@ -109,10 +136,12 @@ public final class StaticSites {
       String name = dir.getFileName().toString();
       if (!apps.contains(name)) {
         known.keySet().removeIf(k -> k.startsWith(name + "/"));
+        handlers.keySet().removeIf(k -> k.startsWith(name + "/"));
         DataDirs.deleteTree(dir);
       }
     }
     known.keySet().removeIf(k -> !apps.contains(k.substring(0, k.indexOf('/'))));
+    handlers.keySet().removeIf(k -> !apps.contains(k.substring(0, k.indexOf('/'))));
   }
 
   private StaticSite unpack(AppName app, Release release) throws IOException, BuildFailure {

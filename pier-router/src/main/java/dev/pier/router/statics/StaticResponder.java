@@ -1,5 +1,7 @@
 package dev.pier.router.statics;
 
+import dev.pier.model.StaticHandler;
+import dev.pier.model.StaticHandlers;
 import dev.pier.model.StaticSite;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -62,7 +64,49 @@ public final class StaticResponder {
    */
   public static Served serve(ChannelHandlerContext ctx, HttpRequest request, StaticSite site,
       String requestId, boolean keepAlive, String setCookie) {
-    Answer answer = answer(request, site);
+    return write(ctx, request, answer(request, site), requestId, keepAlive, setCookie);
+  }
+
+  /**
+   * Writes and flushes the answer of an app.yaml static handler that matched {@code request}
+   * ({@code match}, from {@link StaticHandlers#match}): the file with the handler's cache time,
+   * {@code http_headers} and {@code mime_type}; 404 when the handler's file does not exist (as on
+   * App Engine: the request does not fall through to the app); 400 for a path leaving the
+   * handler's files; 405 for methods other than GET and HEAD.
+   */
+  public static Served serveHandler(ChannelHandlerContext ctx, HttpRequest request,
+      StaticHandlers handlers, StaticHandlers.Match match, String requestId, boolean keepAlive,
+      String setCookie) {
+    return write(ctx, request, handlerAnswer(request, handlers, match), requestId, keepAlive, setCookie);
+  }
+
+  private static Answer handlerAnswer(HttpRequest request, StaticHandlers handlers, StaticHandlers.Match match) {
+    HttpMethod method = request.method();
+    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+      FullHttpResponse r = plain(HttpResponseStatus.METHOD_NOT_ALLOWED, "Static files answer GET and HEAD only.");
+      r.headers().set(HttpHeaderNames.ALLOW, ALLOW);
+      return Answer.full(r);
+    }
+    if (match.file() == null) return Answer.full(plain(HttpResponseStatus.BAD_REQUEST, "The path is not valid."));
+    SiteFiles.Lookup found = SiteFiles.of(handlers.root()).lookup(match.file());
+    if (!(found instanceof SiteFiles.File file)) {
+      return Answer.full(plain(HttpResponseStatus.NOT_FOUND, "There is no file at this address."));
+    }
+    Answer answer = fileAnswer(request, file);
+    StaticHandler h = match.handler();
+    HttpHeaders out = answer.head.headers();
+    if (h.mimeType() != null && out.contains(HttpHeaderNames.CONTENT_TYPE)) {
+      out.set(HttpHeaderNames.CONTENT_TYPE, h.mimeType());
+    }
+    if (h.maxAgeSeconds() != null) {
+      out.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=" + h.maxAgeSeconds());
+    }
+    h.headers().forEach(out::set);
+    return answer;
+  }
+
+  private static Served write(ChannelHandlerContext ctx, HttpRequest request, Answer answer,
+      String requestId, boolean keepAlive, String setCookie) {
     HttpResponse head = answer.head;
     HttpHeaders h = head.headers();
     h.set("X-Request-Id", requestId);

@@ -6,6 +6,7 @@ import dev.pier.model.ProcessType;
 import dev.pier.runtime.ExitReason;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.runtime.InstanceStatus;
+import dev.pier.runtime.Probes;
 import dev.pier.runtime.ResourceUsage;
 import dev.pier.runtime.RunMode;
 import dev.pier.sandbox.CgroupLimits;
@@ -74,6 +75,8 @@ final class InstanceSupervisor {
   private Instant restartAt;
   private Integer exitCode;
   private Instant readyAt;
+  /** Failed liveness probes in a row that killed the current run, or 0. */
+  private int livenessKilled;
   /** The last lines of the current run's output, guarded by itself. */
   private final Deque<String> lastLines = new ArrayDeque<>();
   /** The streams of an interactive task for its client; null for every other instance. */
@@ -257,6 +260,7 @@ final class InstanceSupervisor {
         startedAt = ctx.clock().instant();
         exitCode = null;
         readyAt = null;
+        livenessKilled = 0;
         synchronized (lastLines) {
           lastLines.clear();
         }
@@ -291,7 +295,7 @@ final class InstanceSupervisor {
             "pier-output-" + app + "." + name, processes.root().getInputStream(), this::notifyOutput);
       }
       boolean bootTimedOut = !awaitUp(processes, runPort);
-      int status = awaitExit(processes, cgroup);
+      int status = awaitExit(processes, cgroup, runPort);
       if (attachment != null) attachment.exited(status);
       boolean stoppedMeanwhile;
       synchronized (lock) {
@@ -338,13 +342,15 @@ final class InstanceSupervisor {
    * (a fork bomb, or a thread leak): at the first hit, then at most once a minute while it goes on;
    * and once when it fills its disk quota on /app or /tmp.
    */
-  private int awaitExit(InstanceProcesses processes, Cgroup cgroup) throws InterruptedException {
+  private int awaitExit(InstanceProcesses processes, Cgroup cgroup, int runPort) throws InterruptedException {
     Process root = processes.root();
     QuotaWatch quotas = new QuotaWatch(directory.disk(), spec.disk().tmpBytes(), processes::pids);
     long reported = cgroup == null ? 0 : cgroup.pidsLimitHits();
     long lastReport = 0;
+    LivenessProbe liveness = livenessProbe(runPort);
     while (true) {
       boolean exited = root.waitFor(PIDS_POLL.toMillis(), TimeUnit.MILLISECONDS);
+      if (!exited && liveness != null && liveness.poll()) livenessFailed(processes, liveness.failures());
       quotas.poll(name).forEach(this::notifyEvent);
       long hits = cgroup == null ? 0 : cgroup.pidsLimitHits();
       if (hits > reported && (lastReport == 0 || System.nanoTime() - lastReport > PIDS_REPORT_EVERY.toNanos())) {
@@ -356,6 +362,29 @@ final class InstanceSupervisor {
       }
       if (exited) return root.exitValue();
     }
+  }
+
+  /**
+   * The liveness probe of this run (app.yaml {@code liveness_check}), or null: none configured,
+   * not a web service, or not up (it exited or is stopping).
+   */
+  private LivenessProbe livenessProbe(int runPort) {
+    Probes.Liveness check = spec.probes().liveness();
+    if (check == null || spec.mode() == RunMode.TASK || !spec.type().equals(ProcessType.WEB)) return null;
+    synchronized (lock) {
+      if (state != InstanceState.UP || stopping || runPort == 0) return null;
+    }
+    return new LivenessProbe(check, runPort);
+  }
+
+  /** Says why in the app's log and kills the run; it then ends as a crash and is restarted. */
+  private void livenessFailed(InstanceProcesses processes, int failures) throws InterruptedException {
+    synchronized (lock) {
+      if (stopping) return;
+      livenessKilled = failures;
+    }
+    notifyEvent("liveness check failed " + failures + " times, restarting " + name);
+    processes.kill();
   }
 
   private boolean crashed(ExitReason exit, String logReason) {
@@ -398,17 +427,23 @@ final class InstanceSupervisor {
     }
     long start = System.nanoTime();
     long deadline = start + bootTimeout().toNanos();
+    // app.yaml readiness_check.check_interval_sec: the path is asked at most this often.
+    Duration readyEvery = spec.probes().readinessInterval();
+    long nextReadyProbe = start;
     while (processes.root().isAlive()) {
       synchronized (lock) {
         if (stopping) return true;
       }
-      if (accepting(runPort) && ready(runPort)) {
-        synchronized (lock) {
-          up(spec.readinessPath() == null
-              ? "port " + runPort + " accepting connections"
-              : "GET " + spec.readinessPath() + " answered 2xx on port " + runPort);
+      if (accepting(runPort) && System.nanoTime() - nextReadyProbe >= 0) {
+        if (readyEvery != null) nextReadyProbe = System.nanoTime() + readyEvery.toNanos();
+        if (ready(runPort)) {
+          synchronized (lock) {
+            up(spec.readinessPath() == null
+                ? "port " + runPort + " accepting connections"
+                : "GET " + spec.readinessPath() + " answered 2xx on port " + runPort);
+          }
+          return true;
         }
-        return true;
       }
       if (System.nanoTime() > deadline) {
         processes.kill();
@@ -441,6 +476,14 @@ final class InstanceSupervisor {
       return "Web process failed to bind to $PORT within " + seconds(bootTimeout())
           + " of launch";
     }
+    int killedAfter;
+    synchronized (lock) {
+      killedAfter = livenessKilled;
+    }
+    if (killedAfter > 0) {
+      return "Process killed: liveness check GET " + spec.probes().liveness().path() + " failed "
+          + killedAfter + " times in a row";
+    }
     String reason = "Process exited with status " + status;
     if (oom) {
       reason += " after exceeding its memory limit of " + (spec.memoryLimitBytes() >> 20) + " MB";
@@ -453,6 +496,14 @@ final class InstanceSupervisor {
     List<String> last = lastOutput();
     if (bootTimedOut) return ExitReason.bootTimeout(bootTimeout(), spec.readinessPath(), last);
     if (oom) return ExitReason.outOfMemory(spec.memoryLimitBytes(), last);
+    int killedAfter;
+    synchronized (lock) {
+      killedAfter = livenessKilled;
+    }
+    if (killedAfter > 0) {
+      return new ExitReason(ExitReason.Kind.EXITED, "killed: liveness check GET "
+          + spec.probes().liveness().path() + " failed " + killedAfter + " times in a row", last);
+    }
     return ExitReason.exited(status, last);
   }
 
