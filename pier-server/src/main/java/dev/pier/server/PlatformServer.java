@@ -291,6 +291,13 @@ public final class PlatformServer implements AutoCloseable {
     deploys.sourceHook(new dev.pier.cron.CronYamlHook(cron.service(), logs));
     deploys.releasePhase(new dev.pier.deploy.TaskReleasePhase(oneOffSpecs, runtime, logs, Duration.ofHours(1)));
     new dev.pier.api.CronRoutes(apps, cron.service()).register(api);
+    // #12 per-app router limits: stored per app, published on each app's routes.
+    dev.pier.routersettings.RouterSettingsService routerSettings =
+        new dev.pier.routersettings.RouterSettingsService(
+            new dev.pier.routersettings.RouterSettingsStore(db),
+            new dev.pier.routersettings.RouterDefaults(router.config()), routes::publish);
+    routes.limits(routerSettings::limits);
+    new dev.pier.api.RouterSettingsRoutes(apps, routerSettings).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);

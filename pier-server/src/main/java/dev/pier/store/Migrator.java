@@ -24,7 +24,9 @@ final class Migrator {
     // #10 maintenance mode
     "V12__maintenance.sql",
     // #10 per-app build numbers
-    "V13__build_numbers.sql"};
+    "V13__build_numbers.sql",
+    // #12 per-app router limits
+    "V19__app_router_settings.sql"};
 
   private final DataSource dataSource;
 
