@@ -54,10 +54,10 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
     pipeline.addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
   }
 
-  private static void addHttpHandlers(ChannelPipeline pipeline, HeadDeadline deadline) {
+  private void addHttpHandlers(ChannelPipeline pipeline, HeadDeadline deadline) {
     pipeline.addLast(HEAD_START, deadline.start());
     pipeline.addLast(HTTP, newHttpCodec());
-    pipeline.addLast(EXPECT_CONTINUE, new ContinueHandler());
+    pipeline.addLast(EXPECT_CONTINUE, new ContinueHandler(router.routes()));
     pipeline.addLast(HEAD_END, deadline.end());
   }
 

@@ -83,6 +83,26 @@ class RouterLimitsTest {
   }
 
   @Test
+  void expectContinueWithABodyOverTheLimitGets413InsteadOf100() throws Exception {
+    harness.route("small.localhost", route("small", echo.backend(), maxBody(1000)));
+    try (RawClient client = harness.client()) {
+      client.send("POST / HTTP/1.1\r\nHost: small.localhost\r\nContent-Length: 5000\r\n"
+          + "Expect: 100-continue\r\n\r\n");
+      RawClient.Response response = client.readResponse(); // the first answer: no 100 before it
+      assertThat(response.status()).isEqualTo(413);
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    try (RawClient client = harness.client()) {
+      client.send("POST / HTTP/1.1\r\nHost: small.localhost\r\nContent-Length: 10\r\n"
+          + "Expect: 100-continue\r\n\r\n");
+      assertThat(client.readHead().status()).isEqualTo(100);
+      client.send("0123456789");
+      assertThat(client.readResponse().text()).isEqualTo("0123456789");
+    }
+    assertThat(echo.accepted()).isEqualTo(1);
+  }
+
+  @Test
   void bodyOfExactlyTheLimitIsForwarded() throws Exception {
     harness.route("small.localhost", route("small", echo.backend(), maxBody(1000)));
     try (RawClient client = harness.client()) {
