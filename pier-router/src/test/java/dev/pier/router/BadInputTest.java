@@ -65,6 +65,7 @@ class BadInputTest {
       "GET / HTTP/1.1 extra\r\n" + HOST + "\r\n",
       "GET / FTP/1.0\r\n" + HOST + "\r\n",
       "\u0001\u0002\u0003 / HTTP/1.1\r\n" + HOST + "\r\n",
+      "GET /\r\n\r\n",
   })
   void malformedRequestLineGets400AndTheConnectionCloses(String raw) throws Exception {
     assertRejected(raw, 400, "bad_request");
@@ -126,6 +127,12 @@ class BadInputTest {
   })
   void transferEncodingOtherThanAFinalChunkedGets400(String te) throws Exception {
     assertRejected("POST / HTTP/1.1\r\n" + HOST + te + "\r\n0\r\n\r\n", 400, "bad_request");
+  }
+
+  @Test
+  void transferEncodingOnAnHttp10RequestGets400() throws Exception {
+    assertRejected("POST / HTTP/1.0\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        400, "bad_request");
   }
 
   /**

@@ -251,9 +251,17 @@ public final class PlatformServer implements AutoCloseable {
         rollout::ifIdle, dirs, logs, clock);
     List<Finding> atStart = doctor.check(Doctor.Mode.REPAIR);
     Housekeeping housekeeping = new Housekeeping(apps, runtime, metrics, logStore, logs);
-    Supplier<Map<String, Double>> gauges = () -> Map.of(
+    Supplier<Map<String, Double>> gauges = () -> {
+      dev.pier.router.TunnelStats.Snapshot tunnels = router.tunnels(); // #12 WebSockets
+      return Map.of(
         "pier_apps", (double) apps.list().size(),
-        "pier_router_in_flight_requests", (double) router.inFlight());
+        "pier_router_in_flight_requests", (double) router.inFlight(),
+        "pier_router_tunnels_open", (double) tunnels.open(),
+        "pier_router_tunnels_closed", (double) tunnels.closed(),
+        "pier_router_tunnel_bytes_from_clients", (double) tunnels.bytesFromClients(),
+        "pier_router_tunnel_bytes_to_clients", (double) tunnels.bytesToClients(),
+        "pier_router_tunnel_seconds", tunnels.totalMillis() / 1000.0);
+    };
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
