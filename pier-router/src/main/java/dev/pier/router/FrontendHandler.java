@@ -498,7 +498,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     handler.bind(this, ex);
     ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), backend, handler);
     connecting.addListener((ChannelFuture f) -> {
-      if (ex.finished || current != ex) {
+      // An error page may be on its way (a body over the limit while connecting): nothing more
+      // goes to the instance.
+      if (ex.finished || current != ex || ex.error != null) {
         f.channel().close();
       } else if (f.isSuccess()) {
         attach(ex, f.channel(), handler, false);
