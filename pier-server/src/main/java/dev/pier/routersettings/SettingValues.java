@@ -37,12 +37,17 @@ final class SettingValues {
     if (!m.matches()) return -1;
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2);
-    return switch (unit.charAt(0)) {
-      case 'k' -> n * KB;
-      case 'm' -> n * MB;
-      case 'g' -> n * GB;
-      default -> n;
+    long scale = switch (unit.charAt(0)) {
+      case 'k' -> KB;
+      case 'm' -> MB;
+      case 'g' -> GB;
+      default -> 1;
     };
+    try {
+      return Math.multiplyExact(n, scale);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // out of any range
+    }
   }
 
   /** {@code 1500ms}, {@code 30s}, {@code 5m}, {@code 1h}: the largest unit that divides it. */
