@@ -24,6 +24,10 @@ import picocli.CommandLine.Spec;
       MaintenanceCommands.Show.class,
       MaintenanceCommands.On.class,
       MaintenanceCommands.Off.class,
+      // #12 per-app router limits
+      RouterSettingsCommands.Show.class,
+      RouterSettingsCommands.Set.class,
+      RouterSettingsCommands.Reset.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

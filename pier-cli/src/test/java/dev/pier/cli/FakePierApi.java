@@ -60,6 +60,8 @@ final class FakePierApi implements AutoCloseable {
 
     /** #10: whether the app is in maintenance mode. */
     boolean maintenance;
+    /** #12: the app's own router settings, by key ("request-timeout" to "60s"). */
+    final Map<String, String> routerSettings = new LinkedHashMap<>();
 
     /** #10 pipelines: the app's pipeline and stage (null: in none), as GET info shows them. */
     String pipeline;
@@ -229,6 +231,10 @@ final class FakePierApi implements AutoCloseable {
     String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
     if (method.equals("GET") && rest.startsWith("releases/")) {
       releaseInfo(exchange, app, rest.substring("releases/".length()));
+      return;
+    }
+    if (rest.equals("router-settings") || rest.startsWith("router-settings/")) { // #12
+      routerSettings(exchange, app, method, rest);
       return;
     }
     if (method.equals("POST") && rest.matches("versions/[^/]+/(stop|start)")) {
@@ -845,6 +851,47 @@ final class FakePierApi implements AutoCloseable {
     else json.putObject("pipeline").put("name", app.pipeline).put("stage", app.stage);
     json.put("maintenance", app.maintenance);
     return json;
+  }
+
+  /** #12: the router's defaults, as the server shows them; header-timeout is router-wide. */
+  private static final Map<String, String> ROUTER_DEFAULTS = new LinkedHashMap<>(Map.of(
+      "request-timeout", "30s", "max-body", "none", "idle-timeout", "90s",
+      "tunnel-idle-timeout", "5m", "header-timeout", "10s"));
+
+  private void routerSettings(HttpExchange exchange, FakeApp app, String method, String rest)
+      throws IOException {
+    if (method.equals("PATCH") && rest.equals("router-settings")) {
+      JsonNode body = requestBody(exchange);
+      Map<String, String> changes = new LinkedHashMap<>();
+      for (var it = body.fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!ROUTER_DEFAULTS.containsKey(e.getKey()) || e.getKey().equals("header-timeout")) {
+          problem(exchange, 422, "invalid", "unknown router setting '" + e.getKey() + "'");
+          return;
+        }
+        if (e.getKey().equals("request-timeout") && !e.getValue().asText().matches("\\d+s")) {
+          problem(exchange, 422, "invalid", "request-timeout must be between 1s to 1h, not "
+              + e.getValue().asText());
+          return;
+        }
+        changes.put(e.getKey(), e.getValue().asText());
+      }
+      app.routerSettings.putAll(changes);
+    } else if (method.equals("DELETE") && rest.startsWith("router-settings/")) {
+      app.routerSettings.remove(rest.substring("router-settings/".length()));
+    } else if (!method.equals("GET")) {
+      problem(exchange, 405, "method_not_allowed", method + " " + rest);
+      return;
+    }
+    ObjectNode view = JSON.createObjectNode().put("app", app.name);
+    var list = view.putArray("settings");
+    ROUTER_DEFAULTS.forEach((key, def) -> {
+      String own = app.routerSettings.get(key);
+      list.addObject().put("name", key).put("value", own != null ? own : def).put("default", def)
+          .put("own", own != null).put("scope", key.equals("header-timeout") ? "router" : "app")
+          .put("range", "1s to 1h");
+    });
+    json(exchange, 200, view);
   }
 
   private static void json(HttpExchange exchange, int status, JsonNode body) throws IOException {

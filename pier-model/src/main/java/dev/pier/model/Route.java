@@ -8,10 +8,23 @@ import java.util.List;
  * shares and ready web instances. The router first picks a version by the split (only versions
  * with a share above 0 take part), then an instance of that version. While {@code maintenance} is
  * not null the app is in maintenance mode: the router answers every request itself with its page.
+ * {@code limits} are the app's own router limits (timeouts, largest body); never null.
  */
-public record Route(String app, SplitBy splitBy, List<VersionRoute> versions, Maintenance maintenance) {
+public record Route(String app, SplitBy splitBy, List<VersionRoute> versions, Maintenance maintenance,
+    RouteLimits limits) {
   public Route {
     versions = List.copyOf(versions);
+    if (limits == null) limits = RouteLimits.DEFAULT;
+  }
+
+  /** A route with the router's default limits ({@link RouteLimits#DEFAULT}). */
+  public Route(String app, SplitBy splitBy, List<VersionRoute> versions, Maintenance maintenance) {
+    this(app, splitBy, versions, maintenance, RouteLimits.DEFAULT);
+  }
+
+  /** Returns a copy with the app's own router limits. */
+  public Route withLimits(RouteLimits limits) {
+    return new Route(app, splitBy, versions, maintenance, limits);
   }
 
   /** A route of an app not in maintenance mode. */

@@ -19,6 +19,11 @@ import java.util.Objects;
  *     closed at once
  */
 public record ClientLimits(Duration headTimeout, int maxConnections, int maxConnectionsPerAddress) {
+  /** Longest request line (method, target, version) the router reads; a longer one gets 414. */
+  public static final int MAX_REQUEST_LINE_BYTES = 8192;
+  /** Largest sum of header lines the router reads (Heroku's 8 KiB); more gets 431. */
+  public static final int MAX_HEADER_BYTES = 8192;
+
   /** Heroku-like: 10 s per request head, 10,000 connections, 256 per client address. */
   public static final ClientLimits DEFAULT = new ClientLimits(Duration.ofSeconds(10), 10_000, 256);
 

@@ -2,6 +2,7 @@ package dev.pier.router;
 
 import dev.pier.model.Backend;
 import dev.pier.model.Route;
+import dev.pier.model.RouteLimits;
 import dev.pier.model.RouteTable;
 import dev.pier.model.VersionRoute;
 import io.netty.buffer.ByteBuf;
@@ -127,6 +128,12 @@ final class Exchange {
   /** Last time the instance accepted request bytes; the response timeout counts from here. */
   long lastProgressNanos;
   ScheduledFuture<?> responseTimer;
+  /** The app's (else the router's) response timeout, resolved once the route is known. */
+  long responseTimeoutNanos;
+  /** The app's largest request body in bytes, 0 for none ({@link RouteLimits}). */
+  long maxBodyBytes;
+  /** Request body bytes read so far, counted only while {@link #maxBodyBytes} is set. */
+  long bodyBytes;
 
   /** Response headers were sent to the client (by the app or as a router error page). */
   boolean responseStarted;

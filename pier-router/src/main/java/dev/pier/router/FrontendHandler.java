@@ -2,6 +2,7 @@ package dev.pier.router;
 
 import dev.pier.model.Backend;
 import dev.pier.model.Route;
+import dev.pier.model.RouteLimits;
 import dev.pier.model.RouteTable;
 import dev.pier.model.StaticHandlers;
 import dev.pier.model.VersionRoute;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -99,9 +101,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Exchange current;
   private boolean closing;
+  private final long defaultResponseNanos;
+  private final long defaultIdleMillis;
+  /** The idle timeout of the connection's idle handler now (an app's own, or the default). */
+  private long idleMillis;
 
   FrontendHandler(RouterContext router) {
     this.router = router;
+    this.defaultResponseNanos = router.config().responseTimeout().toNanos();
+    this.defaultIdleMillis = router.config().idleTimeout().toMillis();
+    this.idleMillis = defaultIdleMillis;
     this.connector = new BackendConnector(router);
     this.assigner = new Assigner(router);
   }
@@ -162,6 +171,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     String forwardedFor = ProxyHeaders.forwardedFor(request, clientAddress());
     router.cronHeader().admit(request.headers()); // clients cannot forge X-Pier-Cron
     Exchange ex = new Exchange(request, requestId, forwardedFor, HttpUtil.isKeepAlive(request));
+    ex.responseTimeoutNanos = defaultResponseNanos;
     current = ex;
     if (request.decoderResult().isFailure()) {
       ex.requestDone = true; // the decoder discards the rest of a malformed request
@@ -171,6 +181,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     String host = HostHeader.of(request);
     if (host == null) {
+      ex.closeAfter = true; // no Host, or two: as malformed as a broken header line
       sendError(ex, RouterError.BAD_REQUEST);
       return;
     }
@@ -181,12 +192,48 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       sendError(ex, RouterError.NO_SUCH_APP);
       return;
     }
+    if (applyLimits(ex)) return;
     ex.bucket = splitBucket(ex);
     ex.resendable = ProxyHeaders.resendable(request, MAX_RETRYABLE_BODY);
     // A pipelined upgrade request is proxied as plain HTTP: the decoder may already hold part of
     // the next request, which could be neither relayed raw nor decoded again.
     ex.upgrade = dispatchingQueued ? null : ProxyHeaders.upgradeProtocol(request);
     route(ex);
+  }
+
+  /**
+   * Applies the app's own limits ({@link RouteLimits}) to {@code ex}: its response timeout,
+   * largest body and the connection's idle timeout. Answers 413 and returns true if the declared
+   * {@code Content-Length} is already over the largest body. Allocates nothing unless the idle
+   * timeout changes from the previous request's on this connection.
+   */
+  private boolean applyLimits(Exchange ex) {
+    RouteLimits limits = ex.route.limits();
+    if (limits.requestTimeout() != null) ex.responseTimeoutNanos = limits.requestTimeout().toNanos();
+    long idle = limits.idleTimeout() != null ? limits.idleTimeout().toMillis() : defaultIdleMillis;
+    if (idle != idleMillis) setIdleTimeout(idle);
+    ex.maxBodyBytes = limits.maxBodyBytes();
+    if (ex.maxBodyBytes > 0 && HttpUtil.getContentLength(ex.request, 0L) > ex.maxBodyBytes) {
+      ex.closeAfter = true; // the body stays unread: the connection cannot carry another request
+      sendError(ex, RouterError.BODY_TOO_LARGE);
+      return true;
+    }
+    return false;
+  }
+
+  /** Replaces the connection's idle handler by one with {@code millis} (an app's own setting). */
+  private void setIdleTimeout(long millis) {
+    idleMillis = millis;
+    if (ctx.pipeline().get(RouterInitializer.IDLE) != null) {
+      ctx.pipeline().replace(RouterInitializer.IDLE, RouterInitializer.IDLE,
+          new IdleStateHandler(0, 0, millis, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  /** The tunnel idle timeout of {@code ex}'s app, else the router's. */
+  private java.time.Duration tunnelIdleTimeout(Exchange ex) {
+    java.time.Duration own = ex.route == null ? null : ex.route.limits().tunnelIdleTimeout();
+    return own != null ? own : router.config().tunnelIdleTimeout();
   }
 
   /**
@@ -407,7 +454,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void onRequestContent(Exchange ex, HttpContent content) {
     boolean last = content instanceof LastHttpContent;
     if (last) ex.requestDone = true;
-    if (content.decoderResult().isFailure()) {
+    if (ex.maxBodyBytes > 0 && ex.error == null && !ex.responseDone
+        && (ex.bodyBytes += content.content().readableBytes()) > ex.maxBodyBytes) {
+      content.release(); // a chunked body grew past the app's limit: nothing more goes on
+      ex.closeAfter = true;
+      if (ex.responseStarted) abort(ex, RouterError.BODY_TOO_LARGE);
+      else sendError(ex, RouterError.BODY_TOO_LARGE);
+    } else if (content.decoderResult().isFailure()) {
       content.release();
       ex.closeAfter = true;
       if (ex.responseStarted) finish(ex);
@@ -454,7 +507,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     handler.bind(this, ex);
     ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), backend, handler);
     connecting.addListener((ChannelFuture f) -> {
-      if (ex.finished || current != ex) {
+      // An error page may be on its way (a body over the limit while connecting): nothing more
+      // goes to the instance.
+      if (ex.finished || current != ex || ex.error != null) {
         f.channel().close();
       } else if (f.isSuccess()) {
         attach(ex, f.channel(), handler, false);
@@ -514,7 +569,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void armResponseTimer(Exchange ex) {
-    long timeout = router.config().responseTimeout().toNanos();
+    long timeout = ex.responseTimeoutNanos;
     long remaining = timeout - (System.nanoTime() - ex.lastProgressNanos);
     ex.responseTimer = ctx.executor().schedule(() -> {
       ex.responseTimer = null;
@@ -580,8 +635,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.outbound = null;
     ex.outboundHandler = null;
     ChannelFuture sent = ctx.writeAndFlush(response);
-    Tunnel tunnel = Tunnel.open(ctx.channel(), backend, router.config().tunnelIdleTimeout(), sent,
-        ex.takeEarlyData(), () -> {
+    Tunnel tunnel = Tunnel.open(ctx.channel(), backend, tunnelIdleTimeout(ex), sent,
+        ex.takeEarlyData(), router.tunnels(), () -> {
           endLoad(ex);
           releaseBackend(ex);
         });

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param connectTimeout how long opening a connection to one instance may take before it counts
  *     as failed (and is retried once on another instance)
  * @param responseTimeout how long an instance may stay silent, counted from the last request byte
- *     it accepted, before the client gets a 504 ({@link RouterError#RESPONSE_TIMEOUT})
+ *     it accepted, before the client gets a 504 ({@link RouterError#RESPONSE_TIMEOUT}); this and
+ *     the idle and tunnel idle timeouts are defaults an app's {@link
+ *     dev.pier.model.RouteLimits} may replace
  * @param idleTimeout how long a client keep-alive connection may sit idle between requests before
  *     the router closes it
  * @param backendIdleTimeout how long a kept-alive connection to an instance may sit unused in the

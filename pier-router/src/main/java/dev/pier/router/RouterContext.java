@@ -20,7 +20,16 @@ record RouterContext(
     ConnectionLimits connections,
     HeldRequests held,
     VersionLoads loads,
-    CronHeader cronHeader) {
+    CronHeader cronHeader,
+    TunnelStats tunnels) {
+
+  /** A context without tunnel counts of its own (a fresh {@link TunnelStats}). */
+  RouterContext(RouterConfig config, Supplier<RouteTable> routes, LoadBalancer balancer,
+      InFlight inFlight, AccessLog accessLog, Transport transport, BackendPool pool,
+      ConnectionLimits connections, HeldRequests held, VersionLoads loads, CronHeader cronHeader) {
+    this(config, routes, balancer, inFlight, accessLog, transport, pool, connections, held, loads,
+        cronHeader, new TunnelStats());
+  }
 
   /** A context with its own, empty pool, connection counts, held requests and load counters. */
   RouterContext(RouterConfig config, Supplier<RouteTable> routes, LoadBalancer balancer,

@@ -17,6 +17,9 @@ public enum RouterError {
   /** The request's header fields together are larger than the router reads. */
   HEADERS_TOO_LARGE(431, "headers_too_large", "Request header fields too large",
       "The request headers are larger than the router accepts (8 KiB in total)."),
+  /** The request body is larger than the app accepts ({@link dev.pier.model.RouteLimits}). */
+  BODY_TOO_LARGE(413, "body_too_large", "Request body too large",
+      "The request body is larger than this app accepts."),
   /** The request line and headers did not all arrive within the head deadline. */
   HEAD_TIMEOUT(408, "head_timeout", "Request timeout",
       "The request line and headers did not arrive in time."),

@@ -23,9 +23,9 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
   static final String HEAD_END = "head-end";
   static final String FRONTEND = "frontend";
   /** Longest request line (method, target, version) read; a longer one gets 414. */
-  static final int MAX_REQUEST_LINE = 8192;
+  static final int MAX_REQUEST_LINE = ClientLimits.MAX_REQUEST_LINE_BYTES;
   /** Largest sum of header lines read; more gets 431. Bounds a connection's decoder memory. */
-  static final int MAX_HEADER_BYTES = 8192;
+  static final int MAX_HEADER_BYTES = ClientLimits.MAX_HEADER_BYTES;
 
   private final RouterContext router;
 
@@ -54,10 +54,10 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
     pipeline.addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
   }
 
-  private static void addHttpHandlers(ChannelPipeline pipeline, HeadDeadline deadline) {
+  private void addHttpHandlers(ChannelPipeline pipeline, HeadDeadline deadline) {
     pipeline.addLast(HEAD_START, deadline.start());
     pipeline.addLast(HTTP, newHttpCodec());
-    pipeline.addLast(EXPECT_CONTINUE, new ContinueHandler());
+    pipeline.addLast(EXPECT_CONTINUE, new ContinueHandler(router.routes()));
     pipeline.addLast(HEAD_END, deadline.end());
   }
 

@@ -183,6 +183,19 @@ public final class RouterServer implements AutoCloseable {
     return context.connections().openCount();
   }
 
+  /**
+   * Returns the counts of upgraded connections (WebSockets): open now, closed, and the bytes and
+   * time the closed ones carried.
+   */
+  public TunnelStats.Snapshot tunnels() {
+    return context.tunnels().snapshot();
+  }
+
+  /** Returns the router's settings (per-app limits fall back to these). */
+  public RouterConfig config() {
+    return context.config();
+  }
+
   /** Returns how many client connections were refused for a limit since the start. */
   public long refusedConnections() {
     return context.connections().refused();

@@ -8,7 +8,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -41,8 +45,19 @@ import org.slf4j.LoggerFactory;
  * <p>Ending: when either connection closes or fails, or no byte moved either way on the client
  * connection (so in neither direction) for the tunnel idle timeout, the tunnel closes: each
  * connection is closed after flushing what it still had to write (closed anyway after {@link
- * #FLUSH_GRACE}), and the {@code onClose} callback runs exactly once. Half-close is not relayed:
- * a side that shuts down its output closes the tunnel.
+ * #FLUSH_GRACE}), and the {@code onClose} callback runs exactly once.
+ *
+ * <p>A client's half-close is relayed: the client connection allows half-closure once the tunnel
+ * opens, so a client that shuts down its output ({@code shutdownOutput()}) is seen as the end of
+ * its input, and the router shuts down the instance connection's output after writing what it
+ * still held: the instance reads end of stream while its answer keeps flowing to the client,
+ * until the instance closes (which closes the tunnel) or the tunnel idle timeout passes. An
+ * instance's end of stream closes the tunnel as before: an instance that stops sending is
+ * closing, and the tunnel must not stay counted in flight (draining waits for it) for as long as
+ * an idle client keeps its side open.
+ *
+ * <p>Each tunnel counts its bytes each way and its duration into {@link TunnelStats} when it
+ * closes.
  *
  * <p>Threading: both connections run on one event loop (the instance connection is opened on the
  * client connection's loop), so all of this runs on that thread without locking.
@@ -57,12 +72,17 @@ final class Tunnel {
   private final Channel client;
   private final Channel backend;
   private final Runnable onClose;
+  private final TunnelStats stats;
+  private final long openedNanos = System.nanoTime();
   private boolean closed;
+  private Relay fromClient;
+  private Relay fromBackend;
 
-  private Tunnel(Channel client, Channel backend, Runnable onClose) {
+  private Tunnel(Channel client, Channel backend, Runnable onClose, TunnelStats stats) {
     this.client = client;
     this.backend = backend;
     this.onClose = onClose;
+    this.stats = stats;
   }
 
   /**
@@ -78,10 +98,15 @@ final class Tunnel {
    * @param onClose runs exactly once when the tunnel closes, on the event loop
    */
   static Tunnel open(Channel client, Channel backend, Duration idleTimeout,
-      ChannelFuture handshakeSent, List<ByteBuf> earlyData, Runnable onClose) {
-    Tunnel tunnel = new Tunnel(client, backend, onClose);
+      ChannelFuture handshakeSent, List<ByteBuf> earlyData, TunnelStats stats, Runnable onClose) {
+    Tunnel tunnel = new Tunnel(client, backend, onClose, stats);
     Relay fromClient = tunnel.new Relay(backend);
     Relay fromBackend = tunnel.new Relay(client);
+    tunnel.fromClient = fromClient;
+    tunnel.fromBackend = fromBackend;
+    stats.opened();
+    // From now on the client's end of input is an event, not a close: relayed as a half-close.
+    client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
 
     ChannelPipeline clientPipeline = client.pipeline();
     removeIfPresent(clientPipeline, RouterInitializer.HEAD_START);
@@ -123,6 +148,8 @@ final class Tunnel {
         reason);
     closeAfterFlush(client);
     closeAfterFlush(backend);
+    stats.closed((System.nanoTime() - openedNanos) / 1_000_000, fromClient.bytes,
+        fromBackend.bytes);
     try {
       onClose.run();
     } catch (RuntimeException e) {
@@ -158,6 +185,9 @@ final class Tunnel {
     private ChannelFuture unflushed;
     /** A flushed write to the peer has not completed yet: do not read more. */
     private boolean writing;
+    /** Bytes relayed from this relay's connection to the peer. */
+    long bytes;
+    private boolean inputEnded;
 
     Relay(Channel peer) {
       this.peer = peer;
@@ -177,6 +207,7 @@ final class Tunnel {
         ReferenceCountUtil.release(msg);
         return;
       }
+      bytes += data.readableBytes();
       unflushed = peer.write(data);
     }
 
@@ -212,10 +243,32 @@ final class Tunnel {
       close(ctx.channel() == client ? "client closed" : "instance closed");
     }
 
+    /**
+     * This connection's input ended (the client shut down its output): once everything read from
+     * it is written, shuts down the other connection's output.
+     */
+    private void inputEnded() {
+      if (closed || inputEnded) return;
+      inputEnded = true;
+      // Writes are ordered: the empty one completes after all bytes relayed before it.
+      peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
+        if (closed) return;
+        if (!f.isSuccess() || !(peer instanceof DuplexChannel duplex)) {
+          close("half-close not relayed");
+        } else {
+          duplex.shutdownOutput();
+        }
+      });
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof IdleStateEvent) {
         close("idle");
+      } else if (evt == ChannelInputShutdownEvent.INSTANCE) {
+        inputEnded();
+      } else if (evt == ChannelInputShutdownReadComplete.INSTANCE) {
+        ReferenceCountUtil.release(evt);
       } else {
         ctx.fireUserEventTriggered(evt);
       }

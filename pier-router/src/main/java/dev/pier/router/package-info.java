@@ -22,8 +22,12 @@
  *    |                 |  ContinueHandler      answers "Expect: 100-continue" at once        |
  *    |                 |  HeadDeadline.end     head complete; too late: 408, closed          |
  *    |                 |  FrontendHandler                                                   |
+ *    |                 |    0. decoder failure (bad line or header, bare LF, CL twice,      |
+ *    |                 |       CL + TE, TE not ending in chunked): 400, connection closed    |
  *    |                 |    1. Host (one, agreeing with an absolute target, else 400)        |
  *    |                 |       --&gt; RouteTable.lookup --&gt; 404 no_such_app                     |
+ *    |                 |       --&gt; Route.limits resolved once: response timeout, max body   |
+ *    |                 |       (Content-Length over it: 413, closed), idle timeout           |
  *    |                 |    2. split bucket 0..9999 by Route.splitBy (SplitBucket):          |
  *    |                 |       random / pier_split cookie (set if absent) / client IP hash   |
  *    |                 |    3. Assigner: VersionPicker maps bucket --&gt; version by shares     |
@@ -55,7 +59,9 @@
  *    |                                                | response + body parts       (web.1)
  *    |   response      |  FrontendHandler: adds X-Request-Id and any split cookie, re-frames
  *    |&lt;----------------+  the body; next instance read only after the client took the last part;
- *    |                    no headers within responseTimeout --&gt; 504 response_timeout;
+ *    |                    no headers within the response timeout (the app's, else the
+ *    |                    router's) --&gt; 504 response_timeout; chunked body past the app's
+ *    |                    max body --&gt; 413 body_too_large (or closed if the answer started);
  *    |                    instance closes early --&gt; 502 backend_closed, or client closed
  *    |                    if the response had started
  *    v

@@ -78,6 +78,14 @@ public final class RoutePublisher {
     this.maintenance = pages;
   }
 
+  /** #12: every app's own router limits, by app name; none when not set. */
+  private volatile java.util.function.Supplier<Map<String, dev.pier.model.RouteLimits>> limits;
+
+  /** Puts each app's own router limits (timeouts, largest body) on all its routes. */
+  public void limits(java.util.function.Supplier<Map<String, dev.pier.model.RouteLimits>> source) {
+    this.limits = source;
+  }
+
   private final java.time.InstantSource clock = java.time.InstantSource.system();
 
   /** A crashed instance due back later than this is not waited for (the router holds 30 s). */
@@ -88,6 +96,8 @@ public final class RoutePublisher {
     List<App> all = apps.list();
     dev.pier.maintenance.MaintenancePages pages = maintenance;
     Map<String, dev.pier.model.Maintenance> down = pages == null ? Map.of() : pages.of(all);
+    var limitSource = limits;
+    Map<String, dev.pier.model.RouteLimits> ownLimits = limitSource == null ? Map.of() : limitSource.get();
     for (App app : all) {
       String name = app.name().value();
       dev.pier.model.Maintenance offline = down.get(name);
@@ -116,14 +126,15 @@ public final class RoutePublisher {
         boolean hold = holds(webAutoscales, desired, version, crashLooping);
         routes.add(version(app, version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
       }
-      byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes, offline));
+      dev.pier.model.RouteLimits appLimits = ownLimits.get(name);
+      byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes, offline, appLimits));
       Set<Integer> running = new TreeSet<>(versions.running(app.name()));
       running.addAll(ready.keySet());
       for (int version : running) {
         byHost.put(apps.versionHost(app.name(), version),
             new Route(name, SplitBy.RANDOM,
                 List.of(version(app, version, 100, ready.getOrDefault(version, List.of()),
-                    holds(webAutoscales, desired, version, crashLooping))), offline));
+                    holds(webAutoscales, desired, version, crashLooping))), offline, appLimits));
       }
       if (sites != null) {
         Set<Integer> served = new TreeSet<>(shown);

@@ -251,9 +251,17 @@ public final class PlatformServer implements AutoCloseable {
         rollout::ifIdle, dirs, logs, clock);
     List<Finding> atStart = doctor.check(Doctor.Mode.REPAIR);
     Housekeeping housekeeping = new Housekeeping(apps, runtime, metrics, logStore, logs);
-    Supplier<Map<String, Double>> gauges = () -> Map.of(
+    Supplier<Map<String, Double>> gauges = () -> {
+      dev.pier.router.TunnelStats.Snapshot tunnels = router.tunnels(); // #12 WebSockets
+      return Map.of(
         "pier_apps", (double) apps.list().size(),
-        "pier_router_in_flight_requests", (double) router.inFlight());
+        "pier_router_in_flight_requests", (double) router.inFlight(),
+        "pier_router_tunnels_open", (double) tunnels.open(),
+        "pier_router_tunnels_closed", (double) tunnels.closed(),
+        "pier_router_tunnel_bytes_from_clients", (double) tunnels.bytesFromClients(),
+        "pier_router_tunnel_bytes_to_clients", (double) tunnels.bytesToClients(),
+        "pier_router_tunnel_seconds", tunnels.totalMillis() / 1000.0);
+    };
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
@@ -308,6 +316,13 @@ public final class PlatformServer implements AutoCloseable {
     renamer.recover(); // a rename a kill -9 cut off: folders follow the name the store holds
     new dev.pier.api.AppRenameRoutes(apps, renamer).register(api);
     new dev.pier.api.AppInfoRoutes(apps, releaseStore, processes, buildStore, pipelines).register(api);
+    // #12 per-app router limits: stored per app, published on each app's routes.
+    dev.pier.routersettings.RouterSettingsService routerSettings =
+        new dev.pier.routersettings.RouterSettingsService(
+            new dev.pier.routersettings.RouterSettingsStore(db),
+            new dev.pier.routersettings.RouterDefaults(router.config()), routes::publish);
+    routes.limits(routerSettings::limits);
+    new dev.pier.api.RouterSettingsRoutes(apps, routerSettings).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);

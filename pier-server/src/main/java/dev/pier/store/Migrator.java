@@ -26,7 +26,9 @@ final class Migrator {
     // #10 per-app build numbers
     "V13__build_numbers.sql",
     // #10 pipelines
-    "V16__pipelines.sql"};
+    "V16__pipelines.sql",
+    // #12 per-app router limits
+    "V19__app_router_settings.sql"};
 
   private final DataSource dataSource;
 
