@@ -132,11 +132,16 @@ public final class PlatformServer implements AutoCloseable {
     logs.addSink(logStore::append);
     Metrics metrics = new Metrics(dirs.metrics(), clock);
 
-    AccessLog accessLog = new RouterAccessLog(metrics, logs, settings.requestMetrics());
+    // #10 branch previews: the router's requests tell which previews are idle.
+    dev.pier.previews.PreviewActivity previewActivity = new dev.pier.previews.PreviewActivity(clock);
+    AccessLog accessLog = previewActivity.tee(new RouterAccessLog(metrics, logs, settings.requestMetrics()));
     RouterConfig defaults = RouterConfig.defaults(settings.routerPort());
     // A request held for a version at zero wakes it through the autoscaler (wired below).
     AtomicReference<Autoscaler> autoscalerRef = new AtomicReference<>();
+    AtomicReference<dev.pier.previews.PreviewService> previewsRef = new AtomicReference<>();
     Waker waker = (app, version) -> {
+      dev.pier.previews.PreviewService p = previewsRef.get();
+      if (p != null) p.wake(app, version); // an asleep branch preview starts again
       Autoscaler a = autoscalerRef.get();
       if (a != null) a.wake(app, version);
     };
@@ -269,6 +274,18 @@ public final class PlatformServer implements AutoCloseable {
             deploys, versions, logs, logStore, drains, metrics, buildStore, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
     new DoctorRoutes(doctor, atStart).register(api);
+    // --- #10 branch previews: pushes of other branches run at BRANCH.APP.DOMAIN ---
+    dev.pier.previews.PreviewService previews = new dev.pier.previews.PreviewService(apps, deploys, configStore,
+        releaseStore, versionStore, rollout, new dev.pier.previews.PreviewStore(db), previewActivity, routes::publish,
+        reconciler::signal, runtime::list, logs, clock);
+    desiredState.ownWebCounts(previews::webCounts);
+    routes.previews(previews.routes());
+    versions.skipInRollbacks(previews::isPreviewRelease);
+    git.previews(previews);
+    previewsRef.set(previews);
+    new dev.pier.api.PreviewRoutes(apps, previews).register(api);
+    previews.start(Duration.ofSeconds(5));
+    // --- end branch previews ---
     // --- One-off processes (pier run, run:detached, ps:stop): attach is a WebSocket ---
     InstanceSpecs oneOffSpecs = new InstanceSpecs(new AppStore(db), releaseStore, formations, limits);
     dev.pier.oneoff.OneOffs oneOffs = new dev.pier.oneoff.OneOffs(runtime, (appName, request, index) -> {
@@ -306,7 +323,7 @@ public final class PlatformServer implements AutoCloseable {
     cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
     jetty.start();
     housekeeping.start();
-    return new PlatformServer(settings, auth, db, router, runtime, List.of(cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
+    return new PlatformServer(settings, auth, db, router, runtime, List.of(previews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
         List.of(oneOffs, leases, housekeeping, drains, metrics, logStore, network));
   }
 

@@ -24,7 +24,9 @@ final class Migrator {
     // #10 maintenance mode
     "V12__maintenance.sql",
     // #10 per-app build numbers
-    "V13__build_numbers.sql"};
+    "V13__build_numbers.sql",
+    // #10 branch previews
+    "V15__previews.sql"};
 
   private final DataSource dataSource;
 

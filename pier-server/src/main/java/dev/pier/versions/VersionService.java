@@ -202,9 +202,16 @@ public final class VersionService {
     return result;
   }
 
+  /** #10 branch previews: releases built for a preview are never the release rolled back to. */
+  private volatile java.util.function.BiPredicate<dev.pier.model.AppName, Integer> notRollbackTargets = (a, v) -> false;
+
+  public void skipInRollbacks(java.util.function.BiPredicate<dev.pier.model.AppName, Integer> releases) {
+    this.notRollbackTargets = java.util.Objects.requireNonNull(releases, "releases");
+  }
+
   private int previous(App app) {
     for (Release r : releases.list(app.name())) {
-      if (r.version() < app.currentRelease() && !r.failed()) return r.version();
+      if (r.version() < app.currentRelease() && !r.failed() && !notRollbackTargets.test(app.name(), r.version())) return r.version();
     }
     throw PlatformException.conflict("there is no release before v" + app.currentRelease() + " to roll back to");
   }
