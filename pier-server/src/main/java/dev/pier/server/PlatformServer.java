@@ -280,7 +280,7 @@ public final class PlatformServer implements AutoCloseable {
         reconciler::signal, runtime::list, logs, clock);
     desiredState.ownWebCounts(previews::webCounts);
     routes.previews(previews.routes());
-    versions.skipInRollbacks(previews::isPreviewRelease);
+    versions.excludePreviews(previews::isPreviewRelease);
     git.previews(previews);
     previewsRef.set(previews);
     new dev.pier.api.PreviewRoutes(apps, previews).register(api);

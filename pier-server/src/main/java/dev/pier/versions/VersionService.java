@@ -72,6 +72,7 @@ public final class VersionService {
     for (InstanceStatus s : instances.apply(app.name().value())) counts.merge(s.release(), 1, Integer::sum);
     List<VersionState> result = new ArrayList<>();
     for (Release r : releases.list(app.name())) {
+      if (previews.test(app.name(), r.version())) continue;
       int percent = traffic.percent(r.version());
       boolean isRunning = running.contains(r.version());
       String state =
@@ -202,16 +203,19 @@ public final class VersionService {
     return result;
   }
 
-  /** #10 branch previews: releases built for a preview are never the release rolled back to. */
-  private volatile java.util.function.BiPredicate<dev.pier.model.AppName, Integer> notRollbackTargets = (a, v) -> false;
+  /**
+   * #10 branch previews: releases built for a preview are not versions of the app here (not listed,
+   * never in a split, never the release rolled back to).
+   */
+  private volatile java.util.function.BiPredicate<dev.pier.model.AppName, Integer> previews = (a, v) -> false;
 
-  public void skipInRollbacks(java.util.function.BiPredicate<dev.pier.model.AppName, Integer> releases) {
-    this.notRollbackTargets = java.util.Objects.requireNonNull(releases, "releases");
+  public void excludePreviews(java.util.function.BiPredicate<dev.pier.model.AppName, Integer> previews) {
+    this.previews = java.util.Objects.requireNonNull(previews, "previews");
   }
 
   private int previous(App app) {
     for (Release r : releases.list(app.name())) {
-      if (r.version() < app.currentRelease() && !r.failed() && !notRollbackTargets.test(app.name(), r.version())) return r.version();
+      if (r.version() < app.currentRelease() && !r.failed() && !previews.test(app.name(), r.version())) return r.version();
     }
     throw PlatformException.conflict("there is no release before v" + app.currentRelease() + " to roll back to");
   }
