@@ -117,7 +117,17 @@ class PreviewsTest {
   }
 
   @Test
-  void a4_aBranchWhoseNameCollidesAfterNormalisingGetsItsOwnHost() throws Exception {
+  void a4_aServerRestartBringsThePreviewBackAndKeepsItsConfigOutOfTheApps() throws Exception {
+    pier.restart();
+    Response preview = awaitPreview(previewHost, "\"version\":3", Duration.ofSeconds(30));
+    assertThat(preview.body()).contains("\"greeting\":\"from-preview\"");
+    assertThat(pier.awaitOk("previewed", "/", Duration.ofSeconds(30)).body()).contains("\"version\":1", "\"greeting\":\"hello\"");
+    assertThat(PlatformHarness.check(pier.cli(repo, "config")).out()).doesNotContain("GREETING");
+    assertThat(preview("feature-x").path("state").asText()).isEqualTo("running");
+  }
+
+  @Test
+  void a5_aBranchWhoseNameCollidesAfterNormalisingGetsItsOwnHost() throws Exception {
     Result push = PlatformHarness.check(pier.git(repo, "push", "pier", "feature-x:Feature/X"));
     String label = preview("Feature/X").path("label").asText();
     assertThat(label).matches("feature-x-[0-9a-f]{6}");
@@ -132,7 +142,7 @@ class PreviewsTest {
   }
 
   @Test
-  void a5_anIdlePreviewStopsAndTheNextRequestWakesIt() throws Exception {
+  void a6_anIdlePreviewStopsAndTheNextRequestWakesIt() throws Exception {
     PlatformHarness.check(pier.cli(repo, "previews:settings", "--idle", "10s"));
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
     while (!preview("feature-x").path("state").asText().equals("asleep") && System.nanoTime() < deadline) {
@@ -146,7 +156,7 @@ class PreviewsTest {
   }
 
   @Test
-  void a6_deletingTheBranchStopsAndRemovesThePreview() throws Exception {
+  void a7_deletingTheBranchStopsAndRemovesThePreview() throws Exception {
     Result delete = PlatformHarness.check(pier.git(repo, "push", "pier", ":feature-x"));
     assertThat(delete.err()).contains("Preview feature-x stopped and removed");
     assertThat(pier.request("GET", previewHost, "/", null).status()).isEqualTo(404);

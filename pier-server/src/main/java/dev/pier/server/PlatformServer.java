@@ -254,6 +254,8 @@ public final class PlatformServer implements AutoCloseable {
     // Before any instance runs: repair what a crash left half done, say what it could not.
     Doctor doctor = new Doctor(new AppStore(db), releaseStore, versionStore, configStore, buildStore,
         rollout::ifIdle, dirs, logs, clock);
+    dev.pier.previews.PreviewStore previewStore = new dev.pier.previews.PreviewStore(db);
+    doctor.excludePreviews(app -> previewStore.releases(app).keySet()); // #10 branch previews
     List<Finding> atStart = doctor.check(Doctor.Mode.REPAIR);
     Housekeeping housekeeping = new Housekeeping(apps, runtime, metrics, logStore, logs);
     Supplier<Map<String, Double>> gauges = () -> Map.of(
@@ -276,11 +278,11 @@ public final class PlatformServer implements AutoCloseable {
     new DoctorRoutes(doctor, atStart).register(api);
     // --- #10 branch previews: pushes of other branches run at BRANCH.APP.DOMAIN ---
     dev.pier.previews.PreviewService previews = new dev.pier.previews.PreviewService(apps, deploys, configStore,
-        releaseStore, versionStore, rollout, new dev.pier.previews.PreviewStore(db), previewActivity, routes::publish,
+        releaseStore, versionStore, rollout, previewStore, previewActivity, routes::publish,
         reconciler::signal, runtime::list, logs, clock);
     desiredState.ownWebCounts(previews::webCounts);
     routes.previews(previews.routes());
-    versions.excludePreviews(previews::isPreviewRelease);
+    versions.excludePreviews(app -> previewStore.releases(app).keySet());
     git.previews(previews);
     previewsRef.set(previews);
     new dev.pier.api.PreviewRoutes(apps, previews).register(api);

@@ -71,8 +71,9 @@ public final class VersionService {
     Map<Integer, Integer> counts = new TreeMap<>();
     for (InstanceStatus s : instances.apply(app.name().value())) counts.merge(s.release(), 1, Integer::sum);
     List<VersionState> result = new ArrayList<>();
+    Set<Integer> previewReleases = previews.apply(app.name());
     for (Release r : releases.list(app.name())) {
-      if (previews.test(app.name(), r.version())) continue;
+      if (previewReleases.contains(r.version())) continue;
       int percent = traffic.percent(r.version());
       boolean isRunning = running.contains(r.version());
       String state =
@@ -207,15 +208,16 @@ public final class VersionService {
    * #10 branch previews: releases built for a preview are not versions of the app here (not listed,
    * never in a split, never the release rolled back to).
    */
-  private volatile java.util.function.BiPredicate<dev.pier.model.AppName, Integer> previews = (a, v) -> false;
+  private volatile java.util.function.Function<dev.pier.model.AppName, Set<Integer>> previews = a -> Set.of();
 
-  public void excludePreviews(java.util.function.BiPredicate<dev.pier.model.AppName, Integer> previews) {
+  public void excludePreviews(java.util.function.Function<dev.pier.model.AppName, Set<Integer>> previews) {
     this.previews = java.util.Objects.requireNonNull(previews, "previews");
   }
 
   private int previous(App app) {
+    Set<Integer> previewReleases = previews.apply(app.name());
     for (Release r : releases.list(app.name())) {
-      if (r.version() < app.currentRelease() && !r.failed() && !previews.test(app.name(), r.version())) return r.version();
+      if (r.version() < app.currentRelease() && !r.failed() && !previewReleases.contains(r.version())) return r.version();
     }
     throw PlatformException.conflict("there is no release before v" + app.currentRelease() + " to roll back to");
   }
