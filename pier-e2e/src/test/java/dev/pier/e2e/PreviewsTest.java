@@ -71,6 +71,11 @@ class PreviewsTest {
         + version + " +[0-9a-f]{7} +running +");
     String versions = PlatformHarness.check(pier.cli(repo, "versions")).out();
     assertThat(versions).doesNotContain("v" + version + " ");
+    Result stop = pier.cli(repo, "versions:stop", "v" + version);
+    assertThat(stop.exit()).isNotZero();
+    assertThat(stop.err()).contains("built for a branch preview");
+    Result split = pier.cli(repo, "traffic:split", "v1=50", "v" + version + "=50");
+    assertThat(split.exit()).as("a preview never takes the app's traffic").isNotZero();
   }
 
   @Test

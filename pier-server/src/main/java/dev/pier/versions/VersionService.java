@@ -101,6 +101,7 @@ public final class VersionService {
       App current = apps.get(app.name());
       if (!current.hasRelease()) throw PlatformException.conflict("app '" + app.name() + "' has no release to roll back");
       int target = version != null ? version : previous(current);
+      notAPreview(app, target);
       if (target == current.currentRelease()) {
         throw PlatformException.conflict("v" + target + " is already the current release");
       }
@@ -160,6 +161,7 @@ public final class VersionService {
 
   /** Starts a version's instances without giving it traffic; it answers at its version URL. */
   public void start(App app, int version, String user) throws Exception {
+    notAPreview(app, version);
     rollout.locked(app, BuildOutput.NONE, () -> {
       Release release = rollout.runnable(app, version);
       String problem = rollout.startWithoutTraffic(apps.get(app.name()), release);
@@ -171,6 +173,7 @@ public final class VersionService {
 
   /** Drains and stops a version with no traffic. */
   public void stop(App app, int version, String user) throws Exception {
+    notAPreview(app, version);
     releases.find(app.name(), version)
         .orElseThrow(() -> PlatformException.notFound("app '" + app.name() + "' has no version v" + version));
     rollout.locked(app, BuildOutput.NONE, () -> {
@@ -212,6 +215,13 @@ public final class VersionService {
 
   public void excludePreviews(java.util.function.Function<dev.pier.model.AppName, Set<Integer>> previews) {
     this.previews = java.util.Objects.requireNonNull(previews, "previews");
+  }
+
+  /** Refuses (409) to treat a branch preview's release as a version of the app. */
+  private void notAPreview(App app, int version) {
+    if (previews.apply(app.name()).contains(version)) {
+      throw PlatformException.conflict("v" + version + " was built for a branch preview: see pier previews");
+    }
   }
 
   private int previous(App app) {
