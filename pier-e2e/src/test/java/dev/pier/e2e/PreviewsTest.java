@@ -155,7 +155,10 @@ class PreviewsTest {
     }
     assertThat(preview("feature-x").path("state").asText()).isEqualTo("asleep");
     PlatformHarness.check(pier.cli(repo, "previews:settings", "--idle", "7d"));
+    long start = System.nanoTime();
     Response woken = pier.request("GET", previewHost, "/", null);
+    System.out.println("PreviewsTest: first request to an asleep preview answered in "
+        + (System.nanoTime() - start) / 1_000_000 + " ms");
     assertThat(woken.status()).isEqualTo(200);
     assertThat(woken.body()).contains("\"version\":3");
   }
@@ -167,6 +170,44 @@ class PreviewsTest {
     assertThat(pier.request("GET", previewHost, "/", null).status()).isEqualTo(404);
     assertThat(PlatformHarness.check(pier.cli(repo, "previews")).out()).contains("No previews of previewed");
     assertThat(pier.get("previewed", "/").body()).contains("\"version\":1");
+  }
+
+  @Test
+  void a8_twoPushesOfOneBranchAtOnceLeaveOnePreviewAndRefuseTheStaleOne() throws Exception {
+    PlatformHarness.check(pier.git(repo, "checkout", "-q", "-b", "y1", "main"));
+    PlatformHarness.write(repo, SampleApps.nodeHello(4));
+    pier.commitAll(repo, "y one");
+    PlatformHarness.check(pier.git(repo, "checkout", "-q", "-b", "y2", "main"));
+    PlatformHarness.write(repo, SampleApps.nodeHello(5));
+    pier.commitAll(repo, "y two");
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> push("y1:feature-y"), Thread::startVirtualThread);
+    var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> push("y2:feature-y"), Thread::startVirtualThread);
+    Result a = first.get();
+    Result b = second.get();
+    assertThat(java.util.List.of(a.exit(), b.exit())).as(a.err() + b.err()).containsExactlyInAnyOrder(0, 1);
+    Result refused = a.exit() == 0 ? b : a;
+    assertThat(refused.err()).contains("fetch first");
+    String winner = a.exit() == 0 ? "\"version\":4" : "\"version\":5";
+    assertThat(pier.request("GET", "feature-y.previewed.localhost", "/", null).body()).contains(winner);
+    JsonNode list = new ObjectMapper().readTree(PlatformHarness.check(pier.cli(repo, "previews", "--json")).out());
+    assertThat(list.path("previews")).hasSize(1);
+  }
+
+  @Test
+  void a9_destroyingTheAppRemovesItsPreviews() throws Exception {
+    PlatformHarness.check(pier.cli(repo, "apps:destroy", "-a", "previewed", "--confirm", "previewed"));
+    assertThat(pier.request("GET", "feature-y.previewed.localhost", "/", null).status()).isEqualTo(404);
+    PlatformHarness.check(pier.cli(repo, "apps:create", "previewed"));
+    JsonNode list = new ObjectMapper().readTree(PlatformHarness.check(pier.cli(repo, "previews", "--json")).out());
+    assertThat(list.path("previews")).isEmpty();
+  }
+
+  private Result push(String refspec) {
+    try {
+      return pier.git(repo, "push", "pier", refspec);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private JsonNode preview(String branch) throws Exception {
