@@ -43,10 +43,12 @@ final class Migrator {
                 + " name VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
       }
       c.commit();
-      int current = currentVersion(c);
+      // Each migration not applied yet runs, not only those above the highest applied: branches
+      // that each add one may land in any order.
+      java.util.Set<Integer> applied = appliedVersions(c);
       for (String file : MIGRATIONS) {
         int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
-        if (version <= current) continue;
+        if (applied.contains(version)) continue;
         String sql = read(file);
         try (Statement s = c.createStatement()) {
           for (String statement : sql.split(";\\s*(\\n|$)")) {
@@ -63,12 +65,12 @@ final class Migrator {
     }
   }
 
-  private static int currentVersion(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-      rs.next();
-      return rs.getInt(1);
+  private static java.util.Set<Integer> appliedVersions(Connection c) throws SQLException {
+    java.util.Set<Integer> applied = new java.util.HashSet<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+      while (rs.next()) applied.add(rs.getInt(1));
     }
+    return applied;
   }
 
   private static String read(String file) throws IOException {
