@@ -271,7 +271,7 @@ public final class PreviewService implements AutoCloseable {
           if (p.version() != version || !p.asleep()) continue;
           activity.seen(app, version);
           store.touch(name, p.branch(), clock.instant());
-          if (store.setAsleep(name, p.branch(), false)) {
+          if (store.setAsleep(name, p.branch(), version, false)) {
             logs.platform(app, "api", "Preview " + p.branch() + " woken by a request");
             signal.accept(app);
           }
@@ -299,7 +299,7 @@ public final class PreviewService implements AutoCloseable {
       }
       Instant active = seen != null && seen.isAfter(p.lastActive()) ? seen : p.lastActive();
       Duration limit = limits.computeIfAbsent(p.app(), a -> store.idleLimit(name).orElse(DEFAULT_IDLE));
-      if (Duration.between(active, now).compareTo(limit) >= 0 && store.setAsleep(name, p.branch(), true)) {
+      if (Duration.between(active, now).compareTo(limit) >= 0 && store.setAsleep(name, p.branch(), p.version(), true)) {
         logs.platform(p.app(), "api", "Preview " + p.branch() + " stopped: no request for "
             + limit.toSeconds() + " s; the next request starts it again");
         changed.add(p.app());
@@ -330,6 +330,10 @@ public final class PreviewService implements AutoCloseable {
   private Result launch(App app, String branch, Release release, String commit, Map<String, String> overrides,
       Optional<Preview> before, String user, BuildOutput out) throws Exception {
     store.addRelease(app.name(), release.version(), branch);
+    if (!release.processes().containsKey("web")) {
+      releases.markFailed(app.name(), release.version());
+      return new Result.Failed(release.name() + " has no web process: a preview runs only web (add web: to the Procfile)");
+    }
     out.step("Launching preview " + branch + " (" + release.name() + ")...");
     String problem = rollout.startWithoutTraffic(apps.get(app.name()), release);
     if (problem != null) {

@@ -72,10 +72,13 @@ public final class PreviewStore {
     update("DELETE FROM previews WHERE app = ? AND branch = ?", app.value(), branch);
   }
 
-  /** Marks it asleep or awake; true if that changed it. */
-  public boolean setAsleep(AppName app, String branch, boolean asleep) {
-    return update("UPDATE previews SET asleep = ? WHERE app = ? AND branch = ? AND asleep <> ?",
-        asleep, app.value(), branch, asleep) > 0;
+  /**
+   * Marks it asleep or awake while it still serves {@code version} (a deploy that replaced it
+   * meanwhile wins); true if that changed it.
+   */
+  public boolean setAsleep(AppName app, String branch, int version, boolean asleep) {
+    return update("UPDATE previews SET asleep = ? WHERE app = ? AND branch = ? AND version = ? AND asleep <> ?",
+        asleep, app.value(), branch, version, asleep) > 0;
   }
 
   /** Records a request seen at {@code when} (kept only if later than the one stored). */

@@ -171,6 +171,14 @@ class PreviewServiceTest {
   }
 
   @Test
+  void aSleepDecidedForTheReleaseAPreviewServedBeforeItsLastDeployChangesNothing() throws Exception {
+    Release v2 = mainAndPreview();
+    assertThat(store.setAsleep(app.name(), "feature/x", v2.version() - 1, true)).isFalse();
+    assertThat(store.find(app.name(), "feature/x").orElseThrow().asleep()).isFalse();
+    assertThat(store.setAsleep(app.name(), "feature/x", v2.version(), true)).isTrue();
+  }
+
+  @Test
   void configForAPreviewThatDoesNotExistIsAClearNotFound() {
     assertThatThrownBy(() -> previews.updateOverrides(app, "nope", Map.of("A", "1"), "admin"))
         .isInstanceOf(PlatformException.class)
