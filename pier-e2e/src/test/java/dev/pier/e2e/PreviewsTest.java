@@ -71,6 +71,7 @@ class PreviewsTest {
         + version + " +[0-9a-f]{7} +running +");
     String versions = PlatformHarness.check(pier.cli(repo, "versions")).out();
     assertThat(versions).doesNotContain("v" + version + " ");
+    assertThat(PlatformHarness.check(pier.cli(repo, "releases")).out()).contains("Preview feature-x");
     Result stop = pier.cli(repo, "versions:stop", "v" + version);
     assertThat(stop.exit()).isNotZero();
     assertThat(stop.err()).contains("built for a branch preview");

@@ -64,7 +64,7 @@ public final class VersionService {
     return versions.traffic(app.name());
   }
 
-  /** Every release with its state, newest first. */
+  /** Every release with its state, newest first; a branch preview's release is in state "preview". */
   public List<VersionState> states(App app) {
     Traffic traffic = versions.traffic(app.name());
     Set<Integer> running = versions.running(app.name());
@@ -73,11 +73,11 @@ public final class VersionService {
     List<VersionState> result = new ArrayList<>();
     Set<Integer> previewReleases = previews.apply(app.name());
     for (Release r : releases.list(app.name())) {
-      if (previewReleases.contains(r.version())) continue;
       int percent = traffic.percent(r.version());
       boolean isRunning = running.contains(r.version());
       String state =
-          r.failed() ? "failed"
+          previewReleases.contains(r.version()) ? "preview"
+              : r.failed() ? "failed"
               : r.version() == app.currentRelease() && percent > 0 ? "current"
               : percent > 0 ? "serving"
               : isRunning ? "running"
@@ -130,6 +130,7 @@ public final class VersionService {
       throws Exception {
     Traffic current = versions.traffic(app.name());
     Traffic target = Traffic.validated(splitBy == null ? current.splitBy() : splitBy, shares);
+    for (int v : shares.keySet()) notAPreview(app, v);
     for (int v : shares.keySet()) {
       Release release = rollout.runnable(app, v);
       if (release.failed() && target.percent(v) > 0) {
@@ -142,6 +143,7 @@ public final class VersionService {
   /** Moves all traffic to {@code version}, at once or in steps. */
   public String migrate(App app, int version, boolean gradual, int stepSeconds, String user, BuildOutput out)
       throws Exception {
+    notAPreview(app, version);
     Release release = rollout.runnable(app, version);
     if (release.failed()) throw PlatformException.conflict("v" + version + " never became ready and cannot take traffic");
     if (stepSeconds < MIN_STEP_SECONDS || stepSeconds > MAX_STEP_SECONDS) {
