@@ -41,7 +41,7 @@ public final class PreviewRoutes {
     api.on("GET", AppRoutes.APP + "/previews/?", ex -> {
       App app = apps.get(ex.param(1));
       Map<String, Object> body = new LinkedHashMap<>();
-      body.put("idle_seconds", previews.idleLimit(app).toSeconds());
+      body.put("idle_seconds", previews.idle().limit(app).toSeconds());
       body.put("previews", previews.list(app).stream().map(PreviewRoutes::view).toList());
       ex.json(200, body);
     });
@@ -75,7 +75,7 @@ public final class PreviewRoutes {
     });
     api.on("GET", AppRoutes.APP + "/preview-settings", ex -> {
       App app = apps.get(ex.param(1));
-      ex.json(200, Map.of("idle_seconds", previews.idleLimit(app).toSeconds()));
+      ex.json(200, Map.of("idle_seconds", previews.idle().limit(app).toSeconds()));
     });
     api.on("PUT", AppRoutes.APP + "/preview-settings", ex -> {
       App app = apps.get(ex.param(1));
@@ -83,8 +83,8 @@ public final class PreviewRoutes {
       if (idle == null || !idle.canConvertToLong() || !idle.isIntegralNumber()) {
         throw PlatformException.invalid("idle_seconds must be a whole number of seconds, e.g. 604800 for 7 days");
       }
-      previews.setIdleLimit(app, Duration.ofSeconds(idle.asLong()), ex.user);
-      ex.json(200, Map.of("idle_seconds", previews.idleLimit(app).toSeconds()));
+      previews.idle().setLimit(app, Duration.ofSeconds(idle.asLong()), ex.user);
+      ex.json(200, Map.of("idle_seconds", previews.idle().limit(app).toSeconds()));
     });
   }
 

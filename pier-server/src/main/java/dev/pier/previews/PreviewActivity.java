@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When the router last passed a request to each version of each app, seen from its access log;
- * {@link PreviewService#sweep} reads it to tell idle previews. Kept in memory: the sweep stores
+ * {@link IdlePreviews#sweep} reads it to tell idle previews. Kept in memory: the sweep stores
  * what matters.
  */
 public final class PreviewActivity {

@@ -17,7 +17,6 @@ import dev.pier.routing.PreviewRoutes;
 import dev.pier.runtime.InstanceStatus;
 import dev.pier.versions.VersionStore;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -29,12 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import org.slf4j.LoggerFactory;
 
 /**
  * Branch previews: builds, replaces, removes, puts to sleep and wakes them. Every change runs
@@ -47,14 +41,7 @@ import org.slf4j.LoggerFactory;
  * config change) starts beside the one serving, takes the host once ready, and then the old one
  * is drained and stopped: replacing a preview drops no request.
  */
-public final class PreviewService implements AutoCloseable {
-  /** Idle limit of an app that set none. */
-  public static final Duration DEFAULT_IDLE = Duration.ofDays(7);
-
-  public static final Duration MIN_IDLE = Duration.ofSeconds(10);
-
-  public static final Duration MAX_IDLE = Duration.ofDays(365);
-
+public final class PreviewService {
   /** Longest branch name a preview is built for. */
   static final int MAX_BRANCH = 255;
 
@@ -75,22 +62,19 @@ public final class PreviewService implements AutoCloseable {
   private final VersionStore versions;
   private final Rollout rollout;
   private final PreviewStore store;
-  private final PreviewActivity activity;
+  private final IdlePreviews idle;
   private final Runnable publish;
-  private final Consumer<String> signal;
   private final Function<String, List<InstanceStatus>> instances;
   private final LogBus logs;
   private final InstantSource clock;
-  private ScheduledExecutorService sweeper;
 
   /**
    * @param publish publishes the route table
-   * @param signal tells the reconciler an app's desired state changed
    * @param instances the app's instances now
    */
   public PreviewService(AppService apps, DeployService deploys, ConfigStore config, ReleaseStore releases,
-      VersionStore versions, Rollout rollout, PreviewStore store, PreviewActivity activity, Runnable publish,
-      Consumer<String> signal, Function<String, List<InstanceStatus>> instances, LogBus logs, InstantSource clock) {
+      VersionStore versions, Rollout rollout, PreviewStore store, IdlePreviews idle, Runnable publish,
+      Function<String, List<InstanceStatus>> instances, LogBus logs, InstantSource clock) {
     this.apps = apps;
     this.deploys = deploys;
     this.config = config;
@@ -98,30 +82,11 @@ public final class PreviewService implements AutoCloseable {
     this.versions = versions;
     this.rollout = rollout;
     this.store = store;
-    this.activity = activity;
+    this.idle = idle;
     this.publish = publish;
-    this.signal = signal;
     this.instances = instances;
     this.logs = logs;
     this.clock = clock;
-  }
-
-  /** Checks idle previews every {@code every} from now on (until {@link #close}). */
-  public PreviewService start(Duration every) {
-    sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("pier-previews").unstarted(r));
-    sweeper.scheduleWithFixedDelay(() -> {
-      try {
-        sweep();
-      } catch (RuntimeException e) {
-        LoggerFactory.getLogger(PreviewService.class).warn("preview idle check failed", e);
-      }
-    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-    return this;
-  }
-
-  @Override
-  public void close() {
-    if (sweeper != null) sweeper.shutdownNow();
   }
 
   /** Throws a 422 for a branch no preview can be built for; say why. */
@@ -206,23 +171,14 @@ public final class PreviewService implements AutoCloseable {
       boolean up = now.stream().anyMatch(s -> s.release() == p.version() && s.type().equals("web")
           && s.state() == InstanceState.UP);
       String state = p.asleep() ? "asleep" : up ? "running" : "starting";
-      result.add(new State(p, url(p), state, lastRequest(p)));
+      result.add(new State(p, url(p), state, idle.lastRequest(p)));
     }
     return result;
   }
 
-  public Duration idleLimit(App app) {
-    return store.idleLimit(app.name()).orElse(DEFAULT_IDLE);
-  }
-
-  /** Sets how long the app's previews may go without a request before they stop. */
-  public void setIdleLimit(App app, Duration limit, String user) {
-    if (limit.compareTo(MIN_IDLE) < 0 || limit.compareTo(MAX_IDLE) > 0) {
-      throw PlatformException.invalid("the idle limit of previews must be from " + MIN_IDLE.toSeconds()
-          + " seconds to " + MAX_IDLE.toDays() + " days");
-    }
-    store.setIdleLimit(app.name(), limit);
-    logs.platform(app.name().value(), "api", "Previews now stop after " + limit.toSeconds() + " s without a request (set by " + user + ")");
+  /** Puts idle previews to sleep and wakes them. */
+  public IdlePreviews idle() {
+    return idle;
   }
 
   /** Whether {@code version} of the app was built for a preview (never a rollback target). */
@@ -259,64 +215,9 @@ public final class PreviewService implements AutoCloseable {
     return counts;
   }
 
-  /**
-   * A request waits for {@code version} of {@code app}: if that is an asleep preview it starts
-   * again. Never blocks (the router calls it on an event loop).
-   */
-  public void wake(String app, int version) {
-    Thread.ofVirtual().start(() -> {
-      try {
-        AppName name = new AppName(app);
-        for (Preview p : store.list(name)) {
-          if (p.version() != version || !p.asleep()) continue;
-          activity.seen(app, version);
-          store.touch(name, p.branch(), clock.instant());
-          if (store.setAsleep(name, p.branch(), version, false)) {
-            logs.platform(app, "api", "Preview " + p.branch() + " woken by a request");
-            signal.accept(app);
-          }
-        }
-      } catch (RuntimeException e) {
-        LoggerFactory.getLogger(PreviewService.class).warn("waking a preview of {} failed", app, e);
-      }
-    });
-  }
-
-  /**
-   * Stores when each awake preview last had a request, and puts to sleep those idle for longer than
-   * their app's limit (their instance stops; the next request wakes them).
-   */
-  public void sweep() {
-    Instant now = clock.instant();
-    Map<String, Duration> limits = new HashMap<>();
-    Set<String> changed = new HashSet<>();
-    for (Preview p : store.all()) {
-      if (p.asleep()) continue;
-      AppName name = new AppName(p.app());
-      Instant seen = activity.lastRequest(p.app(), p.version());
-      if (seen != null && (p.lastRequest() == null || seen.isAfter(p.lastRequest()))) {
-        store.touch(name, p.branch(), seen);
-      }
-      Instant active = seen != null && seen.isAfter(p.lastActive()) ? seen : p.lastActive();
-      Duration limit = limits.computeIfAbsent(p.app(), a -> store.idleLimit(name).orElse(DEFAULT_IDLE));
-      if (Duration.between(active, now).compareTo(limit) >= 0 && store.setAsleep(name, p.branch(), p.version(), true)) {
-        logs.platform(p.app(), "api", "Preview " + p.branch() + " stopped: no request for "
-            + limit.toSeconds() + " s; the next request starts it again");
-        changed.add(p.app());
-      }
-    }
-    changed.forEach(signal);
-  }
-
   /** Where the preview answers: {@code http://LABEL.APP.DOMAIN:PORT/}. */
   public String url(Preview p) {
     return apps.webUrl(new AppName(p.app())).replaceFirst("^http://", "http://" + p.label() + ".");
-  }
-
-  private Instant lastRequest(Preview p) {
-    Instant seen = activity.lastRequest(p.app(), p.version());
-    if (seen == null) return p.lastRequest();
-    return p.lastRequest() == null || seen.isAfter(p.lastRequest()) ? seen : p.lastRequest();
   }
 
   /** The app's config with the preview's overrides on top. */

@@ -138,9 +138,9 @@ public final class PlatformServer implements AutoCloseable {
     RouterConfig defaults = RouterConfig.defaults(settings.routerPort());
     // A request held for a version at zero wakes it through the autoscaler (wired below).
     AtomicReference<Autoscaler> autoscalerRef = new AtomicReference<>();
-    AtomicReference<dev.pier.previews.PreviewService> previewsRef = new AtomicReference<>();
+    AtomicReference<dev.pier.previews.IdlePreviews> previewsRef = new AtomicReference<>();
     Waker waker = (app, version) -> {
-      dev.pier.previews.PreviewService p = previewsRef.get();
+      dev.pier.previews.IdlePreviews p = previewsRef.get();
       if (p != null) p.wake(app, version); // an asleep branch preview starts again
       Autoscaler a = autoscalerRef.get();
       if (a != null) a.wake(app, version);
@@ -277,16 +277,17 @@ public final class PlatformServer implements AutoCloseable {
             router.port(), settings.maxUploadBytes()));
     new DoctorRoutes(doctor, atStart).register(api);
     // --- #10 branch previews: pushes of other branches run at BRANCH.APP.DOMAIN ---
+    dev.pier.previews.IdlePreviews idlePreviews =
+        new dev.pier.previews.IdlePreviews(previewStore, previewActivity, reconciler::signal, logs, clock);
     dev.pier.previews.PreviewService previews = new dev.pier.previews.PreviewService(apps, deploys, configStore,
-        releaseStore, versionStore, rollout, previewStore, previewActivity, routes::publish,
-        reconciler::signal, runtime::list, logs, clock);
+        releaseStore, versionStore, rollout, previewStore, idlePreviews, routes::publish, runtime::list, logs, clock);
     desiredState.ownWebCounts(previews::webCounts);
     routes.previews(previews.routes());
     versions.excludePreviews(app -> previewStore.releases(app).keySet());
     git.previews(previews);
-    previewsRef.set(previews);
+    previewsRef.set(idlePreviews);
     new dev.pier.api.PreviewRoutes(apps, previews).register(api);
-    previews.start(Duration.ofSeconds(5));
+    idlePreviews.start(Duration.ofSeconds(5));
     // --- end branch previews ---
     // --- One-off processes (pier run, run:detached, ps:stop): attach is a WebSocket ---
     InstanceSpecs oneOffSpecs = new InstanceSpecs(new AppStore(db), releaseStore, formations, limits);
@@ -325,7 +326,7 @@ public final class PlatformServer implements AutoCloseable {
     cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
     jetty.start();
     housekeeping.start();
-    return new PlatformServer(settings, auth, db, router, runtime, List.of(previews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
+    return new PlatformServer(settings, auth, db, router, runtime, List.of(idlePreviews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
         List.of(oneOffs, leases, housekeeping, drains, metrics, logStore, network));
   }
 

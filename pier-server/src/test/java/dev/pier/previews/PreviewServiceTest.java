@@ -17,8 +17,6 @@ import dev.pier.store.DataDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -37,9 +35,9 @@ class PreviewServiceTest {
   private PreviewStore store;
   private PreviewActivity activity;
   private PreviewService previews;
+  private IdlePreviews idle;
   private RoutePublisher routes;
   private final AtomicReference<RouteTable> published = new AtomicReference<>();
-  private final List<String> signalled = new ArrayList<>();
 
   @BeforeEach
   void open() {
@@ -50,13 +48,9 @@ class PreviewServiceTest {
     apps.wire(p.processes, routes);
     store = new PreviewStore(p.db);
     activity = new PreviewActivity(p.clock);
+    idle = new IdlePreviews(store, activity, p.reconciler::signal, p.logs, p.clock);
     previews = new PreviewService(apps, null, new ConfigStore(p.db), p.releases, p.versions, p.rollout, store,
-        activity, routes::publish, app -> {
-          synchronized (signalled) {
-            signalled.add(app);
-          }
-          p.reconciler.signal(app);
-        }, p.runtime::list, p.logs, p.clock);
+        idle, routes::publish, p.runtime::list, p.logs, p.clock);
     p.desired.ownWebCounts(previews::webCounts);
     routes.previews(previews.routes());
     app = p.app("hello");
@@ -109,11 +103,11 @@ class PreviewServiceTest {
     Release v2 = mainAndPreview();
     store.setIdleLimit(app.name(), Duration.ofHours(1));
     p.clock.advance(Duration.ofMinutes(59));
-    previews.sweep();
+    idle.sweep();
     assertThat(store.find(app.name(), "feature/x").orElseThrow().asleep()).isFalse();
 
     p.clock.advance(Duration.ofMinutes(2));
-    previews.sweep();
+    idle.sweep();
     assertThat(store.find(app.name(), "feature/x").orElseThrow().asleep()).isTrue();
     assertThat(p.desired.desired("hello").count(v2.version(), "web")).isZero();
     p.processes.awaitSettled(app);
@@ -122,7 +116,7 @@ class PreviewServiceTest {
     assertThat(route.backends()).isEmpty();
     assertThat(route.hold()).as("a request waits while it wakes").isTrue();
 
-    previews.wake("hello", v2.version());
+    idle.wake("hello", v2.version());
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (store.find(app.name(), "feature/x").orElseThrow().asleep() && System.nanoTime() < deadline) Thread.sleep(10);
     assertThat(store.find(app.name(), "feature/x").orElseThrow().asleep()).isFalse();
@@ -136,7 +130,7 @@ class PreviewServiceTest {
     p.clock.advance(Duration.ofMinutes(50));
     activity.seen("hello", v2.version());
     p.clock.advance(Duration.ofMinutes(50));
-    previews.sweep();
+    idle.sweep();
     Preview after = store.find(app.name(), "feature/x").orElseThrow();
     assertThat(after.asleep()).isFalse();
     assertThat(after.lastRequest()).isEqualTo(Instant.parse("2026-12-07T03:50:00Z"));
@@ -187,10 +181,10 @@ class PreviewServiceTest {
 
   @Test
   void anIdleLimitOutsideTenSecondsToAYearIsRefused() {
-    assertThatThrownBy(() -> previews.setIdleLimit(app, Duration.ofSeconds(5), "admin"))
+    assertThatThrownBy(() -> idle.setLimit(app, Duration.ofSeconds(5), "admin"))
         .isInstanceOf(PlatformException.class).hasMessageContaining("10 seconds");
-    previews.setIdleLimit(app, Duration.ofDays(2), "admin");
-    assertThat(previews.idleLimit(app)).isEqualTo(Duration.ofDays(2));
-    assertThat(previews.idleLimit(p.app("other"))).isEqualTo(PreviewService.DEFAULT_IDLE);
+    idle.setLimit(app, Duration.ofDays(2), "admin");
+    assertThat(idle.limit(app)).isEqualTo(Duration.ofDays(2));
+    assertThat(idle.limit(p.app("other"))).isEqualTo(IdlePreviews.DEFAULT);
   }
 }
