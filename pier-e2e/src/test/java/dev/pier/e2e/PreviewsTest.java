@@ -170,6 +170,11 @@ class PreviewsTest {
     assertThat(delete.err()).contains("Preview feature-x stopped and removed");
     assertThat(pier.request("GET", previewHost, "/", null).status()).isEqualTo(404);
     assertThat(PlatformHarness.check(pier.cli(repo, "previews")).out()).contains("No previews of previewed");
+    java.net.http.HttpResponse<String> gone = api("DELETE", "/apps/previewed/previews/feature-x", null);
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(gone.body()).contains("has no preview of branch 'feature-x'");
+    assertThat(api("PUT", "/apps/previewed/preview-settings", "{\"idle_seconds\":1}").statusCode()).isEqualTo(422);
+    assertThat(api("GET", "/apps/nosuchapp/previews", null).statusCode()).isEqualTo(404);
     assertThat(pier.get("previewed", "/").body()).contains("\"version\":1");
   }
 
@@ -201,6 +206,16 @@ class PreviewsTest {
     PlatformHarness.check(pier.cli(repo, "apps:create", "previewed"));
     JsonNode list = new ObjectMapper().readTree(PlatformHarness.check(pier.cli(repo, "previews", "--json")).out());
     assertThat(list.path("previews")).isEmpty();
+  }
+
+  private java.net.http.HttpResponse<String> api(String method, String path, String body) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(pier.apiUrl() + path))
+        .header("Authorization", "Bearer " + PlatformHarness.TOKEN)
+        .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   private Result push(String refspec) {

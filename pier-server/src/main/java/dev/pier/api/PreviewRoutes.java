@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * {@code /apps/APP/previews} (#10 branch previews): list them, show, remove one, and its own
  * config vars; {@code /apps/APP/preview-settings}: how long previews may idle. A preview is named
- * in paths by its branch (URL-encoded; one with a slash is easier by its host label).
+ * in paths by its host label, or by its branch when that has no slash (Jetty refuses {@code %2F}).
  */
 public final class PreviewRoutes {
   /** The wire form of a preview. */
