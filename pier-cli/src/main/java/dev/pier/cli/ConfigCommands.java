@@ -20,19 +20,24 @@ final class ConfigCommands {
     @Option(names = "--json", description = "Print the API's JSON.")
     boolean json;
 
+    @Option(names = "--preview", paramLabel = "BRANCH",
+        description = "Show the config vars set for this branch preview only (the app's apply beneath them).")
+    String preview;
+
     ListVars(CliContext context) {
       super(context);
     }
 
     @Override
     public Integer call() {
-      JsonNode config = context.api().get(appPath() + "/config");
+      JsonNode config = context.api().get(
+          preview == null ? appPath() + "/config" : PreviewsCommands.path(this, preview) + "/config");
       PrintStream out = context.out();
       if (json) {
         out.println(Json.pretty(config));
         return 0;
       }
-      out.println(Format.header(appName() + " Config Vars"));
+      out.println(Format.header(appName() + (preview == null ? "" : " Preview " + preview) + " Config Vars"));
       Format.keyValues(sorted(config)).forEach(out::println);
       return 0;
     }
@@ -50,6 +55,10 @@ final class ConfigCommands {
         description = "Also set every var of a dotenv file (KEY=VALUE lines, quotes, # comments);"
             + " KEY=VALUE arguments win over it.")
     java.nio.file.Path file;
+
+    @Option(names = "--preview", paramLabel = "BRANCH",
+        description = "Set them for this branch preview only, over the app's, and restart the preview.")
+    String preview;
 
     Set(CliContext context) {
       super(context);
@@ -76,7 +85,7 @@ final class ConfigCommands {
       List<ConfigVar> vars = all.entrySet().stream().map(e -> new ConfigVar(e.getKey(), e.getValue())).toList();
       ObjectNode body = Json.MAPPER.createObjectNode();
       vars.forEach(v -> body.put(v.key(), v.value()));
-      JsonNode result = change(this, "Setting", body);
+      JsonNode result = change(this, "Setting", body, preview);
       Map<String, String> shown = new TreeMap<>();
       vars.forEach(v -> shown.put(v.key(), result.path("config").path(v.key()).asText(v.value())));
       Format.keyValues(shown).forEach(context.out()::println);
@@ -92,6 +101,10 @@ final class ConfigCommands {
     @Parameters(arity = "1..*", paramLabel = "KEY", description = "Names of the vars to remove.")
     List<String> keys;
 
+    @Option(names = "--preview", paramLabel = "BRANCH",
+        description = "Remove them from this branch preview's own vars, and restart the preview.")
+    String preview;
+
     Unset(CliContext context) {
       super(context);
     }
@@ -101,7 +114,7 @@ final class ConfigCommands {
       keys.forEach(ConfigVar::checkKey);
       ObjectNode body = Json.MAPPER.createObjectNode();
       keys.forEach(body::putNull);
-      change(this, "Unsetting", body);
+      change(this, "Unsetting", body, preview);
       return 0;
     }
   }
@@ -126,9 +139,10 @@ final class ConfigCommands {
   }
 
   /** PATCHes the config and prints "VERB K1, K2 and restarting APP... done, vN". */
-  private static JsonNode change(AppCommand command, String verb, ObjectNode body) {
+  private static JsonNode change(AppCommand command, String verb, ObjectNode body, String preview) {
     CliContext context = command.context;
-    String name = command.appName();
+    String name = preview == null ? command.appName() : "the preview of " + preview;
+    String path = preview == null ? "/apps/" + name + "/config" : PreviewsCommands.path(command, preview) + "/config";
     ApiClient api = context.api();
     List<String> keys = new ArrayList<>();
     body.fieldNames().forEachRemaining(keys::add);
@@ -137,7 +151,7 @@ final class ConfigCommands {
     out.flush();
     JsonNode result;
     try {
-      result = api.patch("/apps/" + name + "/config", body);
+      result = api.patch(path, body);
     } catch (CliException e) {
       out.println("!");
       throw e;

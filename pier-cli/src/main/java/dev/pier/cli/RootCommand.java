@@ -96,6 +96,10 @@ import picocli.CommandLine.Spec;
       BuildsCommands.ListBuilds.class,
       BuildsCommands.Info.class,
       BuildsCommands.PurgeCache.class,
+      // #10 branch previews
+      PreviewsCommands.ListPreviews.class,
+      PreviewsCommands.Destroy.class,
+      PreviewsCommands.Settings.class,
     })
 final class RootCommand implements Runnable {
   @Spec CommandSpec spec;

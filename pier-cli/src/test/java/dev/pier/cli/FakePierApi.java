@@ -67,6 +67,9 @@ final class FakePierApi implements AutoCloseable {
     String pipeline;
     String stage;
 
+    /** #10 branch previews. */
+    final FakePreviews previews = new FakePreviews();
+
     FakeApp(String name) {
       this.name = name;
     }
@@ -248,6 +251,14 @@ final class FakePierApi implements AutoCloseable {
     }
     if (method.equals("DELETE") && rest.matches("drains/[^/]+")) {
       removeDrain(exchange, app, rest.substring("drains/".length()));
+      return;
+    }
+    if (rest.equals("previews") || rest.startsWith("previews/") || rest.equals("preview-settings")) { // #10
+      JsonNode body = method.equals("GET") || method.equals("DELETE") ? JSON.createObjectNode() : requestBody(exchange);
+      FakePreviews.Answer a = app.previews.answer(method, rest, body);
+      if (a == null) problem(exchange, 404, "not_found", "no route " + method + " " + path);
+      else if (a.status() >= 400) problem(exchange, a.status(), a.status() == 404 ? "not_found" : "invalid", a.body().path("detail").asText());
+      else json(exchange, a.status(), a.body());
       return;
     }
     switch (method + " " + rest) {

@@ -116,14 +116,18 @@ class BadInputTest {
   }
 
   @Test
-  void pushToAnotherBranchIsStoredButNotBuilt() throws Exception {
+  void pushToAnotherBranchBuildsAPreviewNotAVersionOfTheApp() throws Exception {
     PlatformHarness.check(pier.cli(tmp, "apps:create", "branchy", "--no-remote"));
     Path repo = pier.repo("branchy", SampleApps.nodeHello(1));
     PlatformHarness.check(pier.cli(repo, "git:remote", "-a", "branchy"));
     Result push = pier.git(repo, "push", "pier", "main:feature");
     assertThat(push.exit()).isZero();
-    assertThat(push.err()).contains("not built").contains("main or master");
-    assertThat(api("GET", "/apps/branchy/releases", null, PlatformHarness.TOKEN).body()).isEqualTo("[]");
+    assertThat(push.err()).contains("Preview feature deployed to http://feature.branchy.localhost");
+    assertThat(api("GET", "/apps/branchy/versions", null, PlatformHarness.TOKEN).body()).contains("\"versions\":[]");
+    assertThat(pier.get("branchy", "/").status()).isNotEqualTo(200);
+    Result tag = pier.git(repo, "push", "pier", "main:refs/tags/v1");
+    assertThat(tag.exit()).isZero();
+    assertThat(tag.err()).contains("not built").contains("main or master");
   }
 
   @Test

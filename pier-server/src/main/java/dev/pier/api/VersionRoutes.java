@@ -34,6 +34,7 @@ final class VersionRoutes {
       App app = apps.get(ex.param(1));
       List<VersionView> shown = versions.states(app).stream()
           .filter(s -> s.running() || s.percent() > 0 || s.instances() > 0)
+          .filter(s -> !s.state().equals("preview")) // #10 branch previews: pier previews lists them
           .map(s -> view(s, app)).toList();
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("split_by", versions.traffic(app).splitBy().wireName());

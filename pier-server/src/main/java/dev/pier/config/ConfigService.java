@@ -68,7 +68,8 @@ public final class ConfigService {
     return rollout.locked(app, BuildOutput.NONE, () -> apply(app, changes, user));
   }
 
-  private void validate(Map<String, String> changes) {
+  /** Throws a 422 naming the first change that is not a valid config var (also for branch previews). */
+  public static void validate(Map<String, String> changes) {
     if (changes.isEmpty()) throw PlatformException.invalid("no config vars given");
     for (Map.Entry<String, String> e : changes.entrySet()) {
       String key = e.getKey();

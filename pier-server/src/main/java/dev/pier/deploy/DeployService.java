@@ -426,6 +426,70 @@ public final class DeployService {
     });
   }
 
+  // --- #10 branch previews: a build that is released but not launched ---
+
+  /**
+   * Builds {@code sourceDir} (which this call consumes and deletes) with config vars {@code vars}
+   * into a new release, recorded as a build of the app, without launching it, running its release
+   * phase, its source hooks or applying its app.yaml scaling (the caller runs it: a branch
+   * preview). Run it holding the app's lock.
+   */
+  public Outcome buildRelease(App app, Path sourceDir, String description, String user, BuildOutput out,
+      String commit, Map<String, String> vars) throws Exception {
+    try {
+      disk.require("build " + app.name());
+    } catch (RuntimeException full) {
+      DataDirs.deleteTree(sourceDir);
+      throw full;
+    }
+    int buildId = builds.start(app.name(), description, user, clock.instant()).id();
+    RecordedOutput recorded = new RecordedOutput(out);
+    Outcome outcome = null;
+    try {
+      outcome = buildOnly(app, sourceDir, description, user, recorded, commit, vars);
+      return outcome;
+    } finally {
+      try {
+        boolean ok = outcome instanceof Outcome.Released;
+        if (outcome instanceof Outcome.Failed failed) recorded.failed(failed.reason());
+        builds.finish(buildId, ok ? "succeeded" : "failed",
+            ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant(),
+            clip(recorded.buildpack, 8000), clip(recorded.language, 1000));
+      } finally {
+        DataDirs.deleteTree(sourceDir);
+      }
+    }
+  }
+
+  private Outcome buildOnly(App app, Path sourceDir, String description, String user, RecordedOutput out,
+      String commit, Map<String, String> vars) throws IOException, InterruptedException {
+    String name = app.name().value();
+    logs.platform(name, "build", "Build started by " + user + " (" + description + ")");
+    Path slugDir = dirs.slugs(app.name());
+    Files.createDirectories(slugDir);
+    Path slug = slugDir.resolve(UUID.randomUUID() + ".tar.gz");
+    Files.createDirectories(dirs.cache(app.name()));
+    DataDirs.chmod(dirs.cache(app.name()), "rwx------");
+    java.util.List<String> ownBuildpacks = builds.buildpacks(app.name());
+    if (!ownBuildpacks.isEmpty()) out.buildpack = String.join(", ", ownBuildpacks);
+    BuildResult result = builder.build(
+        new BuildRequest(app.name(), sourceDir, dirs.cache(app.name()), slug, vars, userFor(app), ownBuildpacks), out);
+    if (result instanceof BuildResult.Failed failed) {
+      Files.deleteIfExists(slug);
+      logs.platform(name, "build", "Build failed: " + failed.reason());
+      return new Outcome.Failed(failed.reason());
+    }
+    BuildResult.Succeeded built = (BuildResult.Succeeded) result;
+    out.buildpack = built.buildpack();
+    out.language = built.language();
+    dev.pier.store.Fsync.fileAndDirectory(built.slug());
+    logs.platform(name, "build", "Build succeeded (" + built.buildpack() + ")");
+    Release release = releases.create(app.name(), built.slug(), description, user, clock.instant(), vars,
+        built.env(), built.processTypes(), built.readinessPath(), commit);
+    logs.platform(name, "api", "Release " + release.name() + " created by " + user + ": " + description);
+    return new Outcome.Released(release);
+  }
+
   /** {@code text} cut to fit a column of {@code max} characters (null stays null). */
   static String clip(String text, int max) {
     return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";

@@ -30,6 +30,21 @@ public final class StoredDesiredState implements DesiredSource {
   private final VersionStore versions;
   private final FormationStore formations;
   private volatile ScaleSource scale = ScaleSource.NONE;
+  private volatile OwnWebCounts ownWeb = OwnWebCounts.NONE;
+
+  /** #10 branch previews: versions that run only their own web count, not the app's formation. */
+  @FunctionalInterface
+  public interface OwnWebCounts {
+    OwnWebCounts NONE = app -> Map.of();
+
+    /** Version -> web instances, for each running version that does not run the app's formation. */
+    Map<Integer, Integer> of(AppName app);
+  }
+
+  /** Versions {@code own} names run its web count (and nothing else) from now on. */
+  public void ownWebCounts(OwnWebCounts own) {
+    this.ownWeb = java.util.Objects.requireNonNull(own, "own");
+  }
 
   public StoredDesiredState(
       AppStore apps, ReleaseStore releases, VersionStore versions, FormationStore formations) {
@@ -65,10 +80,16 @@ public final class StoredDesiredState implements DesiredSource {
     Map<String, Integer> formation = formations.get(name);
     Set<String> autoscaled = formations.autoscale(name).keySet();
     Map<Integer, Map<String, Integer>> counts = new TreeMap<>();
+    Map<Integer, Integer> own = ownWeb.of(name);
     for (int version : running) {
       Optional<Release> release = releases.find(name, version);
       if (release.isEmpty() || (release.get().failed() && traffic.percent(version) == 0)) continue;
       Map<String, Integer> types = new LinkedHashMap<>();
+      if (own.containsKey(version)) {
+        if (release.get().processes().containsKey("web")) types.put("web", own.get(version));
+        counts.put(version, types);
+        continue;
+      }
       for (String type : release.get().processes().keySet()) {
         int count = formation.getOrDefault(type, 0);
         types.put(type, autoscaled.contains(type) ? scale.count(app, version, type, count) : count);

@@ -79,6 +79,14 @@ public final class Doctor {
   private final LogBus logs;
   private final InstantSource clock;
 
+  /** #10 branch previews: each app's releases built for a preview. */
+  private volatile java.util.function.Function<dev.pier.model.AppName, Set<Integer>> previews = a -> Set.of();
+
+  /** Releases {@code previews} names are never the reference of an app's config (call before a check). */
+  public void excludePreviews(java.util.function.Function<dev.pier.model.AppName, Set<Integer>> previews) {
+    this.previews = java.util.Objects.requireNonNull(previews, "previews");
+  }
+
   public Doctor(
       AppStore apps, ReleaseStore releases, VersionStore versions, ConfigStore config,
       BuildStore builds, AppLocks locks, DataDirs dirs, LogBus logs, InstantSource clock) {
@@ -194,11 +202,14 @@ public final class Doctor {
     }
     List<Release> all = releases.list(app.name());
     slugs(app, all, repair, findings);
+    Set<Integer> previewReleases = previews.apply(app.name());
     if (repair) {
       // Every config change makes a release from the config it stores; the newest release that
       // did not fail carries the config the last acknowledged change left (traffic splits and
       // migrations do not change config, so the current release is not the reference).
-      all.stream().filter(r -> !r.failed()).findFirst().ifPresent(newest -> configMatches(app, newest, findings));
+      // A branch preview's release carries the app's config plus its own: never the reference.
+      all.stream().filter(r -> !r.failed() && !previewReleases.contains(r.version())).findFirst()
+          .ifPresent(newest -> configMatches(app, newest, findings));
     }
     Release current = null;
     for (Release r : all) if (r.version() == app.currentRelease()) current = r;

@@ -54,6 +54,13 @@ public final class GitReceiver {
     this.auth = auth;
   }
 
+  private volatile dev.pier.previews.PreviewService previews;
+
+  /** #10 branch previews: pushes of branches other than main build previews from now on. */
+  public void previews(dev.pier.previews.PreviewService previews) {
+    this.previews = previews;
+  }
+
   public GitServlet servlet() {
     GitServlet servlet = new GitServlet();
     servlet.setRepositoryResolver(
@@ -81,7 +88,8 @@ public final class GitReceiver {
           rp.setMaxPackSizeLimit(maxPushBytes);
           String dirName = db.getDirectory().getName();
           String app = dirName.substring(0, dirName.length() - 4);
-          rp.setPreReceiveHook(new PushHook(apps, deploys, app, (String) req.getAttribute(USER_ATTRIBUTE), maxPushBytes));
+          rp.setPreReceiveHook(new PushHook(apps, deploys, app, (String) req.getAttribute(USER_ATTRIBUTE), maxPushBytes,
+              previews == null ? null : new PreviewPushes(apps, deploys, previews, maxPushBytes)));
           return rp;
         });
     return servlet;

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds and releases a push to {@code main} or {@code master} before the branch moves, so that a
  * failed build rejects the push in the git client ({@code ! [remote rejected] main -> main (build
- * failed)}) and the repository keeps pointing at what is deployed. Other branches are stored
- * without a build.
+ * failed)}) and the repository keeps pointing at what is deployed. Other branches are built as
+ * branch previews ({@link PreviewPushes}), after the deploy branch when a push has both.
  *
  * <p>Pushes to one app are serialized with every other change of it (deploys, config changes,
  * rollbacks): under the app's lock the hook checks that the branch still points where the client
@@ -34,8 +34,12 @@ final class PushHook implements PreReceiveHook {
   private final String appName;
   private final String user;
   private final long maxBytes;
+  private final PreviewPushes previews;
 
-  PushHook(AppService apps, DeployService deploys, String appName, String user, long maxBytes) {
+  /** @param previews builds pushes of other branches as previews; null stores them unbuilt */
+  PushHook(AppService apps, DeployService deploys, String appName, String user, long maxBytes,
+      PreviewPushes previews) {
+    this.previews = previews;
     this.maxBytes = maxBytes;
     this.apps = apps;
     this.deploys = deploys;
@@ -47,6 +51,7 @@ final class PushHook implements PreReceiveHook {
   public void onPreReceive(ReceivePack rp, Collection<ReceiveCommand> commands) {
     BuildOutput out = RemoteOutput.to(rp);
     ReceiveCommand deploy = null;
+    java.util.List<ReceiveCommand> branches = new java.util.ArrayList<>();
     for (ReceiveCommand cmd : commands) {
       if (cmd.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED) continue;
       String ref = cmd.getRefName();
@@ -57,13 +62,19 @@ final class PushHook implements PreReceiveHook {
         cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "the deploy branch cannot be deleted");
       } else if (deployBranch) {
         cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "push one deploy branch at a time");
+      } else if (previews != null && ref.startsWith(PreviewPushes.HEADS)) {
+        branches.add(cmd);
       } else {
         out.warn("Pushed to " + ref.replace("refs/heads/", "") + ": not built."
             + " Push to main or master to deploy.");
       }
     }
-    if (deploy == null) return;
-    ReceiveCommand cmd = deploy;
+    if (deploy != null) deploy(rp, deploy, out);
+    for (ReceiveCommand branch : branches) previews.push(rp, branch, appName, user, out);
+  }
+
+  /** Builds and releases the deploy branch's push, or rejects it. */
+  private void deploy(ReceivePack rp, ReceiveCommand cmd, BuildOutput out) {
     String reason;
     String result = "build failed";
     try {

@@ -88,6 +88,13 @@ public final class RoutePublisher {
 
   private final java.time.InstantSource clock = java.time.InstantSource.system();
 
+  /** #10 branch previews: their versions answer only at their own hosts. */
+  private volatile PreviewRoutes previews = PreviewRoutes.NONE;
+
+  public void previews(PreviewRoutes previews) {
+    this.previews = java.util.Objects.requireNonNull(previews, "previews");
+  }
+
   /** A crashed instance due back later than this is not waited for (the router holds 30 s). */
   static final java.time.Duration HOLD_WORTHWHILE = java.time.Duration.ofSeconds(25);
 
@@ -121,6 +128,8 @@ public final class RoutePublisher {
       boolean webAutoscales = processes.autoscales(app.name(), "web");
       Set<Integer> shown = new TreeSet<>(traffic.allocations().keySet());
       shown.addAll(ready.keySet());
+      PreviewRoutes.Of preview = previews.of(app.name());
+      shown.removeAll(preview.versions());
       List<VersionRoute> routes = new ArrayList<>();
       for (int version : shown) {
         boolean hold = holds(webAutoscales, desired, version, crashLooping);
@@ -130,6 +139,14 @@ public final class RoutePublisher {
       byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes, offline, appLimits));
       Set<Integer> running = new TreeSet<>(versions.running(app.name()));
       running.addAll(ready.keySet());
+      running.removeAll(preview.versions());
+      for (Map.Entry<Integer, String> p : preview.hosts().entrySet()) {
+        int version = p.getKey();
+        // A preview always holds while it has no instance: starting, or asleep until this request wakes it.
+        byHost.put(p.getValue(), new Route(name, SplitBy.RANDOM,
+            List.of(version(app, version, 100, ready.getOrDefault(version, List.of()),
+                !crashLooping.getOrDefault(version, false))), offline));
+      }
       for (int version : running) {
         byHost.put(apps.versionHost(app.name(), version),
             new Route(name, SplitBy.RANDOM,
@@ -139,6 +156,7 @@ public final class RoutePublisher {
       if (sites != null) {
         Set<Integer> served = new TreeSet<>(shown);
         served.addAll(running);
+        served.addAll(preview.hosts().keySet());
         sites.retain(app.name(), served);
       }
     }

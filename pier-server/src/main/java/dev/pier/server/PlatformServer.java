@@ -132,11 +132,16 @@ public final class PlatformServer implements AutoCloseable {
     logs.addSink(logStore::append);
     Metrics metrics = new Metrics(dirs.metrics(), clock);
 
-    AccessLog accessLog = new RouterAccessLog(metrics, logs, settings.requestMetrics());
+    // #10 branch previews: the router's requests tell which previews are idle.
+    dev.pier.previews.PreviewActivity previewActivity = new dev.pier.previews.PreviewActivity(clock);
+    AccessLog accessLog = previewActivity.tee(new RouterAccessLog(metrics, logs, settings.requestMetrics()));
     RouterConfig defaults = RouterConfig.defaults(settings.routerPort());
     // A request held for a version at zero wakes it through the autoscaler (wired below).
     AtomicReference<Autoscaler> autoscalerRef = new AtomicReference<>();
+    AtomicReference<dev.pier.previews.IdlePreviews> previewsRef = new AtomicReference<>();
     Waker waker = (app, version) -> {
+      dev.pier.previews.IdlePreviews p = previewsRef.get();
+      if (p != null) p.wake(app, version); // an asleep branch preview starts again
       Autoscaler a = autoscalerRef.get();
       if (a != null) a.wake(app, version);
     };
@@ -249,6 +254,8 @@ public final class PlatformServer implements AutoCloseable {
     // Before any instance runs: repair what a crash left half done, say what it could not.
     Doctor doctor = new Doctor(new AppStore(db), releaseStore, versionStore, configStore, buildStore,
         rollout::ifIdle, dirs, logs, clock);
+    dev.pier.previews.PreviewStore previewStore = new dev.pier.previews.PreviewStore(db);
+    doctor.excludePreviews(app -> previewStore.releases(app).keySet()); // #10 branch previews
     List<Finding> atStart = doctor.check(Doctor.Mode.REPAIR);
     Housekeeping housekeeping = new Housekeeping(apps, runtime, metrics, logStore, logs);
     Supplier<Map<String, Double>> gauges = () -> {
@@ -277,6 +284,19 @@ public final class PlatformServer implements AutoCloseable {
             deploys, versions, logs, logStore, drains, metrics, buildStore, gauges, clock, settings.domain(),
             router.port(), settings.maxUploadBytes()));
     new DoctorRoutes(doctor, atStart).register(api);
+    // --- #10 branch previews: pushes of other branches run at BRANCH.APP.DOMAIN ---
+    dev.pier.previews.IdlePreviews idlePreviews =
+        new dev.pier.previews.IdlePreviews(previewStore, previewActivity, reconciler::signal, logs, clock);
+    dev.pier.previews.PreviewService previews = new dev.pier.previews.PreviewService(apps, deploys, configStore,
+        releaseStore, versionStore, rollout, previewStore, idlePreviews, routes::publish, runtime::list, logs, clock);
+    desiredState.ownWebCounts(previews::webCounts);
+    routes.previews(previews.routes());
+    versions.excludePreviews(app -> previewStore.releases(app).keySet());
+    git.previews(previews);
+    previewsRef.set(idlePreviews);
+    new dev.pier.api.PreviewRoutes(apps, previews).register(api);
+    idlePreviews.start(Duration.ofSeconds(5));
+    // --- end branch previews ---
     // --- One-off processes (pier run, run:detached, ps:stop): attach is a WebSocket ---
     InstanceSpecs oneOffSpecs = new InstanceSpecs(new AppStore(db), releaseStore, formations, limits);
     dev.pier.oneoff.OneOffs oneOffs = new dev.pier.oneoff.OneOffs(runtime, (appName, request, index) -> {
@@ -338,7 +358,7 @@ public final class PlatformServer implements AutoCloseable {
     cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
     jetty.start();
     housekeeping.start();
-    return new PlatformServer(settings, auth, db, router, runtime, List.of(cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
+    return new PlatformServer(settings, auth, db, router, runtime, List.of(idlePreviews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
         List.of(oneOffs, leases, housekeeping, drains, metrics, logStore, network));
   }
 

@@ -25,6 +25,8 @@ final class Migrator {
     "V12__maintenance.sql",
     // #10 per-app build numbers
     "V13__build_numbers.sql",
+    // #10 branch previews
+    "V15__previews.sql",
     // #10 pipelines
     "V16__pipelines.sql",
     // #12 per-app router limits

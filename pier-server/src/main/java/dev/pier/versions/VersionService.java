@@ -64,18 +64,20 @@ public final class VersionService {
     return versions.traffic(app.name());
   }
 
-  /** Every release with its state, newest first. */
+  /** Every release with its state, newest first; a branch preview's release is in state "preview". */
   public List<VersionState> states(App app) {
     Traffic traffic = versions.traffic(app.name());
     Set<Integer> running = versions.running(app.name());
     Map<Integer, Integer> counts = new TreeMap<>();
     for (InstanceStatus s : instances.apply(app.name().value())) counts.merge(s.release(), 1, Integer::sum);
     List<VersionState> result = new ArrayList<>();
+    Set<Integer> previewReleases = previews.apply(app.name());
     for (Release r : releases.list(app.name())) {
       int percent = traffic.percent(r.version());
       boolean isRunning = running.contains(r.version());
       String state =
-          r.failed() ? "failed"
+          previewReleases.contains(r.version()) ? "preview"
+              : r.failed() ? "failed"
               : r.version() == app.currentRelease() && percent > 0 ? "current"
               : percent > 0 ? "serving"
               : isRunning ? "running"
@@ -99,6 +101,7 @@ public final class VersionService {
       App current = apps.get(app.name());
       if (!current.hasRelease()) throw PlatformException.conflict("app '" + app.name() + "' has no release to roll back");
       int target = version != null ? version : previous(current);
+      notAPreview(app, target);
       if (target == current.currentRelease()) {
         throw PlatformException.conflict("v" + target + " is already the current release");
       }
@@ -127,6 +130,7 @@ public final class VersionService {
       throws Exception {
     Traffic current = versions.traffic(app.name());
     Traffic target = Traffic.validated(splitBy == null ? current.splitBy() : splitBy, shares);
+    for (int v : shares.keySet()) notAPreview(app, v);
     for (int v : shares.keySet()) {
       Release release = rollout.runnable(app, v);
       if (release.failed() && target.percent(v) > 0) {
@@ -139,6 +143,7 @@ public final class VersionService {
   /** Moves all traffic to {@code version}, at once or in steps. */
   public String migrate(App app, int version, boolean gradual, int stepSeconds, String user, BuildOutput out)
       throws Exception {
+    notAPreview(app, version);
     Release release = rollout.runnable(app, version);
     if (release.failed()) throw PlatformException.conflict("v" + version + " never became ready and cannot take traffic");
     if (stepSeconds < MIN_STEP_SECONDS || stepSeconds > MAX_STEP_SECONDS) {
@@ -158,6 +163,7 @@ public final class VersionService {
 
   /** Starts a version's instances without giving it traffic; it answers at its version URL. */
   public void start(App app, int version, String user) throws Exception {
+    notAPreview(app, version);
     rollout.locked(app, BuildOutput.NONE, () -> {
       Release release = rollout.runnable(app, version);
       String problem = rollout.startWithoutTraffic(apps.get(app.name()), release);
@@ -169,6 +175,7 @@ public final class VersionService {
 
   /** Drains and stops a version with no traffic. */
   public void stop(App app, int version, String user) throws Exception {
+    notAPreview(app, version);
     releases.find(app.name(), version)
         .orElseThrow(() -> PlatformException.notFound("app '" + app.name() + "' has no version v" + version));
     rollout.locked(app, BuildOutput.NONE, () -> {
@@ -202,9 +209,27 @@ public final class VersionService {
     return result;
   }
 
+  /**
+   * #10 branch previews: releases built for a preview are not versions of the app here (not listed,
+   * never in a split, never the release rolled back to).
+   */
+  private volatile java.util.function.Function<dev.pier.model.AppName, Set<Integer>> previews = a -> Set.of();
+
+  public void excludePreviews(java.util.function.Function<dev.pier.model.AppName, Set<Integer>> previews) {
+    this.previews = java.util.Objects.requireNonNull(previews, "previews");
+  }
+
+  /** Refuses (409) to treat a branch preview's release as a version of the app. */
+  private void notAPreview(App app, int version) {
+    if (previews.apply(app.name()).contains(version)) {
+      throw PlatformException.conflict("v" + version + " was built for a branch preview: see pier previews");
+    }
+  }
+
   private int previous(App app) {
+    Set<Integer> previewReleases = previews.apply(app.name());
     for (Release r : releases.list(app.name())) {
-      if (r.version() < app.currentRelease() && !r.failed()) return r.version();
+      if (r.version() < app.currentRelease() && !r.failed() && !previewReleases.contains(r.version())) return r.version();
     }
     throw PlatformException.conflict("there is no release before v" + app.currentRelease() + " to roll back to");
   }

@@ -44,6 +44,7 @@ public final class Platform implements AutoCloseable {
   public final Reconciler reconciler;
   public final ProcessManager processes;
   public final Rollout rollout;
+  public final StoredDesiredState desired;
 
   public Platform(Path tmp) {
     this(tmp, DRAIN);
@@ -59,7 +60,8 @@ public final class Platform implements AutoCloseable {
     ProcessManager.Limits limits =
         new ProcessManager.Limits(64 << 20, Duration.ofMillis(100), false, BOOT, drainTimeout);
     // The loop's own clock is the system's: drain timeouts pass in real (short) time.
-    reconciler = new Reconciler(runtime, new StoredDesiredState(apps, releases, versions, formations),
+    desired = new StoredDesiredState(apps, releases, versions, formations);
+    reconciler = new Reconciler(runtime, desired,
         new InstanceSpecs(apps, releases, formations, limits), s -> inFlight.get(), logs::platform,
         routePublishes::incrementAndGet, InstantSource.system(),
         new Reconciler.Options(Duration.ofMillis(200), Duration.ofMillis(10), drainTimeout));
