@@ -24,7 +24,9 @@ final class Migrator {
     // #10 maintenance mode
     "V12__maintenance.sql",
     // #10 per-app build numbers
-    "V13__build_numbers.sql"};
+    "V13__build_numbers.sql",
+    // #10 the Node.js (runtime) a build used
+    "V14__build_runtime.sql"};
 
   private final DataSource dataSource;
 
