@@ -140,6 +140,11 @@ public final class NodeCache {
       while ((entry = tar.getNextEntry()) != null) {
         Path target = inside(into, entry.getName());
         if (target == null) continue;
+        // Checked first: commons-compress counts a link as a file too.
+        if (entry.isSymbolicLink() || entry.isLink() || entry.isCharacterDevice()
+            || entry.isBlockDevice() || entry.isFIFO()) {
+          continue;
+        }
         if (entry.isDirectory()) {
           Files.createDirectories(target);
         } else if (entry.isFile()) {
@@ -148,7 +153,6 @@ public final class NodeCache {
           boolean executable = (entry.getMode() & 0100) != 0;
           Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
         }
-        // Symbolic and hard links, devices and fifos are not unpacked.
       }
     }
   }

@@ -92,13 +92,14 @@ public record NodeChoice(NodeRelease release, String reason, String warning) {
     int near = anchor == null ? newestOfMajor.lastKey() : anchor;
     List<Integer> majors = new ArrayList<>(newestOfMajor.keySet());
     majors.sort(Comparator.comparingInt((Integer m) -> Math.abs(m - near)).thenComparing(Comparator.reverseOrder()));
+    int suggested = majors.getFirst();
     List<Integer> nearest = new ArrayList<>(majors.subList(0, Math.min(4, majors.size())));
     nearest.sort(null);
     List<String> names = nearest.stream().map(m -> newestOfMajor.get(m).version()).toList();
     return "No Node.js release matches " + asked + " (the nearest available: "
         + String.join(", ", names) + "): change it in "
         + (engines != null ? "package.json" : "app.yaml") + " to one of these, e.g. \""
-        + newestOfMajor.get(nearest.getLast()).major() + ".x\"";
+        + suggested + ".x\"";
   }
 
   /** Parses engines.node, failing the build with examples when it is not a range. */

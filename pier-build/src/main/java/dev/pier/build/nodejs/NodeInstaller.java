@@ -101,18 +101,27 @@ public final class NodeInstaller {
         throw new BuildFailure("Node.js " + version + ": " + e.getMessage(), e);
       } catch (IOException e) {
         throw new BuildFailure("Could not download Node.js " + version + " from " + registry.base()
-            + ": " + e.getMessage(), e);
+            + ": " + describe(e), e);
       }
-      out.info("Downloaded and verified (sha512) in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+      long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+      out.info(String.format(java.util.Locale.ROOT, "Downloaded, verified (sha512) and unpacked in %.1fs", ms / 1000.0));
     } else {
       out.info("Node.js " + version + " is in Pier's cache");
     }
     return Optional.of(new Installed(version, cache.home(version), chosen.reason()));
   }
 
+  /** What went wrong, in words: {@code connection refused}, {@code timed out}, the message. */
+  static String describe(IOException e) {
+    if (e instanceof java.net.ConnectException) return "connection refused";
+    if (e instanceof java.net.http.HttpTimeoutException) return "timed out";
+    if (e instanceof java.net.UnknownHostException) return "unknown host " + e.getMessage();
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
   private Optional<Installed> offline(String engines, String appYamlRuntime, BuildOutput out, IOException why)
       throws BuildFailure {
-    out.warn("The npm registry (" + registry.base() + ") could not be reached: " + why.getMessage());
+    out.warn("The npm registry (" + registry.base() + ") could not be reached: " + describe(why));
     List<NodeRelease> cached = cache.releases();
     Optional<NodeChoice> choice = NodeChoice.choose(engines, appYamlRuntime, cached, null);
     if (choice.isPresent()) {
