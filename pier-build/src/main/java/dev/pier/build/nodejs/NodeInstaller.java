@@ -33,28 +33,31 @@ public final class NodeInstaller {
   public static final String DOWNLOADS_VARIABLE = "PIER_NODE_DOWNLOADS";
 
   /**
-   * The installer the server's environment asks for: downloads from {@value #REGISTRY_VARIABLE}
-   * (default {@code https://registry.npmjs.org/}) into {@code DATA/runtimes/node}; null when
-   * {@value #DOWNLOADS_VARIABLE} is {@code 0}.
+   * The registry the server's settings name: {@code value} (a flag or {@value #REGISTRY_VARIABLE})
+   * when set, else {@link NodeRegistry#DEFAULT}; null (no downloads: the server's own node) when
+   * {@code downloads} is {@code 0}.
    *
    * @throws IllegalArgumentException when the registry is not an http(s) URL
    */
-  public static NodeInstaller fromEnv(java.util.Map<String, String> env, Path dataDir) {
-    if ("0".equals(env.get(DOWNLOADS_VARIABLE))) return null;
-    String registry = env.get(REGISTRY_VARIABLE);
-    java.net.URI uri = NodeRegistry.DEFAULT;
-    if (registry != null && !registry.isBlank()) {
-      try {
-        uri = new java.net.URI(registry.strip());
-      } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException(REGISTRY_VARIABLE + " is not a URL: " + registry);
-      }
-      if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw new IllegalArgumentException(REGISTRY_VARIABLE + " must be an http(s) URL such as "
-            + NodeRegistry.DEFAULT + ": " + registry);
-      }
+  public static java.net.URI registry(String value, String downloads) {
+    if ("0".equals(downloads)) return null;
+    if (value == null || value.isBlank()) return NodeRegistry.DEFAULT;
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(value.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("the Node.js registry is not a URL: " + value);
     }
-    return of(uri, dataDir.resolve("runtimes").resolve("node"));
+    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new IllegalArgumentException("the Node.js registry must be an http(s) URL such as "
+          + NodeRegistry.DEFAULT + ": " + value);
+    }
+    return uri;
+  }
+
+  /** The cache of {@code dataDir}: {@code DATA/runtimes/node}. */
+  public static Path cacheDir(Path dataDir) {
+    return dataDir.resolve("runtimes").resolve("node");
   }
 
   public NodeCache cache() {
