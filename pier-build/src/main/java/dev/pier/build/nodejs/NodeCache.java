@@ -33,6 +33,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  */
 public final class NodeCache {
   private static final String TEMP_PREFIX = ".tmp-";
+  /** Longer than any download may take ({@code NodejsBuildpack.DOWNLOAD_LIMIT}). */
+  static final Duration STALE = Duration.ofHours(1);
   private final Path dir;
 
   public NodeCache(Path dir) {
@@ -79,6 +81,7 @@ public final class NodeCache {
     if (has(release.version())) return home;
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    sweep();
     String id = TEMP_PREFIX + release.version() + "-" + UUID.randomUUID();
     Path tarball = dir.resolve(id + ".tgz");
     Path unpacked = dir.resolve(id);
@@ -103,6 +106,21 @@ public final class NodeCache {
     } finally {
       Files.deleteIfExists(tarball);
       deleteTree(unpacked);
+    }
+  }
+
+  /**
+   * Deletes what downloads cut off by a killed server left: temporary entries older than {@link
+   * #STALE} (a download still under way is younger).
+   */
+  void sweep() throws IOException {
+    long cutoff = System.currentTimeMillis() - STALE.toMillis();
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+        if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) deleteTree(p); else Files.deleteIfExists(p);
+        }
+      }
     }
   }
 

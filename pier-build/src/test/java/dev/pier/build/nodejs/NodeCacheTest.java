@@ -116,6 +116,20 @@ class NodeCacheTest {
     assertThat(leftovers()).isEmpty();
   }
 
+  @Test
+  void leftoversOfADownloadCutOffLongAgoAreSweptAndARecentOneIsKept() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("runtimes/node"));
+    Path old = Files.createDirectories(dir.resolve(".tmp-20.11.1-old/bin"));
+    Files.setLastModifiedTime(old.getParent(), java.nio.file.attribute.FileTime.fromMillis(
+        System.currentTimeMillis() - NodeCache.STALE.toMillis() - 60_000));
+    Path recent = Files.writeString(dir.resolve(".tmp-22.12.0-recent.tgz"), "under way");
+
+    cache.install(listed("22.12.0"), registry, LIMIT);
+
+    assertThat(old.getParent()).doesNotExist();
+    assertThat(recent).exists();
+  }
+
   private List<Path> leftovers() throws Exception {
     Path dir = tmp.resolve("runtimes/node");
     if (!Files.isDirectory(dir)) return List.of();
