@@ -85,6 +85,22 @@ class NodeVersionBuildTest {
   }
 
   @Test
+  void npmInstallSeesTheChosenNodesHeadersForNativeAddonsAndTheSlugDropsThem() throws IOException {
+    write(src, "lib/package.json", "{\"name\": \"lib\", \"version\": \"1.0.0\"}");
+    write(src, "package.json", """
+        {"name": "hello", "version": "1.0.0", "engines": {"node": "22.x"},
+         "dependencies": {"lib": "file:./lib"},
+         "scripts": {"start": "node server.js",
+           "postinstall": "node -e \\"require('fs').writeFileSync('headers.txt', String(require('fs').existsSync(process.env.npm_config_nodedir + '/include/node/node.h')))\\""}}
+        """);
+
+    Succeeded ok = (Succeeded) build(registry.uri());
+
+    assertThat(TestApps.slugText(ok.slug(), "headers.txt")).isEqualTo("true");
+    assertThat(TestApps.slugEntries(ok.slug()).keySet()).noneMatch(n -> n.startsWith(".heroku/node/include"));
+  }
+
+  @Test
   void aSecondBuildTakesTheNodeFromTheCacheWithoutDownloadingIt() throws IOException {
     app("22.x");
     build(registry.uri());

@@ -13,20 +13,23 @@ import java.util.stream.Stream;
 /**
  * Puts a cached Node.js into the app at {@value #HOME} (Heroku's place), so the slug carries it:
  * every process of the release runs it whatever the cache and the registry hold later. The build
- * gets {@code bin/node} and the headers ({@code include/}, for native addons); the headers are
- * dropped before the slug is packed.
+ * gets {@code bin/node} and, when it installs packages, the headers ({@code include/}, for native
+ * addons); the headers are dropped before the slug is packed.
  */
 final class NodeVendor {
   /** Where the Node.js lives in the app. */
   static final String HOME = BuildContext.APP_MOUNT + "/.heroku/node";
   /** Its bin directory, first on PATH. */
   static final String BIN = HOME + "/bin";
-  private static final List<String> PARTS = List.of("bin", "include", "LICENSE");
+  private static final List<String> PARTS = List.of("bin", "LICENSE");
 
   private NodeVendor() {}
 
-  /** Copies the release in {@code home} (a cache directory) into the app. */
-  static void copy(BuildContext ctx, Path home) throws BuildFailure {
+  /**
+   * Copies the release in {@code home} (a cache directory) into the app, with its headers when
+   * {@code headers} (npm will install packages, which may build native addons).
+   */
+  static void copy(BuildContext ctx, Path home, boolean headers) throws BuildFailure {
     Path heroku = ctx.appDir().resolve(".heroku");
     Path target = heroku.resolve("node");
     try {
@@ -39,7 +42,9 @@ final class NodeVendor {
       }
       NodeCache.deleteTree(target);
       Files.createDirectory(target);
-      for (String part : PARTS) {
+      List<String> parts = new java.util.ArrayList<>(PARTS);
+      if (headers) parts.add("include");
+      for (String part : parts) {
         Path from = home.resolve(part);
         if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) continue;
         try (Stream<Path> walk = Files.walk(from)) {

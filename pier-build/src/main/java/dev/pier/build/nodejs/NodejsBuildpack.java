@@ -86,7 +86,7 @@ public final class NodejsBuildpack implements Buildpack {
     // Package commands (vite, next, tsc) for build scripts and Procfile commands alike.
     ctx.prependPath(BIN_DIR);
     ctx.prependRuntimePath(BIN_DIR);
-    boolean vendored = chooseNode(ctx, pkg.enginesNode());
+    boolean vendored = chooseNode(ctx, pkg.enginesNode(), !pkg.hasNoDependencies());
     boolean installed = install(ctx, pkg, vendored);
     if (pkg.hasScript("build")) {
       ctx.out().step("Build");
@@ -110,7 +110,7 @@ public final class NodejsBuildpack implements Buildpack {
    * Downloads (or takes from the cache) the Node.js the app asks for and puts it in the slug,
    * first on PATH; returns false when the server's own node builds and runs the app instead.
    */
-  private boolean chooseNode(BuildContext ctx, String engines) throws BuildFailure {
+  private boolean chooseNode(BuildContext ctx, String engines, boolean headers) throws BuildFailure {
     ctx.out().step("Installing Node.js");
     ctx.out().info("engines.node (package.json): " + (engines == null ? "unspecified" : engines));
     Optional<String> runtime = SourceFiles.appYamlRuntime(ctx.appDir());
@@ -127,7 +127,7 @@ public final class NodejsBuildpack implements Buildpack {
       return false;
     }
     NodeInstaller.Installed n = node.get();
-    NodeVendor.copy(ctx, n.home());
+    NodeVendor.copy(ctx, n.home(), headers);
     ctx.prependPath(NodeVendor.BIN);
     ctx.prependRuntimePath(NodeVendor.BIN);
     ctx.out().step("Using Node.js " + n.version() + " (" + n.reason() + ")");
