@@ -28,7 +28,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * package contents ({@code bin/node}, {@code include/node}, ...). A release appears there
  * complete or not at all: it is downloaded and unpacked into a temporary directory beside it,
  * checked, and renamed into place, so two builds that want the same release at once both end up
- * with one good copy. Only regular files and directories are unpacked, and only inside the
+ * with one good copy (in one server, the second waits for the first's download and uses it). Only regular files and directories are unpacked, and only inside the
  * package: no links, no absolute paths, no {@code ..}.
  */
 public final class NodeCache {
@@ -36,6 +36,9 @@ public final class NodeCache {
   /** Longer than any download may take ({@code NodejsBuildpack.DOWNLOAD_LIMIT}). */
   static final Duration STALE = Duration.ofHours(1);
   private final Path dir;
+  /** One download per version at a time in this server; the rename guards against the rest. */
+  private final java.util.concurrent.ConcurrentMap<String, Object> downloading =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public NodeCache(Path dir) {
     this.dir = dir;
@@ -77,6 +80,13 @@ public final class NodeCache {
    * @throws IntegrityException when the download does not match the registry's sha512
    */
   public Path install(NodeRelease release, NodeRegistry registry, Duration limit) throws IOException {
+    if (has(release.version())) return home(release.version());
+    synchronized (downloading.computeIfAbsent(release.version(), v -> new Object())) {
+      return download(release, registry, limit);
+    }
+  }
+
+  private Path download(NodeRelease release, NodeRegistry registry, Duration limit) throws IOException {
     Path home = home(release.version());
     if (has(release.version())) return home;
     Files.createDirectories(dir);

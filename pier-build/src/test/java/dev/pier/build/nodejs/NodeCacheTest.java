@@ -102,7 +102,7 @@ class NodeCacheTest {
   }
 
   @Test
-  void twoBuildsInstallingTheSameReleaseAtOnceBothGetOneGoodCopy() throws Exception {
+  void twoBuildsInstallingTheSameReleaseAtOnceDownloadItOnceAndBothGetIt() throws Exception {
     NodeRelease release = listed("20.11.1");
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -113,6 +113,23 @@ class NodeCacheTest {
       pool.shutdownNow();
     }
     assertThat(Files.readString(cache.home("20.11.1").resolve("bin/node"))).contains("echo v20.11.1;");
+    assertThat(fake.downloads()).as("the second waited for the first's download").isEqualTo(1);
+    assertThat(leftovers()).isEmpty();
+  }
+
+  @Test
+  void twoCachesOnOneDirectoryInstallingAtOnceBothEndWithOneGoodCopy() throws Exception {
+    NodeCache other = new NodeCache(tmp.resolve("runtimes/node")); // as another server would
+    NodeRelease release = listed("20.11.1");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Path>> both = pool.invokeAll(List.of(
+          () -> cache.install(release, registry, LIMIT), () -> other.install(release, registry, LIMIT)));
+      for (Future<Path> f : both) assertThat(f.get()).isEqualTo(cache.home("20.11.1"));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(Files.isExecutable(cache.home("20.11.1").resolve("bin/node"))).isTrue();
     assertThat(leftovers()).isEmpty();
   }
 
