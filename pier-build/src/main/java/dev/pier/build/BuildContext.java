@@ -66,6 +66,7 @@ public final class BuildContext {
   private final Map<String, String> defaultEnv = new LinkedHashMap<>();
   private final java.util.Deque<String> pathEntries = new java.util.ArrayDeque<>();
   private final Ownership ownership = new Ownership();
+  private volatile String runtime;
 
   /**
    * A context whose build must end by {@code deadlineNanos} ({@link System#nanoTime()}), building
@@ -165,6 +166,19 @@ public final class BuildContext {
     if (dir == null || !dir.startsWith("/") || dir.contains(":") || dir.contains("\n")) {
       throw new IllegalArgumentException("not an absolute directory for PATH: " + dir);
     }
+  }
+
+  /**
+   * Records the language runtime the app builds and runs with, e.g. {@code Node.js 22.12.0}, for
+   * the release ({@code pier releases:info} shows it).
+   */
+  public void runtime(String description) {
+    runtime = description;
+  }
+
+  /** The runtime a buildpack recorded, or null. */
+  String runtime() {
+    return runtime;
   }
 
   public Map<String, String> configVars() {

@@ -27,6 +27,8 @@ public sealed interface BuildResult {
    *     to apply when it creates the release ({@link AppScaling#NONE} without app.yaml)
    * @param language what the buildpacks detected, e.g. {@code nodejs}, or a custom {@code
    *     bin/detect}'s first line; several joined by {@code ", "}
+   * @param runtime the language runtime it builds and runs with, e.g. {@code Node.js 22.12.0}, or
+   *     null when no buildpack said
    */
   record Succeeded(
       Path slug,
@@ -36,7 +38,8 @@ public sealed interface BuildResult {
       long slugBytes,
       String readinessPath,
       AppScaling scaling,
-      String language)
+      String language,
+      String runtime)
       implements BuildResult {
     public Succeeded {
       language = language == null || language.isBlank() ? buildpack : language;
@@ -48,6 +51,12 @@ public sealed interface BuildResult {
       processTypes = Collections.unmodifiableMap(new LinkedHashMap<>(processTypes));
       env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
       scaling = scaling == null ? AppScaling.NONE : scaling;
+    }
+
+    /** A build whose runtime no buildpack named. */
+    public Succeeded(Path slug, Map<String, String> processTypes, Map<String, String> env,
+        String buildpack, long slugBytes, String readinessPath, AppScaling scaling, String language) {
+      this(slug, processTypes, env, buildpack, slugBytes, readinessPath, scaling, language, null);
     }
 
     /** A build whose language is its buildpack's name. */

@@ -77,9 +77,17 @@ public final class Builder {
    * docs/users.md, "Buildpacks"): static, nodejs, java, python, go, then procfile-only.
    */
   public static Builder standard(Sandbox sandbox) {
+    return standard(sandbox, null);
+  }
+
+  /**
+   * The standard detection order, with the Node.js buildpack downloading the Node.js each app asks
+   * for with {@code node} (null: every Node.js app uses the server's own node).
+   */
+  public static Builder standard(Sandbox sandbox, dev.pier.build.nodejs.NodeInstaller node) {
     return new Builder(sandbox, List.of(
         new dev.pier.build.staticsite.StaticSiteBuildpack(),
-        new NodejsBuildpack(),
+        new NodejsBuildpack(node),
         new JavaBuildpack(),
         new PythonBuildpack(),
         new GoBuildpack(),
@@ -315,7 +323,7 @@ public final class Builder {
         String.join(", ", buildpacks.stream().map(Buildpack::name).toList()), bytes,
         appYaml == null ? null : appYaml.readinessPath(),
         appYaml == null ? AppScaling.NONE : appYaml.scaling(),
-        String.join(", ", languages.stream().distinct().toList()));
+        String.join(", ", languages.stream().distinct().toList()), ctx.runtime());
   }
 
   private Buildpack detect(Path dir, Buildpack preferred) throws BuildFailure {

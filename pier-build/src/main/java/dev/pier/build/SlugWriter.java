@@ -16,18 +16,24 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Packs a built app directory into a slug: a gzipped tar whose entry names are relative to the
  * app root ({@code server.js}, {@code node_modules/x/}), keeping permission bits and symbolic
  * links (never followed) and leaving out the top-level {@code .git}. Owners are written as 0:
  * whoever unpacks the slug decides who owns the files. Sockets, fifos and devices are skipped.
+ *
+ * <p>Files of {@value #BIG_FILE} bytes or more (a vendored {@code node} binary of 120 MB, fat
+ * jars) are compressed at the fastest level: about four times faster than the default level
+ * for about a tenth more bytes.
  */
 final class SlugWriter {
   private static final int TYPE_FILE = 0100000;
   private static final int TYPE_DIR = 040000;
   private static final int TYPE_SYMLINK = 0120000;
+  static final long BIG_FILE = 16L << 20;
 
   private SlugWriter() {}
 
@@ -38,12 +44,12 @@ final class SlugWriter {
     Path partial = parent.resolve(slug.getFileName() + ".partial");
     try {
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
-          GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(file);
+          LevelledGzip gzip = new LevelledGzip(file);
           TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
-        Files.walkFileTree(appDir, new Packer(appDir, tar));
+        Files.walkFileTree(appDir, new Packer(appDir, tar, gzip));
         tar.finish();
       }
       Files.move(partial, slug, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -53,13 +59,27 @@ final class SlugWriter {
     return Files.size(slug);
   }
 
+  /** gzip whose compression level can change between entries. */
+  private static final class LevelledGzip extends GZIPOutputStream {
+    LevelledGzip(OutputStream out) throws IOException {
+      super(out, 1 << 16);
+    }
+
+    /** Compresses what is written next at {@code level} ({@link Deflater#BEST_SPEED}, ...). */
+    void level(int level) {
+      def.setLevel(level);
+    }
+  }
+
   private static final class Packer extends SimpleFileVisitor<Path> {
     private final Path root;
     private final TarArchiveOutputStream tar;
+    private final LevelledGzip gzip;
 
-    Packer(Path root, TarArchiveOutputStream tar) {
+    Packer(Path root, TarArchiveOutputStream tar, LevelledGzip gzip) {
       this.root = root;
       this.tar = tar;
+      this.gzip = gzip;
     }
 
     @Override
@@ -87,10 +107,13 @@ final class SlugWriter {
         describe(entry, attrs, TYPE_FILE | permissions(file));
         entry.setSize(attrs.size());
         tar.putArchiveEntry(entry);
+        boolean big = attrs.size() >= BIG_FILE;
+        if (big) gzip.level(Deflater.BEST_SPEED);
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
           in.transferTo(tar);
         }
         tar.closeArchiveEntry();
+        if (big) gzip.level(Deflater.DEFAULT_COMPRESSION);
       }
       return FileVisitResult.CONTINUE;
     }

@@ -60,7 +60,7 @@ class BuilderTest {
         "-----> Discovering process types",
         "       Default types for buildpack -> web");
     assertThat(output).anyMatch(line -> line.matches(
-        "       Using Node.js v\\d+\\.\\d+\\.\\d+ \\(the one installed on this Pier\\)"));
+        "-----> Using Node.js \\d+\\.\\d+\\.\\d+ \\(the one installed on this Pier\\)"));
   }
 
   @Test

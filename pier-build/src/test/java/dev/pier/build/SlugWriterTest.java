@@ -44,6 +44,31 @@ class SlugWriterTest {
   }
 
   @Test
+  void aBigFileCompressedFastAndTheSmallFilesAroundItComeBackIntact() throws IOException {
+    Path app = Files.createDirectories(tmp.resolve("app"));
+    TestApps.write(app, "a-before.txt", "before\n".repeat(1000));
+    byte[] big = new byte[(int) SlugWriter.BIG_FILE + 12345];
+    new java.util.Random(7).nextBytes(big);
+    for (int i = 0; i < big.length; i += 3) big[i] = 'x'; // partly compressible, like a binary
+    Files.write(app.resolve("b-big.bin"), big);
+    TestApps.write(app, "c-after.txt", "after\n".repeat(1000));
+    Path slug = tmp.resolve("out/app.tar.gz");
+
+    SlugWriter.write(app, slug);
+
+    assertThat(TestApps.slugText(slug, "a-before.txt")).isEqualTo("before\n".repeat(1000));
+    assertThat(TestApps.slugText(slug, "c-after.txt")).isEqualTo("after\n".repeat(1000));
+    try (var in = Files.newInputStream(slug);
+        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(in))) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (e.getName().equals("b-big.bin")) assertThat(tar.readAllBytes()).isEqualTo(big);
+      }
+    }
+    assertThat(Files.size(slug)).isLessThan(big.length);
+  }
+
+  @Test
   void slugSizeIsPrintedLikeHeroku() {
     assertThat(BuildResult.Succeeded.humanSize(900)).isEqualTo("900B");
     assertThat(BuildResult.Succeeded.humanSize(1_258_291)).isEqualTo("1.2M");

@@ -111,6 +111,7 @@ final class BuildsCommands {
       fields.put("By", text(b.path("created_by")));
       fields.put("Buildpack", text(b.path("buildpack")));
       fields.put("Language", text(b.path("language")));
+      if (b.hasNonNull("runtime")) fields.put("Runtime", b.get("runtime").asText());
       fields.put("Release", b.hasNonNull("release") ? "v" + b.get("release").asText() : "-");
       if (b.hasNonNull("started_at")) {
         Instant started = Instant.parse(b.get("started_at").asText());

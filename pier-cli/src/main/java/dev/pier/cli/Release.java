@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * One release of an app, as {@code GET /apps/{app}/releases} returns it; {@code configKeys} and
- * {@code versionUrl}, {@code buildpack}, {@code language} and {@code build} (what built its slug)
+ * {@code versionUrl}, {@code buildpack}, {@code language}, {@code runtime} (such as {@code Node.js
+ * 22.12.0}) and {@code build} (what built its slug)
  * come only from {@code GET /apps/{app}/releases/{version}}. Fields a server
  * did not send are null.
  *
@@ -29,7 +30,8 @@ record Release(
     String versionUrl,
     String buildpack,
     String language,
-    Integer build) {
+    Integer build,
+    String runtime) {
   Release {
     processes = processes == null ? Map.of() : processes;
     configKeys = configKeys == null ? List.of() : configKeys;

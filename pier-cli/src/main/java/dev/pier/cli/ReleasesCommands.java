@@ -119,6 +119,9 @@ final class ReleasesCommands {
       if (release.language() != null) {
         fields.put("Language", release.language());
       }
+      if (release.runtime() != null) {
+        fields.put("Runtime", release.runtime());
+      }
       if (release.build() != null) {
         fields.put("Build", release.build() + " (`pier builds:info " + release.build() + "`)");
       }

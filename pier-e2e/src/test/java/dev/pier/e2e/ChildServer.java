@@ -39,6 +39,8 @@ final class ChildServer implements AutoCloseable {
         "--router-port", Integer.toString(router), "--bind", "127.0.0.1");
     pb.environment().put("PIER_ADMIN_TOKEN", PlatformHarness.TOKEN);
     pb.environment().put("PIER_STOP_GRACE_SECONDS", "3");
+    // Node.js apps use the host's node, as with PlatformHarness (a test's env may say otherwise).
+    pb.environment().put("PIER_NODE_DOWNLOADS", "0");
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling("server.log").toFile()));
     process = pb.start();

@@ -57,7 +57,9 @@ final class PlatformHarness implements AutoCloseable {
                 .withBindHost("127.0.0.1")
                 .withRouterBackendPool(!"false".equals(System.getProperty("pier.test.routerPool")))
                 .withAdminToken(TOKEN)
-                .withStopGrace(Duration.ofSeconds(3)));
+                .withStopGrace(Duration.ofSeconds(3))
+                // Node.js apps use the host's node unless a test asks for downloads (NodeVersionsTest).
+                .withNodeRegistry(null));
     server = PlatformServer.start(settings);
   }
 

@@ -23,13 +23,14 @@ final class ReleaseRoutes {
 
   /**
    * A release with the names of its config vars, its own URL, and what built its slug (the
-   * buildpack(s), the language detected and the build's id; null when unknown).
+   * buildpack(s), the language detected, the runtime it builds and runs with, such as {@code
+   * Node.js 22.12.0}, and the build's id; null when unknown).
    */
   record ReleaseInfo(
       int version, String description, Instant createdAt, String createdBy,
       Map<String, String> processes, boolean current, String state, int percent, boolean running,
       int instances, boolean slugAvailable, List<String> configKeys, String versionUrl,
-      String readinessPath, String buildpack, String language, Integer build) {}
+      String readinessPath, String buildpack, String language, Integer build, String runtime) {}
 
   private final AppService apps;
   private final VersionService versions;
@@ -56,7 +57,7 @@ final class ReleaseRoutes {
           v.slugAvailable(), List.copyOf(new TreeSet<>(s.release().env().keySet())),
           apps.versionUrl(app.name(), v.version()), s.release().readinessPath(),
           build == null ? null : build.buildpack(), build == null ? null : build.language(),
-          build == null ? null : build.id()));
+          build == null ? null : build.id(), build == null ? null : build.runtime()));
     });
     api.on("POST", AppRoutes.APP + "/rollback", ex -> {
       App app = apps.get(ex.param(1));

@@ -25,10 +25,19 @@ public final class BuildStore {
   public record Build(
       int id, int number, String app, String description, String createdBy, Instant startedAt,
       Instant finishedAt, String status, Integer release, String output, String buildpack,
-      String language) {}
+      String language, String runtime) {
+    /** A build without a recorded runtime. */
+    public Build(
+        int id, int number, String app, String description, String createdBy, Instant startedAt,
+        Instant finishedAt, String status, Integer release, String output, String buildpack,
+        String language) {
+      this(id, number, app, description, createdBy, startedAt, finishedAt, status, release, output,
+          buildpack, language, null);
+    }
+  }
 
   private static final String COLUMNS =
-      "id, app, description, created_by, started_at, finished_at, status, release, %s, buildpack, language, number";
+      "id, app, description, created_by, started_at, finished_at, status, release, %s, buildpack, language, number, runtime";
 
   private final Database db;
 
@@ -96,17 +105,24 @@ public final class BuildStore {
   /** Ends a build, recording the buildpack(s) that built it and the language detected (null: unknown). */
   public void finish(int id, String status, Integer release, String output, Instant now,
       String buildpack, String language) {
+    finish(id, status, release, output, now, buildpack, language, null);
+  }
+
+  /** Ends a build, recording also the runtime it used ({@code Node.js 22.12.0}; null: none said). */
+  public void finish(int id, String status, Integer release, String output, Instant now,
+      String buildpack, String language, String runtime) {
     db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE builds SET status = ?, release = ?, output = ?, finished_at = ?, buildpack = ?,"
-              + " language = ? WHERE id = ?")) {
+              + " language = ?, runtime = ? WHERE id = ?")) {
         ps.setString(1, status);
         if (release == null) ps.setNull(2, java.sql.Types.INTEGER); else ps.setInt(2, release);
         ps.setString(3, output);
         ps.setTimestamp(4, Timestamp.from(now));
         ps.setString(5, buildpack);
         ps.setString(6, language);
-        ps.setInt(7, id);
+        ps.setString(7, runtime);
+        ps.setInt(8, id);
         return ps.executeUpdate();
       }
     });
@@ -223,6 +239,6 @@ public final class BuildStore {
     Integer rel = rs.wasNull() ? null : release;
     return new Build(rs.getInt(1), rs.getInt(12), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getTimestamp(5).toInstant(), finished == null ? null : finished.toInstant(),
-        rs.getString(7), rel, rs.getString(9), rs.getString(10), rs.getString(11));
+        rs.getString(7), rel, rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(13));
   }
 }

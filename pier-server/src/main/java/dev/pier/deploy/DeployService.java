@@ -182,7 +182,7 @@ public final class DeployService {
         if (outcome instanceof Outcome.Failed failed) recorded.failed(failed.reason());
         builds.finish(buildId, ok ? "succeeded" : "failed",
             ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant(),
-            clip(recorded.buildpack, 8000), clip(recorded.language, 1000));
+            clip(recorded.buildpack, 8000), clip(recorded.language, 1000), clip(recorded.runtime, 200));
       } finally {
         DataDirs.deleteTree(sourceDir);
       }
@@ -200,6 +200,7 @@ public final class DeployService {
     /** What built it (recorded with the build), once known. */
     volatile String buildpack;
     volatile String language;
+    volatile String runtime;
 
     RecordedOutput(BuildOutput forward) {
       this.forward = forward;
@@ -281,6 +282,7 @@ public final class DeployService {
     if (result instanceof BuildResult.Succeeded ok) {
       out.buildpack = ok.buildpack();
       out.language = ok.language();
+      out.runtime = ok.runtime();
     }
     if (result instanceof BuildResult.Failed failed) {
       Files.deleteIfExists(slug);

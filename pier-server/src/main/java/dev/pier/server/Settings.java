@@ -34,6 +34,8 @@ import java.time.Duration;
  * @param allowLocalDrains whether log drains may send to this machine's addresses (loopback, its
  *     interfaces; never the platform's own ports); off, drain URLs must point at other machines
  * @param diskQuota what each instance may write to /app and /tmp
+ * @param nodeRegistry the npm registry Node.js apps get the Node.js they ask for from (cached in
+ *     {@code DATA/runtimes/node}); null: they all use the server's own node
  */
 public record Settings(
     Path dataDir,
@@ -54,7 +56,8 @@ public record Settings(
     long diskReserveBytes,
     ClientLimits routerClientLimits,
     boolean allowLocalDrains,
-    DiskQuota diskQuota) {
+    DiskQuota diskQuota,
+    java.net.URI nodeRegistry) {
   /** Default instance disk quota: 1 GiB of /app, 256 MiB of /tmp. */
   public static final DiskQuota DEFAULT_DISK_QUOTA = new DiskQuota(1L << 30, 256L << 20);
 
@@ -64,7 +67,7 @@ public record Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
         Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
         BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false,
-        DEFAULT_DISK_QUOTA);
+        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT);
   }
 
   public Settings withPorts(int api, int router) {
@@ -126,6 +129,11 @@ public record Settings(
     return edit(b -> b.diskQuota = quota);
   }
 
+  /** Node.js from {@code registry}; null: every Node.js app uses the server's own node. */
+  public Settings withNodeRegistry(java.net.URI registry) {
+    return edit(b -> b.nodeRegistry = registry);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -153,6 +161,7 @@ public record Settings(
     ClientLimits routerClientLimits;
     boolean allowLocalDrains;
     DiskQuota diskQuota;
+    java.net.URI nodeRegistry;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -174,13 +183,14 @@ public record Settings(
       routerClientLimits = s.routerClientLimits;
       allowLocalDrains = s.allowLocalDrains;
       diskQuota = s.diskQuota;
+      nodeRegistry = s.nodeRegistry;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
           routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
-          routerClientLimits, allowLocalDrains, diskQuota);
+          routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry);
     }
   }
 }

@@ -25,6 +25,8 @@ final class Migrator {
     "V12__maintenance.sql",
     // #10 per-app build numbers
     "V13__build_numbers.sql",
+    // #10 the Node.js (runtime) a build used
+    "V14__build_runtime.sql",
     // #10 branch previews
     "V15__previews.sql",
     // #10 pipelines

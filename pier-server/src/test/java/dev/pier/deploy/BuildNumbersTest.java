@@ -74,9 +74,12 @@ class BuildNumbersTest {
       AppStore apps = new AppStore(db);
       apps.insert(ONE, NOW).orElseThrow();
       apps.insert(TWO, NOW).orElseThrow();
-      // back to the schema before V13, with builds of two apps interleaved
+      // back to the schema before V13 (so before the later migrations too), with builds of two
+      // apps interleaved
       db.transaction(c -> {
         try (var s = c.createStatement()) {
+          s.execute("ALTER TABLE builds DROP COLUMN runtime");
+          s.execute("DELETE FROM schema_version WHERE version = 14");
           s.execute("DROP INDEX builds_app_number");
           s.execute("ALTER TABLE builds DROP COLUMN number");
           s.execute("DELETE FROM schema_version WHERE version = 13");

@@ -126,4 +126,16 @@ class MainTest {
   void helpReturnsNoSettings() {
     assertThat(Main.parse(new String[] {"--help"}, Map.of())).isNull();
   }
+
+  @Test
+  void theNodeRegistryDefaultsToNpmsAndIsSetByFlagOrEnvironmentOrTurnedOff() {
+    assertThat(Main.parse(new String[0], Map.of()).nodeRegistry()).hasToString("https://registry.npmjs.org/");
+    assertThat(Main.parse(new String[0], Map.of("PIER_NODE_REGISTRY", "http://127.0.0.1:4873/")).nodeRegistry())
+        .hasToString("http://127.0.0.1:4873/");
+    assertThat(Main.parse(new String[] {"--node-registry", "https://npm.example.org/"},
+        Map.of("PIER_NODE_REGISTRY", "http://127.0.0.1:4873/")).nodeRegistry()).hasToString("https://npm.example.org/");
+    assertThat(Main.parse(new String[0], Map.of("PIER_NODE_DOWNLOADS", "0")).nodeRegistry()).isNull();
+    assertThatThrownBy(() -> Main.parse(new String[] {"--node-registry", "ftp://x/"}, Map.of()))
+        .hasMessageContaining("must be an http(s) URL");
+  }
 }

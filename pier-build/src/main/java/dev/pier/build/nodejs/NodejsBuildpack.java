@@ -8,6 +8,7 @@ import dev.pier.build.lang.SourceFiles;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds Node.js apps the way Heroku's Node.js buildpack does, with the node and npm installed on
- * the host (no download of other versions):
+ * Builds Node.js apps the way Heroku's Node.js buildpack does:
  *
  * <ol>
- *   <li>check {@code engines.node} against {@code node --version} (a mismatch only warns);
+ *   <li>choose the Node.js ({@link NodeChoice}: {@code engines.node}, app.yaml {@code runtime:
+ *       nodejsNN}, else the current LTS), download it once into Pier's shared cache ({@link
+ *       NodeInstaller}) and copy it into the slug at {@value NodeVendor#HOME}, first on the PATH
+ *       of the build and of every process of the release. Without an installer, or when the
+ *       registry is unreachable and nothing cached fits, the server's own node is used and
+ *       {@code engines.node} only checked against it (a mismatch warns). npm is the server's,
+ *       run by the chosen node;
  *   <li>install dependencies including devDependencies ({@code npm ci} when a lockfile exists,
  *       else {@code npm install}), skipped when package.json declares none;
  *   <li>run {@code npm run build} if there is a build script;
@@ -36,6 +42,23 @@ public final class NodejsBuildpack implements Buildpack {
   public static final String NAME = "nodejs";
 
   static final List<String> NPM_FLAGS = List.of("--no-audit", "--no-fund", "--no-update-notifier");
+  /** The longest a Node.js download may take (less when the build has less time left). */
+  static final Duration DOWNLOAD_LIMIT = Duration.ofMinutes(5);
+
+  private final NodeInstaller installer;
+
+  /** The buildpack that builds with the server's own node and npm, downloading nothing. */
+  public NodejsBuildpack() {
+    this(null);
+  }
+
+  /**
+   * The buildpack that builds and runs each app with the Node.js it asks for, downloaded with
+   * {@code installer} (null: the server's own node only).
+   */
+  public NodejsBuildpack(NodeInstaller installer) {
+    this.installer = installer;
+  }
 
   @Override
   public String name() {
@@ -63,17 +86,18 @@ public final class NodejsBuildpack implements Buildpack {
     // Package commands (vite, next, tsc) for build scripts and Procfile commands alike.
     ctx.prependPath(BIN_DIR);
     ctx.prependRuntimePath(BIN_DIR);
-    checkNodeVersion(ctx, pkg.enginesNode());
-    boolean installed = install(ctx, pkg);
+    boolean vendored = chooseNode(ctx, pkg.enginesNode(), !pkg.hasNoDependencies());
+    boolean installed = install(ctx, pkg, vendored);
     if (pkg.hasScript("build")) {
       ctx.out().step("Build");
       ctx.out().info("Running 'npm run build'");
-      ctx.runOrFail("npm run build", npm("run", "build"), env(runtimeNodeEnv(ctx)));
+      ctx.runOrFail("npm run build", npm("run", "build"), env(runtimeNodeEnv(ctx), vendored));
     }
     if (installed && pkg.devDependencyCount() > 0) {
       ctx.out().step("Pruning devDependencies");
-      ctx.runOrFail("npm prune", npm("prune", "--omit=dev"), env(runtimeNodeEnv(ctx)));
+      ctx.runOrFail("npm prune", npm("prune", "--omit=dev"), env(runtimeNodeEnv(ctx), vendored));
     }
+    if (vendored) NodeVendor.dropHeaders(ctx);
     if (pkg.hasScript("start") || Files.isRegularFile(ctx.appDir().resolve("server.js"))) {
       ctx.defaultProcessType("web", "npm start");
     }
@@ -82,9 +106,36 @@ public final class NodejsBuildpack implements Buildpack {
     ctx.defaultEnv("NODE_ENV", "production");
   }
 
-  private void checkNodeVersion(BuildContext ctx, String engines) throws BuildFailure {
-    ctx.out().step("Checking Node.js version");
+  /**
+   * Downloads (or takes from the cache) the Node.js the app asks for and puts it in the slug,
+   * first on PATH; returns false when the server's own node builds and runs the app instead.
+   */
+  private boolean chooseNode(BuildContext ctx, String engines, boolean headers) throws BuildFailure {
+    ctx.out().step("Installing Node.js");
     ctx.out().info("engines.node (package.json): " + (engines == null ? "unspecified" : engines));
+    Optional<String> runtime = SourceFiles.appYamlRuntime(ctx.appDir());
+    runtime.filter(r -> NodeChoice.runtimeMajor(r) != null)
+        .ifPresent(r -> ctx.out().info("runtime (app.yaml): " + r));
+    if (installer == null) {
+      checkNodeVersion(ctx, engines, runtime);
+      return false;
+    }
+    Duration limit = ctx.timeLeft().compareTo(DOWNLOAD_LIMIT) < 0 ? ctx.timeLeft() : DOWNLOAD_LIMIT;
+    Optional<NodeInstaller.Installed> node = installer.install(engines, runtime.orElse(null), ctx.out(), limit);
+    if (node.isEmpty()) {
+      checkNodeVersion(ctx, engines, runtime);
+      return false;
+    }
+    NodeInstaller.Installed n = node.get();
+    NodeVendor.copy(ctx, n.home(), headers);
+    ctx.prependPath(NodeVendor.BIN);
+    ctx.prependRuntimePath(NodeVendor.BIN);
+    ctx.out().step("Using Node.js " + n.version() + " (" + n.reason() + ")");
+    ctx.runtime("Node.js " + n.version());
+    return true;
+  }
+
+  private void checkNodeVersion(BuildContext ctx, String engines, Optional<String> runtime) throws BuildFailure {
     List<String> output = new ArrayList<>();
     int code = ctx.run("node --version", List.of("node", "--version"), Map.of(), output::add);
     String version = output.isEmpty() ? "" : output.getFirst().strip();
@@ -93,8 +144,8 @@ public final class NodejsBuildpack implements Buildpack {
           + code + ")");
       return;
     }
-    Optional<String> runtime = SourceFiles.appYamlRuntime(ctx.appDir());
-    ctx.out().info("Using Node.js " + version + " (the one installed on this Pier)");
+    ctx.out().step("Using Node.js " + version.replaceFirst("^v", "") + " (the one installed on this Pier)");
+    ctx.runtime("Node.js " + version.replaceFirst("^v", "") + " (this server's)");
     runtime.flatMap(r -> runtimeMismatch(r, version)).ifPresent(ctx.out()::warn);
     if (engines == null) return;
     var range = NodeVersionRange.parse(engines);
@@ -123,7 +174,7 @@ public final class NodejsBuildpack implements Buildpack {
   }
 
   /** Installs dependencies with devDependencies included; returns false when there were none. */
-  private boolean install(BuildContext ctx, PackageJson pkg) throws BuildFailure {
+  private boolean install(BuildContext ctx, PackageJson pkg, boolean vendored) throws BuildFailure {
     ctx.out().step("Installing dependencies");
     if (pkg.hasNoDependencies()) {
       ctx.out().info("No dependencies in package.json; skipping npm install");
@@ -135,7 +186,7 @@ public final class NodejsBuildpack implements Buildpack {
       ctx.out().info("Using the npm cache from earlier builds");
     }
     ctx.out().info("Running '" + label + "' (with devDependencies)");
-    ctx.runOrFail(label, npm(locked ? "ci" : "install", "--include=dev"), env("development"));
+    ctx.runOrFail(label, npm(locked ? "ci" : "install", "--include=dev"), env("development", vendored));
     return true;
   }
 
@@ -146,11 +197,14 @@ public final class NodejsBuildpack implements Buildpack {
     return argv;
   }
 
-  private static Map<String, String> env(String nodeEnv) {
-    return Map.of(
+  private static Map<String, String> env(String nodeEnv, boolean vendored) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "NODE_ENV", nodeEnv,
         "npm_config_cache", BuildContext.CACHE_MOUNT + "/npm",
-        "npm_config_update_notifier", "false");
+        "npm_config_update_notifier", "false"));
+    // node-gyp builds native addons against the vendored headers (it could not download them).
+    if (vendored) env.put("npm_config_nodedir", NodeVendor.HOME);
+    return env;
   }
 
   /** The app's own NODE_ENV config var, else production, as on Heroku. */
