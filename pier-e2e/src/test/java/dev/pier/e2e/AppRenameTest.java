@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code pier apps:rename} of a deployed app (#10): the new host serves it with its config, the
  * old name is gone from the router and the API, the local {@code pier} remote follows so the next
- * {@code git push} deploys, and its releases and log history stay with it.
+ * {@code git push} deploys, and its releases and log history stay with it; a rename a crash cut
+ * off is undone at the next start.
  */
 class AppRenameTest {
   @TempDir Path tmp;
@@ -55,6 +56,23 @@ class AppRenameTest {
       assertThat(push2.exit()).as(push2.all()).isZero();
       assertThat(pier.awaitBody("new-shop", "\"version\":2", Duration.ofSeconds(20))).isTrue();
       assertThat(pier.get("old-shop", "/").status()).isEqualTo(404);
+
+      // A rename to cut-shop killed after its folders moved, before its rows did: the store still
+      // says new-shop, so the next start moves the folders back (the doctor must not take them for
+      // a deleted app's leftovers) and new-shop serves from its own slugs.
+      pier.restart(() -> {
+        java.nio.file.Files.writeString(pier.data.resolve("rename-journal"), "new-shop\ncut-shop\n");
+        java.nio.file.Files.move(pier.data.resolve("repos/new-shop.git"), pier.data.resolve("repos/cut-shop.git"));
+        java.nio.file.Files.move(pier.data.resolve("slugs/new-shop"), pier.data.resolve("slugs/cut-shop"));
+      });
+      assertThat(pier.awaitBody("new-shop", "\"version\":2", Duration.ofSeconds(30))).isTrue();
+      assertThat(pier.get("cut-shop", "/").status()).isEqualTo(404);
+      assertThat(java.nio.file.Files.exists(pier.data.resolve("rename-journal"))).isFalse();
+      PlatformHarness.write(repo, SampleApps.nodeHello(3));
+      pier.commitAll(repo, "version three");
+      Result push3 = pier.git(repo, "push", "pier", "main");
+      assertThat(push3.exit()).as(push3.all()).isZero();
+      assertThat(pier.awaitBody("new-shop", "\"version\":3", Duration.ofSeconds(20))).isTrue();
     }
   }
 }

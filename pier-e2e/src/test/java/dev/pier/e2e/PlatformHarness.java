@@ -82,6 +82,21 @@ final class PlatformHarness implements AutoCloseable {
     server = PlatformServer.start(settings);
   }
 
+  /** What a test does to the data directory while Pier is down. */
+  interface WhileDown {
+    void run() throws Exception;
+  }
+
+  /** As {@link #restart()}, doing {@code whileDown} in between (a crash's leftovers, for example). */
+  void restart(WhileDown whileDown) throws Exception {
+    int api = server.apiPort();
+    int router = server.routerPort();
+    server.close();
+    whileDown.run();
+    settings = settings.withPorts(api, router);
+    server = PlatformServer.start(settings);
+  }
+
   void sampleMetricsNow() {
     server.sampleMetricsNow();
   }

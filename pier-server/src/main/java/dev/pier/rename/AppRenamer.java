@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Renames an app (Heroku's {@code apps:rename}). Refused (409) while a change of the app is in
@@ -70,18 +71,7 @@ public final class AppRenamer {
     AppName from = pending.get().from();
     AppName to = pending.get().to();
     boolean committed = apps.list().stream().anyMatch(a -> a.name().equals(to));
-    AppName away = committed ? from : to;
-    AppName home = committed ? to : from;
-    for (var folders : folderPairs(away, home)) {
-      if (Files.exists(folders[0], java.nio.file.LinkOption.NOFOLLOW_LINKS)
-          && !Files.exists(folders[1], java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          Files.move(folders[0], folders[1], StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot finish the rename of " + from + ": move " + folders[0], e);
-        }
-      }
-    }
+    moveFoldersHome(dirs, from, to, committed);
     if (committed) {
       DataDirs.deleteTree(dirs.builds(from));
       DataDirs.deleteTree(dirs.run().resolve(from.value()));
@@ -92,12 +82,38 @@ public final class AppRenamer {
     journal.clear();
   }
 
-  private List<Path[]> folderPairs(AppName from, AppName to) {
+  /**
+   * The folder half of {@link #recover()}, run first at start, before the doctor would take a
+   * half-renamed app's folders for leftovers of a deleted app: the folders move to the name
+   * {@code inStore} holds. The journal stays for {@link #recover()} to finish logs, metrics and
+   * drains.
+   */
+  public static void recoverFolders(DataDirs dirs, Predicate<AppName> inStore) {
+    new RenameJournal(dirs.root().resolve("rename-journal")).pending()
+        .ifPresent(e -> moveFoldersHome(dirs, e.from(), e.to(), inStore.test(e.to())));
+  }
+
+  private static void moveFoldersHome(DataDirs dirs, AppName from, AppName to, boolean committed) {
+    AppName away = committed ? from : to;
+    AppName home = committed ? to : from;
+    for (var folders : folderPairs(dirs, away, home)) {
+      if (Files.exists(folders[0], java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && !Files.exists(folders[1], java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.move(folders[0], folders[1], StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot finish the rename of " + from + ": move " + folders[0], e);
+        }
+      }
+    }
+  }
+
+  private static List<Path[]> folderPairs(DataDirs dirs, AppName from, AppName to) {
     return List.of(
         new Path[] {dirs.repo(from), dirs.repo(to)},
         new Path[] {dirs.slugs(from), dirs.slugs(to)},
         new Path[] {dirs.cache(from), dirs.cache(to)},
-        new Path[] {sites(from), sites(to)});
+        new Path[] {sites(dirs, from), sites(dirs, to)});
   }
 
   /** Registers what moves an app's data kept elsewhere (log store, metrics, drains) to its new name. */
@@ -135,7 +151,7 @@ public final class AppRenamer {
     List<Path[]> moved = new ArrayList<>();
     journal.begin(from, to);
     try {
-      for (var folders : folderPairs(from, to)) move(folders[0], folders[1], moved);
+      for (var folders : folderPairs(dirs, from, to)) move(folders[0], folders[1], moved);
       if (!store.rename(from, to, dirs.slugs(from), dirs.slugs(to))) {
         throw PlatformException.conflict("app name '" + to + "' is already taken");
       }
@@ -162,14 +178,17 @@ public final class AppRenamer {
     processes.stoppedAll(to.value()); // its desired state starts its running versions
   }
 
-  private Path sites(AppName app) {
+  private static Path sites(DataDirs dirs, AppName app) {
     return dirs.root().resolve("sites").resolve(app.value());
   }
 
   private static void move(Path from, Path to, List<Path[]> moved) {
     if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
     try {
-      DataDirs.deleteTree(to); // a leftover of an earlier app of that name
+      if (Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // an app of that name created meanwhile (never delete its folders), or a leftover `pier doctor` removes
+        throw PlatformException.conflict("cannot rename: " + to + " already exists (an app of that name, or a leftover that `pier doctor` removes)");
+      }
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
       moved.add(new Path[] {from, to});
     } catch (IOException e) {

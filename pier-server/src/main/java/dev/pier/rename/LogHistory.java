@@ -18,6 +18,7 @@ public final class LogHistory {
   public static void move(LogStore store, AppName from, AppName to) {
     store.flush();
     List<LogLine> recent = store.recent(from.value(), LogQuery.MAX_LIMIT);
+    if (recent.isEmpty()) return; // moved already (a rename finished at start runs this again)
     for (LogLine line : recent) {
       store.append(new LogLine(line.time(), to.value(), line.source(), line.process(), line.text()));
     }

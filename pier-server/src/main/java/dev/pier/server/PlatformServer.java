@@ -252,6 +252,9 @@ public final class PlatformServer implements AutoCloseable {
       logStore.deleteApp(name.value());
       metrics.deleteApp(name.value());
     });
+    // A rename a kill -9 cut off: its folders follow the name the store holds, before the doctor
+    // would take them for leftovers of a deleted app (#10 apps:rename).
+    dev.pier.rename.AppRenamer.recoverFolders(dirs, name -> new AppStore(db).find(name).isPresent());
     // Before any instance runs: repair what a crash left half done, say what it could not.
     Doctor doctor = new Doctor(new AppStore(db), releaseStore, versionStore, configStore, buildStore,
         rollout::ifIdle, dirs, logs, clock);
