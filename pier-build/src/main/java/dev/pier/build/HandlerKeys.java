@@ -118,11 +118,18 @@ final class HandlerKeys {
   }
 
   private static Pattern regex(String text, Node node, String what) throws BuildFailure {
+    Pattern pattern;
     try {
-      return Pattern.compile(text);
+      pattern = Pattern.compile(text);
     } catch (PatternSyntaxException e) {
       throw at(node.getStartMark(), what + " is not a valid regular expression: " + e.getDescription());
     }
+    String problem = RegexSafety.problem(text);
+    if (problem != null) {
+      throw at(node.getStartMark(), what + " '" + text + "' is refused: " + problem
+          + ", which can make matching take very long; write it without");
+    }
+    return pattern;
   }
 
   private static Pattern dirRegex(String url, Node node, String what) throws BuildFailure {
