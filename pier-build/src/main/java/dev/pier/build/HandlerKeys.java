@@ -3,6 +3,7 @@ package dev.pier.build;
 import static dev.pier.build.AppYaml.at;
 import static dev.pier.build.AppYaml.isNull;
 
+import dev.pier.model.ReservedHeaders;
 import dev.pier.model.StaticHandler;
 import dev.pier.model.StaticHandlers;
 import java.util.ArrayList;
@@ -159,6 +160,11 @@ final class HandlerKeys {
       String name = ((ScalarNode) entry.getKeyNode()).getValue();
       if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
         throw at(entry.getKeyNode().getStartMark(), what + " http_headers: invalid header name '" + name + "'");
+      }
+      if (ReservedHeaders.reserved(name)) {
+        throw at(entry.getKeyNode().getStartMark(), what + " http_headers: '" + name
+            + "' is set by the router and cannot be set by a handler (nor any of "
+            + String.join(", ", ReservedHeaders.NAMES) + ", Proxy-*)");
       }
       String v = string(entry.getValueNode(), what + " http_headers." + name);
       if (v.chars().anyMatch(c -> c < ' ' && c != '\t')) {

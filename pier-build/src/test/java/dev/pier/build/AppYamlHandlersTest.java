@@ -136,6 +136,18 @@ class AppYamlHandlersTest {
   }
 
   @Test
+  void aHandlerSettingAFramingOrRouterHeaderFailsTheBuild() {
+    for (String name : java.util.List.of("Content-Length", "Transfer-Encoding", "connection", "Keep-Alive",
+        "Upgrade", "TE", "Trailer", "Proxy-Authorization", "Content-Range", "Content-Encoding",
+        "X-Request-Id", "Via")) {
+      assertThatThrownBy(() -> AppYaml.parse("runtime: nodejs\nhandlers:\n  - url: /s\n    static_dir: x\n"
+              + "    http_headers:\n      " + name + ": '0'\n"))
+          .as(name).isInstanceOf(BuildFailure.class)
+          .hasMessageContaining("handlers entry 1 http_headers: '" + name + "' is set by the router");
+    }
+  }
+
+  @Test
   void livenessCheckTakesAppEngineDefaultsAndRejectsOutOfRangeNumbers() throws BuildFailure {
     LivenessCheck l = AppYaml.parse("runtime: nodejs\nliveness_check:\n  path: /healthz\n  check_interval_sec: 2\n")
         .serving().liveness();

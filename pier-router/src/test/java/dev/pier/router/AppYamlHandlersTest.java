@@ -139,4 +139,22 @@ class AppYamlHandlersTest {
           .as("a path longer than any handler considers goes to the app").startsWith("v1.web.1\n");
     }
   }
+
+  @Test
+  void aHandlersFramingHeaderFromAnOldSlugDoesNotChangeTheResponseFraming() throws Exception {
+    Path root = dir.resolve("files");
+    StaticHandlers framing = new StaticHandlers(root, List.of(
+        new StaticHandler(StaticHandler.Kind.DIR, StaticHandler.dirPattern("/static"), "public", null,
+            null, Map.of("Content-Length", "0", "Connection", "close", "X-Ok", "yes"), null)));
+    harness.route("framing.localhost", new Route("framing", SplitBy.RANDOM, List.of(
+        new VersionRoute(1, 100, List.of(backend.backend())).withHandlers(framing))));
+    try (RawClient c = harness.client()) {
+      RawClient.Response css = c.get("framing.localhost", "/static/css/site.css");
+      assertThat(css.text()).as("the body arrives whole").isEqualTo("body{}");
+      assertThat(css.header("content-length")).isEqualTo("6");
+      assertThat(css.header("x-ok")).isEqualTo("yes");
+      assertThat(c.get("framing.localhost", "/static/css/site.css").text())
+          .as("a second request on the same connection").isEqualTo("body{}");
+    }
+  }
 }
