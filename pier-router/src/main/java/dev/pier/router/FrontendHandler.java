@@ -213,7 +213,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     long idle = limits.idleTimeout() != null ? limits.idleTimeout().toMillis() : defaultIdleMillis;
     if (idle != idleMillis) setIdleTimeout(idle);
     ex.maxBodyBytes = limits.maxBodyBytes();
-    if (ex.maxBodyBytes > 0 && HttpUtil.getContentLength(ex.request, 0L) > ex.maxBodyBytes) {
+    if (ex.maxBodyBytes > 0 && ContinueHandler.declaredLength(ex.request) > ex.maxBodyBytes) {
       ex.closeAfter = true; // the body stays unread: the connection cannot carry another request
       sendError(ex, RouterError.BODY_TOO_LARGE);
       return true;

@@ -161,4 +161,18 @@ class RouterLimitsTest {
       harness.awaitInFlight(0);
     }
   }
+
+  @Test
+  void expectContinueWithAnUnreadableContentLengthGets400() throws Exception {
+    harness.route("small.localhost", route("small", echo.backend(), maxBody(1000)));
+    for (String length : List.of("abc", "4, 5")) {
+      try (RawClient client = harness.client()) {
+        client.send("POST / HTTP/1.1\r\nHost: small.localhost\r\nContent-Length: " + length + "\r\n"
+            + "Expect: 100-continue\r\n\r\n");
+        RawClient.Response response = client.readResponse();
+        assertThat(response.status()).as(length).isEqualTo(400);
+      }
+    }
+    assertThat(echo.accepted()).isZero();
+  }
 }
