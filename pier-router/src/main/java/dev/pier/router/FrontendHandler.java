@@ -189,6 +189,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.table = router.routes().get();
     ex.route = ex.table.lookup(host);
     if (ex.route == null) {
+      // no app, no app limits: a previous request's app idle timeout must not stay
+      if (idleMillis != defaultIdleMillis) setIdleTimeout(defaultIdleMillis);
       sendError(ex, RouterError.NO_SUCH_APP);
       return;
     }

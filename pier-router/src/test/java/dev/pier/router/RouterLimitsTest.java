@@ -175,4 +175,20 @@ class RouterLimitsTest {
     }
     assertThat(echo.accepted()).isZero();
   }
+
+  @Test
+  void aRequestForNoAppPutsTheRoutersIdleTimeoutBackOnAKeptAliveConnection() throws Exception {
+    try (RouterHarness quick = new RouterHarness(RouterHarness.FAST.withTimeouts(
+        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(400)))) {
+      quick.route("lazy.localhost", route("lazy", slow.backend(),
+          new RouteLimits(null, Duration.ofHours(1), null, 0)));
+      try (RawClient client = quick.client()) {
+        assertThat(client.get("lazy.localhost", "/").status()).isEqualTo(200);
+        assertThat(client.get("nobody.localhost", "/").status()).isEqualTo(404);
+        long start = System.nanoTime();
+        assertThat(client.closedByPeer()).as("the router's 400 ms, not the lazy app's hour").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      }
+    }
+  }
 }
