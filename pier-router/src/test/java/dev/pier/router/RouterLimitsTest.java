@@ -191,4 +191,25 @@ class RouterLimitsTest {
       }
     }
   }
+
+  @Test
+  void aClientStillUploadingPastTheLimitReadsThe413() throws Exception {
+    harness.route("small.localhost", route("small", echo.backend(), maxBody(1000)));
+    try (RawClient client = harness.client()) {
+      int size = 512 * 1024;
+      client.send("POST / HTTP/1.1\r\nHost: small.localhost\r\nContent-Length: " + size + "\r\n\r\n");
+      byte[] block = new byte[8192];
+      // an upload paced like a real one: still going on well after the 413 was sent
+      for (int sent = 0; sent < size; sent += block.length) {
+        client.out().write(block);
+        client.out().flush();
+        Thread.sleep(8);
+      }
+      RawClient.Response response = client.readResponse();
+      assertThat(response.status()).isEqualTo(413);
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(echo.accepted()).isZero();
+    harness.awaitClientConnections(0);
+  }
 }
