@@ -207,7 +207,7 @@ class RouterLimitsTest {
       }
       RawClient.Response response = client.readResponse();
       assertThat(response.status()).isEqualTo(413);
-      assertThat(client.closedByPeer()).isTrue();
+      assertThat(client.closedCleanly()).as("a FIN, not a reset").isTrue();
     }
     assertThat(echo.accepted()).isZero();
     harness.awaitClientConnections(0);
