@@ -27,7 +27,7 @@ public final class HandlerFiles {
           if (relative.startsWith(h.target() + "/")) return true;
         }
         case FILES -> {
-          if (h.upload().matcher(relative).matches()) return true;
+          if (h.uploads(relative)) return true;
         }
         case APP -> { }
       }
@@ -51,7 +51,7 @@ public final class HandlerFiles {
         }
       } else if (h.kind() == StaticHandler.Kind.FILES) {
         if (files == null) files = list(root);
-        if (files.stream().noneMatch(f -> h.upload().matcher(f).matches())) {
+        if (files.stream().noneMatch(f -> h.uploads(f))) {
           out.warn("app.yaml handler " + h.urlText() + ": upload '" + h.upload().pattern()
               + "' matches no file of the app (its requests will get 404)");
         }

@@ -3,6 +3,7 @@ package dev.pier.build;
 import static dev.pier.build.AppYaml.at;
 import static dev.pier.build.AppYaml.isNull;
 
+import dev.pier.model.ReservedHeaders;
 import dev.pier.model.StaticHandler;
 import dev.pier.model.StaticHandlers;
 import java.util.ArrayList;
@@ -118,11 +119,18 @@ final class HandlerKeys {
   }
 
   private static Pattern regex(String text, Node node, String what) throws BuildFailure {
+    Pattern pattern;
     try {
-      return Pattern.compile(text);
+      pattern = Pattern.compile(text);
     } catch (PatternSyntaxException e) {
       throw at(node.getStartMark(), what + " is not a valid regular expression: " + e.getDescription());
     }
+    String problem = RegexSafety.problem(text);
+    if (problem != null) {
+      throw at(node.getStartMark(), what + " '" + text + "' is refused: " + problem
+          + ", which can make matching take very long; write it without");
+    }
+    return pattern;
   }
 
   private static Pattern dirRegex(String url, Node node, String what) throws BuildFailure {
@@ -152,6 +160,11 @@ final class HandlerKeys {
       String name = ((ScalarNode) entry.getKeyNode()).getValue();
       if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
         throw at(entry.getKeyNode().getStartMark(), what + " http_headers: invalid header name '" + name + "'");
+      }
+      if (ReservedHeaders.reserved(name)) {
+        throw at(entry.getKeyNode().getStartMark(), what + " http_headers: '" + name
+            + "' is set by the router and cannot be set by a handler (nor any of "
+            + String.join(", ", ReservedHeaders.NAMES) + ", Proxy-*)");
       }
       String v = string(entry.getValueNode(), what + " http_headers." + name);
       if (v.chars().anyMatch(c -> c < ' ' && c != '\t')) {

@@ -116,6 +116,38 @@ class AppYamlHandlersTest {
   }
 
   @Test
+  void handlerRegexesThatCanBacktrackForeverFailTheBuildNamingTheHandler() throws BuildFailure {
+    for (String url : java.util.List.of("/(.*a){12}x", "/(a+)+", "/((ab)*c)*", "/(\\w+\\s?)*$",
+        "/(a)\\1", "/(?<x>a)\\k<x>")) {
+      assertThatThrownBy(() -> AppYaml.parse("runtime: nodejs\nhandlers:\n  - url: '" + url
+              + "'\n    script: auto\n"))
+          .as(url).isInstanceOf(BuildFailure.class)
+          .hasMessageStartingWith("app.yaml line 3: handlers entry 1 url '")
+          .hasMessageContaining("is refused");
+    }
+    assertThatThrownBy(() -> AppYaml.parse("runtime: nodejs\nhandlers:\n  - url: /x/(.*)\n"
+            + "    static_files: public/\\1\n    upload: '(public/.+)+'\n"))
+        .hasMessageContaining("handlers entry 1 upload '(public/.+)+' is refused: it has nested quantifiers");
+    for (String fine : java.util.List.of("/(.*\\.(gif|png|jpg))$", "/static/(.+)/(.*)", "/(a|b)*x",
+        "/([a-z]+)?/x", "/(?:ab)+", "/[(.*)+]x", "/\\(a+\\)+", "/(x*){1}")) {
+      assertThat(AppYaml.parse("runtime: nodejs\nhandlers:\n  - url: '" + fine + "'\n    script: auto\n")
+          .serving().handlers()).as(fine).hasSize(1);
+    }
+  }
+
+  @Test
+  void aHandlerSettingAFramingOrRouterHeaderFailsTheBuild() {
+    for (String name : java.util.List.of("Content-Length", "Transfer-Encoding", "connection", "Keep-Alive",
+        "Upgrade", "TE", "Trailer", "Proxy-Authorization", "Content-Range", "Content-Encoding",
+        "X-Request-Id", "Via")) {
+      assertThatThrownBy(() -> AppYaml.parse("runtime: nodejs\nhandlers:\n  - url: /s\n    static_dir: x\n"
+              + "    http_headers:\n      " + name + ": '0'\n"))
+          .as(name).isInstanceOf(BuildFailure.class)
+          .hasMessageContaining("handlers entry 1 http_headers: '" + name + "' is set by the router");
+    }
+  }
+
+  @Test
   void livenessCheckTakesAppEngineDefaultsAndRejectsOutOfRangeNumbers() throws BuildFailure {
     LivenessCheck l = AppYaml.parse("runtime: nodejs\nliveness_check:\n  path: /healthz\n  check_interval_sec: 2\n")
         .serving().liveness();

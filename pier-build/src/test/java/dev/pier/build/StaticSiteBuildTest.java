@@ -90,6 +90,17 @@ class StaticSiteBuildTest {
   }
 
   @Test
+  void aHeaderRuleSettingAFramingOrRouterHeaderFailsTheBuild() {
+    for (String name : java.util.List.of("Content-Length", "transfer-encoding", "Connection",
+        "Proxy-Authenticate", "X-Request-Id", "Content-Encoding")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.pier.build.staticsite.StaticJson.parse(
+              "{\"headers\": {\"/**\": {\"" + name + "\": \"0\"}}}"))
+          .as(name).isInstanceOf(BuildFailure.class)
+          .hasMessageContaining("\"" + name + "\" is set by the router");
+    }
+  }
+
+  @Test
   void aStaticJsonValueOfTheWrongKindFailsAndUnknownKeysAreWarned() throws IOException {
     write(src, "static.json", "{\"clean_urls\": \"yes\", \"proxies\": {}}");
     write(src, "index.html", "x");

@@ -79,15 +79,31 @@ public record StaticHandler(
    * The app-relative file this handler names for {@code path} (a decoded URL path), {@code ""}
    * for an {@link Kind#APP} handler, or null when the handler does not match. The file is not
    * checked here: see {@link StaticHandlers#match}.
+   *
+   * @throws BoundedRegex.OverBudget when the url pattern took too long to match
    */
   public String fileFor(String path) {
-    Matcher m = url.matcher(path);
-    if (!m.matches()) return null;
+    Matcher m = BoundedRegex.matches(url, path);
+    if (m == null) return null;
     return switch (kind) {
       case APP -> "";
       case DIR -> m.group(m.groupCount()).isEmpty() ? target : target + "/" + m.group(m.groupCount());
       case FILES -> substitute(target, m);
     };
+  }
+
+  /**
+   * True when {@code file} (app-relative) matches this handler's {@code upload}; false for other
+   * kinds, and when matching took too long ({@link BoundedRegex}).
+   */
+  public boolean uploads(String file) {
+    if (upload == null) return false;
+    try {
+      return BoundedRegex.matches(upload, file) != null;
+    } catch (BoundedRegex.OverBudget e) {
+      OverBudgetLog.once(this, "upload");
+      return false;
+    }
   }
 
   /** {@code template} with {@code \N} replaced by group N of {@code m} (a missing group: empty). */

@@ -28,10 +28,21 @@ public record StaticHandlers(Path root, List<StaticHandler> handlers) {
    */
   public record Match(StaticHandler handler, String file) {}
 
-  /** The static handler answering {@code path}, or null when the instances answer it. */
+  /**
+   * The static handler answering {@code path}, or null when the instances answer it: also when
+   * the path is longer than {@link BoundedRegex#MAX_INPUT} or a handler's url took too long to
+   * match it (logged once per handler).
+   */
   public Match match(String path) {
+    if (handlers.isEmpty() || path.length() > BoundedRegex.MAX_INPUT) return null;
     for (StaticHandler h : handlers) {
-      String file = h.fileFor(path);
+      String file;
+      try {
+        file = h.fileFor(path);
+      } catch (BoundedRegex.OverBudget e) {
+        OverBudgetLog.once(h, "url");
+        return null;
+      }
       if (file == null) continue;
       if (h.kind() == StaticHandler.Kind.APP) return null;
       return new Match(h, confined(file) ? file : null);

@@ -38,8 +38,8 @@ final class ContinueHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest request && HttpUtil.is100ContinueExpected(request)
-        && !overBodyLimit(request)) {
+    if (msg instanceof HttpRequest request && !request.decoderResult().isFailure()
+        && HttpUtil.is100ContinueExpected(request) && !overBodyLimit(request)) {
       FullHttpResponse accept = new DefaultFullHttpResponse(
           HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
       accept.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
@@ -52,6 +52,22 @@ final class ContinueHandler extends ChannelInboundHandlerAdapter {
     String host = HostHeader.of(request);
     Route route = host == null ? null : routes.get().lookup(host);
     long max = route == null ? 0 : route.limits().maxBodyBytes();
-    return max > 0 && HttpUtil.getContentLength(request, 0L) > max;
+    return max > 0 && declaredLength(request) > max;
+  }
+
+  /**
+   * The request's {@code Content-Length}, 0 when absent or not one number, {@link Long#MAX_VALUE}
+   * when too large for a long; never throws (unlike {@link HttpUtil#getContentLength}).
+   */
+  static long declaredLength(HttpRequest request) {
+    String value = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    if (value == null || value.isEmpty()) return 0;
+    long n = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') return 0;
+      n = n > (Long.MAX_VALUE - 9) / 10 ? Long.MAX_VALUE : n * 10 + (c - '0');
+    }
+    return n;
   }
 }

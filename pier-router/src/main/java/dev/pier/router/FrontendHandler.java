@@ -89,6 +89,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Router error pages keep the client connection only if the unread body is at most this. */
   private static final long MAX_DISCARDED_BODY = 64 * 1024;
   /**
+   * After a 413 while the client is still uploading, the router reads and drops at most this many
+   * bytes, for at most {@link #LINGER_MILLIS}, before closing: closing with unread input would
+   * reset the connection, and the client could lose the 413.
+   */
+  static final long LINGER_BYTES = 1024 * 1024;
+  static final long LINGER_MILLIS = 2_000;
+  /** Bytes still to drop before closing, or -1 when not lingering. */
+  private long lingerLeft = -1;
+  /**
    * A request body of at most this many bytes may go on a pooled connection: it is kept until
    * the instance answers, so it can be sent again if that connection was closed meanwhile.
    */
@@ -131,7 +140,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (closing) {
-      ReferenceCountUtil.release(msg);
+      if (lingerLeft >= 0) linger(msg);
+      else ReferenceCountUtil.release(msg);
     } else if (msg instanceof ByteBuf raw) {
       onRawBytes(raw);
     } else if (current != null && !current.acceptsBody()) {
@@ -189,6 +199,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.table = router.routes().get();
     ex.route = ex.table.lookup(host);
     if (ex.route == null) {
+      // no app, no app limits: a previous request's app idle timeout must not stay
+      if (idleMillis != defaultIdleMillis) setIdleTimeout(defaultIdleMillis);
       sendError(ex, RouterError.NO_SUCH_APP);
       return;
     }
@@ -213,7 +225,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     long idle = limits.idleTimeout() != null ? limits.idleTimeout().toMillis() : defaultIdleMillis;
     if (idle != idleMillis) setIdleTimeout(idle);
     ex.maxBodyBytes = limits.maxBodyBytes();
-    if (ex.maxBodyBytes > 0 && HttpUtil.getContentLength(ex.request, 0L) > ex.maxBodyBytes) {
+    if (ex.maxBodyBytes > 0 && ContinueHandler.declaredLength(ex.request) > ex.maxBodyBytes) {
       ex.closeAfter = true; // the body stays unread: the connection cannot carry another request
       sendError(ex, RouterError.BODY_TOO_LARGE);
       return true;
@@ -843,7 +855,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (current == ex) current = null;
     if (ex.closeAfter || !ex.clientKeepAlive) {
       ex.releaseEarlyData();
-      closeClient();
+      if (ex.error == RouterError.BODY_TOO_LARGE && !ex.requestDone && !ex.decoderDetached) {
+        closeAfterUpload();
+      } else {
+        closeClient();
+      }
       return;
     }
     if (ex.decoderDetached) {
@@ -859,6 +875,39 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
     if (current == null && !closing) ctx.read();
+  }
+
+  /**
+   * Closes the client connection after a 413 sent while its body is still coming: sends FIN once
+   * the answer is out, then drops what the client still sends (up to {@link #LINGER_BYTES}, for
+   * up to {@link #LINGER_MILLIS}) and closes, so the close is not a reset that loses the 413.
+   */
+  private void closeAfterUpload() {
+    closing = true;
+    releaseQueued();
+    lingerLeft = LINGER_BYTES;
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess() || !(ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d)) {
+        ctx.close();
+        return;
+      }
+      d.shutdownOutput();
+      ctx.executor().schedule(() -> {
+        ctx.close();
+      }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      ctx.read();
+    });
+  }
+
+  /** Drops input read while lingering before the close; closes at the body's end or budget. */
+  private void linger(Object msg) {
+    long n = msg instanceof ByteBuf b ? b.readableBytes()
+        : msg instanceof HttpContent c ? c.content().readableBytes() : 0;
+    boolean end = msg instanceof LastHttpContent;
+    ReferenceCountUtil.release(msg);
+    lingerLeft -= n;
+    if (end || lingerLeft < 0) ctx.close();
+    else ctx.read();
   }
 
   private void closeClient() {

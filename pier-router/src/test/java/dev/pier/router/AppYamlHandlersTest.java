@@ -111,4 +111,50 @@ class AppYamlHandlersTest {
       assertThat(c.get(HOST, "/static/%252e%252e/secret.txt").status()).isEqualTo(404);
     }
   }
+
+  @Test
+  void aHandlerRegexThatBacktracksForeverGivesUpAndTheRequestGoesToTheAppWhileOthersAreServed()
+      throws Exception {
+    Path root = dir.resolve("files");
+    // No group, no nested quantifier, so the build accepts it; on "aaa...a" it takes ~n^8 steps.
+    StaticHandlers hostile = new StaticHandlers(root, List.of(
+        new StaticHandler(StaticHandler.Kind.FILES, Pattern.compile("/" + ".*a".repeat(8) + "x"),
+            "images/logo.png",
+            Pattern.compile("images/.*"), null, Map.of(), null),
+        new StaticHandler(StaticHandler.Kind.DIR, StaticHandler.dirPattern("/static"), "public", null,
+            null, Map.of(), null)));
+    harness.route("hostile.localhost", new Route("hostile", SplitBy.RANDOM, List.of(
+        new VersionRoute(1, 100, List.of(backend.backend())).withHandlers(hostile))));
+    try (RawClient c = harness.client(); RawClient other = harness.client()) {
+      long start = System.nanoTime();
+      RawClient.Response r = c.get("hostile.localhost", "/" + "a".repeat(300));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).as("over its budget: no match, the app answers").startsWith("v1.web.1\n");
+      assertThat(millis).as("answered in bounded time").isLessThan(2_000);
+      assertThat(other.get(HOST, "/static/css/site.css").text()).isEqualTo("body{}");
+      assertThat(c.get("hostile.localhost", "/" + "a".repeat(8) + "x").text())
+          .as("a match within budget still serves the file").isEqualTo("PNG");
+      assertThat(c.get(HOST, "/static/" + "c".repeat(3000)).text())
+          .as("a path longer than any handler considers goes to the app").startsWith("v1.web.1\n");
+    }
+  }
+
+  @Test
+  void aHandlersFramingHeaderFromAnOldSlugDoesNotChangeTheResponseFraming() throws Exception {
+    Path root = dir.resolve("files");
+    StaticHandlers framing = new StaticHandlers(root, List.of(
+        new StaticHandler(StaticHandler.Kind.DIR, StaticHandler.dirPattern("/static"), "public", null,
+            null, Map.of("Content-Length", "0", "Connection", "close", "X-Ok", "yes"), null)));
+    harness.route("framing.localhost", new Route("framing", SplitBy.RANDOM, List.of(
+        new VersionRoute(1, 100, List.of(backend.backend())).withHandlers(framing))));
+    try (RawClient c = harness.client()) {
+      RawClient.Response css = c.get("framing.localhost", "/static/css/site.css");
+      assertThat(css.text()).as("the body arrives whole").isEqualTo("body{}");
+      assertThat(css.header("content-length")).isEqualTo("6");
+      assertThat(css.header("x-ok")).isEqualTo("yes");
+      assertThat(c.get("framing.localhost", "/static/css/site.css").text())
+          .as("a second request on the same connection").isEqualTo("body{}");
+    }
+  }
 }

@@ -111,6 +111,16 @@ final class RawClient implements AutoCloseable {
     }
   }
 
+  /** True if the peer closed the connection with a FIN within 5 s: end of stream, not a reset. */
+  boolean closedCleanly() throws IOException {
+    socket.setSoTimeout(5000);
+    try {
+      return in.read() == -1;
+    } catch (IOException e) {
+      return false; // a reset (or no close in time)
+    }
+  }
+
   /** Returns true if the peer closed the connection (read hits end of stream within 5 s). */
   boolean closedByPeer() throws IOException {
     return closedByPeer(socket, in);

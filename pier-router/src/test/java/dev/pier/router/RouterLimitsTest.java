@@ -161,4 +161,55 @@ class RouterLimitsTest {
       harness.awaitInFlight(0);
     }
   }
+
+  @Test
+  void expectContinueWithAnUnreadableContentLengthGets400() throws Exception {
+    harness.route("small.localhost", route("small", echo.backend(), maxBody(1000)));
+    for (String length : List.of("abc", "4, 5")) {
+      try (RawClient client = harness.client()) {
+        client.send("POST / HTTP/1.1\r\nHost: small.localhost\r\nContent-Length: " + length + "\r\n"
+            + "Expect: 100-continue\r\n\r\n");
+        RawClient.Response response = client.readResponse();
+        assertThat(response.status()).as(length).isEqualTo(400);
+      }
+    }
+    assertThat(echo.accepted()).isZero();
+  }
+
+  @Test
+  void aRequestForNoAppPutsTheRoutersIdleTimeoutBackOnAKeptAliveConnection() throws Exception {
+    try (RouterHarness quick = new RouterHarness(RouterHarness.FAST.withTimeouts(
+        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(400)))) {
+      quick.route("lazy.localhost", route("lazy", slow.backend(),
+          new RouteLimits(null, Duration.ofHours(1), null, 0)));
+      try (RawClient client = quick.client()) {
+        assertThat(client.get("lazy.localhost", "/").status()).isEqualTo(200);
+        assertThat(client.get("nobody.localhost", "/").status()).isEqualTo(404);
+        long start = System.nanoTime();
+        assertThat(client.closedByPeer()).as("the router's 400 ms, not the lazy app's hour").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      }
+    }
+  }
+
+  @Test
+  void aClientStillUploadingPastTheLimitReadsThe413() throws Exception {
+    harness.route("small.localhost", route("small", echo.backend(), maxBody(1000)));
+    try (RawClient client = harness.client()) {
+      int size = 512 * 1024;
+      client.send("POST / HTTP/1.1\r\nHost: small.localhost\r\nContent-Length: " + size + "\r\n\r\n");
+      byte[] block = new byte[8192];
+      // an upload paced like a real one: still going on well after the 413 was sent
+      for (int sent = 0; sent < size; sent += block.length) {
+        client.out().write(block);
+        client.out().flush();
+        Thread.sleep(8);
+      }
+      RawClient.Response response = client.readResponse();
+      assertThat(response.status()).isEqualTo(413);
+      assertThat(client.closedCleanly()).as("a FIN, not a reset").isTrue();
+    }
+    assertThat(echo.accepted()).isZero();
+    harness.awaitClientConnections(0);
+  }
 }

@@ -233,4 +233,20 @@ class StaticSiteTest {
       return out.toString(StandardCharsets.UTF_8);
     }
   }
+
+  @Test
+  void aHeaderRuleSettingFramingHeadersFromAnOldSlugDoesNotChangeTheResponseFraming() throws Exception {
+    serve(new StaticSite(root, false, List.of(),
+        List.of(new StaticSite.HeaderRule(PathGlob.of("/**"),
+            Map.of("Content-Length", "0", "Transfer-Encoding", "chunked", "X-Ok", "yes"))),
+        Map.of(), false, null));
+    try (RawClient c = harness.client()) {
+      RawClient.Response r = c.get(HOST, "/index.html");
+      assertThat(r.text()).as("the body arrives whole").isEqualTo("<h1>home</h1>");
+      assertThat(r.header("transfer-encoding")).isNull();
+      assertThat(r.header("x-ok")).isEqualTo("yes");
+      assertThat(c.get(HOST, "/about.html").text()).as("a second request on the same connection")
+          .isEqualTo("<h1>about</h1>");
+    }
+  }
 }

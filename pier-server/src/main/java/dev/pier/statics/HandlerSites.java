@@ -4,6 +4,7 @@ import dev.pier.build.AppServing;
 import dev.pier.build.HandlerFiles;
 import dev.pier.model.StaticHandler;
 import dev.pier.model.StaticHandlers;
+import dev.pier.router.statics.SiteFiles;
 import dev.pier.store.DataDirs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,7 @@ final class HandlerSites {
       try {
         extract(slug, handlers, staging);
         Files.move(staging, target);
+        SiteFiles.evict(target); // files once at this path (an app of the same name) are gone
       } finally {
         if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) DataDirs.deleteTree(staging);
       }

@@ -6,6 +6,7 @@ import dev.pier.build.staticsite.StaticSlug;
 import dev.pier.model.AppName;
 import dev.pier.model.StaticSite;
 import dev.pier.release.Release;
+import dev.pier.router.statics.SiteFiles;
 import dev.pier.release.ReleaseStore;
 import dev.pier.store.DataDirs;
 import java.io.IOException;
@@ -125,6 +126,7 @@ public final class StaticSites {
         known.remove(app.value() + "/" + name.substring(1));
         handlers.remove(app.value() + "/" + name.substring(1));
         DataDirs.deleteTree(dir);
+        SiteFiles.evict(dir);
       }
     }
   }
@@ -138,6 +140,7 @@ public final class StaticSites {
         known.keySet().removeIf(k -> k.startsWith(name + "/"));
         handlers.keySet().removeIf(k -> k.startsWith(name + "/"));
         DataDirs.deleteTree(dir);
+        SiteFiles.evict(dir);
       }
     }
     known.keySet().removeIf(k -> !apps.contains(k.substring(0, k.indexOf('/'))));
@@ -154,6 +157,7 @@ public final class StaticSites {
       try {
         config = extract(release.slug(), staging);
         Files.move(staging, target);
+        SiteFiles.evict(target); // a site once at this path (an app of the same name) is gone
       } finally {
         if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) DataDirs.deleteTree(staging);
       }

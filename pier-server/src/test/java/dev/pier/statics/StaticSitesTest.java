@@ -8,6 +8,7 @@ import dev.pier.deploy.Platform;
 import dev.pier.model.RouteTable;
 import dev.pier.model.VersionRoute;
 import dev.pier.release.Release;
+import dev.pier.router.statics.SiteFiles;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.store.DataDirs;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ class StaticSitesTest {
   private DataDirs dirs;
   private final AtomicReference<RouteTable> published = new AtomicReference<>();
   private RoutePublisher routes;
+  private StaticSites sites;
 
   @BeforeEach
   void open() {
@@ -40,8 +42,8 @@ class StaticSitesTest {
     dirs = new DataDirs(tmp.resolve("data"));
     AppService apps = new AppService(p.apps, dirs, p.logs, p.clock,
         new AppService.Urls("pier.test", 8080, "http://127.0.0.1:5000"));
-    routes = new RoutePublisher(apps, p.runtime, p.versions, p.processes, published::set,
-        new StaticSites(dirs, p.releases));
+    sites = new StaticSites(dirs, p.releases);
+    routes = new RoutePublisher(apps, p.runtime, p.versions, p.processes, published::set, sites);
     app = p.app("hello");
   }
 
@@ -85,10 +87,37 @@ class StaticSitesTest {
     assertThat(Files.exists(root)).as("v1 is no longer served").isFalse();
   }
 
+  @Test
+  void aNewAppOfADeletedOnesNameGetsItsOwnFilesSizesNotTheOldOnes() throws Exception {
+    Release v1 = p.release(app, Map.of());
+    writeSlug(v1.slug());
+    p.live(app, v1);
+    routes.publish();
+    Path root = published.get().byHost().get("hello.pier.test").versions().getFirst().site().root();
+    SiteFiles.File old = (SiteFiles.File) SiteFiles.of(root).lookup("index.html");
+    assertThat(old.identity().size()).isEqualTo("<h1>static</h1>".length());
+
+    sites.retainApps(java.util.List.of()); // the app is deleted
+    assertThat(Files.exists(root)).isFalse();
+    // a new app of the same name deploys its own v1 (same site path, other files)
+    writeSlug(v1.slug(), "<h1>a much longer new home page</h1>");
+    routes.publish();
+
+    SiteFiles.File now = (SiteFiles.File) SiteFiles.of(root).lookup("index.html");
+    assertThat(Files.readString(root.resolve("index.html"))).isEqualTo("<h1>a much longer new home page</h1>");
+    assertThat(now.identity().size()).as("not the deleted app's cached size")
+        .isEqualTo("<h1>a much longer new home page</h1>".length());
+  }
+
   private static void writeSlug(Path slug) throws Exception {
+    writeSlug(slug, "<h1>static</h1>");
+  }
+
+  private static void writeSlug(Path slug, String index) throws Exception {
+    Files.deleteIfExists(slug);
     try (OutputStream out = Files.newOutputStream(slug);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-      file(tar, "site/index.html", "<h1>static</h1>");
+      file(tar, "site/index.html", index);
       tar.putArchiveEntry(new TarArchiveEntry("site/css/"));
       tar.closeArchiveEntry();
       file(tar, "site/css/app.css", "body{}");

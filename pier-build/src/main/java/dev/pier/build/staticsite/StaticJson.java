@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.build.BuildFailure;
 import dev.pier.model.PathGlob;
+import dev.pier.model.ReservedHeaders;
 import dev.pier.model.StaticSite;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,6 +90,10 @@ public final class StaticJson {
         }
         if (!h.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || h.getValue().asText().matches(".*[\\r\\n\\x00].*")) {
           fail("headers \"" + e.getKey() + "\": \"" + h.getKey() + "\" is not a valid header");
+        }
+        if (ReservedHeaders.reserved(h.getKey())) {
+          fail("headers \"" + e.getKey() + "\": \"" + h.getKey() + "\" is set by the router and cannot be"
+              + " set by a rule (nor any of " + String.join(", ", ReservedHeaders.NAMES) + ", Proxy-*)");
         }
         values.put(h.getKey(), h.getValue().asText());
       }

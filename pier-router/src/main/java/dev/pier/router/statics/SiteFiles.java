@@ -70,6 +70,16 @@ public final class SiteFiles {
     return SITES.computeIfAbsent(root, r -> new SiteFiles(realPath(r)));
   }
 
+  /**
+   * Forgets what is known of the sites at or under {@code dir} (a site root, or an app's folder of
+   * them). Call it when such a directory is deleted or created anew: a later site at the same
+   * path (a new app of a deleted one's name, say) must not get the old files' sizes and ETags.
+   */
+  public static void evict(Path dir) {
+    Path gone = dir.toAbsolutePath().normalize();
+    SITES.keySet().removeIf(root -> root.toAbsolutePath().normalize().startsWith(gone));
+  }
+
   private static Path realPath(Path root) {
     try {
       return root.toRealPath();

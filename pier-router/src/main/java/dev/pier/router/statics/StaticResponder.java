@@ -1,5 +1,6 @@
 package dev.pier.router.statics;
 
+import dev.pier.model.ReservedHeaders;
 import dev.pier.model.StaticHandler;
 import dev.pier.model.StaticHandlers;
 import dev.pier.model.StaticSite;
@@ -101,7 +102,7 @@ public final class StaticResponder {
     if (h.maxAgeSeconds() != null) {
       out.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=" + h.maxAgeSeconds());
     }
-    h.headers().forEach(out::set);
+    setUserHeaders(out, h.headers());
     return answer;
   }
 
@@ -204,9 +205,19 @@ public final class StaticResponder {
 
   private static HttpResponse withRules(HttpResponse head, StaticSite site, String path) {
     for (StaticSite.HeaderRule rule : site.headers()) {
-      if (rule.path().matches(path)) rule.headers().forEach(head.headers()::set);
+      if (rule.path().matches(path)) setUserHeaders(head.headers(), rule.headers());
     }
     return head;
+  }
+
+  /**
+   * Sets an app's own headers on a response, except the framing and router ones ({@link
+   * ReservedHeaders}): the build refuses those, but a slug built before may still have them.
+   */
+  private static void setUserHeaders(HttpHeaders out, java.util.Map<String, String> headers) {
+    for (java.util.Map.Entry<String, String> e : headers.entrySet()) {
+      if (!ReservedHeaders.reserved(e.getKey())) out.set(e.getKey(), e.getValue());
+    }
   }
 
   private static Answer notFound(HttpRequest request, StaticSite site, SiteFiles files) {
