@@ -99,6 +99,17 @@ class PreviewServiceTest {
   }
 
   @Test
+  void aPreviewGetsTheAppsOwnRouterLimitsLikeItsOtherHosts() throws Exception {
+    mainAndPreview();
+    p.processes.awaitSettled(app);
+    var limits = new dev.pier.model.RouteLimits(Duration.ofSeconds(5), null, null, 1024);
+    routes.limits(() -> Map.of("hello", limits));
+    routes.publish();
+    assertThat(published.get().byHost().get("hello.pier.test").limits()).isEqualTo(limits);
+    assertThat(published.get().byHost().get("feature-x.hello.pier.test").limits()).isEqualTo(limits);
+  }
+
+  @Test
   void anIdlePreviewSleepsWithNoInstanceButStillHoldsRequestsAndARequestWakesIt() throws Exception {
     Release v2 = mainAndPreview();
     store.setIdleLimit(app.name(), Duration.ofHours(1));
