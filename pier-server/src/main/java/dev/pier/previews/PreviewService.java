@@ -132,6 +132,7 @@ public final class PreviewService {
         if (r.getValue().equals(branch) && running.contains(r.getKey())) rollout.stop(apps.get(app.name()), r.getKey());
       }
       store.delete(app.name(), branch);
+      idle.refresh();
       publish.run();
       logs.platform(app.name().value(), "api", "Preview " + branch + " removed by " + user);
       return true;
@@ -269,6 +270,7 @@ public final class PreviewService {
         .orElseGet(() -> new Preview(app.name().value(), branch, label(app.name(), branch), release.version(), commit,
             overrides, false, null, now, now));
     store.save(next);
+    idle.watch(next);
     publish.run();
     if (before.isPresent() && before.get().version() != release.version()) {
       rollout.stop(apps.get(app.name()), before.get().version());
