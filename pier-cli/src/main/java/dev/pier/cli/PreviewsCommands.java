@@ -113,14 +113,20 @@ final class PreviewsCommands {
     }
   }
 
-  /** The API path of {@code branch}'s preview (found by branch or host label), or a clear error. */
+  /**
+   * The API path of {@code branch}'s preview, or a clear error: the preview of exactly that branch,
+   * else the one with that host label (branch {@code feature-x} is never mistaken for
+   * {@code Feature/X}, whose label is {@code feature-x}). The path names it by its label, which the
+   * API looks up first.
+   */
   static String path(AppCommand command, String branch) {
     JsonNode list = command.context.api().get(command.appPath() + "/previews");
+    JsonNode byLabel = null;
     for (JsonNode p : list.path("previews")) {
-      if (p.path("branch").asText().equals(branch) || p.path("label").asText().equals(branch)) {
-        return command.appPath() + "/previews/" + p.path("label").asText();
-      }
+      if (p.path("branch").asText().equals(branch)) return command.appPath() + "/previews/" + p.path("label").asText();
+      if (byLabel == null && p.path("label").asText().equals(branch)) byLabel = p;
     }
+    if (byLabel != null) return command.appPath() + "/previews/" + byLabel.path("label").asText();
     throw new CliException("No preview of branch '" + branch + "' on " + command.appName()
         + ". Push the branch to create one: git push pier " + branch);
   }

@@ -50,8 +50,8 @@ final class FakePreviews {
     }
     if (!rest.startsWith("previews/")) return null;
     String[] parts = rest.split("/");
-    ObjectNode p = byBranch.values().stream().filter(x -> x.path("label").asText().equals(parts[1])
-        || x.path("branch").asText().equals(parts[1])).findFirst().orElse(null);
+    ObjectNode p = byBranch.values().stream().filter(x -> x.path("label").asText().equals(parts[1])).findFirst()
+        .orElseGet(() -> byBranch.get(parts[1])); // the label first, as the API
     if (p == null) return problem(404, "no preview of branch '" + parts[1] + "'");
     String what = method + " " + (parts.length > 2 ? parts[2] : "");
     switch (what) {

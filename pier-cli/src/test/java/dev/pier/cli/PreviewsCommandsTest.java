@@ -62,6 +62,19 @@ class PreviewsCommandsTest extends FakeApiTest {
   }
 
   @Test
+  void previewsDestroyTakesTheBranchOfThatExactNameBeforeAnotherBranchWhoseLabelItIs() {
+    api.apps.get("hello").previews.add("hello", "Feature/X", "feature-x", 3);
+    api.apps.get("hello").previews.add("hello", "feature-x", "feature-x-3f2a9c", 4);
+
+    var result = cli.run("previews:destroy", "feature-x", "-a", "hello");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(api.apps.get("hello").previews.byBranch).containsOnlyKeys("Feature/X");
+    assertThat(cli.run("previews:destroy", "Feature/X", "-a", "hello").exitCode()).isZero();
+    assertThat(api.apps.get("hello").previews.byBranch).isEmpty();
+  }
+
+  @Test
   void previewsSettingsShowsAndSetsTheIdleLimitInDays() {
     assertThat(cli.run("previews:settings", "-a", "hello").out())
         .isEqualTo("Previews of hello stop after 7d without a request.\n");

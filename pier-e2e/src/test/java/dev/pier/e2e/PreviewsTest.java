@@ -155,6 +155,8 @@ class PreviewsTest {
       Thread.sleep(200);
     }
     assertThat(preview("feature-x").path("state").asText()).isEqualTo("asleep");
+    int version = preview("feature-x").path("version").asInt();
+    assertThat(awaitNoInstanceOf(version, Duration.ofSeconds(20))).as("an asleep preview runs no instance").isTrue();
     PlatformHarness.check(pier.cli(repo, "previews:settings", "--idle", "7d"));
     long start = System.nanoTime();
     Response woken = pier.request("GET", previewHost, "/", null);
@@ -162,6 +164,29 @@ class PreviewsTest {
         + (System.nanoTime() - start) / 1_000_000 + " ms");
     assertThat(woken.status()).isEqualTo(200);
     assertThat(woken.body()).contains("\"version\":3");
+  }
+
+  @Test
+  void a6b_aPreviewReleaseAKillLeftWithoutItsPreviewRunsNothingAfterTheRestart() throws Exception {
+    PlatformHarness.check(pier.git(repo, "push", "pier", "feature-x:crashy"));
+    assertThat(awaitPreview("crashy.previewed.localhost", "\"version\":3", Duration.ofSeconds(30)).status()).isEqualTo(200);
+    int version = preview("crashy").path("version").asInt();
+    // A kill -9 between forgetting the preview and stopping its release (or between starting a
+    // first build and recording its preview) leaves a running release no preview names.
+    pier.restart(() -> {
+      try (dev.pier.store.Database db = dev.pier.store.Database.open(pier.data.resolve("db"))) {
+        db.transaction(c -> {
+          try (var s = c.createStatement()) {
+            return s.executeUpdate("DELETE FROM previews WHERE app = 'previewed' AND branch = 'crashy'");
+          }
+        });
+      }
+    });
+    // Once the other preview of the app is back, the reconciler has acted on every version of it.
+    assertThat(awaitPreview(previewHost, "\"version\":3", Duration.ofSeconds(30)).status()).isEqualTo(200);
+    assertThat(instancesOf(version)).as("nothing runs for a preview nobody can see or stop").isZero();
+    assertThat(pier.request("GET", "crashy.previewed.localhost", "/", null).status()).isEqualTo(404);
+    assertThat(PlatformHarness.check(pier.cli(repo, "previews")).out()).doesNotContain("crashy");
   }
 
   @Test
@@ -206,6 +231,25 @@ class PreviewsTest {
     PlatformHarness.check(pier.cli(repo, "apps:create", "previewed"));
     JsonNode list = new ObjectMapper().readTree(PlatformHarness.check(pier.cli(repo, "previews", "--json")).out());
     assertThat(list.path("previews")).isEmpty();
+    JsonNode ps = new ObjectMapper().readTree(PlatformHarness.check(pier.cli(repo, "ps", "--json")).out());
+    assertThat(ps).as("the preview's process is gone with the app").isEmpty();
+  }
+
+  /** Instances (any state) of release {@code version} of the app, from {@code ps --json}. */
+  private int instancesOf(int version) throws Exception {
+    JsonNode list = new ObjectMapper().readTree(PlatformHarness.check(pier.cli(repo, "ps", "--json")).out());
+    int n = 0;
+    for (JsonNode instance : list) if (instance.path("release").asInt() == version) n++;
+    return n;
+  }
+
+  private boolean awaitNoInstanceOf(int version, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (instancesOf(version) > 0) {
+      if (System.nanoTime() > deadline) return false;
+      Thread.sleep(100);
+    }
+    return true;
   }
 
   private java.net.http.HttpResponse<String> api(String method, String path, String body) throws Exception {

@@ -89,7 +89,15 @@ public final class PreviewRoutes {
   }
 
   private static String key(Exchange ex) {
-    return URLDecoder.decode(ex.param(2), StandardCharsets.UTF_8);
+    return pathSegment(ex.param(2));
+  }
+
+  /**
+   * A path segment decoded: {@code %XX} escapes only. A {@code +} stays a plus (branch
+   * {@code fix+1}); {@link URLDecoder} alone would make it a space, as in a form.
+   */
+  static String pathSegment(String raw) {
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static Map<String, String> changes(JsonNode body) {

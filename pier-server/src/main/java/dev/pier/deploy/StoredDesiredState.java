@@ -46,6 +46,11 @@ public final class StoredDesiredState implements DesiredSource {
     this.ownWeb = java.util.Objects.requireNonNull(own, "own");
   }
 
+  /** #10 The versions of the app that run only their own web count (branch previews). */
+  public Set<Integer> ownVersions(AppName app) {
+    return ownWeb.of(app).keySet();
+  }
+
   public StoredDesiredState(
       AppStore apps, ReleaseStore releases, VersionStore versions, FormationStore formations) {
     this.apps = apps;

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -49,6 +50,7 @@ public final class IdlePreviews implements AutoCloseable {
 
   /** Checks idle previews every {@code every} from now on (until {@link #close}). */
   public IdlePreviews start(Duration every) {
+    refresh();
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("pier-previews").unstarted(r));
     sweeper.scheduleWithFixedDelay(() -> {
       try {
@@ -111,7 +113,9 @@ public final class IdlePreviews implements AutoCloseable {
     Instant now = clock.instant();
     Map<String, Duration> limits = new HashMap<>();
     Set<String> changed = new HashSet<>();
-    for (Preview p : store.all()) {
+    List<Preview> all = store.all();
+    activity.watch(all); // previews removed, or of apps destroyed, since: forgotten
+    for (Preview p : all) {
       if (p.asleep()) continue;
       AppName name = new AppName(p.app());
       Instant seen = activity.lastRequest(p.app(), p.version());
@@ -127,6 +131,16 @@ public final class IdlePreviews implements AutoCloseable {
       }
     }
     changed.forEach(signal);
+  }
+
+  /** The router's requests are recorded for the previews stored now, and for no other version. */
+  void refresh() {
+    activity.watch(store.all());
+  }
+
+  /** Requests to {@code p} (just deployed) are recorded from now on. */
+  void watch(Preview p) {
+    activity.watch(p);
   }
 
   /** The preview's last request: seen by the router since the last check, else as stored. */

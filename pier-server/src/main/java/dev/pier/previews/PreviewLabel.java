@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * branch in lowercase, every run of characters other than {@code [a-z0-9]} made one {@code -},
  * trimmed of dashes. A label that would be too long (over 63), empty, a version host
  * ({@code v12}), or already another branch's gets a dash and 6 hex digits of the branch's SHA-256
- * instead, cut so the whole stays within 63.
+ * instead, cut so the whole stays within 63 (another hash when that is taken too).
  */
 public final class PreviewLabel {
   /** Longest DNS label. */
@@ -43,10 +43,9 @@ public final class PreviewLabel {
   }
 
   /**
-   * The label for {@code branch} given the labels {@code taken} by the app's other previews.
-   *
-   * @throws IllegalStateException in the astronomically unlikely case that the hashed label is
-   *     taken too
+   * The label for {@code branch} given the labels {@code taken} by the app's other previews. When
+   * even the hashed label is taken (another branch can be named so), the hash of the branch with
+   * a counter is tried next, until one is free.
    */
   public static String of(String branch, Set<String> taken) {
     String plain = normalise(branch);
@@ -54,9 +53,10 @@ public final class PreviewLabel {
     if (usable && !taken.contains(plain)) return plain;
     String base = plain.isEmpty() ? "branch" : plain;
     base = trimDashes(base.substring(0, Math.min(base.length(), MAX - HASH_CHARS - 1)));
-    String hashed = base + "-" + hash(branch);
-    if (taken.contains(hashed)) throw new IllegalStateException("preview host " + hashed + " is taken");
-    return hashed;
+    for (int n = 0; ; n++) {
+      String hashed = base + "-" + hash(n == 0 ? branch : branch + "#" + n);
+      if (!taken.contains(hashed)) return hashed;
+    }
   }
 
   private static String trimDashes(String s) {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -67,6 +68,10 @@ public final class PreviewService {
   private final Function<String, List<InstanceStatus>> instances;
   private final LogBus logs;
   private final InstantSource clock;
+  /** Releases this server is launching as previews now: each runs one web instance meanwhile. */
+  private final Set<Launch> launching = ConcurrentHashMap.newKeySet();
+
+  private record Launch(String app, int version) {}
 
   /**
    * @param publish publishes the route table
@@ -120,12 +125,15 @@ public final class PreviewService {
     return rollout.locked(app, out, () -> {
       Optional<Preview> found = store.find(app.name(), branch);
       if (found.isEmpty()) return false;
-      store.delete(app.name(), branch);
-      publish.run();
+      // Stop first, then forget: a kill -9 in between leaves a stopped preview one can remove again,
+      // never an instance running for a preview nobody can see.
       Set<Integer> running = versions.running(app.name());
       for (Map.Entry<Integer, String> r : store.releases(app.name()).entrySet()) {
         if (r.getValue().equals(branch) && running.contains(r.getKey())) rollout.stop(apps.get(app.name()), r.getKey());
       }
+      store.delete(app.name(), branch);
+      idle.refresh();
+      publish.run();
       logs.platform(app.name().value(), "api", "Preview " + branch + " removed by " + user);
       return true;
     });
@@ -199,18 +207,20 @@ public final class PreviewService {
 
   /**
    * Web instances of each running preview version: one for the version a preview serves (none
-   * while it sleeps), one for a newer build of it starting, none for older ones.
+   * while it sleeps), one for a build this server is launching now, none for any other. A release
+   * a kill -9 left behind (its preview removed, or its launch cut off before the preview recorded
+   * it) thus runs nothing after the restart.
    */
   public Map<Integer, Integer> webCounts(AppName app) {
     Map<Integer, String> built = store.releases(app);
     if (built.isEmpty()) return Map.of();
-    Map<String, Preview> byBranch = new HashMap<>();
-    for (Preview p : store.list(app)) byBranch.put(p.branch(), p);
+    Map<Integer, Preview> serving = new HashMap<>();
+    for (Preview p : store.list(app)) serving.put(p.version(), p);
     Map<Integer, Integer> counts = new TreeMap<>();
     built.forEach((version, branch) -> {
-      Preview p = byBranch.get(branch);
-      int n = p == null || version > p.version() ? 1 : version == p.version() && !p.asleep() ? 1 : 0;
-      counts.put(version, n);
+      Preview p = serving.get(version);
+      boolean runs = launching.contains(new Launch(app.value(), version)) || (p != null && !p.asleep());
+      counts.put(version, runs ? 1 : 0);
     });
     return counts;
   }
@@ -236,6 +246,17 @@ public final class PreviewService {
       return new Result.Failed(release.name() + " has no web process: a preview runs only web (add web: to the Procfile)");
     }
     out.step("Launching preview " + branch + " (" + release.name() + ")...");
+    Launch launch = new Launch(app.name().value(), release.version());
+    launching.add(launch);
+    try {
+      return launched(app, branch, release, commit, overrides, before, user, out);
+    } finally {
+      launching.remove(launch);
+    }
+  }
+
+  private Result launched(App app, String branch, Release release, String commit, Map<String, String> overrides,
+      Optional<Preview> before, String user, BuildOutput out) throws Exception {
     String problem = rollout.startWithoutTraffic(apps.get(app.name()), release);
     if (problem != null) {
       releases.markFailed(app.name(), release.version());
@@ -249,6 +270,7 @@ public final class PreviewService {
         .orElseGet(() -> new Preview(app.name().value(), branch, label(app.name(), branch), release.version(), commit,
             overrides, false, null, now, now));
     store.save(next);
+    idle.watch(next);
     publish.run();
     if (before.isPresent() && before.get().version() != release.version()) {
       rollout.stop(apps.get(app.name()), before.get().version());

@@ -40,10 +40,13 @@ public final class PreviewStore {
         .stream().findFirst();
   }
 
-  /** The preview whose branch or label is {@code key}. */
+  /**
+   * The preview whose label is {@code key}, else the one whose branch is: labels are unique and
+   * what clients send, so a label that is also another preview's branch names its own preview.
+   */
   public Optional<Preview> findByBranchOrLabel(AppName app, String key) {
     List<Preview> found = select("SELECT " + COLUMNS + " FROM previews WHERE app = ? AND (branch = ? OR label = ?)"
-        + " ORDER BY CASE WHEN branch = ? THEN 0 ELSE 1 END", app.value(), key, key, key);
+        + " ORDER BY CASE WHEN label = ? THEN 0 ELSE 1 END", app.value(), key, key, key);
     return found.stream().findFirst();
   }
 

@@ -145,7 +145,7 @@ public final class RoutePublisher {
         // A preview always holds while it has no instance: starting, or asleep until this request wakes it.
         byHost.put(p.getValue(), new Route(name, SplitBy.RANDOM,
             List.of(version(app, version, 100, ready.getOrDefault(version, List.of()),
-                !crashLooping.getOrDefault(version, false))), offline));
+                !crashLooping.getOrDefault(version, false))), offline, appLimits));
       }
       for (int version : running) {
         byHost.put(apps.versionHost(app.name(), version),

@@ -213,7 +213,7 @@ public final class PlatformServer implements AutoCloseable {
     ProcessManager processes = new ProcessManager(runtime, formations, logs, limits, reconciler);
     processes.bootTimeoutsFrom(app -> apps.bootTimeoutSeconds(app.name()).map(Duration::ofSeconds)
         .orElse(settings.bootTimeout()));
-    Autoscaler autoscaler = new Autoscaler(new AutoscaleSources(new AppStore(db), formations, reconciler, runtime,
+    Autoscaler autoscaler = new Autoscaler(new AutoscaleSources(new AppStore(db), formations, reconciler, desiredState, runtime,
         router, logs), reconciler, clock, Duration.ofSeconds(1));
     desiredState.scaleWith(autoscaler);
     autoscalerRef.set(autoscaler);

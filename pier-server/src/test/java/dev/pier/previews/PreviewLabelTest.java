@@ -1,7 +1,6 @@
 package dev.pier.previews;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -61,8 +60,13 @@ class PreviewLabelTest {
   }
 
   @Test
-  void aHashedLabelThatIsTakenTooIsRefused() {
+  void aHashedLabelThatABranchNamedLikeItTookGetsAnotherFreeLabel() {
     String hashed = PreviewLabel.of("v1", Set.of());
-    assertThatThrownBy(() -> PreviewLabel.of("v1", Set.of(hashed))).isInstanceOf(IllegalStateException.class);
+    // A branch pushed under that very name holds the label first.
+    assertThat(PreviewLabel.of(hashed, Set.of())).isEqualTo(hashed);
+    String other = PreviewLabel.of("v1", Set.of(hashed));
+    assertThat(other).matches("v1-[0-9a-f]{6}").isNotEqualTo(hashed);
+    String third = PreviewLabel.of("v1", Set.of(hashed, other));
+    assertThat(third).matches("v1-[0-9a-f]{6}").isNotIn(hashed, other);
   }
 }

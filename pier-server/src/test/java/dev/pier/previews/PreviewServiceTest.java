@@ -99,6 +99,17 @@ class PreviewServiceTest {
   }
 
   @Test
+  void aPreviewGetsTheAppsOwnRouterLimitsLikeItsOtherHosts() throws Exception {
+    mainAndPreview();
+    p.processes.awaitSettled(app);
+    var limits = new dev.pier.model.RouteLimits(Duration.ofSeconds(5), null, null, 1024);
+    routes.limits(() -> Map.of("hello", limits));
+    routes.publish();
+    assertThat(published.get().byHost().get("hello.pier.test").limits()).isEqualTo(limits);
+    assertThat(published.get().byHost().get("feature-x.hello.pier.test").limits()).isEqualTo(limits);
+  }
+
+  @Test
   void anIdlePreviewSleepsWithNoInstanceButStillHoldsRequestsAndARequestWakesIt() throws Exception {
     Release v2 = mainAndPreview();
     store.setIdleLimit(app.name(), Duration.ofHours(1));
@@ -137,18 +148,34 @@ class PreviewServiceTest {
   }
 
   @Test
-  void aNewerBuildOfAPreviewStartsBesideItAndOlderOnesRunNothing() throws Exception {
+  void aConfigChangeStartsTheNewReleaseBesideTheOldOneWhichThenStops() throws Exception {
     Release v2 = mainAndPreview();
-    Release v3 = p.webRelease(app);
-    store.addRelease(app.name(), v3.version(), "feature/x");
-    Release old = p.webRelease(app);
-    store.addRelease(app.name(), old.version(), "gone-branch");
-    p.versions.setRunning(app.name(), v3.version(), true);
+    p.processes.awaitSettled(app);
+    previews.updateOverrides(app, "feature/x", Map.of("A", "1"), "admin");
+    Preview after = store.find(app.name(), "feature/x").orElseThrow();
+    assertThat(after.version()).isGreaterThan(v2.version());
+    assertThat(after.overrides()).containsEntry("A", "1");
+    p.processes.awaitSettled(app);
+    assertThat(p.runtime.list("hello")).filteredOn(s -> s.release() == after.version()).hasSize(1);
+    assertThat(p.runtime.list("hello")).noneMatch(s -> s.release() == v2.version());
+  }
+
+  @Test
+  void aPreviewReleaseNoPreviewServesRunsNoInstanceLikeTheLeftoversOfAKillDuringALaunchOrARemoval()
+      throws Exception {
+    Release v2 = mainAndPreview();
+    Release newer = p.webRelease(app); // its launch cut off before the preview recorded it
+    store.addRelease(app.name(), newer.version(), "feature/x");
+    Release orphan = p.webRelease(app); // its preview row deleted before it stopped
+    store.addRelease(app.name(), orphan.version(), "gone-branch");
+    p.versions.setRunning(app.name(), newer.version(), true);
+    p.versions.setRunning(app.name(), orphan.version(), true);
     var desired = p.desired.desired("hello");
     assertThat(desired.count(v2.version(), "web")).isEqualTo(1);
-    assertThat(desired.count(v3.version(), "web")).as("starting to replace v2").isEqualTo(1);
-    assertThat(previews.webCounts(app.name())).containsEntry(old.version(), 1); // not running: nothing starts
-    assertThat(desired.counts()).doesNotContainKey(old.version());
+    assertThat(desired.count(newer.version(), "web")).isZero();
+    assertThat(desired.count(orphan.version(), "web")).isZero();
+    p.processes.awaitSettled(app);
+    assertThat(p.runtime.list("hello")).noneMatch(s -> s.release() == newer.version() || s.release() == orphan.version());
   }
 
   @Test
