@@ -93,6 +93,26 @@ class NodeVersionsTest {
       long scaled = System.nanoTime() - t0;
       assertThat(ps).containsPattern("(?m)^web\\.2: up ");
 
+      // An operator wipes the cache: the next instance downloads its release's Node.js again.
+      Path cache = tmp.resolve("data/runtimes/node");
+      try (Stream<Path> versions = Files.list(cache)) {
+        for (Path v : versions.toList()) {
+          try (Stream<Path> tree = Files.walk(v)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+          }
+        }
+      }
+      PlatformHarness.check(pier.cli(repo, "ps:scale", "web=3", "-a", "node22"));
+      deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (System.nanoTime() < deadline && !ps.matches("(?s).*(?m)^web\\.3: up .*")) {
+        ps = pier.cli(repo, "ps", "-a", "node22").out();
+        if (!ps.matches("(?s).*(?m)^web\\.3: up .*")) Thread.sleep(200);
+      }
+      assertThat(ps).containsPattern("(?m)^web\\.3: up ");
+      try (Stream<Path> versions = Files.list(cache)) {
+        assertThat(versions.map(v -> v.getFileName().toString())).singleElement().asString().startsWith("22.");
+      }
+
       System.out.printf("node versions: first push (download) %d ms, slug %.3f MB, push to 200 (cache warm) %d ms,"
           + " ps:scale web=2 to up %d ms%n", firstPush / 1_000_000, slugBytes / 1e6, secondPush / 1_000_000,
           scaled / 1_000_000);
