@@ -104,8 +104,8 @@ start_pier() {
   # PIER_BENCH_DATA lets a script run two servers side by side (each with its own data dir).
   local data=${PIER_BENCH_DATA:-$BENCH_TMP/data}
   log "starting Pier (API :$API_PORT, router :$ROUTER_PORT, data $data)"
-  # Node.js apps use the host's node (as in earlier runs) unless PIER_NODE_DOWNLOADS=1: a vendored
-  # Node.js adds about 50 MB to each slug and about a second to each instance start.
+  # Node.js apps use the host's node (as in earlier runs) unless PIER_NODE_DOWNLOADS=1: figures
+  # stay comparable and no run depends on the npm registry.
   PIER_ADMIN_TOKEN="$TOKEN" PIER_STOP_GRACE_SECONDS=3 PIER_NODE_DOWNLOADS="${PIER_NODE_DOWNLOADS:-0}" \
     "$PIER" server --data "$data" --api-port "$API_PORT" \
     --router-port "$ROUTER_PORT" --bind 127.0.0.1 >"$data.log" 2>&1 &

@@ -67,6 +67,7 @@ public final class BuildContext {
   private final java.util.Deque<String> pathEntries = new java.util.ArrayDeque<>();
   private final Ownership ownership = new Ownership();
   private volatile String runtime;
+  private final List<Mount> stepMounts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * A context whose build must end by {@code deadlineNanos} ({@link System#nanoTime()}), building
@@ -174,6 +175,16 @@ public final class BuildContext {
    */
   public void runtime(String description) {
     runtime = description;
+  }
+
+  /**
+   * Binds {@code mount} into every later build step (a shared language runtime, read-only: the
+   * same path the release's instances get it at, so PATH and shebangs work in both).
+   */
+  public void mountForSteps(Mount mount) {
+    if (mount.writable()) throw new IllegalArgumentException("runtime mounts are read-only: " + mount.target());
+    stepMounts.removeIf(m -> m.target().equals(mount.target()));
+    stepMounts.add(mount);
   }
 
   /** The runtime a buildpack recorded, or null. */
@@ -334,6 +345,7 @@ public final class BuildContext {
     all.put("PATH", path());
     all.put("HOME", "/tmp");
     List<Mount> binds = new ArrayList<>(List.of(Mount.writable(cacheDir, CACHE_MOUNT)));
+    binds.addAll(stepMounts);
     binds.addAll(mounts);
     return new SandboxSpec(
         request.user(),

@@ -294,6 +294,8 @@ public final class Builder {
         new BuildContext(request, dir, disk == null ? request.cacheDir() : disk.cacheDir(),
             disk, out, new SandboxedCommand(sandbox), cgroups, buildLimits, deadline);
     List<String> languages = new ArrayList<>();
+    // Only the Node.js buildpack says which cached Node.js the release mounts, never the source.
+    dev.pier.build.nodejs.NodeMount.clear(dir);
     int n = 0;
     for (Buildpack buildpack : buildpacks) {
       n++;

@@ -70,22 +70,23 @@ class NodeVersionBuildTest {
   }
 
   @Test
-  void enginesNodeChoosesTheNodeThatBuildsTheAppAndShipsInTheSlug() throws IOException {
+  void enginesNodeChoosesTheNodeThatBuildsTheAppAndTheSlugNamesItWithoutCarryingIt() throws IOException {
     app("22.x");
 
     Succeeded ok = (Succeeded) build(registry.uri());
 
     assertThat(output).contains("-----> Using Node.js 22.13.1 (engines.node \"22.x\")");
     assertThat(TestApps.slugText(ok.slug(), "node-version.txt")).isEqualTo("v22.13.1\n");
-    assertThat(TestApps.slugEntries(ok.slug())).containsKey(".heroku/node/bin/node");
-    assertThat(TestApps.slugEntries(ok.slug()).keySet()).noneMatch(n -> n.startsWith(".heroku/node/include"));
-    assertThat(ok.env().get("PATH")).startsWith("/app/.heroku/node/bin:/app/node_modules/.bin:");
+    assertThat(TestApps.slugEntries(ok.slug()).keySet()).noneMatch(n -> n.contains("bin/node") || n.startsWith(".heroku"));
+    assertThat(TestApps.slugText(ok.slug(), ".pier-node")).contains("version=22.13.1\n")
+        .containsPattern("integrity=sha512-[A-Za-z0-9+/=]+\n");
+    assertThat(ok.env().get("PATH")).startsWith("/opt/pier/node/bin:/app/node_modules/.bin:");
     assertThat(ok.runtime()).isEqualTo("Node.js 22.13.1");
     assertThat(runtimes.resolve("22.13.1/bin/node")).isExecutable();
   }
 
   @Test
-  void npmInstallSeesTheChosenNodesHeadersForNativeAddonsAndTheSlugDropsThem() throws IOException {
+  void npmInstallSeesTheChosenNodesHeadersForNativeAddons() throws IOException {
     write(src, "lib/package.json", "{\"name\": \"lib\", \"version\": \"1.0.0\"}");
     write(src, "package.json", """
         {"name": "hello", "version": "1.0.0", "engines": {"node": "22.x"},
@@ -97,7 +98,21 @@ class NodeVersionBuildTest {
     Succeeded ok = (Succeeded) build(registry.uri());
 
     assertThat(TestApps.slugText(ok.slug(), "headers.txt")).isEqualTo("true");
-    assertThat(TestApps.slugEntries(ok.slug()).keySet()).noneMatch(n -> n.startsWith(".heroku/node/include"));
+    assertThat(TestApps.slugEntries(ok.slug()).keySet()).noneMatch(n -> n.contains("include/node"));
+  }
+
+  @Test
+  void buildStepsCannotWriteIntoTheMountedNode() throws IOException {
+    write(src, "package.json", """
+        {"name": "hello", "version": "1.0.0", "engines": {"node": "22.x"},
+         "scripts": {"start": "node server.js",
+           "build": "node -e \\"const fs = require('fs'); let r = 'written'; try { fs.writeFileSync('/opt/pier/node/bin/node', 'x') } catch (e) { r = e.code } fs.writeFileSync('write.txt', r)\\""}}
+        """);
+
+    Succeeded ok = (Succeeded) build(registry.uri());
+
+    assertThat(TestApps.slugText(ok.slug(), "write.txt")).isEqualTo("EROFS");
+    assertThat(runtimes.resolve("22.13.1/bin/node")).isExecutable();
   }
 
   @Test
@@ -169,6 +184,7 @@ class NodeVersionBuildTest {
   void anUnreachableRegistryFallsBackToACachedReleaseThenToTheServersNode() throws IOException {
     URI unreachable = closedPort();
     app("22.x");
+    write(src, ".pier-node", "version=18.20.8\n"); // only Pier writes it
 
     Succeeded hostNode = (Succeeded) build(unreachable);
 
@@ -177,7 +193,7 @@ class NodeVersionBuildTest {
         + " with this server's own Node.js instead");
     assertThat(output).anyMatch(l -> l.matches("-----> Using Node.js \\d+\\.\\d+\\.\\d+ \\(the one installed on this Pier\\)"));
     assertThat(hostNode.runtime()).endsWith("(this server's)");
-    assertThat(TestApps.slugEntries(hostNode.slug()).keySet()).noneMatch(n -> n.startsWith(".heroku/"));
+    assertThat(TestApps.slugEntries(hostNode.slug()).keySet()).doesNotContain(".pier-node");
 
     build(registry.uri()); // caches 22.13.1
     output.clear();
@@ -186,6 +202,8 @@ class NodeVersionBuildTest {
     assertThat(output).contains("       Using Node.js 22.13.1 from Pier's cache of earlier downloads");
     assertThat(cached.runtime()).isEqualTo("Node.js 22.13.1");
     assertThat(TestApps.slugText(cached.slug(), "node-version.txt")).isEqualTo("v22.13.1\n");
+    assertThat(TestApps.slugText(cached.slug(), ".pier-node")).isEqualTo(
+        "# The Node.js this app's processes run (written by Pier)\nversion=22.13.1\n");
   }
 
   private static URI closedPort() throws IOException {

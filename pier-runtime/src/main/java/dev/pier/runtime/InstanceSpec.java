@@ -47,6 +47,8 @@ import java.util.Objects;
  *     to the logs, optionally through a pseudo-terminal; null for every other instance
  * @param probes readiness interval and liveness probe of a web service ({@link Probes#NONE}: quick
  *     readiness polling, no liveness probe)
+ * @param runtimeMounts host directories bound read-only into the sandbox (a shared language
+ *     runtime such as a cached Node.js); empty for most instances
  */
 public record InstanceSpec(
     AppName app,
@@ -67,9 +69,11 @@ public record InstanceSpec(
     Duration bootTimeout,
     SlugSource slugSource,
     Interactive interactive,
-    Probes probes) {
+    Probes probes,
+    java.util.List<RuntimeMount> runtimeMounts) {
   public InstanceSpec {
     if (probes == null) probes = Probes.NONE;
+    runtimeMounts = runtimeMounts == null ? java.util.List.of() : java.util.List.copyOf(runtimeMounts);
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(type, "type");
     if (slugSource == null) {
@@ -106,6 +110,22 @@ public record InstanceSpec(
     }
   }
 
+  /** An instance without runtime mounts. */
+  public InstanceSpec(
+      AppName app, ProcessType type, int index, int release, Path slug, String command,
+      Map<String, String> env, AppUser user, long memoryLimitBytes, Duration stopGrace,
+      int generation, String readinessPath, DiskQuota disk, double cpus, RunMode mode,
+      Duration bootTimeout, SlugSource slugSource, Interactive interactive, Probes probes) {
+    this(app, type, index, release, slug, command, env, user, memoryLimitBytes, stopGrace,
+        generation, readinessPath, disk, cpus, mode, bootTimeout, slugSource, interactive, probes, null);
+  }
+
+  /** This instance with {@code mounts} bound read-only into its sandbox (replacing any others). */
+  public InstanceSpec withRuntimeMounts(java.util.List<RuntimeMount> mounts) {
+    return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, slugSource, interactive, probes, mounts);
+  }
+
   /** An instance with {@link Probes#NONE}. */
   public InstanceSpec(
       AppName app, ProcessType type, int index, int release, Path slug, String command,
@@ -119,7 +139,7 @@ public record InstanceSpec(
   /** This instance with other health probes (null: {@link Probes#NONE}). */
   public InstanceSpec withProbes(Probes newProbes) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, slugSource, interactive, newProbes);
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, slugSource, interactive, newProbes, runtimeMounts);
   }
 
   /** An instance whose output goes to the logs (not {@link #interactive()}). */
@@ -160,19 +180,19 @@ public record InstanceSpec(
   /** This instance with other disk quotas. */
   public InstanceSpec withDisk(DiskQuota newDisk) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource, interactive, probes);
+        stopGrace, generation, readinessPath, newDisk, cpus, mode, bootTimeout, slugSource, interactive, probes, runtimeMounts);
   }
 
   /** This instance limited to {@code newCpus} cores (0: no limit). */
   public InstanceSpec withCpus(double newCpus) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource, interactive, probes);
+        stopGrace, generation, readinessPath, disk, newCpus, mode, bootTimeout, slugSource, interactive, probes, runtimeMounts);
   }
 
   /** This instance run as a service or as a task. */
   public InstanceSpec withMode(RunMode newMode) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource, newMode == RunMode.TASK ? interactive : null, probes);
+        stopGrace, generation, readinessPath, disk, cpus, newMode, bootTimeout, slugSource, newMode == RunMode.TASK ? interactive : null, probes, runtimeMounts);
   }
 
   /** This instance run once to completion, never restarted: {@code withMode(RunMode.TASK)}. */
@@ -183,7 +203,7 @@ public record InstanceSpec(
   /** This instance with its own boot timeout (null: the backend's default). */
   public InstanceSpec withBootTimeout(Duration newBootTimeout) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource, interactive, probes);
+        stopGrace, generation, readinessPath, disk, cpus, mode, newBootTimeout, slugSource, interactive, probes, runtimeMounts);
   }
 
   /**
@@ -194,7 +214,7 @@ public record InstanceSpec(
     Objects.requireNonNull(source, "source");
     Path file = source instanceof FileSlugSource f ? f.path() : null;
     return new InstanceSpec(app, type, index, release, file, command, env, user, memoryLimitBytes,
-        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source, interactive, probes);
+        stopGrace, generation, readinessPath, disk, cpus, mode, bootTimeout, source, interactive, probes, runtimeMounts);
   }
 
   /**
@@ -204,7 +224,7 @@ public record InstanceSpec(
   public InstanceSpec withInteractive(Interactive newInteractive) {
     return new InstanceSpec(app, type, index, release, slug, command, env, user, memoryLimitBytes,
         stopGrace, generation, readinessPath, disk, cpus, RunMode.TASK, bootTimeout, slugSource,
-        newInteractive, probes);
+        newInteractive, probes, runtimeMounts);
   }
 
   /** True when it runs once to completion ({@link RunMode#TASK}). */

@@ -1,7 +1,8 @@
 /**
  * Running app instances ("dynos"): the {@link dev.pier.runtime.RuntimeBackend} contract, the
  * {@link dev.pier.runtime.InstanceSpec} of what to run (command, memory and CPU limits, disk
- * quotas, {@link dev.pier.runtime.RunMode}, boot timeout, {@link dev.pier.runtime.SlugSource}),
+ * quotas, {@link dev.pier.runtime.RunMode}, boot timeout, {@link dev.pier.runtime.SlugSource},
+ * read-only {@link dev.pier.runtime.RuntimeMount}s of shared language runtimes),
  * {@link dev.pier.runtime.InstanceStatus} snapshots (state, address, exit code, why it is not
  * running) and the {@link dev.pier.runtime.InstanceListener} hook for output and state changes.
  *

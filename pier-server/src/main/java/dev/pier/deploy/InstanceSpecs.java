@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Builds what the runtime starts for a slot: the release's slug and command, its config vars plus
+ * Builds what the runtime starts for a slot: the release's slug and command, the cached Node.js
+ * its slug names (mounted read-only, {@link dev.pier.runtimes.NodeRuntimes}), its config vars plus
  * what Pier tells every instance about itself, the app's uid and readiness path, and the limits:
  * the type's {@link InstanceSize} when one is set, else the operator's memory limit and no CPU
  * quota.
@@ -53,6 +54,7 @@ public final class InstanceSpecs implements SpecSource {
         size == null ? limits.memoryLimitBytes() : size.memoryBytes(), limits.stopGrace(), generation,
         a.readinessPath() != null ? a.readinessPath() : release.readinessPath(), limits.disk());
     if (size != null) spec = spec.withCpus(size.cpus());
+    spec = spec.withRuntimeMounts(limits.nodeRuntimes().mounts(release.slug()));
     Optional<Integer> boot = apps.bootTimeoutSeconds(name);
     if (boot.isPresent() && slot.type().equals("web")) spec = spec.withBootTimeout(java.time.Duration.ofSeconds(boot.get()));
     // app.yaml liveness_check and readiness_check.check_interval_sec, read from the slug.
@@ -77,7 +79,7 @@ public final class InstanceSpecs implements SpecSource {
         app.name(), ProcessType.of(type), index, release.version(), release.slug(), command,
         envFor(app, release), limits.dropPrivileges() ? app.user() : null,
         size == null ? limits.memoryLimitBytes() : size.memoryBytes(), limits.stopGrace(), 0, null,
-        limits.disk()).withTask();
+        limits.disk()).withTask().withRuntimeMounts(limits.nodeRuntimes().mounts(release.slug()));
     return size == null ? spec : spec.withCpus(size.cpus());
   }
 

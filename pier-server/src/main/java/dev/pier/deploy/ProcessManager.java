@@ -39,7 +39,23 @@ public final class ProcessManager {
 
   /** Per-instance settings every start uses. */
   public record Limits(long memoryLimitBytes, Duration stopGrace, boolean dropPrivileges,
-      Duration bootTimeout, Duration drainTimeout, DiskQuota disk) {
+      Duration bootTimeout, Duration drainTimeout, DiskQuota disk,
+      dev.pier.runtimes.NodeRuntimes nodeRuntimes) {
+    public Limits {
+      if (nodeRuntimes == null) nodeRuntimes = dev.pier.runtimes.NodeRuntimes.NONE;
+    }
+
+    /** Limits whose instances get no cached Node.js mounted (the host's node only). */
+    public Limits(long memoryLimitBytes, Duration stopGrace, boolean dropPrivileges,
+        Duration bootTimeout, Duration drainTimeout, DiskQuota disk) {
+      this(memoryLimitBytes, stopGrace, dropPrivileges, bootTimeout, drainTimeout, disk, null);
+    }
+
+    /** These limits with the Node.js cache instances mount their release's Node.js from. */
+    public Limits withNodeRuntimes(dev.pier.runtimes.NodeRuntimes runtimes) {
+      return new Limits(memoryLimitBytes, stopGrace, dropPrivileges, bootTimeout, drainTimeout, disk, runtimes);
+    }
+
     /** Limits without disk quotas. */
     public Limits(long memoryLimitBytes, Duration stopGrace, boolean dropPrivileges,
         Duration bootTimeout, Duration drainTimeout) {

@@ -198,7 +198,7 @@ public final class PlatformServer implements AutoCloseable {
     boolean root = Sandbox.runningAsRoot();
     if (!root) LOG.warn("not running as root: app code runs as this user, without per-app uids or cgroup limits");
     ProcessManager.Limits limits = new ProcessManager.Limits(settings.memoryLimitBytes(), settings.stopGrace(), root,
-        settings.bootTimeout(), settings.drainTimeout(), settings.diskQuota());
+        settings.bootTimeout(), settings.drainTimeout(), settings.diskQuota()).withNodeRuntimes(dev.pier.runtimes.NodeRuntimes.of(settings.dataDir(), settings.nodeRegistry()));
     VersionStore versionStore = new VersionStore(db);
     ReleaseStore releaseStore = new ReleaseStore(db);
     FormationStore formations = new FormationStore(db);

@@ -90,6 +90,12 @@ public final class NodeCache {
     Path home = home(release.version());
     if (has(release.version())) return home;
     Files.createDirectories(dir);
+    // Build steps and instances bind DIR/VERSION as the app's uid: it must be able to get there.
+    Path runtimes = dir.getParent();
+    if (runtimes != null) {
+      var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(runtimes));
+      if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) Files.setPosixFilePermissions(runtimes, perms);
+    }
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     sweep();
     String id = TEMP_PREFIX + release.version() + "-" + UUID.randomUUID();
@@ -121,7 +127,8 @@ public final class NodeCache {
 
   /**
    * Deletes what downloads cut off by a killed server left: temporary entries older than {@link
-   * #STALE} (a download still under way is younger).
+   * #STALE} (a download still under way is younger). Never a release: releases of apps mount them
+   * ({@code NodeMount}), and nothing tells which ones no kept release uses any more.
    */
   void sweep() throws IOException {
     long cutoff = System.currentTimeMillis() - STALE.toMillis();

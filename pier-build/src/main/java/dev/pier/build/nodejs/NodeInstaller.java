@@ -67,11 +67,43 @@ public final class NodeInstaller {
   /**
    * What a build uses.
    *
-   * @param version {@code 22.12.0}
+   * @param release the chosen release ({@link NodeRelease#integrity()} null when taken from the
+   *     cache while the registry was unreachable)
    * @param home its cached directory ({@code bin/node} inside)
    * @param reason why this one, for the build output
    */
-  public record Installed(String version, Path home, String reason) {}
+  public record Installed(NodeRelease release, Path home, String reason) {
+    /** {@code 22.12.0}. */
+    public String version() {
+      return release.version();
+    }
+  }
+
+  /**
+   * Downloads {@code wanted} into the cache again (an operator wiped it) with the registry's
+   * sha512 check, refusing a package whose integrity is not the one recorded at build ({@code
+   * wanted.integrity()}, when known).
+   *
+   * @throws IOException when the registry cannot be reached, no longer serves that version, or
+   *     the download fails or does not match
+   */
+  public Path restore(NodeRelease wanted, Duration limit) throws IOException {
+    if (cache.has(wanted.version())) return cache.home(wanted.version());
+    NodeRelease listed = registry.list().releases().stream()
+        .filter(r -> r.version().equals(wanted.version())).findFirst()
+        .orElseThrow(() -> new IOException("the registry " + registry.base() + " no longer serves Node.js " + wanted.version()));
+    if (wanted.integrity() != null && !wanted.integrity().equals(listed.integrity())) {
+      throw new NodeCache.IntegrityException("the registry's package of Node.js " + wanted.version()
+          + " is not the one this release was built with (integrity " + listed.integrity()
+          + ", built with " + wanted.integrity() + "): refused");
+    }
+    return cache.install(listed, registry, limit);
+  }
+
+  /** The registry it downloads from. */
+  public java.net.URI registryBase() {
+    return registry.base();
+  }
 
   /**
    * Chooses and caches the release for {@code engines} and {@code appYamlRuntime} (either may be
@@ -111,11 +143,11 @@ public final class NodeInstaller {
     } else {
       out.info("Node.js " + version + " is in Pier's cache");
     }
-    return Optional.of(new Installed(version, cache.home(version), chosen.reason()));
+    return Optional.of(new Installed(chosen.release(), cache.home(version), chosen.reason()));
   }
 
   /** What went wrong, in words: {@code connection refused}, {@code timed out}, the message. */
-  static String describe(IOException e) {
+  public static String describe(IOException e) {
     if (e instanceof java.net.ConnectException) return "connection refused";
     if (e instanceof java.net.http.HttpTimeoutException) return "timed out";
     if (e instanceof java.net.UnknownHostException) return "unknown host " + e.getMessage();
@@ -132,7 +164,7 @@ public final class NodeInstaller {
       if (c.warning() != null) out.warn(c.warning());
       String version = c.release().version();
       out.info("Using Node.js " + version + " from Pier's cache of earlier downloads");
-      return Optional.of(new Installed(version, cache.home(version), c.reason() + ", from the cache: the registry is unreachable"));
+      return Optional.of(new Installed(c.release(), cache.home(version), c.reason() + ", from the cache: the registry is unreachable"));
     }
     out.warn("No cached Node.js fits" + (cached.isEmpty() ? " (the cache is empty)" : "")
         + ": building and running with this server's own Node.js instead");

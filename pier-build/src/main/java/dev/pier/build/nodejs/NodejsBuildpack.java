@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>choose the Node.js ({@link NodeChoice}: {@code engines.node}, app.yaml {@code runtime:
  *       nodejsNN}, else the current LTS), download it once into Pier's shared cache ({@link
- *       NodeInstaller}) and copy it into the slug at {@value NodeVendor#HOME}, first on the PATH
- *       of the build and of every process of the release. Without an installer, or when the
+ *       NodeInstaller}) and bind it read-only at {@value NodeMount#HOME} into the build steps and,
+ *       through {@value NodeMount#FILE} in the slug, into every process of the release, first on
+ *       their PATH (the slug does not carry it). Without an installer, or when the
  *       registry is unreachable and nothing cached fits, the server's own node is used and
  *       {@code engines.node} only checked against it (a mismatch warns). npm is the server's,
  *       run by the chosen node;
@@ -86,18 +87,19 @@ public final class NodejsBuildpack implements Buildpack {
     // Package commands (vite, next, tsc) for build scripts and Procfile commands alike.
     ctx.prependPath(BIN_DIR);
     ctx.prependRuntimePath(BIN_DIR);
-    boolean vendored = chooseNode(ctx, pkg.enginesNode(), !pkg.hasNoDependencies());
-    boolean installed = install(ctx, pkg, vendored);
+    NodeInstaller.Installed node = chooseNode(ctx, pkg.enginesNode());
+    boolean downloaded = node != null;
+    boolean installed = install(ctx, pkg, downloaded);
     if (pkg.hasScript("build")) {
       ctx.out().step("Build");
       ctx.out().info("Running 'npm run build'");
-      ctx.runOrFail("npm run build", npm("run", "build"), env(runtimeNodeEnv(ctx), vendored));
+      ctx.runOrFail("npm run build", npm("run", "build"), env(runtimeNodeEnv(ctx), downloaded));
     }
     if (installed && pkg.devDependencyCount() > 0) {
       ctx.out().step("Pruning devDependencies");
-      ctx.runOrFail("npm prune", npm("prune", "--omit=dev"), env(runtimeNodeEnv(ctx), vendored));
+      ctx.runOrFail("npm prune", npm("prune", "--omit=dev"), env(runtimeNodeEnv(ctx), downloaded));
     }
-    if (vendored) NodeVendor.dropHeaders(ctx);
+    if (downloaded) NodeMount.record(ctx, node.release());
     if (pkg.hasScript("start") || Files.isRegularFile(ctx.appDir().resolve("server.js"))) {
       ctx.defaultProcessType("web", "npm start");
     }
@@ -107,10 +109,10 @@ public final class NodejsBuildpack implements Buildpack {
   }
 
   /**
-   * Downloads (or takes from the cache) the Node.js the app asks for and puts it in the slug,
-   * first on PATH; returns false when the server's own node builds and runs the app instead.
+   * Downloads (or takes from the cache) the Node.js the app asks for and binds it into the later
+   * build steps, first on PATH; null when the server's own node builds and runs the app instead.
    */
-  private boolean chooseNode(BuildContext ctx, String engines, boolean headers) throws BuildFailure {
+  private NodeInstaller.Installed chooseNode(BuildContext ctx, String engines) throws BuildFailure {
     ctx.out().step("Installing Node.js");
     ctx.out().info("engines.node (package.json): " + (engines == null ? "unspecified" : engines));
     Optional<String> runtime = SourceFiles.appYamlRuntime(ctx.appDir());
@@ -118,21 +120,21 @@ public final class NodejsBuildpack implements Buildpack {
         .ifPresent(r -> ctx.out().info("runtime (app.yaml): " + r));
     if (installer == null) {
       checkNodeVersion(ctx, engines, runtime);
-      return false;
+      return null;
     }
     Duration limit = ctx.timeLeft().compareTo(DOWNLOAD_LIMIT) < 0 ? ctx.timeLeft() : DOWNLOAD_LIMIT;
     Optional<NodeInstaller.Installed> node = installer.install(engines, runtime.orElse(null), ctx.out(), limit);
     if (node.isEmpty()) {
       checkNodeVersion(ctx, engines, runtime);
-      return false;
+      return null;
     }
     NodeInstaller.Installed n = node.get();
-    NodeVendor.copy(ctx, n.home(), headers);
-    ctx.prependPath(NodeVendor.BIN);
-    ctx.prependRuntimePath(NodeVendor.BIN);
+    ctx.mountForSteps(NodeMount.of(n.home()));
+    ctx.prependPath(NodeMount.BIN);
+    ctx.prependRuntimePath(NodeMount.BIN);
     ctx.out().step("Using Node.js " + n.version() + " (" + n.reason() + ")");
     ctx.runtime("Node.js " + n.version());
-    return true;
+    return n;
   }
 
   private void checkNodeVersion(BuildContext ctx, String engines, Optional<String> runtime) throws BuildFailure {
@@ -174,7 +176,7 @@ public final class NodejsBuildpack implements Buildpack {
   }
 
   /** Installs dependencies with devDependencies included; returns false when there were none. */
-  private boolean install(BuildContext ctx, PackageJson pkg, boolean vendored) throws BuildFailure {
+  private boolean install(BuildContext ctx, PackageJson pkg, boolean downloaded) throws BuildFailure {
     ctx.out().step("Installing dependencies");
     if (pkg.hasNoDependencies()) {
       ctx.out().info("No dependencies in package.json; skipping npm install");
@@ -186,7 +188,7 @@ public final class NodejsBuildpack implements Buildpack {
       ctx.out().info("Using the npm cache from earlier builds");
     }
     ctx.out().info("Running '" + label + "' (with devDependencies)");
-    ctx.runOrFail(label, npm(locked ? "ci" : "install", "--include=dev"), env("development", vendored));
+    ctx.runOrFail(label, npm(locked ? "ci" : "install", "--include=dev"), env("development", downloaded));
     return true;
   }
 
@@ -197,13 +199,13 @@ public final class NodejsBuildpack implements Buildpack {
     return argv;
   }
 
-  private static Map<String, String> env(String nodeEnv, boolean vendored) {
+  private static Map<String, String> env(String nodeEnv, boolean downloaded) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "NODE_ENV", nodeEnv,
         "npm_config_cache", BuildContext.CACHE_MOUNT + "/npm",
         "npm_config_update_notifier", "false"));
-    // node-gyp builds native addons against the vendored headers (it could not download them).
-    if (vendored) env.put("npm_config_nodedir", NodeVendor.HOME);
+    // node-gyp builds native addons against the mounted headers (it could not download them).
+    if (downloaded) env.put("npm_config_nodedir", NodeMount.HOME);
     return env;
   }
 

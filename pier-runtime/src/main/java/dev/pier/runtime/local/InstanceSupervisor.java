@@ -273,6 +273,11 @@ final class InstanceSupervisor {
         return crashed(ExitReason.failedToStart("could not prepare the app directory: " + e.getMessage()),
             "Failed to prepare the app directory: " + e.getMessage());
       }
+      try {
+        RuntimeMounts.ensure(spec.runtimeMounts());
+      } catch (IOException e) {
+        return crashed(ExitReason.failedToStart(e.getMessage()), "Failed to start process: " + e.getMessage());
+      }
       cgroup = ctx.cgroups().create(app + "." + spec.id(),
           new CgroupLimits(spec.memoryLimitBytes(), PIDS_MAX, millicores(spec.cpus())));
       long oomKillsBefore = cgroup == null ? 0 : cgroup.oomKills();

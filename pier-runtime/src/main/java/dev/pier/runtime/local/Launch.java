@@ -1,6 +1,7 @@
 package dev.pier.runtime.local;
 
 import dev.pier.sandbox.Cgroup;
+import dev.pier.sandbox.Mount;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.sandbox.SandboxSpec;
@@ -19,7 +20,8 @@ final class Launch {
   private Launch() {}
 
   /**
-   * The sandboxed command, joining {@code cgroup} (if not null) before it starts. Its stdin is
+   * The sandboxed command, joining {@code cgroup} (if not null) before it starts, with the spec's
+   * runtime mounts bound read-only. Its stdin is
    * empty (a pipe for an interactive task) and stderr is merged into stdout; the launcher itself
    * sees only a minimal PATH.
    */
@@ -29,7 +31,7 @@ final class Launch {
         new SandboxSpec(
             spec.user(),
             appDir,
-            List.of(),
+            spec.runtimeMounts().stream().map(m -> Mount.readOnly(m.source(), m.target())).toList(),
             environment(spec, port),
             command(spec),
             cgroup == null ? List.of() : cgroup.procsFiles(),

@@ -6,8 +6,10 @@
  *   LocalRuntimeBackend --one per instance--> InstanceSupervisor (virtual thread, restart loop)
  *      per run:  PortAllocator (loopback port)
  *                InstanceDirectory + SlugExtractor (fresh /app from the SlugSource stream, chowned to the app uid)
+ *                RuntimeMounts (each RuntimeMount's source there, else restored, else FAILED_TO_START)
  *                Cgroups -> Cgroup (pier-sandbox; v1 or v2: memory, pids, CPU quota; rss, cpu; or none)
- *                Launch + Spawner (one long-lived thread): sh joins cgroups -> setpriv -> bwrap -> sh -c CMD
+ *                Launch + Spawner (one long-lived thread): sh joins cgroups -> setpriv -> bwrap (runtime
+ *                  mounts --ro-bind) -> sh -c CMD
  *                OutputPump (virtual thread, lines -> InstanceListener.output)
  *                InstanceProcesses (SIGTERM / SIGKILL every pid of the cgroup or process tree)
  * </pre>
