@@ -163,6 +163,21 @@ public final class DeployService {
       App app, Path sourceDir, String description, String user, boolean promote, BuildOutput out,
       String commit)
       throws Exception {
+    return recordedBuild(app, sourceDir, description, user, out, recorded -> rollout.locked(app, recorded,
+        () -> buildAndRelease(app, sourceDir, description, user, promote, recorded, commit)));
+  }
+
+  /** One build of {@code sourceDir}, which it consumes and deletes. */
+  private interface BuildRun {
+    Outcome run(RecordedOutput recorded) throws Exception;
+  }
+
+  /**
+   * Runs {@code run} as a recorded build of the app (numbered, its output, buildpack, language and
+   * runtime kept with it), once the disk has room; {@code sourceDir} is deleted afterwards.
+   */
+  private Outcome recordedBuild(App app, Path sourceDir, String description, String user, BuildOutput out,
+      BuildRun run) throws Exception {
     try {
       disk.require("build " + app.name());
     } catch (RuntimeException full) {
@@ -173,8 +188,7 @@ public final class DeployService {
     RecordedOutput recorded = new RecordedOutput(out);
     Outcome outcome = null;
     try {
-      outcome = rollout.locked(app, recorded,
-          () -> buildAndRelease(app, sourceDir, description, user, promote, recorded, commit));
+      outcome = run.run(recorded);
       return outcome;
     } finally {
       try {
@@ -438,29 +452,8 @@ public final class DeployService {
    */
   public Outcome buildRelease(App app, Path sourceDir, String description, String user, BuildOutput out,
       String commit, Map<String, String> vars) throws Exception {
-    try {
-      disk.require("build " + app.name());
-    } catch (RuntimeException full) {
-      DataDirs.deleteTree(sourceDir);
-      throw full;
-    }
-    int buildId = builds.start(app.name(), description, user, clock.instant()).id();
-    RecordedOutput recorded = new RecordedOutput(out);
-    Outcome outcome = null;
-    try {
-      outcome = buildOnly(app, sourceDir, description, user, recorded, commit, vars);
-      return outcome;
-    } finally {
-      try {
-        boolean ok = outcome instanceof Outcome.Released;
-        if (outcome instanceof Outcome.Failed failed) recorded.failed(failed.reason());
-        builds.finish(buildId, ok ? "succeeded" : "failed",
-            ok ? ((Outcome.Released) outcome).release().version() : null, recorded.text(), clock.instant(),
-            clip(recorded.buildpack, 8000), clip(recorded.language, 1000));
-      } finally {
-        DataDirs.deleteTree(sourceDir);
-      }
-    }
+    return recordedBuild(app, sourceDir, description, user, out,
+        recorded -> buildOnly(app, sourceDir, description, user, recorded, commit, vars));
   }
 
   private Outcome buildOnly(App app, Path sourceDir, String description, String user, RecordedOutput out,
