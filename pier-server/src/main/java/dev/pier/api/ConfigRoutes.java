@@ -23,19 +23,7 @@ final class ConfigRoutes {
     api.on("GET", AppRoutes.APP + "/config", ex -> ex.json(200, config.get(apps.get(ex.param(1)))));
     api.on("PATCH", AppRoutes.APP + "/config", ex -> {
       App app = apps.get(ex.param(1));
-      JsonNode body = ex.body();
-      Map<String, String> changes = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        JsonNode v = e.getValue();
-        if (v.isNull()) {
-          changes.put(e.getKey(), null);
-        } else if (v.isTextual()) {
-          changes.put(e.getKey(), v.asText());
-        } else {
-          throw PlatformException.invalid("value of " + e.getKey() + " must be a string or null");
-        }
-      }
+      Map<String, String> changes = changes(ex.body());
       ConfigService.Updated updated = config.update(app, changes, ex.user);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("config", updated.config());
@@ -43,5 +31,22 @@ final class ConfigRoutes {
       result.put("not_set", updated.notSet());
       ex.json(200, result);
     });
+  }
+
+  /** A config PATCH body: each name to its new value, or to null to unset it; 422 for any other value. */
+  static Map<String, String> changes(JsonNode body) {
+    Map<String, String> changes = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (v.isNull()) {
+        changes.put(e.getKey(), null);
+      } else if (v.isTextual()) {
+        changes.put(e.getKey(), v.asText());
+      } else {
+        throw PlatformException.invalid("value of " + e.getKey() + " must be a string or null");
+      }
+    }
+    return changes;
   }
 }

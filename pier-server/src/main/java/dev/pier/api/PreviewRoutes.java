@@ -11,7 +11,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +64,7 @@ public final class PreviewRoutes {
       App app = apps.get(ex.param(1));
       String key = key(ex);
       previews.get(app, key);
-      Map<String, String> changes = changes(ex.body());
+      Map<String, String> changes = ConfigRoutes.changes(ex.body());
       Map<String, String> overrides = previews.updateOverrides(app, key, changes, ex.user);
       Preview now = previews.get(app, key);
       Map<String, Object> result = new LinkedHashMap<>();
@@ -98,22 +97,6 @@ public final class PreviewRoutes {
    */
   static String pathSegment(String raw) {
     return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, String> changes(JsonNode body) {
-    Map<String, String> changes = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode v = e.getValue();
-      if (v.isNull()) {
-        changes.put(e.getKey(), null);
-      } else if (v.isTextual()) {
-        changes.put(e.getKey(), v.asText());
-      } else {
-        throw PlatformException.invalid("value of " + e.getKey() + " must be a string or null");
-      }
-    }
-    return changes;
   }
 
   private static PreviewView view(PreviewService.State s) {

@@ -1,5 +1,6 @@
 package dev.pier.pipelines;
 
+import static dev.pier.testing.TarEntries.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,12 +16,10 @@ import dev.pier.release.Release;
 import dev.pier.statics.StaticSites;
 import dev.pier.store.DataDirs;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -135,14 +134,5 @@ class PromoterTest {
       file(tar, "site/index.html", "<h1>promoted</h1>");
       file(tar, "pier-static.json", "{\"root\": \"site\"}");
     }
-  }
-
-  private static void file(TarArchiveOutputStream tar, String name, String text) throws Exception {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry e = new TarArchiveEntry(name, true);
-    e.setSize(bytes.length);
-    tar.putArchiveEntry(e);
-    tar.write(bytes);
-    tar.closeArchiveEntry();
   }
 }

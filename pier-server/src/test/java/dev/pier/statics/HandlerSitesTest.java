@@ -1,5 +1,6 @@
 package dev.pier.statics;
 
+import static dev.pier.testing.TarEntries.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.app.App;
@@ -13,7 +14,6 @@ import dev.pier.routing.RoutePublisher;
 import dev.pier.runtime.Probes;
 import dev.pier.store.DataDirs;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -132,14 +132,5 @@ class HandlerSitesTest {
       tar.closeArchiveEntry();
       file(tar, "public/../../evil.txt", "escaped");
     }
-  }
-
-  private static void file(TarArchiveOutputStream tar, String name, String text) throws Exception {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry e = new TarArchiveEntry(name, true);
-    e.setSize(bytes.length);
-    tar.putArchiveEntry(e);
-    tar.write(bytes);
-    tar.closeArchiveEntry();
   }
 }

@@ -1,5 +1,6 @@
 package dev.pier.statics;
 
+import static dev.pier.testing.TarEntries.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.app.App;
@@ -12,7 +13,6 @@ import dev.pier.router.statics.SiteFiles;
 import dev.pier.routing.RoutePublisher;
 import dev.pier.store.DataDirs;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -130,14 +130,5 @@ class StaticSitesTest {
       file(tar, "package.json", "{}");
       file(tar, "pier-static.json", "{\"root\": \"site\", \"clean_urls\": true}");
     }
-  }
-
-  private static void file(TarArchiveOutputStream tar, String name, String text) throws Exception {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry e = new TarArchiveEntry(name, true);
-    e.setSize(bytes.length);
-    tar.putArchiveEntry(e);
-    tar.write(bytes);
-    tar.closeArchiveEntry();
   }
 }
