@@ -881,7 +881,7 @@ final class FakePierApi implements AutoCloseable {
           return;
         }
         if (e.getKey().equals("request-timeout") && !e.getValue().asText().matches("\\d+s")) {
-          problem(exchange, 422, "invalid", "request-timeout must be between 1s to 1h, not "
+          problem(exchange, 422, "invalid", "request-timeout must be from 1s to 1h, not "
               + e.getValue().asText());
           return;
         }

@@ -44,7 +44,7 @@ class RouterSettingsCommandsTest extends FakeApiTest {
     var result = cli.run("router:settings:set", "request-timeout=2h", "-a", "hello");
 
     assertThat(result.exitCode()).isNotZero();
-    assertThat(result.err()).contains("request-timeout must be between 1s to 1h");
+    assertThat(result.err()).contains("request-timeout must be from 1s to 1h");
     assertThat(cli.run("router:settings", "-a", "hello").out())
         .containsPattern("request-timeout +30s \\(default\\)");
   }

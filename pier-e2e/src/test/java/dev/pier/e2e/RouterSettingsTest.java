@@ -41,7 +41,7 @@ class RouterSettingsTest {
       Result wrong = pier.cli(tmp, "router:settings:set", "idle-timeout=10s", "request-timeout=0s",
           "-a", "shop");
       assertThat(wrong.exit()).isNotZero();
-      assertThat(wrong.err()).contains("request-timeout must be between 1s to 1h, not 0s");
+      assertThat(wrong.err()).contains("request-timeout must be from 1s to 1h, not 0s");
       Result routerWide = pier.cli(tmp, "router:settings:set", "max-header-size=16KB", "-a", "shop");
       assertThat(routerWide.exit()).isNotZero();
       assertThat(routerWide.err()).contains("max-header-size is router-wide");

@@ -115,7 +115,7 @@ public final class RouterSettingsService {
           + " (allowed: " + s.range() + "), not '" + text + "'");
     }
     if (value < s.min() || value > s.max()) {
-      throw PlatformException.invalid(s.key() + " must be between " + s.range() + ", not " + text.trim());
+      throw PlatformException.invalid(s.key() + " must be from " + s.range() + ", not " + text.trim());
     }
     return value;
   }

@@ -152,7 +152,7 @@ class RouterSettingsTest {
     AppName hasty = new AppName("hasty");
     assertThatThrownBy(() -> settings.set(hasty, Map.of("idle-timeout", "30s", "request-timeout", "2h")))
         .isInstanceOf(PlatformException.class)
-        .hasMessage("request-timeout must be between 1s to 1h, not 2h");
+        .hasMessage("request-timeout must be from 1s to 1h, not 2h");
     assertThatThrownBy(() -> settings.set(hasty, Map.of("max-body", "lots")))
         .hasMessageContaining("max-body must be a size like 1024, 512KB, 50MB or 1GB (allowed: 1KB to 100GB)");
     assertThatThrownBy(() -> settings.set(hasty, Map.of("request-timeout", "30")))
