@@ -44,12 +44,12 @@ public final class HostNames {
     if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
       throw invalid(hostname, "IP addresses cannot be custom domains");
     }
-    if (RESERVED_TLDS.contains(labels[labels.length - 1])) {
-      throw invalid(hostname, "." + labels[labels.length - 1] + " names are reserved and never resolve publicly");
-    }
     if (name.equals(platformDomain) || name.endsWith("." + platformDomain)) {
       throw invalid(hostname, "names under " + platformDomain + " belong to Pier (APP." + platformDomain
           + " is every app's built-in domain)");
+    }
+    if (RESERVED_TLDS.contains(labels[labels.length - 1])) {
+      throw invalid(hostname, "." + labels[labels.length - 1] + " names are reserved and never resolve publicly");
     }
     return h;
   }
