@@ -45,7 +45,7 @@ final class DomainsCommands {
       int custom = 0;
       for (JsonNode d : all) {
         if (!"custom".equals(d.path("kind").asText())) continue;
-        table.row(d.path("hostname").asText(), d.path("createdAt").asText());
+        table.row(d.path("hostname").asText(), d.path("created_at").asText());
         custom++;
       }
       if (custom == 0) {

@@ -879,8 +879,8 @@ final class FakePierApi implements AutoCloseable {
   private void domains(HttpExchange exchange, FakeApp app, String method, String rest) throws IOException {
     if (method.equals("GET") && rest.equals("domains")) {
       var all = JSON.createArrayNode();
-      all.addObject().put("hostname", app.name + ".localhost").put("kind", "builtin").put("createdAt", "2026-01-01T00:00:00Z");
-      for (String d : app.domains) all.addObject().put("hostname", d).put("kind", "custom").put("createdAt", "2026-01-02T00:00:00Z");
+      all.addObject().put("hostname", app.name + ".localhost").put("kind", "builtin").put("created_at", "2026-01-01T00:00:00Z");
+      for (String d : app.domains) all.addObject().put("hostname", d).put("kind", "custom").put("created_at", "2026-01-02T00:00:00Z");
       json(exchange, 200, all);
     } else if (method.equals("POST") && rest.equals("domains")) {
       String hostname = requestBody(exchange).path("hostname").asText().toLowerCase(java.util.Locale.ROOT);
