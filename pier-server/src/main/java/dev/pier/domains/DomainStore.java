@@ -76,6 +76,8 @@ public final class DomainStore {
         ps.setString(2, app.value());
         ps.setTimestamp(3, Timestamp.from(at));
         ps.executeUpdate();
+      } catch (java.sql.SQLIntegrityConstraintViolationException raced) {
+        return false; // another request added it since the check above
       }
       return true;
     });
