@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code domains}, {@code domains:add}, {@code domains:remove}: an app's custom domains. */
+/**
+ * {@code domains}, {@code domains:add}, {@code domains:remove}, {@code domains:clear}: an app's
+ * custom domains.
+ */
 final class DomainsCommands {
   private DomainsCommands() {}
 
@@ -97,6 +100,30 @@ final class DomainsCommands {
     public Integer call() {
       context.api().delete(path(this) + "/" + hostname.trim());
       context.out().println("Removing " + hostname.trim() + " from " + appName() + "... done");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "domains:clear",
+      mixinStandardHelpOptions = true,
+      description = "Remove all custom domains from the app; its built-in APP.DOMAIN stays.")
+  static final class Clear extends AppCommand {
+    Clear(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      int removed = 0;
+      for (JsonNode d : context.api().get(path(this))) {
+        if (!"custom".equals(d.path("kind").asText())) continue;
+        String hostname = d.path("hostname").asText();
+        context.api().delete(path(this) + "/" + hostname);
+        removed++;
+      }
+      context.out().println("Removing " + removed + " custom domain" + (removed == 1 ? "" : "s") + " from "
+          + appName() + "... done");
       return 0;
     }
   }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       DomainsCommands.ListDomains.class,
       DomainsCommands.Add.class,
       DomainsCommands.Remove.class,
+      DomainsCommands.Clear.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

@@ -46,4 +46,17 @@ class DomainsCommandsTest extends FakeApiTest {
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.err()).contains("nope.example.com is not a domain of hello");
   }
+
+  @Test
+  void clearRemovesEveryCustomDomainAndKeepsTheBuiltInOne() {
+    cli.run("domains:add", "www.example.com", "-a", "hello");
+    cli.run("domains:add", "*.shop.test", "-a", "hello");
+
+    var clear = cli.run("domains:clear", "-a", "hello");
+
+    assertThat(clear.exitCode()).as(clear.err()).isZero();
+    assertThat(clear.out()).isEqualTo("Removing 2 custom domains from hello... done\n");
+    assertThat(cli.run("domains", "-a", "hello").out()).contains("hello.localhost", "(none)")
+        .doesNotContain("example.com");
+  }
 }
