@@ -202,9 +202,19 @@ async function appPage(main, name, tab) {
   const app = await api('GET', '/apps/' + encodeURIComponent(name));
   const base = '#/apps/' + encodeURIComponent(name) + '/';
   const body = h('div', { id: 'tab-' + tab });
+  // #12 custom domains: listed under the summary once known (the built-in one is the web URL above).
+  const domainsLine = h('p', { class: 'muted', id: 'app-domains', hidden: true });
+  api('GET', '/apps/' + encodeURIComponent(name) + '/domains').then(all => {
+    const custom = all.filter(d => d.kind === 'custom').map(d => d.hostname);
+    if (custom.length > 0) {
+      domainsLine.replaceChildren('Custom domains: ' + custom.join(', '));
+      domainsLine.hidden = false;
+    }
+  }).catch(() => {});
   main.replaceChildren(
     h('h2', {}, app.name),
     h('p', { class: 'muted', id: 'app-summary' }, summary(app)),
+    domainsLine,
     h('nav', { class: 'tabs' }, TABS.map(t =>
       h('a', { href: base + t, id: 'tab-link-' + t, class: t === tab ? 'active' : '' }, t[0].toUpperCase() + t.slice(1)))),
     body);

@@ -28,6 +28,11 @@ import picocli.CommandLine.Spec;
       RouterSettingsCommands.Show.class,
       RouterSettingsCommands.Set.class,
       RouterSettingsCommands.Reset.class,
+      // #12 custom domains
+      DomainsCommands.ListDomains.class,
+      DomainsCommands.Add.class,
+      DomainsCommands.Remove.class,
+      DomainsCommands.Clear.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

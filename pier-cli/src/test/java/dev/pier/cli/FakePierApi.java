@@ -62,6 +62,8 @@ final class FakePierApi implements AutoCloseable {
     boolean maintenance;
     /** #12: the app's own router settings, by key ("request-timeout" to "60s"). */
     final Map<String, String> routerSettings = new LinkedHashMap<>();
+    /** #12: the app's custom domains. */
+    final java.util.List<String> domains = new java.util.ArrayList<>();
 
     /** #10 pipelines: the app's pipeline and stage (null: in none), as GET info shows them. */
     String pipeline;
@@ -234,6 +236,10 @@ final class FakePierApi implements AutoCloseable {
     String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
     if (method.equals("GET") && rest.startsWith("releases/")) {
       releaseInfo(exchange, app, rest.substring("releases/".length()));
+      return;
+    }
+    if (rest.equals("domains") || rest.startsWith("domains/")) { // #12
+      domains(exchange, app, method, rest);
       return;
     }
     if (rest.equals("router-settings") || rest.startsWith("router-settings/")) { // #12
@@ -868,6 +874,35 @@ final class FakePierApi implements AutoCloseable {
   private static final Map<String, String> ROUTER_DEFAULTS = new LinkedHashMap<>(Map.of(
       "request-timeout", "30s", "max-body", "none", "idle-timeout", "90s",
       "tunnel-idle-timeout", "5m", "header-timeout", "10s"));
+
+  /** #12 custom domains: a domain belongs to one app, as on the server. */
+  private void domains(HttpExchange exchange, FakeApp app, String method, String rest) throws IOException {
+    if (method.equals("GET") && rest.equals("domains")) {
+      var all = JSON.createArrayNode();
+      all.addObject().put("hostname", app.name + ".localhost").put("kind", "builtin").put("created_at", "2026-01-01T00:00:00Z");
+      for (String d : app.domains) all.addObject().put("hostname", d).put("kind", "custom").put("created_at", "2026-01-02T00:00:00Z");
+      json(exchange, 200, all);
+    } else if (method.equals("POST") && rest.equals("domains")) {
+      String hostname = requestBody(exchange).path("hostname").asText().toLowerCase(java.util.Locale.ROOT);
+      for (FakeApp other : apps.values()) {
+        if (other.domains.contains(hostname)) {
+          problem(exchange, 409, "conflict", hostname + " is already a domain of app " + other.name);
+          return;
+        }
+      }
+      app.domains.add(hostname);
+      json(exchange, 201, JSON.createObjectNode().put("hostname", hostname).put("kind", "custom"));
+    } else if (method.equals("DELETE") && rest.startsWith("domains/")) {
+      String hostname = rest.substring("domains/".length());
+      if (!app.domains.remove(hostname)) {
+        problem(exchange, 404, "not_found", hostname + " is not a domain of " + app.name);
+        return;
+      }
+      json(exchange, 200, JSON.createObjectNode().put("hostname", hostname).put("removed", true));
+    } else {
+      problem(exchange, 405, "method_not_allowed", method + " " + rest);
+    }
+  }
 
   private void routerSettings(HttpExchange exchange, FakeApp app, String method, String rest)
       throws IOException {

@@ -64,6 +64,7 @@ class ConsoleBrowserTest {
     Path repo = pier.repo(APP, decodedPathLogger(SampleApps.nodeHello(1)));
     PlatformHarness.check(pier.cli(repo, "apps:create", APP));
     PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+    PlatformHarness.check(pier.cli(repo, "domains:add", "www.console-shop.test")); // #12
     PlatformHarness.write(repo, decodedPathLogger(SampleApps.nodeHello(2)));
     pier.commitAll(repo, "v2");
     PlatformHarness.check(pier.git(repo, "push", "-o", "no-promote", "pier", "main"));
@@ -122,6 +123,8 @@ class ConsoleBrowserTest {
   void theAppPageListsInstancesWithTheirMemory() throws Exception {
     browser.findElement(By.cssSelector("tr[data-app='" + APP + "'] a.app-link")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("versions")));
+    assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app-domains"))).getText())
+        .isEqualTo("Custom domains: www.console-shop.test"); // #12
     browser.findElement(By.id("tab-link-instances")).click();
     WebElement table = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("instances")));
     wait.until(d -> table.getText().contains("v2"));

@@ -18,7 +18,7 @@ import java.util.Map;
  * URLs, buildpacks, current release, formation with sizes, domains, add-ons, pipeline, maintenance.
  */
 public final class AppInfoRoutes {
-  /** The wire form. {@code addons} stays empty until add-ons exist; {@code domains} lists the built-in one. */
+  /** The wire form. {@code addons} stays empty until add-ons exist; {@code domains} lists the built-in one, then custom ones. */
   record AppInfo(
       String name, String owner, Instant createdAt, String webUrl, String gitUrl, List<String> buildpacks,
       String language, ReleaseSummary release, List<Process> formation, List<String> domains,
@@ -43,6 +43,13 @@ public final class AppInfoRoutes {
     this.processes = processes;
     this.builds = builds;
     this.pipelines = pipelines;
+  }
+
+  /** #12: the app's custom domains, listed after its built-in one; none when not set. */
+  private volatile java.util.function.Function<dev.pier.model.AppName, List<String>> customDomains = a -> List.of();
+
+  public void customDomains(java.util.function.Function<dev.pier.model.AppName, List<String>> source) {
+    this.customDomains = source;
   }
 
   public void register(ApiServlet api) {
@@ -71,7 +78,14 @@ public final class AppInfoRoutes {
         apps.gitUrl(app.name()), buildpacks, language,
         current == null ? null : new ReleaseSummary(current.version(), current.description(), current.createdAt(),
             current.createdBy(), current.commit()),
-        formation, List.of(apps.host(app.name())), List.of(), pipeline, apps.maintenance(app.name()));
+        formation, domains(app), List.of(), pipeline, apps.maintenance(app.name()));
+  }
+
+  private List<String> domains(App app) {
+    List<String> all = new ArrayList<>();
+    all.add(apps.host(app.name()));
+    all.addAll(customDomains.apply(app.name()));
+    return all;
   }
 
   /** The build that made the release's slug: the first release with that slug (later ones reuse it). */

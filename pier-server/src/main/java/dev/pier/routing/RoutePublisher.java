@@ -88,6 +88,14 @@ public final class RoutePublisher {
 
   private final java.time.InstantSource clock = java.time.InstantSource.system();
 
+  /** #12 custom domains: every app's own host names (exact or {@code *.parent}), by app name. */
+  private volatile java.util.function.Supplier<Map<String, List<String>>> domains = Map::of;
+
+  /** Routes each app's custom domains to the same route as its {@code APP.DOMAIN}. */
+  public void domains(java.util.function.Supplier<Map<String, List<String>>> source) {
+    this.domains = java.util.Objects.requireNonNull(source, "domains");
+  }
+
   /** #10 branch previews: their versions answer only at their own hosts. */
   private volatile PreviewRoutes previews = PreviewRoutes.NONE;
 
@@ -100,6 +108,8 @@ public final class RoutePublisher {
 
   public synchronized void publish() {
     Map<String, Route> byHost = new HashMap<>();
+    Map<String, Route> byWildcard = new HashMap<>();
+    Map<String, List<String>> customDomains = domains.get();
     List<App> all = apps.list();
     dev.pier.maintenance.MaintenancePages pages = maintenance;
     Map<String, dev.pier.model.Maintenance> down = pages == null ? Map.of() : pages.of(all);
@@ -136,7 +146,12 @@ public final class RoutePublisher {
         routes.add(version(app, version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
       }
       dev.pier.model.RouteLimits appLimits = ownLimits.get(name);
-      byHost.put(apps.host(app.name()), new Route(name, traffic.splitBy(), routes, offline, appLimits));
+      Route main = new Route(name, traffic.splitBy(), routes, offline, appLimits);
+      byHost.put(apps.host(app.name()), main);
+      for (String domain : customDomains.getOrDefault(name, List.of())) {
+        if (domain.startsWith("*.")) byWildcard.put(domain.substring(2), main);
+        else byHost.putIfAbsent(domain, main); // Pier's own hosts are refused as domains anyway
+      }
       Set<Integer> running = new TreeSet<>(versions.running(app.name()));
       running.addAll(ready.keySet());
       running.removeAll(preview.versions());
@@ -161,7 +176,7 @@ public final class RoutePublisher {
       }
     }
     if (sites != null) sites.retainApps(apps.list().stream().map(a -> a.name().value()).toList());
-    router.accept(new RouteTable(byHost));
+    router.accept(new RouteTable(byHost, byWildcard));
   }
 
   /**

@@ -339,7 +339,9 @@ public final class PlatformServer implements AutoCloseable {
     renamer.onRename((from, to) -> dev.pier.rename.LogHistory.move(logStore, from, to));
     renamer.recover(); // a rename a kill -9 cut off: folders follow the name the store holds
     new dev.pier.api.AppRenameRoutes(apps, renamer).register(api);
-    new dev.pier.api.AppInfoRoutes(apps, releaseStore, processes, buildStore, pipelines).register(api);
+    dev.pier.api.AppInfoRoutes appInfo =
+        new dev.pier.api.AppInfoRoutes(apps, releaseStore, processes, buildStore, pipelines);
+    appInfo.register(api);
     // #12 per-app router limits: stored per app, published on each app's routes.
     dev.pier.routersettings.RouterSettingsService routerSettings =
         new dev.pier.routersettings.RouterSettingsService(
@@ -347,6 +349,12 @@ public final class PlatformServer implements AutoCloseable {
             new dev.pier.routersettings.RouterDefaults(router.config()), routes::publish);
     routes.limits(routerSettings::limits);
     new dev.pier.api.RouterSettingsRoutes(apps, routerSettings).register(api);
+    // #12 custom domains: routed like APP.DOMAIN, on the same route.
+    dev.pier.domains.DomainService domains = new dev.pier.domains.DomainService(
+        new dev.pier.domains.DomainStore(db), new dev.pier.domains.HostNames(settings.domain()), routes::publish, clock);
+    routes.domains(domains::all);
+    new dev.pier.api.DomainRoutes(apps, domains).register(api);
+    appInfo.customDomains(a -> domains.list(a).stream().map(dev.pier.domains.DomainStore.Domain::hostname).toList());
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);

@@ -1,0 +1,34 @@
+package dev.pier.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Host lookup: exact hosts first, then wildcard custom domains by parent domain. */
+class RouteTableTest {
+  private final Route shop = new Route("shop", List.of());
+  private final Route blog = new Route("blog", List.of());
+  private final RouteTable table = new RouteTable(
+      Map.of("shop.localhost", shop, "www.example.com", shop, "blog.example.com", blog),
+      Map.of("example.com", shop));
+
+  @Test
+  void anExactHostIsFoundWhateverItsCasePortOrTrailingDot() {
+    for (String host : List.of("www.example.com", " WWW.EXAMPLE.com ", "www.example.com:443", "www.example.com.")) {
+      assertThat(table.lookup(host)).as(host).isSameAs(shop);
+    }
+  }
+
+  @Test
+  void aWildcardMatchesOneLabelOnlyAndAnExactHostWinsOverIt() {
+    assertThat(table.lookup("api.example.com")).isSameAs(shop);
+    assertThat(table.lookup("blog.example.com")).isSameAs(blog);
+    assertThat(table.lookup("example.com")).isNull();
+    assertThat(table.lookup("a.b.example.com")).isNull();
+    assertThat(table.lookup(".example.com")).isNull();
+    assertThat(table.lookup("[::1]:80")).isNull();
+    assertThat(table.lookup(null)).isNull();
+  }
+}
