@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       RouterSettingsCommands.Show.class,
       RouterSettingsCommands.Set.class,
       RouterSettingsCommands.Reset.class,
+      // #12 HTTPS certificates
+      CertsCommands.Ca.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

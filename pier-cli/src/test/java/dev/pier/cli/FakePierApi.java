@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  */
 final class FakePierApi implements AutoCloseable {
   static final String TOKEN = "secret-token";
+  static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern APP_NAME = Pattern.compile("[a-z][a-z0-9-]{1,28}[a-z0-9]");
 
@@ -203,6 +204,10 @@ final class FakePierApi implements AutoCloseable {
     }
     if (path.equals("/account") && method.equals("GET")) { // #10 whoami
       json(exchange, 200, JSON.createObjectNode().put("user", "admin").put("api", url()));
+      return;
+    }
+    if (path.equals("/certs/ca") && method.equals("GET")) { // #12 certs:ca
+      json(exchange, 200, JSON.createObjectNode().put("pem", CA_PEM).put("subject", "CN=Pier local CA"));
       return;
     }
     if (path.equals("/doctor") && method.equals("GET")) {

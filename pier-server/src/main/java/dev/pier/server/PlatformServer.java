@@ -153,6 +153,8 @@ public final class PlatformServer implements AutoCloseable {
                 .withClientLimits(settings.routerClientLimits()),
             accessLog, new RoundRobin(), waker);
     router.start();
+    // #12 HTTPS: certificates from Pier's own CA (DATA/tls/ca), chosen by SNI name.
+    dev.pier.router.tls.PierCa pierCa = PierTls.start(router, settings);
 
     QueuedThreadPool threads = new QueuedThreadPool(200);
     threads.setName("pier-api");
@@ -243,8 +245,9 @@ public final class PlatformServer implements AutoCloseable {
     Scaler scaler = new Scaler(apps, releases, processes, rollout);
     PortRange instancePorts = ports.range();
     int routerPort = router.port();
+    int routerTlsPort = router.tlsPort();
     DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults().withDestinations(
-        DrainDestinations.of(settings.allowLocalDrains(), p -> p == apiPort || p == routerPort
+        DrainDestinations.of(settings.allowLocalDrains(), p -> p == apiPort || p == routerPort || p == routerTlsPort
             || (p >= instancePorts.first() && p <= instancePorts.last()))));
     logs.addSink(drains::accept);
     apps.onDestroy(name -> {
@@ -347,6 +350,7 @@ public final class PlatformServer implements AutoCloseable {
             new dev.pier.routersettings.RouterDefaults(router.config()), routes::publish);
     routes.limits(routerSettings::limits);
     new dev.pier.api.RouterSettingsRoutes(apps, routerSettings).register(api);
+    new dev.pier.api.CertRoutes(pierCa).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);
@@ -415,6 +419,11 @@ public final class PlatformServer implements AutoCloseable {
 
   public int routerPort() {
     return router.port();
+  }
+
+  /** The router's HTTPS port, or 0 when it has none ({@code --router-tls-port off}). */
+  public int routerTlsPort() {
+    return router.tlsPort();
   }
 
   public String apiUrl() {
