@@ -26,16 +26,20 @@ import org.junit.jupiter.api.Test;
 /** HTTPS on the router's TLS port: certificates by SNI name, then the same routing as plain HTTP. */
 class RouterTlsTest {
   private static final PierCa CA = PierCa.create("Pier test CA");
+  /** The CA of the certificates an app brings (trusted by the test client too). */
+  private static final PierCa OTHER = PierCa.create("Another CA");
   private TestBackend web1;
   private TestBackend web2;
   private RouterHarness harness;
+  private dev.pier.router.tls.AppCertificates appCertificates;
 
   @BeforeEach
   void start() throws Exception {
     web1 = new TestBackend("web.1");
     web2 = new TestBackend("web.2");
     harness = new RouterHarness();
-    harness.router.startTls(0, new PierCaCertificates(CA, "localhost"));
+    appCertificates = new dev.pier.router.tls.AppCertificates(new PierCaCertificates(CA, "localhost"));
+    harness.router.startTls(0, appCertificates);
     harness.route("hello.localhost", "hello", web1.backend());
     harness.route("api.hello.localhost", "hello", web1.backend());
     harness.route("other.localhost", "other", web2.backend());
@@ -68,6 +72,20 @@ class RouterTlsTest {
     try (SSLSocket s = connect("api.hello.localhost", true)) {
       assertThat(names(s)).contains("*.hello.localhost");
       assertThat(get(s, "api.hello.localhost")).contains("web.1\n");
+    }
+  }
+
+  @Test
+  void anAppCertificateIsPresentedForItsNameAndPierCaForTheOthers() throws Exception {
+    appCertificates.replace(List.of(OTHER.issue(List.of("api.hello.localhost"))));
+    try (SSLSocket s = connect("api.hello.localhost", true)) {
+      assertThat(names(s)).containsExactly("api.hello.localhost");
+      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
+      leaf.verify(OTHER.certificate().getPublicKey());
+      assertThat(get(s, "api.hello.localhost")).contains("web.1\n");
+    }
+    try (SSLSocket s = connect("hello.localhost", true)) {
+      assertThat(names(s)).containsExactly("hello.localhost", "*.hello.localhost");
     }
   }
 
@@ -118,6 +136,7 @@ class RouterTlsTest {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("pier", CA.certificate());
+    trust.setCertificateEntry("other", OTHER.certificate());
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext ctx = SSLContext.getInstance("TLS");

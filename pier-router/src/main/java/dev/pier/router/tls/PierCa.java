@@ -117,16 +117,21 @@ public final class PierCa {
 
   /** Issues a server certificate (new key) for {@code names}; the first is also its CN. */
   public IssuedCertificate issue(List<String> names) {
+    Instant now = Instant.now();
+    return issue(names, now.minus(BACKDATE), now.plus(LEAF_VALIDITY));
+  }
+
+  /** As {@link #issue(List)}, valid from {@code notBefore} to {@code notAfter} (tests). */
+  IssuedCertificate issue(List<String> names, Instant notBefore, Instant notAfter) {
     if (names.isEmpty()) throw new IllegalArgumentException("no names");
     KeyPair pair = newKeyPair();
-    Instant now = Instant.now();
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       GeneralName[] san = names.stream()
           .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(cert,
-          new BigInteger(64, random), Date.from(now.minus(BACKDATE)),
-          Date.from(now.plus(LEAF_VALIDITY)), new X500Name("CN=" + names.getFirst()),
+          new BigInteger(64, random), Date.from(notBefore),
+          Date.from(notAfter), new X500Name("CN=" + names.getFirst()),
           pair.getPublic())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true,
