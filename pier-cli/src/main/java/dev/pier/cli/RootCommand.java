@@ -30,6 +30,9 @@ import picocli.CommandLine.Spec;
       RouterSettingsCommands.Reset.class,
       // #12 HTTPS certificates
       CertsCommands.Ca.class,
+      CertsCommands.List.class,
+      CertsCommands.Add.class,
+      CertsCommands.Remove.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

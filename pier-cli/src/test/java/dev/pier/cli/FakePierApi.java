@@ -63,6 +63,7 @@ final class FakePierApi implements AutoCloseable {
     boolean maintenance;
     /** #12: the app's own router settings, by key ("request-timeout" to "60s"). */
     final Map<String, String> routerSettings = new LinkedHashMap<>();
+    final List<ObjectNode> certs = new java.util.ArrayList<>();
 
     /** #10 pipelines: the app's pipeline and stage (null: in none), as GET info shows them. */
     String pipeline;
@@ -243,6 +244,10 @@ final class FakePierApi implements AutoCloseable {
     }
     if (rest.equals("router-settings") || rest.startsWith("router-settings/")) { // #12
       routerSettings(exchange, app, method, rest);
+      return;
+    }
+    if (rest.equals("certs") || rest.startsWith("certs/")) { // #12 HTTPS certificates
+      certs(exchange, app, method, rest);
       return;
     }
     if (method.equals("POST") && rest.matches("versions/[^/]+/(stop|start)")) {
@@ -873,6 +878,36 @@ final class FakePierApi implements AutoCloseable {
   private static final Map<String, String> ROUTER_DEFAULTS = new LinkedHashMap<>(Map.of(
       "request-timeout", "30s", "max-body", "none", "idle-timeout", "90s",
       "tunnel-idle-timeout", "5m", "header-timeout", "10s"));
+
+  /** Added certificates: names are taken from a "names" field the test puts in the PEM text. */
+  private void certs(HttpExchange exchange, FakeApp app, String method, String rest) throws IOException {
+    if (method.equals("POST")) {
+      JsonNode body = requestBody(exchange);
+      if (!body.path("certificate").asText().contains("BEGIN CERTIFICATE")) {
+        problem(exchange, 422, "invalid", "certificate refused: no certificate in the PEM file");
+        return;
+      }
+      ObjectNode cert = JSON.createObjectNode().put("id", app.certs.size() + 1);
+      cert.putArray("names").add("api." + app.name + ".localhost");
+      cert.put("issuer", "CN=Test CA").put("expires", "2027-12-01T00:00:00Z");
+      app.certs.add(cert);
+      json(exchange, 201, cert);
+    } else if (method.equals("GET")) {
+      com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
+      app.certs.forEach(list::add);
+      ObjectNode auto = list.addObject().putNull("id");
+      auto.putArray("names").add(app.name + ".localhost").add("*." + app.name + ".localhost");
+      auto.put("issuer", "pier-ca").put("expires", "2027-12-31T00:00:00Z");
+      json(exchange, 200, list);
+    } else if (method.equals("DELETE")) {
+      int id = Integer.parseInt(rest.substring("certs/".length()));
+      if (!app.certs.removeIf(c -> c.path("id").asInt() == id)) {
+        problem(exchange, 404, "not_found", "app " + app.name + " has no certificate " + id);
+        return;
+      }
+      json(exchange, 200, JSON.createObjectNode().put("removed", id));
+    }
+  }
 
   private void routerSettings(HttpExchange exchange, FakeApp app, String method, String rest)
       throws IOException {

@@ -154,7 +154,7 @@ public final class PlatformServer implements AutoCloseable {
             accessLog, new RoundRobin(), waker);
     router.start();
     // #12 HTTPS: certificates from Pier's own CA (DATA/tls/ca), chosen by SNI name.
-    dev.pier.router.tls.PierCa pierCa = PierTls.start(router, settings);
+    PierTls tls = PierTls.start(router, settings);
 
     QueuedThreadPool threads = new QueuedThreadPool(200);
     threads.setName("pier-api");
@@ -350,7 +350,11 @@ public final class PlatformServer implements AutoCloseable {
             new dev.pier.routersettings.RouterDefaults(router.config()), routes::publish);
     routes.limits(routerSettings::limits);
     new dev.pier.api.RouterSettingsRoutes(apps, routerSettings).register(api);
-    new dev.pier.api.CertRoutes(pierCa).register(api);
+    dev.pier.certs.CertService certs = new dev.pier.certs.CertService(
+        new dev.pier.certs.CertStore(db), tls.apps(), tls.pierCa(), clock);
+    certs.publish();
+    apps.onDestroy(name -> certs.publish()); // its rows are gone (ON DELETE CASCADE)
+    new dev.pier.api.CertRoutes(tls.ca(), apps, certs).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);

@@ -32,7 +32,9 @@ final class Migrator {
     // #10 pipelines
     "V16__pipelines.sql",
     // #12 per-app router limits
-    "V19__app_router_settings.sql"};
+    "V19__app_router_settings.sql",
+    // #12 HTTPS certificates of apps
+    "V21__app_certificates.sql"};
 
   private final DataSource dataSource;
 

@@ -20,7 +20,9 @@ public final class PierCaCertificates implements CertificateSource {
   private final PierCa ca;
   private final String domain;
   private final SslContext fallback;
-  private final Map<String, SslContext> byApp = new ConcurrentHashMap<>();
+  private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
+
+  private record Entry(IssuedCertificate certificate, SslContext context) {}
 
   public PierCaCertificates(PierCa ca, String domain) {
     this.ca = ca;
@@ -49,11 +51,21 @@ public final class PierCaCertificates implements CertificateSource {
   @Override
   public SslContext contextFor(String hostName) {
     String app = appOf(hostName);
-    if (app == null) return fallback;
-    SslContext known = byApp.get(app);
+    return app == null ? fallback : entry(app).context();
+  }
+
+  /** The certificate of {@code app} (issued now if it has none yet): for {@code pier certs}. */
+  public java.security.cert.X509Certificate certificateOf(String app) {
+    return entry(app).certificate().leaf();
+  }
+
+  private Entry entry(String app) {
+    Entry known = byApp.get(app);
     if (known != null) return known;
     if (byApp.size() >= MAX_CACHED) byApp.clear();
-    return byApp.computeIfAbsent(app, a ->
-        ca.issue(List.of(a + "." + domain, "*." + a + "." + domain)).serverContext());
+    return byApp.computeIfAbsent(app, a -> {
+      IssuedCertificate c = ca.issue(List.of(a + "." + domain, "*." + a + "." + domain));
+      return new Entry(c, c.serverContext());
+    });
   }
 }
