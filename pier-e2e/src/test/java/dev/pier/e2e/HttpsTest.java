@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * HTTPS through the router's TLS port with the real curl binary (#12): after a git push the app
  * answers at https://APP.localhost:TLSPORT/ with a certificate from Pier's own CA, which curl
- * trusts through {@code pier certs:ca}; the app sees {@code X-Forwarded-Proto: https}.
+ * trusts through {@code pier certs:ca}; the app sees {@code X-Forwarded-Proto: https}. A
+ * certificate the app adds ({@code pier certs:add}) is presented for its name until removed.
  */
 class HttpsTest {
   @TempDir Path tmp;
@@ -43,6 +44,35 @@ class HttpsTest {
 
       assertThat(curl(caFile, "shop.localhost", port)).isEqualTo("200 proto=https port=" + port);
       // A name under the app verifies too (the certificate's *.shop.localhost), unrouted: 404.
+      assertThat(curl(caFile, "api.shop.localhost", port)).startsWith("404 ");
+
+      // An app's own certificate for api.shop.localhost, from another CA: the router presents it.
+      dev.pier.router.tls.PierCa other = dev.pier.router.tls.PierCa.create("Test CA");
+      dev.pier.router.tls.IssuedCertificate own = other.issue(List.of("api.shop.localhost"));
+      Path cert = tmp.resolve("cert.pem");
+      Path key = tmp.resolve("key.pem");
+      Path otherCa = tmp.resolve("other-ca.pem");
+      Files.writeString(cert, String.join("", own.chain().stream()
+          .map(dev.pier.router.tls.PierCa.Pem::encode).toList()));
+      Files.writeString(key, dev.pier.router.tls.PierCa.Pem.encode(own.key()));
+      Files.writeString(otherCa, other.rootPem());
+      Path wrongKey = tmp.resolve("wrong-key.pem");
+      Files.writeString(wrongKey, dev.pier.router.tls.PierCa.Pem.encode(
+          other.issue(List.of("api.shop.localhost")).key()));
+      PlatformHarness.Result refused = pier.cli(tmp, "certs:add", cert.toString(),
+          wrongKey.toString(), "-a", "shop");
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.err()).contains("the private key does not match the certificate");
+
+      assertThat(PlatformHarness.check(pier.cli(tmp, "certs:add", cert.toString(), key.toString(),
+          "-a", "shop")).out()).contains("Adding certificate 1 to shop... done: api.shop.localhost");
+      assertThat(curl(otherCa, "api.shop.localhost", port)).startsWith("404 ");
+      assertThat(curl(caFile, "shop.localhost", port)).startsWith("200 ");
+      assertThat(PlatformHarness.check(pier.cli(tmp, "certs", "-a", "shop")).out())
+          .containsPattern("1 +api.shop.localhost +\\S*CN=Test CA")
+          .containsPattern("- +shop.localhost, \\*.shop.localhost +pier-ca");
+
+      PlatformHarness.check(pier.cli(tmp, "certs:remove", "1", "-a", "shop"));
       assertThat(curl(caFile, "api.shop.localhost", port)).startsWith("404 ");
     }
   }
