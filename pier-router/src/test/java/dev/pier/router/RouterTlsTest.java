@@ -90,6 +90,22 @@ class RouterTlsTest {
   }
 
   @Test
+  void aWebSocketWorksOverTls() throws Exception {
+    try (WebSocketEchoBackend chat = new WebSocketEchoBackend("chat.1")) {
+      harness.route("chat.localhost", "chat", chat.backend());
+      try (WebSocketClient client = new WebSocketClient(connect("chat.localhost", true))) {
+        RawClient.Head head = client.handshake("chat.localhost");
+        assertThat(head.status()).isEqualTo(101);
+        assertThat(chat.nextUpgrade().get("x-forwarded-proto")).isEqualTo("https");
+        for (String message : List.of("hello", "x".repeat(70_000))) {
+          client.sendText(message);
+          assertThat(client.readFrame().text()).isEqualTo(message);
+        }
+      }
+    }
+  }
+
+  @Test
   void anUnknownNameGetsTheDefaultCertificateAndTheHandshakeCompletes() throws Exception {
     try (SSLSocket s = connect("www.example.com", false)) {
       assertThat(names(s)).containsExactly("localhost");
