@@ -33,6 +33,11 @@ import picocli.CommandLine.Spec;
       DomainsCommands.Add.class,
       DomainsCommands.Remove.class,
       DomainsCommands.Clear.class,
+      // #12 HTTPS certificates
+      CertsCommands.Ca.class,
+      CertsCommands.List.class,
+      CertsCommands.Add.class,
+      CertsCommands.Remove.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

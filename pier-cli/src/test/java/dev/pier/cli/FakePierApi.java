@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  */
 final class FakePierApi implements AutoCloseable {
   static final String TOKEN = "secret-token";
+  static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern APP_NAME = Pattern.compile("[a-z][a-z0-9-]{1,28}[a-z0-9]");
 
@@ -64,6 +65,7 @@ final class FakePierApi implements AutoCloseable {
     final Map<String, String> routerSettings = new LinkedHashMap<>();
     /** #12: the app's custom domains. */
     final java.util.List<String> domains = new java.util.ArrayList<>();
+    final List<ObjectNode> certs = new java.util.ArrayList<>();
 
     /** #10 pipelines: the app's pipeline and stage (null: in none), as GET info shows them. */
     String pipeline;
@@ -207,6 +209,10 @@ final class FakePierApi implements AutoCloseable {
       json(exchange, 200, JSON.createObjectNode().put("user", "admin").put("api", url()));
       return;
     }
+    if (path.equals("/certs/ca") && method.equals("GET")) { // #12 certs:ca
+      json(exchange, 200, JSON.createObjectNode().put("pem", CA_PEM).put("subject", "CN=Pier local CA"));
+      return;
+    }
     if (path.equals("/doctor") && method.equals("GET")) {
       json(exchange, 200, doctor);
       return;
@@ -244,6 +250,10 @@ final class FakePierApi implements AutoCloseable {
     }
     if (rest.equals("router-settings") || rest.startsWith("router-settings/")) { // #12
       routerSettings(exchange, app, method, rest);
+      return;
+    }
+    if (rest.equals("certs") || rest.startsWith("certs/")) { // #12 HTTPS certificates
+      certs(exchange, app, method, rest);
       return;
     }
     if (method.equals("POST") && rest.matches("versions/[^/]+/(stop|start)")) {
@@ -901,6 +911,36 @@ final class FakePierApi implements AutoCloseable {
       json(exchange, 200, JSON.createObjectNode().put("hostname", hostname).put("removed", true));
     } else {
       problem(exchange, 405, "method_not_allowed", method + " " + rest);
+    }
+  }
+
+  /** Added certificates: names are taken from a "names" field the test puts in the PEM text. */
+  private void certs(HttpExchange exchange, FakeApp app, String method, String rest) throws IOException {
+    if (method.equals("POST")) {
+      JsonNode body = requestBody(exchange);
+      if (!body.path("certificate").asText().contains("BEGIN CERTIFICATE")) {
+        problem(exchange, 422, "invalid", "certificate refused: no certificate in the PEM file");
+        return;
+      }
+      ObjectNode cert = JSON.createObjectNode().put("id", app.certs.size() + 1);
+      cert.putArray("names").add("api." + app.name + ".localhost");
+      cert.put("issuer", "CN=Test CA").put("expires", "2027-12-01T00:00:00Z");
+      app.certs.add(cert);
+      json(exchange, 201, cert);
+    } else if (method.equals("GET")) {
+      com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
+      app.certs.forEach(list::add);
+      ObjectNode auto = list.addObject().putNull("id");
+      auto.putArray("names").add(app.name + ".localhost").add("*." + app.name + ".localhost");
+      auto.put("issuer", "pier-ca").put("expires", "2027-12-31T00:00:00Z");
+      json(exchange, 200, list);
+    } else if (method.equals("DELETE")) {
+      int id = Integer.parseInt(rest.substring("certs/".length()));
+      if (!app.certs.removeIf(c -> c.path("id").asInt() == id)) {
+        problem(exchange, 404, "not_found", "app " + app.name + " has no certificate " + id);
+        return;
+      }
+      json(exchange, 200, JSON.createObjectNode().put("removed", id));
     }
   }
 

@@ -109,6 +109,11 @@ final class PlatformHarness implements AutoCloseable {
     return server.routerPort();
   }
 
+  /** The router's HTTPS port (#12). */
+  int routerTlsPort() {
+    return server.routerTlsPort();
+  }
+
   /** Result of a command: exit code and what it printed. */
   record Result(int exit, String out, String err) {
     String all() {

@@ -285,7 +285,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void proceed(Exchange ex) {
     endHold(ex);
     ex.phase = Exchange.Phase.PROXYING;
-    ProxyHeaders.toBackend(ex.request, ex.forwardedFor, routerPort(), ex.requestId,
+    ProxyHeaders.toBackend(ex.request, ex.forwardedFor, proto(), routerPort(), ex.requestId,
         ex.startMillis, ex.upgrade);
     if (ex.upgrade != null && !ex.decoderDetached) detachDecoder(ex);
     ex.connectStartNanos = System.nanoTime();
@@ -991,6 +991,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return inet.getAddress().getHostAddress();
     }
     return String.valueOf(remote);
+  }
+
+  /** {@code https} when this connection came in on the TLS port (an SslHandler decrypts it). */
+  private String proto() {
+    return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? "https" : "http";
   }
 
   private int routerPort() {

@@ -90,13 +90,22 @@ final class ProxyHeaders {
    */
   static void toBackend(HttpRequest request, String forwardedFor, int routerPort,
       String requestId, long nowMillis, String upgrade) {
+    toBackend(request, forwardedFor, "http", routerPort, requestId, nowMillis, upgrade);
+  }
+
+  /**
+   * As above, for a request that came in over {@code proto} ({@code http}, or {@code https} on
+   * the router's TLS port): the app sees it as {@code X-Forwarded-Proto}.
+   */
+  static void toBackend(HttpRequest request, String forwardedFor, String proto, int routerPort,
+      String requestId, long nowMillis, String upgrade) {
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders headers = request.headers();
     removeHopByHop(headers);
     if (upgrade != null) markUpgrade(headers, upgrade);
     headers.remove(HttpHeaderNames.EXPECT); // 100-continue is answered by the router itself
     headers.set(FORWARDED_FOR, forwardedFor);
-    headers.set(FORWARDED_PROTO, "http");
+    headers.set(FORWARDED_PROTO, proto);
     headers.set(FORWARDED_PORT, Integer.toString(routerPort));
     headers.set(REQUEST_ID, requestId);
     headers.set(REQUEST_START, Long.toString(nowMillis));

@@ -27,16 +27,29 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
   /** Largest sum of header lines read; more gets 431. Bounds a connection's decoder memory. */
   static final int MAX_HEADER_BYTES = ClientLimits.MAX_HEADER_BYTES;
 
+  static final String TLS = "tls";
+
   private final RouterContext router;
+  private final dev.pier.router.tls.CertificateSource tls;
 
   RouterInitializer(RouterContext router) {
+    this(router, null);
+  }
+
+  /**
+   * Connections of the TLS port when {@code tls} is not null: TLS (certificate chosen by the SNI
+   * name) right after the connection gate, then the same HTTP/1.1 pipeline as the plain port.
+   */
+  RouterInitializer(RouterContext router, dev.pier.router.tls.CertificateSource tls) {
     this.router = router;
+    this.tls = tls;
   }
 
   @Override
   protected void initChannel(Channel ch) {
     ChannelPipeline pipeline = ch.pipeline();
     pipeline.addLast(GATE, new ConnectionGate(router.connections()));
+    if (tls != null) pipeline.addLast(TLS, dev.pier.router.tls.Sni.handler(tls));
     addIdleHandler(pipeline);
     addHttpHandlers(pipeline, new HeadDeadline(router.config().clientLimits().headTimeout()));
     addProxyHandler(pipeline);

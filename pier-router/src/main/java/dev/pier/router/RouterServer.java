@@ -41,6 +41,7 @@ public final class RouterServer implements AutoCloseable {
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
   private Channel serverChannel;
+  private Channel tlsChannel;
 
   public RouterServer(RouterConfig config, AccessLog accessLog) {
     this(config, accessLog, new RoundRobin(), Transport.detect());
@@ -102,6 +103,34 @@ public final class RouterServer implements AutoCloseable {
     }
     LOG.info("router listening on {}:{} ({})", config.bindHost(), port(), transport.name());
     warnIfFileLimitLow();
+  }
+
+  /**
+   * Also listens for HTTPS on {@code port} (0: a free one) of the bind host: each connection's
+   * certificate comes from {@code certificates} by its SNI name, then it is served like the plain
+   * port (apps see {@code X-Forwarded-Proto: https}). Call after {@link #start()}.
+   */
+  public synchronized void startTls(int port, dev.pier.router.tls.CertificateSource certificates)
+      throws InterruptedException {
+    if (serverChannel == null) throw new IllegalStateException("not started");
+    if (tlsChannel != null) throw new IllegalStateException("TLS already started");
+    tlsChannel = new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(context.transport().serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new RouterInitializer(context, Objects.requireNonNull(certificates)))
+        .bind(config.bindHost(), port)
+        .sync()
+        .channel();
+    LOG.info("router listening for HTTPS on {}:{}", config.bindHost(), tlsPort());
+  }
+
+  /** Returns the bound TLS port, or 0 when {@link #startTls} was not called. */
+  public synchronized int tlsPort() {
+    return tlsChannel == null ? 0 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
   }
 
   /**
@@ -209,6 +238,9 @@ public final class RouterServer implements AutoCloseable {
   public synchronized void close() {
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    if (tlsChannel != null) {
+      tlsChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     shutdownGroups();
     accessLog.close(); // after the loops, so the entries of connections closed above get logged

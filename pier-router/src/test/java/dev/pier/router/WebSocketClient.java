@@ -35,6 +35,14 @@ final class WebSocketClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
+  /** Talks over {@code connected}, for example a TLS socket to the router's TLS port. */
+  WebSocketClient(Socket connected) throws IOException {
+    socket = connected;
+    socket.setSoTimeout(10_000);
+    in = new BufferedInputStream(socket.getInputStream(), 65536);
+    out = socket.getOutputStream();
+  }
+
   /** Sends the opening handshake for {@code host} and returns the response head. */
   RawClient.Head handshake(String host, String... headerLines) throws IOException {
     return handshake(host, new byte[0], headerLines);

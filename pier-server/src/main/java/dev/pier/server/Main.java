@@ -21,7 +21,7 @@ public final class Main {
   static final String USAGE =
       """
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
-                         [--allow-local-drains] [--node-registry URL]
+                         [--router-tls-port N|off] [--allow-local-drains] [--node-registry URL]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -30,6 +30,8 @@ public final class Main {
                            else ~/.local/share/pier)
         --api-port N       API and git port (env PIER_API_PORT; default 7070)
         --router-port N    router port (env PIER_ROUTER_PORT; default 8080)
+        --router-tls-port N  HTTPS port of the router, certificates from Pier's own CA and
+                           `pier certs:add` (env PIER_ROUTER_TLS_PORT; default 8443; off: none)
         --domain D         apps are APP.D (env PIER_DOMAIN; default localhost)
         --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
         --allow-local-drains  log drains may send to this machine (loopback, its own addresses;
@@ -112,6 +114,10 @@ public final class Main {
     out.println("Pier is up.");
     out.println("  API, git:  " + server.apiUrl());
     out.println("  Apps:      http://APP." + s.domain() + ":" + server.routerPort() + "/");
+    if (server.routerTlsPort() > 0) {
+      out.println("  HTTPS:     https://APP." + s.domain() + ":" + server.routerTlsPort()
+          + "/ (trust Pier's CA: bin/pier certs:ca > pier-ca.pem)");
+    }
     out.println("  Data:      " + s.dataDir());
     if (server.adminTokenGenerated()) {
       out.println("  Admin token (shown once; also in " + s.dataDir().resolve("admin-token") + "):");
@@ -127,6 +133,7 @@ public final class Main {
     String data = env.get("PIER_DATA");
     String apiPort = env.get("PIER_API_PORT");
     String routerPort = env.get("PIER_ROUTER_PORT");
+    String routerTlsPort = env.get("PIER_ROUTER_TLS_PORT");
     String domain = env.get("PIER_DOMAIN");
     String bind = env.get("PIER_BIND");
     boolean allowLocalDrains = "1".equals(env.get("PIER_ALLOW_LOCAL_DRAINS"));
@@ -152,6 +159,7 @@ public final class Main {
         case "--data" -> data = value;
         case "--api-port" -> apiPort = value;
         case "--router-port" -> routerPort = value;
+        case "--router-tls-port" -> routerTlsPort = value;
         case "--domain" -> domain = value;
         case "--bind" -> bind = value;
         case "--node-registry" -> nodeRegistry = value;
@@ -165,6 +173,12 @@ public final class Main {
     if (api == router && api != 0) throw new IllegalArgumentException("API and router ports must differ");
     outsideInstancePorts("API port", api);
     outsideInstancePorts("router port", router);
+    int tls = "off".equals(routerTlsPort) ? Settings.TLS_OFF
+        : port("router TLS port", routerTlsPort, s.routerTlsPort());
+    if (tls > 0 && (tls == api || tls == router)) {
+      throw new IllegalArgumentException("the router TLS port must differ from the API and router ports");
+    }
+    if (tls > 0) outsideInstancePorts("router TLS port", tls);
     String d = domain == null ? s.domain() : domain.toLowerCase(java.util.Locale.ROOT);
     if (!d.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw new IllegalArgumentException("invalid domain '" + d + "'");
     return new Settings(
@@ -182,7 +196,8 @@ public final class Main {
         routerClientLimits(env, s.routerClientLimits()),
         allowLocalDrains,
         diskQuota(env),
-        dev.pier.build.nodejs.NodeInstaller.registry(nodeRegistry, env.get("PIER_NODE_DOWNLOADS")));
+        dev.pier.build.nodejs.NodeInstaller.registry(nodeRegistry, env.get("PIER_NODE_DOWNLOADS")),
+        tls);
   }
 
   /** The instance disk quota from PIER_DISK_QUOTA_MB and PIER_TMP_QUOTA_MB (0: none). */

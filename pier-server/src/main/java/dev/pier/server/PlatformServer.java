@@ -153,6 +153,8 @@ public final class PlatformServer implements AutoCloseable {
                 .withClientLimits(settings.routerClientLimits()),
             accessLog, new RoundRobin(), waker);
     router.start();
+    // #12 HTTPS: certificates from Pier's own CA (DATA/tls/ca), chosen by SNI name.
+    PierTls tls = PierTls.start(router, settings);
 
     QueuedThreadPool threads = new QueuedThreadPool(200);
     threads.setName("pier-api");
@@ -243,8 +245,9 @@ public final class PlatformServer implements AutoCloseable {
     Scaler scaler = new Scaler(apps, releases, processes, rollout);
     PortRange instancePorts = ports.range();
     int routerPort = router.port();
+    int routerTlsPort = router.tlsPort();
     DrainService drains = new DrainService(new DrainStore(db), logs, clock, DrainOptions.defaults().withDestinations(
-        DrainDestinations.of(settings.allowLocalDrains(), p -> p == apiPort || p == routerPort
+        DrainDestinations.of(settings.allowLocalDrains(), p -> p == apiPort || p == routerPort || p == routerTlsPort
             || (p >= instancePorts.first() && p <= instancePorts.last()))));
     logs.addSink(drains::accept);
     apps.onDestroy(name -> {
@@ -355,6 +358,11 @@ public final class PlatformServer implements AutoCloseable {
     routes.domains(domains::all);
     new dev.pier.api.DomainRoutes(apps, domains).register(api);
     appInfo.customDomains(a -> domains.list(a).stream().map(dev.pier.domains.DomainStore.Domain::hostname).toList());
+    dev.pier.certs.CertService certs = new dev.pier.certs.CertService(
+        new dev.pier.certs.CertStore(db), tls.apps(), tls.pierCa(), clock);
+    certs.publish();
+    apps.onDestroy(name -> certs.publish()); // its rows are gone (ON DELETE CASCADE)
+    new dev.pier.api.CertRoutes(tls.ca(), apps, certs).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);
@@ -423,6 +431,11 @@ public final class PlatformServer implements AutoCloseable {
 
   public int routerPort() {
     return router.port();
+  }
+
+  /** The router's HTTPS port, or 0 when it has none ({@code --router-tls-port off}). */
+  public int routerTlsPort() {
+    return router.tlsPort();
   }
 
   public String apiUrl() {

@@ -36,6 +36,7 @@ import java.time.Duration;
  * @param diskQuota what each instance may write to /app and /tmp
  * @param nodeRegistry the npm registry Node.js apps get the Node.js they ask for from (cached in
  *     {@code DATA/runtimes/node}); null: they all use the server's own node
+ * @param routerTlsPort where apps are served over HTTPS (0 = ephemeral, -1 = no HTTPS listener)
  */
 public record Settings(
     Path dataDir,
@@ -57,7 +58,11 @@ public record Settings(
     ClientLimits routerClientLimits,
     boolean allowLocalDrains,
     DiskQuota diskQuota,
-    java.net.URI nodeRegistry) {
+    java.net.URI nodeRegistry,
+    int routerTlsPort) {
+  /** {@link #routerTlsPort} when there is no HTTPS listener. */
+  public static final int TLS_OFF = -1;
+
   /** Default instance disk quota: 1 GiB of /app, 256 MiB of /tmp. */
   public static final DiskQuota DEFAULT_DISK_QUOTA = new DiskQuota(1L << 30, 256L << 20);
 
@@ -67,13 +72,14 @@ public record Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
         Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
         BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false,
-        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT);
+        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT, 8443);
   }
 
   public Settings withPorts(int api, int router) {
     return edit(b -> {
       b.apiPort = api;
       b.routerPort = router;
+      if (router == 0 && b.routerTlsPort != TLS_OFF) b.routerTlsPort = 0; // tests: all ephemeral
     });
   }
 
@@ -134,6 +140,11 @@ public record Settings(
     return edit(b -> b.nodeRegistry = registry);
   }
 
+  /** HTTPS on {@code port} (0: a free one; {@link #TLS_OFF}: none). */
+  public Settings withRouterTlsPort(int port) {
+    return edit(b -> b.routerTlsPort = port);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -162,6 +173,7 @@ public record Settings(
     boolean allowLocalDrains;
     DiskQuota diskQuota;
     java.net.URI nodeRegistry;
+    int routerTlsPort;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -184,13 +196,14 @@ public record Settings(
       allowLocalDrains = s.allowLocalDrains;
       diskQuota = s.diskQuota;
       nodeRegistry = s.nodeRegistry;
+      routerTlsPort = s.routerTlsPort;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
           routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
-          routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry);
+          routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry, routerTlsPort);
     }
   }
 }

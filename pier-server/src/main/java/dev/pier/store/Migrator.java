@@ -34,7 +34,9 @@ final class Migrator {
     // #12 per-app router limits
     "V19__app_router_settings.sql",
     // #12 custom domains
-    "V20__domains.sql"};
+    "V20__domains.sql",
+    // #12 HTTPS certificates of apps
+    "V21__app_certificates.sql"};
 
   private final DataSource dataSource;
 

@@ -27,6 +27,18 @@ class MainTest {
   }
 
   @Test
+  void theRouterTlsPortDefaultsTo8443IsSetByFlagOrEnvironmentAndOffTurnsHttpsOff() {
+    assertThat(Main.parse(new String[0], Map.of()).routerTlsPort()).isEqualTo(8443);
+    assertThat(Main.parse(new String[0], Map.of("PIER_ROUTER_TLS_PORT", "9443")).routerTlsPort())
+        .isEqualTo(9443);
+    assertThat(Main.parse(new String[] {"--router-tls-port", "off"}, Map.of()).routerTlsPort())
+        .isEqualTo(Settings.TLS_OFF);
+    assertThatThrownBy(() -> Main.parse(new String[] {"--router-tls-port", "8080"}, Map.of()))
+        .hasMessageContaining("router TLS port must differ");
+    assertThat(Settings.defaults(Path.of("/d")).withPorts(0, 0).routerTlsPort()).isZero();
+  }
+
+  @Test
   void badValuesAreNamedInTheMessage() {
     assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "seventy"}, Map.of()))
         .hasMessageContaining("API port 'seventy'");

@@ -1,0 +1,69 @@
+package dev.pier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CertsCommandsTest {
+  @TempDir Path home;
+  private FakePierApi api;
+  private CliHarness cli;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new FakePierApi();
+    cli = new CliHarness(home);
+    assertThat(cli.run("login", "--api", api.url(), "--token", FakePierApi.TOKEN).exitCode()).isZero();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void certsAddSendsBothFilesThenCertsListsItAndPierCaAndCertsRemoveDropsIt() throws Exception {
+    api.deployedApp("shop");
+    java.nio.file.Files.writeString(home.resolve("cert.pem"), FakePierApi.CA_PEM);
+    java.nio.file.Files.writeString(home.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+
+    var added = cli.run("certs:add", home.resolve("cert.pem").toString(),
+        home.resolve("key.pem").toString(), "-a", "shop");
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    assertThat(added.out()).isEqualTo("Adding certificate 1 to shop... done: api.shop.localhost"
+        + " (expires 2027-12-01T00:00:00Z)\n");
+    assertThat(api.requests("POST /apps/shop/certs")).hasSize(1);
+
+    var list = cli.run("certs", "-a", "shop");
+    assertThat(list.out()).containsPattern("1 +api.shop.localhost +CN=Test CA +2027-12-01")
+        .containsPattern("- +shop.localhost, \\*.shop.localhost +pier-ca");
+
+    assertThat(cli.run("certs:remove", "1", "-a", "shop").out())
+        .isEqualTo("Removing certificate 1 from shop... done\n");
+    var again = cli.run("certs:remove", "1", "-a", "shop");
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.err()).contains("app shop has no certificate 1");
+  }
+
+  @Test
+  void certsAddOfAMissingFileSaysSoWithoutCallingTheApi() {
+    api.deployedApp("shop");
+    var result = cli.run("certs:add", "nope.pem", "key.pem", "-a", "shop");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.err()).contains("Cannot read nope.pem");
+    assertThat(api.requests("POST /apps/shop/certs")).isEmpty();
+  }
+
+  @Test
+  void certsCaPrintsTheRootCertificateAsPemOnly() {
+    var result = cli.run("certs:ca");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).isEqualTo(FakePierApi.CA_PEM);
+    assertThat(api.requests("GET /certs/ca")).hasSize(1);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.pier.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTPS through the router's TLS port with the real curl binary (#12): after a git push the app
+ * answers at https://APP.localhost:TLSPORT/ with a certificate from Pier's own CA, which curl
+ * trusts through {@code pier certs:ca}; the app sees {@code X-Forwarded-Proto: https}. A
+ * certificate the app adds ({@code pier certs:add}) is presented for its name until removed.
+ */
+class HttpsTest {
+  @TempDir Path tmp;
+
+  private static Map<String, String> protoApp() {
+    return Map.of("Procfile", "web: node server.js\n", "server.js", """
+        require('http').createServer((q, s) => s.end('proto=' + q.headers['x-forwarded-proto']
+            + ' port=' + q.headers['x-forwarded-port'])).listen(process.env.PORT);
+        """);
+  }
+
+  @Test
+  void curlTrustingPiersCaReachesAPushedAppOverHttps() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp)) {
+      pier.login();
+      Path repo = pier.repo("shop", protoApp());
+      PlatformHarness.check(pier.cli(repo, "apps:create", "shop"));
+      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      pier.awaitOk("shop", "/", Duration.ofSeconds(30));
+
+      String pem = PlatformHarness.check(pier.cli(tmp, "certs:ca")).out();
+      assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----");
+      Path caFile = tmp.resolve("pier-ca.pem");
+      Files.writeString(caFile, pem);
+      int port = pier.routerTlsPort();
+
+      assertThat(curl(caFile, "shop.localhost", port)).isEqualTo("200 proto=https port=" + port);
+      // A name under the app verifies too (the certificate's *.shop.localhost), unrouted: 404.
+      assertThat(curl(caFile, "api.shop.localhost", port)).startsWith("404 ");
+
+      // An app's own certificate for api.shop.localhost, from another CA: the router presents it.
+      dev.pier.router.tls.PierCa other = dev.pier.router.tls.PierCa.create("Test CA");
+      dev.pier.router.tls.IssuedCertificate own = other.issue(List.of("api.shop.localhost"));
+      Path cert = tmp.resolve("cert.pem");
+      Path key = tmp.resolve("key.pem");
+      Path otherCa = tmp.resolve("other-ca.pem");
+      Files.writeString(cert, String.join("", own.chain().stream()
+          .map(dev.pier.router.tls.PierCa.Pem::encode).toList()));
+      Files.writeString(key, dev.pier.router.tls.PierCa.Pem.encode(own.key()));
+      Files.writeString(otherCa, other.rootPem());
+      Path wrongKey = tmp.resolve("wrong-key.pem");
+      Files.writeString(wrongKey, dev.pier.router.tls.PierCa.Pem.encode(
+          other.issue(List.of("api.shop.localhost")).key()));
+      PlatformHarness.Result refused = pier.cli(tmp, "certs:add", cert.toString(),
+          wrongKey.toString(), "-a", "shop");
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.err()).contains("the private key does not match the certificate");
+
+      assertThat(PlatformHarness.check(pier.cli(tmp, "certs:add", cert.toString(), key.toString(),
+          "-a", "shop")).out()).contains("Adding certificate 1 to shop... done: api.shop.localhost");
+      assertThat(curl(otherCa, "api.shop.localhost", port)).startsWith("404 ");
+      assertThat(curl(caFile, "shop.localhost", port)).startsWith("200 ");
+      assertThat(PlatformHarness.check(pier.cli(tmp, "certs", "-a", "shop")).out())
+          .containsPattern("1 +api.shop.localhost +\\S*CN=Test CA")
+          .containsPattern("- +shop.localhost, \\*.shop.localhost +pier-ca");
+
+      PlatformHarness.check(pier.cli(tmp, "certs:remove", "1", "-a", "shop"));
+      assertThat(curl(caFile, "api.shop.localhost", port)).startsWith("404 ");
+    }
+  }
+
+  private static String curl(Path caFile, String host, int port) throws Exception {
+    Process p = new ProcessBuilder(List.of("curl", "-sS", "--max-time", "10", "--cacert",
+        caFile.toString(), "--resolve", host + ":" + port + ":127.0.0.1",
+        "-w", "\n%{http_code}", "https://" + host + ":" + port + "/"))
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    int lastLine = out.lastIndexOf('\n');
+    return out.substring(lastLine + 1) + " " + out.substring(0, lastLine); // "STATUS BODY"
+  }
+}

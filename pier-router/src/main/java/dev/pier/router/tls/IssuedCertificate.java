@@ -1,0 +1,32 @@
+package dev.pier.router.tls;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/** A private key and its certificate chain, leaf first. */
+public record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
+  public IssuedCertificate {
+    chain = List.copyOf(chain);
+    if (chain.isEmpty()) throw new IllegalArgumentException("empty chain");
+  }
+
+  public X509Certificate leaf() {
+    return chain.getFirst();
+  }
+
+  /** A server context (JDK provider) that presents this chain. */
+  public SslContext serverContext() {
+    try {
+      return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+          .sslProvider(SslProvider.JDK)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+    }
+  }
+}

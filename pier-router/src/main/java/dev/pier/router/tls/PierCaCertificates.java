@@ -1,0 +1,71 @@
+package dev.pier.router.tls;
+
+import io.netty.handler.ssl.SslContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Certificates from the {@link PierCa}: a name under the apps' domain ({@code APP.DOMAIN} or
+ * {@code X.APP.DOMAIN}) gets APP's certificate, issued on first use and kept in memory, with the
+ * names {@code APP.DOMAIN} and {@code *.APP.DOMAIN} (clients refuse wildcards right under
+ * {@code localhost}, so there is no {@code *.DOMAIN} certificate). Any other name, or none, gets
+ * the default certificate (for {@code DOMAIN}).
+ */
+public final class PierCaCertificates implements CertificateSource {
+  /** Upper bound of cached app certificates (names are client-chosen). */
+  static final int MAX_CACHED = 10_000;
+
+  private final PierCa ca;
+  private final String domain;
+  private final SslContext fallback;
+  private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
+
+  private record Entry(IssuedCertificate certificate, SslContext context) {}
+
+  public PierCaCertificates(PierCa ca, String domain) {
+    this.ca = ca;
+    this.domain = domain.toLowerCase(Locale.ROOT);
+    this.fallback = ca.issue(List.of(this.domain)).serverContext();
+  }
+
+  /** The default context: for names Pier has no certificate for. */
+  public SslContext fallback() {
+    return fallback;
+  }
+
+  /**
+   * The app label of {@code hostName} under the domain ({@code shop} for {@code shop.DOMAIN} and
+   * {@code api.shop.DOMAIN}), or null.
+   */
+  public String appOf(String hostName) {
+    if (hostName == null) return null;
+    String h = hostName.toLowerCase(Locale.ROOT);
+    if (!h.endsWith("." + domain)) return null;
+    String prefix = h.substring(0, h.length() - domain.length() - 1);
+    String app = prefix.substring(prefix.lastIndexOf('.') + 1);
+    return app.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?") ? app : null;
+  }
+
+  @Override
+  public SslContext contextFor(String hostName) {
+    String app = appOf(hostName);
+    return app == null ? fallback : entry(app).context();
+  }
+
+  /** The certificate of {@code app} (issued now if it has none yet): for {@code pier certs}. */
+  public java.security.cert.X509Certificate certificateOf(String app) {
+    return entry(app).certificate().leaf();
+  }
+
+  private Entry entry(String app) {
+    Entry known = byApp.get(app);
+    if (known != null) return known;
+    if (byApp.size() >= MAX_CACHED) byApp.clear();
+    return byApp.computeIfAbsent(app, a -> {
+      IssuedCertificate c = ca.issue(List.of(a + "." + domain, "*." + a + "." + domain));
+      return new Entry(c, c.serverContext());
+    });
+  }
+}

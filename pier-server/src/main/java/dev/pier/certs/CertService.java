@@ -1,0 +1,117 @@
+package dev.pier.certs;
+
+import dev.pier.errors.PlatformException;
+import dev.pier.router.tls.AppCertificates;
+import dev.pier.router.tls.CertificateChecks;
+import dev.pier.router.tls.IssuedCertificate;
+import dev.pier.router.tls.PierCaCertificates;
+import java.security.cert.X509Certificate;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adds, lists and removes apps' HTTPS certificates: checks them ({@link CertificateChecks}),
+ * stores them, and gives the router the new set after each change (and at start).
+ */
+public final class CertService {
+  private static final Logger LOG = LoggerFactory.getLogger(CertService.class);
+  /** The issuer shown for the certificates Pier's own CA makes. */
+  public static final String PIER_CA = "pier-ca";
+
+  private final CertStore store;
+  private final AppCertificates router;
+  private final PierCaCertificates pierCa;
+  private final InstantSource clock;
+
+  /** {@code router} and {@code pierCa} are null when the router has no HTTPS listener. */
+  public CertService(CertStore store, AppCertificates router, PierCaCertificates pierCa,
+      InstantSource clock) {
+    this.store = store;
+    this.router = router;
+    this.pierCa = pierCa;
+    this.clock = clock;
+  }
+
+  /** Checks and stores a certificate of {@code app}: 422 for one that is not usable. */
+  public synchronized Map<String, Object> add(String app, String certPem, String keyPem) {
+    if (certPem == null || certPem.isBlank()) throw PlatformException.invalid("certificate is required (PEM)");
+    if (keyPem == null || keyPem.isBlank()) throw PlatformException.invalid("key is required (PEM)");
+    IssuedCertificate checked;
+    try {
+      checked = CertificateChecks.check(certPem, keyPem, clock.instant());
+    } catch (IllegalArgumentException e) {
+      throw PlatformException.invalid("certificate refused: " + e.getMessage());
+    }
+    List<String> names = CertificateChecks.names(checked.leaf());
+    for (String name : names) {
+      String owner = pierCa == null ? null : pierCa.appOf(name.startsWith("*.") ? name.substring(2) : name);
+      if (owner != null && !owner.equals(app)) {
+        throw PlatformException.invalid("certificate refused: " + name + " is a name of app "
+            + owner + ", not of " + app);
+      }
+      for (StoredCertificate other : store.all()) {
+        if (!other.app().equals(app) && other.names().contains(name)) {
+          throw PlatformException.conflict(name + " already has a certificate of app " + other.app());
+        }
+      }
+    }
+    X509Certificate leaf = checked.leaf();
+    StoredCertificate stored = store.add(app, names, leaf.getIssuerX500Principal().getName(),
+        leaf.getNotAfter().toInstant(), certPem, keyPem, clock.instant());
+    publish();
+    return view(stored);
+  }
+
+  /** The certificates of {@code app}: its own, then the automatic one of Pier's CA. */
+  public List<Map<String, Object>> list(String app) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (StoredCertificate c : store.of(app)) out.add(view(c));
+    if (pierCa != null) {
+      X509Certificate auto = pierCa.certificateOf(app);
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("id", null);
+      v.put("names", CertificateChecks.names(auto));
+      v.put("issuer", PIER_CA);
+      v.put("expires", auto.getNotAfter().toInstant().toString());
+      out.add(v);
+    }
+    return out;
+  }
+
+  /** Removes certificate {@code id} of {@code app}: 404 when it has none by that id. */
+  public synchronized void remove(String app, long id) {
+    if (!store.remove(app, id)) {
+      throw PlatformException.notFound("app " + app + " has no certificate " + id
+          + " (see pier certs -a " + app + ")");
+    }
+    publish();
+  }
+
+  /** Gives the router every stored certificate (a broken one is skipped with a warning). */
+  public synchronized void publish() {
+    if (router == null) return;
+    List<IssuedCertificate> all = new ArrayList<>();
+    for (StoredCertificate c : store.all()) {
+      try {
+        all.add(CertificateChecks.check(c.certPem(), c.keyPem(), c.notAfter().minusSeconds(1)));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("certificate {} of app {} is not served: {}", c.id(), c.app(), e.getMessage());
+      }
+    }
+    router.replace(all);
+  }
+
+  private static Map<String, Object> view(StoredCertificate c) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("id", c.id());
+    v.put("names", c.names());
+    v.put("issuer", c.issuer());
+    v.put("expires", c.notAfter().toString());
+    return v;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.pier.server;
+
+import dev.pier.router.RouterServer;
+import dev.pier.router.tls.AppCertificates;
+import dev.pier.router.tls.PierCa;
+import dev.pier.router.tls.PierCaCertificates;
+
+/**
+ * The router's HTTPS listener: Pier's own CA (kept in {@code DATA/tls/ca}), its per-app
+ * certificates, and the certificates apps bring in front of them. All null when HTTPS is off.
+ */
+record PierTls(PierCa ca, PierCaCertificates pierCa, AppCertificates apps) {
+  /** Opens (at first start: creates) the CA and listens for HTTPS on the settings' TLS port. */
+  static PierTls start(RouterServer router, Settings settings) throws InterruptedException {
+    if (settings.routerTlsPort() == Settings.TLS_OFF) return new PierTls(null, null, null);
+    PierCa ca = PierCa.openOrCreate(settings.dataDir().resolve("tls").resolve("ca"),
+        "Pier local CA (" + settings.domain() + ")");
+    PierCaCertificates pierCa = new PierCaCertificates(ca, settings.domain());
+    AppCertificates apps = new AppCertificates(pierCa);
+    router.startTls(settings.routerTlsPort(), apps);
+    return new PierTls(ca, pierCa, apps);
+  }
+}
