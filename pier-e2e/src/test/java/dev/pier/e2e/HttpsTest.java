@@ -45,6 +45,9 @@ class HttpsTest {
       assertThat(curl(caFile, "shop.localhost", port)).isEqualTo("200 proto=https port=" + port);
       // A name under the app verifies too (the certificate's *.shop.localhost), unrouted: 404.
       assertThat(curl(caFile, "api.shop.localhost", port)).startsWith("404 ");
+      // A custom domain gets a certificate from Pier's CA for its own name.
+      PlatformHarness.check(pier.cli(tmp, "domains:add", "www.example.com", "-a", "shop"));
+      assertThat(curl(caFile, "www.example.com", port)).isEqualTo("200 proto=https port=" + port);
 
       // An app's own certificate for api.shop.localhost, from another CA: the router presents it.
       dev.pier.router.tls.PierCa other = dev.pier.router.tls.PierCa.create("Test CA");

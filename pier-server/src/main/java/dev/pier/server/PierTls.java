@@ -15,7 +15,9 @@ record PierTls(PierCa ca, PierCaCertificates pierCa, AppCertificates apps) {
     if (settings.routerTlsPort() == Settings.TLS_OFF) return new PierTls(null, null, null);
     PierCa ca = PierCa.openOrCreate(settings.dataDir().resolve("tls").resolve("ca"),
         "Pier local CA (" + settings.domain() + ")");
-    PierCaCertificates pierCa = new PierCaCertificates(ca, settings.domain());
+    // Only hosts the router routes get a certificate: apps' hosts and their custom domains.
+    PierCaCertificates pierCa = new PierCaCertificates(ca, settings.domain(),
+        host -> router.routes().lookup(host) != null);
     AppCertificates apps = new AppCertificates(pierCa);
     router.startTls(settings.routerTlsPort(), apps);
     return new PierTls(ca, pierCa, apps);

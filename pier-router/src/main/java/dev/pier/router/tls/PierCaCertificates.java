@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Certificates from the {@link PierCa}: a name under the apps' domain ({@code APP.DOMAIN} or
  * {@code X.APP.DOMAIN}) gets APP's certificate, issued on first use and kept in memory, with the
  * names {@code APP.DOMAIN} and {@code *.APP.DOMAIN} (clients refuse wildcards right under
- * {@code localhost}, so there is no {@code *.DOMAIN} certificate). Any other name, or none, gets
+ * {@code localhost}, so there is no {@code *.DOMAIN} certificate), if the router serves
+ * {@code APP.DOMAIN}. A custom domain the router serves gets a certificate for that name. A client
+ * cannot make Pier issue certificates for apps or names it invents: any other name, or none, gets
  * the default certificate (for {@code DOMAIN}).
  */
 public final class PierCaCertificates implements CertificateSource {
@@ -20,12 +22,21 @@ public final class PierCaCertificates implements CertificateSource {
   private final PierCa ca;
   private final String domain;
   private final SslContext fallback;
+  private final java.util.function.Predicate<String> served;
   private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
+  private final Map<String, Entry> byDomain = new ConcurrentHashMap<>();
 
   private record Entry(IssuedCertificate certificate, SslContext context) {}
 
+  /** Certificates for every app name under {@code domain}, served or not, and no other name (tests). */
   public PierCaCertificates(PierCa ca, String domain) {
+    this(ca, domain, host -> host.endsWith("." + domain.toLowerCase(Locale.ROOT)));
+  }
+
+  /** Certificates for the names {@code served} says the router routes (an app's host or domain). */
+  public PierCaCertificates(PierCa ca, String domain, java.util.function.Predicate<String> served) {
     this.ca = ca;
+    this.served = served;
     this.domain = domain.toLowerCase(Locale.ROOT);
     this.fallback = ca.issue(List.of(this.domain)).serverContext();
   }
@@ -50,8 +61,29 @@ public final class PierCaCertificates implements CertificateSource {
 
   @Override
   public SslContext contextFor(String hostName) {
-    String app = appOf(hostName);
-    return app == null ? fallback : entry(app).context();
+    Entry entry = entryFor(hostName);
+    return entry == null ? fallback : entry.context();
+  }
+
+  /** The certificate {@code hostName} gets, or null for the default one. */
+  public java.security.cert.X509Certificate certificateFor(String hostName) {
+    Entry entry = entryFor(hostName);
+    return entry == null ? null : entry.certificate().leaf();
+  }
+
+  private Entry entryFor(String hostName) {
+    if (hostName == null) return null;
+    String name = hostName.toLowerCase(Locale.ROOT);
+    String app = appOf(name);
+    if (app != null) return served.test(app + "." + domain) ? entry(app) : null; // an app that exists
+    if (!served.test(name)) return null;
+    Entry known = byDomain.get(name);
+    if (known != null) return known;
+    if (byDomain.size() >= MAX_CACHED) byDomain.clear();
+    return byDomain.computeIfAbsent(name, n -> {
+      IssuedCertificate c = ca.issue(List.of(n));
+      return new Entry(c, c.serverContext());
+    });
   }
 
   /** The certificate of {@code app} (issued now if it has none yet): for {@code pier certs}. */

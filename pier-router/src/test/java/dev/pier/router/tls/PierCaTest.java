@@ -53,4 +53,18 @@ class PierCaTest {
     assertThat(certs.contextFor("www.example.com")).isSameAs(certs.fallback());
     assertThat(certs.contextFor("shop.localhost")).isSameAs(certs.contextFor("api.shop.localhost"));
   }
+
+  @Test
+  void onlyServedNamesGetACertificateACustomDomainOneForItsOwnName() throws Exception {
+    java.util.Set<String> served = java.util.Set.of("shop.localhost", "www.example.com");
+    PierCaCertificates certs = new PierCaCertificates(PierCa.create("Pier CA"), "localhost", served::contains);
+
+    assertThat(certs.contextFor("ghost.localhost")).isSameAs(certs.fallback());
+    assertThat(certs.contextFor("www.invented.test")).isSameAs(certs.fallback());
+    assertThat(certs.certificateFor("ghost.localhost")).isNull();
+    assertThat(certs.certificateFor("WWW.example.com").getSubjectAlternativeNames().stream()
+        .map(n -> (String) n.get(1)).toList()).containsExactly("www.example.com");
+    assertThat(certs.certificateFor("api.shop.localhost").getSubjectAlternativeNames().stream()
+        .map(n -> (String) n.get(1)).toList()).containsExactly("shop.localhost", "*.shop.localhost");
+  }
 }
