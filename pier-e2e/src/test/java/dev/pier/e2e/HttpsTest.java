@@ -66,6 +66,19 @@ class HttpsTest {
           wrongKey.toString(), "-a", "shop");
       assertThat(refused.exit()).isNotZero();
       assertThat(refused.err()).contains("the private key does not match the certificate");
+      // A certificate for names the app does not own (every app's *.localhost, a domain it has not
+      // added) would take over other apps' HTTPS: refused.
+      for (String foreign : List.of("*.localhost", "www.not-added.test")) {
+        dev.pier.router.tls.IssuedCertificate grab = other.issue(List.of(foreign));
+        Path grabCert = tmp.resolve("grab.pem");
+        Path grabKey = tmp.resolve("grab-key.pem");
+        Files.writeString(grabCert, String.join("", grab.chain().stream()
+            .map(dev.pier.router.tls.PierCa.Pem::encode).toList()));
+        Files.writeString(grabKey, dev.pier.router.tls.PierCa.Pem.encode(grab.key()));
+        PlatformHarness.Result grabbed = pier.cli(tmp, "certs:add", grabCert.toString(), grabKey.toString(), "-a", "shop");
+        assertThat(grabbed.exit()).isNotZero();
+        assertThat(grabbed.err()).contains("certificate refused: " + foreign + " is not a name of shop");
+      }
 
       assertThat(PlatformHarness.check(pier.cli(tmp, "certs:add", cert.toString(), key.toString(),
           "-a", "shop")).out()).contains("Adding certificate 1 to shop... done: api.shop.localhost");

@@ -25,6 +25,8 @@ final class ProxyHeaders {
   static final String FORWARDED_FOR = "X-Forwarded-For";
   static final String FORWARDED_PROTO = "X-Forwarded-Proto";
   static final String FORWARDED_PORT = "X-Forwarded-Port";
+  private static final io.netty.util.AsciiString FORWARDED = io.netty.util.AsciiString.cached("forwarded");
+  private static final io.netty.util.AsciiString FORWARDED_SSL = io.netty.util.AsciiString.cached("x-forwarded-ssl");
   static final String REQUEST_START = "X-Request-Start";
 
   /**
@@ -104,6 +106,10 @@ final class ProxyHeaders {
     removeHopByHop(headers);
     if (upgrade != null) markUpgrade(headers, upgrade);
     headers.remove(HttpHeaderNames.EXPECT); // 100-continue is answered by the router itself
+    // What a client says about the connection is never passed on: frameworks that read RFC 7239's
+    // Forwarded (or X-Forwarded-Ssl) would take a plain request for HTTPS.
+    headers.remove(FORWARDED);
+    headers.remove(FORWARDED_SSL);
     headers.set(FORWARDED_FOR, forwardedFor);
     headers.set(FORWARDED_PROTO, proto);
     headers.set(FORWARDED_PORT, Integer.toString(routerPort));

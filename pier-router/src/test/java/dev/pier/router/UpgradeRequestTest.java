@@ -51,4 +51,17 @@ class UpgradeRequestTest {
     assertThat(request.headers().get("Sec-WebSocket-Key")).isEqualTo("k");
     assertThat(request.headers().get("X-Request-Id")).isEqualTo("id-1");
   }
+
+  @Test
+  void whatAClientSaysAboutItsConnectionNeverReachesTheApp() {
+    HttpRequest request = request(HttpVersion.HTTP_1_1, HttpMethod.GET,
+        "Forwarded", "proto=https;for=1.2.3.4", "X-Forwarded-Ssl", "on", "X-Forwarded-Proto", "https",
+        "X-Forwarded-Port", "443", "X-Forwarded-For", "1.2.3.4");
+    ProxyHeaders.toBackend(request, "10.0.0.1", 8080, "id-1", 0L, null);
+    assertThat(request.headers().contains("Forwarded")).isFalse();
+    assertThat(request.headers().contains("X-Forwarded-Ssl")).isFalse();
+    assertThat(request.headers().getAll("X-Forwarded-Proto")).containsExactly("http");
+    assertThat(request.headers().getAll("X-Forwarded-Port")).containsExactly("8080");
+    assertThat(request.headers().getAll("X-Forwarded-For")).containsExactly("10.0.0.1");
+  }
 }

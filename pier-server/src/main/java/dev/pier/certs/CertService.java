@@ -27,6 +27,7 @@ public final class CertService {
   private final AppCertificates router;
   private final PierCaCertificates pierCa;
   private final InstantSource clock;
+  private volatile java.util.function.Function<String, List<String>> customDomains = app -> List.of();
 
   /** {@code router} and {@code pierCa} are null when the router has no HTTPS listener. */
   public CertService(CertStore store, AppCertificates router, PierCaCertificates pierCa,
@@ -35,6 +36,25 @@ public final class CertService {
     this.router = router;
     this.pierCa = pierCa;
     this.clock = clock;
+  }
+
+  /** Where an app's custom domains come from ({@code pier domains}): a certificate may name them. */
+  public void customDomains(java.util.function.Function<String, List<String>> domains) {
+    this.customDomains = domains;
+  }
+
+  /**
+   * Whether {@code app} may present a certificate for {@code name}: its own {@code APP.DOMAIN}
+   * names ({@code X.APP.DOMAIN}, {@code *.APP.DOMAIN}), its custom domains, and names under a
+   * wildcard domain it has. Never {@code DOMAIN}, {@code *.DOMAIN} or another app's names.
+   */
+  private boolean owns(String app, String name, List<String> domains) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    String base = n.startsWith("*.") ? n.substring(2) : n;
+    if (pierCa != null && app.equals(pierCa.appOf(base))) return true;
+    if (domains.contains(n)) return true;
+    int dot = n.indexOf('.');
+    return !n.startsWith("*.") && dot > 0 && domains.contains("*." + n.substring(dot + 1));
   }
 
   /** Checks and stores a certificate of {@code app}: 422 for one that is not usable. */
@@ -48,7 +68,13 @@ public final class CertService {
       throw PlatformException.invalid("certificate refused: " + e.getMessage());
     }
     List<String> names = CertificateChecks.names(checked.leaf());
+    List<String> domains = customDomains.apply(app);
     for (String name : names) {
+      if (!owns(app, name, domains)) {
+        throw PlatformException.invalid("certificate refused: " + name + " is not a name of " + app
+            + ": a certificate may list the app's own names and its custom domains (add one first with"
+            + " pier domains:add NAME -a " + app + ")");
+      }
       String owner = pierCa == null ? null : pierCa.appOf(name.startsWith("*.") ? name.substring(2) : name);
       if (owner != null && !owner.equals(app)) {
         throw PlatformException.invalid("certificate refused: " + name + " is a name of app "

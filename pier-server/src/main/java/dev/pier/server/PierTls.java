@@ -16,8 +16,12 @@ record PierTls(PierCa ca, PierCaCertificates pierCa, AppCertificates apps) {
     PierCa ca = PierCa.openOrCreate(settings.dataDir().resolve("tls").resolve("ca"),
         "Pier local CA (" + settings.domain() + ")");
     // Only hosts the router routes get a certificate: apps' hosts and their custom domains.
-    PierCaCertificates pierCa = new PierCaCertificates(ca, settings.domain(),
-        host -> router.routes().lookup(host) != null);
+    PierCaCertificates pierCa = new PierCaCertificates(ca, settings.domain(), host -> {
+      dev.pier.model.RouteTable table = router.routes();
+      if (table.byHost().containsKey(host)) return host;
+      int dot = host.indexOf('.');
+      return dot > 0 && table.byWildcard().containsKey(host.substring(dot + 1)) ? "*." + host.substring(dot + 1) : null;
+    });
     AppCertificates apps = new AppCertificates(pierCa);
     router.startTls(settings.routerTlsPort(), apps);
     return new PierTls(ca, pierCa, apps);

@@ -360,6 +360,8 @@ public final class PlatformServer implements AutoCloseable {
     appInfo.customDomains(a -> domains.list(a).stream().map(dev.pier.domains.DomainStore.Domain::hostname).toList());
     dev.pier.certs.CertService certs = new dev.pier.certs.CertService(
         new dev.pier.certs.CertStore(db), tls.apps(), tls.pierCa(), clock);
+    certs.customDomains(app -> domains.list(new dev.pier.model.AppName(app)).stream()
+        .map(dev.pier.domains.DomainStore.Domain::hostname).toList());
     certs.publish();
     apps.onDestroy(name -> certs.publish()); // its rows are gone (ON DELETE CASCADE)
     new dev.pier.api.CertRoutes(tls.ca(), apps, certs).register(api);

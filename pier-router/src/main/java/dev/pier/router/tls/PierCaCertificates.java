@@ -22,7 +22,7 @@ public final class PierCaCertificates implements CertificateSource {
   private final PierCa ca;
   private final String domain;
   private final SslContext fallback;
-  private final java.util.function.Predicate<String> served;
+  private final java.util.function.UnaryOperator<String> served;
   private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
   private final Map<String, Entry> byDomain = new ConcurrentHashMap<>();
 
@@ -30,11 +30,16 @@ public final class PierCaCertificates implements CertificateSource {
 
   /** Certificates for every app name under {@code domain}, served or not, and no other name (tests). */
   public PierCaCertificates(PierCa ca, String domain) {
-    this(ca, domain, host -> host.endsWith("." + domain.toLowerCase(Locale.ROOT)));
+    this(ca, domain, host -> host.endsWith("." + domain.toLowerCase(Locale.ROOT)) ? host : null);
   }
 
-  /** Certificates for the names {@code served} says the router routes (an app's host or domain). */
-  public PierCaCertificates(PierCa ca, String domain, java.util.function.Predicate<String> served) {
+  /**
+   * Certificates for the names the router routes: {@code served} maps a lowercase host name to the
+   * entry that routes it (the name itself, or {@code *.PARENT} for a wildcard domain), or null. A
+   * certificate is issued once per entry, so clients cannot make Pier issue more than the table
+   * holds.
+   */
+  public PierCaCertificates(PierCa ca, String domain, java.util.function.UnaryOperator<String> served) {
     this.ca = ca;
     this.served = served;
     this.domain = domain.toLowerCase(Locale.ROOT);
@@ -74,17 +79,22 @@ public final class PierCaCertificates implements CertificateSource {
   private Entry entryFor(String hostName) {
     if (hostName == null) return null;
     String name = hostName.toLowerCase(Locale.ROOT);
+    if (!HOST.matcher(name).matches()) return null; // ports, trailing dots, spaces: no certificate
     String app = appOf(name);
-    if (app != null) return served.test(app + "." + domain) ? entry(app) : null; // an app that exists
-    if (!served.test(name)) return null;
-    Entry known = byDomain.get(name);
+    if (app != null) return served.apply(app + "." + domain) != null ? entry(app) : null; // an app that exists
+    String entry = served.apply(name);
+    if (entry == null) return null;
+    Entry known = byDomain.get(entry);
     if (known != null) return known;
     if (byDomain.size() >= MAX_CACHED) byDomain.clear();
-    return byDomain.computeIfAbsent(name, n -> {
+    return byDomain.computeIfAbsent(entry, n -> {
       IssuedCertificate c = ca.issue(List.of(n));
       return new Entry(c, c.serverContext());
     });
   }
+
+  private static final java.util.regex.Pattern HOST =
+      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
   /** The certificate of {@code app} (issued now if it has none yet): for {@code pier certs}. */
   public java.security.cert.X509Certificate certificateOf(String app) {

@@ -56,8 +56,9 @@ class PierCaTest {
 
   @Test
   void onlyServedNamesGetACertificateACustomDomainOneForItsOwnName() throws Exception {
-    java.util.Set<String> served = java.util.Set.of("shop.localhost", "www.example.com");
-    PierCaCertificates certs = new PierCaCertificates(PierCa.create("Pier CA"), "localhost", served::contains);
+    java.util.Set<String> exact = java.util.Set.of("shop.localhost", "www.example.com");
+    PierCaCertificates certs = new PierCaCertificates(PierCa.create("Pier CA"), "localhost",
+        h -> exact.contains(h) ? h : h.endsWith(".wild.test") && h.indexOf('.') == h.length() - 10 ? "*.wild.test" : null);
 
     assertThat(certs.contextFor("ghost.localhost")).isSameAs(certs.fallback());
     assertThat(certs.contextFor("www.invented.test")).isSameAs(certs.fallback());
@@ -66,5 +67,12 @@ class PierCaTest {
         .map(n -> (String) n.get(1)).toList()).containsExactly("www.example.com");
     assertThat(certs.certificateFor("api.shop.localhost").getSubjectAlternativeNames().stream()
         .map(n -> (String) n.get(1)).toList()).containsExactly("shop.localhost", "*.shop.localhost");
+    // A wildcard domain gets one certificate for all its names; other spellings of a name none.
+    assertThat(certs.certificateFor("a.wild.test")).isSameAs(certs.certificateFor("b.wild.test"));
+    assertThat(certs.certificateFor("a.wild.test").getSubjectAlternativeNames().stream()
+        .map(n -> (String) n.get(1)).toList()).containsExactly("*.wild.test");
+    assertThat(certs.certificateFor("www.example.com:1")).isNull();
+    assertThat(certs.certificateFor("www.example.com.")).isNull();
+    assertThat(certs.certificateFor("shop.localhost:2")).isNull();
   }
 }
