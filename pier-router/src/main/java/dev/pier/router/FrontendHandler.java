@@ -204,6 +204,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       sendError(ex, RouterError.NO_SUCH_APP);
       return;
     }
+    if (HttpsRedirect.applies(ex.route, ex.table, request, tls())) {
+      sendError(ex, RouterError.HTTPS_REDIRECT); // #12 https-only: a 308 to the HTTPS URL
+      return;
+    }
     if (applyLimits(ex)) return;
     ex.bucket = splitBucket(ex);
     ex.resendable = ProxyHeaders.resendable(request, MAX_RETRYABLE_BODY);
@@ -618,6 +622,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.clientKeepAlive, head);
     if (!keepAlive) ex.closeAfter = true;
     if (ex.splitCookie != null) response.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
+    HttpsRedirect.addHsts(response.headers(), ex.route, tls());
     ctx.write(response).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) ctx.close();
       else readBackend(ex);
@@ -823,6 +828,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     FullHttpResponse page = error == RouterError.MAINTENANCE && ex.route != null && ex.route.maintenance() != null
         ? ErrorPages.maintenance(ex.route.maintenance(), ex.requestId, keepAlive)
         : ErrorPages.page(error, ex.requestId, keepAlive);
+    if (error == RouterError.HTTPS_REDIRECT) {
+      page.headers().set(HttpHeaderNames.LOCATION, HttpsRedirect.location(ex.host, ex.request.uri(), ex.table.httpsPort()));
+    }
+    HttpsRedirect.addHsts(page.headers(), ex.route, tls());
     if (ex.splitCookie != null) page.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
     if (keepAlive && ex.clientVersion.minorVersion() == 0) {
       page.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
@@ -995,7 +1004,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** {@code https} when this connection came in on the TLS port (an SslHandler decrypts it). */
   private String proto() {
-    return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? "https" : "http";
+    return tls() ? "https" : "http";
+  }
+
+  private boolean tls() {
+    return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
   }
 
   private int routerPort() {
