@@ -369,6 +369,8 @@ public final class PlatformServer implements AutoCloseable {
         .map(dev.pier.domains.DomainStore.Domain::hostname).toList());
     certs.publish();
     apps.onDestroy(name -> certs.publish()); // its rows are gone (ON DELETE CASCADE)
+    domains.onChange(certs::publish); // a removed domain's certificate is no longer presented
+    renamer.onRename((from, to) -> certs.publish()); // names under the old APP.DOMAIN are not the app's
     new dev.pier.api.CertRoutes(tls.ca(), apps, certs).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
