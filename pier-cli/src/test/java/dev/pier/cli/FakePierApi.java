@@ -955,7 +955,8 @@ final class FakePierApi implements AutoCloseable {
       }
       ObjectNode cert = JSON.createObjectNode().put("id", app.certs.size() + 1);
       cert.putArray("names").add("api." + app.name + ".localhost");
-      cert.put("issuer", "CN=Test CA").put("expires", "2027-12-01T00:00:00Z");
+      cert.put("issuer", "CN=Test CA").put("expires", "2027-12-01T00:00:00Z").put("state", "valid")
+          .put("source", "uploaded");
       app.certs.add(cert);
       json(exchange, 201, cert);
     } else if (method.equals("GET")) {
@@ -963,7 +964,8 @@ final class FakePierApi implements AutoCloseable {
       app.certs.forEach(list::add);
       ObjectNode auto = list.addObject().putNull("id");
       auto.putArray("names").add(app.name + ".localhost").add("*." + app.name + ".localhost");
-      auto.put("issuer", "pier-ca").put("expires", "2027-12-31T00:00:00Z");
+      auto.put("issuer", "pier-ca").put("expires", "2027-12-31T00:00:00Z").put("state", "valid")
+          .put("source", "pier-ca");
       json(exchange, 200, list);
     } else if (method.equals("DELETE")) {
       int id = Integer.parseInt(rest.substring("certs/".length()));
