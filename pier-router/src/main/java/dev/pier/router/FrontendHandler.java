@@ -761,13 +761,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    */
   private void serveStatic(Exchange ex, VersionRoute version) {
     serveFiles(ex, version, keepAlive -> dev.pier.router.statics.StaticResponder.serve(
-        ctx, ex.request, version.site(), ex.requestId, keepAlive, ex.splitCookie));
+        ctx, ex.request, version.site(), ex.requestId, keepAlive, ex.splitCookie, HttpsRedirect.hsts(ex.route, tls())));
   }
 
   /** Answers {@code ex} with the file of an app.yaml static handler of {@code version}. */
   private void serveHandler(Exchange ex, VersionRoute version, StaticHandlers.Match match) {
     serveFiles(ex, version, keepAlive -> dev.pier.router.statics.StaticResponder.serveHandler(
-        ctx, ex.request, version.handlers(), match, ex.requestId, keepAlive, ex.splitCookie));
+        ctx, ex.request, version.handlers(), match, ex.requestId, keepAlive, ex.splitCookie,
+        HttpsRedirect.hsts(ex.route, tls())));
   }
 
   /**

@@ -42,9 +42,13 @@ final class HttpsRedirect {
 
   /** Adds HSTS to a response sent over TLS for an app that has it on. */
   static void addHsts(HttpHeaders headers, Route route, boolean tls) {
-    if (tls && route != null && route.https().hsts()) {
-      headers.set(STRICT_TRANSPORT_SECURITY, HSTS);
-    }
+    String value = hsts(route, tls);
+    if (value != null) headers.set(STRICT_TRANSPORT_SECURITY, value);
+  }
+
+  /** The {@code Strict-Transport-Security} value of a response over TLS ({@code tls}), or null. */
+  static String hsts(Route route, boolean tls) {
+    return tls && route != null && route.https().hsts() ? HSTS : null;
   }
 
   /** The path and query of a request target (an absolute-form one loses its scheme and authority). */

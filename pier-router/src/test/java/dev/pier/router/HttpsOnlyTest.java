@@ -113,6 +113,24 @@ class HttpsOnlyTest {
   }
 
   @Test
+  void aStaticSiteOfAnHstsAppCarriesHstsOverTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+      throws Exception {
+    java.nio.file.Files.writeString(root.resolve("index.html"), "<h1>static</h1>");
+    java.nio.file.Files.writeString(root.resolve("big.txt"), "a".repeat(300_000));
+    Route site = new Route("secure", dev.pier.model.SplitBy.RANDOM,
+        List.of(dev.pier.model.VersionRoute.serving(1, 100, dev.pier.model.StaticSite.plain(root))))
+        .withHttps(new RouteHttps(false, true));
+    harness.router.routes(new RouteTable(Map.of("secure.localhost", site), Map.of(), harness.router.tlsPort()));
+    assertThat(tlsGet("secure.localhost", "/")).startsWith("HTTP/1.1 200").contains("<h1>static</h1>")
+        .containsIgnoringCase("strict-transport-security: max-age=31536000\n");
+    String big = tlsGet("secure.localhost", "/big.txt");
+    assertThat(big.substring(big.indexOf("\n\n") + 2)).as("a file's bytes over TLS").isEqualTo("a".repeat(300_000));
+    try (RawClient client = harness.client()) {
+      assertThat(client.get("secure.localhost", "/").header("strict-transport-security")).isNull();
+    }
+  }
+
+  @Test
   void withoutAnHttpsPortNothingIsRedirected() throws Exception {
     harness.router.routes(new RouteTable(Map.of("secure.localhost",
         new Route("secure", List.of(web.backend())).withHttps(new RouteHttps(true, true)))));
