@@ -122,6 +122,18 @@ class HttpsTest {
       PlatformHarness.Result unknown = pier.cli(tmp, "features:enable", "nope", "-a", "vault");
       assertThat(unknown.exit()).isNotZero();
       assertThat(unknown.err()).contains("no such feature 'nope'");
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      for (String[] call : List.of(new String[] {"nope", "{\"enabled\":true}", "404"},
+          new String[] {"hsts", "{\"enabled\":\"yes\"}", "422"})) {
+        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pier.apiUrl() + "/apps/vault/features/" + call[0]))
+            .header("Authorization", "Bearer " + PlatformHarness.TOKEN).header("Content-Type", "application/json")
+            .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(call[1])).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(Integer.parseInt(call[2]));
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("json");
+        assertThat(r.body()).contains(call[0].equals("nope") ? "no such feature 'nope'" : "enabled");
+      }
 
       pier.restart();
       int httpsAfter = pier.routerTlsPort();
