@@ -1008,8 +1008,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return tls() ? "https" : "http";
   }
 
+  /** 0 until the first request asks, then 1 for a plain connection, 2 for TLS (it never changes). */
+  private int tlsState;
+
+  /** Whether this connection is TLS: looked up in the pipeline once, by its first request. */
   private boolean tls() {
-    return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+    if (tlsState == 0) tlsState = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? 2 : 1;
+    return tlsState == 2;
   }
 
   private int routerPort() {
