@@ -1,11 +1,9 @@
 package dev.pier.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.app.AppService;
 import dev.pier.deploy.Platform;
-import dev.pier.errors.PlatformException;
 import dev.pier.model.AppName;
 import dev.pier.model.RouteHttps;
 import dev.pier.model.RouteTable;
@@ -50,15 +48,10 @@ class FeaturesTest {
   }
 
   @Test
-  void everyFeatureIsListedOffWithADescriptionUntilEnabled() {
-    assertThat(features.list(new AppName("shop"))).extracting(v -> v.feature().key() + "=" + v.enabled())
-        .containsExactly("https-only=false", "hsts=false");
-    assertThat(Feature.HTTPS_ONLY.description()).contains("HTTPS");
-    assertThat(published.get().lookup("shop.pier.test").https()).isEqualTo(RouteHttps.DEFAULT);
-  }
-
-  @Test
   void enablingHttpsOnlyPublishesItOnTheAppsRoutesAndTheHttpsPort() {
+    assertThat(features.list(new AppName("shop"))).extracting(v -> v.feature().key() + "=" + v.enabled())
+        .as("every feature off until enabled").containsExactly("https-only=false", "hsts=false");
+    assertThat(published.get().lookup("shop.pier.test").https()).isEqualTo(RouteHttps.DEFAULT);
     features.set(new AppName("shop"), "https-only", true);
     assertThat(published.get().httpsPort()).isEqualTo(8443);
     assertThat(published.get().lookup("shop.pier.test").https()).isEqualTo(new RouteHttps(true, false));
@@ -70,14 +63,6 @@ class FeaturesTest {
     assertThat(new FeatureService(new FeatureStore(p.db), () -> {}).list(new AppName("shop")))
         .as("stored, as a restarted server sees it")
         .extracting(v -> v.feature().key() + "=" + v.enabled()).containsExactly("https-only=false", "hsts=true");
-  }
-
-  @Test
-  void anUnknownFeatureIsANotFoundNamingTheKnownOnes() {
-    assertThatThrownBy(() -> features.set(new AppName("shop"), "http-only", true))
-        .isInstanceOf(PlatformException.class)
-        .hasMessageContaining("no such feature 'http-only'").hasMessageContaining("https-only, hsts")
-        .extracting(e -> ((PlatformException) e).problem()).isEqualTo(dev.pier.errors.Problem.NOT_FOUND);
   }
 
   @Test
