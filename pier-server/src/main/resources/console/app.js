@@ -129,7 +129,7 @@ async function act(button, fn, after) {
 
 // ---------- routing ----------
 
-const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases', 'builds', 'cron'];
+const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases', 'builds', 'cron', 'domains'];
 
 async function route() {
   if (cleanup) { cleanup(); cleanup = null; }
@@ -219,7 +219,7 @@ async function appPage(main, name, tab) {
       h('a', { href: base + t, id: 'tab-link-' + t, class: t === tab ? 'active' : '' }, t[0].toUpperCase() + t.slice(1)))),
     body);
   const render = { versions: versionsTab, instances: instancesTab, charts: chartsTab, logs: logsTab,
-    config: configTab, releases: releasesTab, builds: buildsTab, cron: cronTab }[tab];
+    config: configTab, releases: releasesTab, builds: buildsTab, cron: cronTab, domains: domainsTab }[tab];
   await render(body, app);
 }
 
@@ -733,6 +733,40 @@ async function cronTab(body, app) {
           h('thead', {}, h('tr', {}, ['Run', 'Job', 'Started', 'Trigger', 'Duration', 'Status', 'Result', 'Logs']
             .map(t => h('th', {}, t)))),
           h('tbody', {}, runRows))));
+}
+
+// ---------- domains and HTTPS certificates (#12) ----------
+
+const CERT_SOURCES = { 'uploaded': 'uploaded (pier certs:add)', 'pier-ca': 'Pier CA (automatic)', 'acme': 'ACME' };
+
+async function domainsTab(body, app) {
+  const enc = encodeURIComponent(app.name);
+  const [domains, certs, features] = await Promise.all([
+    api('GET', '/apps/' + enc + '/domains'), api('GET', '/apps/' + enc + '/certs').catch(() => []),
+    api('GET', '/apps/' + enc + '/features').then(f => f.features).catch(() => [])]);
+  const domainRows = domains.map(d => h('tr', { 'data-domain': d.hostname },
+    h('td', {}, d.hostname), h('td', {}, d.kind === 'builtin' ? 'built-in' : 'custom'),
+    h('td', {}, d.created_at ? new Date(d.created_at).toLocaleString() : '—')));
+  const certRows = certs.map(c => h('tr', { 'data-cert': c.id == null ? 'pier-ca' : String(c.id),
+      class: c.state === 'expired' ? 'expired' : '' },
+    h('td', {}, c.id == null ? '—' : '#' + c.id), h('td', {}, (c.names || []).join(', ')), h('td', {}, c.issuer),
+    h('td', {}, c.expires ? c.expires.slice(0, 10) : '—'),
+    h('td', {}, stateBadge(c.state === 'expired' ? 'expired' : c.state === 'expiring' ? 'expiring' : 'valid')),
+    h('td', {}, CERT_SOURCES[c.source] || c.source || '')));
+  body.replaceChildren(
+    h('section', {}, h('h3', {}, 'Domains'),
+      h('table', { id: 'app-domain-list' },
+        h('thead', {}, h('tr', {}, ['Domain', 'Kind', 'Added'].map(t => h('th', {}, t)))),
+        h('tbody', {}, domainRows))),
+    h('section', {}, h('h3', {}, 'HTTPS certificates'),
+      certs.length === 0 ? h('p', { class: 'muted' }, 'No HTTPS listener: the router serves plain HTTP only.') :
+        h('table', { id: 'app-certs' },
+          h('thead', {}, h('tr', {}, ['ID', 'Names', 'Issuer', 'Expires', 'State', 'Source'].map(t => h('th', {}, t)))),
+          h('tbody', {}, certRows)),
+      h('p', { class: 'muted' }, 'An expired certificate is not presented: the router uses Pier CA\'s certificate for its names.')),
+    h('section', {}, h('h3', {}, 'Features'),
+      h('p', { id: 'app-features' }, features.map(f => f.name + ': ' + (f.enabled ? 'on' : 'off')).join(' · '),
+        ' ', h('span', { class: 'muted' }, '(pier features:enable NAME -a ' + app.name + ')'))));
 }
 
 // ---------- start ----------

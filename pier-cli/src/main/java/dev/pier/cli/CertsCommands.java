@@ -14,9 +14,11 @@ final class CertsCommands {
   @Command(
       name = "certs",
       mixinStandardHelpOptions = true,
-      description = {"List the app's HTTPS certificates: names, issuer and expiry.",
+      description = {"List the app's HTTPS certificates: names, issuer, expiry and state.",
           "The certificates added with certs:add come first (with their ID); the last line is the"
-              + " automatic one from Pier's own CA (issuer pier-ca)."})
+              + " automatic one from Pier's own CA (issuer pier-ca). STATE is EXPIRED for an expired"
+              + " certificate (the router presents Pier's CA's instead) and expiring for one that"
+              + " expires within 30 days."})
   static final class List extends AppCommand {
     @picocli.CommandLine.Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -32,12 +34,14 @@ final class CertsCommands {
         context.out().println(Json.pretty(certs));
         return 0;
       }
-      Table table = new Table(false, false, false, false).row("ID", "NAMES", "ISSUER", "EXPIRES");
+      Table table = new Table(false, false, false, false, false).row("ID", "NAMES", "ISSUER", "EXPIRES", "STATE");
       for (JsonNode c : certs) {
         java.util.List<String> names = new java.util.ArrayList<>();
         c.path("names").forEach(n -> names.add(n.asText()));
+        String state = c.path("state").asText("");
         table.row(c.path("id").isNull() ? "-" : c.path("id").asText(), String.join(", ", names),
-            c.path("issuer").asText(), c.path("expires").asText());
+            c.path("issuer").asText(), c.path("expires").asText(),
+            state.equals("expired") ? "EXPIRED" : state.equals("expiring") ? "expiring (< 30 days)" : state);
       }
       table.lines().forEach(context.out()::println);
       return 0;

@@ -38,6 +38,10 @@ import picocli.CommandLine.Spec;
       CertsCommands.List.class,
       CertsCommands.Add.class,
       CertsCommands.Remove.class,
+      // #12 features (https-only, hsts)
+      FeaturesCommands.ListFeatures.class,
+      FeaturesCommands.Enable.class,
+      FeaturesCommands.Disable.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

@@ -63,6 +63,8 @@ final class FakePierApi implements AutoCloseable {
     boolean maintenance;
     /** #12: the app's own router settings, by key ("request-timeout" to "60s"). */
     final Map<String, String> routerSettings = new LinkedHashMap<>();
+    /** #12: the app's enabled features. */
+    final java.util.Set<String> features = new java.util.TreeSet<>();
     /** #12: the app's custom domains. */
     final java.util.List<String> domains = new java.util.ArrayList<>();
     final List<ObjectNode> certs = new java.util.ArrayList<>();
@@ -246,6 +248,10 @@ final class FakePierApi implements AutoCloseable {
     }
     if (rest.equals("domains") || rest.startsWith("domains/")) { // #12
       domains(exchange, app, method, rest);
+      return;
+    }
+    if (rest.equals("features") || rest.startsWith("features/")) { // #12 features
+      features(exchange, app, method, rest);
       return;
     }
     if (rest.equals("router-settings") || rest.startsWith("router-settings/")) { // #12
@@ -885,6 +891,31 @@ final class FakePierApi implements AutoCloseable {
       "request-timeout", "30s", "max-body", "none", "idle-timeout", "90s",
       "tunnel-idle-timeout", "5m", "header-timeout", "10s"));
 
+  /** #12 features: https-only and hsts, off until enabled; an unknown name is a 404. */
+  private void features(HttpExchange exchange, FakeApp app, String method, String rest) throws IOException {
+    Map<String, String> known = new LinkedHashMap<>();
+    known.put("https-only", "Redirects plain-HTTP requests to HTTPS.");
+    known.put("hsts", "Sends Strict-Transport-Security on HTTPS responses.");
+    if (method.equals("GET") && rest.equals("features")) {
+      ObjectNode body = JSON.createObjectNode().put("app", app.name);
+      var list = body.putArray("features");
+      known.forEach((k, d) -> list.addObject().put("name", k).put("enabled", app.features.contains(k)).put("description", d));
+      json(exchange, 200, body);
+      return;
+    }
+    String name = rest.substring("features/".length());
+    if (!known.containsKey(name)) {
+      problem(exchange, 404, "not_found", "no such feature '" + name + "'; features: https-only, hsts");
+      return;
+    }
+    if (method.equals("PATCH")) {
+      if (requestBody(exchange).path("enabled").asBoolean()) app.features.add(name);
+      else app.features.remove(name);
+    }
+    json(exchange, 200, JSON.createObjectNode().put("name", name).put("enabled", app.features.contains(name))
+        .put("description", known.get(name)));
+  }
+
   /** #12 custom domains: a domain belongs to one app, as on the server. */
   private void domains(HttpExchange exchange, FakeApp app, String method, String rest) throws IOException {
     if (method.equals("GET") && rest.equals("domains")) {
@@ -924,7 +955,8 @@ final class FakePierApi implements AutoCloseable {
       }
       ObjectNode cert = JSON.createObjectNode().put("id", app.certs.size() + 1);
       cert.putArray("names").add("api." + app.name + ".localhost");
-      cert.put("issuer", "CN=Test CA").put("expires", "2027-12-01T00:00:00Z");
+      cert.put("issuer", "CN=Test CA").put("expires", "2027-12-01T00:00:00Z").put("state", "valid")
+          .put("source", "uploaded");
       app.certs.add(cert);
       json(exchange, 201, cert);
     } else if (method.equals("GET")) {
@@ -932,7 +964,8 @@ final class FakePierApi implements AutoCloseable {
       app.certs.forEach(list::add);
       ObjectNode auto = list.addObject().putNull("id");
       auto.putArray("names").add(app.name + ".localhost").add("*." + app.name + ".localhost");
-      auto.put("issuer", "pier-ca").put("expires", "2027-12-31T00:00:00Z");
+      auto.put("issuer", "pier-ca").put("expires", "2027-12-31T00:00:00Z").put("state", "valid")
+          .put("source", "pier-ca");
       json(exchange, 200, list);
     } else if (method.equals("DELETE")) {
       int id = Integer.parseInt(rest.substring("certs/".length()));

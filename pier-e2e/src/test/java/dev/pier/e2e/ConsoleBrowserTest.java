@@ -255,6 +255,33 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(9)
+  void theDomainsPageShowsTheAppsDomainsAndCertificatesWithTheirExpiry() throws Exception {
+    Path cwd = tmp.resolve("pier");
+    dev.pier.router.tls.PierCa other = dev.pier.router.tls.PierCa.create("Console Test CA");
+    java.time.Instant soon = java.time.Instant.now().plus(Duration.ofDays(12));
+    dev.pier.router.tls.IssuedCertificate own = other.issue(List.of("www.console-shop.test"),
+        java.time.Instant.now().minusSeconds(60), soon);
+    Path cert = cwd.resolve("console-cert.pem");
+    Path key = cwd.resolve("console-key.pem");
+    Files.writeString(cert, String.join("", own.chain().stream().map(dev.pier.router.tls.PierCa.Pem::encode).toList()));
+    Files.writeString(key, dev.pier.router.tls.PierCa.Pem.encode(own.key()));
+    PlatformHarness.check(pier.cli(cwd, "certs:add", cert.toString(), key.toString(), "-a", APP));
+
+    browser.findElement(By.id("tab-link-domains")).click();
+    WebElement domains = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app-domain-list")));
+    assertThat(domains.getText()).contains(APP + ".localhost").contains("built-in")
+        .contains("www.console-shop.test").contains("custom");
+    WebElement uploaded = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-cert='1']")));
+    assertThat(uploaded.getText()).contains("www.console-shop.test").contains("CN=Console Test CA")
+        .contains(soon.toString().substring(0, 10)).contains("expiring").contains("uploaded");
+    WebElement auto = browser.findElement(By.cssSelector("tr[data-cert='pier-ca']"));
+    assertThat(auto.getText()).contains(APP + ".localhost").contains("pier-ca").contains("valid").contains("Pier CA");
+    assertThat(browser.findElement(By.id("app-features")).getText()).contains("https-only: off");
+    screenshot("domains");
+  }
+
+  @Test
+  @Order(10)
   void logsShowAnsiColoursAndMarkupAsTextConfigValuesStayMaskedAndAppsAreScaledCreatedAndDestroyed() throws Exception {
     String app = "/apps/" + APP + "/";
     browser.get(console + "#" + app + "logs");
@@ -315,7 +342,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aStateChangingApiCallWithTheSessionCookieNeedsTheCsrfToken() throws Exception {
     String cookie = "pier_console=" + browser.manage().getCookieNamed("pier_console").getValue();
     String api = "http://127.0.0.1:" + URI.create(pier.apiUrl()).getPort();
@@ -345,7 +372,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void loggingOutEndsTheSessionForThePageAndTheApi() throws Exception {
     String cookie = "pier_console=" + browser.manage().getCookieNamed("pier_console").getValue();
     browser.findElement(By.id("logout-button")).click();

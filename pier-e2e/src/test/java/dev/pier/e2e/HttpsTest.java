@@ -93,6 +93,80 @@ class HttpsTest {
     }
   }
 
+  @Test
+  void anHttpsOnlyAppSendsPlainHttpToHttpsWhichCurlFollowsAndTheSwitchSurvivesARestart() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp)) {
+      pier.login();
+      Path repo = pier.repo("vault", protoApp());
+      PlatformHarness.check(pier.cli(repo, "apps:create", "vault"));
+      PlatformHarness.check(pier.git(repo, "push", "pier", "main"));
+      pier.awaitOk("vault", "/", Duration.ofSeconds(30));
+      Path caFile = tmp.resolve("pier-ca.pem");
+      Files.writeString(caFile, PlatformHarness.check(pier.cli(tmp, "certs:ca")).out());
+      assertThat(PlatformHarness.check(pier.cli(tmp, "features", "-a", "vault")).out())
+          .contains("[ ] https-only");
+
+      PlatformHarness.check(pier.cli(tmp, "features:enable", "https-only", "-a", "vault"));
+      PlatformHarness.check(pier.cli(tmp, "features:enable", "hsts", "-a", "vault"));
+      assertThat(PlatformHarness.check(pier.cli(tmp, "features", "-a", "vault")).out())
+          .contains("[+] https-only").contains("[+] hsts");
+      int http = pier.routerPort();
+      int https = pier.routerTlsPort();
+      List<String> followed = curlFollow(caFile, "vault.localhost", http, https, "/cart?id=5");
+      assertThat(followed.getLast()).isEqualTo("200 https://vault.localhost:" + https + "/cart?id=5 proto=https port=" + https);
+      assertThat(String.join("\n", followed)).containsIgnoringCase("HTTP/1.1 308")
+          .containsIgnoringCase("location: https://vault.localhost:" + https + "/cart?id=5")
+          .containsIgnoringCase("strict-transport-security: max-age=31536000");
+      // An ACME challenge stays on plain HTTP (the app answers it here).
+      assertThat(curlStatus("vault.localhost", http, "/.well-known/acme-challenge/t0ken")).startsWith("200 ");
+      PlatformHarness.Result unknown = pier.cli(tmp, "features:enable", "nope", "-a", "vault");
+      assertThat(unknown.exit()).isNotZero();
+      assertThat(unknown.err()).contains("no such feature 'nope'");
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      for (String[] call : List.of(new String[] {"nope", "{\"enabled\":true}", "404"},
+          new String[] {"hsts", "{\"enabled\":\"yes\"}", "422"})) {
+        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pier.apiUrl() + "/apps/vault/features/" + call[0]))
+            .header("Authorization", "Bearer " + PlatformHarness.TOKEN).header("Content-Type", "application/json")
+            .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(call[1])).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(Integer.parseInt(call[2]));
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("json");
+        assertThat(r.body()).contains(call[0].equals("nope") ? "no such feature 'nope'" : "enabled");
+      }
+
+      pier.restart();
+      int httpsAfter = pier.routerTlsPort();
+      assertThat(curlStatus("vault.localhost", pier.routerPort(), "/a?b=1"))
+          .isEqualTo("308 https://vault.localhost:" + httpsAfter + "/a?b=1");
+    }
+  }
+
+  /** curl -L from plain HTTP: the headers of every hop, then "STATUS FINAL-URL BODY". */
+  private static List<String> curlFollow(Path caFile, String host, int http, int https, String path) throws Exception {
+    Process p = new ProcessBuilder(List.of("curl", "-sS", "-i", "-L", "--max-time", "20", "--cacert", caFile.toString(),
+        "--resolve", host + ":" + http + ":127.0.0.1", "--resolve", host + ":" + https + ":127.0.0.1",
+        "-w", "\n%{http_code} %{url_effective}", "http://" + host + ":" + http + path))
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
+    assertThat(p.waitFor()).as(out).isZero();
+    List<String> lines = new java.util.ArrayList<>(List.of(out.split("\n")));
+    String last = lines.removeLast();
+    String body = lines.removeLast();
+    lines.add(last + " " + body);
+    return lines;
+  }
+
+  /** One plain-HTTP request without following: "STATUS REDIRECT-URL" (no redirect: "STATUS "). */
+  private static String curlStatus(String host, int port, String path) throws Exception {
+    Process p = new ProcessBuilder(List.of("curl", "-sS", "-o", "/dev/null", "--max-time", "10",
+        "--resolve", host + ":" + port + ":127.0.0.1", "-w", "%{http_code} %{redirect_url}",
+        "http://" + host + ":" + port + path)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
   private static String curl(Path caFile, String host, int port) throws Exception {
     Process p = new ProcessBuilder(List.of("curl", "-sS", "--max-time", "10", "--cacert",
         caFile.toString(), "--resolve", host + ":" + port + ":127.0.0.1",

@@ -8,13 +8,26 @@ import java.util.List;
  * shares and ready web instances. The router first picks a version by the split (only versions
  * with a share above 0 take part), then an instance of that version. While {@code maintenance} is
  * not null the app is in maintenance mode: the router answers every request itself with its page.
- * {@code limits} are the app's own router limits (timeouts, largest body); never null.
+ * {@code limits} are the app's own router limits (timeouts, largest body); never null. {@code
+ * https} are its HTTPS features (redirect to HTTPS, HSTS); never null.
  */
 public record Route(String app, SplitBy splitBy, List<VersionRoute> versions, Maintenance maintenance,
-    RouteLimits limits) {
+    RouteLimits limits, RouteHttps https) {
   public Route {
     versions = List.copyOf(versions);
     if (limits == null) limits = RouteLimits.DEFAULT;
+    if (https == null) https = RouteHttps.DEFAULT;
+  }
+
+  /** A route with the router's default HTTPS handling ({@link RouteHttps#DEFAULT}). */
+  public Route(String app, SplitBy splitBy, List<VersionRoute> versions, Maintenance maintenance,
+      RouteLimits limits) {
+    this(app, splitBy, versions, maintenance, limits, RouteHttps.DEFAULT);
+  }
+
+  /** Returns a copy with the app's HTTPS features. */
+  public Route withHttps(RouteHttps https) {
+    return new Route(app, splitBy, versions, maintenance, limits, https);
   }
 
   /** A route with the router's default limits ({@link RouteLimits#DEFAULT}). */
@@ -24,7 +37,7 @@ public record Route(String app, SplitBy splitBy, List<VersionRoute> versions, Ma
 
   /** Returns a copy with the app's own router limits. */
   public Route withLimits(RouteLimits limits) {
-    return new Route(app, splitBy, versions, maintenance, limits);
+    return new Route(app, splitBy, versions, maintenance, limits, https);
   }
 
   /** A route of an app not in maintenance mode. */

@@ -11,13 +11,22 @@ import java.util.Map;
  * <p>{@code byWildcard} holds wildcard custom domains ({@code *.example.com}) keyed by their parent
  * domain ({@code example.com}): a host matches one when it has exactly one more label. An exact
  * host in {@code byHost} always wins over a wildcard. A lookup is two hash probes at most.
+ *
+ * <p>{@code httpsPort} is the port clients reach the router's HTTPS listener on (the target of an
+ * https-only app's redirects, {@link RouteHttps}); 0 when the router has none (no redirect then).
  */
-public record RouteTable(Map<String, Route> byHost, Map<String, Route> byWildcard) {
+public record RouteTable(Map<String, Route> byHost, Map<String, Route> byWildcard, int httpsPort) {
   public static final RouteTable EMPTY = new RouteTable(Map.of());
 
   public RouteTable {
     byHost = Map.copyOf(byHost);
     byWildcard = Map.copyOf(byWildcard);
+    if (httpsPort < 0 || httpsPort > 65535) throw new IllegalArgumentException("httpsPort out of range");
+  }
+
+  /** A table without an HTTPS port (no redirects to HTTPS). */
+  public RouteTable(Map<String, Route> byHost, Map<String, Route> byWildcard) {
+    this(byHost, byWildcard, 0);
   }
 
   /** A table without wildcard domains. */

@@ -204,6 +204,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       sendError(ex, RouterError.NO_SUCH_APP);
       return;
     }
+    if (HttpsRedirect.applies(ex.route, ex.table, request, tls())) {
+      sendError(ex, RouterError.HTTPS_REDIRECT); // #12 https-only: a 308 to the HTTPS URL
+      return;
+    }
     if (applyLimits(ex)) return;
     ex.bucket = splitBucket(ex);
     ex.resendable = ProxyHeaders.resendable(request, MAX_RETRYABLE_BODY);
@@ -618,6 +622,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ex.clientKeepAlive, head);
     if (!keepAlive) ex.closeAfter = true;
     if (ex.splitCookie != null) response.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
+    HttpsRedirect.addHsts(response.headers(), ex.route, tls());
     ctx.write(response).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) ctx.close();
       else readBackend(ex);
@@ -756,13 +761,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    */
   private void serveStatic(Exchange ex, VersionRoute version) {
     serveFiles(ex, version, keepAlive -> dev.pier.router.statics.StaticResponder.serve(
-        ctx, ex.request, version.site(), ex.requestId, keepAlive, ex.splitCookie));
+        ctx, ex.request, version.site(), ex.requestId, keepAlive, ex.splitCookie, HttpsRedirect.hsts(ex.route, tls())));
   }
 
   /** Answers {@code ex} with the file of an app.yaml static handler of {@code version}. */
   private void serveHandler(Exchange ex, VersionRoute version, StaticHandlers.Match match) {
     serveFiles(ex, version, keepAlive -> dev.pier.router.statics.StaticResponder.serveHandler(
-        ctx, ex.request, version.handlers(), match, ex.requestId, keepAlive, ex.splitCookie));
+        ctx, ex.request, version.handlers(), match, ex.requestId, keepAlive, ex.splitCookie,
+        HttpsRedirect.hsts(ex.route, tls())));
   }
 
   /**
@@ -823,6 +829,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     FullHttpResponse page = error == RouterError.MAINTENANCE && ex.route != null && ex.route.maintenance() != null
         ? ErrorPages.maintenance(ex.route.maintenance(), ex.requestId, keepAlive)
         : ErrorPages.page(error, ex.requestId, keepAlive);
+    if (error == RouterError.HTTPS_REDIRECT) {
+      page.headers().set(HttpHeaderNames.LOCATION, HttpsRedirect.location(ex.host, ex.request.uri(), ex.table.httpsPort()));
+    }
+    HttpsRedirect.addHsts(page.headers(), ex.route, tls());
     if (ex.splitCookie != null) page.headers().add(HttpHeaderNames.SET_COOKIE, ex.splitCookie);
     if (keepAlive && ex.clientVersion.minorVersion() == 0) {
       page.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
@@ -995,7 +1005,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** {@code https} when this connection came in on the TLS port (an SslHandler decrypts it). */
   private String proto() {
-    return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? "https" : "http";
+    return tls() ? "https" : "http";
+  }
+
+  /** 0 until the first request asks, then 1 for a plain connection, 2 for TLS (it never changes). */
+  private int tlsState;
+
+  /** Whether this connection is TLS: looked up in the pipeline once, by its first request. */
+  private boolean tls() {
+    if (tlsState == 0) tlsState = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? 2 : 1;
+    return tlsState == 2;
   }
 
   private int routerPort() {

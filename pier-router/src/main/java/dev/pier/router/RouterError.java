@@ -29,6 +29,9 @@ public enum RouterError {
   /** The router holds as many client connections as it allows in total. */
   ROUTER_FULL(503, "router_full", "Router at capacity",
       "The router has too many connections open. Try again shortly."),
+  /** The app is https-only ({@link dev.pier.model.RouteHttps}): 308 to its HTTPS URL. */
+  HTTPS_REDIRECT(308, "https_redirect", "Permanent redirect",
+      "This app is served over HTTPS only: use the https:// address."),
   NO_SUCH_APP(404, "no_such_app", "No such app",
       "There is no app configured at that hostname."),
   NO_INSTANCES(503, "no_instances", "No web processes running",

@@ -104,6 +104,8 @@ public final class CertService {
       v.put("names", CertificateChecks.names(auto));
       v.put("issuer", PIER_CA);
       v.put("expires", auto.getNotAfter().toInstant().toString());
+      v.put("state", state(auto.getNotAfter().toInstant()));
+      v.put("source", "pier-ca");
       out.add(v);
     }
     return out;
@@ -118,26 +120,64 @@ public final class CertService {
     publish();
   }
 
-  /** Gives the router every stored certificate (a broken one is skipped with a warning). */
+  /**
+   * Gives the router every stored certificate, each for the names its app still owns (a custom
+   * domain removed since, or an app renamed, takes its names off). A broken one is skipped with a
+   * warning; an expired one is passed on, and the router presents Pier's CA's certificate instead.
+   * Call after every change of certificates, custom domains or app names.
+   */
   public synchronized void publish() {
     if (router == null) return;
-    List<IssuedCertificate> all = new ArrayList<>();
+    List<AppCertificates.Entry> all = new ArrayList<>();
+    Map<String, List<String>> domainsOf = new java.util.HashMap<>();
     for (StoredCertificate c : store.all()) {
+      List<X509Certificate> chain;
       try {
-        all.add(CertificateChecks.check(c.certPem(), c.keyPem(), c.notAfter().minusSeconds(1)));
+        chain = dev.pier.router.tls.PierCa.Pem.certificates(c.certPem());
+        all.add(new AppCertificates.Entry(new IssuedCertificate(
+            dev.pier.router.tls.PierCa.Pem.privateKey(c.keyPem()), chain), owned(c, domainsOf)));
       } catch (IllegalArgumentException e) {
         LOG.warn("certificate {} of app {} is not served: {}", c.id(), c.app(), e.getMessage());
       }
     }
-    router.replace(all);
+    router.serve(all);
   }
 
-  private static Map<String, Object> view(StoredCertificate c) {
+  /** The names of {@code c} its app owns now. */
+  private List<String> owned(StoredCertificate c, Map<String, List<String>> domainsOf) {
+    List<String> domains = domainsOf.computeIfAbsent(c.app(), customDomains);
+    return c.names().stream().filter(n -> owns(c.app(), n, domains)).toList();
+  }
+
+  /** Certificates that expire within this many days are marked {@code expiring}. */
+  static final java.time.Duration EXPIRING = java.time.Duration.ofDays(30);
+
+  private Map<String, Object> view(StoredCertificate c) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("id", c.id());
     v.put("names", c.names());
     v.put("issuer", c.issuer());
-    v.put("expires", c.notAfter().toString());
+    java.time.Instant expires = chainExpiry(c);
+    v.put("expires", expires.toString());
+    v.put("state", state(expires));
+    v.put("source", "uploaded");
     return v;
+  }
+
+  /** {@code expired}, {@code expiring} (within {@link #EXPIRING}) or {@code valid}. */
+  private String state(java.time.Instant expires) {
+    java.time.Instant now = clock.instant();
+    if (!now.isBefore(expires)) return "expired";
+    return now.plus(EXPIRING).isBefore(expires) ? "valid" : "expiring";
+  }
+
+  /** When the first certificate of {@code c}'s chain expires (the leaf's date unless an issuer's is earlier). */
+  private static java.time.Instant chainExpiry(StoredCertificate c) {
+    try {
+      return dev.pier.router.tls.PierCa.Pem.certificates(c.certPem()).stream()
+          .map(x -> x.getNotAfter().toInstant()).min(java.time.Instant::compareTo).orElse(c.notAfter());
+    } catch (IllegalArgumentException e) {
+      return c.notAfter();
+    }
   }
 }

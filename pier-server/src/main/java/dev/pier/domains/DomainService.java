@@ -23,6 +23,18 @@ public final class DomainService {
     this.clock = clock;
   }
 
+  private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Also runs {@code listener} after each added or removed domain (certificates follow domains). */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  private void changed() {
+    publish.run();
+    listeners.forEach(Runnable::run);
+  }
+
   /** {@code app}'s custom domains, by host name. */
   public List<DomainStore.Domain> list(AppName app) {
     return store.of(app);
@@ -43,7 +55,7 @@ public final class DomainService {
           : h + " is already a domain of app " + owner + "; remove it there first (pier domains:remove " + h
               + " -a " + owner + ")");
     }
-    publish.run();
+    changed();
     return store.of(app).stream().filter(d -> d.hostname().equals(h)).findFirst().orElseThrow();
   }
 
@@ -51,6 +63,6 @@ public final class DomainService {
   public void remove(AppName app, String hostname) {
     String h = HostNames.normalize(hostname);
     if (!store.remove(app, h)) throw PlatformException.notFound(h + " is not a domain of " + app);
-    publish.run();
+    changed();
   }
 }

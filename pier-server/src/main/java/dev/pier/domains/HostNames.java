@@ -9,7 +9,8 @@ import java.util.Set;
  * hyphens, 1 to 63 characters), 253 characters at most, two labels at least, optionally
  * {@code *.} first (a wildcard for exactly one label); not an IP address, not a reserved name
  * ({@code localhost}, {@code *.local} ...), not the platform's own domain nor under it (its
- * {@code APP.DOMAIN}, {@code vN.APP.DOMAIN} and preview hosts belong to Pier).
+ * {@code APP.DOMAIN}, {@code vN.APP.DOMAIN} and preview hosts belong to Pier), not a public
+ * suffix nor a wildcard directly under one ({@code co.uk}, {@code *.co.uk}, {@code *.github.io}).
  */
 public final class HostNames {
   private static final Set<String> RESERVED_TLDS = Set.of("localhost", "local", "invalid", "internal");
@@ -34,6 +35,7 @@ public final class HostNames {
     if (h.length() > 253) throw invalid(hostname, "it is longer than 253 characters");
     String name = h.startsWith("*.") ? h.substring(2) : h;
     String[] labels = name.split("\\.", -1);
+    if (labels.length < 2 && h.startsWith("*.") && PublicSuffixes.isPublicSuffix(name)) throw publicSuffix(hostname, h, name);
     if (labels.length < 2) throw invalid(hostname, "it needs at least two labels, e.g. www.example.com");
     for (String label : labels) {
       if (!validLabel(label)) {
@@ -51,7 +53,13 @@ public final class HostNames {
     if (RESERVED_TLDS.contains(labels[labels.length - 1])) {
       throw invalid(hostname, "." + labels[labels.length - 1] + " names are reserved and never resolve publicly");
     }
+    if (PublicSuffixes.isPublicSuffix(name)) throw publicSuffix(hostname, h, name);
     return h;
+  }
+
+  private static PlatformException publicSuffix(String hostname, String h, String name) {
+    return invalid(hostname, name + " is a public suffix (anyone can register names under it)"
+        + (h.startsWith("*.") ? ": a wildcard must be under a domain of your own, e.g. *.example." + name : ""));
   }
 
   private static boolean validLabel(String label) {

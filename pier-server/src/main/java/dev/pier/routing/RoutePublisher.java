@@ -88,6 +88,17 @@ public final class RoutePublisher {
 
   private final java.time.InstantSource clock = java.time.InstantSource.system();
 
+  /** #12 HTTPS features (https-only, HSTS) of every app with any on, by app name. */
+  private volatile java.util.function.Supplier<Map<String, dev.pier.model.RouteHttps>> https = Map::of;
+  /** The port clients reach the router's HTTPS listener on; 0 for none (no redirects). */
+  private volatile int httpsPort;
+
+  /** Puts each app's HTTPS features on all its routes; redirects go to {@code httpsPort}. */
+  public void https(java.util.function.Supplier<Map<String, dev.pier.model.RouteHttps>> source, int httpsPort) {
+    this.https = java.util.Objects.requireNonNull(source, "https");
+    this.httpsPort = httpsPort;
+  }
+
   /** #12 custom domains: every app's own host names (exact or {@code *.parent}), by app name. */
   private volatile java.util.function.Supplier<Map<String, List<String>>> domains = Map::of;
 
@@ -115,6 +126,7 @@ public final class RoutePublisher {
     Map<String, dev.pier.model.Maintenance> down = pages == null ? Map.of() : pages.of(all);
     var limitSource = limits;
     Map<String, dev.pier.model.RouteLimits> ownLimits = limitSource == null ? Map.of() : limitSource.get();
+    Map<String, dev.pier.model.RouteHttps> ownHttps = https.get();
     for (App app : all) {
       String name = app.name().value();
       dev.pier.model.Maintenance offline = down.get(name);
@@ -146,7 +158,8 @@ public final class RoutePublisher {
         routes.add(version(app, version, traffic.percent(version), ready.getOrDefault(version, List.of()), hold));
       }
       dev.pier.model.RouteLimits appLimits = ownLimits.get(name);
-      Route main = new Route(name, traffic.splitBy(), routes, offline, appLimits);
+      dev.pier.model.RouteHttps appHttps = ownHttps.get(name);
+      Route main = new Route(name, traffic.splitBy(), routes, offline, appLimits, appHttps);
       byHost.put(apps.host(app.name()), main);
       for (String domain : customDomains.getOrDefault(name, List.of())) {
         if (domain.startsWith("*.")) byWildcard.put(domain.substring(2), main);
@@ -160,13 +173,13 @@ public final class RoutePublisher {
         // A preview always holds while it has no instance: starting, or asleep until this request wakes it.
         byHost.put(p.getValue(), new Route(name, SplitBy.RANDOM,
             List.of(version(app, version, 100, ready.getOrDefault(version, List.of()),
-                !crashLooping.getOrDefault(version, false))), offline, appLimits));
+                !crashLooping.getOrDefault(version, false))), offline, appLimits, appHttps));
       }
       for (int version : running) {
         byHost.put(apps.versionHost(app.name(), version),
             new Route(name, SplitBy.RANDOM,
                 List.of(version(app, version, 100, ready.getOrDefault(version, List.of()),
-                    holds(webAutoscales, desired, version, crashLooping))), offline, appLimits));
+                    holds(webAutoscales, desired, version, crashLooping))), offline, appLimits, appHttps));
       }
       if (sites != null) {
         Set<Integer> served = new TreeSet<>(shown);
@@ -176,7 +189,7 @@ public final class RoutePublisher {
       }
     }
     if (sites != null) sites.retainApps(apps.list().stream().map(a -> a.name().value()).toList());
-    router.accept(new RouteTable(byHost, byWildcard));
+    router.accept(new RouteTable(byHost, byWildcard, httpsPort));
   }
 
   /**

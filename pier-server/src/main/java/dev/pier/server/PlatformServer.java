@@ -352,6 +352,11 @@ public final class PlatformServer implements AutoCloseable {
             new dev.pier.routersettings.RouterDefaults(router.config()), routes::publish);
     routes.limits(routerSettings::limits);
     new dev.pier.api.RouterSettingsRoutes(apps, routerSettings).register(api);
+    // #12 features (https-only, hsts): stored per app, published on each app's routes.
+    dev.pier.features.FeatureService features = new dev.pier.features.FeatureService(
+        new dev.pier.features.FeatureStore(db), routes::publish);
+    routes.https(features::https, router.tlsPort());
+    new dev.pier.api.FeatureRoutes(apps, features).register(api);
     // #12 custom domains: routed like APP.DOMAIN, on the same route.
     dev.pier.domains.DomainService domains = new dev.pier.domains.DomainService(
         new dev.pier.domains.DomainStore(db), new dev.pier.domains.HostNames(settings.domain()), routes::publish, clock);
@@ -364,6 +369,8 @@ public final class PlatformServer implements AutoCloseable {
         .map(dev.pier.domains.DomainStore.Domain::hostname).toList());
     certs.publish();
     apps.onDestroy(name -> certs.publish()); // its rows are gone (ON DELETE CASCADE)
+    domains.onChange(certs::publish); // a removed domain's certificate is no longer presented
+    renamer.onRename((from, to) -> certs.publish()); // names under the old APP.DOMAIN are not the app's
     new dev.pier.api.CertRoutes(tls.ca(), apps, certs).register(api);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();

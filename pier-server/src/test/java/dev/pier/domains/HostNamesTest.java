@@ -42,4 +42,22 @@ class HostNamesTest {
   void thePlatformsOwnDomainIsRefusedWithAClearReason() {
     assertThatThrownBy(() -> names.validate("hello.pier.test")).hasMessageContaining("belong to Pier");
   }
+
+  @Test
+  void aWildcardDirectlyUnderAPublicSuffixIsRefused() {
+    for (String wildcard : java.util.List.of("*.com", "*.co.uk", "*.github.io", "*.COM.")) {
+      assertThatThrownBy(() -> names.validate(wildcard)).as(wildcard)
+          .isInstanceOf(PlatformException.class)
+          .hasMessageContaining("is a public suffix")
+          .hasMessageContaining("a wildcard must be under a domain of your own");
+    }
+    assertThatThrownBy(() -> names.validate("co.uk")).hasMessageContaining("co.uk is a public suffix");
+  }
+
+  @Test
+  void wildcardsUnderARegisteredDomainAreAccepted() {
+    assertThat(names.validate("*.example.co.uk")).isEqualTo("*.example.co.uk");
+    assertThat(names.validate("*.example.com")).isEqualTo("*.example.com");
+    assertThat(names.validate("example.com")).isEqualTo("example.com");
+  }
 }

@@ -65,7 +65,13 @@ public final class StaticResponder {
    */
   public static Served serve(ChannelHandlerContext ctx, HttpRequest request, StaticSite site,
       String requestId, boolean keepAlive, String setCookie) {
-    return write(ctx, request, answer(request, site), requestId, keepAlive, setCookie);
+    return serve(ctx, request, site, requestId, keepAlive, setCookie, null);
+  }
+
+  /** As above, adding {@code Strict-Transport-Security: hsts} unless {@code hsts} is null. */
+  public static Served serve(ChannelHandlerContext ctx, HttpRequest request, StaticSite site,
+      String requestId, boolean keepAlive, String setCookie, String hsts) {
+    return write(ctx, request, answer(request, site), requestId, keepAlive, setCookie, hsts);
   }
 
   /**
@@ -78,7 +84,14 @@ public final class StaticResponder {
   public static Served serveHandler(ChannelHandlerContext ctx, HttpRequest request,
       StaticHandlers handlers, StaticHandlers.Match match, String requestId, boolean keepAlive,
       String setCookie) {
-    return write(ctx, request, handlerAnswer(request, handlers, match), requestId, keepAlive, setCookie);
+    return serveHandler(ctx, request, handlers, match, requestId, keepAlive, setCookie, null);
+  }
+
+  /** As above, adding {@code Strict-Transport-Security: hsts} unless {@code hsts} is null. */
+  public static Served serveHandler(ChannelHandlerContext ctx, HttpRequest request,
+      StaticHandlers handlers, StaticHandlers.Match match, String requestId, boolean keepAlive,
+      String setCookie, String hsts) {
+    return write(ctx, request, handlerAnswer(request, handlers, match), requestId, keepAlive, setCookie, hsts);
   }
 
   private static Answer handlerAnswer(HttpRequest request, StaticHandlers handlers, StaticHandlers.Match match) {
@@ -107,10 +120,11 @@ public final class StaticResponder {
   }
 
   private static Served write(ChannelHandlerContext ctx, HttpRequest request, Answer answer,
-      String requestId, boolean keepAlive, String setCookie) {
+      String requestId, boolean keepAlive, String setCookie, String hsts) {
     HttpResponse head = answer.head;
     HttpHeaders h = head.headers();
     h.set("X-Request-Id", requestId);
+    if (hsts != null) h.set("Strict-Transport-Security", hsts);
     if (setCookie != null) h.add(HttpHeaderNames.SET_COOKIE, setCookie);
     if (!keepAlive) h.set(HttpHeaderNames.CONNECTION, "close");
     else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) h.set(HttpHeaderNames.CONNECTION, "keep-alive");
@@ -138,8 +152,28 @@ public final class StaticResponder {
       return new Served(500, error.content().readableBytes(), ctx.writeAndFlush(error));
     }
     ctx.write(head);
-    ctx.write(new DefaultFileRegion(channel, answer.start, answer.length));
+    ctx.write(fileBody(ctx, channel, answer.start, answer.length));
     return new Served(head.status().code(), answer.length, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+  }
+
+  /**
+   * The file part as the connection can carry it: a zero-copy {@link DefaultFileRegion} on plain
+   * connections; read in chunks on TLS ones, which must encrypt every byte (an SslHandler does not
+   * take file regions), through a {@link io.netty.handler.stream.ChunkedWriteHandler} put in front
+   * of the caller's handler the first time.
+   */
+  private static Object fileBody(ChannelHandlerContext ctx, FileChannel channel, long start, long length) {
+    if (ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
+      return new DefaultFileRegion(channel, start, length);
+    }
+    if (ctx.pipeline().get(io.netty.handler.stream.ChunkedWriteHandler.class) == null) {
+      ctx.pipeline().addBefore(ctx.name(), "chunked-write", new io.netty.handler.stream.ChunkedWriteHandler());
+    }
+    try {
+      return new io.netty.handler.stream.ChunkedNioFile(channel, start, length, 16 * 1024);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A response head, and the part of a file that follows it (or a full response, file null). */

@@ -64,12 +64,17 @@ public final class PierCa {
     this.cert = cert;
   }
 
-  /** Loads the CA from {@code dir}, creating it (and the directory, owner-only) if missing. */
+  /**
+   * Loads the CA from {@code dir}, creating it (and the directory, owner-only) if missing. At
+   * every start the directory is made 0700 and the key file 0600 again, whatever loosened them.
+   */
   public static PierCa openOrCreate(Path dir, String name) {
     try {
       Path certFile = dir.resolve(CERT_FILE);
       Path keyFile = dir.resolve(KEY_FILE);
       if (Files.exists(certFile) && Files.exists(keyFile)) {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         return new PierCa(Pem.privateKey(Files.readString(keyFile)),
             Pem.certificates(Files.readString(certFile)).getFirst());
       }
@@ -122,7 +127,7 @@ public final class PierCa {
   }
 
   /** As {@link #issue(List)}, valid from {@code notBefore} to {@code notAfter} (tests). */
-  IssuedCertificate issue(List<String> names, Instant notBefore, Instant notAfter) {
+  public IssuedCertificate issue(List<String> names, Instant notBefore, Instant notAfter) {
     if (names.isEmpty()) throw new IllegalArgumentException("no names");
     KeyPair pair = newKeyPair();
     try {

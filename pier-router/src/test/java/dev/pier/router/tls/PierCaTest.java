@@ -29,6 +29,21 @@ class PierCaTest {
   }
 
   @Test
+  void aLoosenedKeyFileAndFolderAreMadeOwnerOnlyAgainAtStart() throws Exception {
+    Path caDir = dir.resolve("ca");
+    PierCa first = PierCa.openOrCreate(caDir, "Pier CA");
+    Files.setPosixFilePermissions(caDir.resolve("ca-key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(caDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    PierCa again = PierCa.openOrCreate(caDir, "Pier CA");
+
+    assertThat(again.certificate()).isEqualTo(first.certificate());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(caDir.resolve("ca-key.pem"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(caDir))).isEqualTo("rwx------");
+  }
+
+  @Test
   void anIssuedCertificateNamesItsHostsAndIsSignedByTheCa() throws Exception {
     PierCa ca = PierCa.create("Pier CA");
     IssuedCertificate issued = ca.issue(List.of("shop.localhost", "*.shop.localhost"));
