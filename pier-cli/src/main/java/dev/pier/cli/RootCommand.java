@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
       CertsCommands.List.class,
       CertsCommands.Add.class,
       CertsCommands.Remove.class,
+      CertsCommands.Auto.class, // #12 automatic certificates (ACME)
+      CertsCommands.AutoEnable.class,
+      CertsCommands.AutoDisable.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

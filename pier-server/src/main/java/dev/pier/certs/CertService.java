@@ -28,6 +28,7 @@ public final class CertService {
   private final PierCaCertificates pierCa;
   private final InstantSource clock;
   private volatile java.util.function.Function<String, List<String>> customDomains = app -> List.of();
+  private volatile dev.pier.acme.AcmeService acme;
 
   /** {@code router} and {@code pierCa} are null when the router has no HTTPS listener. */
   public CertService(CertStore store, AppCertificates router, PierCaCertificates pierCa,
@@ -55,6 +56,14 @@ public final class CertService {
     if (domains.contains(n)) return true;
     int dot = n.indexOf('.');
     return !n.startsWith("*.") && dot > 0 && domains.contains("*." + n.substring(dot + 1));
+  }
+
+  /**
+   * Automatic certificates (#12 ACME): served behind the added ones (an added certificate wins for
+   * a name both have) and listed between them and Pier's CA's.
+   */
+  public void acme(dev.pier.acme.AcmeService automatic) {
+    this.acme = automatic;
   }
 
   /** Checks and stores a certificate of {@code app}: 422 for one that is not usable. */
@@ -97,6 +106,7 @@ public final class CertService {
   public List<Map<String, Object>> list(String app) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (StoredCertificate c : store.of(app)) out.add(view(c));
+    if (acme != null) out.addAll(acme.views(app));
     if (pierCa != null) {
       X509Certificate auto = pierCa.certificateOf(app);
       Map<String, Object> v = new LinkedHashMap<>();
@@ -104,6 +114,7 @@ public final class CertService {
       v.put("names", CertificateChecks.names(auto));
       v.put("issuer", PIER_CA);
       v.put("expires", auto.getNotAfter().toInstant().toString());
+      v.put("source", PIER_CA);
       out.add(v);
     }
     return out;
@@ -122,6 +133,7 @@ public final class CertService {
   public synchronized void publish() {
     if (router == null) return;
     List<IssuedCertificate> all = new ArrayList<>();
+    if (acme != null) all.addAll(acme.served()); // first: an added certificate wins a shared name
     for (StoredCertificate c : store.all()) {
       try {
         all.add(CertificateChecks.check(c.certPem(), c.keyPem(), c.notAfter().minusSeconds(1)));
@@ -138,6 +150,7 @@ public final class CertService {
     v.put("names", c.names());
     v.put("issuer", c.issuer());
     v.put("expires", c.notAfter().toString());
+    v.put("source", "uploaded");
     return v;
   }
 }
