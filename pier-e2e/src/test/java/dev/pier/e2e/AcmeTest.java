@@ -61,11 +61,14 @@ class AcmeTest {
       });
       notPier.start();
       try {
+        long t0 = System.nanoTime();
         pebble.start(pier.routerPort(), dns.address());
+        System.out.printf("ACME: pebble up in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         pier.login();
         PlatformHarness.check(pier.cli(tmp, "apps:create", "shop", "--no-remote"));
         PlatformHarness.check(pier.cli(tmp, "domains:add", "www.shop.test", "-a", "shop"));
         PlatformHarness.check(pier.cli(tmp, "domains:add", "broken.shop.test", "-a", "shop"));
+        System.out.printf("ACME: app and domains in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         assertThat(PlatformHarness.check(pier.cli(tmp, "certs:auto:enable", "-a", "shop")).out())
             .contains("Automatic certificates for shop are on.");
 
