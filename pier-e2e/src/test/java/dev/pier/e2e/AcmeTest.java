@@ -89,6 +89,11 @@ class AcmeTest {
         assertThat(CertificateChecks.names(leaf)).containsExactly("www.shop.test");
         assertThat(leaf.getIssuerX500Principal().getName()).contains("Pebble Intermediate CA");
 
+        // Stored: after a restart (account key and certificate read back) it is still served.
+        pier.restart();
+        assertThat(handshake(pier.routerTlsPort(), "www.shop.test", trusting(root)).getSerialNumber())
+            .isEqualTo(leaf.getSerialNumber());
+
         // The failed domain keeps the certificate of Pier's own CA meanwhile.
         X509Certificate fallback = handshake(pier.routerTlsPort(), "broken.shop.test", TRUST_ALL);
         assertThat(fallback.getIssuerX500Principal().getName()).contains("Pier local CA");

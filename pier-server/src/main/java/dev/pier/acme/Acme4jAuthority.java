@@ -40,7 +40,7 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
 /**
- * The real CA, over ACME with acme4j: an account (key {@code account-key.pem}, owner-only, in
+ * The real CA, over ACME with acme4j: an account (RSA key {@code account-key.pem}, owner-only, in
  * Pier's ACME folder, registered on first use with the operator's email and the CA's terms
  * agreed), and per order an HTTP-01 challenge answered by the router, then a CSR with a new EC
  * P-256 key. Blocks while the CA validates: call it off the event loops.
@@ -159,7 +159,8 @@ public final class Acme4jAuthority implements CertificateAuthority {
       }
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      KeyPair pair = newKey();
+      // RSA: its PEM key pair holds the public key too (a JDK EC key's does not read back).
+      KeyPair pair = KeyPairUtils.createKeyPair(2048);
       StringWriter pem = new StringWriter();
       KeyPairUtils.writeKeyPair(pair, pem);
       Path tmp = dir.resolve("account-key.pem.tmp");
