@@ -65,7 +65,12 @@ final class CertsCommands {
     }
     context.out().println("Automatic certificates for " + app + " are "
         + (status.path("enabled").asBoolean() ? "on." : "off."));
-    if (status.path("domains").isEmpty()) return;
+    if (status.path("domains").isEmpty()) {
+      if (status.path("enabled").asBoolean()) {
+        context.out().println("No custom domains yet: add one with pier domains:add DOMAIN -a " + app + ".");
+      }
+      return;
+    }
     Table table = new Table(false, false, false, false).row("DOMAIN", "STATUS", "EXPIRES", "REASON");
     for (JsonNode d : status.path("domains")) {
       table.row(d.path("names").path(0).asText(), text(d, "status"), text(d, "expires"), text(d, "reason"));

@@ -8,11 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -124,10 +122,13 @@ public final class AcmeService implements AutoCloseable {
    */
   public List<IssuedCertificate> served() {
     Instant now = clock.instant();
-    Set<String> wanted = wanted().keySet();
+    Map<String, String> wanted = wanted();
     List<IssuedCertificate> out = new ArrayList<>();
     for (AcmeStore.Row row : store.all()) {
-      if (!row.hasCertificate() || !wanted.contains(row.hostname()) || !row.notAfter().isAfter(now)) continue;
+      if (!row.hasCertificate() || !row.app().equals(wanted.get(row.hostname()))
+          || !row.notAfter().isAfter(now)) {
+        continue; // not a domain of that app any more, or expired
+      }
       try {
         out.add(CertificateChecks.check(row.certPem(), row.keyPem(), row.notAfter().minusSeconds(1)));
       } catch (IllegalArgumentException e) {
