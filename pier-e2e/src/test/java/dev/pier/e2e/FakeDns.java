@@ -20,11 +20,17 @@ final class FakeDns implements AutoCloseable {
   private final DatagramSocket socket;
   private final Map<String, InetAddress> names;
   private final Thread thread;
+  private volatile boolean silent;
 
   FakeDns(Map<String, InetAddress> names) throws SocketException {
     this.names = Map.copyOf(names);
     this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     this.thread = Thread.ofPlatform().daemon().name("fake-dns").start(this::serve);
+  }
+
+  /** While {@code silent}, queries get no answer at all (a resolver waits, then times out). */
+  void silent(boolean silent) {
+    this.silent = silent;
   }
 
   /** {@code 127.0.0.1:PORT}, as pebble's {@code -dnsserver} takes it. */
@@ -38,6 +44,7 @@ final class FakeDns implements AutoCloseable {
       try {
         DatagramPacket in = new DatagramPacket(buf, buf.length);
         socket.receive(in);
+        if (silent) continue;
         byte[] out = answer(ByteBuffer.wrap(in.getData(), 0, in.getLength()));
         if (out != null) socket.send(new DatagramPacket(out, out.length, in.getSocketAddress()));
       } catch (IOException | RuntimeException e) {

@@ -21,7 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
  * Let's Encrypt's ACME test server ({@code /usr/bin/pebble}, Debian package pebble) on loopback
  * ports: its HTTPS certificate comes from a test CA made here ({@link #tlsCaFile}), it resolves
  * names through the given DNS server and validates HTTP-01 on the given port. No sleeps in its
- * validation, no nonces refused at random.
+ * validation, no nonces refused at random, no authorization reused by a later order.
  */
 final class Pebble implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/pebble");
@@ -72,6 +72,7 @@ final class Pebble implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
     pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
     pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
+    pb.environment().put("PEBBLE_AUTHZREUSE", "0"); // each order validates afresh
     process = pb.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
