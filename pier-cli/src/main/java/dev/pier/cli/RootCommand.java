@@ -42,6 +42,9 @@ import picocli.CommandLine.Spec;
       FeaturesCommands.ListFeatures.class,
       FeaturesCommands.Enable.class,
       FeaturesCommands.Disable.class,
+      CertsCommands.Auto.class, // #12 automatic certificates (ACME)
+      CertsCommands.AutoEnable.class,
+      CertsCommands.AutoDisable.class,
       AppsCommands.ListApps.class,
       AppsCommands.Create.class,
       AppInfoCommand.class,

@@ -84,4 +84,30 @@ class CertsCommandsTest {
     assertThat(result.out()).isEqualTo(FakePierApi.CA_PEM);
     assertThat(api.requests("GET /certs/ca")).hasSize(1);
   }
+
+  @Test
+  void certsAutoEnableTurnsThemOnAndCertsShowsTheAcmeCertificateWithItsSourceAndReason() {
+    api.deployedApp("shop");
+    var off = cli.run("certs:auto", "-a", "shop");
+    assertThat(off.exitCode()).as(off.err()).isZero();
+    assertThat(off.out()).isEqualTo("Automatic certificates for shop are off.\n");
+
+    var on = cli.run("certs:auto:enable", "-a", "shop");
+    assertThat(on.exitCode()).as(on.err()).isZero();
+    assertThat(on.out()).startsWith("Enabling automatic certificates for shop... done\n"
+        + "Automatic certificates for shop are on.\n")
+        .containsPattern("www.example.com +failed +- +challenge failed: 404");
+    assertThat(api.requests("POST /apps/shop/certs/auto")).hasSize(1);
+
+    var list = cli.run("certs", "-a", "shop");
+    assertThat(list.out())
+        .containsPattern("- +www.example.com +CN=Pebble Intermediate CA +2027-03-01T00:00:00Z +acme +issued")
+        .containsPattern("- +shop.localhost, \\*.shop.localhost +pier-ca")
+        .contains("www.example.com: renewal failed: rate limited (next try 2027-01-01T00:05:00Z)");
+
+    var disabled = cli.run("certs:auto:disable", "-a", "shop");
+    assertThat(disabled.out()).isEqualTo("Disabling automatic certificates for shop... done\n"
+        + "Automatic certificates for shop are off.\n");
+    assertThat(api.requests("DELETE /apps/shop/certs/auto")).hasSize(1);
+  }
 }

@@ -68,6 +68,7 @@ final class FakePierApi implements AutoCloseable {
     /** #12: the app's custom domains. */
     final java.util.List<String> domains = new java.util.ArrayList<>();
     final List<ObjectNode> certs = new java.util.ArrayList<>();
+    boolean autoCerts; // #12 certs:auto:enable
 
     /** #10 pipelines: the app's pipeline and stage (null: in none), as GET info shows them. */
     String pipeline;
@@ -947,6 +948,21 @@ final class FakePierApi implements AutoCloseable {
 
   /** Added certificates: names are taken from a "names" field the test puts in the PEM text. */
   private void certs(HttpExchange exchange, FakeApp app, String method, String rest) throws IOException {
+    if (rest.equals("certs/auto")) { // #12 automatic certificates (ACME)
+      if (method.equals("POST")) app.autoCerts = true;
+      if (method.equals("DELETE")) app.autoCerts = false;
+      ObjectNode status = JSON.createObjectNode().put("app", app.name).put("enabled", app.autoCerts)
+          .put("available", true);
+      com.fasterxml.jackson.databind.node.ArrayNode domains = status.putArray("domains");
+      if (app.autoCerts) {
+        ObjectNode d = domains.addObject().putNull("id");
+        d.putArray("names").add("www.example.com");
+        d.put("status", "failed").put("source", "acme")
+            .put("reason", "challenge failed: 404").put("next_attempt", "2027-01-01T00:05:00Z");
+      }
+      json(exchange, 200, status);
+      return;
+    }
     if (method.equals("POST")) {
       JsonNode body = requestBody(exchange);
       if (!body.path("certificate").asText().contains("BEGIN CERTIFICATE")) {
@@ -962,6 +978,13 @@ final class FakePierApi implements AutoCloseable {
     } else if (method.equals("GET")) {
       com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
       app.certs.forEach(list::add);
+      if (app.autoCerts) {
+        ObjectNode acme = list.addObject().putNull("id");
+        acme.putArray("names").add("www.example.com");
+        acme.put("issuer", "CN=Pebble Intermediate CA").put("expires", "2027-03-01T00:00:00Z")
+            .put("source", "acme").put("status", "issued")
+            .put("reason", "renewal failed: rate limited").put("next_attempt", "2027-01-01T00:05:00Z");
+      }
       ObjectNode auto = list.addObject().putNull("id");
       auto.putArray("names").add(app.name + ".localhost").add("*." + app.name + ".localhost");
       auto.put("issuer", "pier-ca").put("expires", "2027-12-31T00:00:00Z").put("state", "valid")

@@ -196,6 +196,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ex.host = host;
+    if (answerChallenge(ex)) return; // #12 ACME HTTP-01: no app involved
     ex.table = router.routes().get();
     ex.route = ex.table.lookup(host);
     if (ex.route == null) {
@@ -805,6 +806,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (!f.isSuccess() || ex.closeAfter || ex.requestDone) finish(ex);
       else ctx.read(); // discard the body up to its end
     });
+  }
+
+  /**
+   * Answers {@code ex} if it asks for an ACME HTTP-01 token the router publishes ({@link
+   * dev.pier.router.acme.Http01Challenges}); false leaves it to routing.
+   */
+  private boolean answerChallenge(Exchange ex) {
+    boolean keepAlive = ex.clientKeepAlive && (ex.requestDone || bodyCheapToDiscard(ex.request));
+    FullHttpResponse answer = router.challenges().answer(ex.host, ex.request, keepAlive);
+    if (answer == null) return false;
+    if (!keepAlive) ex.closeAfter = true;
+    if (keepAlive && ex.clientVersion.minorVersion() == 0) {
+      answer.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
+    }
+    ex.responseStarted = true;
+    ex.status = answer.status().code();
+    ex.bytes = answer.content().readableBytes();
+    ctx.writeAndFlush(answer).addListener((ChannelFuture f) -> {
+      ex.responseDone = true;
+      if (!f.isSuccess()) ex.closeAfter = true;
+      if (!f.isSuccess() || ex.closeAfter || ex.requestDone) finish(ex);
+      else ctx.read(); // discard the body up to its end
+    });
+    return true;
   }
 
   // ---- endings ----

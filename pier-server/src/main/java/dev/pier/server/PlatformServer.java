@@ -358,8 +358,12 @@ public final class PlatformServer implements AutoCloseable {
     routes.https(features::https, router.tlsPort());
     new dev.pier.api.FeatureRoutes(apps, features).register(api);
     // #12 custom domains: routed like APP.DOMAIN, on the same route.
+    AtomicReference<Runnable> domainsChanged = new AtomicReference<>(() -> {}); // #12 ACME
     dev.pier.domains.DomainService domains = new dev.pier.domains.DomainService(
-        new dev.pier.domains.DomainStore(db), new dev.pier.domains.HostNames(settings.domain()), routes::publish, clock);
+        new dev.pier.domains.DomainStore(db), new dev.pier.domains.HostNames(settings.domain()), () -> {
+          routes.publish();
+          domainsChanged.get().run();
+        }, clock);
     routes.domains(domains::all);
     new dev.pier.api.DomainRoutes(apps, domains).register(api);
     appInfo.customDomains(a -> domains.list(a).stream().map(dev.pier.domains.DomainStore.Domain::hostname).toList());
@@ -367,6 +371,14 @@ public final class PlatformServer implements AutoCloseable {
         new dev.pier.certs.CertStore(db), tls.apps(), tls.pierCa(), clock);
     certs.customDomains(app -> domains.list(new dev.pier.model.AppName(app)).stream()
         .map(dev.pier.domains.DomainStore.Domain::hostname).toList());
+    // #12 automatic certificates (ACME, pier certs:auto:enable) for custom domains.
+    dev.pier.acme.AcmeService acme = PierAcme.create(settings, db, router, tls,
+        app -> domains.list(new dev.pier.model.AppName(app)).stream()
+            .map(dev.pier.domains.DomainStore.Domain::hostname).toList(), clock);
+    acme.onChange(certs::publish);
+    certs.acme(acme);
+    domainsChanged.set(acme::domainsChanged);
+    new dev.pier.api.AcmeRoutes(apps, acme).register(api);
     certs.publish();
     apps.onDestroy(name -> certs.publish()); // its rows are gone (ON DELETE CASCADE)
     domains.onChange(certs::publish); // a removed domain's certificate is no longer presented
@@ -387,7 +399,8 @@ public final class PlatformServer implements AutoCloseable {
     cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
     jetty.start();
     housekeeping.start();
-    return new PlatformServer(settings, auth, db, router, runtime, List.of(idlePreviews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
+    acme.start(); // orders and renewals on a virtual thread of its own
+    return new PlatformServer(settings, auth, db, router, runtime, List.of(acme, idlePreviews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
         List.of(oneOffs, leases, housekeeping, drains, metrics, logStore, network));
   }
 

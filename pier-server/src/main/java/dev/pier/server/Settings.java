@@ -37,6 +37,7 @@ import java.time.Duration;
  * @param nodeRegistry the npm registry Node.js apps get the Node.js they ask for from (cached in
  *     {@code DATA/runtimes/node}); null: they all use the server's own node
  * @param routerTlsPort where apps are served over HTTPS (0 = ephemeral, -1 = no HTTPS listener)
+ * @param acme the ACME CA of automatic certificates ({@code pier certs:auto:enable}), or null: off
  */
 public record Settings(
     Path dataDir,
@@ -59,7 +60,8 @@ public record Settings(
     boolean allowLocalDrains,
     DiskQuota diskQuota,
     java.net.URI nodeRegistry,
-    int routerTlsPort) {
+    int routerTlsPort,
+    dev.pier.acme.AcmeSettings acme) {
   /** {@link #routerTlsPort} when there is no HTTPS listener. */
   public static final int TLS_OFF = -1;
 
@@ -72,7 +74,7 @@ public record Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
         Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
         BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false,
-        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT, 8443);
+        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT, 8443, null);
   }
 
   public Settings withPorts(int api, int router) {
@@ -145,6 +147,11 @@ public record Settings(
     return edit(b -> b.routerTlsPort = port);
   }
 
+  /** Automatic certificates from the ACME CA of {@code acme} (null: off). */
+  public Settings withAcme(dev.pier.acme.AcmeSettings acme) {
+    return edit(b -> b.acme = acme);
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -174,6 +181,7 @@ public record Settings(
     DiskQuota diskQuota;
     java.net.URI nodeRegistry;
     int routerTlsPort;
+    dev.pier.acme.AcmeSettings acme;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -197,13 +205,14 @@ public record Settings(
       diskQuota = s.diskQuota;
       nodeRegistry = s.nodeRegistry;
       routerTlsPort = s.routerTlsPort;
+      acme = s.acme;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
           routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
-          routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry, routerTlsPort);
+          routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry, routerTlsPort, acme);
     }
   }
 }

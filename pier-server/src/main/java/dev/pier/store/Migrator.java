@@ -38,7 +38,9 @@ final class Migrator {
     // #12 HTTPS certificates of apps
     "V21__app_certificates.sql",
     // #12 per-app features (https-only, hsts)
-    "V22__app_features.sql"};
+    "V22__app_features.sql",
+    // #12 automatic certificates (ACME)
+    "V25__acme.sql"};
 
   private final DataSource dataSource;
 

@@ -39,6 +39,26 @@ class MainTest {
   }
 
   @Test
+  void acmeIsOffByDefaultAndTheDirectoryFlagOrEnvironmentTurnsItOn() {
+    assertThat(Main.parse(new String[0], Map.of()).acme()).isNull();
+    Settings s = Main.parse(new String[] {"--acme-directory",
+        "https://acme-staging-v02.api.letsencrypt.org/directory", "--acme-email", "ops@example.com"}, Map.of());
+    assertThat(s.acme().directory().getHost()).isEqualTo("acme-staging-v02.api.letsencrypt.org");
+    assertThat(s.acme().email()).isEqualTo("ops@example.com");
+    assertThat(s.acme().caCert()).isNull();
+    assertThat(Main.parse(new String[0], Map.of("PIER_ACME_DIRECTORY", "https://localhost:14000/dir"))
+        .acme().directory().getPort()).isEqualTo(14000);
+    assertThatThrownBy(() -> Main.parse(new String[] {"--acme-directory", "ftp://x/dir"}, Map.of()))
+        .hasMessageContaining("invalid ACME directory URL");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--acme-email", "a@b.c"}, Map.of()))
+        .hasMessageContaining("need --acme-directory");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--acme-directory", "https://x/dir",
+        "--router-tls-port", "off"}, Map.of())).hasMessageContaining("needs HTTPS");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--acme-directory", "https://x/dir",
+        "--acme-ca-cert", "/nonexistent/ca.pem"}, Map.of())).hasMessageContaining("cannot read the ACME CA");
+  }
+
+  @Test
   void badValuesAreNamedInTheMessage() {
     assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "seventy"}, Map.of()))
         .hasMessageContaining("API port 'seventy'");
