@@ -995,7 +995,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** {@code https} when this connection came in on the TLS port (an SslHandler decrypts it). */
   private String proto() {
-    return ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? "https" : "http";
+    Channel ch = ctx.channel(); // an HTTP/2 stream: its connection's pipeline has the TLS
+    ChannelPipeline connection = ch instanceof io.netty.handler.codec.http2.Http2StreamChannel
+        ? ch.parent().pipeline() : ctx.pipeline();
+    return connection.get(io.netty.handler.ssl.SslHandler.class) != null ? "https" : "http";
   }
 
   private int routerPort() {
