@@ -158,7 +158,7 @@ class Http2Test {
 
   @Test
   void aRapidResetFloodEndsTheConnectionAndTheInstanceSeesABoundedShare() throws Exception {
-    int streams = 2_000;
+    int streams = 2 * Http2Front.MAX_RESETS_PER_WINDOW + 100;
     try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
       h2.preface();
       for (int i = 0; i < streams; i++) {
