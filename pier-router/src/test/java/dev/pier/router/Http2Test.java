@@ -192,6 +192,64 @@ class Http2Test {
   }
 
   @Test
+  void aStaticSiteFileIsServedOverHttp2(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    byte[] file = new byte[300_000]; // several stream windows
+    new Random(3).nextBytes(file);
+    java.nio.file.Files.write(dir.resolve("big.bin"), file);
+    harness.route("localhost", new dev.pier.model.Route("site", dev.pier.model.SplitBy.RANDOM,
+        List.of(dev.pier.model.VersionRoute.serving(3, 100, dev.pier.model.StaticSite.plain(dir)))));
+    HttpResponse<byte[]> response = client.send(get("/big.bin"),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(file);
+    assertThat(harness.log.next().bytes()).isEqualTo(file.length);
+  }
+
+  @Test
+  void aClientThatStopsReadingStopsTheRouterReadingTheApp() throws Exception {
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    long total = 200L * 1024 * 1024;
+    com.sun.net.httpserver.HttpServer big = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+    big.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(200, 0); // chunked
+      byte[] chunk = new byte[64 * 1024];
+      try (var out = exchange.getResponseBody()) {
+        for (long n = 0; n < total; n += chunk.length) {
+          out.write(chunk);
+          written.addAndGet(chunk.length);
+        }
+      } catch (java.io.IOException gone) {
+        // the router closed the connection at the end of the test
+      }
+    });
+    big.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    big.start();
+    try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
+      harness.route("localhost", "big", new dev.pier.model.Backend("big.1", "127.0.0.1",
+          big.getAddress().getPort()));
+      h2.preface().headers(1, request("GET", "/"), true).flush(); // never a WINDOW_UPDATE
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == 1, 5000)).isNotNull();
+      long before;
+      long after = written.get();
+      do { // until the app's writes stall: kernel buffers full, the router reads no more
+        before = after;
+        Thread.sleep(300);
+        after = written.get();
+      } while (after != before);
+      assertThat(after).isLessThan(32L * 1024 * 1024); // of 200 MiB: nothing piles up in the router
+      h2.await(f -> false, 500); // reads whatever the router sent meanwhile
+      long data = h2.frames().stream().filter(f -> f.type().startsWith("DATA"))
+          .mapToLong(RawH2Client.Frame::length).sum();
+      assertThat(data).isLessThanOrEqualTo(65_535); // the client's window
+    } finally {
+      big.stop(0);
+    }
+  }
+
+  @Test
   void h2cUpgradeOnThePlainPortServesTheRequestOverHttp2() throws Exception {
     try (HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
       URI uri = URI.create("http://localhost:" + harness.port() + "/");
