@@ -143,7 +143,7 @@ class Http2Test {
   }
 
   @Test
-  void oversizedHeadersGet431OnTheirStreamOnly() throws Exception {
+  void oversizedHeadersGet431AndRouterErrorsTheirPageOnTheirStreamOnly() throws Exception {
     try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
       Http2Headers big = request("GET", "/");
       big.add("x-big", "a".repeat(RouterInitializer.MAX_HEADER_BYTES + 1));
@@ -152,6 +152,14 @@ class Http2Test {
           .isEqualTo("431");
       h2.headers(3, request("GET", "/"), true).flush();
       assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == 3, 5000).status())
+          .isEqualTo("200");
+      // a router error page goes on its stream too
+      h2.headers(5, request("GET", "/").authority("nobody.localhost"), true).flush();
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == 5, 5000).status())
+          .isEqualTo("404");
+      assertThat(h2.await(f -> f.type().equals("DATA_END") && f.stream() == 5, 5000)).isNotNull();
+      h2.headers(7, request("GET", "/"), true).flush();
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == 7, 5000).status())
           .isEqualTo("200");
     }
   }
@@ -391,8 +399,9 @@ class Http2Test {
     SSLParameters params = s.getSSLParameters();
     params.setApplicationProtocols(new String[] {alpn});
     s.setSSLParameters(params);
-    s.setSoTimeout(5000);
+    s.setSoTimeout(20_000); // a cold JVM's first handshake on a busy machine can take seconds
     s.startHandshake();
+    s.setSoTimeout(5000);
     assertThat(s.getApplicationProtocol()).isEqualTo(alpn);
     return s;
   }
