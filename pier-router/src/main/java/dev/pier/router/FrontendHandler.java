@@ -1036,9 +1036,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** 0 until the first request asks, then 1 for a plain connection, 2 for TLS (it never changes). */
   private int tlsState;
 
-  /** Whether this connection is TLS: looked up in the pipeline once, by its first request. */
+  /**
+   * Whether this connection is TLS: looked up in the pipeline once, by its first request. An
+   * HTTP/2 stream's TLS is in its connection's (the parent channel's) pipeline.
+   */
   private boolean tls() {
-    if (tlsState == 0) tlsState = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? 2 : 1;
+    if (tlsState == 0) {
+      Channel ch = ctx.channel();
+      ChannelPipeline connection = ch instanceof io.netty.handler.codec.http2.Http2StreamChannel
+          ? ch.parent().pipeline() : ctx.pipeline();
+      tlsState = connection.get(io.netty.handler.ssl.SslHandler.class) != null ? 2 : 1;
+    }
     return tlsState == 2;
   }
 

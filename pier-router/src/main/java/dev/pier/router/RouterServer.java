@@ -38,6 +38,8 @@ public final class RouterServer implements AutoCloseable {
   private final InFlight inFlight = new InFlight();
   private final AccessLogQueue accessLog;
   private final RouterContext context;
+  /** HTTP/2 client connections (both ports): sent GOAWAY on {@link #close()}. */
+  private final dev.pier.router.http2.Http2Front http2;
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
   private Channel serverChannel;
@@ -71,6 +73,7 @@ public final class RouterServer implements AutoCloseable {
         AccessLogQueue.DEFAULT_CAPACITY, ACCESS_LOG_DRAIN);
     this.context = new RouterContext(config, routes::get, Objects.requireNonNull(balancer),
         inFlight, this.accessLog, transport, Objects.requireNonNull(waker, "waker"));
+    this.http2 = RouterInitializer.http2(context);
   }
 
   /** The per-boot key that makes the router mark a request {@code X-Pier-Cron: true} ({@link CronHeader}). */
@@ -98,7 +101,7 @@ public final class RouterServer implements AutoCloseable {
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.AUTO_READ, false)
           .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new RouterInitializer(context))
+          .childHandler(new RouterInitializer(context, http2))
           .bind(config.bindHost(), config.port())
           .sync()
           .channel();
@@ -126,7 +129,7 @@ public final class RouterServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new RouterInitializer(context, Objects.requireNonNull(certificates)))
+        .childHandler(new RouterInitializer(context, Objects.requireNonNull(certificates), http2))
         .bind(config.bindHost(), port)
         .sync()
         .channel();
@@ -247,6 +250,7 @@ public final class RouterServer implements AutoCloseable {
     if (tlsChannel != null) {
       tlsChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
+    http2.goAway();
     shutdownGroups();
     accessLog.close(); // after the loops, so the entries of connections closed above get logged
   }

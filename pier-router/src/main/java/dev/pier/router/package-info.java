@@ -117,6 +117,14 @@
  *    client connection gets a fresh HTTP decoder (fed the held bytes) and goes on as HTTP
  * </pre>
  *
+ * <h2>HTTP/2 clients</h2>
+ *
+ * <p>A connection that speaks HTTP/2 (ALPN {@code h2} on the TLS port, {@code Upgrade: h2c} or the
+ * preface on the plain one) drops the HTTP/1.1 handlers above for {@link
+ * dev.pier.router.http2.Http2Front}'s: each stream is a child channel with its own idle handler,
+ * {@code ContinueHandler} and {@code FrontendHandler}, fed HTTP/1.1 messages, so everything in
+ * this picture holds per stream; instances still get HTTP/1.1.
+ *
  * <h2>Rules the code follows</h2>
  *
  * <ul>

@@ -19,11 +19,21 @@ public record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
     return chain.getFirst();
   }
 
-  /** A server context (JDK provider) that presents this chain. */
+  /** ALPN: HTTP/2 for clients offering it, else HTTP/1.1 (also for clients sending no ALPN). */
+  private static final io.netty.handler.ssl.ApplicationProtocolConfig ALPN =
+      new io.netty.handler.ssl.ApplicationProtocolConfig(
+          io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+          io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+          io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+          io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2,
+          io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1);
+
+  /** A server context (JDK provider) that presents this chain and offers h2 and http/1.1. */
   public SslContext serverContext() {
     try {
       return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
           .sslProvider(SslProvider.JDK)
+          .applicationProtocolConfig(ALPN)
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);

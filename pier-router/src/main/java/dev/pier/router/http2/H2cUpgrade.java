@@ -1,0 +1,91 @@
+package dev.pier.router.http2;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.util.AsciiString;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Answers {@code Upgrade: h2c} (RFC 7540 section 3.2) on the first request of a plain connection:
+ * {@code 101}, then the connection speaks HTTP/2 and the upgrade request is served as its stream
+ * 1. A first request asking for another protocol (a WebSocket) or none passes through untouched
+ * and unbuffered, and this handler leaves the pipeline (later requests never meet it); only an
+ * h2c upgrade request is read whole first (its body, if any, up to {@link #MAX_UPGRADE_BODY}).
+ */
+final class H2cUpgrade extends HttpServerUpgradeHandler {
+  static final int MAX_UPGRADE_BODY = 64 * 1024;
+
+  H2cUpgrade(Http2Front front, SourceCodec codec) {
+    super(codec, protocol -> AsciiString.contentEqualsIgnoreCase(protocol,
+        Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME) ? new Codec(front) : null, MAX_UPGRADE_BODY,
+        true);
+  }
+
+  /**
+   * An h2c upgrade request that could not be upgraded (no {@code HTTP2-Settings}, say) is served
+   * as HTTP/1.1: passed on as head and body like any other, without its upgrade headers.
+   */
+  @Override
+  protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out)
+      throws Exception {
+    super.decode(ctx, msg, out);
+    if (out.size() == 1 && out.getFirst() instanceof FullHttpRequest full) {
+      full.headers().remove(HttpHeaderNames.UPGRADE)
+          .remove(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER);
+      out.clear();
+      out.add(StreamMessages.head(full));
+      out.add(StreamMessages.last(full));
+    }
+  }
+
+  @Override
+  protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
+    String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
+    return upgrade != null && upgrade.trim().equalsIgnoreCase("h2c");
+  }
+
+  /** Netty's h2c upgrade, and the connection's HTTP/1.1 handlers dropped for good. */
+  private static final class Codec implements UpgradeCodec {
+    private final Http2Front front;
+    private final Http2FrameCodec frameCodec;
+    private final Http2ServerUpgradeCodec upgrade;
+
+    Codec(Http2Front front) {
+      this.front = front;
+      this.frameCodec = front.frameCodec();
+      this.upgrade = new Http2ServerUpgradeCodec(frameCodec, front.multiplexer());
+    }
+
+    @Override
+    public Collection<CharSequence> requiredUpgradeHeaders() {
+      return upgrade.requiredUpgradeHeaders();
+    }
+
+    @Override
+    public boolean prepareUpgradeResponse(ChannelHandlerContext ctx, FullHttpRequest request,
+        HttpHeaders headers) {
+      return upgrade.prepareUpgradeResponse(ctx, request, headers);
+    }
+
+    @Override
+    public void upgradeTo(ChannelHandlerContext ctx, FullHttpRequest request) {
+      front.dropHttp1(ctx.pipeline(), ctx.handler());
+      upgrade.upgradeTo(ctx, request);
+      ctx.pipeline().addLast(ConnectionErrors.NAME, new ConnectionErrors());
+      ctx.pipeline().addBefore(ctx.name(), ConnectionIdle.NAME + "-close",
+          new ConnectionIdle(frameCodec));
+      ctx.pipeline().addBefore(ConnectionIdle.NAME + "-close", ConnectionIdle.NAME,
+          front.idleHandler());
+      front.started(ctx.channel());
+    }
+  }
+}
