@@ -36,7 +36,9 @@ final class Migrator {
     // #12 custom domains
     "V20__domains.sql",
     // #12 HTTPS certificates of apps
-    "V21__app_certificates.sql"};
+    "V21__app_certificates.sql",
+    // #11 add-ons
+    "V23__addons.sql"};
 
   private final DataSource dataSource;
 
