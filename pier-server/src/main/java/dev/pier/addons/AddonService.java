@@ -105,7 +105,7 @@ public final class AddonService {
     Datastore ds = d.kinds().get(kind == null ? "" : kind);
     if (ds == null) {
       throw PlatformException.invalid("unknown add-on kind '" + printable(kind) + "': use one of "
-          + String.join(", ", d.kinds().keySet()));
+          + String.join(", ", plans().keySet()));
     }
     Plan plan = plan(ds, planName);
     Addon addon = reserve(app, ds, plan, as);
