@@ -29,6 +29,13 @@ import picocli.CommandLine.Spec;
       RouterSettingsCommands.Set.class,
       RouterSettingsCommands.Reset.class,
       // #12 custom domains
+      AddonsCommands.ListAddons.class,
+      AddonsCommands.Create.class,
+      AddonsCommands.Info.class,
+      AddonsCommands.Attach.class,
+      AddonsCommands.Detach.class,
+      AddonsCommands.Destroy.class,
+      AddonsCommands.Plans.class,
       DomainsCommands.ListDomains.class,
       DomainsCommands.Add.class,
       DomainsCommands.Remove.class,
