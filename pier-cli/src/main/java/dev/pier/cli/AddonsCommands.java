@@ -238,6 +238,31 @@ final class AddonsCommands {
   }
 
   @Command(
+      name = "addons:rotate",
+      mixinStandardHelpOptions = true,
+      description = {"Give an add-on a new password.",
+          "Every app it is attached to gets the new config vars in a new release, rolled out without dropping requests."})
+  static final class Rotate implements Callable<Integer> {
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The add-on's name.")
+    String name;
+
+    Rotate(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      JsonNode a = context.api().post(path(name) + "/rotate", Json.MAPPER.createObjectNode());
+      var apps = new ArrayList<String>();
+      a.path("attachments").forEach(at -> apps.add(at.path("app").asText()));
+      context.out().println("Rotating the credentials of " + name + "... done; restarted " + String.join(", ", apps));
+      return 0;
+    }
+  }
+
+  @Command(
       name = "addons:plans",
       mixinStandardHelpOptions = true,
       description = "List the add-on kinds this Pier server offers and their plans (memory, connections, storage).")

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       AddonsCommands.Attach.class,
       AddonsCommands.Detach.class,
       AddonsCommands.Destroy.class,
+      AddonsCommands.Rotate.class,
       AddonsCommands.Plans.class,
       DomainsCommands.ListDomains.class,
       DomainsCommands.Add.class,

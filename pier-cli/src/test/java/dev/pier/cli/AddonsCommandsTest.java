@@ -49,6 +49,17 @@ class AddonsCommandsTest extends FakeApiTest {
   }
 
   @Test
+  void rotateSaysWhichAppsWereRestarted() {
+    cli.run("addons:create", "redis", "--as", "cache", "-a", "hello");
+
+    var rotate = cli.run("addons:rotate", "cache");
+
+    assertThat(rotate.exitCode()).as(rotate.err()).isZero();
+    assertThat(rotate.out()).isEqualTo("Rotating the credentials of cache... done; restarted hello\n");
+    assertThat(api.requests).contains("POST /addons/cache/rotate");
+  }
+
+  @Test
   void anUnknownKindIsRefusedWithTheServersMessage() {
     var result = cli.run("addons:create", "mysql", "-a", "hello");
 

@@ -967,6 +967,8 @@ final class FakePierApi implements AutoCloseable {
         }
         addons.remove(parts[1]);
         json(exchange, 200, JSON.createObjectNode().put("name", parts[1]).put("destroyed", true));
+      } else if (parts.length == 3 && parts[2].equals("rotate") && method.equals("POST")) {
+        json(exchange, 200, a);
       } else if (parts.length == 3 && method.equals("POST")) {
         String app = requestBody(exchange).path("app").asText();
         ((com.fasterxml.jackson.databind.node.ArrayNode) a.path("attachments")).addObject().put("app", app)

@@ -199,6 +199,39 @@ public final class AddonService {
   }
 
   /**
+   * Gives the add-on a new password: the server keeps serving, and every attached app gets the
+   * new vars in a new release, rolled out without downtime (as config:set).
+   */
+  public Info rotate(String name, String user) {
+    ReentrantLock lock = lock(name);
+    try {
+      Addon a = ready(name);
+      Datastore ds = datastore(a);
+      Credentials next;
+      try {
+        next = ds.rotate(spec(a, ds), a.credentials());
+      } catch (DatastoreException e) {
+        throw new PlatformException(Problem.INTERNAL, "could not rotate the credentials of " + name + ": " + e.getMessage());
+      }
+      d.store().setCredentials(name, next);
+      Addon rotated = a.withCredentials(next);
+      for (Addon.Attachment at : d.store().attachmentsOf(name)) {
+        app(at.app()).ifPresent(app -> {
+          try {
+            d.config().update(app, vars(rotated, at.alias()), user);
+          } catch (Exception e) {
+            throw rethrow(e);
+          }
+          d.logs().platform(app.name().value(), "api", "Rotated the credentials of " + name + " by " + user);
+        });
+      }
+      return info(name);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Puts right what a kill -9 left, before the API serves: a create that did not finish is
    * undone (its vars removed, its server and data deleted), a destroy is finished; every ready
    * add-on's server is started and its port guarded again, admitting its apps' uids.
@@ -354,6 +387,12 @@ public final class AddonService {
     return ds.plans().stream().filter(p -> p.name().equals(planName)).findFirst()
         .orElseThrow(() -> PlatformException.invalid("unknown plan '" + printable(planName) + "' of " + ds.kind()
             + ": use one of " + String.join(", ", ds.plans().stream().map(Plan::name).toList())));
+  }
+
+  private Datastore datastore(Addon a) {
+    Datastore ds = d.kinds().get(a.kind());
+    if (ds == null) throw PlatformException.conflict("this server does not run " + a.kind() + " add-ons");
+    return ds;
   }
 
   private Map<String, String> vars(Addon a, String alias) {

@@ -19,7 +19,8 @@ import java.util.Map;
  * /apps/APP/addons} (the app's); {@code POST /apps/APP/addons {"kind", "plan", "name"}} (create and
  * attach, 201); {@code GET /addons/NAME} (with the server's status); {@code DELETE
  * /addons/NAME?confirm=APP[&force=true]}; {@code POST /addons/NAME/attachments {"app"}}; {@code
- * DELETE /addons/NAME/attachments/APP}. Credentials never appear here: apps get them as config vars.
+ * DELETE /addons/NAME/attachments/APP}; {@code POST /addons/NAME/rotate} (new password, new
+ * releases of its apps). Credentials never appear here: apps get them as config vars.
  */
 public final class AddonRoutes {
   private static final String ADDON = "/addons/([^/]+)";
@@ -67,6 +68,7 @@ public final class AddonRoutes {
       addons.destroy(name, ex.query("confirm", ""), "true".equals(ex.query("force", "false")), ex.user);
       ex.json(200, Map.of("name", name, "destroyed", true));
     });
+    api.on("POST", ADDON + "/rotate/?", ex -> ex.json(200, view(addons.rotate(ex.param(1), ex.user), false)));
     api.on("POST", ADDON + "/attachments/?", ex -> {
       JsonNode app = ex.body().path("app");
       if (!app.isTextual()) throw PlatformException.invalid("app is required, e.g. {\"app\": \"shop\"}");

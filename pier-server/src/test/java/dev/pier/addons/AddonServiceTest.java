@@ -220,6 +220,24 @@ class AddonServiceTest {
   }
 
   @Test
+  void rotatingGivesEveryAttachedAppTheNewPasswordInANewRelease() throws Exception {
+    deployed(shop);
+    addons.create(shop.name(), "postgres", null, "main-db", "admin");
+    addons.attach("main-db", blog.name(), "admin");
+    String before = vars.get(shop.name()).get("DATABASE_URL");
+    int shopRelease = p.reload(shop).currentRelease();
+
+    addons.rotate("main-db", "admin");
+
+    String after = vars.get(shop.name()).get("DATABASE_URL");
+    assertThat(after).isNotEqualTo(before).contains(":secret2@");
+    assertThat(vars.get(blog.name()).get("DATABASE_URL")).isEqualTo(after);
+    assertThat(p.reload(shop).currentRelease()).isEqualTo(shopRelease + 1);
+    assertThat(p.runtime.list("shop")).allSatisfy(i -> assertThat(i.release()).isEqualTo(shopRelease + 1));
+    assertThat(new AddonStore(p.db).find("main-db").orElseThrow().credentials().password()).isEqualTo("secret2");
+  }
+
+  @Test
   void destroyingAnAppDestroysTheAddOnsOnlyItUsedAndHandsOverSharedOnes() {
     addons.create(shop.name(), "postgres", null, "own", "admin");
     addons.create(shop.name(), "memcached", null, "shared", "admin");
