@@ -48,10 +48,16 @@ public final class AddonService {
   private final AddonNames names;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Object reserving = new Object();
+  private final List<java.util.function.Consumer<String>> onDestroy = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public AddonService(Deps deps, AddonNames names) {
     this.d = deps;
     this.names = names;
+  }
+
+  /** Runs {@code cleanup} with the name of each add-on destroyed (its server, data and row are gone). */
+  public void onDestroy(java.util.function.Consumer<String> cleanup) {
+    onDestroy.add(cleanup);
   }
 
   /** The kinds this server offers, with their plans, by kind. */
@@ -362,6 +368,7 @@ public final class AddonService {
       throw new PlatformException(Problem.INTERNAL, "could not delete add-on " + a.name() + ": " + e.getMessage());
     }
     d.store().delete(a.name());
+    for (var cleanup : onDestroy) cleanup.accept(a.name());
   }
 
   private Addon reserve(App app, Datastore ds, Plan plan, String as) {

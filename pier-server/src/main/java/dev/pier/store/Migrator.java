@@ -38,7 +38,9 @@ final class Migrator {
     // #12 HTTPS certificates of apps
     "V21__app_certificates.sql",
     // #11 add-ons
-    "V23__addons.sql"};
+    "V23__addons.sql",
+    // #11 add-on backups
+    "V24__addon_backups.sql"};
 
   private final DataSource dataSource;
 

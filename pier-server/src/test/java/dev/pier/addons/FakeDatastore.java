@@ -25,6 +25,9 @@ public final class FakeDatastore implements Datastore {
   public volatile boolean failCreate;
   public volatile boolean failStart;
   public volatile boolean sasl = true;
+  /** What each add-on "holds": backups copy it to a file and back. */
+  public final Map<String, String> data = new ConcurrentHashMap<>();
+  public volatile boolean failBackup;
   private int passwords;
 
   public FakeDatastore(String kind) {
@@ -96,6 +99,32 @@ public final class FakeDatastore implements Datastore {
       default -> vars.put("URL", kind + "://" + c.user() + ":" + c.password() + "@" + c.host() + ":" + c.port() + "/" + c.path());
     }
     return vars;
+  }
+
+  @Override
+  public java.util.Optional<dev.pier.datastores.Backups> backups() {
+    if (!kind.equals("postgres")) return java.util.Optional.empty();
+    return java.util.Optional.of(new dev.pier.datastores.Backups() {
+      @Override
+      public long capture(StoreSpec spec, Credentials c, java.nio.file.Path target) throws DatastoreException {
+        if (failBackup) throw new DatastoreException("pg_dump: no space left on the backup disk");
+        try {
+          java.nio.file.Files.writeString(target, data.getOrDefault(spec.name(), ""));
+          return java.nio.file.Files.size(target);
+        } catch (java.io.IOException e) {
+          throw new DatastoreException(e.getMessage());
+        }
+      }
+
+      @Override
+      public void restore(StoreSpec spec, Credentials c, java.nio.file.Path source) throws DatastoreException {
+        try {
+          data.put(spec.name(), java.nio.file.Files.readString(source));
+        } catch (java.io.IOException e) {
+          throw new DatastoreException("no backup file " + source.getFileName());
+        }
+      }
+    });
   }
 
   @Override
