@@ -101,6 +101,29 @@ class PostgresAddonTest {
       assertThat(after.body()).isEqualTo("notes: first,second\n");
       assertThat(pier.get("other", "/?port=" + port).body()).as("the guard is rebuilt at start").startsWith("refused");
 
+      // Backups: capture, more rows, restore brings back what the backup held.
+      Result capture = pier.cli(notes, "pg:backups:capture", "-a", "notes");
+      assertThat(capture.exit()).as(capture.all()).isZero();
+      assertThat(capture.out()).startsWith("Captured b001 of notes-db");
+      assertThat(pier.get("notes", "/add?text=third").body()).isEqualTo("notes: first,second,third\n");
+      Result wrong = pier.cli(notes, "pg:backups:restore", "b009", "--confirm", "notes", "-a", "notes");
+      assertThat(wrong.exit()).isNotZero();
+      assertThat(wrong.err()).contains("no backup b009 of notes-db");
+      Result restore = pier.cli(notes, "pg:backups:restore", "b001", "--confirm", "notes", "-a", "notes");
+      assertThat(restore.exit()).as(restore.all()).isZero();
+      Response restored = pier.awaitOk("notes", "/", Duration.ofSeconds(30));
+      for (int i = 0; i < 50 && !restored.body().equals("notes: first,second\n"); i++) {
+        Thread.sleep(200); // the pool reconnects after the restore cut its connections
+        restored = pier.get("notes", "/");
+      }
+      assertThat(restored.body()).isEqualTo("notes: first,second\n");
+      assertThat(PlatformHarness.check(pier.cli(notes, "pg:backups", "-a", "notes")).out()).containsPattern("b001 .* done");
+
+      // psql in a one-off of the app, with its DATABASE_URL, through its uid and the guard.
+      Result psql = pier.cli(notes, "pg:psql", "-a", "notes", "--no-tty", "-c", "SELECT count(*) AS n FROM notes");
+      assertThat(psql.exit()).as(psql.all()).isZero();
+      assertThat(psql.out()).containsPattern("(?s)n\\s*-+\\s*2\\s");
+
       Result destroy = pier.cli(notes, "addons:destroy", "notes-db", "--confirm", "notes");
       assertThat(destroy.exit()).as(destroy.all()).isZero();
       assertThat(PlatformHarness.check(pier.cli(notes, "config", "-a", "notes")).out()).doesNotContain("DATABASE_URL");

@@ -28,10 +28,12 @@ public final class AddonWiring implements AutoCloseable {
   }
 
   private final AddonService service;
+  private final BackupService backups;
   private final List<Datastore> datastores;
 
-  private AddonWiring(AddonService service, List<Datastore> datastores) {
+  private AddonWiring(AddonService service, BackupService backups, List<Datastore> datastores) {
     this.service = service;
+    this.backups = backups;
     this.datastores = datastores;
   }
 
@@ -39,9 +41,13 @@ public final class AddonWiring implements AutoCloseable {
       NetworkGuard guard, Path dataDir, boolean root, LogBus logs, InstantSource clock) {
     Map<String, Datastore> kinds = new LinkedHashMap<>();
     for (Datastore ds : datastores) kinds.put(ds.kind(), ds);
-    AddonService service = new AddonService(new AddonService.Deps(new AddonStore(db), kinds, apps, config,
+    AddonStore store = new AddonStore(db);
+    AddonService service = new AddonService(new AddonService.Deps(store, kinds, apps, config,
         ports(), guard, dataDir.resolve("addons"), root, logs, clock), new AddonNames(new SecureRandom()));
-    return new AddonWiring(service, datastores);
+    BackupService backups = new BackupService(store, new BackupStore(db), kinds, service, dataDir.resolve("backups"),
+        logs, clock);
+    service.onDestroy(backups::forget);
+    return new AddonWiring(service, backups, datastores);
   }
 
   /** The add-on port range: {@code --addon-ports}, else {@code PIER_ADDON_PORTS}, else {@value AddonPorts#DEFAULT}. */
@@ -55,6 +61,17 @@ public final class AddonWiring implements AutoCloseable {
     return service;
   }
 
+  public BackupService backups() {
+    return backups;
+  }
+
+  /** Puts right what a kill -9 left, starts the add-on servers, then checks for due backups each minute. */
+  public void start() {
+    service.recover();
+    backups.recover();
+    backups.start(java.time.Duration.ofSeconds(30));
+  }
+
   /** The names of the add-ons attached to {@code app}. */
   public List<String> namesOf(AppName app) {
     return service.of(app).stream().map(i -> i.addon().name()).toList();
@@ -63,6 +80,7 @@ public final class AddonWiring implements AutoCloseable {
   /** Stops every add-on server (they start again with Pier). */
   @Override
   public void close() {
+    backups.close();
     for (Datastore ds : datastores) ds.close();
   }
 }

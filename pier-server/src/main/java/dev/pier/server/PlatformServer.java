@@ -374,6 +374,7 @@ public final class PlatformServer implements AutoCloseable {
     dev.pier.addons.AddonWiring addons = dev.pier.addons.AddonWiring.create(db, addonKinds.make(sandbox, cgroups),
         apps, config, network, dirs.root(), root, logs, clock);
     new dev.pier.api.AddonRoutes(apps, addons.service()).register(api);
+    new dev.pier.api.AddonBackupRoutes(addons.backups()).register(api);
     appInfo.addons(addons::namesOf);
     apps.onDestroy(addons.service()::appDestroyed);
     context.addServlet(new ServletHolder("api", api), "/");
@@ -389,7 +390,7 @@ public final class PlatformServer implements AutoCloseable {
     reconciler.start(); // its first pass brings back the instances of every running version
     autoscaler.start();
     cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
-    addons.service().recover(); // #11: before the API serves: undo or finish what a kill -9 cut off
+    addons.start(); // #11: before the API serves: undo or finish what a kill -9 cut off
     jetty.start();
     housekeeping.start();
     return new PlatformServer(settings, auth, db, router, runtime, List.of(idlePreviews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
