@@ -148,6 +148,30 @@ public final class BackupService implements AutoCloseable {
     return s;
   }
 
+  /**
+   * For {@code pier rollback vN --with-data}: restores each PostgreSQL add-on of {@code app} from
+   * the snapshot taken before the first release phase after vN (the data as vN's code left it).
+   * Every snapshot is found before any is restored.
+   */
+  public void restoreForRollback(java.util.List<AddonService.Info> appAddons, String app, int version, String user) {
+    java.util.List<BackupStore.Backup> snapshots = new java.util.ArrayList<>();
+    for (AddonService.Info i : appAddons) {
+      if (!i.addon().kind().equals("postgres")) continue;
+      String name = i.addon().name();
+      snapshots.add(store.of(name).stream()
+          .filter(b -> b.state().equals("done") && b.trigger().equals("release") && b.release() != null
+              && b.release() > version)
+          .min(java.util.Comparator.comparingInt(BackupStore.Backup::release))
+          .orElseThrow(() -> PlatformException.conflict("no snapshot of " + name + " was taken after v" + version
+              + " (they are taken before release phases, and only the last " + store.schedule(name).keep()
+              + " backups are kept): roll back without --with-data")));
+    }
+    if (snapshots.isEmpty()) {
+      throw PlatformException.invalid(app + " has no PostgreSQL add-on: roll back without --with-data");
+    }
+    for (BackupStore.Backup b : snapshots) restore(b.addon(), b.id(), addons.find(b.addon()).orElseThrow().ownerApp(), user);
+  }
+
   /** Removes what a kill -9 left of captures under way (rows and partial files). */
   public void recover() {
     for (Addon a : addons.all()) {

@@ -374,7 +374,8 @@ public final class PlatformServer implements AutoCloseable {
     dev.pier.addons.AddonWiring addons = dev.pier.addons.AddonWiring.create(db, addonKinds.make(sandbox, cgroups),
         apps, config, network, dirs.root(), root, logs, clock);
     new dev.pier.api.AddonRoutes(apps, addons.service()).register(api);
-    new dev.pier.api.AddonBackupRoutes(addons.backups()).register(api);
+    new dev.pier.api.AddonBackupRoutes(addons.backups(), addons.service(), apps).register(api);
+    deploys.releasePhase(new dev.pier.addons.SnapshotBeforeRelease(deploys.releasePhase(), addons.service(), addons.backups()));
     appInfo.addons(addons::namesOf);
     apps.onDestroy(addons.service()::appDestroyed);
     context.addServlet(new ServletHolder("api", api), "/");

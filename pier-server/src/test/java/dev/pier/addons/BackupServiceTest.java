@@ -117,6 +117,34 @@ class BackupServiceTest {
   }
 
   @Test
+  void aReleasePhaseIsPrecededByASnapshotThatRollbackWithDataRestores() throws Exception {
+    var shop = p.apps.find(new dev.pier.model.AppName("shop")).orElseThrow();
+    var phase = new SnapshotBeforeRelease((app, release, out) -> {
+      if (dev.pier.deploy.ReleasePhase.declared(release)) postgres.data.put("shop-db", "migrated by v" + release.version());
+      return java.util.Optional.empty();
+    }, addons, backups);
+    postgres.data.put("shop-db", "data of v1");
+    var v2 = p.release(shop, Map.of("web", "node server.js", "release", "node migrate.js"));
+    var v3 = p.release(shop, Map.of("web", "node server.js"));
+
+    assertThat(phase.run(shop, v2, dev.pier.build.BuildOutput.NONE)).isEmpty();
+    assertThat(phase.run(shop, v3, dev.pier.build.BuildOutput.NONE)).as("no release phase, no snapshot").isEmpty();
+
+    assertThat(backups.list("shop-db")).extracting(BackupStore.Backup::trigger, BackupStore.Backup::release)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("release", v2.version()));
+    assertThat(postgres.data.get("shop-db")).isEqualTo("migrated by v" + v2.version());
+    assertThatThrownBy(() -> backups.restoreForRollback(addons.of(shop.name()), "shop", v2.version(), "admin"))
+        .hasMessageStartingWith("no snapshot of shop-db was taken after v" + v2.version());
+
+    backups.restoreForRollback(addons.of(shop.name()), "shop", v2.version() - 1, "admin");
+
+    assertThat(postgres.data.get("shop-db")).isEqualTo("data of v1");
+    postgres.failBackup = true;
+    assertThat(phase.run(shop, v2, dev.pier.build.BuildOutput.NONE)).as("a failed snapshot fails the release")
+        .hasValueSatisfying(why -> assertThat(why).startsWith("snapshot before release failed: could not back up shop-db"));
+  }
+
+  @Test
   void kindsWithoutBackupsAreRefusedAndDestroyingAnAddOnDeletesItsBackups() {
     addons.create(new dev.pier.model.AppName("shop"), "redis", null, "cache", "admin");
     assertThatThrownBy(() -> backups.capture("cache", "manual", null, "admin")).hasMessage("redis add-ons have no backups");
