@@ -248,6 +248,12 @@ final class FakePierApi implements AutoCloseable {
       releaseInfo(exchange, app, rest.substring("releases/".length()));
       return;
     }
+    if (rest.equals("rollback-data") && method.equals("POST")) { // #11 rollback --with-data
+      JsonNode body = requestBody(exchange);
+      rollbackData.add(body.toString());
+      json(exchange, 200, JSON.createObjectNode().put("restored", true));
+      return;
+    }
     if (rest.equals("addons")) { // #11 add-ons of an app, or create one
       appAddons(exchange, app, method);
       return;
@@ -893,6 +899,10 @@ final class FakePierApi implements AutoCloseable {
       "request-timeout", "30s", "max-body", "none", "idle-timeout", "90s",
       "tunnel-idle-timeout", "5m", "header-timeout", "10s"));
 
+  /** #11 bodies of rollback-data calls; backups by add-on. */
+  final List<String> rollbackData = Collections.synchronizedList(new ArrayList<>());
+  final Map<String, com.fasterxml.jackson.databind.node.ArrayNode> backups = new LinkedHashMap<>();
+
   /** #11 add-ons by name, as the server shows them (owner app first in attachments). */
   final Map<String, ObjectNode> addons = new LinkedHashMap<>();
 
@@ -967,6 +977,27 @@ final class FakePierApi implements AutoCloseable {
         }
         addons.remove(parts[1]);
         json(exchange, 200, JSON.createObjectNode().put("name", parts[1]).put("destroyed", true));
+      } else if (parts.length >= 3 && (parts[2].equals("backups") || parts[2].equals("backup-schedule"))) {
+        var list = backups.computeIfAbsent(parts[1], n -> JSON.createArrayNode());
+        if (parts[2].equals("backup-schedule")) {
+          ObjectNode schedule = method.equals("PUT") ? (ObjectNode) requestBody(exchange) : JSON.createObjectNode().putNull("at");
+          if (!schedule.has("keep")) schedule.put("keep", 5);
+          json(exchange, 200, schedule);
+        } else if (parts.length == 3 && method.equals("GET")) {
+          json(exchange, 200, list);
+        } else if (parts.length == 3 && method.equals("POST")) {
+          ObjectNode b = list.addObject().put("id", String.format("b%03d", list.size())).put("addon", parts[1])
+              .put("state", "done").put("trigger", "manual").put("size_bytes", 2048).put("created_at", "2026-12-07T20:00:00Z");
+          json(exchange, 201, b);
+        } else if (parts.length == 5 && parts[4].equals("restore")) {
+          for (JsonNode b : list) {
+            if (b.path("id").asText().equals(parts[3]) || parts[3].equals("latest")) {
+              json(exchange, 200, b);
+              return;
+            }
+          }
+          problem(exchange, 404, "not_found", "no backup " + parts[3] + " of " + parts[1]);
+        }
       } else if (parts.length == 3 && parts[2].equals("rotate") && method.equals("POST")) {
         json(exchange, 200, a);
       } else if (parts.length == 3 && method.equals("POST")) {
