@@ -73,7 +73,9 @@ class PostgresAddonTest {
 
       Result push = pier.git(notes, "push", "pier", "main");
       assertThat(push.exit()).as(push.all()).isZero();
-      assertThat(push.err()).contains("created table notes").contains("Released v");
+      assertThat(push.err()).contains("Captured b001 of notes-db before the release phase of v1")
+          .contains("created table notes").contains("Released v");
+      assertThat(PlatformHarness.check(pier.cli(notes, "apps:info", "-a", "notes")).out()).containsPattern("Add-ons: +notes-db");
 
       pier.awaitOk("notes", "/", Duration.ofSeconds(30));
       assertThat(pier.get("notes", "/add?text=first").body()).isEqualTo("notes: first\n");
@@ -104,12 +106,12 @@ class PostgresAddonTest {
       // Backups: capture, more rows, restore brings back what the backup held.
       Result capture = pier.cli(notes, "pg:backups:capture", "-a", "notes");
       assertThat(capture.exit()).as(capture.all()).isZero();
-      assertThat(capture.out()).startsWith("Captured b001 of notes-db");
+      assertThat(capture.out()).startsWith("Captured b002 of notes-db");
       assertThat(pier.get("notes", "/add?text=third").body()).isEqualTo("notes: first,second,third\n");
       Result wrong = pier.cli(notes, "pg:backups:restore", "b009", "--confirm", "notes", "-a", "notes");
       assertThat(wrong.exit()).isNotZero();
       assertThat(wrong.err()).contains("no backup b009 of notes-db");
-      Result restore = pier.cli(notes, "pg:backups:restore", "b001", "--confirm", "notes", "-a", "notes");
+      Result restore = pier.cli(notes, "pg:backups:restore", "b002", "--confirm", "notes", "-a", "notes");
       assertThat(restore.exit()).as(restore.all()).isZero();
       Response restored = pier.awaitOk("notes", "/", Duration.ofSeconds(30));
       for (int i = 0; i < 50 && !restored.body().equals("notes: first,second\n"); i++) {
@@ -117,7 +119,7 @@ class PostgresAddonTest {
         restored = pier.get("notes", "/");
       }
       assertThat(restored.body()).isEqualTo("notes: first,second\n");
-      assertThat(PlatformHarness.check(pier.cli(notes, "pg:backups", "-a", "notes")).out()).containsPattern("b001 .* done");
+      assertThat(PlatformHarness.check(pier.cli(notes, "pg:backups", "-a", "notes")).out()).containsPattern("b001 .* done .* release \\(v1\\)").containsPattern("b002 .* done .* manual");
 
       // psql in a one-off of the app, with its DATABASE_URL, through its uid and the guard.
       Result psql = pier.cli(notes, "pg:psql", "-a", "notes", "--no-tty", "-c", "SELECT count(*) AS n FROM notes");
