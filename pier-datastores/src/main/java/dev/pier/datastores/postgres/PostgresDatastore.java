@@ -54,7 +54,7 @@ public final class PostgresDatastore implements Datastore {
       DataDir.mkdir(spec, "run");
       var init = host.run(spec, new ServerLaunch(
           List.of("initdb", "-D", "/app/pgdata", "-U", PostgresAdmin.ADMIN, "-E", "UTF8", "--locale=C.UTF-8",
-              "--auth-local=trust", "--auth-host=reject", "--no-instructions"),
+              "--auth-local=trust", "--auth-host=reject", "--no-instructions", "--no-sync"),
           Map.of(), "initdb"), Duration.ofSeconds(120));
       if (!init.ok()) {
         throw new DatastoreException("initdb failed: " + dev.pier.datastores.run.Logs.lastLines(init.output(), 5));

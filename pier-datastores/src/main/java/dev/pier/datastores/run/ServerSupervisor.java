@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class ServerSupervisor {
   private final StoreSpec spec;
   private final ServerLaunch launch;
   private final String stopSignal;
+  private final java.util.Set<String> exeNames;
   private final Object lock = new Object();
   private Process process;
   private Cgroup cgroup;
@@ -49,6 +51,20 @@ public final class ServerSupervisor {
     this.spec = spec;
     this.launch = launch;
     this.stopSignal = stopSignal;
+    this.exeNames = exeNames(launch.processName());
+  }
+
+  /** The name and, when it is a symlink (Debian's redis-server), the real name of the server's binary. */
+  private static java.util.Set<String> exeNames(String name) {
+    java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of(name));
+    for (String dir : List.of("/usr/bin", "/usr/sbin", "/usr/lib/postgresql/15/bin")) {
+      try {
+        names.add(Path.of(dir, name).toRealPath().getFileName().toString());
+      } catch (IOException e) {
+        // Not there.
+      }
+    }
+    return java.util.Set.copyOf(names);
   }
 
   public StoreSpec spec() {
@@ -153,7 +169,7 @@ public final class ServerSupervisor {
     }
     if (p == null || !p.isAlive()) return Optional.empty();
     return p.descendants()
-        .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().equals(launch.processName())).orElse(false))
+        .filter(h -> h.info().command().map(c -> exeNames.contains(Path.of(c).getFileName().toString())).orElse(false))
         .min(Comparator.comparingLong(ProcessHandle::pid))
         .map(ProcessHandle::pid);
   }
