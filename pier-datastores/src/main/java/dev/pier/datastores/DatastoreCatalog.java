@@ -1,5 +1,6 @@
 package dev.pier.datastores;
 
+import dev.pier.datastores.memcached.MemcachedDatastore;
 import dev.pier.datastores.postgres.PostgresDatastore;
 import dev.pier.datastores.redis.RedisDatastore;
 import dev.pier.datastores.run.Host;
@@ -23,6 +24,6 @@ public final class DatastoreCatalog {
    */
   public static List<Datastore> standard(Sandbox sandbox, Cgroups cgroups) {
     Host host = new Host(sandbox, cgroups);
-    return List.of(new PostgresDatastore(host), new RedisDatastore(host));
+    return List.of(new PostgresDatastore(host), new RedisDatastore(host), new MemcachedDatastore(host));
   }
 }
