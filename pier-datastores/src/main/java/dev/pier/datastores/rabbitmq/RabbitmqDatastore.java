@@ -32,15 +32,16 @@ import java.util.Properties;
  * RabbitMQ add-ons: one RabbitMQ node per add-on ({@code rabbit@localhost}) with its own Erlang
  * cookie, its own epmd (on a port of its own, so nodes share nothing) and distribution port, all
  * on 127.0.0.1; AMQP on the add-on's port. The app's user has permissions on its vhost only; no
- * {@code guest}. Pier administers it with rabbitmqctl and the node's cookie from the add-on's
+ * {@code guest}. Publishers are blocked (RabbitMQ's memory alarm) at 60% of the plan's memory, an
+ * idle node needs about 100 MiB, hence the larger plans than the other kinds'. Pier administers it with rabbitmqctl and the node's cookie from the add-on's
  * 0700 folder.
  */
 public final class RabbitmqDatastore implements Datastore {
   private static final long MIB = 1L << 20;
   private static final List<Plan> PLANS = List.of(
-      new Plan("small", 256 * MIB, 20, 1L << 30),
-      new Plan("medium", 512 * MIB, 100, 4L << 30),
-      new Plan("large", 2048 * MIB, 500, 16L << 30));
+      new Plan("small", 512 * MIB, 20, 1L << 30),
+      new Plan("medium", 1024 * MIB, 100, 4L << 30),
+      new Plan("large", 4096 * MIB, 500, 16L << 30));
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final String SBIN = "/usr/lib/rabbitmq/bin/";
   /** Marks that the node booted once and made the app's user and vhost. */
@@ -107,7 +108,7 @@ public final class RabbitmqDatastore implements Datastore {
     StringBuilder conf = new StringBuilder("# Written by Pier from the add-on's plan (" + plan.name() + ")\n")
         .append("listeners.tcp.default = 127.0.0.1:").append(spec.port()).append('\n')
         .append("loopback_users = none\n")
-        .append("vm_memory_high_watermark.absolute = ").append(plan.memoryBytes() / 2).append('\n')
+        .append("vm_memory_high_watermark.absolute = ").append(plan.memoryBytes() * 6 / 10).append('\n')
         .append("disk_free_limit.absolute = 50MB\n")
         .append("log.console = true\nlog.console.level = warning\nlog.file = false\n");
     if (firstBoot != null) {
