@@ -47,21 +47,36 @@ public final class AddonsBench {
       catalog.forEach(Datastore::close);
       TestHosts.deleteQuietly(base);
     }
-    System.out.println("| kind      | plan   | create    | start     | idle (cgroup) | idle (processes) | version |");
+    System.out.println("| kind      | plan   | create    | start     | idle (cgroup RSS) | idle (PSS of its processes) | version |");
     System.out.println("|---|---|---|---|---|---|---|");
     rows.stream().filter(r -> r.startsWith("|")).forEach(System.out::println);
     rows.stream().filter(r -> !r.startsWith("|")).forEach(System.out::println);
   }
 
-  /** Summed VmRSS of the server and every process under its sandbox's init (shared pages counted per process). */
+  /**
+   * Summed PSS (proportional set size: shared pages split between the processes sharing them) of
+   * the server and every process under its sandbox's init, shared memory such as PostgreSQL's
+   * buffers included.
+   */
   private static long treeRss(long pid) {
     if (pid <= 0) return -1;
     ProcessHandle server = ProcessHandle.of(pid).orElse(null);
     if (server == null) return -1;
     ProcessHandle root = server.parent().orElse(server);
-    long sum = Rss.of(root.pid());
-    for (ProcessHandle h : root.descendants().toList()) sum += Rss.of(h.pid());
+    long sum = pss(root.pid());
+    for (ProcessHandle h : root.descendants().toList()) sum += pss(h.pid());
     return sum;
+  }
+
+  private static long pss(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+        if (line.startsWith("Pss:")) return Long.parseLong(line.substring(4).trim().split("\\s+")[0]) * 1024;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // Exited meanwhile.
+    }
+    return Rss.of(pid);
   }
 
   private static String postgresBackup(Datastore store, StoreSpec spec, Credentials c, int fillMb, Path base) throws Exception {

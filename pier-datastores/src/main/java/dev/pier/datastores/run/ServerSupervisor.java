@@ -32,6 +32,7 @@ public final class ServerSupervisor {
   private final StoreSpec spec;
   private final ServerLaunch launch;
   private final String stopSignal;
+  private final Duration firstBackoff;
   private final java.util.Set<String> exeNames;
   private final Object lock = new Object();
   private Process process;
@@ -47,6 +48,12 @@ public final class ServerSupervisor {
    *     PostgreSQL's fast shutdown, {@code TERM} for the others)
    */
   public ServerSupervisor(Host host, StoreSpec spec, ServerLaunch launch, String stopSignal) {
+    this(host, spec, launch, stopSignal, Duration.ofSeconds(1));
+  }
+
+  /** With the first back-off given (tests use milliseconds); it doubles up to 30 s. */
+  ServerSupervisor(Host host, StoreSpec spec, ServerLaunch launch, String stopSignal, Duration firstBackoff) {
+    this.firstBackoff = firstBackoff;
     this.host = host;
     this.spec = spec;
     this.launch = launch;
@@ -116,8 +123,8 @@ public final class ServerSupervisor {
         failuresInARow = stable ? 1 : failuresInARow + 1;
         message = "exited with status " + exit + ": " + Logs.tail(spec.dataDir().resolve(LOG_FILE), 5);
         LOG.warn("add-on {} server {} {}; restarting", spec.name(), launch.processName(), message);
-        long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(5, failuresInARow - 1));
-        backoff = Duration.ofSeconds(seconds);
+        Duration doubled = firstBackoff.multipliedBy(1L << Math.min(5, failuresInARow - 1));
+        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       }
       try {
         Thread.sleep(backoff);
