@@ -85,6 +85,9 @@ public final class ServerSupervisor {
       stopped = false;
       reapLeftover(spec);
       cgroup = host.cgroup(spec);
+      if (!portFree(spec.port())) {
+        throw new DatastoreException("port " + spec.port() + " on 127.0.0.1 is in use by another program");
+      }
       try {
         spawn();
       } catch (IOException e) {
@@ -199,6 +202,13 @@ public final class ServerSupervisor {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (serverPid().isPresent() && ready.check()) return;
+      int failures;
+      synchronized (lock) {
+        failures = failuresInARow;
+      }
+      if (failures >= 3) {
+        throw new DatastoreException("the " + launch.processName() + " server keeps exiting: " + message());
+      }
       if (System.nanoTime() > deadline) {
         throw new DatastoreException("the " + launch.processName() + " server did not start within "
             + timeout.toSeconds() + " s: " + Logs.tail(spec.dataDir().resolve(LOG_FILE), 5));
@@ -260,6 +270,18 @@ public final class ServerSupervisor {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** True when nothing listens on 127.0.0.1:port (0 and below: nothing to check). */
+  static boolean portFree(int port) {
+    if (port <= 0) return true;
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
