@@ -55,6 +55,7 @@ public final class MemcachedDatastore implements Datastore {
   @Override
   public Credentials create(StoreSpec spec) throws DatastoreException {
     if (DataDir.created(spec)) return Settings.credentials(spec);
+    dev.pier.datastores.run.Binaries.require("memcached and sasl2-bin", "/usr/bin/memcached", "/usr/sbin/saslpasswd2");
     stop(spec.name());
     try {
       DataDir.recreate(spec);
@@ -79,8 +80,8 @@ public final class MemcachedDatastore implements Datastore {
   private static void setPassword(StoreSpec spec, Credentials c, boolean create) throws DatastoreException {
     var db = spec.dataDir().resolve(SASLDB);
     List<String> argv = create
-        ? List.of("saslpasswd2", "-p", "-c", "-a", "memcached", "-u", Host.HOSTNAME, "-f", db.toString(), c.user())
-        : List.of("saslpasswd2", "-p", "-a", "memcached", "-u", Host.HOSTNAME, "-f", db.toString(), c.user());
+        ? List.of("/usr/sbin/saslpasswd2", "-p", "-c", "-a", "memcached", "-u", Host.HOSTNAME, "-f", db.toString(), c.user())
+        : List.of("/usr/sbin/saslpasswd2", "-p", "-a", "memcached", "-u", Host.HOSTNAME, "-f", db.toString(), c.user());
     Commands.check(argv, Map.of(), c.password(), Duration.ofSeconds(30));
     try {
       java.nio.file.Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));

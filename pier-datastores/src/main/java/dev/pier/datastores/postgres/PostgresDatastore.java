@@ -48,6 +48,7 @@ public final class PostgresDatastore implements Datastore {
   @Override
   public Credentials create(StoreSpec spec) throws DatastoreException {
     if (DataDir.created(spec)) return Settings.credentials(spec);
+    dev.pier.datastores.run.Binaries.require("postgresql-15", "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres", "/usr/bin/psql", "/usr/bin/pg_dump");
     stop(spec.name());
     try {
       DataDir.recreate(spec);

@@ -58,6 +58,7 @@ public final class RedisDatastore implements Datastore {
   @Override
   public Credentials create(StoreSpec spec) throws DatastoreException {
     if (DataDir.created(spec)) return Settings.credentials(spec);
+    dev.pier.datastores.run.Binaries.require("redis-server", "/usr/bin/redis-server");
     stop(spec.name());
     try {
       DataDir.recreate(spec);
