@@ -52,7 +52,9 @@ public final class Host implements AutoCloseable {
   /** The add-on's cgroup, made anew (killing what an earlier run left in it); null without cgroups. */
   public Cgroup cgroup(StoreSpec spec) {
     long memory = spec.plan().memoryBytes();
-    return cgroups.create("addon-" + spec.name(), new CgroupLimits(memory, 512, 0));
+    // Threads count too: PostgreSQL forks a backend per connection, Erlang runs dozens of threads.
+    int pids = Math.max(512, spec.plan().maxConnections() * 2 + 128);
+    return cgroups.create("addon-" + spec.name(), new CgroupLimits(memory, pids, 0));
   }
 
   /** Starts {@code launch} for the add-on in its sandbox, joining {@code cgroup} when not null. */
