@@ -158,6 +158,8 @@ public final class RabbitmqDatastore implements Datastore {
     argv.addAll(List.of(args));
     Map<String, String> env = nodeEnv(spec, spec.dataDir().toString());
     env.put("PATH", "/usr/lib/rabbitmq/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+    // The CLI would otherwise start an epmd of its own (as root, outliving it) when the node is down.
+    env.put("ERL_FLAGS", "-start_epmd false");
     Commands.Result r = Commands.run(argv, env, null, Duration.ofSeconds(60));
     if (!r.ok()) throw new DatastoreException("rabbitmqctl " + args[0] + " failed: " + Logs.lastLines(r.output(), 3));
     return r.output();
