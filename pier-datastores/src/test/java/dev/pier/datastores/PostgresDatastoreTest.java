@@ -156,7 +156,11 @@ class PostgresDatastoreTest {
     assertTrue(size > 0 && Files.size(backup) == size);
     sql(credentials, "INSERT INTO orders VALUES ('after')");
     assertEquals(List.of("after", "before"), rows(credentials, "orders"));
-    postgres.backups().orElseThrow().restore(spec, credentials, backup);
+    try (Connection open = connect(credentials)) {
+      postgres.backups().orElseThrow().restore(spec, credentials, backup);
+      assertThrows(SQLException.class, () -> open.createStatement().executeQuery("SELECT 1").close(),
+          "an app's connection is cut by a restore");
+    }
     assertEquals(List.of("before"), rows(credentials, "orders"));
     sql(credentials, "INSERT INTO orders VALUES ('writable')");
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pier.datastores.redis.Resp;
@@ -128,6 +129,21 @@ class RedisDatastoreTest {
     redis.stop(spec.name());
     redis.start(spec, fresh);
     connect(fresh).close();
+  }
+
+  @Test
+  void aPortTakenByAnotherProgramFailsTheStartAtOnce() throws Exception {
+    StoreSpec taken = TestHosts.spec(redis, base, "redis-taken-3");
+    Credentials c = redis.create(taken);
+    try (java.net.ServerSocket squatter = new java.net.ServerSocket(taken.port(), 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      long start = System.nanoTime();
+      DatastoreException e = assertThrows(DatastoreException.class, () -> redis.start(taken, c));
+      assertTrue(e.getMessage().contains("port " + taken.port() + " on 127.0.0.1 is in use"), e.getMessage());
+      assertTrue(System.nanoTime() - start < 5_000_000_000L);
+      assertEquals("stopped", redis.status(taken, c).state());
+    } finally {
+      redis.destroy(taken);
+    }
   }
 
   @Test
