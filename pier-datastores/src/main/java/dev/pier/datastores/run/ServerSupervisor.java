@@ -85,12 +85,15 @@ public final class ServerSupervisor {
       stopped = false;
       reapLeftover(spec);
       cgroup = host.cgroup(spec);
-      if (!portFree(spec.port())) {
-        throw new DatastoreException("port " + spec.port() + " on 127.0.0.1 is in use by another program");
-      }
       try {
+        if (!portFree(spec.port())) {
+          throw new DatastoreException("port " + spec.port() + " on 127.0.0.1 is in use by another program");
+        }
         spawn();
-      } catch (IOException e) {
+      } catch (IOException | DatastoreException e) {
+        if (cgroup != null) cgroup.remove();
+        cgroup = null;
+        if (e instanceof DatastoreException d) throw d;
         throw new DatastoreException("could not start the " + launch.processName() + " server: " + e.getMessage(), e);
       }
       watcher = Thread.ofVirtual().name("pier-addon-" + spec.name()).start(this::watch);
