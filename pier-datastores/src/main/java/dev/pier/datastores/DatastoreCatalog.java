@@ -1,6 +1,9 @@
 package dev.pier.datastores;
 
+import dev.pier.datastores.memcached.MemcachedDatastore;
 import dev.pier.datastores.postgres.PostgresDatastore;
+import dev.pier.datastores.rabbitmq.RabbitmqDatastore;
+import dev.pier.datastores.redis.RedisDatastore;
 import dev.pier.datastores.run.Host;
 import dev.pier.sandbox.Cgroups;
 import dev.pier.sandbox.Sandbox;
@@ -22,6 +25,7 @@ public final class DatastoreCatalog {
    */
   public static List<Datastore> standard(Sandbox sandbox, Cgroups cgroups) {
     Host host = new Host(sandbox, cgroups);
-    return List.of(new PostgresDatastore(host));
+    return List.of(new PostgresDatastore(host), new RedisDatastore(host), new MemcachedDatastore(host),
+        new RabbitmqDatastore(host));
   }
 }

@@ -48,13 +48,14 @@ public final class PostgresDatastore implements Datastore {
   @Override
   public Credentials create(StoreSpec spec) throws DatastoreException {
     if (DataDir.created(spec)) return Settings.credentials(spec);
+    dev.pier.datastores.run.Binaries.require("postgresql-15", "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres", "/usr/bin/psql", "/usr/bin/pg_dump");
     stop(spec.name());
     try {
       DataDir.recreate(spec);
       DataDir.mkdir(spec, "run");
       var init = host.run(spec, new ServerLaunch(
           List.of("initdb", "-D", "/app/pgdata", "-U", PostgresAdmin.ADMIN, "-E", "UTF8", "--locale=C.UTF-8",
-              "--auth-local=trust", "--auth-host=reject", "--no-instructions"),
+              "--auth-local=trust", "--auth-host=reject", "--no-instructions", "--no-sync"),
           Map.of(), "initdb"), Duration.ofSeconds(120));
       if (!init.ok()) {
         throw new DatastoreException("initdb failed: " + dev.pier.datastores.run.Logs.lastLines(init.output(), 5));

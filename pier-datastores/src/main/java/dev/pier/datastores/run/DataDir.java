@@ -29,6 +29,9 @@ public final class DataDir {
 
   /** Removes whatever is there and makes the folder anew, empty, 0700, owned by the add-on's uid. */
   public static void recreate(StoreSpec spec) throws DatastoreException {
+    if (!spec.dataDir().isAbsolute() || spec.dataDir().getNameCount() < 2) {
+      throw new DatastoreException("refusing to use " + spec.dataDir() + " as an add-on's folder");
+    }
     delete(spec.dataDir());
     try {
       Files.createDirectories(spec.dataDir());

@@ -24,9 +24,16 @@ import java.util.concurrent.Future;
  * of their own ({@code addon-NAME}, limited to the plan's memory). Processes are started from one
  * long-lived thread with bwrap's {@code --die-with-parent}, so a server dies with Pier even when
  * Pier is killed with SIGKILL; the cgroup (emptied when it is made again) catches the rest.
+ * Servers see the host name {@link #HOSTNAME}.
  */
 public final class Host implements AutoCloseable {
   private static final String PATH = "/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+
+  /**
+   * The host name servers see (their own UTS namespace): memcached's SASL realm is its host name,
+   * so the sasldb keeps working when the machine is renamed.
+   */
+  public static final String HOSTNAME = "pier-addon";
 
   private final Sandbox sandbox;
   private final Cgroups cgroups;
@@ -45,7 +52,9 @@ public final class Host implements AutoCloseable {
   /** The add-on's cgroup, made anew (killing what an earlier run left in it); null without cgroups. */
   public Cgroup cgroup(StoreSpec spec) {
     long memory = spec.plan().memoryBytes();
-    return cgroups.create("addon-" + spec.name(), new CgroupLimits(memory, 512, 0));
+    // Threads count too: PostgreSQL forks a backend per connection, Erlang runs dozens of threads.
+    int pids = Math.max(512, spec.plan().maxConnections() * 2 + 128);
+    return cgroups.create("addon-" + spec.name(), new CgroupLimits(memory, pids, 0));
   }
 
   /** Starts {@code launch} for the add-on in its sandbox, joining {@code cgroup} when not null. */
@@ -92,7 +101,9 @@ public final class Host implements AutoCloseable {
         cgroup == null ? List.of() : cgroup.procsFiles());
     List<String> argv = new ArrayList<>(sandbox.command(sandboxed));
     int bwrap = argv.indexOf("--unshare-all");
-    if (bwrap > 0) argv.add(bwrap, "--die-with-parent");
+    if (bwrap > 0) {
+      argv.addAll(bwrap, List.of("--die-with-parent", "--hostname", HOSTNAME));
+    }
     return argv;
   }
 

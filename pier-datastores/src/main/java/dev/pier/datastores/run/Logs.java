@@ -14,7 +14,7 @@ public final class Logs {
 
   /** The last {@code n} non-blank lines of {@code text}, joined with " | ". */
   public static String lastLines(String text, int n) {
-    List<String> lines = Arrays.stream(text.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    List<String> lines = Arrays.stream(text.replaceAll("\u001B\\[[0-9;]*m", "").split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ public final class ServerSupervisor {
   private final StoreSpec spec;
   private final ServerLaunch launch;
   private final String stopSignal;
+  private final Duration firstBackoff;
+  private final java.util.Set<String> exeNames;
   private final Object lock = new Object();
   private Process process;
   private Cgroup cgroup;
@@ -45,10 +48,30 @@ public final class ServerSupervisor {
    *     PostgreSQL's fast shutdown, {@code TERM} for the others)
    */
   public ServerSupervisor(Host host, StoreSpec spec, ServerLaunch launch, String stopSignal) {
+    this(host, spec, launch, stopSignal, Duration.ofSeconds(1));
+  }
+
+  /** With the first back-off given (tests use milliseconds); it doubles up to 30 s. */
+  ServerSupervisor(Host host, StoreSpec spec, ServerLaunch launch, String stopSignal, Duration firstBackoff) {
+    this.firstBackoff = firstBackoff;
     this.host = host;
     this.spec = spec;
     this.launch = launch;
     this.stopSignal = stopSignal;
+    this.exeNames = exeNames(launch.processName());
+  }
+
+  /** The name and, when it is a symlink (Debian's redis-server), the real name of the server's binary. */
+  private static java.util.Set<String> exeNames(String name) {
+    java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of(name));
+    for (String dir : List.of("/usr/bin", "/usr/sbin", "/usr/lib/postgresql/15/bin")) {
+      try {
+        names.add(Path.of(dir, name).toRealPath().getFileName().toString());
+      } catch (IOException e) {
+        // Not there.
+      }
+    }
+    return java.util.Set.copyOf(names);
   }
 
   public StoreSpec spec() {
@@ -63,8 +86,14 @@ public final class ServerSupervisor {
       reapLeftover(spec);
       cgroup = host.cgroup(spec);
       try {
+        if (!portFree(spec.port())) {
+          throw new DatastoreException("port " + spec.port() + " on 127.0.0.1 is in use by another program");
+        }
         spawn();
-      } catch (IOException e) {
+      } catch (IOException | DatastoreException e) {
+        if (cgroup != null) cgroup.remove();
+        cgroup = null;
+        if (e instanceof DatastoreException d) throw d;
         throw new DatastoreException("could not start the " + launch.processName() + " server: " + e.getMessage(), e);
       }
       watcher = Thread.ofVirtual().name("pier-addon-" + spec.name()).start(this::watch);
@@ -100,8 +129,8 @@ public final class ServerSupervisor {
         failuresInARow = stable ? 1 : failuresInARow + 1;
         message = "exited with status " + exit + ": " + Logs.tail(spec.dataDir().resolve(LOG_FILE), 5);
         LOG.warn("add-on {} server {} {}; restarting", spec.name(), launch.processName(), message);
-        long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(5, failuresInARow - 1));
-        backoff = Duration.ofSeconds(seconds);
+        Duration doubled = firstBackoff.multipliedBy(1L << Math.min(5, failuresInARow - 1));
+        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       }
       try {
         Thread.sleep(backoff);
@@ -153,7 +182,7 @@ public final class ServerSupervisor {
     }
     if (p == null || !p.isAlive()) return Optional.empty();
     return p.descendants()
-        .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().equals(launch.processName())).orElse(false))
+        .filter(h -> h.info().command().map(c -> exeNames.contains(Path.of(c).getFileName().toString())).orElse(false))
         .min(Comparator.comparingLong(ProcessHandle::pid))
         .map(ProcessHandle::pid);
   }
@@ -176,6 +205,13 @@ public final class ServerSupervisor {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (serverPid().isPresent() && ready.check()) return;
+      int failures;
+      synchronized (lock) {
+        failures = failuresInARow;
+      }
+      if (failures >= 3) {
+        throw new DatastoreException("the " + launch.processName() + " server keeps exiting: " + message());
+      }
       if (System.nanoTime() > deadline) {
         throw new DatastoreException("the " + launch.processName() + " server did not start within "
             + timeout.toSeconds() + " s: " + Logs.tail(spec.dataDir().resolve(LOG_FILE), 5));
@@ -237,6 +273,18 @@ public final class ServerSupervisor {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** True when nothing listens on 127.0.0.1:port (0 and below: nothing to check). */
+  static boolean portFree(int port) {
+    if (port <= 0) return true;
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
