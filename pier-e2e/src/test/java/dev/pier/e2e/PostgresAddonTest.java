@@ -126,6 +126,32 @@ class PostgresAddonTest {
       assertThat(psql.exit()).as(psql.all()).isZero();
       assertThat(psql.out()).containsPattern("(?s)n\\s*-+\\s*2\\s");
 
+      // Rotate: a new password; the app is rolled onto it and keeps its data.
+      String oldUrl = PlatformHarness.check(pier.cli(notes, "config:get", "DATABASE_URL", "-a", "notes")).out();
+      PlatformHarness.check(pier.cli(notes, "addons:rotate", "notes-db"));
+      String newUrl = PlatformHarness.check(pier.cli(notes, "config:get", "DATABASE_URL", "-a", "notes")).out();
+      assertThat(newUrl).isNotEqualTo(oldUrl).startsWith("postgres://");
+      assertThat(pier.awaitOk("notes", "/", Duration.ofSeconds(30)).body()).isEqualTo("notes: first,second\n");
+
+      // Snapshot before release: a release phase that changes data, then rollback --with-data.
+      PlatformHarness.write(notes, Map.of("migrate.js", MIGRATE.replace("await c.end();",
+          "await c.query(\"INSERT INTO notes(text) VALUES ('from-v' || $1)\", [process.env.PIER_RELEASE]);\n  await c.end();")));
+      pier.commitAll(notes, "a migration that writes");
+      Result push2 = pier.git(notes, "push", "pier", "main");
+      assertThat(push2.exit()).as(push2.all()).isZero();
+      int v = Integer.parseInt(push2.err().replaceAll("(?s).*Released v(\\d+).*", "$1"));
+      assertThat(push2.err()).containsPattern("Captured b00\\d of notes-db before the release phase of v" + v);
+      Response migrated = pier.awaitOk("notes", "/", Duration.ofSeconds(30));
+      assertThat(migrated.body()).startsWith("notes: first,second,from-v");
+      Result rollback = pier.cli(notes, "rollback", "v" + (v - 1), "--with-data", "--confirm", "notes", "-a", "notes");
+      assertThat(rollback.exit()).as(rollback.all()).isZero();
+      Response back = pier.get("notes", "/");
+      for (int i = 0; i < 50 && !back.body().equals("notes: first,second\n"); i++) {
+        Thread.sleep(200);
+        back = pier.get("notes", "/");
+      }
+      assertThat(back.body()).isEqualTo("notes: first,second\n");
+
       Result destroy = pier.cli(notes, "addons:destroy", "notes-db", "--confirm", "notes");
       assertThat(destroy.exit()).as(destroy.all()).isZero();
       assertThat(PlatformHarness.check(pier.cli(notes, "config", "-a", "notes")).out()).doesNotContain("DATABASE_URL");
