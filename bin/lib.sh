@@ -60,3 +60,21 @@ pier_build() {
     return 1; }
   touch "$PIER_LIB"
 }
+
+# Add-on data stores (#11): PostgreSQL 15, Redis, memcached (with SASL's saslpasswd2) and
+# RabbitMQ from Debian. Pier runs one server per add-on itself (its own port, uid and cgroup), so
+# the system-wide services these packages start on their default ports are stopped and disabled.
+pier_datastores_install() {
+  pier_apt_install /usr/lib/postgresql/15/bin/postgres:postgresql-15 /usr/bin/pg_dump:postgresql-client-15 \
+    redis-server:redis-server memcached:memcached saslpasswd2:sasl2-bin \
+    /usr/lib/rabbitmq/bin/rabbitmq-server:rabbitmq-server || return 1
+  local svc
+  for svc in postgresql redis-server memcached rabbitmq-server; do
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+      systemctl is-enabled --quiet "$svc" 2>/dev/null && systemctl disable --now --quiet "$svc" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$svc" ] && [ "$(id -u)" -eq 0 ]; then
+      "/etc/init.d/$svc" status >/dev/null 2>&1 && "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+    fi
+  done
+  return 0
+}

@@ -129,7 +129,7 @@ async function act(button, fn, after) {
 
 // ---------- routing ----------
 
-const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases', 'builds', 'cron', 'domains'];
+const TABS = ['versions', 'instances', 'charts', 'logs', 'config', 'releases', 'builds', 'cron', 'domains', 'addons'];
 
 async function route() {
   if (cleanup) { cleanup(); cleanup = null; }
@@ -219,8 +219,43 @@ async function appPage(main, name, tab) {
       h('a', { href: base + t, id: 'tab-link-' + t, class: t === tab ? 'active' : '' }, t[0].toUpperCase() + t.slice(1)))),
     body);
   const render = { versions: versionsTab, instances: instancesTab, charts: chartsTab, logs: logsTab,
-    config: configTab, releases: releasesTab, builds: buildsTab, cron: cronTab, domains: domainsTab }[tab];
+    config: configTab, releases: releasesTab, builds: buildsTab, cron: cronTab, domains: domainsTab,
+    addons: addonsTab }[tab];
   await render(body, app);
+}
+
+// ---------- add-ons (#11) ----------
+
+function megabytes(bytes) {
+  return bytes < 0 ? '' : (bytes / 1048576).toFixed(1) + ' MB';
+}
+
+async function addonsTab(body, app) {
+  const enc = encodeURIComponent(app.name);
+  const list = await api('GET', '/apps/' + enc + '/addons');
+  const rows = await Promise.all(list.map(async a => {
+    const info = await api('GET', '/addons/' + encodeURIComponent(a.name));
+    const backups = a.kind === 'postgres'
+      ? await api('GET', '/addons/' + encodeURIComponent(a.name) + '/backups').catch(() => []) : [];
+    const mine = (a.attachments || []).find(at => at.app === app.name) || { config_vars: [] };
+    const last = backups.length ? backups[backups.length - 1] : null;
+    const s = info.status || {};
+    return h('tr', { 'data-addon': a.name },
+      h('td', {}, a.name), h('td', {}, a.kind + ':' + a.plan), h('td', {}, stateBadge(a.state)),
+      h('td', {}, (s.state || '') + (s.version ? ' (' + s.version + ')' : '')),
+      h('td', { class: 'num' }, megabytes(s.data_bytes ?? -1)),
+      h('td', { class: 'num' }, s.connections >= 0 ? String(s.connections) : ''),
+      h('td', {}, a.kind === 'postgres' ? backups.length + (last ? ', last ' + last.id + ' ' + last.created_at : '') : ''),
+      h('td', {}, mine.config_vars.join(', ')));
+  }));
+  body.replaceChildren(h('section', {},
+    h('h3', {}, 'Add-ons'),
+    list.length === 0
+      ? h('p', { class: 'muted', id: 'no-addons' }, 'No add-ons. Create one with `pier addons:create postgres -a ' + app.name + '`.')
+      : h('table', { id: 'addons' },
+          h('thead', {}, h('tr', {}, ['Add-on', 'Plan', 'State', 'Server', 'Size', 'Connections', 'Backups', 'Config vars']
+            .map(t => h('th', {}, t)))),
+          h('tbody', {}, rows))));
 }
 
 // ---------- versions and traffic ----------

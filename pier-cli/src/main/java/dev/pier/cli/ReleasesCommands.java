@@ -146,6 +146,13 @@ final class ReleasesCommands {
     @Parameters(arity = "0..1", paramLabel = "VERSION", description = "The release to go back to, such as v3 or 3.")
     String version;
 
+    @Option(names = "--with-data", description = "Also restore the app's PostgreSQL add-ons to the snapshot taken before the"
+        + " next release phase after VERSION (the data as VERSION left it); needs --confirm.")
+    boolean withData;
+
+    @Option(names = "--confirm", paramLabel = "APP", description = "The app's name, to confirm --with-data.")
+    String confirm;
+
     Rollback(CliContext context) {
       super(context);
     }
@@ -160,6 +167,14 @@ final class ReleasesCommands {
       }
       PrintStream out = context.out();
       ApiClient api = context.api();
+      if (withData) { // #11: the data first, as the release left it
+        if (target == null) throw new CliException("--with-data needs the release to go back to, e.g. pier rollback v3 --with-data");
+        if (!name.equals(confirm)) throw new CliException("--with-data replaces the data of " + name + "'s PostgreSQL add-ons: confirm with --confirm " + name);
+        out.print("Restoring " + name + "'s PostgreSQL data as " + target + " left it... ");
+        out.flush();
+        api.post("/apps/" + name + "/rollback-data", Json.MAPPER.createObjectNode().put("version", target.number()).put("confirm", confirm));
+        out.println("done");
+      }
       out.println("Rolling back " + name + " to " + (target == null ? "the previous release" : target) + "...");
       out.flush();
       JsonNode result = OperationStream.follow(out, "Rollback failed",

@@ -225,6 +225,10 @@ final class FakePierApi implements AutoCloseable {
       json(exchange, 201, pipeline.put("created_at", "2026-11-27T05:30:09Z"));
       return;
     }
+    if (parts[0].equals("addons") || parts[0].equals("addon-plans")) { // #11 add-ons
+      addons(exchange, method, parts, query);
+      return;
+    }
     if (parts.length == 1 && parts[0].equals("apps")) {
       if (method.equals("GET")) {
         ArrayNode list = JSON.createArrayNode();
@@ -245,6 +249,16 @@ final class FakePierApi implements AutoCloseable {
     String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
     if (method.equals("GET") && rest.startsWith("releases/")) {
       releaseInfo(exchange, app, rest.substring("releases/".length()));
+      return;
+    }
+    if (rest.equals("rollback-data") && method.equals("POST")) { // #11 rollback --with-data
+      JsonNode body = requestBody(exchange);
+      rollbackData.add(body.toString());
+      json(exchange, 200, JSON.createObjectNode().put("restored", true));
+      return;
+    }
+    if (rest.equals("addons")) { // #11 add-ons of an app, or create one
+      appAddons(exchange, app, method);
       return;
     }
     if (rest.equals("domains") || rest.startsWith("domains/")) { // #12
@@ -915,6 +929,128 @@ final class FakePierApi implements AutoCloseable {
     }
     json(exchange, 200, JSON.createObjectNode().put("name", name).put("enabled", app.features.contains(name))
         .put("description", known.get(name)));
+  }
+
+  /** #11 bodies of rollback-data calls; backups by add-on. */
+  final List<String> rollbackData = Collections.synchronizedList(new ArrayList<>());
+  final Map<String, com.fasterxml.jackson.databind.node.ArrayNode> backups = new LinkedHashMap<>();
+
+  /** #11 add-ons by name, as the server shows them (owner app first in attachments). */
+  final Map<String, ObjectNode> addons = new LinkedHashMap<>();
+
+  private static final Map<String, String> ADDON_VARS =
+      Map.of("postgres", "DATABASE_URL", "redis", "REDIS_URL", "memcached", "MEMCACHIER_SERVERS", "rabbitmq", "CLOUDAMQP_URL");
+
+  private void appAddons(HttpExchange exchange, FakeApp app, String method) throws IOException {
+    if (method.equals("GET")) {
+      var list = JSON.createArrayNode();
+      synchronized (addons) {
+        for (ObjectNode a : addons.values()) {
+          for (JsonNode at : a.path("attachments")) if (at.path("app").asText().equals(app.name)) list.add(a);
+        }
+      }
+      json(exchange, 200, list);
+      return;
+    }
+    JsonNode body = requestBody(exchange);
+    String kind = body.path("kind").asText();
+    if (!ADDON_VARS.containsKey(kind)) {
+      problem(exchange, 422, "invalid", "unknown add-on kind '" + kind + "': use one of memcached, postgres, rabbitmq, redis");
+      return;
+    }
+    String name = body.path("name").asText(kind + "-amber-12345");
+    synchronized (addons) {
+      if (addons.containsKey(name)) {
+        problem(exchange, 409, "conflict", "the add-on name " + name + " is already used");
+        return;
+      }
+      ObjectNode a = JSON.createObjectNode().put("name", name).put("kind", kind).put("plan", body.path("plan").asText("small"))
+          .put("state", "ready").put("port", 15000 + addons.size()).put("owner_app", app.name).put("created_at", "2026-12-07T20:00:00Z");
+      a.putArray("attachments").addObject().put("app", app.name).put("alias", "DATABASE").putArray("config_vars").add(ADDON_VARS.get(kind));
+      addons.put(name, a);
+      json(exchange, 201, a);
+    }
+  }
+
+  private void addons(HttpExchange exchange, String method, String[] parts, String query) throws IOException {
+    if (parts[0].equals("addon-plans")) {
+      ObjectNode all = JSON.createObjectNode();
+      all.putArray("postgres").addObject().put("name", "small").put("memory_bytes", 256L << 20).put("max_connections", 20)
+          .put("storage_bytes", 1L << 30);
+      json(exchange, 200, all);
+      return;
+    }
+    synchronized (addons) {
+      if (parts.length == 1) {
+        var list = JSON.createArrayNode();
+        addons.values().forEach(list::add);
+        json(exchange, 200, list);
+        return;
+      }
+      ObjectNode a = addons.get(parts[1]);
+      if (a == null) {
+        problem(exchange, 404, "not_found", "no add-on named " + parts[1]);
+        return;
+      }
+      if (parts.length == 2 && method.equals("GET")) {
+        ObjectNode info = a.deepCopy();
+        info.putObject("status").put("state", "running").put("connections", 3).put("data_bytes", 8L << 20)
+            .put("version", "PostgreSQL 15.20").put("message", "");
+        json(exchange, 200, info);
+      } else if (parts.length == 2 && method.equals("DELETE")) {
+        if (!query.contains("confirm=" + a.path("owner_app").asText())) {
+          problem(exchange, 422, "invalid", "destroying " + parts[1] + " deletes its data: confirm with --confirm "
+              + a.path("owner_app").asText());
+          return;
+        }
+        if (a.path("attachments").size() > 1 && !query.contains("force=true")) {
+          problem(exchange, 409, "conflict", parts[1] + " is also attached to other apps: detach it there first, or destroy it anyway with --force");
+          return;
+        }
+        addons.remove(parts[1]);
+        json(exchange, 200, JSON.createObjectNode().put("name", parts[1]).put("destroyed", true));
+      } else if (parts.length >= 3 && (parts[2].equals("backups") || parts[2].equals("backup-schedule"))) {
+        var list = backups.computeIfAbsent(parts[1], n -> JSON.createArrayNode());
+        if (parts[2].equals("backup-schedule")) {
+          ObjectNode schedule = method.equals("PUT") ? (ObjectNode) requestBody(exchange) : JSON.createObjectNode().putNull("at");
+          if (!schedule.has("keep")) schedule.put("keep", 5);
+          json(exchange, 200, schedule);
+        } else if (parts.length == 3 && method.equals("GET")) {
+          json(exchange, 200, list);
+        } else if (parts.length == 3 && method.equals("POST")) {
+          ObjectNode b = list.addObject().put("id", String.format("b%03d", list.size())).put("addon", parts[1])
+              .put("state", "done").put("trigger", "manual").put("size_bytes", 2048).put("created_at", "2026-12-07T20:00:00Z");
+          json(exchange, 201, b);
+        } else if (parts.length == 5 && parts[4].equals("restore")) {
+          for (JsonNode b : list) {
+            if (b.path("id").asText().equals(parts[3]) || parts[3].equals("latest")) {
+              json(exchange, 200, b);
+              return;
+            }
+          }
+          problem(exchange, 404, "not_found", "no backup " + parts[3] + " of " + parts[1]);
+        }
+      } else if (parts.length == 3 && parts[2].equals("rotate") && method.equals("POST")) {
+        json(exchange, 200, a);
+      } else if (parts.length == 3 && method.equals("POST")) {
+        String app = requestBody(exchange).path("app").asText();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) a.path("attachments")).addObject().put("app", app)
+            .put("alias", "DATABASE").putArray("config_vars").add(ADDON_VARS.get(a.path("kind").asText()));
+        json(exchange, 201, a);
+      } else if (parts.length == 4 && method.equals("DELETE")) {
+        var attachments = (com.fasterxml.jackson.databind.node.ArrayNode) a.path("attachments");
+        for (int i = 0; i < attachments.size(); i++) {
+          if (attachments.get(i).path("app").asText().equals(parts[3])) {
+            attachments.remove(i);
+            json(exchange, 200, JSON.createObjectNode().put("detached", true));
+            return;
+          }
+        }
+        problem(exchange, 404, "not_found", parts[1] + " is not attached to " + parts[3]);
+      } else {
+        problem(exchange, 405, "method_not_allowed", method + " " + String.join("/", parts));
+      }
+    }
   }
 
   /** #12 custom domains: a domain belongs to one app, as on the server. */

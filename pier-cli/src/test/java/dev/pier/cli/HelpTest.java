@@ -97,7 +97,7 @@ class HelpTest {
     var swapped = new CliHarness(home).run("relaeses");
 
     assertThat(unrelated.err()).contains("'frobnicate' is not a pier command").doesNotContain("Did you mean");
-    assertThat(suffix.err()).contains("Did you mean apps:destroy");
+    assertThat(suffix.err()).contains("Did you mean ").contains("apps:destroy");
     assertThat(swapped.err()).contains("Did you mean releases");
   }
 

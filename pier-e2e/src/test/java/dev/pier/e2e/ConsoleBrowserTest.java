@@ -373,6 +373,20 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(12)
+  void theAddOnsPageShowsAPostgresAddOnsStatusSizeConnectionsAndBackups() throws Exception { // #11
+    Path cwd = tmp.resolve("pier");
+    PlatformHarness.check(pier.cli(cwd, "apps:create", "console-db"));
+    PlatformHarness.check(pier.cli(cwd, "addons:create", "postgres", "--as", "console-db-pg", "-a", "console-db"));
+    PlatformHarness.check(pier.cli(cwd, "pg:backups:capture", "-a", "console-db"));
+    browser.get(console + "#/apps/console-db/addons");
+    WebElement table = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("addons")));
+    assertThat(table.getText()).contains("console-db-pg").contains("postgres:small").contains("running")
+        .contains("PostgreSQL").contains("MB").contains("1, last b001").contains("DATABASE_URL");
+    screenshot("addons");
+  }
+
+  @Test
+  @Order(13)
   void loggingOutEndsTheSessionForThePageAndTheApi() throws Exception {
     String cookie = "pier_console=" + browser.manage().getCookieNamed("pier_console").getValue();
     browser.findElement(By.id("logout-button")).click();

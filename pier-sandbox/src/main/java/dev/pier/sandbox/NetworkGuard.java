@@ -47,6 +47,23 @@ public interface NetworkGuard extends AutoCloseable {
   /** Takes back an {@link #open} (the instance stopped); a no-op if it was not open. */
   void shut(int uid, int port);
 
+  /**
+   * Makes {@code port} a shared port (an add-on's server listens there, as {@code ownerUid}): from
+   * now on no local uid may connect to it on the machine's own addresses except the platform
+   * (root), {@code ownerUid} and the uids {@link #admit admitted} to it; no other host reaches it.
+   * Idempotent. The default does nothing (for {@link #NONE}).
+   */
+  default void guardPort(int port, int ownerUid) {}
+
+  /** Lets {@code uid} (an app the add-on is attached to) connect to the guarded {@code port}. Idempotent. */
+  default void admit(int uid, int port) {}
+
+  /** Takes back an {@link #admit}; other uids admitted to {@code port} keep it. A no-op if not admitted. */
+  default void revoke(int uid, int port) {}
+
+  /** Removes {@code port}'s guard and every admission to it (the add-on is gone). */
+  default void unguard(int port) {}
+
   /** Removes every rule of this guard. */
   @Override
   void close();

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  *   set confined { type uid; }                  confine(uid), open(uid, port)
  *   set opened { type uid . inet_service; }     open(uid, port) / shut(uid, port)
  *   set instances { type inet_service; }        open(uid, port) / shut(uid, port): ports in use
+ *   set shared { type inet_service; }           guardPort(port, owner) / unguard(port): add-ons
+ *   set admitted { type uid . inet_service; }   guardPort's owner, admit(uid, port) / revoke
  *   chain output {                              every locally generated packet
  *     type filter hook output priority 0; policy accept;
  *     tcp flags &amp; (syn | ack) == syn jump connect
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
  *                                               machine passes here, and no connection tracking,
  *                                               which would cost every packet
  *   chain connect {                             a TCP connection attempt (SYN; answers pass)
+ *     tcp dport @shared fib daddr type local jump shared_port
  *     tcp dport @instances fib daddr type local jump instance_port
  *     meta skuid @confined fib daddr type local jump confined_local
  *   }
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *     meta skuid { 0, SERVER } accept           the router and readiness checks
  *     meta skuid . tcp dport @opened accept     the app that owns the port
  *     reject with tcp reset                     any other local user or app: "connection refused"
+ *   }
+ *   chain shared_port {                         to an add-on's port (a database of some apps)
+ *     meta skuid { 0, SERVER } accept           the platform (backups, status)
+ *     meta skuid . tcp dport @admitted accept   the add-on's own uid and its apps' uids
+ *     reject with tcp reset                     any other app or local user
  *   }
  *   chain confined_local {                      a confined uid (a build, an instance) to one of
  *     meta skuid . th dport @opened accept      this machine's addresses
@@ -46,6 +54,7 @@ import org.slf4j.LoggerFactory;
  *   chain input {                               every packet for this machine
  *     type filter hook input priority 0; policy accept;
  *     iif != lo tcp flags &amp; (syn | ack) == syn tcp dport INSTANCES reject with tcp reset
+ *     iif != lo tcp flags &amp; (syn | ack) == syn tcp dport @shared reject with tcp reset
  *   }                                           other hosts never reach the instance port range;
  * }                                             loopback (all router traffic) leaves at the first test
  * </pre>
@@ -114,18 +123,26 @@ public final class NftNetworkGuard implements NetworkGuard {
           set confined { type uid; }
           set opened { type uid . inet_service; }
           set instances { type inet_service; }
+          set shared { type inet_service; }
+          set admitted { type uid . inet_service; }
           chain output {
             type filter hook output priority 0; policy accept;
             tcp flags & (syn | ack) == syn jump connect
             meta l4proto udp meta skuid @confined fib daddr type local jump confined_local
           }
           chain connect {
+            tcp dport @shared fib daddr type local jump shared_port
             tcp dport @instances fib daddr type local jump instance_port
             meta skuid @confined fib daddr type local jump confined_local
           }
           chain instance_port {
             meta skuid { %5$s } accept
             meta skuid . tcp dport @opened accept
+            reject with tcp reset
+          }
+          chain shared_port {
+            meta skuid { %5$s } accept
+            meta skuid . tcp dport @admitted accept
             reject with tcp reset
           }
           chain confined_local {
@@ -136,6 +153,7 @@ public final class NftNetworkGuard implements NetworkGuard {
           chain input {
             type filter hook input priority 0; policy accept;
             iif != lo tcp flags & (syn | ack) == syn tcp dport %4$s reject with tcp reset
+            iif != lo tcp flags & (syn | ack) == syn tcp dport @shared reject with tcp reset
           }
         }
         """.formatted(table, ports, ProcessHandle.current().pid(), instancePorts.nft(), platformUids);
@@ -197,6 +215,50 @@ public final class NftNetworkGuard implements NetworkGuard {
         + "delete element inet " + table + " opened { " + uid + " . " + port + " }\n"
         + "add element inet " + table + " instances { " + port + " }\n"
         + "delete element inet " + table + " instances { " + port + " }");
+  }
+
+  /** Uids admitted to each guarded port (the owner among them), to take them all back at {@link #unguard}. */
+  private final java.util.Map<Integer, java.util.Set<Integer>> admissions = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public void guardPort(int port, int ownerUid) {
+    checkPort(port);
+    admissions.computeIfAbsent(port, p -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+    change("add element inet " + table + " shared { " + port + " }");
+    if (ownerUid > 0) admit(ownerUid, port);
+  }
+
+  @Override
+  public void admit(int uid, int port) {
+    checkUid(uid);
+    checkPort(port);
+    admissions.computeIfAbsent(port, p -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(uid);
+    change("add element inet " + table + " admitted { " + uid + " . " + port + " }");
+  }
+
+  @Override
+  public void revoke(int uid, int port) {
+    checkUid(uid);
+    checkPort(port);
+    java.util.Set<Integer> uids = admissions.get(port);
+    if (uids != null) uids.remove(uid);
+    change("add element inet " + table + " admitted { " + uid + " . " + port + " }\n"
+        + "delete element inet " + table + " admitted { " + uid + " . " + port + " }");
+  }
+
+  @Override
+  public void unguard(int port) {
+    checkPort(port);
+    StringBuilder script = new StringBuilder();
+    java.util.Set<Integer> uids = admissions.remove(port);
+    for (int uid : uids == null ? java.util.Set.<Integer>of() : uids) {
+      script.append("add element inet ").append(table).append(" admitted { ").append(uid).append(" . ").append(port)
+          .append(" }\ndelete element inet ").append(table).append(" admitted { ").append(uid).append(" . ")
+          .append(port).append(" }\n");
+    }
+    script.append("add element inet ").append(table).append(" shared { ").append(port).append(" }\n")
+        .append("delete element inet ").append(table).append(" shared { ").append(port).append(" }");
+    change(script.toString());
   }
 
   @Override

@@ -125,6 +125,41 @@ class NftNetworkGuardTest {
   }
 
   @Test
+  void aSharedPortIsReachedOnlyByItsOwnerTheAdmittedAppsAndThePlatform() throws Exception {
+    int addonUid = 64_903;
+    ServerSocket database = listen("127.0.0.1"); // an add-on's server, outside the instance range
+    int port = database.getLocalPort();
+    guard.confine(OTHER_UID);
+
+    guard.guardPort(port, addonUid);
+    guard.admit(APP_UID, port);
+    guard.admit(OTHER_UID, port);
+
+    assertThat(connects(addonUid, "127.0.0.1", port)).as("the add-on's own uid").isTrue();
+    assertThat(connects(APP_UID, "127.0.0.1", port)).as("an admitted app").isTrue();
+    assertThat(connects(OTHER_UID, "127.0.0.1", port)).as("another admitted, confined app").isTrue();
+    assertThat(connects(NOBODY, "127.0.0.1", port)).as("a local user that is no app").isFalse();
+    assertThat(connects(64_904, "127.0.0.1", port)).as("an app not attached").isFalse();
+    try (java.net.Socket platform = new java.net.Socket()) {
+      platform.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+      assertThat(platform.isConnected()).as("the platform").isTrue();
+    }
+
+    // An instance of the app stopping on its own port leaves the shared port as it was.
+    guard.open(APP_UID, ownPort.getLocalPort());
+    guard.shut(APP_UID, ownPort.getLocalPort());
+    guard.revoke(OTHER_UID, port);
+    assertThat(connects(OTHER_UID, "127.0.0.1", port)).as("after revoke").isFalse();
+    assertThat(connects(APP_UID, "127.0.0.1", port)).as("the app still admitted").isTrue();
+    assertThat(connects(NOBODY, "127.0.0.1", port)).as("still closed to others").isFalse();
+
+    guard.unguard(port);
+    assertThat(connects(NOBODY, "127.0.0.1", port)).as("after unguard").isTrue();
+    guard.guardPort(port, addonUid);
+    assertThat(connects(APP_UID, "127.0.0.1", port)).as("admissions went with unguard").isFalse();
+  }
+
+  @Test
   void otherHostsCannotOpenConnectionsToTheInstancePortRange() throws Exception {
     OtherHost host = OtherHost.create();
     assumeTrue(host != null, "needs ip netns and veth (iproute2)");

@@ -18,7 +18,7 @@ import java.util.Map;
  * URLs, buildpacks, current release, formation with sizes, domains, add-ons, pipeline, maintenance.
  */
 public final class AppInfoRoutes {
-  /** The wire form. {@code addons} stays empty until add-ons exist; {@code domains} lists the built-in one, then custom ones. */
+  /** The wire form. {@code addons} names the app's add-ons; {@code domains} lists the built-in one, then custom ones. */
   record AppInfo(
       String name, String owner, Instant createdAt, String webUrl, String gitUrl, List<String> buildpacks,
       String language, ReleaseSummary release, List<Process> formation, List<String> domains,
@@ -52,6 +52,13 @@ public final class AppInfoRoutes {
     this.customDomains = source;
   }
 
+  /** #11: the names of the add-ons attached to the app; none when not set. */
+  private volatile java.util.function.Function<dev.pier.model.AppName, List<String>> addons = a -> List.of();
+
+  public void addons(java.util.function.Function<dev.pier.model.AppName, List<String>> source) {
+    this.addons = source;
+  }
+
   public void register(ApiServlet api) {
     api.on("GET", AppRoutes.APP + "/info", ex -> ex.json(200, info(apps.get(ex.param(1)))));
   }
@@ -78,7 +85,7 @@ public final class AppInfoRoutes {
         apps.gitUrl(app.name()), buildpacks, language,
         current == null ? null : new ReleaseSummary(current.version(), current.description(), current.createdAt(),
             current.createdBy(), current.commit()),
-        formation, domains(app), List.of(), pipeline, apps.maintenance(app.name()));
+        formation, domains(app), addons.apply(app.name()), pipeline, apps.maintenance(app.name()));
   }
 
   private List<String> domains(App app) {

@@ -23,6 +23,7 @@ public final class Main {
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
                          [--router-tls-port N|off] [--allow-local-drains] [--node-registry URL]
                          [--acme-directory URL [--acme-email ADDRESS] [--acme-ca-cert FILE]]
+                         [--addon-ports FIRST-LAST]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -49,6 +50,8 @@ public final class Main {
         --acme-email ADDRESS  contact address of the ACME account (env PIER_ACME_EMAIL)
         --acme-ca-cert FILE  trust only this PEM CA for the ACME server's HTTPS (a test CA
                            such as pebble's) (env PIER_ACME_CA_CERT)
+        --addon-ports FIRST-LAST  ports add-on servers (PostgreSQL, Redis...) listen on, one each
+                           (env PIER_ADDON_PORTS; default 15000-15999)
 
       Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
       PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
@@ -178,6 +181,8 @@ public final class Main {
         case "--acme-directory" -> acmeDirectory = value;
         case "--acme-email" -> acmeEmail = value;
         case "--acme-ca-cert" -> acmeCaCert = value;
+        case "--addon-ports" -> System.setProperty(dev.pier.addons.AddonWiring.PORTS_PROPERTY,
+            dev.pier.addons.AddonPorts.parse(value).range().first() + "-" + dev.pier.addons.AddonPorts.parse(value).range().last());
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }

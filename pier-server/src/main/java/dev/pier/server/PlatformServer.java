@@ -122,6 +122,11 @@ public final class PlatformServer implements AutoCloseable {
   }
 
   public static PlatformServer start(Settings settings) throws Exception {
+    return start(settings, dev.pier.datastores.DatastoreCatalog::standard);
+  }
+
+  /** Starts a server whose add-ons are run by {@code addonKinds} (tests pass fakes). */
+  public static PlatformServer start(Settings settings, dev.pier.addons.AddonWiring.Kinds addonKinds) throws Exception {
     InstantSource clock = InstantSource.system();
     DataDirs dirs = new DataDirs(settings.dataDir());
     dirs.create(Sandbox.runningAsRoot());
@@ -384,6 +389,14 @@ public final class PlatformServer implements AutoCloseable {
     domains.onChange(certs::publish); // a removed domain's certificate is no longer presented
     renamer.onRename((from, to) -> certs.publish()); // names under the old APP.DOMAIN are not the app's
     new dev.pier.api.CertRoutes(tls.ca(), apps, certs).register(api);
+    // #11 add-ons: data store servers (own port, uid, folder) attached to apps as config vars.
+    dev.pier.addons.AddonWiring addons = dev.pier.addons.AddonWiring.create(db, addonKinds.make(sandbox, cgroups),
+        apps, config, network, dirs.root(), root, logs, clock);
+    new dev.pier.api.AddonRoutes(apps, addons.service()).register(api);
+    new dev.pier.api.AddonBackupRoutes(addons.backups(), addons.service(), apps).register(api);
+    deploys.releasePhase(new dev.pier.addons.SnapshotBeforeRelease(deploys.releasePhase(), addons.service(), addons.backups()));
+    appInfo.addons(addons::namesOf);
+    apps.onDestroy(addons.service()::appDestroyed);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);
@@ -397,11 +410,12 @@ public final class PlatformServer implements AutoCloseable {
     reconciler.start(); // its first pass brings back the instances of every running version
     autoscaler.start();
     cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
+    addons.start(); // #11: before the API serves: undo or finish what a kill -9 cut off
     jetty.start();
     housekeeping.start();
     acme.start(); // orders and renewals on a virtual thread of its own
     return new PlatformServer(settings, auth, db, router, runtime, List.of(acme, idlePreviews, cron, autoscaler, reconciler), jetty, apiPort, housekeeping,
-        List.of(oneOffs, leases, housekeeping, drains, metrics, logStore, network));
+        List.of(oneOffs, leases, housekeeping, drains, metrics, logStore, addons, network));
   }
 
   /**

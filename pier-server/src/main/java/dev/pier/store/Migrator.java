@@ -39,6 +39,10 @@ final class Migrator {
     "V21__app_certificates.sql",
     // #12 per-app features (https-only, hsts)
     "V22__app_features.sql",
+    // #11 add-ons
+    "V23__addons.sql",
+    // #11 add-on backups
+    "V24__addon_backups.sql",
     // #12 automatic certificates (ACME)
     "V25__acme.sql"};
 

@@ -1,0 +1,191 @@
+package dev.pier.datastores.postgres;
+
+import dev.pier.datastores.Backups;
+import dev.pier.datastores.Credentials;
+import dev.pier.datastores.Datastore;
+import dev.pier.datastores.DatastoreException;
+import dev.pier.datastores.Plan;
+import dev.pier.datastores.Status;
+import dev.pier.datastores.StoreSpec;
+import dev.pier.datastores.run.DataDir;
+import dev.pier.datastores.run.Host;
+import dev.pier.datastores.run.Secrets;
+import dev.pier.datastores.run.ServerLaunch;
+import dev.pier.datastores.run.ServerSupervisor;
+import dev.pier.datastores.run.Settings;
+import dev.pier.datastores.run.Supervisors;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * PostgreSQL 15 add-ons: one cluster (initdb) per add-on in its data dir, run as the add-on's uid
+ * on 127.0.0.1:port, holding one database owned by one app role. pg_hba admits only that role to
+ * that database over TCP from 127.0.0.1 with scram-sha-256, and Pier's superuser only through the
+ * unix socket in the add-on's 0700 folder.
+ */
+public final class PostgresDatastore implements Datastore {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private final Host host;
+  private final Supervisors supervisors = new Supervisors();
+  private final PostgresBackups backups = new PostgresBackups();
+
+  public PostgresDatastore(Host host) {
+    this.host = host;
+  }
+
+  @Override
+  public String kind() {
+    return "postgres";
+  }
+
+  @Override
+  public List<Plan> plans() {
+    return PostgresPlans.ALL;
+  }
+
+  @Override
+  public Credentials create(StoreSpec spec) throws DatastoreException {
+    if (DataDir.created(spec)) return Settings.credentials(spec);
+    dev.pier.datastores.run.Binaries.require("postgresql-15", "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres", "/usr/bin/psql", "/usr/bin/pg_dump");
+    stop(spec.name());
+    try {
+      DataDir.recreate(spec);
+      DataDir.mkdir(spec, "run");
+      var init = host.run(spec, new ServerLaunch(
+          List.of("initdb", "-D", "/app/pgdata", "-U", PostgresAdmin.ADMIN, "-E", "UTF8", "--locale=C.UTF-8",
+              "--auth-local=trust", "--auth-host=reject", "--no-instructions", "--no-sync"),
+          Map.of(), "initdb"), Duration.ofSeconds(120));
+      if (!init.ok()) {
+        throw new DatastoreException("initdb failed: " + dev.pier.datastores.run.Logs.lastLines(init.output(), 5));
+      }
+      Credentials credentials = new Credentials("127.0.0.1", spec.port(), Secrets.name(), Secrets.password(), Secrets.name());
+      Settings.saveCredentials(spec, credentials);
+      writeConfig(spec, credentials);
+      ServerSupervisor server = supervisor(spec);
+      try {
+        server.start();
+        server.awaitReady(() -> PostgresAdmin.ready(spec), START_TIMEOUT);
+        PostgresAdmin.sql(spec, "postgres",
+            "CREATE ROLE " + credentials.user() + " LOGIN CONNECTION LIMIT " + spec.plan().maxConnections()
+                + " PASSWORD '" + credentials.password() + "';\n"
+                + "CREATE DATABASE " + credentials.path() + " OWNER " + credentials.user() + ";\n"
+                + "REVOKE ALL ON DATABASE postgres FROM PUBLIC;\n"
+                + "REVOKE ALL ON DATABASE template1 FROM PUBLIC;\n");
+        PostgresAdmin.sql(spec, credentials.path(), "REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n"
+            + "ALTER SCHEMA public OWNER TO " + credentials.user() + ";\n");
+      } finally {
+        server.stop();
+      }
+      DataDir.markCreated(spec);
+      return credentials;
+    } catch (DatastoreException | RuntimeException e) {
+      try {
+        DataDir.delete(spec.dataDir());
+      } catch (DatastoreException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** pg_hba.conf and the settings the plan decides (rewritten at each start: a new plan applies). */
+  private static void writeConfig(StoreSpec spec, Credentials c) throws DatastoreException {
+    Plan plan = spec.plan();
+    long kb = plan.memoryBytes() / 1024;
+    DataDir.write(spec, "pgdata/pg_hba.conf",
+        "# Written by Pier: its superuser over the socket in the add-on's own folder, the app role over TCP.\n"
+            + "local all " + PostgresAdmin.ADMIN + " trust\n"
+            + "host " + c.path() + " " + c.user() + " 127.0.0.1/32 scram-sha-256\n");
+    DataDir.write(spec, "pgdata/postgresql.auto.conf",
+        "# Written by Pier from the add-on's plan (" + plan.name() + ")\n"
+            + "listen_addresses = '127.0.0.1'\n"
+            + "port = " + spec.port() + "\n"
+            + "unix_socket_directories = '/app/run'\n"
+            + "unix_socket_permissions = 0700\n"
+            + "max_connections = " + (plan.maxConnections() + 5) + "\n"
+            + "superuser_reserved_connections = 3\n"
+            + "shared_buffers = " + Math.max(16 * 1024, kb / 4) + "kB\n"
+            + "effective_cache_size = " + Math.max(32 * 1024, kb / 2) + "kB\n"
+            + "work_mem = " + Math.max(1024, kb / 64) + "kB\n"
+            + "maintenance_work_mem = " + Math.max(8 * 1024, kb / 16) + "kB\n"
+            + "dynamic_shared_memory_type = mmap\n"
+            + "huge_pages = off\n"
+            + "password_encryption = 'scram-sha-256'\n"
+            + "logging_collector = off\n"
+            + "log_line_prefix = '%m [%p] '\n");
+  }
+
+  private ServerSupervisor supervisor(StoreSpec spec) {
+    return new ServerSupervisor(host, spec,
+        new ServerLaunch(List.of("postgres", "-D", "/app/pgdata"), Map.of(), "postgres"), "INT");
+  }
+
+  @Override
+  public void start(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    if (supervisors.running(spec.name())) return;
+    if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
+    writeConfig(spec, Settings.credentials(spec));
+    supervisors.start(spec.name(), supervisor(spec), s -> s.awaitReady(() -> PostgresAdmin.ready(spec), START_TIMEOUT));
+  }
+
+  @Override
+  public void stop(String name) {
+    supervisors.stop(name);
+  }
+
+  @Override
+  public void destroy(StoreSpec spec) throws DatastoreException {
+    stop(spec.name());
+    DataDir.delete(spec.dataDir());
+  }
+
+  @Override
+  public Credentials rotate(StoreSpec spec, Credentials current) throws DatastoreException {
+    Credentials next = new Credentials(current.host(), current.port(), current.user(), Secrets.password(), current.path());
+    PostgresAdmin.sql(spec, "postgres", "ALTER ROLE " + current.user() + " PASSWORD '" + next.password() + "';");
+    Settings.saveCredentials(spec, next);
+    return next;
+  }
+
+  @Override
+  public Status status(StoreSpec spec, Credentials credentials) {
+    Optional<ServerSupervisor> server = supervisors.get(spec.name());
+    if (server.isEmpty()) return new Status("stopped", -1, -1, -1, -1, "", 0, "");
+    ServerSupervisor s = server.get();
+    String state = s.state();
+    int connections = -1;
+    long size = -1;
+    String version = "";
+    if (state.equals("running")) {
+      try {
+        String[] row = PostgresAdmin.sql(spec, "postgres",
+            "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = '" + credentials.path() + "'), "
+                + "pg_database_size('" + credentials.path() + "'), current_setting('server_version')").split("\\|");
+        connections = Integer.parseInt(row[0]);
+        size = Long.parseLong(row[1]);
+        version = "PostgreSQL " + row[2].split(" ")[0];
+      } catch (DatastoreException | RuntimeException e) {
+        // Answered below with what is known.
+      }
+    }
+    return new Status(state, s.serverPid().orElse(-1L), s.memoryBytes(), connections, size, version, s.restarts(),
+        s.message());
+  }
+
+  @Override
+  public Map<String, String> configVars(Credentials c) {
+    return Map.of("URL", "postgres://" + c.user() + ":" + c.password() + "@" + c.host() + ":" + c.port() + "/" + c.path());
+  }
+
+  @Override
+  public Optional<Backups> backups() {
+    return Optional.of(backups);
+  }
+
+  @Override
+  public void close() {
+    supervisors.stopAll();
+  }
+}

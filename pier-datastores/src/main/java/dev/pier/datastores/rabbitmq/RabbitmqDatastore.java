@@ -1,0 +1,289 @@
+package dev.pier.datastores.rabbitmq;
+
+import dev.pier.datastores.Credentials;
+import dev.pier.datastores.Datastore;
+import dev.pier.datastores.DatastoreException;
+import dev.pier.datastores.Plan;
+import dev.pier.datastores.Status;
+import dev.pier.datastores.StoreSpec;
+import dev.pier.datastores.run.Commands;
+import dev.pier.datastores.run.DataDir;
+import dev.pier.datastores.run.Host;
+import dev.pier.datastores.run.Logs;
+import dev.pier.datastores.run.Secrets;
+import dev.pier.datastores.run.ServerLaunch;
+import dev.pier.datastores.run.ServerSupervisor;
+import dev.pier.datastores.run.Settings;
+import dev.pier.datastores.run.Supervisors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * RabbitMQ add-ons: one RabbitMQ node per add-on ({@code rabbit@localhost}) with its own Erlang
+ * cookie, its own epmd (on a port of its own, so nodes share nothing) and distribution port, all
+ * on 127.0.0.1; AMQP on the add-on's port. The app's user has permissions on its vhost only; no
+ * {@code guest}. Publishers are blocked (RabbitMQ's memory alarm) at 60% of the plan's memory, an
+ * idle node needs about 100 MiB, hence the larger plans than the other kinds'. Pier administers it with rabbitmqctl and the node's cookie from the add-on's
+ * 0700 folder.
+ */
+public final class RabbitmqDatastore implements Datastore {
+  private static final long MIB = 1L << 20;
+  private static final List<Plan> PLANS = List.of(
+      new Plan("small", 512 * MIB, 20, 1L << 30),
+      new Plan("medium", 1024 * MIB, 100, 4L << 30),
+      new Plan("large", 4096 * MIB, 500, 16L << 30));
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final String SBIN = "/usr/lib/rabbitmq/bin/";
+  /** Marks that the node booted once and made the app's user and vhost. */
+  private static final String BOOTED = "pier-booted";
+
+  /** The installed RabbitMQ's version, from its folder's name (rabbitmqctl takes seconds to start). */
+  private static final String VERSION = installedVersion();
+
+  private final Host host;
+  private final Supervisors supervisors = new Supervisors();
+
+  public RabbitmqDatastore(Host host) {
+    this.host = host;
+  }
+
+  @Override
+  public String kind() {
+    return "rabbitmq";
+  }
+
+  @Override
+  public List<Plan> plans() {
+    return PLANS;
+  }
+
+  @Override
+  public Credentials create(StoreSpec spec) throws DatastoreException {
+    if (DataDir.created(spec)) return Settings.credentials(spec);
+    dev.pier.datastores.run.Binaries.require("rabbitmq-server", SBIN + "rabbitmq-server", SBIN + "rabbitmqctl");
+    stop(spec.name());
+    try {
+      DataDir.recreate(spec);
+      DataDir.mkdir(spec, "mnesia");
+      DataDir.mkdir(spec, "log");
+      DataDir.write(spec, ".erlang.cookie", Secrets.password());
+      try {
+        java.nio.file.Files.setPosixFilePermissions(spec.dataDir().resolve(".erlang.cookie"),
+            java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+      } catch (IOException e) {
+        throw new DatastoreException("could not protect the Erlang cookie", e);
+      }
+      DataDir.write(spec, "enabled_plugins", "[].\n");
+      Credentials credentials = new Credentials("127.0.0.1", spec.port(), Secrets.name(), Secrets.password(), Secrets.name());
+      Settings.saveCredentials(spec, credentials);
+      Properties p = Settings.read(spec);
+      p.setProperty("epmd.port", Integer.toString(freePort()));
+      p.setProperty("dist.port", Integer.toString(freePort()));
+      Settings.write(spec, p);
+      writeConfig(spec, credentials);
+      DataDir.markCreated(spec);
+      return credentials;
+    } catch (DatastoreException | RuntimeException e) {
+      try {
+        DataDir.delete(spec.dataDir());
+      } catch (DatastoreException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * rabbitmq.conf from the plan; at the first boot also the app's user and vhost (RabbitMQ makes
+   * them, and no guest, when its database is empty).
+   */
+  private static void writeConfig(StoreSpec spec, Credentials firstBoot) throws DatastoreException {
+    Plan plan = spec.plan();
+    StringBuilder conf = new StringBuilder("# Written by Pier from the add-on's plan (" + plan.name() + ")\n")
+        .append("listeners.tcp.default = 127.0.0.1:").append(spec.port()).append('\n')
+        .append("loopback_users = none\n")
+        .append("vm_memory_high_watermark.absolute = ").append(plan.memoryBytes() * 6 / 10).append('\n')
+        .append("disk_free_limit.absolute = 50MB\n")
+        .append("log.console = true\nlog.console.level = warning\nlog.file = false\n");
+    if (firstBoot != null) {
+      conf.append("default_user = ").append(firstBoot.user()).append('\n')
+          .append("default_pass = ").append(firstBoot.password()).append('\n')
+          .append("default_vhost = ").append(firstBoot.path()).append('\n')
+          .append("default_permissions.configure = .*\ndefault_permissions.read = .*\ndefault_permissions.write = .*\n")
+          .append("default_user_tags.administrator = false\n");
+    }
+    DataDir.write(spec, "rabbitmq.conf", conf.toString());
+  }
+
+  private static Map<String, String> nodeEnv(StoreSpec spec, String dataDir) throws DatastoreException {
+    Properties p = Settings.read(spec);
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", dataDir);
+    env.put("RABBITMQ_NODENAME", "rabbit@localhost");
+    env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
+    env.put("RABBITMQ_NODE_PORT", Integer.toString(spec.port()));
+    env.put("RABBITMQ_DIST_PORT", p.getProperty("dist.port"));
+    env.put("ERL_EPMD_PORT", p.getProperty("epmd.port"));
+    env.put("ERL_EPMD_ADDRESS", "127.0.0.1");
+    env.put("RABBITMQ_MNESIA_BASE", dataDir + "/mnesia");
+    env.put("RABBITMQ_LOG_BASE", dataDir + "/log");
+    env.put("RABBITMQ_CONFIG_FILE", dataDir + "/rabbitmq.conf");
+    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dataDir + "/enabled_plugins");
+    env.put("RABBITMQ_CONF_ENV_FILE", dataDir + "/rabbitmq-env.conf");
+    env.put("RABBITMQ_ADVANCED_CONFIG_FILE", dataDir + "/advanced.config");
+    env.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}");
+    env.put("LANG", "C.UTF-8");
+    env.put("LC_ALL", "C.UTF-8");
+    return env;
+  }
+
+  private ServerSupervisor supervisor(StoreSpec spec) throws DatastoreException {
+    return new ServerSupervisor(host, spec,
+        new ServerLaunch(List.of(SBIN + "rabbitmq-server"), nodeEnv(spec, "/app"), "beam.smp"), "TERM");
+  }
+
+  /** Runs rabbitmqctl against the add-on's node (as root, with the node's cookie and epmd). */
+  private static String ctl(StoreSpec spec, String... args) throws DatastoreException {
+    List<String> argv = new java.util.ArrayList<>(List.of(SBIN + "rabbitmqctl", "-n", "rabbit@localhost", "-q"));
+    argv.addAll(List.of(args));
+    Map<String, String> env = nodeEnv(spec, spec.dataDir().toString());
+    env.put("PATH", "/usr/lib/rabbitmq/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+    // The CLI would otherwise start an epmd of its own (as root, outliving it) when the node is down.
+    env.put("ERL_FLAGS", "-start_epmd false");
+    Commands.Result r = Commands.run(argv, env, null, Duration.ofSeconds(60));
+    if (!r.ok()) throw new DatastoreException("rabbitmqctl " + args[0] + " failed: " + Logs.lastLines(r.output(), 3));
+    return r.output();
+  }
+
+  /** True once the node answers an AMQP 0-9-1 protocol header with Connection.Start. */
+  static boolean ready(StoreSpec spec) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", spec.port()), 1000);
+      s.setSoTimeout(2000);
+      s.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
+      InputStream in = s.getInputStream();
+      return in.read() == 1;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws DatastoreException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new DatastoreException("no free port for the RabbitMQ node's own use", e);
+    }
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Picks new epmd and distribution ports when another program took the saved ones meanwhile. */
+  private static void ensureNodePorts(StoreSpec spec) throws DatastoreException {
+    Properties p = Settings.read(spec);
+    boolean changed = false;
+    for (String key : List.of("epmd.port", "dist.port")) {
+      String value = p.getProperty(key);
+      if (value == null || !free(Integer.parseInt(value))) {
+        p.setProperty(key, Integer.toString(freePort()));
+        changed = true;
+      }
+    }
+    if (changed) Settings.write(spec, p);
+  }
+
+  @Override
+  public void start(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    if (supervisors.running(spec.name())) return;
+    if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
+    boolean booted = java.nio.file.Files.exists(spec.dataDir().resolve(BOOTED));
+    Credentials saved = Settings.credentials(spec);
+    writeConfig(spec, booted ? null : saved);
+    ensureNodePorts(spec);
+    supervisors.start(spec.name(), supervisor(spec), s -> {
+      s.awaitReady(() -> ready(spec), START_TIMEOUT);
+      // The plan's connection limit (applied at every start: a new plan takes effect).
+      ctl(spec, "set_vhost_limits", "-p", saved.path(), "{\"max-connections\": " + spec.plan().maxConnections() + "}");
+    });
+    if (!booted) {
+      writeConfig(spec, null);
+      DataDir.write(spec, BOOTED, "ok\n");
+    }
+  }
+
+  @Override
+  public void stop(String name) {
+    supervisors.stop(name);
+  }
+
+  @Override
+  public void destroy(StoreSpec spec) throws DatastoreException {
+    stop(spec.name());
+    DataDir.delete(spec.dataDir());
+  }
+
+  @Override
+  public Credentials rotate(StoreSpec spec, Credentials current) throws DatastoreException {
+    Credentials next = new Credentials(current.host(), current.port(), current.user(), Secrets.password(), current.path());
+    ctl(spec, "change_password", current.user(), next.password());
+    Settings.saveCredentials(spec, next);
+    return next;
+  }
+
+  @Override
+  public Status status(StoreSpec spec, Credentials credentials) {
+    Optional<ServerSupervisor> server = supervisors.get(spec.name());
+    if (server.isEmpty()) return new Status("stopped", -1, -1, -1, -1, "", 0, "");
+    ServerSupervisor s = server.get();
+    String state = s.state();
+    int connections = -1;
+    String version = "";
+    if (state.equals("running") && !ready(spec)) state = "starting";
+    if (state.equals("running")) {
+      try {
+        version = VERSION;
+        connections = (int) ctl(spec, "list_connections", "-s", "pid").lines().filter(l -> !l.isBlank()).count();
+      } catch (DatastoreException | RuntimeException e) {
+        // Answered with what is known.
+      }
+    }
+    return new Status(state, s.serverPid().orElse(-1L), s.memoryBytes(), connections,
+        dev.pier.datastores.run.DataDir.size(spec.dataDir().resolve("mnesia")), version, s.restarts(), s.message());
+  }
+
+  private static String installedVersion() {
+    try (var dirs = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/usr/lib/rabbitmq/lib"), "rabbitmq_server-*")) {
+      for (var dir : dirs) return "RabbitMQ " + dir.getFileName().toString().substring("rabbitmq_server-".length());
+    } catch (IOException e) {
+      // Not installed: create and start say so.
+    }
+    return "RabbitMQ";
+  }
+
+  @Override
+  public Map<String, String> configVars(Credentials c) {
+    return Map.of("URL", "amqp://" + c.user() + ":" + c.password() + "@" + c.host() + ":" + c.port() + "/" + c.path());
+  }
+
+  @Override
+  public void close() {
+    supervisors.stopAll();
+  }
+
+}

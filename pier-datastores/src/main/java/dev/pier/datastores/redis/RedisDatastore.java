@@ -1,0 +1,210 @@
+package dev.pier.datastores.redis;
+
+import dev.pier.datastores.Credentials;
+import dev.pier.datastores.Datastore;
+import dev.pier.datastores.DatastoreException;
+import dev.pier.datastores.Plan;
+import dev.pier.datastores.Status;
+import dev.pier.datastores.StoreSpec;
+import dev.pier.datastores.run.DataDir;
+import dev.pier.datastores.run.Host;
+import dev.pier.datastores.run.Secrets;
+import dev.pier.datastores.run.ServerLaunch;
+import dev.pier.datastores.run.ServerSupervisor;
+import dev.pier.datastores.run.Settings;
+import dev.pier.datastores.run.Supervisors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Redis 7 add-ons: one redis-server per add-on on 127.0.0.1:port, append-only file in its data
+ * dir, {@code maxmemory} at 3/4 of the plan's memory with {@code noeviction} (as Heroku's). The
+ * app uses the {@code default} user with a password and every command but the {@code @admin}
+ * ones (CONFIG, DEBUG, MODULE, SHUTDOWN, REPLICAOF, ACL, MONITOR, ...); Pier keeps the user
+ * {@code pier} for itself, reached only through the unix socket in the add-on's 0700 folder.
+ */
+public final class RedisDatastore implements Datastore {
+  private static final long MIB = 1L << 20;
+  private static final long GIB = 1L << 30;
+  private static final List<Plan> PLANS = List.of(
+      new Plan("small", 64 * MIB, 40, 256 * MIB),
+      new Plan("medium", 256 * MIB, 200, GIB),
+      new Plan("large", 1024 * MIB, 1000, 4 * GIB));
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  static final String ADMIN = "pier";
+
+  private final Host host;
+  private final Supervisors supervisors = new Supervisors();
+
+  public RedisDatastore(Host host) {
+    this.host = host;
+  }
+
+  @Override
+  public String kind() {
+    return "redis";
+  }
+
+  @Override
+  public List<Plan> plans() {
+    return PLANS;
+  }
+
+  @Override
+  public Credentials create(StoreSpec spec) throws DatastoreException {
+    if (DataDir.created(spec)) return Settings.credentials(spec);
+    dev.pier.datastores.run.Binaries.require("redis-server", "/usr/bin/redis-server");
+    stop(spec.name());
+    try {
+      DataDir.recreate(spec);
+      DataDir.mkdir(spec, "run");
+      DataDir.mkdir(spec, "data");
+      Credentials credentials = new Credentials("127.0.0.1", spec.port(), "", Secrets.password(), "");
+      Settings.saveCredentials(spec, credentials);
+      Properties p = Settings.read(spec);
+      p.setProperty("admin.password", Secrets.password());
+      Settings.write(spec, p);
+      DataDir.write(spec, "users.acl",
+          "user default on >" + credentials.password() + " ~* &* +@all -@admin\n"
+              + "user " + ADMIN + " on >" + p.getProperty("admin.password") + " ~* &* +@all\n");
+      DataDir.markCreated(spec);
+      return credentials;
+    } catch (DatastoreException | RuntimeException e) {
+      try {
+        DataDir.delete(spec.dataDir());
+      } catch (DatastoreException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private static void writeConfig(StoreSpec spec) throws DatastoreException {
+    Plan plan = spec.plan();
+    DataDir.write(spec, "redis.conf",
+        "# Written by Pier from the add-on's plan (" + plan.name() + ")\n"
+            + "bind 127.0.0.1\n"
+            + "port " + spec.port() + "\n"
+            + "protected-mode yes\n"
+            + "unixsocket /app/run/redis.sock\n"
+            + "unixsocketperm 700\n"
+            + "daemonize no\n"
+            + "logfile \"\"\n"
+            + "dir /app/data\n"
+            + "appendonly yes\n"
+            + "appendfsync everysec\n"
+            + "maxmemory " + plan.memoryBytes() * 3 / 4 + "\n"
+            + "maxmemory-policy noeviction\n"
+            + "maxclients " + plan.maxConnections() + "\n"
+            + "aclfile /app/users.acl\n"
+            + "enable-debug-command no\n"
+            + "enable-module-command no\n"
+            + "enable-protected-configs no\n");
+  }
+
+  private ServerSupervisor supervisor(StoreSpec spec) {
+    return new ServerSupervisor(host, spec,
+        new ServerLaunch(List.of("redis-server", "/app/redis.conf"), Map.of(), "redis-server"), "TERM");
+  }
+
+  /** Pier's own connection: the admin user through the unix socket. */
+  private static Resp admin(StoreSpec spec) throws IOException, DatastoreException {
+    Path socket = spec.dataDir().resolve("run/redis.sock");
+    Resp r = Resp.unix(socket);
+    Object ok = r.call("AUTH", ADMIN, Settings.read(spec).getProperty("admin.password", ""));
+    if (!"OK".equals(ok)) {
+      r.close();
+      throw new DatastoreException("Pier's admin user was refused by the add-on's Redis");
+    }
+    return r;
+  }
+
+  private static boolean ready(StoreSpec spec) {
+    try (Resp r = admin(spec)) {
+      return "PONG".equals(r.call("PING"));
+    } catch (IOException | DatastoreException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void start(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    if (supervisors.running(spec.name())) return;
+    if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
+    writeConfig(spec);
+    supervisors.start(spec.name(), supervisor(spec), s -> s.awaitReady(() -> ready(spec), START_TIMEOUT));
+  }
+
+  @Override
+  public void stop(String name) {
+    supervisors.stop(name);
+  }
+
+  @Override
+  public void destroy(StoreSpec spec) throws DatastoreException {
+    stop(spec.name());
+    DataDir.delete(spec.dataDir());
+  }
+
+  @Override
+  public Credentials rotate(StoreSpec spec, Credentials current) throws DatastoreException {
+    Credentials next = new Credentials(current.host(), current.port(), "", Secrets.password(), "");
+    try (Resp r = admin(spec)) {
+      Object set = r.call("ACL", "SETUSER", "default", "resetpass", ">" + next.password());
+      Object saved = r.call("ACL", "SAVE");
+      if (!"OK".equals(set) || !"OK".equals(saved)) {
+        throw new DatastoreException("Redis refused the new password: " + set + " " + saved);
+      }
+    } catch (IOException e) {
+      throw new DatastoreException("could not reach the add-on's Redis: " + e.getMessage(), e);
+    }
+    Settings.saveCredentials(spec, next);
+    return next;
+  }
+
+  @Override
+  public Status status(StoreSpec spec, Credentials credentials) {
+    Optional<ServerSupervisor> server = supervisors.get(spec.name());
+    if (server.isEmpty()) return new Status("stopped", -1, -1, -1, -1, "", 0, "");
+    ServerSupervisor s = server.get();
+    String state = s.state();
+    int connections = -1;
+    String version = "";
+    if (state.equals("running")) {
+      try (Resp r = admin(spec)) {
+        Map<String, String> info = parseInfo(String.valueOf(r.call("INFO")));
+        version = "Redis " + info.getOrDefault("redis_version", "");
+        // Pier's own status connection is not the app's.
+        connections = Integer.parseInt(info.getOrDefault("connected_clients", "1")) - 1;
+      } catch (IOException | DatastoreException | RuntimeException e) {
+        // Answered with what is known.
+      }
+    }
+    return new Status(state, s.serverPid().orElse(-1L), s.memoryBytes(), connections,
+        DataDir.size(spec.dataDir().resolve("data")), version, s.restarts(), s.message());
+  }
+
+  static Map<String, String> parseInfo(String info) {
+    Map<String, String> values = new java.util.HashMap<>();
+    for (String line : info.split("\r?\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && !line.startsWith("#")) values.put(line.substring(0, colon), line.substring(colon + 1).strip());
+    }
+    return values;
+  }
+
+  @Override
+  public Map<String, String> configVars(Credentials c) {
+    return Map.of("URL", "redis://:" + c.password() + "@" + c.host() + ":" + c.port());
+  }
+
+  @Override
+  public void close() {
+    supervisors.stopAll();
+  }
+}
