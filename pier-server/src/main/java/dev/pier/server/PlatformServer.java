@@ -151,7 +151,7 @@ public final class PlatformServer implements AutoCloseable {
                 defaults.responseTimeout(), defaults.idleTimeout())
                 .withBackendPool(defaults.backendIdleTimeout(), settings.routerBackendPool() ? defaults.maxIdlePerBackend() : 0)
                 .withClientLimits(settings.routerClientLimits()),
-            accessLog, LoadBalancer.named(System.getProperty("pier.router.balancer")), waker);
+            accessLog, LoadBalancer.named(System.getProperty("pier.router.balancer", System.getenv("PIER_ROUTER_BALANCER"))), waker);
     router.start();
     // #12 HTTPS: certificates from Pier's own CA (DATA/tls/ca), chosen by SNI name.
     PierTls tls = PierTls.start(router, settings);
