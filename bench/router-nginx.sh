@@ -68,6 +68,8 @@ nginx_conf() { # ports of the instances
   for p in "$@"; do servers+="    server 127.0.0.1:$p;"$'\n'; done
   cat >"$BENCH_TMP/nginx/nginx.conf" <<CONF
 worker_processes 1;
+# Pier's network guard keeps other users off instance ports: the worker must run as root, as Pier.
+user root;
 daemon off;
 pid $BENCH_TMP/nginx/nginx.pid;
 error_log $BENCH_TMP/nginx/error.log;
@@ -203,6 +205,7 @@ read -r DIRECT_PORT <<<"$(ports_up 1)"
 [ "$(curl -s "http://127.0.0.1:$DIRECT_PORT/")" = ok ] || die "web.1 does not answer"
 start_nginx $(ports_up 1)
 [ "$(curl -s -H "Host: $HOST" "http://127.0.0.1:$ROUTER_PORT/")" = ok ] || die "Pier's router does not serve $APP"
+[ "$(curl -s -H "Host: $HOST" "http://127.0.0.1:$NGINX_PORT/")" = ok ] || die "nginx does not serve $APP"
 [ "$(curl -sk --resolve "$HOST:$PIER_ROUTER_TLS_PORT:127.0.0.1" "https://$HOST:$PIER_ROUTER_TLS_PORT/")" = ok ] ||
   die "Pier's TLS port does not serve $APP"
 [ "$(curl -sk --resolve "$HOST:$NGINX_TLS_PORT:127.0.0.1" "https://$HOST:$NGINX_TLS_PORT/")" = ok ] ||
