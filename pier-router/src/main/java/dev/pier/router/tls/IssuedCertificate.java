@@ -15,15 +15,21 @@ public record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
     if (chain.isEmpty()) throw new IllegalArgumentException("empty chain");
   }
 
+  /** OpenSSL (BoringSSL) when available; the JDK's TLS otherwise. */
+  static final SslProvider PROVIDER = io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+
   public X509Certificate leaf() {
     return chain.getFirst();
   }
 
-  /** A server context (JDK provider) that presents this chain. */
+  /**
+   * A server context that presents this chain: OpenSSL's API from netty-tcnative (BoringSSL) when
+   * its native library loads on this machine, else the JDK's provider.
+   */
   public SslContext serverContext() {
     try {
       return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(PROVIDER)
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
