@@ -151,8 +151,12 @@ final class RouterLineStore implements AutoCloseable {
       return false; // expired and deleted meanwhile
     }
     List<Integer> blocks = RouterSegments.blocks(bytes, bytes.length);
+    long[] words = matcher.wordHashes();
     for (int b = blocks.size() - 1; b >= 0; b--) {
-      if (collect(RouterSegments.lines(bytes, blocks.get(b)), fromNanos, matcher, limit, found)) return true;
+      if (words != null && !RouterSegments.mayHold(bytes, blocks.get(b), words)) continue;
+      byte[] raw = RouterSegments.raw(bytes, blocks.get(b));
+      if (!matcher.mayMatch(raw, raw.length)) continue; // a word no line of the block has: skip it whole
+      if (collect(RouterSegments.records(raw, raw.length), fromNanos, matcher, limit, found)) return true;
     }
     return false;
   }
@@ -278,6 +282,8 @@ final class RouterLineStore implements AutoCloseable {
     int rawCount;
     long rawMin = Long.MAX_VALUE;
     long rawMax = Long.MIN_VALUE;
+    /** The words of the buffered lines ({@link RouterSegments#addWords}). */
+    final long[] words = new long[RouterSegments.BLOOM_LONGS];
     FileChannel channel;
     Path openPath;
     long openSeq;
@@ -349,6 +355,7 @@ final class RouterLineStore implements AutoCloseable {
       ByteBuffer b = ByteBuffer.wrap(raw);
       b.putLong(rawLength, nanos).putInt(rawLength + 8, utf8.length);
       System.arraycopy(utf8, 0, raw, rawLength + RouterSegments.RECORD_HEADER, utf8.length);
+      RouterSegments.addWords(words, utf8, 0, utf8.length);
       rawLength = need;
       rawCount++;
       rawMin = Math.min(rawMin, nanos);
@@ -365,7 +372,7 @@ final class RouterLineStore implements AutoCloseable {
           roll(store);
         }
         if (channel == null) openSegment();
-        ByteBuffer block = RouterSegments.block(raw, rawLength, rawCount, table);
+        ByteBuffer block = RouterSegments.block(raw, rawLength, rawCount, words, table);
         int size = block.remaining();
         while (block.hasRemaining()) channel.write(block);
         fileBytes += size;
@@ -389,6 +396,7 @@ final class RouterLineStore implements AutoCloseable {
       rawCount = 0;
       rawMin = Long.MAX_VALUE;
       rawMax = Long.MIN_VALUE;
+      Arrays.fill(words, 0L);
       if (raw.length > 4 * BLOCK_BYTES) raw = new byte[BLOCK_BYTES + 1024]; // one huge line passed
     }
 

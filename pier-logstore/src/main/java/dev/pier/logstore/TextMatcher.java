@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -51,17 +50,58 @@ final class TextMatcher {
     return new TextMatcher(analyzer, phrases, ascii);
   }
 
+  /**
+   * The {@link RouterSegments#wordHash hashes} of every query word, for skipping blocks whose word
+   * filter lacks one; null when that cannot be used (no word, or a word that is not ASCII).
+   */
+  long[] wordHashes() {
+    if (phrases.isEmpty() || !asciiOnly) return null;
+    return phrases.stream().flatMap(p -> java.util.Arrays.stream(p.words))
+        .mapToLong(RouterSegments::wordHash).toArray();
+  }
+
   /** Whether any line matches: the text held no searchable word. */
   boolean matchesAll() {
     return phrases.isEmpty();
   }
 
+  /**
+   * Whether some line in {@code raw[0, length)} (UTF-8 records) may match: false only when a query
+   * word is in none of its bytes (ASCII case ignored), so the records need not be decoded.
+   */
+  boolean mayMatch(byte[] raw, int length) {
+    if (phrases.isEmpty() || !asciiOnly) return true;
+    for (Phrase p : phrases) {
+      for (String w : p.words) if (indexOfIgnoreCase(raw, length, w) < 0) return false;
+    }
+    return true;
+  }
+
+  /** Where the lowercase ASCII {@code word} starts in {@code raw[0, length)}, ASCII case ignored; or -1. */
+  static int indexOfIgnoreCase(byte[] raw, int length, String word) {
+    int n = word.length();
+    if (n == 0) return 0;
+    byte first = (byte) word.charAt(0);
+    byte firstUpper = (byte) Character.toUpperCase(word.charAt(0));
+    outer:
+    for (int i = 0, last = length - n; i <= last; i++) {
+      byte b = raw[i];
+      if (b != first && b != firstUpper) continue;
+      for (int k = 1; k < n; k++) {
+        int c = raw[i + k];
+        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+        if (c != word.charAt(k)) continue outer;
+      }
+      return i;
+    }
+    return -1;
+  }
+
   boolean matches(String line) {
     if (phrases.isEmpty()) return true;
     if (asciiOnly) {
-      String lower = line.toLowerCase(Locale.ROOT);
       for (Phrase p : phrases) {
-        for (String w : p.words) if (!lower.contains(w)) return false;
+        for (String w : p.words) if (!containsIgnoreCase(line, w)) return false;
       }
     }
     List<String> words = new ArrayList<>();
@@ -74,6 +114,17 @@ final class TextMatcher {
       if (!contains(words, positions, p)) return false;
     }
     return true;
+  }
+
+  private static boolean containsIgnoreCase(String line, String lowerWord) {
+    int n = lowerWord.length();
+    char first = lowerWord.charAt(0);
+    char firstUpper = Character.toUpperCase(first);
+    for (int i = 0, last = line.length() - n; i <= last; i++) {
+      char c = line.charAt(i);
+      if ((c == first || c == firstUpper) && line.regionMatches(true, i, lowerWord, 0, n)) return true;
+    }
+    return false;
   }
 
   private static boolean contains(List<String> words, List<Integer> positions, Phrase p) {
