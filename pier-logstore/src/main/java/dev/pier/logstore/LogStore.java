@@ -152,6 +152,9 @@ public final class LogStore implements AutoCloseable {
   /**
    * Enqueues a line for storage. Never blocks: when the write queue (100,000 lines) is full, or the
    * store is closed, the line is dropped and counted in {@link #takeDropped()}.
+   * A router access line ({@code pier[router]}) is not queued: it is added to its app's block in
+   * {@link RouterLineStore} on the calling thread (a copy; every ~170 lines a few KB compressed
+   * and written to the page cache), searchable at once.
    *
    * @throws NullPointerException if the line or any of its parts is null
    */
