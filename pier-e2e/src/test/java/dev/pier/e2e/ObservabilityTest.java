@@ -188,6 +188,13 @@ class ObservabilityTest {
     assertThat(typeError.out()).contains("TypeError: boom in handler").doesNotContain("pier[router]");
     Result router = PlatformHarness.check(pier.cli(repo, "logs:search", "error", "--source", "router"));
     assertThat(router.out()).contains("pier[router]").contains("path=\"/error\"");
+    // A request id finds that request's router line, and only it.
+    String id = pier.get("watched", "/say?text=by-id").headers().get("x-request-id");
+    Result byId = awaitSearch(id);
+    assertThat(byId.out().lines().filter(l -> l.contains(id)).toList()).singleElement().asString()
+        .contains("pier[router]").contains("request_id=" + id).contains("status=200");
+    Result byStatus = PlatformHarness.check(pier.cli(repo, "logs:search", "status=200", "--source", "router"));
+    assertThat(byStatus.out()).contains("request_id=" + id);
     Result bad = pier.cli(repo, "logs:search", "x", "--since", "yesterday");
     assertThat(bad.exit()).isNotZero();
   }

@@ -67,6 +67,9 @@ public final class LogStore implements AutoCloseable {
   private final RetentionSettings retention;
   private final ScheduledThreadPoolExecutor background;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The router's access lines: compact segment files, not index documents. */
+  private final RouterLineStore routerLines;
+  private volatile String routerFailure = "";
 
   private LogStore(Path dir, InstantSource clock, LogStoreOptions options, NotStoredListener listener)
       throws IOException {
@@ -80,6 +83,8 @@ public final class LogStore implements AutoCloseable {
       return t;
     });
     background.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a pending reopen
+    this.routerLines = new RouterLineStore(dir.resolve(RouterLineStore.DIR), notStored,
+        reason -> routerFailure = reason);
     Path indexDir = dir.resolve(INDEX_DIR);
     OwnerOnly.createDirectories(indexDir);
     Directory directory = new OwnerOnly.FilesDirectory(FSDirectory.open(indexDir), indexDir);
@@ -147,6 +152,9 @@ public final class LogStore implements AutoCloseable {
   /**
    * Enqueues a line for storage. Never blocks: when the write queue (100,000 lines) is full, or the
    * store is closed, the line is dropped and counted in {@link #takeDropped()}.
+   * A router access line ({@code pier[router]}) is not queued: it is added to its app's block in
+   * {@link RouterLineStore} on the calling thread (a copy; every ~170 lines a few KB compressed
+   * and written to the page cache), searchable at once.
    *
    * @throws NullPointerException if the line or any of its parts is null
    */
@@ -156,11 +164,48 @@ public final class LogStore implements AutoCloseable {
     Objects.requireNonNull(line.source(), "source");
     Objects.requireNonNull(line.process(), "process");
     Objects.requireNonNull(line.text(), "text");
+    if (isRouterLine(line)) {
+      if (closed.get()) drops.add(line.app());
+      else routerLines.append(line.app(), LogDocument.nanos(line.time()), line.text());
+      return;
+    }
     queues[Math.floorMod(line.app().hashCode(), queues.length)].offer(line);
   }
 
   /** The lines matching {@code query}, newest first, at most {@code query.limit()}. */
   public List<LogLine> search(LogQuery query) {
+    List<LogLine> indexed = searchIndex(query);
+    if (!searchesRouterLines(query)) return indexed;
+    long from = LogDocument.nanos(clock.instant().minus(retention.get(query.app())));
+    if (query.since() != null) from = Math.max(from, LogDocument.nanos(query.since()));
+    List<RouterSegments.Line> routed;
+    try {
+      routed = routerLines.search(query.app(), from, TextMatcher.of(query.text(), ANALYZER), query.limit());
+    } catch (IOException e) {
+      throw new UncheckedIOException("router log search failed", e);
+    }
+    if (routed.isEmpty()) return indexed;
+    List<LogLine> all = new ArrayList<>(indexed.size() + routed.size());
+    all.addAll(indexed);
+    for (RouterSegments.Line r : routed) {
+      all.add(new LogLine(LogDocument.instant(r.nanos()), query.app(), "pier", "router", r.text()));
+    }
+    all.sort(java.util.Comparator.comparing(LogLine::time).reversed()); // stable: ties keep their order
+    return all.size() > query.limit() ? new ArrayList<>(all.subList(0, query.limit())) : all;
+  }
+
+  /** Whether a search can match router lines: kind router or any, instance router or any. */
+  private static boolean searchesRouterLines(LogQuery query) {
+    return (query.kind() == null || query.kind().equals("router"))
+        && (query.instance() == null || query.instance().equals("router"));
+  }
+
+  /** Whether {@code line} is a router access line ({@code pier[router]}), kept apart from the index. */
+  static boolean isRouterLine(LogLine line) {
+    return line.process().equals("router") && line.source().equals("pier");
+  }
+
+  private List<LogLine> searchIndex(LogQuery query) {
     Query q = SearchQueries.of(query, ANALYZER);
     try {
       return index.search(searcher -> {
@@ -212,7 +257,7 @@ public final class LogStore implements AutoCloseable {
   public long purgeExpired() {
     Instant now = clock.instant();
     LogIndex.Generation g = index.current();
-    if (g.failed()) return 0;
+    if (g.failed()) return purgeRouterLines(now);
     long deleted = 0;
     try {
       g.searchers.maybeRefreshBlocking();
@@ -230,12 +275,21 @@ public final class LogStore implements AutoCloseable {
         g.searchers.release(searcher);
       }
       if (deleted > 0) g.searchers.maybeRefreshBlocking();
-      return deleted;
+      return deleted + purgeRouterLines(now);
     } catch (IOException | RuntimeException e) {
       if (!LogIndex.isWriterFailure(g, e)) throw new IllegalStateException("log purge failed", e);
       index.fail(g, e); // the next purge redoes it
       return deleted;
     }
+  }
+
+  /** Deletes the router segments whose lines all expired; their lines are hidden already. */
+  private long purgeRouterLines(Instant now) {
+    long deleted = 0;
+    for (String app : routerLines.apps()) {
+      deleted += routerLines.purge(app, LogDocument.nanos(now.minus(retention.get(app))));
+    }
+    return deleted;
   }
 
   /**
@@ -246,6 +300,11 @@ public final class LogStore implements AutoCloseable {
   public void deleteApp(String app) {
     Objects.requireNonNull(app, "app");
     index.deleteApp(app);
+    try {
+      routerLines.deleteApp(app);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete router lines of " + app, e);
+    }
     retention.remove(app);
     drops.forget(app);
     notStored.forget(app);
@@ -302,6 +361,7 @@ public final class LogStore implements AutoCloseable {
       for (IndexingQueue queue : queues) queue.close();
       background.shutdown();
       background.awaitTermination(30, TimeUnit.SECONDS);
+      routerLines.close();
       index.close();
       Map<String, Long> lost = notStored.take(); // no report can reach the apps any more
       if (!lost.isEmpty()) {
@@ -356,6 +416,7 @@ public final class LogStore implements AutoCloseable {
     LogIndex.Generation g = index.current();
     long[] written = new long[queues.length];
     for (int i = 0; i < queues.length; i++) written[i] = queues[i].written();
+    routerLines.sync();
     if (index.commit(g)) {
       for (int i = 0; i < queues.length; i++) queues[i].committed(g, written[i]);
     }
@@ -373,7 +434,7 @@ public final class LogStore implements AutoCloseable {
   private void reportNotStored() {
     Map<String, Long> lost = notStored.take();
     if (lost.isEmpty()) return;
-    String reason = index.failureReason();
+    String reason = index.failureReason().isEmpty() ? routerFailure : index.failureReason();
     lost.forEach((app, count) -> {
       try {
         listener.linesNotStored(app, count, reason);

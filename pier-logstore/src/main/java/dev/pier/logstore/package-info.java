@@ -16,6 +16,15 @@
  *                        └─ and on a search whose view is stale and over 200 ms old
  * </pre>
  *
+ * <h2>Router access lines</h2>
+ *
+ * The router's {@code pier[router]} lines (one per request) do not go to the index: {@link
+ * dev.pier.logstore.RouterLineStore} appends them, on the calling thread, as compact records to
+ * LZ4-compressed, checksummed blocks in per-app segment files under {@code DIR/router}, each block
+ * with a Bloom filter of its words; searches merge the index's hits with a newest-first scan of
+ * those segments ({@link dev.pier.logstore.TextMatcher} keeps the index's text semantics). Synced
+ * at every commit; retention deletes whole segments; a torn tail costs only unsynced lines.
+ *
  * <h2>Index layout</h2>
  *
  * One index under {@code DIR/index} holds all apps; every query filters on the app, so one app's

@@ -164,6 +164,45 @@ class DiskFullTest {
     assertThat(listener.lines("shop")).isEqualTo(reported);
   }
 
+  private void appendRouter(String word, int n) {
+    for (int i = 0; i < n; i++) {
+      store.append(new LogLine(T0.plusMillis(time++), "shop", "pier", "router", "at=info method=GET path=\"/" + word
+          + "\" host=shop.localhost request_id=" + java.util.UUID.randomUUID() + " dyno=web.1 status=200 bytes=" + i));
+    }
+  }
+
+  private int storedRouter(String word) {
+    return store.search(new LogQuery("shop", word, null, "router", null, LogQuery.MAX_LIMIT)).size();
+  }
+
+  @Test
+  void routerLinesWrittenToAFullDiskAreReportedAndStoredAgainWhenSpaceReturns() throws Exception {
+    appendRouter("before", 200);
+    store.commit(); // synced
+    disk.fill();
+
+    for (int round = 0; round < 5; round++) {
+      appendRouter("during", 150);
+      Thread.sleep(100);
+    }
+    store.commit(); // writes the last partial block, which fails too
+    awaitTrue(() -> listener.lines("shop") + storedRouter("during") == 750);
+    assertThat(listener.lines("shop")).isPositive();
+    assertThat(listener.reports).allSatisfy(r -> assertThat(r).endsWith(": No space left on device"));
+    assertThat(storedRouter("before")).isEqualTo(200);
+
+    disk.free();
+    awaitTrue(() -> {
+      appendRouter("after", 1);
+      store.commit();
+      return storedRouter("after") > 0;
+    });
+    store.close();
+    store = open();
+    assertThat(storedRouter("before")).isEqualTo(200);
+    assertThat(storedRouter("after")).isPositive();
+  }
+
   private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!condition.getAsBoolean()) {

@@ -29,6 +29,7 @@ class OwnerOnlyTest {
     try (LogStore store = LogStore.open(dir, InstantSource.fixed(T0))) {
       for (int i = 0; i < 1000; i++) {
         store.append(new LogLine(T0.plusMillis(i), "shop", "app", "web.1", "password=hunter" + i));
+        store.append(new LogLine(T0.plusMillis(i), "shop", "pier", "router", "path=\"/?password=" + i + "\""));
       }
       store.flush();
       store.commit();
@@ -42,7 +43,7 @@ class OwnerOnlyTest {
     assertThat(paths).filteredOn(Files::isRegularFile).hasSizeGreaterThan(3)
         .allSatisfy(f -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
             .as(f.toString()).isEqualTo("rw-------"));
-    assertThat(paths).filteredOn(Files::isDirectory).hasSize(2)
+    assertThat(paths).filteredOn(Files::isDirectory).hasSize(4) // store, index, router, router/<app>
         .allSatisfy(d -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d)))
             .as(d.toString()).isEqualTo("rwx------"));
   }

@@ -4,6 +4,7 @@ import dev.pier.model.Backend;
 import dev.pier.model.Route;
 import dev.pier.model.RouteTable;
 import dev.pier.model.VersionRoute;
+import java.util.function.ToIntFunction;
 
 /**
  * Assigns a request to a version and an instance, and counts it in flight on that instance.
@@ -21,9 +22,13 @@ final class Assigner {
   private static final int MAX_TABLE_CHANGES = 8;
 
   private final RouterContext router;
+  /** The in-flight counts the balancer sees; one instance, so a pick allocates nothing. */
+  private final ToIntFunction<Backend> inFlight;
 
   Assigner(RouterContext router) {
     this.router = router;
+    InFlight counts = router.inFlight();
+    this.inFlight = counts::count;
   }
 
   /** A counted assignment; the caller must call {@link InFlight#end} for it exactly once. */
@@ -65,14 +70,14 @@ final class Assigner {
     if (failed != null) {
       for (VersionRoute same : VersionPicker.shared(route)) {
         if (same.version() != failedVersion) continue;
-        Backend other = router.balancer().pick(route.app(), same, failed);
+        Backend other = router.balancer().pick(route.app(), same, failed, inFlight);
         if (other != null) return new Assignment(table, route, same, other);
       }
     }
     VersionRoute version = VersionPicker.pick(route, bucket,
         v -> failed != null && v == failedVersion);
     if (version == null) return null;
-    Backend backend = router.balancer().pick(route.app(), version, failed);
+    Backend backend = router.balancer().pick(route.app(), version, failed, inFlight);
     return backend == null ? null : new Assignment(table, route, version, backend);
   }
 }

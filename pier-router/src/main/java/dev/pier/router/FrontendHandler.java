@@ -110,6 +110,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Exchange current;
   private boolean closing;
+  /** The version counter of this connection's previous request: the next one's likely counter. */
+  private VersionLoads.Counter lastLoad;
+  /** This connection's local port, read once (-1 until then). */
+  private int routerPort = -1;
   private final long defaultResponseNanos;
   private final long defaultIdleMillis;
   /** The idle timeout of the connection's idle handler now (an app's own, or the default). */
@@ -387,7 +391,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       counted.released(); // held, now assigned to an instance of the same version
     } else {
       if (counted != null) counted.end(ex.loadHeld, false);
-      ex.load = router.loads().begin(app, version, held);
+      ex.load = router.loads().begin(lastLoad, app, version, held);
+      lastLoad = ex.load;
     }
     ex.loadHeld = held;
   }
@@ -1051,7 +1056,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private int routerPort() {
-    return ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
+    int port = routerPort;
+    if (port < 0) {
+      port = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
+      routerPort = port;
+    }
+    return port;
   }
 
   /** The answer to a request the HTTP decoder could not read. */

@@ -46,7 +46,7 @@ public final class RouterServer implements AutoCloseable {
   private Channel tlsChannel;
 
   public RouterServer(RouterConfig config, AccessLog accessLog) {
-    this(config, accessLog, new RoundRobin(), Transport.detect());
+    this(config, accessLog, new LeastInFlight(), Transport.detect());
   }
 
   public RouterServer(RouterConfig config, AccessLog accessLog, LoadBalancer balancer) {

@@ -29,12 +29,26 @@ final class VersionLoads {
 
   /** Counts one request on {@code version} of {@code app}; the caller ends it on the result. */
   Counter begin(String app, int version, boolean held) {
+    return begin(null, app, version, held);
+  }
+
+  /**
+   * As {@link #begin(String, int, boolean)}, trying {@code hint} first (the counter the
+   * connection's previous request used): when it is the same version's live counter, the request
+   * is counted with no map lookup and no allocation, and event loops do not meet on the map's lock.
+   */
+  Counter begin(Counter hint, String app, int version, boolean held) {
     long now = System.nanoTime();
-    return counters.compute(new Key(app, version), (k, c) -> {
-      Counter counter = c == null ? new Counter(k, now) : c;
-      counter.begin(now, held);
-      return counter;
-    });
+    if (hint != null && hint.key.version() == version && hint.key.app().equals(app) && hint.begin(now, held)) {
+      return hint;
+    }
+    Key key = new Key(app, version);
+    while (true) {
+      Counter c = counters.get(key);
+      if (c == null) c = counters.computeIfAbsent(key, k -> new Counter(k, now));
+      if (c.begin(now, held)) return c;
+      counters.remove(key, c); // retired by prune meanwhile
+    }
   }
 
   /** Returns every version's numbers as of {@code now} ({@link System#nanoTime()}). */
@@ -51,7 +65,7 @@ final class VersionLoads {
       for (VersionRoute v : route.versions()) listed.add(new Key(route.app(), v.version()));
     }
     for (Key key : counters.keySet()) {
-      if (!listed.contains(key)) counters.computeIfPresent(key, (k, c) -> c.idle() ? null : c);
+      if (!listed.contains(key)) counters.computeIfPresent(key, (k, c) -> c.retireIfIdle() ? null : c);
     }
   }
 
@@ -65,6 +79,8 @@ final class VersionLoads {
     private long integralMicros;
     /** Request-nanoseconds not yet carried into {@link #integralMicros}, below 1000. */
     private long integralNanos;
+    /** Removed from the map: connections holding it as a hint must not count here. */
+    private boolean retired;
 
     private Counter(Key key, long now) {
       this.key = key;
@@ -75,10 +91,13 @@ final class VersionLoads {
       return key;
     }
 
-    private synchronized void begin(long now, boolean isHeld) {
+    /** Counts a request here; false if this counter was retired (the caller takes a new one). */
+    private synchronized boolean begin(long now, boolean isHeld) {
+      if (retired) return false;
       advance(now);
       inFlight++;
       if (isHeld) held++;
+      return true;
     }
 
     /** Records that a held request counted here is no longer held (it now goes to an instance). */
@@ -99,8 +118,10 @@ final class VersionLoads {
       if (completed) this.completed++;
     }
 
-    private synchronized boolean idle() {
-      return inFlight == 0;
+    /** Retires this counter if nothing is in flight: no request is counted here afterwards. */
+    private synchronized boolean retireIfIdle() {
+      if (inFlight == 0) retired = true;
+      return retired;
     }
 
     private synchronized VersionLoad snapshot(long now) {

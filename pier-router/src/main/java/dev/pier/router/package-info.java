@@ -32,7 +32,7 @@
  *    |                 |       random / pier_split cookie (set if absent) / client IP hash   |
  *    |                 |    3. Assigner: VersionPicker maps bucket --&gt; version by shares     |
  *    |                 |       (one without instances --&gt; another with a share); then        |
- *    |                 |       LoadBalancer (RoundRobin per app+version) picks a Backend,    |
+ *    |                 |       LoadBalancer (LeastInFlight by InFlight) picks a Backend,     |
  *    |                 |       counted in InFlight and VersionLoads until the exchange ends; |
  *    |                 |       none anywhere: a version that is starting or asleep (hold)   |
  *    |                 |       --&gt; HELD (see below), else 503 no_instances                   |

@@ -29,4 +29,16 @@ class RequestIdsTest {
     String id = "a".repeat(length);
     assertThat(RequestIds.keepOrGenerate(id)).isNotEqualTo(id).hasSize(36);
   }
+
+  @org.junit.jupiter.api.Test
+  void generatedIdsAreVersionFourUuidsAndUnique() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      java.util.UUID id = RequestIds.random();
+      assertThat(id.version()).isEqualTo(4);
+      assertThat(id.variant()).isEqualTo(2);
+      ids.add(id.toString());
+    }
+    assertThat(ids).hasSize(10_000);
+  }
 }

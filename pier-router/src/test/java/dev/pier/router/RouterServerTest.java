@@ -50,13 +50,13 @@ class RouterServerTest {
   }
 
   @Test
-  void requestsAlternateBetweenTwoInstances() throws Exception {
+  void requestsSpreadOverTwoIdleInstances() throws Exception {
     harness.route("hello.localhost", "hello", web1.backend(), web2.backend());
     List<String> served = new ArrayList<>();
     try (RawClient client = harness.client()) {
-      for (int i = 0; i < 4; i++) served.add(client.get("hello.localhost", "/").instance());
+      for (int i = 0; i < 40; i++) served.add(client.get("hello.localhost", "/").instance());
     }
-    assertThat(served).containsExactly("web.1", "web.2", "web.1", "web.2");
+    assertThat(served).contains("web.1", "web.2"); // ties between idle instances go either way
   }
 
   @Test
@@ -263,7 +263,7 @@ class RouterServerTest {
       for (var f : done) f.get(20, TimeUnit.SECONDS);
     }
     assertThat(served.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(clients * requestsEach);
-    assertThat(served.get("web.1")).isEqualTo(served.get("web.2"));
+    assertThat(served).containsKeys("web.1", "web.2");
     for (int i = 0; i < clients * requestsEach; i++) assertThat(harness.log.next().status()).isEqualTo(200);
   }
 

@@ -42,7 +42,7 @@ import dev.pier.release.ReleaseService;
 import dev.pier.release.ReleaseStore;
 import dev.pier.router.AccessLog;
 import dev.pier.router.RouterConfig;
-import dev.pier.router.RoundRobin;
+import dev.pier.router.LoadBalancer;
 import dev.pier.router.Waker;
 import dev.pier.autoscale.Autoscaler;
 import dev.pier.router.RouterServer;
@@ -156,7 +156,7 @@ public final class PlatformServer implements AutoCloseable {
                 defaults.responseTimeout(), defaults.idleTimeout())
                 .withBackendPool(defaults.backendIdleTimeout(), settings.routerBackendPool() ? defaults.maxIdlePerBackend() : 0)
                 .withClientLimits(settings.routerClientLimits()),
-            accessLog, new RoundRobin(), waker);
+            accessLog, LoadBalancer.named(System.getProperty("pier.router.balancer", System.getenv("PIER_ROUTER_BALANCER"))), waker);
     router.start();
     // #12 HTTPS: certificates from Pier's own CA (DATA/tls/ca), chosen by SNI name.
     PierTls tls = PierTls.start(router, settings);

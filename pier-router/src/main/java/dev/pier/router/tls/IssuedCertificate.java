@@ -15,6 +15,9 @@ public record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
     if (chain.isEmpty()) throw new IllegalArgumentException("empty chain");
   }
 
+  /** OpenSSL (BoringSSL) when available; the JDK's TLS otherwise. */
+  static final SslProvider PROVIDER = io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+
   public X509Certificate leaf() {
     return chain.getFirst();
   }
@@ -28,11 +31,15 @@ public record IssuedCertificate(PrivateKey key, List<X509Certificate> chain) {
           io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2,
           io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1);
 
-  /** A server context (JDK provider) that presents this chain and offers h2 and http/1.1. */
+  /**
+   * A server context that presents this chain and offers h2 and http/1.1: OpenSSL's API from
+   * netty-tcnative (BoringSSL) when its native library loads on this machine, else the JDK's
+   * provider.
+   */
   public SslContext serverContext() {
     try {
       return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(PROVIDER)
           .applicationProtocolConfig(ALPN)
           .build();
     } catch (SSLException e) {
