@@ -31,4 +31,23 @@ class RouteTableTest {
     assertThat(table.lookup("[::1]:80")).isNull();
     assertThat(table.lookup(null)).isNull();
   }
+
+  @Test
+  void aHostHeaderThatIsNotAValidHostNameRoutesNowhere() {
+    for (String host : List.of("u@3232235777?.example.com", "a?.example.com", "a#.example.com",
+        "a/b.example.com", "u@www.example.com", "a b.example.com", "a%2f.example.com", "_x.example.com",
+        "-a.example.com", "a..example.com", "www.example.com:80x", "www.example.com:80:80",
+        "www.example.com\\", "[::1", "[zz::1]")) {
+      assertThat(table.lookup(host)).as(host).isNull();
+      assertThat(RouteTable.hostName(host)).as(host).isNull();
+    }
+  }
+
+  @Test
+  void aValidHostNameIsNormalised() {
+    assertThat(RouteTable.hostName(" Api.Example.COM.:8080 ")).isEqualTo("api.example.com");
+    assertThat(RouteTable.hostName("[::1]:80")).isEqualTo("[::1]");
+    assertThat(RouteTable.hostName("127.0.0.1:8080")).isEqualTo("127.0.0.1");
+    assertThat(RouteTable.hostName("pr-7.shop.localhost")).isEqualTo("pr-7.shop.localhost");
+  }
 }

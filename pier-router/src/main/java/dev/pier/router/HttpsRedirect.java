@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.HttpRequest;
  * An app's HTTPS features at the router ({@link RouteHttps}): a plain-HTTP request to an
  * https-only app is answered {@code 308} with the same URL on the router's HTTPS port (path and
  * query kept; the port left out when it is 443), and an HSTS app's HTTPS responses carry {@code
- * Strict-Transport-Security}. ACME HTTP-01 challenges ({@code /.well-known/acme-challenge/...})
- * are never redirected: a certificate authority fetches them over plain HTTP.
+ * Strict-Transport-Security}. ACME HTTP-01 challenges ({@code /.well-known/acme-challenge/TOKEN},
+ * {@link #acmeChallenge}) are never redirected: a certificate authority fetches them over plain HTTP.
  */
 final class HttpsRedirect {
   /** One year, as browsers' preload lists expect; no {@code includeSubDomains}. */
@@ -28,12 +28,33 @@ final class HttpsRedirect {
    */
   static boolean applies(Route route, RouteTable table, HttpRequest request, boolean tls) {
     return !tls && route.https().httpsOnly() && table.httpsPort() > 0
-        && !path(request.uri()).startsWith(ACME_CHALLENGE);
+        && !acmeChallenge(path(request.uri()));
   }
 
-  /** The {@code Location} of the redirect: {@code https://HOST[:PORT]/path?query}. */
+  /**
+   * Whether {@code path} is exactly {@code /.well-known/acme-challenge/TOKEN}, TOKEN one segment
+   * of base64url characters ({@code [A-Za-z0-9_-]}, RFC 8555 section 8.3): no further {@code /},
+   * no dots, no percent-encoding, so no form of {@code ..} reaches the app over plain HTTP.
+   */
+  static boolean acmeChallenge(String path) {
+    if (!path.startsWith(ACME_CHALLENGE) || path.length() == ACME_CHALLENGE.length()) return false;
+    for (int i = ACME_CHALLENGE.length(); i < path.length(); i++) {
+      char c = path.charAt(i);
+      boolean base64url = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+      if (!base64url) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The {@code Location} of the redirect: {@code https://HOST[:PORT]/path?query}, HOST the
+   * normalised host name ({@link RouteTable#hostName}); null for a Host that is not a valid one
+   * (such a request has no route, so never gets here).
+   */
   static String location(String hostHeader, String uri, int httpsPort) {
-    String host = withoutPort(hostHeader.trim());
+    String host = RouteTable.hostName(hostHeader);
+    if (host == null) return null;
     StringBuilder sb = new StringBuilder("https://").append(host);
     if (httpsPort != 443) sb.append(':').append(httpsPort);
     String target = originForm(uri);
@@ -67,15 +88,5 @@ final class HttpsRedirect {
     String target = originForm(uri);
     int q = target.indexOf('?');
     return q < 0 ? target : target.substring(0, q);
-  }
-
-  private static String withoutPort(String host) {
-    if (host.startsWith("[")) {
-      int close = host.indexOf(']');
-      return close < 0 ? host : host.substring(0, close + 1);
-    }
-    int colon = host.lastIndexOf(':');
-    String h = colon < 0 ? host : host.substring(0, colon);
-    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
   }
 }

@@ -74,10 +74,58 @@ class HttpsOnlyTest {
 
   @Test
   void theRedirectLeavesOutPort443() {
-    assertThat(HttpsRedirect.location("Shop.example.com:80", "/a?b=c", 443)).isEqualTo("https://Shop.example.com/a?b=c");
+    assertThat(HttpsRedirect.location("Shop.example.com:80", "/a?b=c", 443)).isEqualTo("https://shop.example.com/a?b=c");
     assertThat(HttpsRedirect.location("[::1]:8080", "/", 8443)).isEqualTo("https://[::1]:8443/");
     assertThat(HttpsRedirect.location("www.example.com.", "http://www.example.com/x?y", 8443))
         .isEqualTo("https://www.example.com:8443/x?y");
+  }
+
+  @Test
+  void aHostHeaderThatIsNotAHostNameGetsNoRouteNorARedirectToAnotherHost() throws Exception {
+    try (RawClient client = harness.client()) {
+      for (String host : List.of("u@3232235777?.secure.test", "a/b.secure.test", "a#.secure.test",
+          "u@www.example.com")) {
+        RawClient.Response r = client.get(host, "/");
+        assertThat(r.status()).as(host).isEqualTo(404);
+        assertThat(r.header("location")).as(host).isNull();
+      }
+      assertThat(client.get("SHOP.Secure.Test.:" + harness.port(), "/").header("location"))
+          .isEqualTo("https://shop.secure.test:" + harness.router.tlsPort() + "/");
+    }
+    assertThat(HttpsRedirect.location("u@3232235777?.secure.test", "/", 8443)).isNull();
+  }
+
+  @Test
+  void onlyAnExactAcmeChallengeTokenPathSkipsTheRedirect() throws Exception {
+    try (RawClient client = harness.client()) {
+      assertThat(client.get("secure.localhost", "/.well-known/acme-challenge/aZ09_-x?q=1").status()).isEqualTo(200);
+      for (String path : List.of("/.well-known/acme-challenge/../../account",
+          "/.well-known/acme-challenge/%2e%2e/%2e%2e/account", "/.well-known/acme-challenge/%2E%2E",
+          "/.well-known/acme-challenge/tok/en", "/.well-known/acme-challenge/tok.en",
+          "/.well-known/acme-challenge/", "/.well-known/acme-challenge/..;/account")) {
+        RawClient.Response r = client.get("secure.localhost", path);
+        assertThat(r.status()).as(path).isEqualTo(308);
+      }
+    }
+  }
+
+  @Test
+  void overHttp2TheTlsPortServesWithHstsAndThePlainPortRedirects() throws Exception {
+    routes(new RouteHttps(true, true));
+    io.netty.handler.codec.http2.Http2Headers get = new io.netty.handler.codec.http2.DefaultHttp2Headers()
+        .method("GET").path("/x?y=1").scheme("https").authority("secure.localhost");
+    try (RawH2Client h2 = new RawH2Client(tlsSocket("secure.localhost", "h2"))) {
+      h2.preface().headers(1, get, true).flush();
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == 1, 5000).status()).isEqualTo("200");
+      assertThat(h2.headersOf(1).get("strict-transport-security")).hasToString(HttpsRedirect.HSTS);
+    }
+    try (RawH2Client h2c = new RawH2Client(new Socket("127.0.0.1", harness.port()))) {
+      h2c.preface().headers(1, get.scheme("http"), true).flush();
+      assertThat(h2c.await(f -> f.type().equals("HEADERS") && f.stream() == 1, 5000).status()).isEqualTo("308");
+      assertThat(h2c.headersOf(1).get("location"))
+          .hasToString("https://secure.localhost:" + harness.router.tlsPort() + "/x?y=1");
+      assertThat(h2c.headersOf(1).get("strict-transport-security")).isNull();
+    }
   }
 
   @Test
@@ -154,7 +202,20 @@ class HttpsOnlyTest {
         .doesNotContain("x-forwarded-proto: http\n").doesNotContain("x-forwarded-port: 80\n");
   }
 
-  private String tlsGet(String host, String path, String... headerLines) throws Exception {
+  private SSLSocket tlsSocket(String host, String alpn) throws Exception {
+    int port = harness.router.tlsPort();
+    SSLSocket s = (SSLSocket) trustingCa().getSocketFactory()
+        .createSocket(new Socket("127.0.0.1", port), host, port, true);
+    SSLParameters params = s.getSSLParameters();
+    params.setServerNames(List.of(new SNIHostName(host)));
+    params.setApplicationProtocols(new String[] {alpn});
+    s.setSSLParameters(params);
+    s.setSoTimeout(20_000);
+    s.startHandshake();
+    return s;
+  }
+
+  private static SSLContext trustingCa() throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("pier", CA.certificate());
@@ -162,8 +223,12 @@ class HttpsOnlyTest {
     tmf.init(trust);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  private String tlsGet(String host, String path, String... headerLines) throws Exception {
     int port = harness.router.tlsPort();
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory()
+    try (SSLSocket s = (SSLSocket) trustingCa().getSocketFactory()
         .createSocket(new Socket("127.0.0.1", port), host, port, true)) {
       SSLParameters params = s.getSSLParameters();
       params.setServerNames(List.of(new SNIHostName(host)));

@@ -37,12 +37,18 @@ final class RawH2Client implements AutoCloseable {
   private final ByteBuf received = Unpooled.buffer();
   private final List<Frame> frames = new ArrayList<>();
   private boolean closed;
+  private final java.util.Map<Integer, Http2Headers> headersByStream = new java.util.concurrent.ConcurrentHashMap<>();
 
   RawH2Client(Socket connected) throws IOException {
     this.socket = connected;
     socket.setSoTimeout(200);
     out = socket.getOutputStream();
     in = socket.getInputStream();
+  }
+
+  /** The last HEADERS frame read on {@code stream} (call after awaiting it), or null. */
+  Http2Headers headersOf(int stream) {
+    return headersByStream.get(stream);
   }
 
   /** Sends the connection preface and an empty SETTINGS frame. */
@@ -154,6 +160,7 @@ final class RawH2Client implements AutoCloseable {
     @Override
     public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers,
         int padding, boolean endStream) {
+      headersByStream.put(streamId, headers);
       frames.add(new Frame("HEADERS", streamId, String.valueOf(headers.status()), 0, 0));
     }
 
