@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * certificate that lists it exactly, else one whose wildcard ({@code *.example.com}) covers it,
  * else whatever {@code fallback} gives (Pier's CA). {@link #replace} swaps the whole set at once.
  *
- * <p>A certificate whose chain has expired (the leaf or any issuer in it) is not presented: its
- * names get the fallback's certificate, and the log says so once per certificate.
+ * <p>A certificate whose chain has expired (the leaf or any issuer in it) is not presented: a name
+ * it lists exactly gets a valid wildcard certificate covering it if there is one, else the
+ * fallback's certificate, and the log says so once per certificate (the same certificate served
+ * again by a later {@link #serve} is not warned about again).
  */
 public final class AppCertificates implements CertificateSource {
   private static final Logger LOG = LoggerFactory.getLogger(AppCertificates.class);
@@ -27,7 +29,8 @@ public final class AppCertificates implements CertificateSource {
   private final CertificateSource fallback;
   private final InstantSource clock;
   private volatile Map<String, Served> byName = Map.of();
-  private final Set<Served> warned = ConcurrentHashMap.newKeySet();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final java.util.function.Consumer<String> warnings;
 
   /** A certificate with the names it is presented for (a subset of the names it lists). */
   public record Entry(IssuedCertificate certificate, List<String> names) {
@@ -36,16 +39,25 @@ public final class AppCertificates implements CertificateSource {
     }
   }
 
-  /** One certificate as served: its context, until when its whole chain is valid, and what to log. */
-  private record Served(SslContext context, Instant expires, String label) {}
+  /**
+   * One certificate as served: its context, until when its whole chain is valid, what to log, and
+   * the SHA-256 fingerprint of its leaf (the same certificate whatever context was built for it).
+   */
+  private record Served(SslContext context, Instant expires, String label, String fingerprint) {}
 
   public AppCertificates(CertificateSource fallback) {
     this(fallback, InstantSource.system());
   }
 
   public AppCertificates(CertificateSource fallback, InstantSource clock) {
+    this(fallback, clock, LOG::warn);
+  }
+
+  /** {@code warnings} gets each expiry warning (the log, outside tests). */
+  AppCertificates(CertificateSource fallback, InstantSource clock, java.util.function.Consumer<String> warnings) {
     this.fallback = fallback;
     this.clock = clock;
+    this.warnings = warnings;
   }
 
   /** Serves {@code certificates} for every name each lists (a later one wins for a name listed twice). */
@@ -62,11 +74,21 @@ public final class AppCertificates implements CertificateSource {
       Instant expires = c.chain().stream().map(X509Certificate::getNotAfter)
           .map(java.util.Date::toInstant).min(Instant::compareTo).orElseThrow();
       Served served = new Served(c.serverContext(), expires,
-          String.join(", ", CertificateChecks.names(c.leaf())) + " (" + c.leaf().getIssuerX500Principal().getName() + ")");
+          String.join(", ", CertificateChecks.names(c.leaf())) + " (" + c.leaf().getIssuerX500Principal().getName() + ")",
+          fingerprint(c.leaf()));
       for (String name : e.names()) next.put(name.toLowerCase(Locale.ROOT), served);
     }
     byName = Map.copyOf(next);
-    warned.retainAll(next.values());
+    warned.retainAll(next.values().stream().map(Served::fingerprint).toList());
+  }
+
+  private static String fingerprint(X509Certificate leaf) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot fingerprint a certificate: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -74,19 +96,26 @@ public final class AppCertificates implements CertificateSource {
     if (hostName != null) {
       Map<String, Served> names = byName;
       String h = hostName.toLowerCase(Locale.ROOT);
-      Served found = names.get(h);
-      if (found == null) {
-        int dot = h.indexOf('.');
-        if (dot > 0) found = names.get("*" + h.substring(dot));
-      }
-      if (found != null) {
-        if (clock.instant().isBefore(found.expires())) return found.context();
-        if (warned.add(found)) {
-          LOG.warn("the certificate for {} expired on {} (its chain's first expiry): presenting Pier's CA"
-              + " certificate instead; add a renewed one with pier certs:add", found.label(), found.expires());
-        }
+      SslContext own = valid(names.get(h));
+      if (own != null) return own;
+      int dot = h.indexOf('.');
+      if (dot > 0 && !h.startsWith("*")) {
+        SslContext wildcard = valid(names.get("*" + h.substring(dot)));
+        if (wildcard != null) return wildcard;
       }
     }
     return fallback.contextFor(hostName);
+  }
+
+  /** The context of {@code found} if its chain is valid now; null (warned once) if expired or absent. */
+  private SslContext valid(Served found) {
+    if (found == null) return null;
+    if (clock.instant().isBefore(found.expires())) return found.context();
+    if (warned.add(found.fingerprint())) {
+      warnings.accept("the certificate for " + found.label() + " expired on " + found.expires()
+          + " (its chain's first expiry): presenting another certificate for its names (a valid"
+          + " wildcard one, else Pier's CA's) instead; add a renewed one with pier certs:add");
+    }
+    return null;
   }
 }

@@ -14,7 +14,8 @@ class AppCertificatesTest {
   private static final PierCa OTHER = PierCa.create("Other CA");
   private final SslContext fallbackContext = OTHER.issue(List.of("fallback.test")).serverContext();
   private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-  private final AppCertificates certs = new AppCertificates(name -> fallbackContext, now::get);
+  private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final AppCertificates certs = new AppCertificates(name -> fallbackContext, now::get, warnings::add);
 
   @Test
   void anExpiredCertificateGivesWayToTheFallbackForItsNames() {
@@ -38,4 +39,35 @@ class AppCertificatesTest {
     assertThat(certs.contextFor("shop.example.com")).isSameAs(fallbackContext);
   }
 
+  @Test
+  void anExpiredExactCertificateGivesWayToAValidWildcardOneBeforeTheFallback() {
+    Instant notAfter = Instant.now().plus(Duration.ofDays(10));
+    IssuedCertificate exact = OTHER.issue(List.of("www.example.com"), Instant.now().minusSeconds(60), notAfter);
+    IssuedCertificate wildcard = OTHER.issue(List.of("*.example.com"));
+    certs.replace(List.of(exact, wildcard));
+    SslContext wild = certs.contextFor("shop.example.com");
+    assertThat(wild).isNotSameAs(fallbackContext);
+    assertThat(certs.contextFor("www.example.com")).isNotSameAs(wild);
+
+    now.set(notAfter.plusSeconds(1));
+    assertThat(certs.contextFor("www.example.com")).isSameAs(wild);
+    assertThat(warnings).hasSize(1).first().asString().contains("www.example.com");
+  }
+
+  @Test
+  void anExpiredCertificateIsWarnedAboutOnceEvenWhenTheSetIsServedAgain() {
+    Instant notAfter = Instant.now().plus(Duration.ofDays(10));
+    IssuedCertificate old = OTHER.issue(List.of("www.example.com"), Instant.now().minusSeconds(60), notAfter);
+    now.set(notAfter.plusSeconds(1));
+    for (int publish = 0; publish < 3; publish++) {
+      certs.replace(List.of(old));
+      assertThat(certs.contextFor("www.example.com")).isSameAs(fallbackContext);
+      assertThat(certs.contextFor("www.example.com")).isSameAs(fallbackContext);
+    }
+    assertThat(warnings).hasSize(1);
+    certs.replace(List.of()); // gone, then back: a new warning
+    certs.replace(List.of(old));
+    certs.contextFor("www.example.com");
+    assertThat(warnings).hasSize(2);
+  }
 }
