@@ -29,6 +29,7 @@ public final class CertService {
   private final InstantSource clock;
   private volatile java.util.function.Function<String, List<String>> customDomains = app -> List.of();
   private volatile dev.pier.acme.AcmeService acme;
+  private volatile java.util.function.Supplier<Map<String, List<String>>> allDomains = Map::of;
 
   /** {@code router} and {@code pierCa} are null when the router has no HTTPS listener. */
   public CertService(CertStore store, AppCertificates router, PierCaCertificates pierCa,
@@ -39,6 +40,14 @@ public final class CertService {
     this.clock = clock;
   }
 
+  /**
+   * Where every app's custom domains come from, by app: a name one app has as an exact domain is
+   * not another app's through a wildcard domain (as at the router, an exact host beats a wildcard).
+   */
+  public void allDomains(java.util.function.Supplier<Map<String, List<String>>> domains) {
+    this.allDomains = domains;
+  }
+
   /** Where an app's custom domains come from ({@code pier domains}): a certificate may name them. */
   public void customDomains(java.util.function.Function<String, List<String>> domains) {
     this.customDomains = domains;
@@ -47,15 +56,26 @@ public final class CertService {
   /**
    * Whether {@code app} may present a certificate for {@code name}: its own {@code APP.DOMAIN}
    * names ({@code X.APP.DOMAIN}, {@code *.APP.DOMAIN}), its custom domains, and names under a
-   * wildcard domain it has. Never {@code DOMAIN}, {@code *.DOMAIN} or another app's names.
+   * wildcard domain it has unless another app has that name as an exact domain ({@code
+   * exactOwners}: app by exact custom domain). Never {@code DOMAIN}, {@code *.DOMAIN} or another
+   * app's names.
    */
-  private boolean owns(String app, String name, List<String> domains) {
+  private boolean owns(String app, String name, List<String> domains, Map<String, String> exactOwners) {
     String n = name.toLowerCase(java.util.Locale.ROOT);
     String base = n.startsWith("*.") ? n.substring(2) : n;
     if (pierCa != null && app.equals(pierCa.appOf(base))) return true;
     if (domains.contains(n)) return true;
     int dot = n.indexOf('.');
-    return !n.startsWith("*.") && dot > 0 && domains.contains("*." + n.substring(dot + 1));
+    return !n.startsWith("*.") && dot > 0 && domains.contains("*." + n.substring(dot + 1))
+        && !exactOwners.containsKey(n);
+  }
+
+  /** The app of each exact (not wildcard) custom domain. */
+  private Map<String, String> exactOwners() {
+    Map<String, String> owners = new java.util.HashMap<>();
+    allDomains.get().forEach((app, names) -> names.stream().filter(n -> !n.startsWith("*."))
+        .forEach(n -> owners.put(n.toLowerCase(java.util.Locale.ROOT), app)));
+    return owners;
   }
 
   /**
@@ -78,8 +98,10 @@ public final class CertService {
     }
     List<String> names = CertificateChecks.names(checked.leaf());
     List<String> domains = customDomains.apply(app);
+    Map<String, String> exactOwners = exactOwners();
+    Map<String, List<String>> domainsOf = new java.util.HashMap<>();
     for (String name : names) {
-      if (!owns(app, name, domains)) {
+      if (!owns(app, name, domains, exactOwners)) {
         throw PlatformException.invalid("certificate refused: " + name + " is not a name of " + app
             + ": a certificate may list the app's own names and its custom domains (add one first with"
             + " pier domains:add NAME -a " + app + ")");
@@ -90,7 +112,9 @@ public final class CertService {
             + owner + ", not of " + app);
       }
       for (StoredCertificate other : store.all()) {
-        if (!other.app().equals(app) && other.names().contains(name)) {
+        // another app's certificate stands in the way only while that app still owns the name
+        if (!other.app().equals(app) && other.names().contains(name)
+            && owns(other.app(), name, domainsOf.computeIfAbsent(other.app(), customDomains), exactOwners)) {
           throw PlatformException.conflict(name + " already has a certificate of app " + other.app());
         }
       }
@@ -140,6 +164,7 @@ public final class CertService {
     if (router == null) return;
     List<AppCertificates.Entry> all = new ArrayList<>();
     Map<String, List<String>> domainsOf = new java.util.HashMap<>();
+    Map<String, String> exactOwners = exactOwners();
     if (acme != null) { // first: an added certificate wins a shared name
       for (IssuedCertificate issued : acme.served()) {
         all.add(new AppCertificates.Entry(issued, CertificateChecks.names(issued.leaf())));
@@ -150,7 +175,8 @@ public final class CertService {
       try {
         chain = dev.pier.router.tls.PierCa.Pem.certificates(c.certPem());
         all.add(new AppCertificates.Entry(new IssuedCertificate(
-            dev.pier.router.tls.PierCa.Pem.privateKey(c.keyPem()), chain), owned(c, domainsOf)));
+            dev.pier.router.tls.PierCa.Pem.privateKey(c.keyPem()), chain), owned(c, domainsOf, exactOwners),
+            othersUnder(c, exactOwners)));
       } catch (IllegalArgumentException e) {
         LOG.warn("certificate {} of app {} is not served: {}", c.id(), c.app(), e.getMessage());
       }
@@ -159,9 +185,22 @@ public final class CertService {
   }
 
   /** The names of {@code c} its app owns now. */
-  private List<String> owned(StoredCertificate c, Map<String, List<String>> domainsOf) {
+  private List<String> owned(StoredCertificate c, Map<String, List<String>> domainsOf,
+      Map<String, String> exactOwners) {
     List<String> domains = domainsOf.computeIfAbsent(c.app(), customDomains);
-    return c.names().stream().filter(n -> owns(c.app(), n, domains)).toList();
+    return c.names().stream().filter(n -> owns(c.app(), n, domains, exactOwners)).toList();
+  }
+
+  /** Other apps' exact domains that a wildcard name of {@code c} would cover: not presented for them. */
+  private static java.util.Set<String> othersUnder(StoredCertificate c, Map<String, String> exactOwners) {
+    java.util.Set<String> uncovered = new java.util.HashSet<>();
+    exactOwners.forEach((name, app) -> {
+      int dot = name.indexOf('.');
+      if (!app.equals(c.app()) && dot > 0 && c.names().contains("*." + name.substring(dot + 1))) {
+        uncovered.add(name);
+      }
+    });
+    return uncovered;
   }
 
   /** Certificates that expire within this many days are marked {@code expiring}. */

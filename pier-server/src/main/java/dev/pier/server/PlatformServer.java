@@ -376,6 +376,7 @@ public final class PlatformServer implements AutoCloseable {
         new dev.pier.certs.CertStore(db), tls.apps(), tls.pierCa(), clock);
     certs.customDomains(app -> domains.list(new dev.pier.model.AppName(app)).stream()
         .map(dev.pier.domains.DomainStore.Domain::hostname).toList());
+    certs.allDomains(domains::all); // an exact domain of one app is not another's through a wildcard
     // #12 automatic certificates (ACME, pier certs:auto:enable) for custom domains.
     dev.pier.acme.AcmeService acme = PierAcme.create(settings, db, router, tls,
         app -> domains.list(new dev.pier.model.AppName(app)).stream()

@@ -57,6 +57,7 @@ class CertServiceTest {
     router = new AppCertificates(name -> fallback, now::get);
     certs = new CertService(new CertStore(p.db), router, pierCa, now::get);
     certs.customDomains(app -> domains.list(new AppName(app)).stream().map(DomainStore.Domain::hostname).toList());
+    certs.allDomains(domains::all);
     domains.onChange(certs::publish);
     p.app("shop");
   }
@@ -67,8 +68,36 @@ class CertServiceTest {
   }
 
   private Map<String, Object> add(IssuedCertificate c) {
+    return add("shop", c);
+  }
+
+  private Map<String, Object> add(String app, IssuedCertificate c) {
     String chain = String.join("", c.chain().stream().map(PierCa.Pem::encode).toList());
-    return certs.add("shop", chain, PierCa.Pem.encode(c.key()));
+    return certs.add(app, chain, PierCa.Pem.encode(c.key()));
+  }
+
+  @Test
+  void anotherAppsExactDomainIsNotAWildcardAppsNameForItsCertificates() {
+    AppName blog = new AppName("blog");
+    p.app("blog");
+    domains.add(shop, "*.example.com");
+    add(OTHER.issue(List.of("*.example.com", "www.example.com")));
+    // www.example.com is shop's through its wildcard while no app has it exactly
+    assertThat(router.contextFor("www.example.com")).isNotSameAs(fallback);
+
+    domains.add(blog, "www.example.com");
+    assertThat(router.contextFor("www.example.com")).as("not shop's any more, not even by its wildcard")
+        .isSameAs(fallback);
+    assertThat(router.contextFor("api.example.com")).isNotSameAs(fallback);
+    assertThatThrownBy(() -> add(OTHER.issue(List.of("*.example.com", "www.example.com"))))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("www.example.com is not a name of shop");
+
+    add("blog", OTHER.issue(List.of("www.example.com"))); // shop's stored one no longer stands in the way
+    for (int i = 0; i < 2; i++) {
+      SslContext blogs = router.contextFor("www.example.com");
+      assertThat(blogs).isNotSameAs(fallback).isNotSameAs(router.contextFor("api.example.com"));
+      certs.publish(); // the same after any later publish
+    }
   }
 
   @Test

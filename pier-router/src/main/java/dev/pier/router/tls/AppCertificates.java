@@ -32,10 +32,19 @@ public final class AppCertificates implements CertificateSource {
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final java.util.function.Consumer<String> warnings;
 
-  /** A certificate with the names it is presented for (a subset of the names it lists). */
-  public record Entry(IssuedCertificate certificate, List<String> names) {
+  /**
+   * A certificate with the names it is presented for (a subset of the names it lists), and names
+   * its wildcards must not cover ({@code uncovered}: another app's exact domains, which get their
+   * own certificate or the fallback's).
+   */
+  public record Entry(IssuedCertificate certificate, List<String> names, Set<String> uncovered) {
     public Entry {
       names = List.copyOf(names);
+      uncovered = Set.copyOf(uncovered);
+    }
+
+    public Entry(IssuedCertificate certificate, List<String> names) {
+      this(certificate, names, Set.of());
     }
   }
 
@@ -43,7 +52,8 @@ public final class AppCertificates implements CertificateSource {
    * One certificate as served: its context, until when its whole chain is valid, what to log, and
    * the SHA-256 fingerprint of its leaf (the same certificate whatever context was built for it).
    */
-  private record Served(SslContext context, Instant expires, String label, String fingerprint) {}
+  private record Served(SslContext context, Instant expires, String label, String fingerprint,
+      Set<String> uncovered) {}
 
   public AppCertificates(CertificateSource fallback) {
     this(fallback, InstantSource.system());
@@ -75,7 +85,8 @@ public final class AppCertificates implements CertificateSource {
           .map(java.util.Date::toInstant).min(Instant::compareTo).orElseThrow();
       Served served = new Served(c.serverContext(), expires,
           String.join(", ", CertificateChecks.names(c.leaf())) + " (" + c.leaf().getIssuerX500Principal().getName() + ")",
-          fingerprint(c.leaf()));
+          fingerprint(c.leaf()), e.uncovered().stream().map(n -> n.toLowerCase(Locale.ROOT))
+              .collect(java.util.stream.Collectors.toUnmodifiableSet()));
       for (String name : e.names()) next.put(name.toLowerCase(Locale.ROOT), served);
     }
     byName = Map.copyOf(next);
@@ -100,7 +111,8 @@ public final class AppCertificates implements CertificateSource {
       if (own != null) return own;
       int dot = h.indexOf('.');
       if (dot > 0 && !h.startsWith("*")) {
-        SslContext wildcard = valid(names.get("*" + h.substring(dot)));
+        Served covering = names.get("*" + h.substring(dot));
+        SslContext wildcard = covering == null || covering.uncovered().contains(h) ? null : valid(covering);
         if (wildcard != null) return wildcard;
       }
     }
