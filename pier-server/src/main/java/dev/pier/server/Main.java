@@ -23,7 +23,7 @@ public final class Main {
       Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
                          [--router-tls-port N|off] [--allow-local-drains] [--node-registry URL]
                          [--acme-directory URL [--acme-email ADDRESS] [--acme-ca-cert FILE]]
-                         [--addon-ports FIRST-LAST]
+                         [--addon-ports FIRST-LAST] [--router-public-https-port N]
 
       Starts Pier: the REST API, console and git receiver on the API port, and the router that
       serves apps at http://APP.DOMAIN:ROUTER_PORT.
@@ -34,6 +34,10 @@ public final class Main {
         --router-port N    router port (env PIER_ROUTER_PORT; default 8080)
         --router-tls-port N  HTTPS port of the router, certificates from Pier's own CA and
                            `pier certs:add` (env PIER_ROUTER_TLS_PORT; default 8443; off: none)
+        --router-public-https-port N  the port clients reach the router's HTTPS on, when a
+                           firewall forwards it (443 to 8443): https-only apps redirect there
+                           (443: no port in the URL) (env PIER_ROUTER_PUBLIC_HTTPS_PORT;
+                           default the TLS port)
         --domain D         apps are APP.D (env PIER_DOMAIN; default localhost)
         --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
         --allow-local-drains  log drains may send to this machine (loopback, its own addresses;
@@ -146,6 +150,7 @@ public final class Main {
     String apiPort = env.get("PIER_API_PORT");
     String routerPort = env.get("PIER_ROUTER_PORT");
     String routerTlsPort = env.get("PIER_ROUTER_TLS_PORT");
+    String publicHttpsPort = env.get("PIER_ROUTER_PUBLIC_HTTPS_PORT");
     String domain = env.get("PIER_DOMAIN");
     String bind = env.get("PIER_BIND");
     boolean allowLocalDrains = "1".equals(env.get("PIER_ALLOW_LOCAL_DRAINS"));
@@ -175,6 +180,7 @@ public final class Main {
         case "--api-port" -> apiPort = value;
         case "--router-port" -> routerPort = value;
         case "--router-tls-port" -> routerTlsPort = value;
+        case "--router-public-https-port" -> publicHttpsPort = value;
         case "--domain" -> domain = value;
         case "--bind" -> bind = value;
         case "--node-registry" -> nodeRegistry = value;
@@ -199,6 +205,7 @@ public final class Main {
       throw new IllegalArgumentException("the router TLS port must differ from the API and router ports");
     }
     if (tls > 0) outsideInstancePorts("router TLS port", tls);
+    int publicHttps = publicHttpsPort(publicHttpsPort, tls);
     String d = domain == null ? s.domain() : domain.toLowerCase(java.util.Locale.ROOT);
     if (!d.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw new IllegalArgumentException("invalid domain '" + d + "'");
     return new Settings(
@@ -217,7 +224,18 @@ public final class Main {
         allowLocalDrains,
         diskQuota(env),
         dev.pier.build.nodejs.NodeInstaller.registry(nodeRegistry, env.get("PIER_NODE_DOWNLOADS")),
-        tls, acme(acmeDirectory, acmeEmail, acmeCaCert, tls));
+        tls, acme(acmeDirectory, acmeEmail, acmeCaCert, tls), publicHttps);
+  }
+
+  /** {@code --router-public-https-port}: 1-65535, and only with HTTPS on; 0 when unset. */
+  static int publicHttpsPort(String value, int tls) {
+    if (value == null || value.isBlank()) return 0;
+    int port = port("router public HTTPS port", value, 0);
+    if (port < 1) throw new IllegalArgumentException("the router public HTTPS port must be 1-65535");
+    if (tls == Settings.TLS_OFF) {
+      throw new IllegalArgumentException("--router-public-https-port needs HTTPS: drop --router-tls-port off");
+    }
+    return port;
   }
 
   /** The ACME settings of {@code --acme-directory} and its companions, or null when it is unset. */

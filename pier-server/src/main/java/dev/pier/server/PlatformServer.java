@@ -360,7 +360,8 @@ public final class PlatformServer implements AutoCloseable {
     // #12 features (https-only, hsts): stored per app, published on each app's routes.
     dev.pier.features.FeatureService features = new dev.pier.features.FeatureService(
         new dev.pier.features.FeatureStore(db), routes::publish);
-    routes.https(features::https, router.tlsPort());
+    // redirects name the port clients use (--router-public-https-port), not the listen port
+    routes.https(features::https, router.tlsPort() > 0 ? settings.publicHttpsPort(router.tlsPort()) : 0);
     new dev.pier.api.FeatureRoutes(apps, features).register(api);
     // #12 custom domains: routed like APP.DOMAIN, on the same route.
     AtomicReference<Runnable> domainsChanged = new AtomicReference<>(() -> {}); // #12 ACME

@@ -38,6 +38,8 @@ import java.time.Duration;
  *     {@code DATA/runtimes/node}); null: they all use the server's own node
  * @param routerTlsPort where apps are served over HTTPS (0 = ephemeral, -1 = no HTTPS listener)
  * @param acme the ACME CA of automatic certificates ({@code pier certs:auto:enable}), or null: off
+ * @param routerPublicHttpsPort the port clients reach the router's HTTPS on (a 443 forwarded to
+ *     {@code routerTlsPort}): https-only apps' redirects go there; 0: {@code routerTlsPort} itself
  */
 public record Settings(
     Path dataDir,
@@ -61,7 +63,8 @@ public record Settings(
     DiskQuota diskQuota,
     java.net.URI nodeRegistry,
     int routerTlsPort,
-    dev.pier.acme.AcmeSettings acme) {
+    dev.pier.acme.AcmeSettings acme,
+    int routerPublicHttpsPort) {
   /** {@link #routerTlsPort} when there is no HTTPS listener. */
   public static final int TLS_OFF = -1;
 
@@ -74,7 +77,7 @@ public record Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
         Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
         BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false,
-        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT, 8443, null);
+        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT, 8443, null, 0);
   }
 
   public Settings withPorts(int api, int router) {
@@ -152,6 +155,16 @@ public record Settings(
     return edit(b -> b.acme = acme);
   }
 
+  /** Redirects to HTTPS name {@code port} (0: the TLS listen port). */
+  public Settings withRouterPublicHttpsPort(int port) {
+    return edit(b -> b.routerPublicHttpsPort = port);
+  }
+
+  /** The HTTPS port clients use: {@link #routerPublicHttpsPort}, else {@code tlsListenPort}. */
+  public int publicHttpsPort(int tlsListenPort) {
+    return routerPublicHttpsPort > 0 ? routerPublicHttpsPort : tlsListenPort;
+  }
+
   private Settings edit(java.util.function.Consumer<Copy> change) {
     Copy copy = new Copy(this);
     change.accept(copy);
@@ -182,6 +195,7 @@ public record Settings(
     java.net.URI nodeRegistry;
     int routerTlsPort;
     dev.pier.acme.AcmeSettings acme;
+    int routerPublicHttpsPort;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -206,13 +220,15 @@ public record Settings(
       nodeRegistry = s.nodeRegistry;
       routerTlsPort = s.routerTlsPort;
       acme = s.acme;
+      routerPublicHttpsPort = s.routerPublicHttpsPort;
     }
 
     Settings build() {
       return new Settings(dataDir, apiPort, routerPort, bindHost, domain, adminToken,
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
           routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
-          routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry, routerTlsPort, acme);
+          routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry, routerTlsPort, acme,
+          routerPublicHttpsPort);
     }
   }
 }

@@ -39,6 +39,24 @@ class MainTest {
   }
 
   @Test
+  void thePublicHttpsPortOfRedirectsDefaultsToTheTlsPortAndIsSetByFlagOrEnvironment() {
+    Settings defaults = Main.parse(new String[0], Map.of());
+    assertThat(defaults.routerPublicHttpsPort()).isZero();
+    assertThat(defaults.publicHttpsPort(8443)).isEqualTo(8443);
+    Settings forwarded = Main.parse(new String[] {"--router-public-https-port", "443"}, Map.of());
+    assertThat(forwarded.publicHttpsPort(8443)).isEqualTo(443);
+    assertThat(forwarded.withPorts(0, 0).publicHttpsPort(41234)).as("kept with ephemeral ports").isEqualTo(443);
+    assertThat(Main.parse(new String[0], Map.of("PIER_ROUTER_PUBLIC_HTTPS_PORT", "4443")).publicHttpsPort(8443))
+        .isEqualTo(4443);
+    assertThatThrownBy(() -> Main.parse(new String[] {"--router-public-https-port", "0"}, Map.of()))
+        .hasMessageContaining("router public HTTPS port must be 1-65535");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--router-public-https-port=x"}, Map.of()))
+        .hasMessageContaining("invalid router public HTTPS port 'x'");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--router-public-https-port", "443",
+        "--router-tls-port", "off"}, Map.of())).hasMessageContaining("needs HTTPS");
+  }
+
+  @Test
   void acmeIsOffByDefaultAndTheDirectoryFlagOrEnvironmentTurnsItOn() {
     assertThat(Main.parse(new String[0], Map.of()).acme()).isNull();
     Settings s = Main.parse(new String[] {"--acme-directory",
