@@ -179,6 +179,21 @@ class HttpsOnlyTest {
   }
 
   @Test
+  void aStaticSitesHttpsOnlyGoesByTheRealProtocolNotTheClientsHeader(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+      throws Exception {
+    java.nio.file.Files.writeString(root.resolve("index.html"), "<h1>static</h1>");
+    dev.pier.model.StaticSite httpsOnly = new dev.pier.model.StaticSite(root, false, List.of(), List.of(), Map.of(), true, null);
+    Route site = new Route("secure", dev.pier.model.SplitBy.RANDOM,
+        List.of(dev.pier.model.VersionRoute.serving(1, 100, httpsOnly)));
+    harness.router.routes(new RouteTable(Map.of("secure.localhost", site), Map.of(), harness.router.tlsPort()));
+    assertThat(tlsGet("secure.localhost", "/")).as("no redirect loop over TLS").startsWith("HTTP/1.1 200")
+        .contains("<h1>static</h1>");
+    try (RawClient client = harness.client()) {
+      assertThat(client.get("secure.localhost", "/", "X-Forwarded-Proto: https").status()).isEqualTo(301);
+    }
+  }
+
+  @Test
   void withoutAnHttpsPortNothingIsRedirected() throws Exception {
     harness.router.routes(new RouteTable(Map.of("secure.localhost",
         new Route("secure", List.of(web.backend())).withHttps(new RouteHttps(true, true)))));
