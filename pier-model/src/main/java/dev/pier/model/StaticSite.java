@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param headers extra response headers for paths matching a pattern, every matching rule applied
  *     in order
  * @param redirects exact request paths answered with a redirect
- * @param httpsOnly requests that did not arrive over HTTPS (by {@code X-Forwarded-Proto}) are
+ * @param httpsOnly requests that did not arrive over HTTPS (the router's TLS port) are
  *     redirected to {@code https://}
  * @param errorPage the page (relative to the root) sent with a 404, or null for a plain one
  */
