@@ -142,6 +142,24 @@ class HttpsTest {
     }
   }
 
+  @Test
+  void behindAForwardFrom443TheRedirectNamesThePublicHttpsPort() throws Exception {
+    try (PlatformHarness pier = new PlatformHarness(tmp, s -> s.withRouterPublicHttpsPort(443))) {
+      java.net.http.HttpClient api = java.net.http.HttpClient.newHttpClient();
+      for (String[] call : List.of(new String[] {"POST", "/apps", "{\"name\":\"vault\"}"},
+          new String[] {"PATCH", "/apps/vault/features/https-only", "{\"enabled\":true}"})) {
+        java.net.http.HttpResponse<String> r = api.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pier.apiUrl() + call[1]))
+            .header("Authorization", "Bearer " + PlatformHarness.TOKEN).header("Content-Type", "application/json")
+            .method(call[0], java.net.http.HttpRequest.BodyPublishers.ofString(call[2])).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+      }
+      assertThat(curlStatus("vault.localhost", pier.routerPort(), "/a?b=1"))
+          .isEqualTo("308 https://vault.localhost/a?b=1");
+    }
+  }
+
   /** curl -L from plain HTTP: the headers of every hop, then "STATUS FINAL-URL BODY". */
   private static List<String> curlFollow(Path caFile, String host, int http, int https, String path) throws Exception {
     Process p = new ProcessBuilder(List.of("curl", "-sS", "-i", "-L", "--max-time", "20", "--cacert", caFile.toString(),
