@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,7 @@ public final class AppCertificates implements CertificateSource {
 
   private final CertificateSource fallback;
   private final InstantSource clock;
-  private volatile Map<String, Served> byName = Map.of();
+  private volatile Map<String, List<Served>> byName = Map.of();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final java.util.function.Consumer<String> warnings;
 
@@ -77,7 +78,7 @@ public final class AppCertificates implements CertificateSource {
 
   /** Serves each certificate of {@code entries} for its entry's names only. */
   public void serve(List<Entry> entries) {
-    Map<String, Served> next = new HashMap<>();
+    Map<String, List<Served>> next = new HashMap<>();
     for (Entry e : entries) {
       if (e.names().isEmpty()) continue;
       IssuedCertificate c = e.certificate();
@@ -87,10 +88,13 @@ public final class AppCertificates implements CertificateSource {
           String.join(", ", CertificateChecks.names(c.leaf())) + " (" + c.leaf().getIssuerX500Principal().getName() + ")",
           fingerprint(c.leaf()), e.uncovered().stream().map(n -> n.toLowerCase(Locale.ROOT))
               .collect(java.util.stream.Collectors.toUnmodifiableSet()));
-      for (String name : e.names()) next.put(name.toLowerCase(Locale.ROOT), served);
+      // later entries first: a later one wins for a name listed twice while it is valid
+      for (String name : e.names()) next.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(0, served);
     }
-    byName = Map.copyOf(next);
-    warned.retainAll(next.values().stream().map(Served::fingerprint).toList());
+    Map<String, List<Served>> frozen = new HashMap<>();
+    next.forEach((name, list) -> frozen.put(name, List.copyOf(list)));
+    byName = Map.copyOf(frozen);
+    warned.retainAll(next.values().stream().flatMap(List::stream).map(Served::fingerprint).toList());
   }
 
   private static String fingerprint(X509Certificate leaf) {
@@ -105,29 +109,40 @@ public final class AppCertificates implements CertificateSource {
   @Override
   public SslContext contextFor(String hostName) {
     if (hostName != null) {
-      Map<String, Served> names = byName;
+      Map<String, List<Served>> names = byName;
       String h = hostName.toLowerCase(Locale.ROOT);
-      SslContext own = valid(names.get(h));
+      SslContext own = valid(names.get(h), null);
       if (own != null) return own;
       int dot = h.indexOf('.');
       if (dot > 0 && !h.startsWith("*")) {
-        Served covering = names.get("*" + h.substring(dot));
-        SslContext wildcard = covering == null || covering.uncovered().contains(h) ? null : valid(covering);
+        SslContext wildcard = valid(names.get("*" + h.substring(dot)), h);
         if (wildcard != null) return wildcard;
       }
     }
     return fallback.contextFor(hostName);
   }
 
-  /** The context of {@code found} if its chain is valid now; null (warned once) if expired or absent. */
-  private SslContext valid(Served found) {
-    if (found == null) return null;
-    if (clock.instant().isBefore(found.expires())) return found.context();
+  /**
+   * The context of the first of {@code candidates} whose chain is valid now (and, for a wildcard
+   * looked up for {@code covered}, that does not leave that name out); null if none (an expired
+   * one is warned about once). An expired certificate thus never hides a valid one for its name
+   * (an added one that expired, an automatic one that is still valid).
+   */
+  private SslContext valid(List<Served> candidates, String covered) {
+    if (candidates == null) return null;
+    for (Served found : candidates) {
+      if (covered != null && found.uncovered().contains(covered)) continue;
+      if (clock.instant().isBefore(found.expires())) return found.context();
+      warnExpired(found);
+    }
+    return null;
+  }
+
+  private void warnExpired(Served found) {
     if (warned.add(found.fingerprint())) {
       warnings.accept("the certificate for " + found.label() + " expired on " + found.expires()
           + " (its chain's first expiry): presenting another certificate for its names (a valid"
           + " wildcard one, else Pier's CA's) instead; add a renewed one with pier certs:add");
     }
-    return null;
   }
 }

@@ -70,4 +70,18 @@ class AppCertificatesTest {
     certs.contextFor("www.example.com");
     assertThat(warnings).hasSize(2);
   }
+
+  @Test
+  void anExpiredAddedCertificateDoesNotHideAValidOneServedEarlierForTheSameName() {
+    Instant notAfter = Instant.now().plus(Duration.ofDays(10));
+    IssuedCertificate automatic = OTHER.issue(List.of("www.example.com")); // e.g. ACME's, served first
+    IssuedCertificate added = OTHER.issue(List.of("www.example.com"), Instant.now().minusSeconds(60), notAfter);
+    certs.replace(List.of(automatic, added));
+    SslContext addedContext = certs.contextFor("www.example.com");
+    assertThat(addedContext).as("the later one wins while valid").isNotSameAs(fallbackContext);
+
+    now.set(notAfter.plusSeconds(1));
+    SslContext after = certs.contextFor("www.example.com");
+    assertThat(after).isNotSameAs(fallbackContext).isNotSameAs(addedContext);
+  }
 }
