@@ -38,7 +38,9 @@ class AddonClientsTest {
       const memjs = require('memjs');
       const amqp = require('amqplib');
       const { Pool } = require('pg');
-      const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+      // maxUses: pooled connections are replaced all the time, so old instances open new ones
+      // during a rollout, as any app does over time.
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4, maxUses: 5 });
       const redis = new Redis(process.env.REDIS_URL);
       const cache = memjs.Client.create(undefined, { retries: 1, timeout: 2, conntimeout: 2 });
       const QUEUE = 'jobs';
@@ -59,7 +61,14 @@ class AddonClientsTest {
       const routes = {
         '/': async () => {
           const r = await pool.query('SELECT 1 AS one');
-          await redis.get('visits');
+          // A new Redis connection per request, as a client does when it reconnects.
+          const fresh = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
+          try {
+            await fresh.connect();
+            await fresh.get('visits');
+          } finally {
+            fresh.disconnect();
+          }
           return 'ok ' + r.rows[0].one;
         },
         '/count': async () => 'count ' + await redis.incr('visits'),
