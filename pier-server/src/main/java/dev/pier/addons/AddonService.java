@@ -209,8 +209,7 @@ public final class AddonService {
    * the old one ({@link Datastore#addPassword}), every attached app gets the new vars in a new
    * release rolled out without downtime (as config:set, which returns once the old instances are
    * drained and stopped), and only then is the old password retired ({@link
-   * Datastore#retirePassword}). If a rollout fails, the old password stays valid too. Kinds that
-   * hold one password only (memcached, RabbitMQ) refuse the old one at the first step.
+   * Datastore#retirePassword}). If a rollout fails, the old password stays valid too.
    */
   public Info rotate(String name, String user) {
     ReentrantLock lock = lock(name);
