@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Unchanged clients from the npm registry against real add-ons (#11): {@code ioredis} on
  * REDIS_URL, {@code memjs} on the MEMCACHIER_* vars (read by {@code memjs.Client.create()} itself),
  * {@code amqplib} on CLOUDAMQP_URL and {@code pg} on DATABASE_URL, in one web process. Their data
- * survives a Pier restart; rotating the PostgreSQL and Redis passwords under load fails no request,
- * and the old passwords are refused afterwards. One server for all steps, to keep the suite short.
+ * survives a Pier restart; rotating the password of each under load fails no request, and the old
+ * PostgreSQL and Redis passwords are refused afterwards (the data store tests check the others).
+ * One server for all steps, to keep the suite short.
  */
 class AddonClientsTest {
   @TempDir Path tmp;
@@ -69,6 +70,14 @@ class AddonClientsTest {
           } finally {
             fresh.disconnect();
           }
+          // And new memcached and RabbitMQ connections per request too.
+          const mc = memjs.Client.create(undefined, { retries: 0, timeout: 10, conntimeout: 10 });
+          try {
+            await mc.get('greeting');
+          } finally {
+            mc.close();
+          }
+          await (await amqp.connect(process.env.CLOUDAMQP_URL)).close();
           return 'ok ' + r.rows[0].one;
         },
         '/count': async () => 'count ' + await redis.incr('visits'),
@@ -129,9 +138,11 @@ class AddonClientsTest {
       // Left in the durable queue, persistent: must be there after the restart.
       assertThat(body(pier, "/publish?m=kept")).isEqualTo("published\n");
 
-      // Rotations under load: every request queries PostgreSQL and Redis.
-      for (String kind : List.of("postgres", "redis")) {
-        String var = kind.equals("postgres") ? "DATABASE_URL" : "REDIS_URL";
+      // Rotations under load: every request opens connections to all four with the app's vars.
+      Map<String, String> vars = Map.of("postgres", "DATABASE_URL", "redis", "REDIS_URL",
+          "memcached", "MEMCACHIER_PASSWORD", "rabbitmq", "CLOUDAMQP_URL");
+      for (String kind : List.of("postgres", "redis", "memcached", "rabbitmq")) {
+        String var = vars.get(kind);
         String oldUrl = configVar(pier, app, var);
         long t0 = System.nanoTime();
         Result rotate;
@@ -153,7 +164,7 @@ class AddonClientsTest {
           Result old = psql(oldUrl);
           assertThat(old.exit()).as("the old password is refused").isNotZero();
           assertThat(old.err()).contains("password authentication failed");
-        } else {
+        } else if (kind.equals("redis")) {
           assertThat(redisAuth(newUrl)).startsWith("+OK");
           assertThat(redisAuth(oldUrl)).as("the old password is refused").startsWith("-WRONGPASS");
         }
