@@ -44,8 +44,9 @@ public interface Datastore extends AutoCloseable {
   void destroy(StoreSpec spec) throws DatastoreException;
 
   /**
-   * Gives the add-on a new password and returns the new credentials. The server keeps running and
-   * serving; connections already open may stay open.
+   * Gives the add-on a new password and returns the new credentials, in one step: the old one is
+   * refused at once. The server keeps running and serving; connections already open may stay
+   * open. Pier's server rotates with {@link #addPassword} and {@link #retirePassword} instead.
    */
   Credentials rotate(StoreSpec spec, Credentials current) throws DatastoreException;
 
