@@ -44,10 +44,28 @@ public interface Datastore extends AutoCloseable {
   void destroy(StoreSpec spec) throws DatastoreException;
 
   /**
-   * Gives the add-on a new password and returns the new credentials. The server keeps running and
-   * serving; connections already open may stay open.
+   * Gives the add-on a new password and returns the new credentials, in one step: the old one is
+   * refused at once. The server keeps running and serving; connections already open may stay
+   * open. Pier's server rotates with {@link #addPassword} and {@link #retirePassword} instead.
    */
   Credentials rotate(StoreSpec spec, Credentials current) throws DatastoreException;
+
+  /**
+   * Step one of a rotation without failed requests: returns new credentials that work beside
+   * {@code current}, which keeps working until {@link #retirePassword}. The server calls it, rolls
+   * every attached app onto the new credentials, then retires the old ones. The default is
+   * {@link #rotate}: kinds that cannot hold two passwords refuse the old one at once.
+   */
+  default Credentials addPassword(StoreSpec spec, Credentials current) throws DatastoreException {
+    return rotate(spec, current);
+  }
+
+  /**
+   * Step two: {@code old} (credentials {@link #addPassword} replaced) stops being accepted for new
+   * connections; connections already open stay. Calling it again is a no-op. The default does
+   * nothing (the old password is already gone).
+   */
+  default void retirePassword(StoreSpec spec, Credentials old, Credentials next) throws DatastoreException {}
 
   /** What the add-on's server is doing now; never throws (an unknown name is {@code stopped}). */
   Status status(StoreSpec spec, Credentials credentials);

@@ -91,6 +91,24 @@ class MemcachedDatastoreTest {
   }
 
   @Test
+  void aTwoStepRotationAlternatesTwoUsersAndAcceptsBothUntilTheOldIsRetired() throws Exception {
+    Credentials old = credentials;
+    Credentials second = memcached.addPassword(spec, old);
+    credentials = second;
+    assertNotEquals(old.user(), second.user());
+    assertEquals(MemcachedBinary.OK, authenticate(spec.port(), old.user(), old.password()));
+    assertEquals(MemcachedBinary.OK, authenticate(spec.port(), second.user(), second.password()));
+    memcached.retirePassword(spec, old, second);
+    assertEquals(MemcachedBinary.AUTH_ERROR, authenticate(spec.port(), old.user(), old.password()));
+    Credentials third = memcached.addPassword(spec, second);
+    credentials = third;
+    assertEquals(old.user(), third.user());
+    memcached.retirePassword(spec, second, third);
+    assertEquals(MemcachedBinary.AUTH_ERROR, authenticate(spec.port(), second.user(), second.password()));
+    assertEquals(MemcachedBinary.OK, authenticate(spec.port(), third.user(), third.password()));
+  }
+
+  @Test
   void createAfterAHalfCreateSucceedsAndDestroyIsIdempotent() throws Exception {
     StoreSpec half = TestHosts.spec(memcached, base, "memcached-half-2");
     Files.createDirectories(half.dataDir().resolve("sasl"));

@@ -149,6 +149,34 @@ class PostgresDatastoreTest {
   }
 
   @Test
+  void aTwoStepRotationAlternatesTwoLoginRolesThatActAsTheOwnerAndRetiresTheOldOne() throws Exception {
+    Credentials old = credentials;
+    try (Connection open = connect(old)) {
+      Credentials second = postgres.addPassword(spec, old);
+      credentials = second;
+      assertNotEquals(old.user(), second.user());
+      connect(old).close();
+      sql(second, "CREATE TABLE rotated (v text); INSERT INTO rotated VALUES ('by-second')");
+      try (Connection db = connect(second);
+          ResultSet rs = db.createStatement().executeQuery("SELECT tableowner FROM pg_tables WHERE tablename = 'rotated'")) {
+        assertTrue(rs.next());
+        assertEquals(old.user().replace("_b", ""), rs.getString(1), "objects made through either role belong to the owner");
+      }
+      postgres.retirePassword(spec, old, second);
+      assertThrows(SQLException.class, () -> connect(old).close());
+      open.createStatement().executeQuery("SELECT 1").close();
+
+      Credentials third = postgres.addPassword(spec, second);
+      credentials = third;
+      assertEquals(old.user(), third.user());
+      postgres.retirePassword(spec, second, third);
+      assertThrows(SQLException.class, () -> connect(second).close());
+      assertEquals(List.of("by-second"), rows(third, "rotated"));
+      sql(third, "DROP TABLE rotated");
+    }
+  }
+
+  @Test
   void aRestoreBringsBackTheBackupsRowsAndDropsLaterOnes() throws Exception {
     sql(credentials, "CREATE TABLE orders (v text); INSERT INTO orders VALUES ('before')");
     Path backup = base.resolve("backup.dump");

@@ -117,6 +117,34 @@ class RabbitmqDatastoreTest {
   }
 
   @Test
+  void aTwoStepRotationAlternatesTwoUsersAndKeepsTheQueuesAndOpenConnections() throws Exception {
+    Credentials old = credentials;
+    try (Connection open = connect(old)) {
+      Channel ch = open.createChannel();
+      ch.queueDeclare("rotated", true, false, false, null);
+      ch.basicPublish("", "rotated", MessageProperties.PERSISTENT_TEXT_PLAIN, "kept".getBytes(StandardCharsets.UTF_8));
+      Credentials second = rabbitmq.addPassword(spec, old);
+      credentials = second;
+      assertNotEquals(old.user(), second.user());
+      connect(old).close();
+      rabbitmq.retirePassword(spec, old, second);
+      assertThrows(AuthenticationFailureException.class, () -> connect(old).close());
+      assertTrue(open.isOpen());
+      try (Connection fresh = connect(second)) {
+        GetResponse got = fresh.createChannel().basicGet("rotated", true);
+        assertNotNull(got);
+        assertEquals("kept", new String(got.getBody(), StandardCharsets.UTF_8));
+      }
+      Credentials third = rabbitmq.addPassword(spec, second);
+      credentials = third;
+      assertEquals(old.user(), third.user());
+      rabbitmq.retirePassword(spec, second, third);
+      assertThrows(AuthenticationFailureException.class, () -> connect(second).close());
+      connect(third).close();
+    }
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE)
   void destroyRemovesTheNodeAndItsDataAndIsIdempotent() throws Exception {
     rabbitmq.destroy(spec);

@@ -132,6 +132,24 @@ class RedisDatastoreTest {
   }
 
   @Test
+  void aTwoStepRotationAcceptsBothPasswordsUntilTheOldOneIsRetired() throws Exception {
+    Credentials old = credentials;
+    try (Resp open = connect(old)) {
+      Credentials fresh = redis.addPassword(spec, old);
+      credentials = fresh;
+      assertNotEquals(old.password(), fresh.password());
+      connect(old).close();
+      connect(fresh).close();
+      redis.retirePassword(spec, old, fresh);
+      try (Resp r = Resp.tcp("127.0.0.1", spec.port())) {
+        assertInstanceOf(Resp.Error.class, r.call("AUTH", old.password()));
+      }
+      connect(fresh).close();
+      assertEquals("PONG", open.call("PING"), "a connection made with the old password stays open");
+    }
+  }
+
+  @Test
   void aPortTakenByAnotherProgramFailsTheStartAtOnce() throws Exception {
     StoreSpec taken = TestHosts.spec(redis, base, "redis-taken-3");
     Credentials c = redis.create(taken);

@@ -205,8 +205,11 @@ public final class AddonService {
   }
 
   /**
-   * Gives the add-on a new password: the server keeps serving, and every attached app gets the
-   * new vars in a new release, rolled out without downtime (as config:set).
+   * Gives the add-on a new password without a failed request: the new password is added beside
+   * the old one ({@link Datastore#addPassword}), every attached app gets the new vars in a new
+   * release rolled out without downtime (as config:set, which returns once the old instances are
+   * drained and stopped), and only then is the old password retired ({@link
+   * Datastore#retirePassword}). If a rollout fails, the old password stays valid too.
    */
   public Info rotate(String name, String user) {
     ReentrantLock lock = lock(name);
@@ -215,7 +218,7 @@ public final class AddonService {
       Datastore ds = datastore(a);
       Credentials next;
       try {
-        next = ds.rotate(spec(a, ds), a.credentials());
+        next = ds.addPassword(spec(a, ds), a.credentials());
       } catch (DatastoreException e) {
         throw new PlatformException(Problem.INTERNAL, "could not rotate the credentials of " + name + ": " + e.getMessage());
       }
@@ -230,6 +233,12 @@ public final class AddonService {
           }
           d.logs().platform(app.name().value(), "api", "Rotated the credentials of " + name + " by " + user);
         });
+      }
+      try {
+        ds.retirePassword(spec(a, ds), a.credentials(), next);
+      } catch (DatastoreException e) {
+        throw new PlatformException(Problem.INTERNAL, "the apps of " + name + " use its new password, but the old one "
+            + "could not be retired: " + e.getMessage() + "; run addons:rotate again");
       }
       return info(name);
     } finally {

@@ -34,6 +34,7 @@ public final class MemcachedDatastore implements Datastore {
       new Plan("large", 1024 * MIB, 2000, 0));
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final String SASLDB = "sasldb2";
+  private static final String SECOND = "_b";
 
   private final Host host;
   private final Supervisors supervisors = new Supervisors();
@@ -133,6 +134,35 @@ public final class MemcachedDatastore implements Datastore {
     setPassword(spec, next, false);
     Settings.saveCredentials(spec, next);
     return next;
+  }
+
+  /**
+   * The sasldb holds one password per user, so the two credentials of a rotation are two users,
+   * NAME and NAME_b, alternating: the one not in use is made afresh with the new password beside
+   * the old one, and {@link #retirePassword} deletes the old user (connections that are already
+   * authenticated stay). The cache's data is shared: it belongs to no user.
+   */
+  @Override
+  public Credentials addPassword(StoreSpec spec, Credentials current) throws DatastoreException {
+    String base = current.user().endsWith(SECOND) ? current.user().substring(0, current.user().length() - SECOND.length())
+        : current.user();
+    String user = current.user().equals(base) ? base + SECOND : base;
+    Credentials next = new Credentials(current.host(), current.port(), user, Secrets.password(), "");
+    deleteUser(spec, user);
+    setPassword(spec, next, true);
+    Settings.saveCredentials(spec, next);
+    return next;
+  }
+
+  @Override
+  public void retirePassword(StoreSpec spec, Credentials old, Credentials next) throws DatastoreException {
+    if (!old.user().equals(next.user())) deleteUser(spec, old.user());
+  }
+
+  /** Removes a user from the sasldb; one that is not there is not an error. */
+  private static void deleteUser(StoreSpec spec, String user) throws DatastoreException {
+    Commands.run(List.of("/usr/sbin/saslpasswd2", "-d", "-a", "memcached", "-u", Host.HOSTNAME, "-f",
+        spec.dataDir().resolve(SASLDB).toString(), user), Map.of(), null, Duration.ofSeconds(30));
   }
 
   @Override

@@ -36,6 +36,18 @@ final class PostgresAdmin {
     return Commands.check(argv, Map.of("PGCONNECT_TIMEOUT", "5"), sql, TIMEOUT).strip();
   }
 
+  /** Suffix of the app role's second login role, which rotations alternate with the owner. */
+  static final String SECOND = "_b";
+
+  /**
+   * The role that owns the database and its objects, for the login role {@code user}: the
+   * owner itself, or the second login role ({@code OWNER_b}), a member of the owner whose
+   * sessions start with {@code SET ROLE OWNER}.
+   */
+  static String owner(String user) {
+    return user.endsWith(SECOND) ? user.substring(0, user.length() - SECOND.length()) : user;
+  }
+
   /** True when the server answers the admin. */
   static boolean ready(StoreSpec spec) {
     try {

@@ -53,7 +53,7 @@ final class PostgresBackups implements Backups {
     String db = credentials.path();
     String fresh = db + "_restore";
     PostgresAdmin.sql(spec, "postgres", "DROP DATABASE IF EXISTS " + fresh + " WITH (FORCE);");
-    PostgresAdmin.sql(spec, "postgres", "CREATE DATABASE " + fresh + " OWNER " + credentials.user() + ";");
+    PostgresAdmin.sql(spec, "postgres", "CREATE DATABASE " + fresh + " OWNER " + PostgresAdmin.owner(credentials.user()) + ";");
     List<String> argv = new ArrayList<>(List.of("pg_restore", "--exit-on-error"));
     argv.addAll(PostgresAdmin.connection(spec, fresh));
     argv.add(source.toString());

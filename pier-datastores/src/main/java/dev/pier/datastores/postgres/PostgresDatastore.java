@@ -97,7 +97,8 @@ public final class PostgresDatastore implements Datastore {
     DataDir.write(spec, "pgdata/pg_hba.conf",
         "# Written by Pier: its superuser over the socket in the add-on's own folder, the app role over TCP.\n"
             + "local all " + PostgresAdmin.ADMIN + " trust\n"
-            + "host " + c.path() + " " + c.user() + " 127.0.0.1/32 scram-sha-256\n");
+            + "host " + c.path() + " " + PostgresAdmin.owner(c.user()) + "," + PostgresAdmin.owner(c.user())
+            + PostgresAdmin.SECOND + " 127.0.0.1/32 scram-sha-256\n");
     DataDir.write(spec, "pgdata/postgresql.auto.conf",
         "# Written by Pier from the add-on's plan (" + plan.name() + ")\n"
             + "listen_addresses = '127.0.0.1'\n"
@@ -147,6 +148,37 @@ public final class PostgresDatastore implements Datastore {
     PostgresAdmin.sql(spec, "postgres", "ALTER ROLE " + current.user() + " PASSWORD '" + next.password() + "';");
     Settings.saveCredentials(spec, next);
     return next;
+  }
+
+  /**
+   * PostgreSQL holds one password per role, so the two credentials of a rotation are two login
+   * roles: the owner and {@code OWNER_b}, a member of it whose sessions start with {@code SET ROLE
+   * OWNER} (same rights, objects it makes owned by the owner). Each rotation gives the role not
+   * in use a new password and moves the app onto it; {@link #retirePassword} then clears the old
+   * role's password. Both roles stay in pg_hba.
+   */
+  @Override
+  public Credentials addPassword(StoreSpec spec, Credentials current) throws DatastoreException {
+    String owner = PostgresAdmin.owner(current.user());
+    String second = owner + PostgresAdmin.SECOND;
+    String user = current.user().equals(owner) ? second : owner;
+    Credentials next = new Credentials(current.host(), current.port(), user, Secrets.password(), current.path());
+    writeConfig(spec, next);
+    PostgresAdmin.sql(spec, "postgres",
+        "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + second + "') THEN CREATE ROLE "
+            + second + " LOGIN IN ROLE " + owner + "; END IF; END$$;\n"
+            + "ALTER ROLE " + second + " CONNECTION LIMIT " + spec.plan().maxConnections() + ";\n"
+            + "ALTER ROLE " + second + " SET role = " + owner + ";\n"
+            + "ALTER ROLE " + user + " PASSWORD '" + next.password() + "';\n"
+            + "SELECT pg_reload_conf();\n");
+    Settings.saveCredentials(spec, next);
+    return next;
+  }
+
+  @Override
+  public void retirePassword(StoreSpec spec, Credentials old, Credentials next) throws DatastoreException {
+    if (old.user().equals(next.user())) return;
+    PostgresAdmin.sql(spec, "postgres", "ALTER ROLE " + old.user() + " PASSWORD NULL;");
   }
 
   @Override

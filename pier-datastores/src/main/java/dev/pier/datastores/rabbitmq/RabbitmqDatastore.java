@@ -38,6 +38,7 @@ import java.util.Properties;
  */
 public final class RabbitmqDatastore implements Datastore {
   private static final long MIB = 1L << 20;
+  private static final String SECOND = "_b";
   private static final List<Plan> PLANS = List.of(
       new Plan("small", 512 * MIB, 20, 1L << 30),
       new Plan("medium", 1024 * MIB, 100, 4L << 30),
@@ -244,6 +245,31 @@ public final class RabbitmqDatastore implements Datastore {
     ctl(spec, "change_password", current.user(), next.password());
     Settings.saveCredentials(spec, next);
     return next;
+  }
+
+  /**
+   * A RabbitMQ user has one password, so the two credentials of a rotation are two users with
+   * the same permissions on the vhost, NAME and NAME_b, alternating: the one not in use gets the
+   * new password (made if missing), and {@link #retirePassword} clears the old user's password
+   * (its open connections stay; it can no longer log in). Queues belong to the vhost, not a user.
+   */
+  @Override
+  public Credentials addPassword(StoreSpec spec, Credentials current) throws DatastoreException {
+    String base = current.user().endsWith(SECOND) ? current.user().substring(0, current.user().length() - SECOND.length())
+        : current.user();
+    String user = current.user().equals(base) ? base + SECOND : base;
+    Credentials next = new Credentials(current.host(), current.port(), user, Secrets.password(), current.path());
+    boolean exists = ctl(spec, "list_users").lines().anyMatch(l -> l.split("\\s+")[0].equals(user));
+    if (exists) ctl(spec, "change_password", user, next.password());
+    else ctl(spec, "add_user", user, next.password());
+    ctl(spec, "set_permissions", "-p", current.path(), user, ".*", ".*", ".*");
+    Settings.saveCredentials(spec, next);
+    return next;
+  }
+
+  @Override
+  public void retirePassword(StoreSpec spec, Credentials old, Credentials next) throws DatastoreException {
+    if (!old.user().equals(next.user())) ctl(spec, "clear_password", old.user());
   }
 
   @Override

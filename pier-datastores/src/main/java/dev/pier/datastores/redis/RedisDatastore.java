@@ -167,6 +167,34 @@ public final class RedisDatastore implements Datastore {
     return next;
   }
 
+  /** Redis users may hold several passwords: the new one is added beside the old one. */
+  @Override
+  public Credentials addPassword(StoreSpec spec, Credentials current) throws DatastoreException {
+    Credentials next = new Credentials(current.host(), current.port(), "", Secrets.password(), "");
+    acl(spec, ">" + next.password());
+    Settings.saveCredentials(spec, next);
+    return next;
+  }
+
+  @Override
+  public void retirePassword(StoreSpec spec, Credentials old, Credentials next) throws DatastoreException {
+    if (old.password().equals(next.password())) return;
+    acl(spec, "<" + old.password());
+  }
+
+  /** Applies one rule to the {@code default} user and saves the ACL file. */
+  private static void acl(StoreSpec spec, String rule) throws DatastoreException {
+    try (Resp r = admin(spec)) {
+      Object set = r.call("ACL", "SETUSER", "default", rule);
+      Object saved = r.call("ACL", "SAVE");
+      if (!"OK".equals(set) || !"OK".equals(saved)) {
+        throw new DatastoreException("Redis refused the password change: " + set + " " + saved);
+      }
+    } catch (IOException e) {
+      throw new DatastoreException("could not reach the add-on's Redis: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public Status status(StoreSpec spec, Credentials credentials) {
     Optional<ServerSupervisor> server = supervisors.get(spec.name());
