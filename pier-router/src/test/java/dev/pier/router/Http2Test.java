@@ -317,6 +317,24 @@ class Http2Test {
   }
 
   @Test
+  void anH2cUpgradeWithALargeBodyIsServedAsHttp11WithTheBodyIntact() throws Exception {
+    byte[] body = new byte[100 * 1024]; // over what an upgrade would have to buffer
+    new Random(7).nextBytes(body);
+    try (RawClient raw = new RawClient(harness.port())) {
+      raw.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
+          + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+          + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+      raw.out().write(body);
+      raw.out().flush();
+      RawClient.Response response = raw.readResponse();
+      assertThat(response.head().version()).isEqualTo("HTTP/1.1");
+      assertThat(response.head().status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(body);
+      assertThat(raw.get("localhost", "/").head().status()).isEqualTo(200); // still open, HTTP/1.1
+    }
+  }
+
+  @Test
   void h2cWithPriorKnowledgeOnThePlainPort() throws Exception {
     try (RawH2Client h2 = new RawH2Client(new Socket("127.0.0.1", harness.port()))) {
       Http2Headers post = request("POST", "/echo").scheme("http");
