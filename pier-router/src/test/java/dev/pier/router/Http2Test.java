@@ -194,6 +194,49 @@ class Http2Test {
   }
 
   @Test
+  void malformedRequestsGet400OnTheirStreamAreLoggedAndNeverReachTheApp() throws Exception {
+    try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
+      h2.preface();
+      List<Http2Headers> bad = new ArrayList<>();
+      bad.add(unchecked("GET", "/a\tb")); // a TAB would end the request line at the instance
+      bad.add(unchecked("GET", "/a b"));
+      bad.add(unchecked("GET", "/caf\u00e9"));
+      bad.add(unchecked("GE T", "/"));
+      Http2Headers twoHosts = request("GET", "/");
+      twoHosts.add("host", "other.localhost");
+      bad.add(twoHosts);
+      int stream = 1;
+      for (Http2Headers headers : bad) {
+        h2.headers(stream, headers, true).flush();
+        int id = stream;
+        RawH2Client.Frame answer = h2.await(f -> f.stream() == id
+            && (f.type().equals("RST_STREAM") || f.type().equals("HEADERS")), 5000);
+        assertThat(answer.type()).as(headers.toString()).isEqualTo("HEADERS");
+        assertThat(answer.status()).as(headers.toString()).isEqualTo("400");
+        AccessLogEntry entry = harness.log.next();
+        assertThat(entry.status()).isEqualTo(400);
+        assertThat(entry.instance()).isNull();
+        stream += 2;
+      }
+      // A body announced but the stream ended without it: the codec resets it at once
+      Http2Headers noBody = request("POST", "/echo");
+      noBody.add("content-length", "5");
+      h2.headers(stream, noBody, true).flush();
+      int reset = stream;
+      RawH2Client.Frame answer = h2.await(f -> f.stream() == reset
+          && (f.type().equals("RST_STREAM") || f.type().equals("HEADERS")), 5000);
+      assertThat(answer.type()).isEqualTo("RST_STREAM");
+      stream += 2;
+      Http2Headers sameHost = request("GET", "/");
+      sameHost.add("host", "localhost:" + harness.router.tlsPort());
+      h2.headers(stream, sameHost, true).flush();
+      int id = stream;
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == id, 5000).status())
+          .isEqualTo("200");
+    }
+  }
+
+  @Test
   void aRapidResetFloodEndsTheConnectionAndTheInstanceSeesABoundedShare() throws Exception {
     int streams = 2 * Http2Front.MAX_RESETS_PER_WINDOW + 100;
     try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
@@ -407,6 +450,12 @@ class Http2Test {
 
   private Http2Headers request(String method, String path) {
     return new DefaultHttp2Headers().method(method).path(path).scheme("https")
+        .authority("localhost:" + harness.router.tlsPort());
+  }
+
+  /** A request head the client side does not validate (to send malformed ones). */
+  private Http2Headers unchecked(String method, String path) {
+    return new DefaultHttp2Headers(false).method(method).path(path).scheme("https")
         .authority("localhost:" + harness.router.tlsPort());
   }
 

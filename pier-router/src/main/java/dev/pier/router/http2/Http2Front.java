@@ -159,6 +159,7 @@ public final class Http2Front {
       protected void initChannel(Http2StreamChannel stream) {
         stream.config().setAutoRead(false);
         ChannelPipeline p = stream.pipeline();
+        p.addLast(StreamRequestCheck.NAME, new StreamRequestCheck());
         p.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
         p.addLast("h2-files", new ChunkedWriteHandler());
         p.addLast("h2-messages", new StreamMessages());
