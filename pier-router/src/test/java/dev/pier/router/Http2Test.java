@@ -103,7 +103,7 @@ class Http2Test {
 
   @Test
   void concurrentStreamsShareOneConnectionAndEachIsLogged() throws Exception {
-    int n = 20;
+    int n = Http2Front.MAX_CONCURRENT_STREAMS;
     List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
     // One connection first, so the next requests are multiplexed on it.
     assertThat(client.send(get("/"), HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -233,6 +233,41 @@ class Http2Test {
       int id = stream;
       assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == id, 5000).status())
           .isEqualTo("200");
+    }
+  }
+
+  @Test
+  void streamsCountAgainstTheClientsConnectionLimitAndTheOnesOverItGet429() throws Exception {
+    harness.close();
+    harness = new RouterHarness(RouterHarness.FAST.withClientLimits(
+        new ClientLimits(java.time.Duration.ofSeconds(10), 10_000, 5)));
+    harness.route("localhost", "hello", web.backend());
+    try (RawH2Client h2 = new RawH2Client(new Socket("127.0.0.1", harness.port()))) {
+      h2.preface();
+      int streams = 8;
+      for (int i = 0; i < streams; i++) {
+        h2.headers(1 + 2 * i, request("GET", "/hold").scheme("http"), true);
+      }
+      h2.flush();
+      // The connection and 4 streams make the 5 this address may hold; the other 4 are refused.
+      for (int i = 0; i < 4; i++) web.awaitHeld();
+      List<RawH2Client.Frame> refused = new ArrayList<>();
+      while (refused.size() < streams - 4) {
+        RawH2Client.Frame f = h2.await(x -> x.type().equals("HEADERS")
+            && refused.stream().noneMatch(r -> r.stream() == x.stream()), 5000);
+        assertThat(f).isNotNull();
+        assertThat(f.status()).isEqualTo("429");
+        refused.add(f);
+      }
+      assertThat(harness.router.inFlight()).isEqualTo(4);
+      assertThat(harness.router.clientConnections()).isEqualTo(1);
+      for (int i = 0; i < 4; i++) web.releaseHeld();
+      harness.awaitInFlight(0);
+      // Streams that ended give their share back: a new one is served.
+      int next = 1 + 2 * streams;
+      h2.headers(next, request("GET", "/").scheme("http"), true).flush();
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == next
+          && f.status().equals("200"), 5000)).isNotNull();
     }
   }
 

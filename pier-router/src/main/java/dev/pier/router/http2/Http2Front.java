@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  */
 public final class Http2Front {
   /** Streams a client may have open at once on one connection. */
-  public static final int MAX_CONCURRENT_STREAMS = 100;
+  public static final int MAX_CONCURRENT_STREAMS = 16;
   /** Stream resets (by the client) tolerated per window before the connection is closed. */
   public static final int MAX_RESETS_PER_WINDOW = 200;
   public static final int RESET_WINDOW_SECONDS = 30;
