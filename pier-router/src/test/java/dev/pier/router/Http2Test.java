@@ -463,6 +463,31 @@ class Http2Test {
   }
 
   @Test
+  void aConnectionThatOnlyPingsIsClosedAtTheHeadTimeout() throws Exception {
+    harness.close(); // idle timeout 10 s, head timeout 1 s
+    harness = new RouterHarness(RouterHarness.FAST.withClientLimits(
+        new ClientLimits(java.time.Duration.ofSeconds(1), 10_000, 256)));
+    try (RawH2Client h2 = new RawH2Client(new Socket("127.0.0.1", harness.port()))) {
+      h2.preface();
+      long start = System.nanoTime();
+      boolean closed = false;
+      while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6)) {
+        try {
+          h2.raw(Unpooled.wrappedBuffer(new byte[] {0, 0, 8, 6, 0, 0, 0, 0, 0,
+              1, 2, 3, 4, 5, 6, 7, 8})).flush(); // PING
+        } catch (java.io.IOException gone) {
+          break;
+        }
+        closed = h2.awaitClosed(200);
+      }
+      assertThat(System.nanoTime() - start).as("closed well before the 10 s idle timeout")
+          .isLessThan(TimeUnit.SECONDS.toNanos(6));
+      assertThat(h2.frames().stream().anyMatch(f -> f.type().equals("GOAWAY"))).isTrue();
+    }
+    harness.awaitClientConnections(0);
+  }
+
+  @Test
   void closingTheRouterSendsGoAway() throws Exception {
     try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
       h2.preface().headers(1, request("GET", "/"), true).flush();

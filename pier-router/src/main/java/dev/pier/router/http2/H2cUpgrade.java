@@ -113,10 +113,7 @@ final class H2cUpgrade extends HttpServerUpgradeHandler {
       front.dropHttp1(ctx.pipeline(), ctx.handler());
       upgrade.upgradeTo(ctx, request);
       ctx.pipeline().addLast(ConnectionErrors.NAME, new ConnectionErrors());
-      ctx.pipeline().addBefore(ctx.name(), ConnectionIdle.NAME + "-close",
-          new ConnectionIdle(frameCodec));
-      ctx.pipeline().addBefore(ConnectionIdle.NAME + "-close", ConnectionIdle.NAME,
-          front.idleHandler());
+      ctx.pipeline().addBefore(ctx.name(), ConnectionIdle.NAME, front.connectionIdle(frameCodec));
       front.started(ctx.channel());
     }
   }
