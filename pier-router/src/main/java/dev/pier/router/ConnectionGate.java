@@ -23,11 +23,25 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGate.class);
 
   private final ConnectionLimits limits;
+  private final boolean stream;
   /** The counted address while the connection is admitted and open, else null. */
   private InetAddress counted;
 
   ConnectionGate(ConnectionLimits limits) {
+    this(limits, false);
+  }
+
+  private ConnectionGate(ConnectionLimits limits, boolean stream) {
     this.limits = limits;
+    this.stream = stream;
+  }
+
+  /**
+   * The gate of an HTTP/2 stream's channel: the stream counts as one more connection of its
+   * client ({@link ConnectionLimits#openStream}); over a limit it gets the error page on itself.
+   */
+  static ConnectionGate forStream(ConnectionLimits limits) {
+    return new ConnectionGate(limits, true);
   }
 
   @Override
@@ -38,7 +52,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
       ctx.fireChannelActive();
       return;
     }
-    ConnectionLimits.Verdict verdict = limits.open(address);
+    ConnectionLimits.Verdict verdict = stream ? limits.openStream(address) : limits.open(address);
     if (verdict == ConnectionLimits.Verdict.ADMITTED) {
       counted = address;
       ctx.fireChannelActive();
@@ -55,7 +69,8 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (counted != null) {
-      limits.close(counted);
+      if (stream) limits.closeStream(counted);
+      else limits.close(counted);
       counted = null;
     }
     ctx.fireChannelInactive();

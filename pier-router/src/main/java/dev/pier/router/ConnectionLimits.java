@@ -28,6 +28,8 @@ final class ConnectionLimits {
   private final int max;
   private final int maxPerAddress;
   private final AtomicInteger total = new AtomicInteger();
+  /** Of {@link #total}: the HTTP/2 streams counted like connections ({@link #openStream}). */
+  private final AtomicInteger streams = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong reported = new AtomicLong();
@@ -64,9 +66,26 @@ final class ConnectionLimits {
     total.decrementAndGet();
   }
 
-  /** Returns how many client connections are open. */
+  /**
+   * Counts an open HTTP/2 stream of {@code client} like one more connection (each stream holds
+   * an instance connection of its own), so streams cannot multiply what the limits allow. Give an
+   * {@link Verdict#ADMITTED} one back with {@link #closeStream}.
+   */
+  Verdict openStream(InetAddress client) {
+    Verdict verdict = open(client);
+    if (verdict == Verdict.ADMITTED) streams.incrementAndGet();
+    return verdict;
+  }
+
+  /** Gives back the count of an admitted stream of {@code client}. */
+  void closeStream(InetAddress client) {
+    streams.decrementAndGet();
+    close(client);
+  }
+
+  /** Returns how many client connections are open (streams not counted). */
   int openCount() {
-    return total.get();
+    return total.get() - streams.get();
   }
 
   /** Returns how many client connections from {@code address} are open. */

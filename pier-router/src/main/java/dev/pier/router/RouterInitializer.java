@@ -57,7 +57,9 @@ final class RouterInitializer extends ChannelInitializer<Channel> {
    */
   static Http2Front http2(RouterContext router) {
     long idleMillis = router.config().idleTimeout().toMillis();
-    return new Http2Front(MAX_HEADER_BYTES, idleMillis, stream -> {
+    long headMillis = router.config().clientLimits().headTimeout().toMillis();
+    return new Http2Front(MAX_HEADER_BYTES, idleMillis, headMillis, stream -> {
+      stream.addLast(GATE, ConnectionGate.forStream(router.connections())); // a stream counts too
       stream.addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
       stream.addLast(EXPECT_CONTINUE, new ContinueHandler(router.routes()));
       stream.addLast(FRONTEND, new FrontendHandler(router));

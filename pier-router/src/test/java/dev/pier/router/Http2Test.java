@@ -103,7 +103,7 @@ class Http2Test {
 
   @Test
   void concurrentStreamsShareOneConnectionAndEachIsLogged() throws Exception {
-    int n = 20;
+    int n = Http2Front.MAX_CONCURRENT_STREAMS;
     List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
     // One connection first, so the next requests are multiplexed on it.
     assertThat(client.send(get("/"), HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -190,6 +190,84 @@ class Http2Test {
       AccessLogEntry only = harness.log.next(); // the refused ones never became requests
       assertThat(only.status()).isEqualTo(200);
       assertThat(harness.log.size()).isZero();
+    }
+  }
+
+  @Test
+  void malformedRequestsGet400OnTheirStreamAreLoggedAndNeverReachTheApp() throws Exception {
+    try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
+      h2.preface();
+      List<Http2Headers> bad = new ArrayList<>();
+      bad.add(unchecked("GET", "/a\tb")); // a TAB would end the request line at the instance
+      bad.add(unchecked("GET", "/a b"));
+      bad.add(unchecked("GET", "/caf\u00e9"));
+      bad.add(unchecked("GE T", "/"));
+      Http2Headers twoHosts = request("GET", "/");
+      twoHosts.add("host", "other.localhost");
+      bad.add(twoHosts);
+      int stream = 1;
+      for (Http2Headers headers : bad) {
+        h2.headers(stream, headers, true).flush();
+        int id = stream;
+        RawH2Client.Frame answer = h2.await(f -> f.stream() == id
+            && (f.type().equals("RST_STREAM") || f.type().equals("HEADERS")), 5000);
+        assertThat(answer.type()).as(headers.toString()).isEqualTo("HEADERS");
+        assertThat(answer.status()).as(headers.toString()).isEqualTo("400");
+        AccessLogEntry entry = harness.log.next();
+        assertThat(entry.status()).isEqualTo(400);
+        assertThat(entry.instance()).isNull();
+        stream += 2;
+      }
+      // A body announced but the stream ended without it: the codec resets it at once
+      Http2Headers noBody = request("POST", "/echo");
+      noBody.add("content-length", "5");
+      h2.headers(stream, noBody, true).flush();
+      int reset = stream;
+      RawH2Client.Frame answer = h2.await(f -> f.stream() == reset
+          && (f.type().equals("RST_STREAM") || f.type().equals("HEADERS")), 5000);
+      assertThat(answer.type()).isEqualTo("RST_STREAM");
+      stream += 2;
+      Http2Headers sameHost = request("GET", "/");
+      sameHost.add("host", "localhost:" + harness.router.tlsPort());
+      h2.headers(stream, sameHost, true).flush();
+      int id = stream;
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == id, 5000).status())
+          .isEqualTo("200");
+    }
+  }
+
+  @Test
+  void streamsCountAgainstTheClientsConnectionLimitAndTheOnesOverItGet429() throws Exception {
+    harness.close();
+    harness = new RouterHarness(RouterHarness.FAST.withClientLimits(
+        new ClientLimits(java.time.Duration.ofSeconds(10), 10_000, 5)));
+    harness.route("localhost", "hello", web.backend());
+    try (RawH2Client h2 = new RawH2Client(new Socket("127.0.0.1", harness.port()))) {
+      h2.preface();
+      int streams = 8;
+      for (int i = 0; i < streams; i++) {
+        h2.headers(1 + 2 * i, request("GET", "/hold").scheme("http"), true);
+      }
+      h2.flush();
+      // The connection and 4 streams make the 5 this address may hold; the other 4 are refused.
+      for (int i = 0; i < 4; i++) web.awaitHeld();
+      List<RawH2Client.Frame> refused = new ArrayList<>();
+      while (refused.size() < streams - 4) {
+        RawH2Client.Frame f = h2.await(x -> x.type().equals("HEADERS")
+            && refused.stream().noneMatch(r -> r.stream() == x.stream()), 5000);
+        assertThat(f).isNotNull();
+        assertThat(f.status()).isEqualTo("429");
+        refused.add(f);
+      }
+      assertThat(harness.router.inFlight()).isEqualTo(4);
+      assertThat(harness.router.clientConnections()).isEqualTo(1);
+      for (int i = 0; i < 4; i++) web.releaseHeld();
+      harness.awaitInFlight(0);
+      // Streams that ended give their share back: a new one is served.
+      int next = 1 + 2 * streams;
+      h2.headers(next, request("GET", "/").scheme("http"), true).flush();
+      assertThat(h2.await(f -> f.type().equals("HEADERS") && f.stream() == next
+          && f.status().equals("200"), 5000)).isNotNull();
     }
   }
 
@@ -317,6 +395,24 @@ class Http2Test {
   }
 
   @Test
+  void anH2cUpgradeWithALargeBodyIsServedAsHttp11WithTheBodyIntact() throws Exception {
+    byte[] body = new byte[100 * 1024]; // over what an upgrade would have to buffer
+    new Random(7).nextBytes(body);
+    try (RawClient raw = new RawClient(harness.port())) {
+      raw.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
+          + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+          + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+      raw.out().write(body);
+      raw.out().flush();
+      RawClient.Response response = raw.readResponse();
+      assertThat(response.head().version()).isEqualTo("HTTP/1.1");
+      assertThat(response.head().status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(body);
+      assertThat(raw.get("localhost", "/").head().status()).isEqualTo(200); // still open, HTTP/1.1
+    }
+  }
+
+  @Test
   void h2cWithPriorKnowledgeOnThePlainPort() throws Exception {
     try (RawH2Client h2 = new RawH2Client(new Socket("127.0.0.1", harness.port()))) {
       Http2Headers post = request("POST", "/echo").scheme("http");
@@ -367,6 +463,31 @@ class Http2Test {
   }
 
   @Test
+  void aConnectionThatOnlyPingsIsClosedAtTheHeadTimeout() throws Exception {
+    harness.close(); // idle timeout 10 s, head timeout 1 s
+    harness = new RouterHarness(RouterHarness.FAST.withClientLimits(
+        new ClientLimits(java.time.Duration.ofSeconds(1), 10_000, 256)));
+    try (RawH2Client h2 = new RawH2Client(new Socket("127.0.0.1", harness.port()))) {
+      h2.preface();
+      long start = System.nanoTime();
+      boolean closed = false;
+      while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6)) {
+        try {
+          h2.raw(Unpooled.wrappedBuffer(new byte[] {0, 0, 8, 6, 0, 0, 0, 0, 0,
+              1, 2, 3, 4, 5, 6, 7, 8})).flush(); // PING
+        } catch (java.io.IOException gone) {
+          break;
+        }
+        closed = h2.awaitClosed(200);
+      }
+      assertThat(System.nanoTime() - start).as("closed well before the 10 s idle timeout")
+          .isLessThan(TimeUnit.SECONDS.toNanos(6));
+      assertThat(h2.frames().stream().anyMatch(f -> f.type().equals("GOAWAY"))).isTrue();
+    }
+    harness.awaitClientConnections(0);
+  }
+
+  @Test
   void closingTheRouterSendsGoAway() throws Exception {
     try (RawH2Client h2 = new RawH2Client(tlsSocket("h2"))) {
       h2.preface().headers(1, request("GET", "/"), true).flush();
@@ -389,6 +510,12 @@ class Http2Test {
 
   private Http2Headers request(String method, String path) {
     return new DefaultHttp2Headers().method(method).path(path).scheme("https")
+        .authority("localhost:" + harness.router.tlsPort());
+  }
+
+  /** A request head the client side does not validate (to send malformed ones). */
+  private Http2Headers unchecked(String method, String path) {
+    return new DefaultHttp2Headers(false).method(method).path(path).scheme("https")
         .authority("localhost:" + harness.router.tlsPort());
   }
 

@@ -148,11 +148,17 @@ public final class Acme4jAuthority implements CertificateAuthority {
     }
   }
 
-  /** The account key in {@code dir/account-key.pem}, created (owner-only) at first use. */
+  /**
+   * The account key in {@code dir/account-key.pem}, created (owner-only) at first use; an existing
+   * one and its folder are made owner-only again (0600, 0700) at each start.
+   */
   static KeyPair accountKey(Path dir) {
     Path file = dir.resolve("account-key.pem");
     try {
       if (Files.exists(file)) {
+        // Owner-only again, in case someone loosened them since (a copy, a restore, a chmod).
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         try (StringReader r = new StringReader(Files.readString(file))) {
           return KeyPairUtils.readKeyPair(r);
         }

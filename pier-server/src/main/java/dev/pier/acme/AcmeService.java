@@ -165,10 +165,14 @@ public final class AcmeService implements AutoCloseable {
       String app = e.getValue();
       AcmeStore.Row row = store.find(host).orElse(null);
       Instant now = clock.instant();
-      if (!due(row, now)) continue;
+      if (!due(row, now) || !stillWanted(host, app)) continue;
       ordering = host;
       try {
         CertificateAuthority.Issued issued = ca.order(host);
+        if (!stillWanted(host, app)) {
+          LOG.info("ACME certificate for {} dropped: no longer a domain of app {}", host, app);
+          continue;
+        }
         IssuedCertificate checked = CertificateChecks.check(issued.certPem(), issued.keyPem(), clock.instant());
         if (!CertificateChecks.names(checked.leaf()).contains(host)) {
           throw new AcmeFailure("the CA issued a certificate that does not name " + host);
@@ -187,16 +191,27 @@ public final class AcmeService implements AutoCloseable {
         if (f instanceof AcmeFailure af && af.retryAfter() != null && af.retryAfter().isAfter(next)) {
           next = af.retryAfter();
         }
+        if (!stillWanted(host, app)) continue;
         store.failed(host, app, reason, next, clock.instant());
         LOG.warn("ACME certificate for {} (app {}) failed, next try at {}: {}", host, app, next, reason);
       } catch (RuntimeException ex) {
         Instant next = clock.instant().plus(RenewalPolicy.retryAfter(row == null ? 1 : row.failures() + 1));
-        store.failed(host, app, "internal error: " + ex, next, clock.instant());
         LOG.warn("ACME certificate for {} (app {}) failed", host, app, ex);
+        if (!stillWanted(host, app)) continue;
+        store.failed(host, app, "internal error: " + ex, next, clock.instant());
       } finally {
         ordering = null;
       }
     }
+  }
+
+  /**
+   * Whether {@code host} is still a custom domain of {@code app} with automatic certificates on:
+   * checked again before an order and before storing its outcome, as an order can take minutes
+   * during which the domain may be removed or moved, the app renamed or its certificates turned off.
+   */
+  private boolean stillWanted(String host, String app) {
+    return store.enabled(app) && domainsOf.apply(app).contains(host);
   }
 
   /** Whether {@code host} needs an order now. */
@@ -228,7 +243,7 @@ public final class AcmeService implements AutoCloseable {
           wake.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           return;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the worker must outlive one bad pass
           LOG.warn("ACME pass failed", e);
           try {
             Thread.sleep(TICK.toMillis());

@@ -27,6 +27,18 @@ class Acme4jAuthorityTest {
   }
 
   @Test
+  void loosenedModesOfTheAccountKeyAndItsFolderAreTightenedAtTheNextStart() throws Exception {
+    Path dir = tmp.resolve("acme");
+    Acme4jAuthority.accountKey(dir);
+    Path file = dir.resolve("account-key.pem");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Acme4jAuthority.accountKey(dir);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+  }
+
+  @Test
   void anUnreachableDirectoryIsAFailureThatNamesTheServer() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {

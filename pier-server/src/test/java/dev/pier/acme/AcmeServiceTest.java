@@ -166,6 +166,42 @@ class AcmeServiceTest {
   }
 
   @Test
+  void aDomainRemovedOrMovedWhileAnOrderRunsIsNeitherOrderedNorStored() throws Exception {
+    domains.put("shop", new ArrayList<>(List.of("www.shop.test", "api.shop.test")));
+    p.app("blog");
+    AcmeService acme = new AcmeService(new AcmeStore(p.db), host -> {
+      orders.add(host);
+      // Mid-order (an order can take minutes): both domains leave shop, one moves to blog.
+      domains.put("shop", List.of());
+      domains.put("blog", List.of("www.shop.test"));
+      IssuedCertificate c = FAKE_CA.issue(List.of(host));
+      return new CertificateAuthority.Issued(
+          String.join("", c.chain().stream().map(PierCa.Pem::encode).toList()), PierCa.Pem.encode(c.key()));
+    }, null, app -> domains.getOrDefault(app, List.of()), p.clock);
+    acme.onChange(publishes::incrementAndGet);
+    acme.enable("shop");
+    acme.runDue();
+    assertThat(orders).as("the second domain, gone before its turn, is not ordered")
+        .containsExactly("www.shop.test");
+    assertThat(acme.served()).isEmpty();
+    assertThat(new AcmeStore(p.db).all()).as("nothing stored under the old app").isEmpty();
+    assertThat(publishes.get()).isZero();
+  }
+
+  @Test
+  void aFailureOfADomainRemovedWhileItsOrderRanIsNotStored() throws Exception {
+    AcmeService acme = new AcmeService(new AcmeStore(p.db), host -> {
+      orders.add(host);
+      domains.put("shop", List.of());
+      throw new AcmeFailure("challenge failed");
+    }, null, app -> domains.getOrDefault(app, List.of()), p.clock);
+    acme.enable("shop");
+    acme.runDue();
+    assertThat(orders).containsExactly("www.shop.test");
+    assertThat(new AcmeStore(p.db).all()).isEmpty();
+  }
+
+  @Test
   void wildcardDomainsAreShownAsUnsupportedAndNeverOrdered() throws Exception {
     domains.put("shop", List.of("*.shop.test"));
     AcmeService acme = service();

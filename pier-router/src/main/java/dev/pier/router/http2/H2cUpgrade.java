@@ -18,8 +18,10 @@ import java.util.List;
  * Answers {@code Upgrade: h2c} (RFC 7540 section 3.2) on the first request of a plain connection:
  * {@code 101}, then the connection speaks HTTP/2 and the upgrade request is served as its stream
  * 1. A first request asking for another protocol (a WebSocket) or none passes through untouched
- * and unbuffered, and this handler leaves the pipeline (later requests never meet it); only an
- * h2c upgrade request is read whole first (its body, if any, up to {@link #MAX_UPGRADE_BODY}).
+ * and unbuffered, and this handler leaves the pipeline (later requests never meet it). Only a
+ * request without a body is upgraded; an h2c request with one is served as HTTP/1.1 (see {@link
+ * #shouldHandleUpgradeRequest}), so nothing is aggregated here ({@link #MAX_UPGRADE_BODY} is a
+ * guard that a request without a body never reaches).
  */
 final class H2cUpgrade extends HttpServerUpgradeHandler {
   static final int MAX_UPGRADE_BODY = 64 * 1024;
@@ -39,18 +41,48 @@ final class H2cUpgrade extends HttpServerUpgradeHandler {
       throws Exception {
     super.decode(ctx, msg, out);
     if (out.size() == 1 && out.getFirst() instanceof FullHttpRequest full) {
-      full.headers().remove(HttpHeaderNames.UPGRADE)
-          .remove(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER);
+      dropH2cHeaders(full.headers());
       out.clear();
       out.add(StreamMessages.head(full));
       out.add(StreamMessages.last(full));
     }
   }
 
+  /**
+   * Only a request without a body is upgraded (so none is ever buffered here): one with a body
+   * (curl {@code --http2} offers h2c on every plain request) loses its h2c headers and is served
+   * as HTTP/1.1, with the body streamed under the normal limits.
+   */
   @Override
   protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
     String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
-    return upgrade != null && upgrade.trim().equalsIgnoreCase("h2c");
+    if (upgrade == null || !upgrade.trim().equalsIgnoreCase("h2c")) return false;
+    if (!hasBody(req.headers())) return true;
+    dropH2cHeaders(req.headers());
+    return false;
+  }
+
+  private static boolean hasBody(HttpHeaders headers) {
+    if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) return true;
+    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+    return length != null && !length.trim().equals("0");
+  }
+
+  /** Removes {@code Upgrade}, {@code HTTP2-Settings} and the Connection tokens naming them. */
+  static void dropH2cHeaders(HttpHeaders headers) {
+    headers.remove(HttpHeaderNames.UPGRADE).remove(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER);
+    List<String> kept = new java.util.ArrayList<>();
+    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : value.split(",")) {
+        String t = token.trim();
+        if (!t.isEmpty() && !t.equalsIgnoreCase("upgrade")
+            && !t.equalsIgnoreCase(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER.toString())) {
+          kept.add(t);
+        }
+      }
+    }
+    headers.remove(HttpHeaderNames.CONNECTION);
+    if (!kept.isEmpty()) headers.set(HttpHeaderNames.CONNECTION, String.join(", ", kept));
   }
 
   /** Netty's h2c upgrade, and the connection's HTTP/1.1 handlers dropped for good. */
@@ -81,10 +113,7 @@ final class H2cUpgrade extends HttpServerUpgradeHandler {
       front.dropHttp1(ctx.pipeline(), ctx.handler());
       upgrade.upgradeTo(ctx, request);
       ctx.pipeline().addLast(ConnectionErrors.NAME, new ConnectionErrors());
-      ctx.pipeline().addBefore(ctx.name(), ConnectionIdle.NAME + "-close",
-          new ConnectionIdle(frameCodec));
-      ctx.pipeline().addBefore(ConnectionIdle.NAME + "-close", ConnectionIdle.NAME,
-          front.idleHandler());
+      ctx.pipeline().addBefore(ctx.name(), ConnectionIdle.NAME, front.connectionIdle(frameCodec));
       front.started(ctx.channel());
     }
   }

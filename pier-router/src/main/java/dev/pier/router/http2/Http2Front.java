@@ -14,7 +14,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.List;
 import java.util.Objects;
@@ -31,8 +30,8 @@ import java.util.function.Consumer;
  * at most {@code maxHeaderBytes} (a larger one gets {@code 431} on its stream), Netty's guard
  * against rapid resets (CVE-2023-44487: more than {@link #MAX_RESETS_PER_WINDOW} resets in {@link
  * #RESET_WINDOW_SECONDS} s end the connection), and an idle timeout that closes it (with GOAWAY)
- * only while no stream is open. Per stream: auto-read off, so a request body is read (and its
- * flow-control window given back) only as fast as the instance takes it; a response part is
+ * only while no stream is open (pings do not count), and a head timeout for its first request.
+ * Per stream: auto-read off, so a request body is read (and its flow-control window given back) only as fast as the instance takes it; a response part is
  * written only as fast as the client's window and the socket allow, and the handlers read the
  * instance's next part only once the previous write completed.
  *
@@ -40,7 +39,7 @@ import java.util.function.Consumer;
  */
 public final class Http2Front {
   /** Streams a client may have open at once on one connection. */
-  public static final int MAX_CONCURRENT_STREAMS = 100;
+  public static final int MAX_CONCURRENT_STREAMS = 16;
   /** Stream resets (by the client) tolerated per window before the connection is closed. */
   public static final int MAX_RESETS_PER_WINDOW = 200;
   public static final int RESET_WINDOW_SECONDS = 30;
@@ -51,6 +50,7 @@ public final class Http2Front {
 
   private final int maxHeaderBytes;
   private final long idleMillis;
+  private final long headMillis;
   private final Consumer<ChannelPipeline> streamHandlers;
   private final List<String> http1Handlers;
   private final ChannelGroup connections =
@@ -64,8 +64,18 @@ public final class Http2Front {
    */
   public Http2Front(int maxHeaderBytes, long idleMillis, Consumer<ChannelPipeline> streamHandlers,
       List<String> http1Handlers) {
+    this(maxHeaderBytes, idleMillis, idleMillis, streamHandlers, http1Handlers);
+  }
+
+  /**
+   * As above, and {@code headMillis}: how long a connection has to complete its first request
+   * head (header block) once it speaks HTTP/2; pings and trickled header frames do not extend it.
+   */
+  public Http2Front(int maxHeaderBytes, long idleMillis, long headMillis,
+      Consumer<ChannelPipeline> streamHandlers, List<String> http1Handlers) {
     this.maxHeaderBytes = maxHeaderBytes;
     this.idleMillis = idleMillis;
+    this.headMillis = headMillis;
     this.streamHandlers = Objects.requireNonNull(streamHandlers);
     this.http1Handlers = List.copyOf(http1Handlers);
   }
@@ -112,8 +122,7 @@ public final class Http2Front {
   void switchToHttp2(ChannelPipeline pipeline) {
     Http2FrameCodec codec = frameCodec();
     dropHttp1(pipeline, null);
-    pipeline.addLast(ConnectionIdle.NAME, idleHandler());
-    pipeline.addLast(ConnectionIdle.NAME + "-close", new ConnectionIdle(codec));
+    pipeline.addLast(ConnectionIdle.NAME, connectionIdle(codec));
     pipeline.addLast("h2", codec);
     pipeline.addLast("h2-streams", multiplexer());
     pipeline.addLast(ConnectionErrors.NAME, new ConnectionErrors());
@@ -128,9 +137,9 @@ public final class Http2Front {
     }
   }
 
-  /** The connection's idle detection: {@link ConnectionIdle} decides whether to close. */
-  IdleStateHandler idleHandler() {
-    return new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS);
+  /** The connection's idle and first-head deadline (see {@link ConnectionIdle}). */
+  ConnectionIdle connectionIdle(Http2FrameCodec codec) {
+    return new ConnectionIdle(codec, idleMillis, headMillis);
   }
 
   /** Counts a connection that now speaks HTTP/2 and makes it read on its own. */
@@ -159,6 +168,7 @@ public final class Http2Front {
       protected void initChannel(Http2StreamChannel stream) {
         stream.config().setAutoRead(false);
         ChannelPipeline p = stream.pipeline();
+        p.addLast(StreamRequestCheck.NAME, new StreamRequestCheck());
         p.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
         p.addLast("h2-files", new ChunkedWriteHandler());
         p.addLast("h2-messages", new StreamMessages());
