@@ -14,13 +14,13 @@ final class CertsCommands {
   @Command(
       name = "certs",
       mixinStandardHelpOptions = true,
-      description = {"List the app's HTTPS certificates: names, issuer, expiry, source, state and status.",
+      description = {"List the app's HTTPS certificates: names, issuer, expiry, source and state.",
           "The certificates added with certs:add come first (with their ID, source uploaded), then"
               + " those ordered over ACME (source acme, see certs:auto), with the reason of a failed"
               + " order below the table; the last line is the automatic one from Pier's own CA"
               + " (source pier-ca). STATE is EXPIRED for an expired certificate (the router presents"
-              + " Pier's CA's instead) and expiring for one that expires within 30 days; STATUS is"
-              + " the ACME order's."})
+              + " Pier's CA's instead), expiring for one that expires within 30 days, and for an"
+              + " automatic one its order's state (issued, failed...)."})
   static final class List extends AppCommand {
     @picocli.CommandLine.Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -36,8 +36,8 @@ final class CertsCommands {
         context.out().println(Json.pretty(certs));
         return 0;
       }
-      Table table = new Table(false, false, false, false, false, false, false)
-          .row("ID", "NAMES", "ISSUER", "EXPIRES", "SOURCE", "STATE", "STATUS");
+      Table table = new Table(false, false, false, false, false, false)
+          .row("ID", "NAMES", "ISSUER", "EXPIRES", "SOURCE", "STATE");
       java.util.List<String> reasons = new java.util.ArrayList<>();
       for (JsonNode c : certs) {
         java.util.List<String> names = new java.util.ArrayList<>();
@@ -46,8 +46,7 @@ final class CertsCommands {
         table.row(c.path("id").isNull() ? "-" : c.path("id").asText(), String.join(", ", names),
             text(c, "issuer"), text(c, "expires"), text(c, "source"),
             state.equals("expired") ? "EXPIRED" : state.equals("expiring") ? "expiring (< 30 days)"
-                : state.isEmpty() ? "-" : state,
-            text(c, "status"));
+                : !text(c, "status").equals("-") ? text(c, "status") : state.isEmpty() ? "-" : state);
         if (!c.path("reason").isMissingNode() && !c.path("reason").isNull()) {
           reasons.add(String.join(", ", names) + ": " + c.path("reason").asText()
               + (c.path("next_attempt").isTextual() ? " (next try " + c.path("next_attempt").asText() + ")" : ""));

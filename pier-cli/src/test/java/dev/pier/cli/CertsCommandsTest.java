@@ -53,18 +53,18 @@ class CertsCommandsTest {
   void certsMarksExpiredAndSoonExpiringCertificates() {
     FakePierApi.FakeApp shop = api.deployedApp("shop");
     shop.certs.add(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("id", 1).put("issuer", "CN=Old CA")
-        .put("expires", "2026-01-01T00:00:00Z").put("state", "expired"));
+        .put("expires", "2026-01-01T00:00:00Z").put("state", "expired").put("source", "uploaded"));
     shop.certs.getLast().putArray("names").add("old.example.com");
     shop.certs.add(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("id", 2).put("issuer", "CN=New CA")
-        .put("expires", "2026-12-20T00:00:00Z").put("state", "expiring"));
+        .put("expires", "2026-12-20T00:00:00Z").put("state", "expiring").put("source", "uploaded"));
     shop.certs.getLast().putArray("names").add("new.example.com");
 
     var list = cli.run("certs", "-a", "shop");
 
     assertThat(list.exitCode()).as(list.err()).isZero();
-    assertThat(list.out()).containsPattern("1 +old.example.com +CN=Old CA +2026-01-01T00:00:00Z +EXPIRED")
-        .containsPattern("2 +new.example.com +CN=New CA +2026-12-20T00:00:00Z +expiring \\(< 30 days\\)")
-        .containsPattern("pier-ca +2027-12-31T00:00:00Z +valid");
+    assertThat(list.out()).containsPattern("1 +old.example.com +CN=Old CA +2026-01-01T00:00:00Z +uploaded +EXPIRED")
+        .containsPattern("2 +new.example.com +CN=New CA +2026-12-20T00:00:00Z +uploaded +expiring \\(< 30 days\\)")
+        .containsPattern("pier-ca +2027-12-31T00:00:00Z +pier-ca +valid");
   }
 
   @Test
