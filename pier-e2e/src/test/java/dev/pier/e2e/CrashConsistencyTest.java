@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code main} points at, and {@code pier doctor} must find nothing left to fix.
  */
 class CrashConsistencyTest {
-  /** Kill points per run: 20 at random moments each CI run; -Dpier.crash.killPoints=200 for a longer soak. */
-  private static final int KILL_POINTS = Integer.getInteger("pier.crash.killPoints", 20);
+  /** Kill points per run: 12 at random moments each CI run (new ones each run); -Dpier.crash.killPoints=200 for a longer soak. */
+  private static final int KILL_POINTS = Integer.getInteger("pier.crash.killPoints", 12);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
