@@ -121,10 +121,11 @@ public final class AddonService {
           + plan.name() + ") by " + user);
       StoreSpec spec = spec(addon, ds);
       try {
+        // Guarded before anything listens on it: a create may run the server already (initdb).
+        d.guard().guardPort(addon.port(), addon.uid());
         Credentials credentials = ds.create(spec);
         d.store().setCredentials(addon.name(), credentials);
         addon = addon.withCredentials(credentials);
-        d.guard().guardPort(addon.port(), addon.uid());
         ds.start(spec, credentials);
         attachTo(addon, app, user);
         d.store().setState(addon.name(), Addon.READY);

@@ -72,6 +72,16 @@ class AddonServiceTest {
   }
 
   @Test
+  void anAddOnsPortIsGuardedBeforeItsServerIsMade() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean guarded = new java.util.concurrent.atomic.AtomicBoolean();
+    postgres.onCreate = spec -> guarded.set(guard.admitted.containsKey(spec.port()));
+
+    addons.create(shop.name(), "postgres", "small", null, "admin");
+
+    assertThat(guarded).as("guarded when create ran").isTrue();
+  }
+
+  @Test
   void creatingAPostgresAddOnRunsItsServerAndRollsOutAReleaseWithDatabaseUrl() throws Exception {
     Release v1 = deployed(shop);
 

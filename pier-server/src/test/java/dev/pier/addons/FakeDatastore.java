@@ -29,6 +29,8 @@ public final class FakeDatastore implements Datastore {
   public final Map<String, String> data = new ConcurrentHashMap<>();
   public volatile boolean failBackup;
   private int passwords;
+  /** Called at the start of each {@code create}. */
+  public volatile java.util.function.Consumer<StoreSpec> onCreate = spec -> {};
 
   public FakeDatastore(String kind) {
     this.kind = kind;
@@ -47,6 +49,7 @@ public final class FakeDatastore implements Datastore {
 
   @Override
   public synchronized Credentials create(StoreSpec spec) throws DatastoreException {
+    onCreate.accept(spec);
     if (failCreate) throw new DatastoreException("initdb failed: disk full");
     made.put(spec.name(), spec);
     return new Credentials("127.0.0.1", spec.port(), kind.equals("redis") ? "" : spec.name().replace('-', '_'),
