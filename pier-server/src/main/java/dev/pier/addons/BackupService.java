@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Backups of add-ons whose kind has them (PostgreSQL: pg_dump): captured on demand, daily at an
  * add-on's scheduled time (UTC), or just before a release phase; kept in {@code
- * DATA/backups/ADDON/bNNN.dump}, the last {@code keep} of them; restored on demand.
+ * DATA/backups/ADDON/bNNN.dump} (folders 0700, files 0600: readable by root only), the last
+ * {@code keep} of them; restored on demand.
  */
 public final class BackupService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
@@ -75,7 +77,11 @@ public final class BackupService implements AutoCloseable {
       Path file = file(b);
       Path partial = file.resolveSibling(file.getFileName() + ".partial");
       try {
-        Files.createDirectories(file.getParent());
+        privateFolder(dir);
+        privateFolder(file.getParent());
+        // Made 0600 before the dump writes into it (pg_dump runs as root with umask 022).
+        Files.deleteIfExists(partial);
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         long size = backups.capture(service.spec(a, kinds.get(a.kind())), a.credentials(), partial);
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         store.done(name, b.number(), size);
@@ -235,6 +241,13 @@ public final class BackupService implements AutoCloseable {
       deleteQuietly(file(done.get(i)));
       store.delete(name, done.get(i).number());
     }
+  }
+
+  /** Makes {@code folder} (0700, root's only: backups hold every row of an app) or tightens it. */
+  private static void privateFolder(Path folder) throws IOException {
+    var mode = PosixFilePermissions.fromString("rwx------");
+    Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(mode));
+    Files.setPosixFilePermissions(folder, mode);
   }
 
   private Path file(BackupStore.Backup b) {

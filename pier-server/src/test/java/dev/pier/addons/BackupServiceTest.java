@@ -82,6 +82,18 @@ class BackupServiceTest {
   }
 
   @Test
+  void backupFilesAndTheirFoldersAreReadableByRootOnly() throws Exception {
+    BackupStore.Backup b = backups.capture("shop-db", "manual", null, "admin");
+
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("shop-db/" + b.id() + ".dump")))).isEqualTo("rw-------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("shop-db"))))
+        .isEqualTo("rwx------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
   void onlyTheLastKeepBackupsAreKeptAndAFailedCaptureLeavesNoRowOrFile() {
     backups.setSchedule("shop-db", null, 2);
     for (int i = 0; i < 4; i++) backups.capture("shop-db", "manual", null, "admin");
