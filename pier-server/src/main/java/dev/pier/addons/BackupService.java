@@ -44,6 +44,9 @@ public final class BackupService implements AutoCloseable {
   private final InstantSource clock;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private volatile Thread scheduler;
+  /** When each add-on's scheduled backup last failed: tried again only {@link #RETRY_AFTER} later. */
+  private final Map<String, Instant> lastFailure = new ConcurrentHashMap<>();
+  static final Duration RETRY_AFTER = Duration.ofHours(1);
 
   public BackupService(AddonStore addons, BackupStore store, Map<String, Datastore> kinds, AddonService service,
       Path backupsDir, LogBus logs, InstantSource clock) {
@@ -201,9 +204,13 @@ public final class BackupService implements AutoCloseable {
       boolean made = store.of(a.name()).stream()
           .anyMatch(b -> b.trigger().equals("scheduled") && !b.createdAt().isBefore(due));
       if (made) continue;
+      Instant failed = lastFailure.get(a.name());
+      if (failed != null && !failed.isBefore(due) && now.isBefore(failed.plus(RETRY_AFTER))) continue;
       try {
         capture(a.name(), "scheduled", null, "pier");
+        lastFailure.remove(a.name());
       } catch (RuntimeException e) {
+        lastFailure.put(a.name(), now);
         LOG.warn("scheduled backup of {} failed: {}", a.name(), e.getMessage());
         logs.platform(a.ownerApp(), "api", "Scheduled backup of " + a.name() + " failed: " + e.getMessage());
       }

@@ -94,6 +94,27 @@ class BackupServiceTest {
   }
 
   @Test
+  void aFailedScheduledBackupIsTriedAgainAnHourLaterNotAtEveryCheck() {
+    backups.setSchedule("shop-db", "02:00", null);
+    postgres.failBackup = true;
+    java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    postgres.onBackup = () -> failures.incrementAndGet();
+    p.clock.set(Instant.parse("2026-12-08T02:00:30Z"));
+    backups.runDue();
+    p.clock.advance(Duration.ofSeconds(30));
+    backups.runDue();
+    p.clock.advance(Duration.ofMinutes(30));
+    backups.runDue();
+    assertThat(failures).as("tries within the hour").hasValue(1);
+
+    postgres.failBackup = false;
+    p.clock.advance(Duration.ofMinutes(31));
+    backups.runDue();
+    assertThat(failures).hasValue(2);
+    assertThat(backups.list("shop-db")).extracting(BackupStore.Backup::trigger).containsExactly("scheduled");
+  }
+
+  @Test
   void onlyTheLastKeepBackupsAreKeptAndAFailedCaptureLeavesNoRowOrFile() {
     backups.setSchedule("shop-db", null, 2);
     for (int i = 0; i < 4; i++) backups.capture("shop-db", "manual", null, "admin");

@@ -28,6 +28,8 @@ public final class FakeDatastore implements Datastore {
   /** What each add-on "holds": backups copy it to a file and back. */
   public final Map<String, String> data = new ConcurrentHashMap<>();
   public volatile boolean failBackup;
+  /** Called at the start of each backup capture. */
+  public volatile Runnable onBackup = () -> {};
   private int passwords;
   /** Called at the start of each {@code create}. */
   public volatile java.util.function.Consumer<StoreSpec> onCreate = spec -> {};
@@ -110,6 +112,7 @@ public final class FakeDatastore implements Datastore {
     return java.util.Optional.of(new dev.pier.datastores.Backups() {
       @Override
       public long capture(StoreSpec spec, Credentials c, java.nio.file.Path target) throws DatastoreException {
+        onBackup.run();
         if (failBackup) throw new DatastoreException("pg_dump: no space left on the backup disk");
         try {
           java.nio.file.Files.writeString(target, data.getOrDefault(spec.name(), ""));
