@@ -72,11 +72,16 @@ public final class BackupService implements AutoCloseable {
 
   /** Backs {@code name} up now; returns the finished backup. {@code release} names the release it was taken for, or null. */
   public BackupStore.Backup capture(String name, String trigger, Integer release, String user) {
+    return capture(name, trigger, release, null, user);
+  }
+
+  /** {@link #capture(String, String, Integer, String)} for a release of {@code app} (a snapshot). */
+  public BackupStore.Backup capture(String name, String trigger, Integer release, String app, String user) {
     Addon a = find(name);
     Backups backups = backups(a);
     ReentrantLock lock = lock(name);
     try {
-      BackupStore.Backup b = store.start(name, trigger, release, clock.instant());
+      BackupStore.Backup b = store.start(name, trigger, release, app, clock.instant());
       Path file = file(b);
       Path partial = file.resolveSibling(file.getFileName() + ".partial");
       try {
@@ -167,18 +172,22 @@ public final class BackupService implements AutoCloseable {
     for (AddonService.Info i : appAddons) {
       if (!i.addon().kind().equals("postgres")) continue;
       String name = i.addon().name();
+      if (!i.addon().ownerApp().equals(app)) {
+        logs.platform(app, "api", "Rollback with data leaves " + name + " as it is: it belongs to " + i.addon().ownerApp());
+        continue;
+      }
       snapshots.add(store.of(name).stream()
           .filter(b -> b.state().equals("done") && b.trigger().equals("release") && b.release() != null
-              && b.release() > version)
+              && b.release() > version && app.equals(b.app()))
           .min(java.util.Comparator.comparingInt(BackupStore.Backup::release))
           .orElseThrow(() -> PlatformException.conflict("no snapshot of " + name + " was taken after v" + version
               + " (they are taken before release phases, and only the last " + store.schedule(name).keep()
               + " backups are kept): roll back without --with-data")));
     }
     if (snapshots.isEmpty()) {
-      throw PlatformException.invalid(app + " has no PostgreSQL add-on: roll back without --with-data");
+      throw PlatformException.invalid(app + " has no PostgreSQL add-on of its own: roll back without --with-data");
     }
-    for (BackupStore.Backup b : snapshots) restore(b.addon(), b.id(), addons.find(b.addon()).orElseThrow().ownerApp(), user);
+    for (BackupStore.Backup b : snapshots) restore(b.addon(), b.id(), app, user);
   }
 
   /** Removes what a kill -9 left of captures under way (rows and partial files). */
@@ -240,13 +249,19 @@ public final class BackupService implements AutoCloseable {
     if (t != null) t.interrupt();
   }
 
-  /** Deletes the files and rows of all but the last {@code keep} finished backups. */
+  /**
+   * Deletes the files and rows of all but the last {@code keep} finished backups, counting release
+   * snapshots apart from manual and scheduled backups (many deploys do not push those out).
+   */
   private void prune(String name) {
     int keep = store.schedule(name).keep();
     List<BackupStore.Backup> done = store.of(name).stream().filter(b -> b.state().equals("done")).toList();
-    for (int i = 0; i < done.size() - keep; i++) {
-      deleteQuietly(file(done.get(i)));
-      store.delete(name, done.get(i).number());
+    for (boolean snapshots : new boolean[] {true, false}) {
+      List<BackupStore.Backup> group = done.stream().filter(b -> b.trigger().equals("release") == snapshots).toList();
+      for (int i = 0; i < group.size() - keep; i++) {
+        deleteQuietly(file(group.get(i)));
+        store.delete(name, group.get(i).number());
+      }
     }
   }
 

@@ -178,6 +178,37 @@ class BackupServiceTest {
   }
 
   @Test
+  void anAppAttachedToAnotherAppsDatabaseNeitherSnapshotsNorRollsItBackAndSnapshotsSurviveManualBackups()
+      throws Exception {
+    var blog = p.apps.find(new dev.pier.model.AppName("blog")).orElseThrow();
+    addons.attach("shop-db", blog.name(), "admin");
+    var phase = new SnapshotBeforeRelease((app, release, out) -> {
+      if (dev.pier.deploy.ReleasePhase.declared(release)) {
+        postgres.data.put("shop-db", "changed by blog v" + release.version());
+        postgres.data.put("blog-db", "migrated by blog v" + release.version());
+      }
+      return java.util.Optional.empty();
+    }, addons, backups);
+    postgres.data.put("shop-db", "shop's rows");
+    postgres.data.put("blog-db", "blog's rows");
+    var v2 = p.release(blog, Map.of("web", "node server.js", "release", "node migrate.js"));
+
+    assertThat(phase.run(blog, v2, dev.pier.build.BuildOutput.NONE)).isEmpty();
+
+    assertThat(backups.list("shop-db")).as("shop's database is not blog's to snapshot").isEmpty();
+    assertThat(backups.list("blog-db")).extracting(BackupStore.Backup::app).containsExactly("blog");
+    postgres.data.put("shop-db", "shop's newer rows");
+    backups.restoreForRollback(addons.of(blog.name()), "blog", v2.version() - 1, "admin");
+    assertThat(postgres.data.get("blog-db")).isEqualTo("blog's rows");
+    assertThat(postgres.data.get("shop-db")).as("shop's data left alone").isEqualTo("shop's newer rows");
+
+    backups.setSchedule("blog-db", null, 1);
+    backups.capture("blog-db", "manual", null, "admin");
+    backups.capture("blog-db", "manual", null, "admin");
+    assertThat(backups.list("blog-db")).extracting(BackupStore.Backup::trigger).containsExactly("release", "manual");
+  }
+
+  @Test
   void kindsWithoutBackupsAreRefusedAndDestroyingAnAddOnDeletesItsBackups() {
     addons.create(new dev.pier.model.AppName("shop"), "redis", null, "cache", "admin");
     assertThatThrownBy(() -> backups.capture("cache", "manual", null, "admin")).hasMessage("redis add-ons have no backups");
