@@ -50,12 +50,14 @@ public final class FakeDatastore implements Datastore {
   }
 
   @Override
-  public synchronized Credentials create(StoreSpec spec) throws DatastoreException {
-    onCreate.accept(spec);
-    if (failCreate) throw new DatastoreException("initdb failed: disk full");
-    made.put(spec.name(), spec);
-    return new Credentials("127.0.0.1", spec.port(), kind.equals("redis") ? "" : spec.name().replace('-', '_'),
-        "secret" + (++passwords), kind.equals("postgres") ? spec.name().replace('-', '_') : "");
+  public Credentials create(StoreSpec spec) throws DatastoreException {
+    onCreate.accept(spec); // outside the lock: a test may hold creates here together
+    synchronized (this) {
+      if (failCreate) throw new DatastoreException("initdb failed: disk full");
+      made.put(spec.name(), spec);
+      return new Credentials("127.0.0.1", spec.port(), kind.equals("redis") ? "" : spec.name().replace('-', '_'),
+          "secret" + (++passwords), kind.equals("postgres") ? spec.name().replace('-', '_') : "");
+    }
   }
 
   @Override
