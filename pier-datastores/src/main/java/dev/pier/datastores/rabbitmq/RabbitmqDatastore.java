@@ -160,6 +160,8 @@ public final class RabbitmqDatastore implements Datastore {
     env.put("PATH", "/usr/lib/rabbitmq/bin:/usr/bin:/bin:/usr/sbin:/sbin");
     // The CLI would otherwise start an epmd of its own (as root, outliving it) when the node is down.
     env.put("ERL_FLAGS", "-start_epmd false");
+    // rabbitmqctl runs as root and would source this shell file, which the add-on's uid can write.
+    env.put("RABBITMQ_CONF_ENV_FILE", "/dev/null");
     Commands.Result r = Commands.run(argv, env, null, Duration.ofSeconds(60));
     if (!r.ok()) throw new DatastoreException("rabbitmqctl " + args[0] + " failed: " + Logs.lastLines(r.output(), 3));
     return r.output();
