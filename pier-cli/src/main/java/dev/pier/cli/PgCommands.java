@@ -38,6 +38,23 @@ final class PgCommands {
   }
 
   /** The URL var of {@code addon} on {@code app} ({@code DATABASE_URL}). */
+  /**
+   * The shell command that runs psql on the URL in config var {@code var}: its parts go to psql in
+   * PG* environment variables, split by the shell's own expansions (no process of its own), so
+   * the password is never in an argument list that {@code ps} shows.
+   */
+  static String psqlCommand(String var, String sql) {
+    return "u=${" + var + "#*://}; c=${u%@*}; h=${u##*@}; hp=${h%%/*}; "
+        + "export PGUSER=\"${c%%:*}\" PGPASSWORD=\"${c#*:}\" PGHOST=\"${hp%:*}\" PGPORT=\"${hp##*:}\" "
+        + "PGDATABASE=\"${h#*/}\"; exec psql" + (sql == null ? "" : " -c " + RunCommands.OneOffCommand.quoted(sql));
+  }
+
+  /** redis-cli on the URL in {@code var} ({@code redis://:PASSWORD@HOST:PORT}), the password in REDISCLI_AUTH. */
+  static String redisCliCommand(String var) {
+    return "u=${" + var + "#*://}; c=${u%@*}; hp=${u##*@}; hp=${hp%%/*}; "
+        + "export REDISCLI_AUTH=\"${c#*:}\"; exec redis-cli -h \"${hp%:*}\" -p \"${hp##*:}\"";
+  }
+
   static String urlVar(JsonNode addon, String app) {
     for (JsonNode at : addon.path("attachments")) {
       if (!at.path("app").asText().equals(app)) continue;
@@ -94,7 +111,7 @@ final class PgCommands {
     @Override
     public Integer call() throws Exception {
       String var = urlVar(addon(this, "postgres", name), appName());
-      return oneOff(this, "psql \"$" + var + "\"" + (sql == null ? "" : " -c " + RunCommands.OneOffCommand.quoted(sql)), noTty);
+      return oneOff(this, psqlCommand(var, sql), noTty);
     }
   }
 
@@ -113,7 +130,7 @@ final class PgCommands {
 
     @Override
     public Integer call() throws Exception {
-      return oneOff(this, "redis-cli -u \"$" + urlVar(addon(this, "redis", name), appName()) + "\"", noTty);
+      return oneOff(this, redisCliCommand(urlVar(addon(this, "redis", name), appName())), noTty);
     }
   }
 

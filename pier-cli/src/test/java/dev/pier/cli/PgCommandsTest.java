@@ -59,4 +59,31 @@ class PgCommandsTest extends FakeApiTest {
     assertThat(rollback.out()).startsWith("Restoring hello's PostgreSQL data as v1 left it... done\nRolling back hello to v1");
     assertThat(api.rollbackData).containsExactly("{\"version\":1,\"confirm\":\"hello\"}");
   }
+
+  @Test
+  void psqlAndRedisCliGetTheirPasswordsInTheEnvironmentNotOnTheirCommandLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path bin)
+      throws Exception {
+    for (String tool : java.util.List.of("psql", "redis-cli")) {
+      java.nio.file.Path script = bin.resolve(tool);
+      java.nio.file.Files.writeString(script, "#!/bin/sh\necho \"argv: $*\"\necho \"env: $PGUSER $PGPASSWORD $PGHOST $PGPORT $PGDATABASE $REDISCLI_AUTH\"\n");
+      script.toFile().setExecutable(true);
+    }
+    String pg = sh(bin, PgCommands.psqlCommand("DATABASE_URL", "SELECT 1"),
+        "DATABASE_URL", "postgres://u1:s3cretPw@127.0.0.1:41001/db1");
+    assertThat(pg).contains("argv: -c SELECT 1").contains("env: u1 s3cretPw 127.0.0.1 41001 db1");
+    assertThat(pg.lines().filter(l -> l.startsWith("argv")).findFirst().orElseThrow()).doesNotContain("s3cretPw");
+    String redis = sh(bin, PgCommands.redisCliCommand("REDIS_URL"), "REDIS_URL", "redis://:r3disPw@127.0.0.1:41002");
+    assertThat(redis).contains("argv: -h 127.0.0.1 -p 41002").contains("r3disPw")
+        .doesNotContain("argv: -u").doesNotContain("argv: -h 127.0.0.1 -p 41002 r3disPw");
+  }
+
+  private static String sh(java.nio.file.Path bin, String command, String var, String url) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
+    pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+    pb.environment().put(var, url);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
+  }
 }

@@ -194,6 +194,27 @@ class PostgresDatastoreTest {
   }
 
   @Test
+  void aRestoreCutOffBetweenItsRenamesIsPutRightAtTheNextStart() throws Exception {
+    sql(credentials, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('as it was')");
+    String db = credentials.path();
+    // What a kill -9 between the restore's renames leaves: the database renamed away, the restored one beside it.
+    admin("ALTER DATABASE " + db + " RENAME TO " + db + "_old;\nCREATE DATABASE " + db + "_restore;");
+    postgres.stop(spec.name());
+
+    postgres.start(spec, credentials);
+
+    assertEquals(List.of("as it was"), rows(credentials, "kept"));
+    assertEquals("", admin("SELECT datname FROM pg_database WHERE datname LIKE '" + db + "\\_%';"));
+  }
+
+  /** Runs SQL as Pier's superuser through the add-on's socket; returns psql's output. */
+  private static String admin(String script) throws Exception {
+    return dev.pier.datastores.run.Commands.check(List.of("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
+        "-h", spec.dataDir().resolve("run").toString(), "-p", Integer.toString(spec.port()), "-U", "pier", "-d", "postgres"),
+        java.util.Map.of(), script, java.time.Duration.ofSeconds(30)).strip();
+  }
+
+  @Test
   void aBackupToAFullDiskFailsCleanlyAndTheServerKeepsServing() throws Exception {
     sql(credentials, "CREATE TABLE big AS SELECT md5(g::text) || repeat('x', 500) AS v FROM generate_series(1, 2000) g");
     try (SmallDisk disk = SmallDisk.mount(base.resolve("small"), 1)) {

@@ -105,6 +105,22 @@ class RabbitmqDatastoreTest {
   }
 
   @Test
+  void pierNeverRunsAShellFileTheAddOnsUidCanWriteAsRoot() throws Exception {
+    // A compromised server could write this file: it is the node's own, sourced by its launch script.
+    Files.writeString(spec.dataDir().resolve("rabbitmq-env.conf"), "id -u >> \"$HOME/ran-as\"\n");
+    try {
+      rabbitmq.stop(spec.name());
+      rabbitmq.start(spec, credentials); // runs rabbitmqctl (vhost limits) as root
+
+      Path ranAs = spec.dataDir().resolve("ran-as");
+      List<String> uids = Files.exists(ranAs) ? Files.readAllLines(ranAs) : List.of();
+      assertFalse(uids.contains("0"), "sourced as root: " + uids);
+    } finally {
+      Files.deleteIfExists(spec.dataDir().resolve("rabbitmq-env.conf"));
+    }
+  }
+
+  @Test
   void rotateRefusesTheOldPasswordWithoutARestart() throws Exception {
     long pid = rabbitmq.status(spec, credentials).pid();
     Credentials old = credentials;

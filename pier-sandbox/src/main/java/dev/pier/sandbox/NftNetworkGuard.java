@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  *   set instances { type inet_service; }        open(uid, port) / shut(uid, port): ports in use
  *   set shared { type inet_service; }           guardPort(port, owner) / unguard(port): add-ons
  *   set admitted { type uid . inet_service; }   guardPort's owner, admit(uid, port) / revoke
+ *   set owners { type uid . inet_service; }     guardPort(port, owner) / unguard(port)
  *   chain output {                              every locally generated packet
  *     type filter hook output priority 0; policy accept;
  *     tcp flags &amp; (syn | ack) == syn jump connect
+ *     tcp flags &amp; (syn | ack) == syn | ack tcp sport @shared jump shared_serve
  *     meta l4proto udp meta skuid @confined fib daddr type local jump confined_local
  *   }                                           the cheapest test first, as every packet of the
  *                                               machine passes here, and no connection tracking,
@@ -46,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *     meta skuid . tcp dport @admitted accept   the add-on's own uid and its apps' uids
  *     reject with tcp reset                     any other app or local user
  *   }
+ *   chain shared_serve {                        an answer to a connection attempt from an add-on port
+ *     meta skuid { 0, SERVER } accept           the platform
+ *     meta skuid . tcp sport @owners accept     the add-on's own server
+ *     drop                                      anyone else listening there while the add-on's
+ *   }                                           server is down never completes a connection
  *   chain confined_local {                      a confined uid (a build, an instance) to one of
  *     meta skuid . th dport @opened accept      this machine's addresses
  *     tcp dport { PROTECTED } reject with tcp reset
@@ -125,9 +132,11 @@ public final class NftNetworkGuard implements NetworkGuard {
           set instances { type inet_service; }
           set shared { type inet_service; }
           set admitted { type uid . inet_service; }
+          set owners { type uid . inet_service; }
           chain output {
             type filter hook output priority 0; policy accept;
             tcp flags & (syn | ack) == syn jump connect
+            tcp flags & (syn | ack) == syn | ack tcp sport @shared jump shared_serve
             meta l4proto udp meta skuid @confined fib daddr type local jump confined_local
           }
           chain connect {
@@ -144,6 +153,11 @@ public final class NftNetworkGuard implements NetworkGuard {
             meta skuid { %5$s } accept
             meta skuid . tcp dport @admitted accept
             reject with tcp reset
+          }
+          chain shared_serve {
+            meta skuid { %5$s } accept
+            meta skuid . tcp sport @owners accept
+            drop
           }
           chain confined_local {
             meta skuid . th dport @opened accept
@@ -220,11 +234,31 @@ public final class NftNetworkGuard implements NetworkGuard {
   /** Uids admitted to each guarded port (the owner among them), to take them all back at {@link #unguard}. */
   private final java.util.Map<Integer, java.util.Set<Integer>> admissions = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** The uid serving each guarded port (its add-on's server), to take it back at {@link #unguard}. */
+  private final java.util.Map<Integer, Integer> owners = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Also only {@code ownerUid} (and the platform) may serve on the port: another uid listening on
+   * it while the add-on's server is down (a restart, Pier starting) gets its answers dropped.
+   */
   @Override
   public void guardPort(int port, int ownerUid) {
     checkPort(port);
     admissions.computeIfAbsent(port, p -> java.util.concurrent.ConcurrentHashMap.newKeySet());
-    change("add element inet " + table + " shared { " + port + " }");
+    StringBuilder script = new StringBuilder();
+    Integer previous = ownerUid > 0 ? owners.put(port, ownerUid) : owners.remove(port);
+    if (previous != null && previous != ownerUid) {
+      script.append("add element inet ").append(table).append(" owners { ").append(previous).append(" . ").append(port)
+          .append(" }\ndelete element inet ").append(table).append(" owners { ").append(previous).append(" . ")
+          .append(port).append(" }\n");
+    }
+    if (ownerUid > 0) {
+      script.append("add element inet ").append(table).append(" owners { ").append(ownerUid).append(" . ")
+          .append(port).append(" }\n");
+    }
+    // The port is shared only once its owner is known, so its own server is never cut off.
+    script.append("add element inet ").append(table).append(" shared { ").append(port).append(" }");
+    change(script.toString());
     if (ownerUid > 0) admit(ownerUid, port);
   }
 
@@ -251,6 +285,12 @@ public final class NftNetworkGuard implements NetworkGuard {
     checkPort(port);
     StringBuilder script = new StringBuilder();
     java.util.Set<Integer> uids = admissions.remove(port);
+    Integer owner = owners.remove(port);
+    if (owner != null) {
+      script.append("add element inet ").append(table).append(" owners { ").append(owner).append(" . ").append(port)
+          .append(" }\ndelete element inet ").append(table).append(" owners { ").append(owner).append(" . ")
+          .append(port).append(" }\n");
+    }
     for (int uid : uids == null ? java.util.Set.<Integer>of() : uids) {
       script.append("add element inet ").append(table).append(" admitted { ").append(uid).append(" . ").append(port)
           .append(" }\ndelete element inet ").append(table).append(" admitted { ").append(uid).append(" . ")

@@ -160,6 +160,37 @@ class NftNetworkGuardTest {
   }
 
   @Test
+  void anotherUidListeningOnAGuardedPortWhileTheAddonIsDownServesNobody() throws Exception {
+    int addonUid = 64_903;
+    int rogueUid = 64_905;
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = free.getLocalPort();
+    }
+    guard.guardPort(port, addonUid);
+    guard.admit(APP_UID, port);
+
+    Process rogue = serveAs(rogueUid, port);
+    assertThat(connects(APP_UID, "127.0.0.1", port)).as("an admitted app, to a rogue listener").isFalse();
+    rogue.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+
+    serveAs(addonUid, port);
+    assertThat(connects(APP_UID, "127.0.0.1", port)).as("an admitted app, to the add-on's own server").isTrue();
+  }
+
+  /** A TCP server on 127.0.0.1:{@code port} run as {@code uid}, once it listens. */
+  private Process serveAs(int uid, int port) throws Exception {
+    Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+        Sandbox.find("node"), "-e", "require('net').createServer(s => s.end('hi')).listen(" + port
+            + ", '127.0.0.1', () => console.log('ready'))")
+        .redirectErrorStream(true).start();
+    toClose.add(p::destroyForcibly);
+    String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+    assertThat(line).as("the server as uid " + uid).isEqualTo("ready");
+    return p;
+  }
+
+  @Test
   void otherHostsCannotOpenConnectionsToTheInstancePortRange() throws Exception {
     OtherHost host = OtherHost.create();
     assumeTrue(host != null, "needs ip netns and veth (iproute2)");

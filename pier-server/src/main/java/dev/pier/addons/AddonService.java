@@ -47,6 +47,7 @@ public final class AddonService {
   private final Deps d;
   private final AddonNames names;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> appLocks = new ConcurrentHashMap<>();
   private final Object reserving = new Object();
   private final List<java.util.function.Consumer<String>> onDestroy = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -121,10 +122,11 @@ public final class AddonService {
           + plan.name() + ") by " + user);
       StoreSpec spec = spec(addon, ds);
       try {
+        // Guarded before anything listens on it: a create may run the server already (initdb).
+        d.guard().guardPort(addon.port(), addon.uid());
         Credentials credentials = ds.create(spec);
         d.store().setCredentials(addon.name(), credentials);
         addon = addon.withCredentials(credentials);
-        d.guard().guardPort(addon.port(), addon.uid());
         ds.start(spec, credentials);
         attachTo(addon, app, user);
         d.store().setState(addon.name(), Addon.READY);
@@ -306,11 +308,19 @@ public final class AddonService {
   }
 
   private void attachTo(Addon a, App app, String user) {
-    Set<String> taken = new HashSet<>();
-    for (Addon.Attachment at : d.store().attachedTo(app.name().value())) taken.add(at.alias());
-    String alias = AddonNames.alias(a.kind(), a.name(), taken);
-    if (!d.store().attach(a.name(), app.name().value(), alias, d.clock().instant())) {
-      throw PlatformException.conflict(a.name() + " is already attached to " + app.name());
+    String alias;
+    // Per app: two add-ons attached at once must not both pick the free alias (DATABASE).
+    ReentrantLock appLock = appLocks.computeIfAbsent(app.name().value(), n -> new ReentrantLock());
+    appLock.lock();
+    try {
+      Set<String> taken = new HashSet<>();
+      for (Addon.Attachment at : d.store().attachedTo(app.name().value())) taken.add(at.alias());
+      alias = AddonNames.alias(a.kind(), a.name(), taken);
+      if (!d.store().attach(a.name(), app.name().value(), alias, d.clock().instant())) {
+        throw PlatformException.conflict(a.name() + " is already attached to " + app.name());
+      }
+    } finally {
+      appLock.unlock();
     }
     d.guard().admit(app.uid(), a.port());
     try {

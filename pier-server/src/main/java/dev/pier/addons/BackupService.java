@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Backups of add-ons whose kind has them (PostgreSQL: pg_dump): captured on demand, daily at an
  * add-on's scheduled time (UTC), or just before a release phase; kept in {@code
- * DATA/backups/ADDON/bNNN.dump}, the last {@code keep} of them; restored on demand.
+ * DATA/backups/ADDON/bNNN.dump} (folders 0700, files 0600: readable by root only), the last
+ * {@code keep} of them; restored on demand.
  */
 public final class BackupService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
@@ -42,6 +44,9 @@ public final class BackupService implements AutoCloseable {
   private final InstantSource clock;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private volatile Thread scheduler;
+  /** When each add-on's scheduled backup last failed: tried again only {@link #RETRY_AFTER} later. */
+  private final Map<String, Instant> lastFailure = new ConcurrentHashMap<>();
+  static final Duration RETRY_AFTER = Duration.ofHours(1);
 
   public BackupService(AddonStore addons, BackupStore store, Map<String, Datastore> kinds, AddonService service,
       Path backupsDir, LogBus logs, InstantSource clock) {
@@ -67,15 +72,24 @@ public final class BackupService implements AutoCloseable {
 
   /** Backs {@code name} up now; returns the finished backup. {@code release} names the release it was taken for, or null. */
   public BackupStore.Backup capture(String name, String trigger, Integer release, String user) {
+    return capture(name, trigger, release, null, user);
+  }
+
+  /** {@link #capture(String, String, Integer, String)} for a release of {@code app} (a snapshot). */
+  public BackupStore.Backup capture(String name, String trigger, Integer release, String app, String user) {
     Addon a = find(name);
     Backups backups = backups(a);
     ReentrantLock lock = lock(name);
     try {
-      BackupStore.Backup b = store.start(name, trigger, release, clock.instant());
+      BackupStore.Backup b = store.start(name, trigger, release, app, clock.instant());
       Path file = file(b);
       Path partial = file.resolveSibling(file.getFileName() + ".partial");
       try {
-        Files.createDirectories(file.getParent());
+        privateFolder(dir);
+        privateFolder(file.getParent());
+        // Made 0600 before the dump writes into it (pg_dump runs as root with umask 022).
+        Files.deleteIfExists(partial);
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         long size = backups.capture(service.spec(a, kinds.get(a.kind())), a.credentials(), partial);
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         store.done(name, b.number(), size);
@@ -158,18 +172,22 @@ public final class BackupService implements AutoCloseable {
     for (AddonService.Info i : appAddons) {
       if (!i.addon().kind().equals("postgres")) continue;
       String name = i.addon().name();
+      if (!i.addon().ownerApp().equals(app)) {
+        logs.platform(app, "api", "Rollback with data leaves " + name + " as it is: it belongs to " + i.addon().ownerApp());
+        continue;
+      }
       snapshots.add(store.of(name).stream()
           .filter(b -> b.state().equals("done") && b.trigger().equals("release") && b.release() != null
-              && b.release() > version)
+              && b.release() > version && app.equals(b.app()))
           .min(java.util.Comparator.comparingInt(BackupStore.Backup::release))
           .orElseThrow(() -> PlatformException.conflict("no snapshot of " + name + " was taken after v" + version
               + " (they are taken before release phases, and only the last " + store.schedule(name).keep()
               + " backups are kept): roll back without --with-data")));
     }
     if (snapshots.isEmpty()) {
-      throw PlatformException.invalid(app + " has no PostgreSQL add-on: roll back without --with-data");
+      throw PlatformException.invalid(app + " has no PostgreSQL add-on of its own: roll back without --with-data");
     }
-    for (BackupStore.Backup b : snapshots) restore(b.addon(), b.id(), addons.find(b.addon()).orElseThrow().ownerApp(), user);
+    for (BackupStore.Backup b : snapshots) restore(b.addon(), b.id(), app, user);
   }
 
   /** Removes what a kill -9 left of captures under way (rows and partial files). */
@@ -195,9 +213,13 @@ public final class BackupService implements AutoCloseable {
       boolean made = store.of(a.name()).stream()
           .anyMatch(b -> b.trigger().equals("scheduled") && !b.createdAt().isBefore(due));
       if (made) continue;
+      Instant failed = lastFailure.get(a.name());
+      if (failed != null && !failed.isBefore(due) && now.isBefore(failed.plus(RETRY_AFTER))) continue;
       try {
         capture(a.name(), "scheduled", null, "pier");
+        lastFailure.remove(a.name());
       } catch (RuntimeException e) {
+        lastFailure.put(a.name(), now);
         LOG.warn("scheduled backup of {} failed: {}", a.name(), e.getMessage());
         logs.platform(a.ownerApp(), "api", "Scheduled backup of " + a.name() + " failed: " + e.getMessage());
       }
@@ -227,14 +249,27 @@ public final class BackupService implements AutoCloseable {
     if (t != null) t.interrupt();
   }
 
-  /** Deletes the files and rows of all but the last {@code keep} finished backups. */
+  /**
+   * Deletes the files and rows of all but the last {@code keep} finished backups, counting release
+   * snapshots apart from manual and scheduled backups (many deploys do not push those out).
+   */
   private void prune(String name) {
     int keep = store.schedule(name).keep();
     List<BackupStore.Backup> done = store.of(name).stream().filter(b -> b.state().equals("done")).toList();
-    for (int i = 0; i < done.size() - keep; i++) {
-      deleteQuietly(file(done.get(i)));
-      store.delete(name, done.get(i).number());
+    for (boolean snapshots : new boolean[] {true, false}) {
+      List<BackupStore.Backup> group = done.stream().filter(b -> b.trigger().equals("release") == snapshots).toList();
+      for (int i = 0; i < group.size() - keep; i++) {
+        deleteQuietly(file(group.get(i)));
+        store.delete(name, group.get(i).number());
+      }
     }
+  }
+
+  /** Makes {@code folder} (0700, root's only: backups hold every row of an app) or tightens it. */
+  private static void privateFolder(Path folder) throws IOException {
+    var mode = PosixFilePermissions.fromString("rwx------");
+    Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(mode));
+    Files.setPosixFilePermissions(folder, mode);
   }
 
   private Path file(BackupStore.Backup b) {

@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /** Persistence of add-on backups (table {@code addon_backups}) and each add-on's schedule and retention. */
 public final class BackupStore {
-  /** One backup; {@code id()} is {@code b001}. */
+  /** One backup; {@code id()} is {@code b001}; {@code app} is the app whose {@code release} it was taken for, or null. */
   public record Backup(String addon, int number, String state, String trigger, Integer release, long sizeBytes,
-      Instant createdAt) {
+      Instant createdAt, String app) {
     public String id() {
       return "b" + String.format("%03d", number);
     }
@@ -29,7 +29,7 @@ public final class BackupStore {
   }
 
   /** Adds a backup in state {@code capturing} with the add-on's next number. */
-  public Backup start(String addon, String trigger, Integer release, Instant at) {
+  public Backup start(String addon, String trigger, Integer release, String app, Instant at) {
     return db.transaction(c -> {
       int next;
       try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(number), 0) + 1 FROM addon_backups WHERE addon = ?")) {
@@ -40,15 +40,16 @@ public final class BackupStore {
         }
       }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO addon_backups (addon, number, state, trigger_kind,"
-          + " release_version, size_bytes, created_at) VALUES (?, ?, 'capturing', ?, ?, 0, ?)")) {
+          + " release_version, size_bytes, created_at, app) VALUES (?, ?, 'capturing', ?, ?, 0, ?, ?)")) {
         ps.setString(1, addon);
         ps.setInt(2, next);
         ps.setString(3, trigger);
         ps.setObject(4, release);
         ps.setTimestamp(5, Timestamp.from(at));
+        ps.setString(6, app);
         ps.executeUpdate();
       }
-      return new Backup(addon, next, "capturing", trigger, release, 0, at);
+      return new Backup(addon, next, "capturing", trigger, release, 0, at, app);
     });
   }
 
@@ -65,12 +66,12 @@ public final class BackupStore {
     return db.query(c -> {
       List<Backup> all = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT addon, number, state, trigger_kind, release_version,"
-          + " size_bytes, created_at FROM addon_backups WHERE addon = ? ORDER BY number")) {
+          + " size_bytes, created_at, app FROM addon_backups WHERE addon = ? ORDER BY number")) {
         ps.setString(1, addon);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             all.add(new Backup(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                (Integer) rs.getObject(5), rs.getLong(6), rs.getTimestamp(7).toInstant()));
+                (Integer) rs.getObject(5), rs.getLong(6), rs.getTimestamp(7).toInstant(), rs.getString(8)));
           }
         }
       }

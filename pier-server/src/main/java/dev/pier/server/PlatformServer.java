@@ -409,10 +409,12 @@ public final class PlatformServer implements AutoCloseable {
     jetty.setStopTimeout(2000);
 
     routes.publish();
+    // #11: before the API serves: undo or finish what a kill -9 cut off; and before the reconciler
+    // starts instances, so no app can listen on a free add-on port before its server is back.
+    addons.start();
     reconciler.start(); // its first pass brings back the instances of every running version
     autoscaler.start();
     cron.start(); // after the reconciler: catch-up runs start once the app's instances come back
-    addons.start(); // #11: before the API serves: undo or finish what a kill -9 cut off
     jetty.start();
     housekeeping.start();
     acme.start(); // orders and renewals on a virtual thread of its own

@@ -44,7 +44,9 @@ final class Migrator {
     // #11 add-on backups
     "V24__addon_backups.sql",
     // #12 automatic certificates (ACME)
-    "V25__acme.sql"};
+    "V25__acme.sql",
+    // #11 add-on fixes: the app of a release snapshot
+    "V26__addon_backup_app.sql"};
 
   private final DataSource dataSource;
 

@@ -72,6 +72,37 @@ class AddonServiceTest {
   }
 
   @Test
+  void anAddOnsPortIsGuardedBeforeItsServerIsMade() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean guarded = new java.util.concurrent.atomic.AtomicBoolean();
+    postgres.onCreate = spec -> guarded.set(guard.admitted.containsKey(spec.port()));
+
+    addons.create(shop.name(), "postgres", "small", null, "admin");
+
+    assertThat(guarded).as("guarded when create ran").isTrue();
+  }
+
+  @Test
+  void twoAddOnsOfOneKindCreatedAtOnceForOneAppGetDifferentAliases() throws Exception {
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    postgres.onCreate = spec -> {
+      try {
+        together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var first = threads.submit(() -> addons.create(shop.name(), "postgres", "small", null, "admin"));
+      var second = threads.submit(() -> addons.create(shop.name(), "postgres", "small", null, "admin"));
+      first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      second.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    assertThat(addons.of(shop.name())).flatExtracting(AddonService.Info::attachments)
+        .extracting(Addon.Attachment::alias).doesNotHaveDuplicates().contains("DATABASE").hasSize(2);
+  }
+
+  @Test
   void creatingAPostgresAddOnRunsItsServerAndRollsOutAReleaseWithDatabaseUrl() throws Exception {
     Release v1 = deployed(shop);
 

@@ -82,6 +82,39 @@ class BackupServiceTest {
   }
 
   @Test
+  void backupFilesAndTheirFoldersAreReadableByRootOnly() throws Exception {
+    BackupStore.Backup b = backups.capture("shop-db", "manual", null, "admin");
+
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("shop-db/" + b.id() + ".dump")))).isEqualTo("rw-------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("shop-db"))))
+        .isEqualTo("rwx------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void aFailedScheduledBackupIsTriedAgainAnHourLaterNotAtEveryCheck() {
+    backups.setSchedule("shop-db", "02:00", null);
+    postgres.failBackup = true;
+    java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    postgres.onBackup = () -> failures.incrementAndGet();
+    p.clock.set(Instant.parse("2026-12-08T02:00:30Z"));
+    backups.runDue();
+    p.clock.advance(Duration.ofSeconds(30));
+    backups.runDue();
+    p.clock.advance(Duration.ofMinutes(30));
+    backups.runDue();
+    assertThat(failures).as("tries within the hour").hasValue(1);
+
+    postgres.failBackup = false;
+    p.clock.advance(Duration.ofMinutes(31));
+    backups.runDue();
+    assertThat(failures).hasValue(2);
+    assertThat(backups.list("shop-db")).extracting(BackupStore.Backup::trigger).containsExactly("scheduled");
+  }
+
+  @Test
   void onlyTheLastKeepBackupsAreKeptAndAFailedCaptureLeavesNoRowOrFile() {
     backups.setSchedule("shop-db", null, 2);
     for (int i = 0; i < 4; i++) backups.capture("shop-db", "manual", null, "admin");
@@ -142,6 +175,37 @@ class BackupServiceTest {
     postgres.failBackup = true;
     assertThat(phase.run(shop, v2, dev.pier.build.BuildOutput.NONE)).as("a failed snapshot fails the release")
         .hasValueSatisfying(why -> assertThat(why).startsWith("snapshot before release failed: could not back up shop-db"));
+  }
+
+  @Test
+  void anAppAttachedToAnotherAppsDatabaseNeitherSnapshotsNorRollsItBackAndSnapshotsSurviveManualBackups()
+      throws Exception {
+    var blog = p.apps.find(new dev.pier.model.AppName("blog")).orElseThrow();
+    addons.attach("shop-db", blog.name(), "admin");
+    var phase = new SnapshotBeforeRelease((app, release, out) -> {
+      if (dev.pier.deploy.ReleasePhase.declared(release)) {
+        postgres.data.put("shop-db", "changed by blog v" + release.version());
+        postgres.data.put("blog-db", "migrated by blog v" + release.version());
+      }
+      return java.util.Optional.empty();
+    }, addons, backups);
+    postgres.data.put("shop-db", "shop's rows");
+    postgres.data.put("blog-db", "blog's rows");
+    var v2 = p.release(blog, Map.of("web", "node server.js", "release", "node migrate.js"));
+
+    assertThat(phase.run(blog, v2, dev.pier.build.BuildOutput.NONE)).isEmpty();
+
+    assertThat(backups.list("shop-db")).as("shop's database is not blog's to snapshot").isEmpty();
+    assertThat(backups.list("blog-db")).extracting(BackupStore.Backup::app).containsExactly("blog");
+    postgres.data.put("shop-db", "shop's newer rows");
+    backups.restoreForRollback(addons.of(blog.name()), "blog", v2.version() - 1, "admin");
+    assertThat(postgres.data.get("blog-db")).isEqualTo("blog's rows");
+    assertThat(postgres.data.get("shop-db")).as("shop's data left alone").isEqualTo("shop's newer rows");
+
+    backups.setSchedule("blog-db", null, 1);
+    backups.capture("blog-db", "manual", null, "admin");
+    backups.capture("blog-db", "manual", null, "admin");
+    assertThat(backups.list("blog-db")).extracting(BackupStore.Backup::trigger).containsExactly("release", "manual");
   }
 
   @Test

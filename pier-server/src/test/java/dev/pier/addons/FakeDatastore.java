@@ -28,7 +28,11 @@ public final class FakeDatastore implements Datastore {
   /** What each add-on "holds": backups copy it to a file and back. */
   public final Map<String, String> data = new ConcurrentHashMap<>();
   public volatile boolean failBackup;
+  /** Called at the start of each backup capture. */
+  public volatile Runnable onBackup = () -> {};
   private int passwords;
+  /** Called at the start of each {@code create}. */
+  public volatile java.util.function.Consumer<StoreSpec> onCreate = spec -> {};
 
   public FakeDatastore(String kind) {
     this.kind = kind;
@@ -46,11 +50,14 @@ public final class FakeDatastore implements Datastore {
   }
 
   @Override
-  public synchronized Credentials create(StoreSpec spec) throws DatastoreException {
-    if (failCreate) throw new DatastoreException("initdb failed: disk full");
-    made.put(spec.name(), spec);
-    return new Credentials("127.0.0.1", spec.port(), kind.equals("redis") ? "" : spec.name().replace('-', '_'),
-        "secret" + (++passwords), kind.equals("postgres") ? spec.name().replace('-', '_') : "");
+  public Credentials create(StoreSpec spec) throws DatastoreException {
+    onCreate.accept(spec); // outside the lock: a test may hold creates here together
+    synchronized (this) {
+      if (failCreate) throw new DatastoreException("initdb failed: disk full");
+      made.put(spec.name(), spec);
+      return new Credentials("127.0.0.1", spec.port(), kind.equals("redis") ? "" : spec.name().replace('-', '_'),
+          "secret" + (++passwords), kind.equals("postgres") ? spec.name().replace('-', '_') : "");
+    }
   }
 
   @Override
@@ -107,6 +114,7 @@ public final class FakeDatastore implements Datastore {
     return java.util.Optional.of(new dev.pier.datastores.Backups() {
       @Override
       public long capture(StoreSpec spec, Credentials c, java.nio.file.Path target) throws DatastoreException {
+        onBackup.run();
         if (failBackup) throw new DatastoreException("pg_dump: no space left on the backup disk");
         try {
           java.nio.file.Files.writeString(target, data.getOrDefault(spec.name(), ""));

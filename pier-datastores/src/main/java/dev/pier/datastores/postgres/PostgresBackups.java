@@ -62,8 +62,40 @@ final class PostgresBackups implements Backups {
       PostgresAdmin.sql(spec, "postgres", "DROP DATABASE IF EXISTS " + fresh + " WITH (FORCE);");
       throw new DatastoreException("restore failed, the data is as it was: " + Logs.lastLines(r.output(), 3));
     }
-    PostgresAdmin.sql(spec, "postgres", "DROP DATABASE " + db + " WITH (FORCE);");
-    PostgresAdmin.sql(spec, "postgres", "ALTER DATABASE " + fresh + " RENAME TO " + db + ";");
+    // Never a moment without the database: the old one is renamed away, the new one takes its
+    // name, then the old one goes; a kill -9 in between is put right by repair at the next start.
+    String old = db + "_old";
+    PostgresAdmin.sql(spec, "postgres", "DROP DATABASE IF EXISTS " + old + " WITH (FORCE);\n"
+        + "ALTER DATABASE " + db + " ALLOW_CONNECTIONS false;\n"
+        + "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE datname = '" + db + "';\n"
+        + "ALTER DATABASE " + db + " RENAME TO " + old + ";\n"
+        + "ALTER DATABASE " + fresh + " RENAME TO " + db + ";");
+    PostgresAdmin.sql(spec, "postgres", "DROP DATABASE " + old + " WITH (FORCE);");
+  }
+
+  /**
+   * Puts right what a restore cut off by a kill -9 left (run at each start): when the app's
+   * database is missing, the one renamed away ({@code DB_old}) takes its name back (the data as it
+   * was before the restore; a database of the older drop-then-rename order, {@code DB_restore},
+   * when there is no {@code DB_old}); leftovers are dropped.
+   */
+  static void repair(StoreSpec spec, String db) throws DatastoreException {
+    String old = db + "_old";
+    String fresh = db + "_restore";
+    List<String> present = PostgresAdmin.sql(spec, "postgres", "SELECT datname FROM pg_database WHERE datname IN ('"
+        + db + "', '" + old + "', '" + fresh + "');").lines().map(String::strip).toList();
+    StringBuilder fix = new StringBuilder();
+    if (!present.contains(db)) {
+      String back = present.contains(old) ? old : present.contains(fresh) ? fresh : null;
+      if (back == null) return; // nothing to bring back: leave it for an operator to see
+      fix.append("ALTER DATABASE ").append(back).append(" RENAME TO ").append(db).append(";\n");
+      fix.append("ALTER DATABASE ").append(db).append(" ALLOW_CONNECTIONS true;\n");
+      if (back.equals(old) && present.contains(fresh)) fix.append("DROP DATABASE ").append(fresh).append(" WITH (FORCE);\n");
+    } else {
+      if (present.contains(old)) fix.append("DROP DATABASE ").append(old).append(" WITH (FORCE);\n");
+      if (present.contains(fresh)) fix.append("DROP DATABASE ").append(fresh).append(" WITH (FORCE);\n");
+    }
+    if (!fix.isEmpty()) PostgresAdmin.sql(spec, "postgres", fix.toString());
   }
 
   private static void deleteQuietly(Path target) {

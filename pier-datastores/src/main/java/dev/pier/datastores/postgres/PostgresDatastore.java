@@ -129,6 +129,7 @@ public final class PostgresDatastore implements Datastore {
     if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
     writeConfig(spec, Settings.credentials(spec));
     supervisors.start(spec.name(), supervisor(spec), s -> s.awaitReady(() -> PostgresAdmin.ready(spec), START_TIMEOUT));
+    PostgresBackups.repair(spec, credentials.path());
   }
 
   @Override

@@ -161,6 +161,8 @@ public final class RabbitmqDatastore implements Datastore {
     env.put("PATH", "/usr/lib/rabbitmq/bin:/usr/bin:/bin:/usr/sbin:/sbin");
     // The CLI would otherwise start an epmd of its own (as root, outliving it) when the node is down.
     env.put("ERL_FLAGS", "-start_epmd false");
+    // rabbitmqctl runs as root and would source this shell file, which the add-on's uid can write.
+    env.put("RABBITMQ_CONF_ENV_FILE", "/dev/null");
     Commands.Result r = Commands.run(argv, env, null, Duration.ofSeconds(60));
     if (!r.ok()) throw new DatastoreException("rabbitmqctl " + args[0] + " failed: " + Logs.lastLines(r.output(), 3));
     return r.output();
@@ -284,13 +286,27 @@ public final class RabbitmqDatastore implements Datastore {
     if (state.equals("running")) {
       try {
         version = VERSION;
-        connections = (int) ctl(spec, "list_connections", "-s", "pid").lines().filter(l -> !l.isBlank()).count();
+        connections = connections(spec);
       } catch (DatastoreException | RuntimeException e) {
         // Answered with what is known.
       }
     }
     return new Status(state, s.serverPid().orElse(-1L), s.memoryBytes(), connections,
         dev.pier.datastores.run.DataDir.size(spec.dataDir().resolve("mnesia")), version, s.restarts(), s.message());
+  }
+
+  /** Connection counts by add-on, with when they were counted: rabbitmqctl starts an Erlang VM. */
+  private final Map<String, long[]> counted = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long COUNT_FOR_NANOS = Duration.ofSeconds(10).toNanos();
+
+  /** The add-on's open connections, counted at most every 10 s (each count runs rabbitmqctl). */
+  private int connections(StoreSpec spec) throws DatastoreException {
+    long[] last = counted.get(spec.name());
+    long now = System.nanoTime();
+    if (last != null && now - last[0] < COUNT_FOR_NANOS) return (int) last[1];
+    int n = (int) ctl(spec, "list_connections", "-s", "pid").lines().filter(l -> !l.isBlank()).count();
+    counted.put(spec.name(), new long[] {now, n});
+    return n;
   }
 
   private static String installedVersion() {

@@ -116,12 +116,14 @@ public final class RedisDatastore implements Datastore {
   private static Resp admin(StoreSpec spec) throws IOException, DatastoreException {
     Path socket = spec.dataDir().resolve("run/redis.sock");
     Resp r = Resp.unix(socket);
-    Object ok = r.call("AUTH", ADMIN, Settings.read(spec).getProperty("admin.password", ""));
-    if (!"OK".equals(ok)) {
+    try {
+      Object ok = r.call("AUTH", ADMIN, Settings.read(spec).getProperty("admin.password", ""));
+      if (!"OK".equals(ok)) throw new DatastoreException("Pier's admin user was refused by the add-on's Redis");
+      return r;
+    } catch (IOException | DatastoreException | RuntimeException e) {
       r.close();
-      throw new DatastoreException("Pier's admin user was refused by the add-on's Redis");
+      throw e;
     }
-    return r;
   }
 
   private static boolean ready(StoreSpec spec) {

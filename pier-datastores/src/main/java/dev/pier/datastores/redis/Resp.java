@@ -24,33 +24,66 @@ public final class Resp implements AutoCloseable {
   /** An error reply ({@code -ERR ...}, {@code -WRONGPASS ...}, {@code -NOPERM ...}). */
   public record Error(String message) {}
 
+  /** How long a connect or a command may take unless told otherwise. */
+  public static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(5);
+  /** Closes channels whose connect or command overran: a blocked read then fails. */
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("resp-timeouts").factory());
+
   private final SocketChannel channel;
   private final InputStream in;
   private final OutputStream out;
+  private final java.time.Duration timeout;
 
-  private Resp(SocketChannel channel) {
+  private Resp(SocketChannel channel, java.time.Duration timeout) {
     this.channel = channel;
     this.in = new java.io.BufferedInputStream(Channels.newInputStream(channel));
     this.out = Channels.newOutputStream(channel);
+    this.timeout = timeout;
   }
 
   public static Resp tcp(String host, int port) throws IOException {
-    return open(new InetSocketAddress(host, port), StandardProtocolFamily.INET);
+    return tcp(host, port, TIMEOUT);
+  }
+
+  /** A connection whose connect and each command fail (IOException, connection closed) after {@code timeout}. */
+  public static Resp tcp(String host, int port, java.time.Duration timeout) throws IOException {
+    return open(new InetSocketAddress(host, port), StandardProtocolFamily.INET, timeout);
   }
 
   public static Resp unix(Path socket) throws IOException {
-    return open(UnixDomainSocketAddress.of(socket), StandardProtocolFamily.UNIX);
+    return open(UnixDomainSocketAddress.of(socket), StandardProtocolFamily.UNIX, TIMEOUT);
   }
 
-  private static Resp open(SocketAddress address, StandardProtocolFamily family) throws IOException {
+  private static Resp open(SocketAddress address, StandardProtocolFamily family, java.time.Duration timeout)
+      throws IOException {
     SocketChannel channel = SocketChannel.open(family);
+    var watchdog = closeAfter(channel, timeout);
     try {
       channel.connect(address);
-      return new Resp(channel);
+      return new Resp(channel, timeout);
     } catch (IOException e) {
       channel.close();
-      throw e;
+      throw timedOut(e, channel, timeout);
+    } finally {
+      watchdog.cancel(false);
     }
+  }
+
+  private static java.util.concurrent.ScheduledFuture<?> closeAfter(SocketChannel channel, java.time.Duration timeout) {
+    return WATCHDOG.schedule(() -> {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // closed either way
+      }
+    }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private static IOException timedOut(IOException e, SocketChannel channel, java.time.Duration timeout) {
+    return e instanceof java.nio.channels.AsynchronousCloseException
+        ? new java.net.SocketTimeoutException("no answer within " + timeout.toMillis() + " ms")
+        : e;
   }
 
   /** Sends one command and reads its reply. */
@@ -63,9 +96,16 @@ public final class Resp implements AutoCloseable {
       buf.write(b);
       buf.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
-    out.write(buf.toByteArray());
-    out.flush();
-    return read();
+    var watchdog = closeAfter(channel, timeout);
+    try {
+      out.write(buf.toByteArray());
+      out.flush();
+      return read();
+    } catch (IOException e) {
+      throw timedOut(e, channel, timeout);
+    } finally {
+      watchdog.cancel(false);
+    }
   }
 
   private Object read() throws IOException {

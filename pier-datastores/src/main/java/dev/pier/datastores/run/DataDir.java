@@ -64,8 +64,15 @@ public final class DataDir {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      // The folder is the add-on's uid's: whatever it left at tmp (a symlink to a file of root's)
+      // is removed, not followed, and the new file is made with O_EXCL, which follows no link.
+      Files.deleteIfExists(tmp);
+      try (var out = Files.newByteChannel(tmp, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) out.write(bytes);
+      }
       chown(spec, tmp);
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return file;
@@ -78,8 +85,10 @@ public final class DataDir {
   public static Path mkdir(StoreSpec spec, String name) throws DatastoreException {
     Path dir = spec.dataDir().resolve(name);
     try {
+      if (Files.isSymbolicLink(dir)) Files.delete(dir); // left by the add-on's uid: never followed
       Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(PosixFilePermissions.fromString("rwx------"));
       chown(spec, dir);
       return dir;
     } catch (IOException e) {

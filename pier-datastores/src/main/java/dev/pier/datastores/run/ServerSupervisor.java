@@ -102,9 +102,22 @@ public final class ServerSupervisor {
 
   private void spawn() throws IOException {
     Path log = spec.dataDir().resolve(LOG_FILE);
-    if (Files.exists(log) && Files.size(log) > 4 << 20) Files.delete(log);
+    // Pier (root) opens the log for the server: a link the add-on's uid left there is removed, not
+    // followed (a regular file is made first, with O_EXCL; appending then opens that file).
+    if (!Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        || Files.size(log) > 4 << 20) {
+      Files.deleteIfExists(log);
+    }
+    if (!Files.exists(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    }
     process = host.start(spec, launch, cgroup, log);
-    Files.writeString(spec.dataDir().resolve(PID_FILE), process.pid() + "\n");
+    try {
+      DataDir.write(spec, PID_FILE, process.pid() + "\n");
+    } catch (dev.pier.datastores.DatastoreException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   private void watch() {

@@ -26,6 +26,9 @@ class ServerSupervisorTest {
     StoreSpec spec = new StoreSpec("broken-1", "test", new Plan("small", 64 << 20, 1, 0), 1, 64_095, base.resolve("broken-1"));
     try (Host host = new Host(Sandbox.system(), Cgroups.detect("pier-test-datastores"))) {
       DataDir.recreate(spec);
+      // A link the add-on's uid left where the log goes: the server's output must not land there.
+      Path rootsFile = Files.writeString(base.resolve("roots-file"), "root's\n");
+      Files.createSymbolicLink(spec.dataDir().resolve(ServerSupervisor.LOG_FILE), rootsFile);
       ServerSupervisor server = new ServerSupervisor(host, spec,
           new ServerLaunch(List.of("/bin/sh", "-c", "echo cannot open /app/missing.conf; exit 3"), Map.of(), "sh"),
           "TERM", Duration.ofMillis(10));
@@ -41,6 +44,7 @@ class ServerSupervisorTest {
         server.stop();
       }
       assertEquals("stopped", server.state());
+      assertEquals("root's\n", Files.readString(rootsFile));
     } finally {
       DataDir.delete(base);
     }
