@@ -206,8 +206,14 @@ class ObservabilityTest {
     PlatformHarness.check(pier.git(timed, "push", "pier", "main"));
     for (int i = 0; i < 90; i++) assertThat(pier.get("timed", "/?ms=20").status()).isEqualTo(200);
     for (int i = 0; i < 10; i++) assertThat(pier.get("timed", "/?ms=300").status()).isEqualTo(200);
-    pier.sampleMetricsNow();
-    JsonNode metrics = api("/apps/timed/metrics?since=1h");
+    // The router records a request once its response is written, which can be just after the
+    // client has read it: sample until the last one is in (bounded).
+    JsonNode metrics;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    do {
+      pier.sampleMetricsNow();
+      metrics = api("/apps/timed/metrics?since=1h");
+    } while (metrics.get("summary").get("requests").asLong() < 100 && System.nanoTime() < deadline);
     JsonNode summary = metrics.get("summary");
     assertThat(summary.get("requests").asLong()).isEqualTo(100);
     assertThat(summary.get("p50_ms").asLong()).isBetween(20L, 40L);
