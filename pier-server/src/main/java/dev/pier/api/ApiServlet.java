@@ -79,12 +79,12 @@ public final class ApiServlet extends HttpServlet {
       try {
         found.handler.handle(new Exchange(req, resp, foundMatch, user));
       } catch (Exception e) {
-        ApiErrors.send(resp, e);
+        ApiErrors.send(req, resp, e);
       }
     } else if (pathMatched) {
-      ApiErrors.send(resp, Problem.METHOD_NOT_ALLOWED, "method " + req.getMethod() + " not allowed on " + path);
+      ApiErrors.send(req, resp, Problem.METHOD_NOT_ALLOWED, "method " + req.getMethod() + " not allowed on " + path);
     } else {
-      ApiErrors.send(resp, Problem.NOT_FOUND, "no such API endpoint: " + req.getMethod() + " " + path);
+      ApiErrors.send(req, resp, Problem.NOT_FOUND, "no such API endpoint: " + req.getMethod() + " " + path);
     }
   }
 
@@ -98,7 +98,7 @@ public final class ApiServlet extends HttpServlet {
       switch (console.access(req)) {
         case ConsoleSessions.Access.Granted g -> user = g.user();
         case ConsoleSessions.Access.Refused r -> {
-          ApiErrors.send(resp, Problem.FORBIDDEN, r.detail());
+          ApiErrors.send(req, resp, Problem.FORBIDDEN, r.detail());
           return null;
         }
         case ConsoleSessions.Access.None n -> { }
@@ -106,7 +106,7 @@ public final class ApiServlet extends HttpServlet {
     }
     if (user == null) {
       String why = req.getHeader("Authorization") == null ? "missing" : "invalid";
-      ApiErrors.send(resp, Problem.UNAUTHORIZED,
+      ApiErrors.send(req, resp, Problem.UNAUTHORIZED,
           "API token " + why + ": send `Authorization: Bearer TOKEN` (run `pier login`)");
     }
     return user;
