@@ -766,10 +766,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * proxied request. The rest of a small request body is read and dropped, as for error pages.
    */
   private void serveStatic(Exchange ex, VersionRoute version) {
-    // static.json https_only reads X-Forwarded-Proto: the real protocol, never the client's claim
-    ex.request.headers().set(ProxyHeaders.FORWARDED_PROTO, tls() ? "https" : "http");
+    var secure = new dev.pier.router.statics.StaticResponder.Secure(
+        tls(), ex.table.httpsPort(), HttpsRedirect.hsts(ex.route, tls()));
     serveFiles(ex, version, keepAlive -> dev.pier.router.statics.StaticResponder.serve(
-        ctx, ex.request, version.site(), ex.requestId, keepAlive, ex.splitCookie, HttpsRedirect.hsts(ex.route, tls())));
+        ctx, ex.request, version.site(), ex.requestId, keepAlive, ex.splitCookie, secure));
   }
 
   /** Answers {@code ex} with the file of an app.yaml static handler of {@code version}. */

@@ -189,7 +189,10 @@ class HttpsOnlyTest {
     assertThat(tlsGet("secure.localhost", "/")).as("no redirect loop over TLS").startsWith("HTTP/1.1 200")
         .contains("<h1>static</h1>");
     try (RawClient client = harness.client()) {
-      assertThat(client.get("secure.localhost", "/", "X-Forwarded-Proto: https").status()).isEqualTo(301);
+      RawClient.Response claimed = client.get("secure.localhost", "/a.html?b=c", "X-Forwarded-Proto: https");
+      assertThat(claimed.status()).isEqualTo(301);
+      assertThat(claimed.header("location")).as("to the router's HTTPS port")
+          .isEqualTo("https://secure.localhost:" + harness.router.tlsPort() + "/a.html?b=c");
     }
   }
 

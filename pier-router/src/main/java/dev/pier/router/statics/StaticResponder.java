@@ -65,13 +65,17 @@ public final class StaticResponder {
    */
   public static Served serve(ChannelHandlerContext ctx, HttpRequest request, StaticSite site,
       String requestId, boolean keepAlive, String setCookie) {
-    return serve(ctx, request, site, requestId, keepAlive, setCookie, null);
+    return serve(ctx, request, site, requestId, keepAlive, setCookie, Secure.PLAIN);
   }
 
-  /** As above, adding {@code Strict-Transport-Security: hsts} unless {@code hsts} is null. */
+  /**
+   * As above, for a request that came over {@code secure}'s connection: {@code https_only} goes
+   * by that connection's protocol (never by a header the client sent) and redirects to the
+   * router's HTTPS port; its HSTS value is added.
+   */
   public static Served serve(ChannelHandlerContext ctx, HttpRequest request, StaticSite site,
-      String requestId, boolean keepAlive, String setCookie, String hsts) {
-    return write(ctx, request, answer(request, site), requestId, keepAlive, setCookie, hsts);
+      String requestId, boolean keepAlive, String setCookie, Secure secure) {
+    return write(ctx, request, answer(request, site, secure), requestId, keepAlive, setCookie, secure.hsts());
   }
 
   /**
@@ -117,6 +121,25 @@ public final class StaticResponder {
     }
     setUserHeaders(out, h.headers());
     return answer;
+  }
+
+  /**
+   * The client connection a static answer goes out on: whether it is TLS, the router's HTTPS port
+   * for {@code https_only} redirects (0 or 443: none in the URL), and the HSTS value to add (null
+   * for none).
+   */
+  public record Secure(boolean tls, int httpsPort, String hsts) {
+    /** A plain-HTTP connection to a router without an HTTPS port. */
+    public static final Secure PLAIN = new Secure(false, 0, null);
+
+    /** {@code https://HOST[:PORT]/path?query} for a request to {@code host} with target {@code uri}. */
+    String httpsLocation(String host, String uri) {
+      int colon = host.lastIndexOf(':');
+      String name = colon > 0 && host.indexOf(']', colon) < 0 ? host.substring(0, colon) : host;
+      StringBuilder sb = new StringBuilder("https://").append(name);
+      if (httpsPort > 0 && httpsPort != 443) sb.append(':').append(httpsPort);
+      return sb.append(uri.startsWith("/") ? uri : "/").toString();
+    }
   }
 
   private static Served write(ChannelHandlerContext ctx, HttpRequest request, Answer answer,
@@ -183,7 +206,7 @@ public final class StaticResponder {
     }
   }
 
-  private static Answer answer(HttpRequest request, StaticSite site) {
+  private static Answer answer(HttpRequest request, StaticSite site, Secure secure) {
     HttpMethod method = request.method();
     if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
       FullHttpResponse r = plain(HttpResponseStatus.METHOD_NOT_ALLOWED, "A static site answers GET and HEAD only.");
@@ -193,9 +216,9 @@ public final class StaticResponder {
     String uri = request.uri();
     int q = uri.indexOf('?');
     String query = q < 0 ? "" : uri.substring(q);
-    if (site.httpsOnly() && !"https".equalsIgnoreCase(firstValue(request.headers().get("X-Forwarded-Proto")))) {
-      String host = request.headers().get(HttpHeaderNames.HOST, "");
-      return Answer.full(redirect(HttpResponseStatus.MOVED_PERMANENTLY, "https://" + host + (uri.startsWith("/") ? uri : "/")));
+    if (site.httpsOnly() && !secure.tls()) {
+      return Answer.full(redirect(HttpResponseStatus.MOVED_PERMANENTLY,
+          secure.httpsLocation(request.headers().get(HttpHeaderNames.HOST, ""), uri)));
     }
     String path;
     try {
@@ -353,12 +376,6 @@ public final class StaticResponder {
   private static String relative(String path) {
     String p = path.startsWith("/") ? path.substring(1) : path;
     return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-  }
-
-  private static String firstValue(String header) {
-    if (header == null) return null;
-    int comma = header.indexOf(',');
-    return (comma < 0 ? header : header.substring(0, comma)).trim();
   }
 
   private static FullHttpResponse redirect(HttpResponseStatus status, String location) {
