@@ -18,9 +18,6 @@ import java.util.Map;
 
 /** The add-ons part of the server: its service, and the data stores it closes at stop. */
 public final class AddonWiring implements AutoCloseable {
-  /** System property the server's {@code --addon-ports} flag sets; env {@code PIER_ADDON_PORTS} otherwise. */
-  public static final String PORTS_PROPERTY = "pier.addonPorts";
-
   /** Makes the data stores, one per kind. */
   @FunctionalInterface
   public interface Kinds {
@@ -38,23 +35,16 @@ public final class AddonWiring implements AutoCloseable {
   }
 
   public static AddonWiring create(Database db, List<Datastore> datastores, AppService apps, ConfigService config,
-      NetworkGuard guard, Path dataDir, boolean root, LogBus logs, InstantSource clock) {
+      NetworkGuard guard, Path dataDir, boolean root, LogBus logs, InstantSource clock, AddonPorts ports) {
     Map<String, Datastore> kinds = new LinkedHashMap<>();
     for (Datastore ds : datastores) kinds.put(ds.kind(), ds);
     AddonStore store = new AddonStore(db);
     AddonService service = new AddonService(new AddonService.Deps(store, kinds, apps, config,
-        ports(), guard, dataDir.resolve("addons"), root, logs, clock), new AddonNames(new SecureRandom()));
+        ports, guard, dataDir.resolve("addons"), root, logs, clock), new AddonNames(new SecureRandom()));
     BackupService backups = new BackupService(store, new BackupStore(db), kinds, service, dataDir.resolve("backups"),
         logs, clock);
     service.onDestroy(backups::forget);
     return new AddonWiring(service, backups, datastores);
-  }
-
-  /** The add-on port range: {@code --addon-ports}, else {@code PIER_ADDON_PORTS}, else {@value AddonPorts#DEFAULT}. */
-  static AddonPorts ports() {
-    String spec = System.getProperty(PORTS_PROPERTY);
-    if (spec == null) spec = System.getenv("PIER_ADDON_PORTS");
-    return AddonPorts.parse(spec == null ? AddonPorts.DEFAULT : spec);
   }
 
   public AddonService service() {

@@ -158,6 +158,7 @@ public final class Main {
     String acmeDirectory = env.get("PIER_ACME_DIRECTORY");
     String acmeEmail = env.get("PIER_ACME_EMAIL");
     String acmeCaCert = env.get("PIER_ACME_CA_CERT");
+    String addonPorts = env.get("PIER_ADDON_PORTS");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("-h") || arg.equals("--help")) return null;
@@ -187,8 +188,7 @@ public final class Main {
         case "--acme-directory" -> acmeDirectory = value;
         case "--acme-email" -> acmeEmail = value;
         case "--acme-ca-cert" -> acmeCaCert = value;
-        case "--addon-ports" -> System.setProperty(dev.pier.addons.AddonWiring.PORTS_PROPERTY,
-            dev.pier.addons.AddonPorts.parse(value).range().first() + "-" + dev.pier.addons.AddonPorts.parse(value).range().last());
+        case "--addon-ports" -> addonPorts = value;
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -224,7 +224,8 @@ public final class Main {
         allowLocalDrains,
         diskQuota(env),
         dev.pier.build.nodejs.NodeInstaller.registry(nodeRegistry, env.get("PIER_NODE_DOWNLOADS")),
-        tls, acme(acmeDirectory, acmeEmail, acmeCaCert, tls), publicHttps);
+        tls, acme(acmeDirectory, acmeEmail, acmeCaCert, tls), publicHttps,
+        addonPorts == null ? s.addonPorts() : dev.pier.addons.AddonPorts.parse(addonPorts));
   }
 
   /** {@code --router-public-https-port}: 1-65535, and only with HTTPS on; 0 when unset. */

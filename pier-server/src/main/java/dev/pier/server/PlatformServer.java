@@ -393,7 +393,7 @@ public final class PlatformServer implements AutoCloseable {
     new dev.pier.api.CertRoutes(tls.ca(), apps, certs).register(api);
     // #11 add-ons: data store servers (own port, uid, folder) attached to apps as config vars.
     dev.pier.addons.AddonWiring addons = dev.pier.addons.AddonWiring.create(db, addonKinds.make(sandbox, cgroups),
-        apps, config, network, dirs.root(), root, logs, clock);
+        apps, config, network, dirs.root(), root, logs, clock, settings.addonPorts());
     new dev.pier.api.AddonRoutes(apps, addons.service()).register(api);
     new dev.pier.api.AddonBackupRoutes(addons.backups(), addons.service(), apps).register(api);
     deploys.releasePhase(new dev.pier.addons.SnapshotBeforeRelease(deploys.releasePhase(), addons.service(), addons.backups()));

@@ -40,6 +40,7 @@ import java.time.Duration;
  * @param acme the ACME CA of automatic certificates ({@code pier certs:auto:enable}), or null: off
  * @param routerPublicHttpsPort the port clients reach the router's HTTPS on (a 443 forwarded to
  *     {@code routerTlsPort}): https-only apps' redirects go there; 0: {@code routerTlsPort} itself
+ * @param addonPorts the ports add-on servers listen on, one each
  */
 public record Settings(
     Path dataDir,
@@ -64,7 +65,8 @@ public record Settings(
     java.net.URI nodeRegistry,
     int routerTlsPort,
     dev.pier.acme.AcmeSettings acme,
-    int routerPublicHttpsPort) {
+    int routerPublicHttpsPort,
+    dev.pier.addons.AddonPorts addonPorts) {
   /** {@link #routerTlsPort} when there is no HTTPS listener. */
   public static final int TLS_OFF = -1;
 
@@ -77,7 +79,8 @@ public record Settings(
         dataDir, 7070, 8080, "0.0.0.0", "localhost", null, 512L << 20, Duration.ofSeconds(30),
         Duration.ofSeconds(60), 200L << 20, Duration.ofSeconds(30), true, true, true,
         BuildLimits.defaults(512L << 20), 256L << 20, ClientLimits.DEFAULT, false,
-        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT, 8443, null, 0);
+        DEFAULT_DISK_QUOTA, dev.pier.build.nodejs.NodeRegistry.DEFAULT, 8443, null, 0,
+        dev.pier.addons.AddonPorts.parse(dev.pier.addons.AddonPorts.DEFAULT));
   }
 
   public Settings withPorts(int api, int router) {
@@ -196,6 +199,7 @@ public record Settings(
     int routerTlsPort;
     dev.pier.acme.AcmeSettings acme;
     int routerPublicHttpsPort;
+    dev.pier.addons.AddonPorts addonPorts;
 
     Copy(Settings s) {
       dataDir = s.dataDir;
@@ -221,6 +225,7 @@ public record Settings(
       routerTlsPort = s.routerTlsPort;
       acme = s.acme;
       routerPublicHttpsPort = s.routerPublicHttpsPort;
+      addonPorts = s.addonPorts;
     }
 
     Settings build() {
@@ -228,7 +233,7 @@ public record Settings(
           memoryLimitBytes, stopGrace, bootTimeout, maxUploadBytes, drainTimeout,
           routerBackendPool, requestMetrics, networkIsolation, buildLimits, diskReserveBytes,
           routerClientLimits, allowLocalDrains, diskQuota, nodeRegistry, routerTlsPort, acme,
-          routerPublicHttpsPort);
+          routerPublicHttpsPort, addonPorts);
     }
   }
 }

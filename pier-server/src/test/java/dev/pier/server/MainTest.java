@@ -57,6 +57,18 @@ class MainTest {
   }
 
   @Test
+  void theAddOnPortRangeIsSetByFlagOrEnvironmentAndABadOneIsRefusedByName() {
+    assertThat(Main.parse(new String[0], Map.of()).addonPorts().range().first()).isEqualTo(15000);
+    assertThat(Main.parse(new String[0], Map.of("PIER_ADDON_PORTS", "16000-16009")).addonPorts().range().last())
+        .isEqualTo(16009);
+    Settings flag = Main.parse(new String[] {"--addon-ports", "17000-17004"}, Map.of("PIER_ADDON_PORTS", "16000-16009"));
+    assertThat(flag.addonPorts().range().first()).isEqualTo(17000);
+    assertThat(flag.withPorts(0, 0).addonPorts().range().last()).as("kept by copies").isEqualTo(17004);
+    assertThatThrownBy(() -> Main.parse(new String[] {"--addon-ports=90-80"}, Map.of()))
+        .hasMessageContaining("bad add-on port range '90-80'");
+  }
+
+  @Test
   void acmeIsOffByDefaultAndTheDirectoryFlagOrEnvironmentTurnsItOn() {
     assertThat(Main.parse(new String[0], Map.of()).acme()).isNull();
     Settings s = Main.parse(new String[] {"--acme-directory",
