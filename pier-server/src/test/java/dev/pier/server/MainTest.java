@@ -93,7 +93,7 @@ class MainTest {
     assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "seventy"}, Map.of()))
         .hasMessageContaining("API port 'seventy'");
     assertThatThrownBy(() -> Main.parse(new String[] {"--nope", "1"}, Map.of()))
-        .hasMessageContaining("unknown option --nope");
+        .hasMessageContaining("Unknown option").hasMessageContaining("'--nope'");
     assertThatThrownBy(() -> Main.parse(new String[] {"--api-port", "8080"}, Map.of()))
         .hasMessageContaining("must differ");
     assertThatThrownBy(() -> Main.parse(new String[] {"--domain", "bad domain"}, Map.of()))
@@ -187,6 +187,17 @@ class MainTest {
   @Test
   void helpReturnsNoSettings() {
     assertThat(Main.parse(new String[] {"--help"}, Map.of())).isNull();
+    assertThat(Main.parse(new String[] {"-h"}, Map.of())).isNull();
+  }
+
+  @Test
+  void helpNamesEveryFlagWithTheEnvironmentVariableItFallsBackTo() {
+    String usage = Main.usage().replaceAll("\\s+", " ");
+    assertThat(usage).startsWith("Usage: pier server").contains("--allow-local-drains", "PIER_ALLOW_LOCAL_DRAINS=1",
+        "PIER_BUILD_TIMEOUT_SECONDS");
+    ServerFlags.ENV.forEach((flag, variable) -> assertThat(usage).contains(flag).contains("env " + variable));
+    assertThatThrownBy(() -> Main.parse(new String[] {"--api-port"}, Map.of()))
+        .hasMessageContaining("--api-port");
   }
 
   @Test
