@@ -53,7 +53,6 @@ public final class Acme4jAuthority implements CertificateAuthority {
   private final Http01Challenges challenges;
   private final KeyPair accountKey;
   private final SSLContext trust;
-  private Login login;
 
   public Acme4jAuthority(AcmeSettings settings, Path dir, Http01Challenges challenges) {
     this.settings = settings;
@@ -95,36 +94,35 @@ public final class Acme4jAuthority implements CertificateAuthority {
     } catch (AcmeRateLimitedException e) {
       throw new AcmeFailure("rate limited by the CA: " + e.getMessage(), e.getRetryAfter().orElse(null));
     } catch (AcmeNetworkException e) {
-      login = null;
       throw new AcmeFailure("cannot reach the ACME server " + settings.directory() + ": " + rootMessage(e));
     } catch (AcmeException e) {
-      login = null;
       throw new AcmeFailure("the CA refused: " + rootMessage(e));
     } catch (IOException e) {
       throw new AcmeFailure("cannot write the certificate: " + e.getMessage());
     }
   }
 
+  /**
+   * A login of the account on a session of its own: orders run side by side and an acme4j session
+   * (its nonces) is not shared between them; costs one account look-up per order.
+   */
   private Login login() throws AcmeException {
-    if (login == null) {
-      GenericAcmeProvider provider = new GenericAcmeProvider() {
-        @Override
-        protected HttpConnector createHttpConnector(NetworkSettings network) {
-          return new HttpConnector(network) {
-            @Override
-            public HttpClient.Builder createClientBuilder() {
-              HttpClient.Builder b = super.createClientBuilder();
-              return trust == null ? b : b.sslContext(trust);
-            }
-          };
-        }
-      };
-      Session session = new Session(settings.directory(), provider);
-      AccountBuilder account = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
-      if (settings.email() != null) account.addEmail(settings.email());
-      login = account.createLogin(session);
-    }
-    return login;
+    GenericAcmeProvider provider = new GenericAcmeProvider() {
+      @Override
+      protected HttpConnector createHttpConnector(NetworkSettings network) {
+        return new HttpConnector(network) {
+          @Override
+          public HttpClient.Builder createClientBuilder() {
+            HttpClient.Builder b = super.createClientBuilder();
+            return trust == null ? b : b.sslContext(trust);
+          }
+        };
+      }
+    };
+    Session session = new Session(settings.directory(), provider);
+    AccountBuilder account = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
+    if (settings.email() != null) account.addEmail(settings.email());
+    return account.createLogin(session);
   }
 
   private static String describe(Optional<Problem> problem) {

@@ -19,14 +19,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Automatic certificates ({@code pier certs:auto:enable}): keeps one certificate from the ACME CA
- * per custom domain of each app that turned them on. One virtual thread does every order, one at
- * a time ({@link #runDue}), when woken (an app turned them on, a domain was added) and once a
- * minute; each issued certificate is published to the router at once ({@code publish}).
+ * per custom domain of each app that turned them on. One virtual thread looks for due orders
+ * ({@link #runDue}) when woken (an app turned them on, a domain was added) and once a minute, and
+ * runs them side by side, {@value #PARALLEL_ORDERS} at most, so a host name whose challenge hangs
+ * at the CA does not hold up the others; each issued certificate is published to the router at
+ * once ({@code publish}).
  */
 public final class AcmeService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AcmeService.class);
   /** How often the worker looks for due orders and renewals without being woken. */
   static final Duration TICK = Duration.ofMinutes(1);
+  /** Orders run at once at most: ACME CAs limit new orders per account, so not one per domain. */
+  static final int PARALLEL_ORDERS = 4;
   static final String WILDCARD_REASON = "a wildcard domain needs the DNS-01 challenge, which Pier"
       + " does not do: add a certificate for it with pier certs:add";
 
@@ -38,7 +42,7 @@ public final class AcmeService implements AutoCloseable {
   private volatile Runnable publish = () -> {};
   private final ArrayBlockingQueue<Boolean> wake = new ArrayBlockingQueue<>(1);
   private volatile Thread worker;
-  private volatile String ordering;
+  private final java.util.Set<String> ordering = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * {@code ca} is null when automatic certificates are off on this server, {@code offReason} then
@@ -101,7 +105,7 @@ public final class AcmeService implements AutoCloseable {
       if (host.startsWith("*.")) {
         status = "unsupported";
         reason = WILDCARD_REASON;
-      } else if (host.equals(ordering)) {
+      } else if (ordering.contains(host)) {
         status = "ordering";
       } else if (row != null && row.hasCertificate()) {
         status = row.notAfter().isAfter(clock.instant()) ? "issued" : "expired";
@@ -160,48 +164,76 @@ public final class AcmeService implements AutoCloseable {
       }
     }
     if (changed) publish.run();
-    for (Map.Entry<String, String> e : wanted.entrySet()) {
-      String host = e.getKey();
-      String app = e.getValue();
-      AcmeStore.Row row = store.find(host).orElse(null);
-      Instant now = clock.instant();
-      if (!due(row, now) || !stillWanted(host, app)) continue;
-      ordering = host;
-      try {
-        CertificateAuthority.Issued issued = ca.order(host);
-        if (!stillWanted(host, app)) {
-          LOG.info("ACME certificate for {} dropped: no longer a domain of app {}", host, app);
-          continue;
+    List<Thread> orders = new ArrayList<>();
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL_ORDERS);
+    java.util.concurrent.atomic.AtomicReference<InterruptedException> interrupted =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try {
+      for (Map.Entry<String, String> e : wanted.entrySet()) {
+        String host = e.getKey();
+        String app = e.getValue();
+        AcmeStore.Row row = store.find(host).orElse(null);
+        if (!due(row, clock.instant()) || !stillWanted(host, app)) continue;
+        slots.acquire();
+        if (interrupted.get() != null) {
+          slots.release();
+          break;
         }
-        IssuedCertificate checked = CertificateChecks.check(issued.certPem(), issued.keyPem(), clock.instant());
-        if (!CertificateChecks.names(checked.leaf()).contains(host)) {
-          throw new AcmeFailure("the CA issued a certificate that does not name " + host);
-        }
-        X509Certificate leaf = checked.leaf();
-        store.issued(host, app, issued.certPem(), issued.keyPem(), leaf.getIssuerX500Principal().getName(),
-            leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), clock.instant());
-        LOG.info("ACME certificate for {} (app {}) issued by {}, expires {}", host, app,
-            leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant());
-        publish.run();
-      } catch (AcmeFailure | IllegalArgumentException f) {
-        String reason = f instanceof IllegalArgumentException ? "unusable certificate from the CA: "
-            + f.getMessage() : f.getMessage();
-        int failures = row == null ? 1 : row.failures() + 1;
-        Instant next = clock.instant().plus(RenewalPolicy.retryAfter(failures));
-        if (f instanceof AcmeFailure af && af.retryAfter() != null && af.retryAfter().isAfter(next)) {
-          next = af.retryAfter();
-        }
-        if (!stillWanted(host, app)) continue;
-        store.failed(host, app, reason, next, clock.instant());
-        LOG.warn("ACME certificate for {} (app {}) failed, next try at {}: {}", host, app, next, reason);
-      } catch (RuntimeException ex) {
-        Instant next = clock.instant().plus(RenewalPolicy.retryAfter(row == null ? 1 : row.failures() + 1));
-        LOG.warn("ACME certificate for {} (app {}) failed", host, app, ex);
-        if (!stillWanted(host, app)) continue;
-        store.failed(host, app, "internal error: " + ex, next, clock.instant());
-      } finally {
-        ordering = null;
+        ordering.add(host);
+        orders.add(Thread.ofVirtual().name("pier-acme-" + host).start(() -> {
+          try {
+            order(host, app, row);
+          } catch (InterruptedException stop) {
+            interrupted.compareAndSet(null, stop);
+          } finally {
+            ordering.remove(host);
+            slots.release();
+          }
+        }));
       }
+      for (Thread t : orders) t.join();
+    } catch (InterruptedException stop) {
+      orders.forEach(Thread::interrupt);
+      throw stop;
+    }
+    if (interrupted.get() != null) throw interrupted.get();
+  }
+
+  /** Orders {@code host}'s certificate for {@code app} and stores the outcome; blocks for as long as the CA takes. */
+  private void order(String host, String app, AcmeStore.Row row) throws InterruptedException {
+    if (!stillWanted(host, app)) return; // removed while waiting for a free slot
+    try {
+      CertificateAuthority.Issued issued = ca.order(host);
+      if (!stillWanted(host, app)) {
+        LOG.info("ACME certificate for {} dropped: no longer a domain of app {}", host, app);
+        return;
+      }
+      IssuedCertificate checked = CertificateChecks.check(issued.certPem(), issued.keyPem(), clock.instant());
+      if (!CertificateChecks.names(checked.leaf()).contains(host)) {
+        throw new AcmeFailure("the CA issued a certificate that does not name " + host);
+      }
+      X509Certificate leaf = checked.leaf();
+      store.issued(host, app, issued.certPem(), issued.keyPem(), leaf.getIssuerX500Principal().getName(),
+          leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), clock.instant());
+      LOG.info("ACME certificate for {} (app {}) issued by {}, expires {}", host, app,
+          leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant());
+      publish.run();
+    } catch (AcmeFailure | IllegalArgumentException f) {
+      String reason = f instanceof IllegalArgumentException ? "unusable certificate from the CA: "
+          + f.getMessage() : f.getMessage();
+      int failures = row == null ? 1 : row.failures() + 1;
+      Instant next = clock.instant().plus(RenewalPolicy.retryAfter(failures));
+      if (f instanceof AcmeFailure af && af.retryAfter() != null && af.retryAfter().isAfter(next)) {
+        next = af.retryAfter();
+      }
+      if (!stillWanted(host, app)) return;
+      store.failed(host, app, reason, next, clock.instant());
+      LOG.warn("ACME certificate for {} (app {}) failed, next try at {}: {}", host, app, next, reason);
+    } catch (RuntimeException ex) {
+      Instant next = clock.instant().plus(RenewalPolicy.retryAfter(row == null ? 1 : row.failures() + 1));
+      LOG.warn("ACME certificate for {} (app {}) failed", host, app, ex);
+      if (!stillWanted(host, app)) return;
+      store.failed(host, app, "internal error: " + ex, next, clock.instant());
     }
   }
 
