@@ -2,10 +2,13 @@ package dev.pier.runtime.local;
 
 import dev.pier.runtime.Probes;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 /**
  * The liveness probe of one run of a web instance ({@link Probes.Liveness}): GETs its path on
@@ -16,6 +19,14 @@ import java.util.concurrent.CompletableFuture;
  * <p>Not thread-safe: one supervising thread calls {@link #poll}.
  */
 final class LivenessProbe {
+  /** One client for every probe: HTTP/1.1 straight to the instance, no proxy, no redirects followed. */
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .followRedirects(HttpClient.Redirect.NEVER)
+      .proxy(HttpClient.Builder.NO_PROXY)
+      .executor(Executors.newVirtualThreadPerTaskExecutor())
+      .build();
+
   private final Probes.Liveness check;
   private final int port;
   private long nextNanos;
@@ -63,22 +74,32 @@ final class LivenessProbe {
     return false;
   }
 
-  /** True when GET {@code check.path()} on {@code port} answers 2xx within the timeout. */
+  private static String host() {
+    java.net.InetAddress loopback = PortAllocator.loopback();
+    return loopback instanceof java.net.Inet6Address ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
+  }
+
+  /**
+   * True when GET {@code check.path()} on {@code port} answers 2xx within the timeout (connect and
+   * response head together); the body is not read: the stream is closed at once, which also
+   * drops the connection, so a restarted instance is never probed over a stale one.
+   */
   static boolean get(Probes.Liveness check, int port) {
-    int timeout = (int) Math.min(Integer.MAX_VALUE, check.timeout().toMillis());
     long deadline = System.nanoTime() + check.timeout().toNanos();
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(PortAllocator.loopback(), port), timeout);
-      int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-      socket.setSoTimeout(left);
-      String request = "GET " + check.path() + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: pier-liveness"
-          + "\r\nConnection: close\r\n\r\n";
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      byte[] head = socket.getInputStream().readNBytes(12);
-      String status = new String(head, StandardCharsets.US_ASCII);
-      return status.startsWith("HTTP/1.") && status.length() == 12 && status.charAt(9) == '2'
-          && System.nanoTime() - deadline <= 0;
+    try {
+      HttpRequest request = HttpRequest.newBuilder(
+              URI.create("http://" + host() + ":" + port + check.path()))
+          .timeout(check.timeout())
+          .header("User-Agent", "pier-liveness")
+          .GET()
+          .build();
+      HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      response.body().close();
+      return response.statusCode() / 100 == 2 && System.nanoTime() - deadline <= 0;
     } catch (IOException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }

@@ -90,7 +90,9 @@ class LivenessProbeTest {
     assertThat(pollUntilRestart(probe, Duration.ofSeconds(5))).isTrue();
     long took = (System.nanoTime() - start) / 1_000_000;
 
-    assertThat(probes.get()).as("one probe in flight at a time").isEqualTo(2);
+    // Overlapping probes would be ~60 in these 600 ms (one per 10 ms); a loaded machine may not
+    // have let the server count the second before the client gave up on it.
+    assertThat(probes.get()).as("one probe in flight at a time").isBetween(1, 2);
     assertThat(took).as("two timeouts of 300 ms").isBetween(550L, 3_000L);
   }
 
