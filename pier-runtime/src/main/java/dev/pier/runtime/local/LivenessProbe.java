@@ -81,8 +81,9 @@ final class LivenessProbe {
 
   /**
    * True when GET {@code check.path()} on {@code port} answers 2xx within the timeout (connect and
-   * response head together); the body is not read: the stream is closed at once, which also
-   * drops the connection, so a restarted instance is never probed over a stale one.
+   * response head together); the body is not read: its stream is closed at once, so an endpoint
+   * that streams forever cannot hold the probe. An idle kept-alive connection the instance
+   * closed (a restart) is dropped by the client's pool.
    */
   static boolean get(Probes.Liveness check, int port) {
     long deadline = System.nanoTime() + check.timeout().toNanos();
