@@ -91,37 +91,24 @@ public final class Main {
   static Settings parse(String[] args, Map<String, String> env) {
     ServerFlags flags = ServerFlags.parse(args, env);
     if (flags.help) return null;
-    String data = flags.data;
-    String apiPort = flags.apiPort;
-    String routerPort = flags.routerPort;
-    String routerTlsPort = flags.routerTlsPort;
-    String publicHttpsPort = flags.publicHttpsPort;
-    String domain = flags.domain;
-    String bind = flags.bind;
-    boolean allowLocalDrains = flags.allowLocalDrains;
-    String nodeRegistry = flags.nodeRegistry;
-    String acmeDirectory = flags.acmeDirectory;
-    String acmeEmail = flags.acmeEmail;
-    String acmeCaCert = flags.acmeCaCert;
-    String addonPorts = flags.addonPorts;
-    Path dataDir = data != null ? Path.of(data) : defaultDataDir(env);
+    Path dataDir = flags.data != null ? Path.of(flags.data) : defaultDataDir(env);
     Settings s = Settings.defaults(dataDir);
-    int api = port("API port", apiPort, s.apiPort());
-    int router = port("router port", routerPort, s.routerPort());
+    int api = port("API port", flags.apiPort, s.apiPort());
+    int router = port("router port", flags.routerPort, s.routerPort());
     if (api == router && api != 0) throw new IllegalArgumentException("API and router ports must differ");
     outsideInstancePorts("API port", api);
     outsideInstancePorts("router port", router);
-    int tls = "off".equals(routerTlsPort) ? Settings.TLS_OFF
-        : port("router TLS port", routerTlsPort, s.routerTlsPort());
+    int tls = "off".equals(flags.routerTlsPort) ? Settings.TLS_OFF
+        : port("router TLS port", flags.routerTlsPort, s.routerTlsPort());
     if (tls > 0 && (tls == api || tls == router)) {
       throw new IllegalArgumentException("the router TLS port must differ from the API and router ports");
     }
     if (tls > 0) outsideInstancePorts("router TLS port", tls);
-    int publicHttps = publicHttpsPort(publicHttpsPort, tls);
-    String d = domain == null ? s.domain() : domain.toLowerCase(java.util.Locale.ROOT);
+    int publicHttps = publicHttpsPort(flags.publicHttpsPort, tls);
+    String d = flags.domain == null ? s.domain() : flags.domain.toLowerCase(java.util.Locale.ROOT);
     if (!d.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw new IllegalArgumentException("invalid domain '" + d + "'");
     return new Settings(
-        dataDir, api, router, bind == null ? s.bindHost() : bind, d, env.get("PIER_ADMIN_TOKEN"),
+        dataDir, api, router, flags.bind == null ? s.bindHost() : flags.bind, d, env.get("PIER_ADMIN_TOKEN"),
         number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20,
         Duration.ofSeconds(number(env, "PIER_STOP_GRACE_SECONDS", 30)),
         Duration.ofSeconds(number(env, "PIER_BOOT_TIMEOUT_SECONDS", 60)),
@@ -133,11 +120,11 @@ public final class Main {
         buildLimits(env, number(env, "PIER_MEMORY_LIMIT_MB", 512) << 20),
         number(env, "PIER_DISK_RESERVE_MB", 256) << 20,
         routerClientLimits(env, s.routerClientLimits()),
-        allowLocalDrains,
+        flags.allowLocalDrains,
         diskQuota(env),
-        dev.pier.build.nodejs.NodeInstaller.registry(nodeRegistry, env.get("PIER_NODE_DOWNLOADS")),
-        tls, acme(acmeDirectory, acmeEmail, acmeCaCert, tls), publicHttps,
-        addonPorts == null ? s.addonPorts() : dev.pier.addons.AddonPorts.parse(addonPorts));
+        dev.pier.build.nodejs.NodeInstaller.registry(flags.nodeRegistry, env.get("PIER_NODE_DOWNLOADS")),
+        tls, acme(flags.acmeDirectory, flags.acmeEmail, flags.acmeCaCert, tls), publicHttps,
+        flags.addonPorts == null ? s.addonPorts() : dev.pier.addons.AddonPorts.parse(flags.addonPorts));
   }
 
   /** {@code --router-public-https-port}: 1-65535, and only with HTTPS on; 0 when unset. */
