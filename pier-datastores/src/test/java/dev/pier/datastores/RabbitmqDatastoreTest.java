@@ -124,8 +124,12 @@ class RabbitmqDatastoreTest {
   void rotateRefusesTheOldPasswordWithoutARestart() throws Exception {
     long pid = rabbitmq.status(spec, credentials).pid();
     Credentials old = credentials;
+    CommandLineWatch watch = new CommandLineWatch("change_password");
     Credentials fresh = rabbitmq.rotate(spec, old);
     credentials = fresh;
+    List<String> seen = watch.seen();
+    assertFalse(seen.isEmpty(), "rabbitmqctl change_password was never seen running");
+    assertTrue(seen.stream().noneMatch(l -> l.contains(fresh.password())), () -> "password on a command line: " + seen);
     assertNotEquals(old.password(), fresh.password());
     assertThrows(AuthenticationFailureException.class, () -> connect(old).close());
     connect(fresh).close();

@@ -155,6 +155,19 @@ public final class RabbitmqDatastore implements Datastore {
 
   /** Runs rabbitmqctl against the add-on's node (as root, with the node's cookie and epmd). */
   private static String ctl(StoreSpec spec, String... args) throws DatastoreException {
+    return ctlWithInput(spec, null, args);
+  }
+
+  /**
+   * Runs {@code rabbitmqctl add_user USER} or {@code change_password USER}: without the password
+   * on its command line (where every local user could read it), rabbitmqctl reads it from stdin.
+   */
+  private static void ctlPassword(StoreSpec spec, String command, String user, String password)
+      throws DatastoreException {
+    ctlWithInput(spec, password + "\n", command, user);
+  }
+
+  private static String ctlWithInput(StoreSpec spec, String stdin, String... args) throws DatastoreException {
     List<String> argv = new java.util.ArrayList<>(List.of(SBIN + "rabbitmqctl", "-n", "rabbit@localhost", "-q"));
     argv.addAll(List.of(args));
     Map<String, String> env = nodeEnv(spec, spec.dataDir().toString());
@@ -163,7 +176,7 @@ public final class RabbitmqDatastore implements Datastore {
     env.put("ERL_FLAGS", "-start_epmd false");
     // rabbitmqctl runs as root and would source this shell file, which the add-on's uid can write.
     env.put("RABBITMQ_CONF_ENV_FILE", "/dev/null");
-    Commands.Result r = Commands.run(argv, env, null, Duration.ofSeconds(60));
+    Commands.Result r = Commands.run(argv, env, stdin, Duration.ofSeconds(60));
     if (!r.ok()) throw new DatastoreException("rabbitmqctl " + args[0] + " failed: " + Logs.lastLines(r.output(), 3));
     return r.output();
   }
@@ -244,7 +257,7 @@ public final class RabbitmqDatastore implements Datastore {
   @Override
   public Credentials rotate(StoreSpec spec, Credentials current) throws DatastoreException {
     Credentials next = new Credentials(current.host(), current.port(), current.user(), Secrets.password(), current.path());
-    ctl(spec, "change_password", current.user(), next.password());
+    ctlPassword(spec, "change_password", current.user(), next.password());
     Settings.saveCredentials(spec, next);
     return next;
   }
@@ -262,8 +275,7 @@ public final class RabbitmqDatastore implements Datastore {
     String user = current.user().equals(base) ? base + SECOND : base;
     Credentials next = new Credentials(current.host(), current.port(), user, Secrets.password(), current.path());
     boolean exists = ctl(spec, "list_users").lines().anyMatch(l -> l.split("\\s+")[0].equals(user));
-    if (exists) ctl(spec, "change_password", user, next.password());
-    else ctl(spec, "add_user", user, next.password());
+    ctlPassword(spec, exists ? "change_password" : "add_user", user, next.password());
     ctl(spec, "set_permissions", "-p", current.path(), user, ".*", ".*", ".*");
     Settings.saveCredentials(spec, next);
     return next;
