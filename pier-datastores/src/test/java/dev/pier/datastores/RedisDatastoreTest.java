@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pier.datastores.redis.Resp;
+import dev.pier.sandbox.Cgroup;
+import dev.pier.sandbox.CgroupLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -145,8 +148,29 @@ class RedisDatastoreTest {
     try (Resp r = Resp.tcp("127.0.0.1", half.port())) {
       assertInstanceOf(Resp.Error.class, r.call("AUTH", addon.credentials.password()));
     }
+    assertFalse(TestHosts.cgroupsOf(half.name()).isEmpty(), "the running server's cgroup");
     addon.store.destroy(half);
     assertFalse(Files.exists(half.dataDir()));
+    assertEquals(List.of(), TestHosts.cgroupsOf(half.name()));
     addon.store.destroy(half);
+  }
+
+  @Test
+  void destroyRemovesTheAddOnsCgroupWithWhateverIsLeftInIt() throws Exception {
+    StoreSpec left = TestHosts.spec(addon.store, addon.base, "redis-left-4");
+    addon.createAndStart(left);
+    assertFalse(TestHosts.cgroupsOf(left.name()).isEmpty(), "the running server's cgroup");
+    addon.store.stop(left.name());
+    // What an earlier run can leave in the add-on's cgroup: a process, and the cgroup with it.
+    Cgroup leftover = TestHosts.cgroups().create("addon-" + left.name(), new CgroupLimits(64L << 20, 64, 0));
+    assumeTrue(leftover != null, "no writable cgroups");
+    Process straggler = new ProcessBuilder("sleep", "97.75").start();
+    for (Path procs : leftover.procsFiles()) Files.writeString(procs, Long.toString(straggler.pid()));
+
+    addon.store.destroy(left);
+
+    assertTrue(straggler.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the process left in it was killed");
+    assertEquals(List.of(), TestHosts.cgroupsOf(left.name()));
+    assertFalse(Files.exists(left.dataDir()));
   }
 }

@@ -25,7 +25,12 @@ final class TestHosts {
   }
 
   static List<Datastore> catalog() {
-    return DatastoreCatalog.standard(Sandbox.system(), Cgroups.detect("pier-test-datastores"));
+    return DatastoreCatalog.standard(Sandbox.system(), cgroups());
+  }
+
+  /** The cgroups add-on servers of these tests run in. */
+  static Cgroups cgroups() {
+    return Cgroups.detect("pier-test-datastores");
   }
 
   /** A folder (0711, so add-on uids can pass through to their own 0700 data dirs). */
@@ -51,6 +56,14 @@ final class TestHosts {
       DataDir.delete(base);
     } catch (Exception e) {
       // Temporary files: the OS cleans them.
+    }
+  }
+
+  /** The cgroup folders (any controller) of the add-on {@code name}'s server, {@code addon-NAME}. */
+  static List<Path> cgroupsOf(String name) throws IOException {
+    try (var all = Files.find(Path.of("/sys/fs/cgroup"), 3,
+        (p, attrs) -> attrs.isDirectory() && p.getFileName().toString().equals("addon-" + name))) {
+      return all.toList();
     }
   }
 

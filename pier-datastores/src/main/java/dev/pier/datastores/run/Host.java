@@ -58,6 +58,11 @@ public final class Host implements AutoCloseable {
     return cgroups.create("addon-" + spec.name(), new CgroupLimits(memory, pids, 0));
   }
 
+  /** Removes the add-on's cgroup and kills what is left in it (the add-on is destroyed). */
+  public void removeCgroup(StoreSpec spec) {
+    cgroups.remove("addon-" + spec.name());
+  }
+
   /** Starts {@code launch} for the add-on in its sandbox, joining {@code cgroup} when not null. */
   public Process start(StoreSpec spec, ServerLaunch launch, Cgroup cgroup, Path log) throws IOException {
     SandboxLaunch sandboxed = launch(spec, launch, cgroup);

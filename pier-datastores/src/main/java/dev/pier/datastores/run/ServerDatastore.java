@@ -160,6 +160,8 @@ public abstract class ServerDatastore implements Datastore {
   @Override
   public final void destroy(StoreSpec spec) throws DatastoreException {
     stop(spec.name());
+    // Stopping removes the cgroup of a server this process ran; this also takes one it did not.
+    host.removeCgroup(spec);
     DataDir.delete(spec.dataDir());
   }
 
