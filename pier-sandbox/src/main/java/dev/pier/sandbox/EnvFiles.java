@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,6 +50,7 @@ final class EnvFiles {
 
   /** Writes {@code env} as bwrap arguments into a new 0600 {@code file}. */
   static void write(Path file, Map<String, String> env) throws IOException {
+    ensurePrivate(file.getParent());
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       for (String arg : new String[] {"--setenv", e.getKey(), e.getValue()}) {
@@ -61,6 +63,26 @@ final class EnvFiles {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       ByteBuffer buffer = ByteBuffer.wrap(data.toByteArray());
       while (buffer.hasRemaining()) out.write(buffer);
+    }
+  }
+
+  /**
+   * Makes the folder again when something (a cleaner of old temporary files) removed it, and
+   * refuses one that is not this user's own 0700 folder (another user made one in its place).
+   */
+  private static void ensurePrivate(Path folder) throws IOException {
+    if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // Made meanwhile: checked below.
+      }
+    }
+    Object owner = Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || !owner.equals(self)
+        || !Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS).equals(PosixFilePermissions.fromString("rwx------"))) {
+      throw new IOException(folder + " is not this user's private folder: not writing a sandbox's environment there");
     }
   }
 
