@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestHosts {
   private static final AtomicInteger UIDS = new AtomicInteger(64_100 + (int) (ProcessHandle.current().pid() % 400) * 2);
 
+  private static Cgroups cgroups;
+
   private TestHosts() {}
 
   static void assumeRoot() {
@@ -28,9 +30,17 @@ final class TestHosts {
     return DatastoreCatalog.standard(Sandbox.system(), cgroups());
   }
 
-  /** The cgroups add-on servers of these tests run in. */
-  static Cgroups cgroups() {
-    return Cgroups.detect("pier-test-datastores");
+  /**
+   * The cgroups add-on servers of these tests run in, marked as this JVM's (once, emptying what an
+   * earlier run left): a Pier server starting meanwhile on this host reaps {@code pier-*} bases
+   * with no live owner, which would take a server's cgroup away during its restart back-off.
+   */
+  static synchronized Cgroups cgroups() {
+    if (cgroups == null) {
+      cgroups = Cgroups.detect("pier-test-datastores");
+      cgroups.reapLeftovers();
+    }
+    return cgroups;
   }
 
   /** A folder (0711, so add-on uids can pass through to their own 0700 data dirs). */
