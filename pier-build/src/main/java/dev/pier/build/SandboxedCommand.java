@@ -46,11 +46,11 @@ final class SandboxedCommand {
    */
   int run(SandboxSpec spec, Cgroup cgroup, Duration timeout, Consumer<String> lines)
       throws IOException, TimedOut, InterruptedException {
-    Process process =
-        new ProcessBuilder(sandbox.command(spec))
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
+    var launch = sandbox.launch(spec);
+    launch.builder()
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process process = launch.start();
     Thread reader =
         Thread.ofVirtual()
             .name("build-output-" + process.pid())

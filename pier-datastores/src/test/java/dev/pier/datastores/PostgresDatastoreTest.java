@@ -15,34 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Real PostgreSQL 15 clusters, one per add-on, run as their own uids in the sandbox. */
 class PostgresDatastoreTest {
-  private static Path base;
-  private static List<Datastore> catalog;
-  private static Datastore postgres;
-  private static StoreSpec spec;
-  private static Credentials credentials;
-
-  @BeforeAll
-  static void startOne() throws Exception {
-    TestHosts.assumeRoot();
-    base = TestHosts.base();
-    catalog = TestHosts.catalog();
-    postgres = catalog.getFirst();
-    spec = TestHosts.spec(postgres, base, "postgres-amber-1");
-    credentials = postgres.create(spec);
-    postgres.start(spec, credentials);
-  }
-
-  @AfterAll
-  static void stopAll() {
-    if (catalog != null) catalog.forEach(Datastore::close);
-    if (base != null) TestHosts.deleteQuietly(base);
-  }
+  @RegisterExtension static final RunningAddOn addon = new RunningAddOn("postgres", "postgres-amber-1");
 
   static Connection connect(Credentials c) throws SQLException {
     return DriverManager.getConnection(
@@ -65,10 +43,10 @@ class PostgresDatastoreTest {
 
   @Test
   void anAppConnectsWithItsCredentialsAndKeepsRows() throws Exception {
-    sql(credentials, "CREATE TABLE notes (v text); INSERT INTO notes VALUES ('hello')");
-    assertEquals(List.of("hello"), rows(credentials, "notes"));
-    assertTrue(postgres.configVars(credentials).get("URL").startsWith("postgres://" + credentials.user() + ":"));
-    Status status = postgres.status(spec, credentials);
+    sql(addon.credentials, "CREATE TABLE notes (v text); INSERT INTO notes VALUES ('hello')");
+    assertEquals(List.of("hello"), rows(addon.credentials, "notes"));
+    assertTrue(addon.store.configVars(addon.credentials).get("URL").startsWith("postgres://" + addon.credentials.user() + ":"));
+    Status status = addon.status();
     assertEquals("running", status.state());
     assertTrue(status.version().startsWith("PostgreSQL 15"), status.version());
     assertTrue(status.dataBytes() > 0);
@@ -77,83 +55,77 @@ class PostgresDatastoreTest {
 
   @Test
   void aWrongPasswordIsRefused() {
-    Credentials wrong = new Credentials(credentials.host(), credentials.port(), credentials.user(), "nope", credentials.path());
+    Credentials wrong = new Credentials(addon.credentials.host(), addon.credentials.port(), addon.credentials.user(), "nope", addon.credentials.path());
     SQLException e = assertThrows(SQLException.class, () -> connect(wrong).close());
     assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
   }
 
   @Test
   void theAppRoleReachesNoOtherDatabaseAndACreateAfterAHalfCreateWorks() throws Exception {
-    Credentials toPostgres = new Credentials(credentials.host(), credentials.port(), credentials.user(), credentials.password(), "postgres");
+    Credentials toPostgres = new Credentials(addon.credentials.host(), addon.credentials.port(), addon.credentials.user(), addon.credentials.password(), "postgres");
     assertThrows(SQLException.class, () -> connect(toPostgres).close());
-    StoreSpec other = TestHosts.spec(postgres, base, "postgres-other-2");
+    StoreSpec other = TestHosts.spec(addon.store, addon.base, "postgres-other-2");
     // What a Pier killed in the middle of create leaves: a data dir with part of a cluster.
     Files.createDirectories(other.dataDir().resolve("pgdata"));
     Files.writeString(other.dataDir().resolve("pgdata/PG_VERSION"), "15\n");
-    Credentials otherCredentials = postgres.create(other);
-    assertEquals(otherCredentials, postgres.create(other));
-    postgres.start(other, otherCredentials);
+    Credentials otherCredentials = addon.store.create(other);
+    assertEquals(otherCredentials, addon.store.create(other));
+    addon.store.start(other, otherCredentials);
     try {
       sql(otherCredentials, "CREATE TABLE secrets (v text); INSERT INTO secrets VALUES ('other')");
-      Credentials mineAtOther = new Credentials("127.0.0.1", other.port(), credentials.user(), credentials.password(), otherCredentials.path());
+      Credentials mineAtOther = new Credentials("127.0.0.1", other.port(), addon.credentials.user(), addon.credentials.password(), otherCredentials.path());
       assertThrows(SQLException.class, () -> connect(mineAtOther).close());
-      Credentials otherAtMine = new Credentials("127.0.0.1", spec.port(), otherCredentials.user(), otherCredentials.password(), otherCredentials.path());
+      Credentials otherAtMine = new Credentials("127.0.0.1", addon.spec.port(), otherCredentials.user(), otherCredentials.password(), otherCredentials.path());
       assertThrows(SQLException.class, () -> connect(otherAtMine).close());
       Path otherDir = other.dataDir();
       assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(otherDir)));
       assertEquals(other.uid(), (int) (Integer) Files.getAttribute(otherDir, "unix:uid"));
     } finally {
-      postgres.destroy(other);
+      addon.store.destroy(other);
     }
     assertFalse(Files.exists(other.dataDir()));
-    postgres.destroy(other);
-    assertEquals("stopped", postgres.status(other, otherCredentials).state());
+    addon.store.destroy(other);
+    assertEquals("stopped", addon.store.status(other, otherCredentials).state());
   }
 
   @Test
   void aServerKilledWithSigkillComesBackWithItsData() throws Exception {
-    sql(credentials, "CREATE TABLE survivors (v text); INSERT INTO survivors VALUES ('kept')");
-    Status before = postgres.status(spec, credentials);
-    TestHosts.kill9(before.pid());
-    assertTrue(TestHosts.eventually(30, () -> {
-      Status now = postgres.status(spec, credentials);
-      return now.state().equals("running") && now.pid() != before.pid() && !now.version().isEmpty();
-    }), () -> postgres.status(spec, credentials).toString());
-    assertEquals(List.of("kept"), rows(credentials, "survivors"));
-    assertTrue(postgres.status(spec, credentials).restarts() >= 1);
+    sql(addon.credentials, "CREATE TABLE survivors (v text); INSERT INTO survivors VALUES ('kept')");
+    addon.killServerAndAwaitRestart(30);
+    assertEquals(List.of("kept"), rows(addon.credentials, "survivors"));
+    assertTrue(addon.status().restarts() >= 1);
   }
 
   @Test
   void stopAndStartKeepTheData() throws Exception {
-    sql(credentials, "CREATE TABLE lasting (v text); INSERT INTO lasting VALUES ('still here')");
-    postgres.stop(spec.name());
-    assertEquals("stopped", postgres.status(spec, credentials).state());
-    assertThrows(SQLException.class, () -> connect(credentials).close());
-    postgres.start(spec, credentials);
-    assertEquals(List.of("still here"), rows(credentials, "lasting"));
+    sql(addon.credentials, "CREATE TABLE lasting (v text); INSERT INTO lasting VALUES ('still here')");
+    addon.store.stop(addon.spec.name());
+    assertEquals("stopped", addon.status().state());
+    assertThrows(SQLException.class, () -> connect(addon.credentials).close());
+    addon.store.start(addon.spec, addon.credentials);
+    assertEquals(List.of("still here"), rows(addon.credentials, "lasting"));
   }
 
   @Test
   void rotateRefusesTheOldPasswordWithoutARestart() throws Exception {
-    long pid = postgres.status(spec, credentials).pid();
-    Credentials old = credentials;
-    Credentials fresh = postgres.rotate(spec, old);
+    long pid = addon.status().pid();
+    Credentials old = addon.credentials;
+    Credentials fresh = addon.store.rotate(addon.spec, old);
     try {
       assertNotEquals(old.password(), fresh.password());
       assertThrows(SQLException.class, () -> connect(old).close());
       connect(fresh).close();
-      assertEquals(pid, postgres.status(spec, fresh).pid());
+      assertEquals(pid, addon.store.status(addon.spec, fresh).pid());
     } finally {
-      credentials = fresh;
+      addon.credentials = fresh;
     }
   }
 
   @Test
   void aTwoStepRotationAlternatesTwoLoginRolesThatActAsTheOwnerAndRetiresTheOldOne() throws Exception {
-    Credentials old = credentials;
+    Credentials old = addon.credentials;
     try (Connection open = connect(old)) {
-      Credentials second = postgres.addPassword(spec, old);
-      credentials = second;
+      Credentials second = addon.addPassword();
       assertNotEquals(old.user(), second.user());
       connect(old).close();
       sql(second, "CREATE TABLE rotated (v text); INSERT INTO rotated VALUES ('by-second')");
@@ -162,14 +134,13 @@ class PostgresDatastoreTest {
         assertTrue(rs.next());
         assertEquals(old.user().replace("_b", ""), rs.getString(1), "objects made through either role belong to the owner");
       }
-      postgres.retirePassword(spec, old, second);
+      addon.store.retirePassword(addon.spec, old, second);
       assertThrows(SQLException.class, () -> connect(old).close());
       open.createStatement().executeQuery("SELECT 1").close();
 
-      Credentials third = postgres.addPassword(spec, second);
-      credentials = third;
+      Credentials third = addon.addPassword();
       assertEquals(old.user(), third.user());
-      postgres.retirePassword(spec, second, third);
+      addon.store.retirePassword(addon.spec, second, third);
       assertThrows(SQLException.class, () -> connect(second).close());
       assertEquals(List.of("by-second"), rows(third, "rotated"));
       sql(third, "DROP TABLE rotated");
@@ -178,53 +149,53 @@ class PostgresDatastoreTest {
 
   @Test
   void aRestoreBringsBackTheBackupsRowsAndDropsLaterOnes() throws Exception {
-    sql(credentials, "CREATE TABLE orders (v text); INSERT INTO orders VALUES ('before')");
-    Path backup = base.resolve("backup.dump");
-    long size = postgres.backups().orElseThrow().capture(spec, credentials, backup);
+    sql(addon.credentials, "CREATE TABLE orders (v text); INSERT INTO orders VALUES ('before')");
+    Path backup = addon.base.resolve("backup.dump");
+    long size = addon.store.backups().orElseThrow().capture(addon.spec, addon.credentials, backup);
     assertTrue(size > 0 && Files.size(backup) == size);
-    sql(credentials, "INSERT INTO orders VALUES ('after')");
-    assertEquals(List.of("after", "before"), rows(credentials, "orders"));
-    try (Connection open = connect(credentials)) {
-      postgres.backups().orElseThrow().restore(spec, credentials, backup);
+    sql(addon.credentials, "INSERT INTO orders VALUES ('after')");
+    assertEquals(List.of("after", "before"), rows(addon.credentials, "orders"));
+    try (Connection open = connect(addon.credentials)) {
+      addon.store.backups().orElseThrow().restore(addon.spec, addon.credentials, backup);
       assertThrows(SQLException.class, () -> open.createStatement().executeQuery("SELECT 1").close(),
           "an app's connection is cut by a restore");
     }
-    assertEquals(List.of("before"), rows(credentials, "orders"));
-    sql(credentials, "INSERT INTO orders VALUES ('writable')");
+    assertEquals(List.of("before"), rows(addon.credentials, "orders"));
+    sql(addon.credentials, "INSERT INTO orders VALUES ('writable')");
   }
 
   @Test
   void aRestoreCutOffBetweenItsRenamesIsPutRightAtTheNextStart() throws Exception {
-    sql(credentials, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('as it was')");
-    String db = credentials.path();
+    sql(addon.credentials, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('as it was')");
+    String db = addon.credentials.path();
     // What a kill -9 between the restore's renames leaves: the database renamed away, the restored one beside it.
     admin("ALTER DATABASE " + db + " RENAME TO " + db + "_old;\nCREATE DATABASE " + db + "_restore;");
-    postgres.stop(spec.name());
+    addon.store.stop(addon.spec.name());
 
-    postgres.start(spec, credentials);
+    addon.store.start(addon.spec, addon.credentials);
 
-    assertEquals(List.of("as it was"), rows(credentials, "kept"));
+    assertEquals(List.of("as it was"), rows(addon.credentials, "kept"));
     assertEquals("", admin("SELECT datname FROM pg_database WHERE datname LIKE '" + db + "\\_%';"));
   }
 
   /** Runs SQL as Pier's superuser through the add-on's socket; returns psql's output. */
   private static String admin(String script) throws Exception {
     return dev.pier.datastores.run.Commands.check(List.of("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
-        "-h", spec.dataDir().resolve("run").toString(), "-p", Integer.toString(spec.port()), "-U", "pier", "-d", "postgres"),
+        "-h", addon.spec.dataDir().resolve("run").toString(), "-p", Integer.toString(addon.spec.port()), "-U", "pier", "-d", "postgres"),
         java.util.Map.of(), script, java.time.Duration.ofSeconds(30)).strip();
   }
 
   @Test
   void aBackupToAFullDiskFailsCleanlyAndTheServerKeepsServing() throws Exception {
-    sql(credentials, "CREATE TABLE big AS SELECT md5(g::text) || repeat('x', 500) AS v FROM generate_series(1, 2000) g");
-    try (SmallDisk disk = SmallDisk.mount(base.resolve("small"), 1)) {
+    sql(addon.credentials, "CREATE TABLE big AS SELECT md5(g::text) || repeat('x', 500) AS v FROM generate_series(1, 2000) g");
+    try (SmallDisk disk = SmallDisk.mount(addon.base.resolve("small"), 1)) {
       disk.fill();
       Path target = disk.root().resolve("backup.dump");
       DatastoreException e = assertThrows(DatastoreException.class,
-          () -> postgres.backups().orElseThrow().capture(spec, credentials, target));
+          () -> addon.store.backups().orElseThrow().capture(addon.spec, addon.credentials, target));
       assertTrue(e.getMessage().contains("space"), e.getMessage());
       assertFalse(Files.exists(target));
     }
-    assertEquals(2000, rows(credentials, "big").size());
+    assertEquals(2000, rows(addon.credentials, "big").size());
   }
 }

@@ -6,39 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pier.datastores.redis.Resp;
+import dev.pier.sandbox.Cgroup;
+import dev.pier.sandbox.CgroupLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Real redis-servers, one per add-on, run as their own uids in the sandbox. */
 class RedisDatastoreTest {
-  private static Path base;
-  private static List<Datastore> catalog;
-  private static Datastore redis;
-  private static StoreSpec spec;
-  private static Credentials credentials;
-
-  @BeforeAll
-  static void startOne() throws Exception {
-    TestHosts.assumeRoot();
-    base = TestHosts.base();
-    catalog = TestHosts.catalog();
-    redis = catalog.stream().filter(d -> d.kind().equals("redis")).findFirst().orElseThrow();
-    spec = TestHosts.spec(redis, base, "redis-amber-1");
-    credentials = redis.create(spec);
-    redis.start(spec, credentials);
-  }
-
-  @AfterAll
-  static void stopAll() {
-    if (catalog != null) catalog.forEach(Datastore::close);
-    if (base != null) TestHosts.deleteQuietly(base);
-  }
+  @RegisterExtension static final RunningAddOn addon = new RunningAddOn("redis", "redis-amber-1");
 
   static Resp connect(Credentials c) throws Exception {
     Resp r = Resp.tcp(c.host(), c.port());
@@ -52,20 +33,20 @@ class RedisDatastoreTest {
 
   @Test
   void anAppConnectsWithItsUrlAndKeepsKeys() throws Exception {
-    String url = redis.configVars(credentials).get("URL");
-    assertEquals("redis://:" + credentials.password() + "@127.0.0.1:" + spec.port(), url);
-    try (Resp r = connect(credentials)) {
+    String url = addon.store.configVars(addon.credentials).get("URL");
+    assertEquals("redis://:" + addon.credentials.password() + "@127.0.0.1:" + addon.spec.port(), url);
+    try (Resp r = connect(addon.credentials)) {
       assertEquals("OK", r.call("SET", "greeting", "hello"));
       assertEquals("hello", r.call("GET", "greeting"));
     }
-    Status status = redis.status(spec, credentials);
+    Status status = addon.status();
     assertEquals("running", status.state());
     assertTrue(status.version().startsWith("Redis 7"), status.version());
   }
 
   @Test
   void withoutThePasswordNothingIsServed() throws Exception {
-    try (Resp r = Resp.tcp("127.0.0.1", spec.port())) {
+    try (Resp r = Resp.tcp("127.0.0.1", addon.spec.port())) {
       assertInstanceOf(Resp.Error.class, r.call("GET", "greeting"));
       assertInstanceOf(Resp.Error.class, r.call("AUTH", "wrong"));
     }
@@ -73,7 +54,7 @@ class RedisDatastoreTest {
 
   @Test
   void theAppCannotReconfigureOrStopTheServer() throws Exception {
-    try (Resp r = connect(credentials)) {
+    try (Resp r = connect(addon.credentials)) {
       for (String[] command : List.of(
           new String[] {"CONFIG", "SET", "maxmemory", "0"}, new String[] {"SHUTDOWN", "NOSAVE"},
           new String[] {"ACL", "LIST"}, new String[] {"DEBUG", "SLEEP", "0"}, new String[] {"REPLICAOF", "127.0.0.1", "1"},
@@ -87,61 +68,54 @@ class RedisDatastoreTest {
 
   @Test
   void aServerKilledWithSigkillComesBackWithItsData() throws Exception {
-    try (Resp r = connect(credentials)) {
+    try (Resp r = connect(addon.credentials)) {
       assertEquals("OK", r.call("SET", "survivor", "kept"));
     }
-    Status before = redis.status(spec, credentials);
-    TestHosts.kill9(before.pid());
-    assertTrue(TestHosts.eventually(20, () -> {
-      Status now = redis.status(spec, credentials);
-      return now.state().equals("running") && now.pid() != before.pid() && !now.version().isEmpty();
-    }), () -> redis.status(spec, credentials).toString());
-    try (Resp r = connect(credentials)) {
+    addon.killServerAndAwaitRestart(20);
+    try (Resp r = connect(addon.credentials)) {
       assertEquals("kept", r.call("GET", "survivor"));
     }
   }
 
   @Test
   void stopAndStartKeepTheData() throws Exception {
-    try (Resp r = connect(credentials)) {
+    try (Resp r = connect(addon.credentials)) {
       assertEquals("OK", r.call("SET", "lasting", "still here"));
     }
-    redis.stop(spec.name());
-    assertEquals("stopped", redis.status(spec, credentials).state());
-    redis.start(spec, credentials);
-    try (Resp r = connect(credentials)) {
+    addon.store.stop(addon.spec.name());
+    assertEquals("stopped", addon.status().state());
+    addon.store.start(addon.spec, addon.credentials);
+    try (Resp r = connect(addon.credentials)) {
       assertEquals("still here", r.call("GET", "lasting"));
     }
   }
 
   @Test
   void rotateRefusesTheOldPasswordWithoutARestartAndSurvivesOne() throws Exception {
-    long pid = redis.status(spec, credentials).pid();
-    Credentials old = credentials;
-    Credentials fresh = redis.rotate(spec, old);
-    credentials = fresh;
+    long pid = addon.status().pid();
+    Credentials old = addon.credentials;
+    Credentials fresh = addon.rotate();
     assertNotEquals(old.password(), fresh.password());
-    try (Resp r = Resp.tcp("127.0.0.1", spec.port())) {
+    try (Resp r = Resp.tcp("127.0.0.1", addon.spec.port())) {
       assertInstanceOf(Resp.Error.class, r.call("AUTH", old.password()));
     }
     connect(fresh).close();
-    assertEquals(pid, redis.status(spec, fresh).pid());
-    redis.stop(spec.name());
-    redis.start(spec, fresh);
+    assertEquals(pid, addon.store.status(addon.spec, fresh).pid());
+    addon.store.stop(addon.spec.name());
+    addon.store.start(addon.spec, fresh);
     connect(fresh).close();
   }
 
   @Test
   void aTwoStepRotationAcceptsBothPasswordsUntilTheOldOneIsRetired() throws Exception {
-    Credentials old = credentials;
+    Credentials old = addon.credentials;
     try (Resp open = connect(old)) {
-      Credentials fresh = redis.addPassword(spec, old);
-      credentials = fresh;
+      Credentials fresh = addon.addPassword();
       assertNotEquals(old.password(), fresh.password());
       connect(old).close();
       connect(fresh).close();
-      redis.retirePassword(spec, old, fresh);
-      try (Resp r = Resp.tcp("127.0.0.1", spec.port())) {
+      addon.store.retirePassword(addon.spec, old, fresh);
+      try (Resp r = Resp.tcp("127.0.0.1", addon.spec.port())) {
         assertInstanceOf(Resp.Error.class, r.call("AUTH", old.password()));
       }
       connect(fresh).close();
@@ -151,34 +125,52 @@ class RedisDatastoreTest {
 
   @Test
   void aPortTakenByAnotherProgramFailsTheStartAtOnce() throws Exception {
-    StoreSpec taken = TestHosts.spec(redis, base, "redis-taken-3");
-    Credentials c = redis.create(taken);
+    StoreSpec taken = TestHosts.spec(addon.store, addon.base, "redis-taken-3");
+    Credentials c = addon.store.create(taken);
     try (java.net.ServerSocket squatter = new java.net.ServerSocket(taken.port(), 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       long start = System.nanoTime();
-      DatastoreException e = assertThrows(DatastoreException.class, () -> redis.start(taken, c));
+      DatastoreException e = assertThrows(DatastoreException.class, () -> addon.store.start(taken, c));
       assertTrue(e.getMessage().contains("port " + taken.port() + " on 127.0.0.1 is in use"), e.getMessage());
       assertTrue(System.nanoTime() - start < 5_000_000_000L);
-      assertEquals("stopped", redis.status(taken, c).state());
+      assertEquals("stopped", addon.store.status(taken, c).state());
     } finally {
-      redis.destroy(taken);
+      addon.store.destroy(taken);
     }
   }
 
   @Test
   void createAfterAHalfCreateSucceedsAndDestroyIsIdempotent() throws Exception {
-    StoreSpec half = TestHosts.spec(redis, base, "redis-half-2");
-    Files.createDirectories(half.dataDir().resolve("data"));
-    Files.writeString(half.dataDir().resolve("users.acl"), "garbage");
-    Credentials c = redis.create(half);
-    redis.start(half, c);
+    StoreSpec half = addon.halfMade("redis-half-2", "data", "users.acl");
+    Credentials c = addon.createAndStart(half);
     try (Resp r = connect(c)) {
       assertEquals("PONG", r.call("PING"));
     }
     try (Resp r = Resp.tcp("127.0.0.1", half.port())) {
-      assertInstanceOf(Resp.Error.class, r.call("AUTH", credentials.password()));
+      assertInstanceOf(Resp.Error.class, r.call("AUTH", addon.credentials.password()));
     }
-    redis.destroy(half);
+    assertFalse(TestHosts.cgroupsOf(half.name()).isEmpty(), "the running server's cgroup");
+    addon.store.destroy(half);
     assertFalse(Files.exists(half.dataDir()));
-    redis.destroy(half);
+    assertEquals(List.of(), TestHosts.cgroupsOf(half.name()));
+    addon.store.destroy(half);
+  }
+
+  @Test
+  void destroyRemovesTheAddOnsCgroupWithWhateverIsLeftInIt() throws Exception {
+    StoreSpec left = TestHosts.spec(addon.store, addon.base, "redis-left-4");
+    addon.createAndStart(left);
+    assertFalse(TestHosts.cgroupsOf(left.name()).isEmpty(), "the running server's cgroup");
+    addon.store.stop(left.name());
+    // What an earlier run can leave in the add-on's cgroup: a process, and the cgroup with it.
+    Cgroup leftover = TestHosts.cgroups().create("addon-" + left.name(), new CgroupLimits(64L << 20, 64, 0));
+    assumeTrue(leftover != null, "no writable cgroups");
+    Process straggler = new ProcessBuilder("sleep", "97.75").start();
+    for (Path procs : leftover.procsFiles()) Files.writeString(procs, Long.toString(straggler.pid()));
+
+    addon.store.destroy(left);
+
+    assertTrue(straggler.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the process left in it was killed");
+    assertEquals(List.of(), TestHosts.cgroupsOf(left.name()));
+    assertFalse(Files.exists(left.dataDir()));
   }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestHosts {
   private static final AtomicInteger UIDS = new AtomicInteger(64_100 + (int) (ProcessHandle.current().pid() % 400) * 2);
 
+  private static Cgroups cgroups;
+
   private TestHosts() {}
 
   static void assumeRoot() {
@@ -25,7 +27,20 @@ final class TestHosts {
   }
 
   static List<Datastore> catalog() {
-    return DatastoreCatalog.standard(Sandbox.system(), Cgroups.detect("pier-test-datastores"));
+    return DatastoreCatalog.standard(Sandbox.system(), cgroups());
+  }
+
+  /**
+   * The cgroups add-on servers of these tests run in, marked as this JVM's (once, emptying what an
+   * earlier run left): a Pier server starting meanwhile on this host reaps {@code pier-*} bases
+   * with no live owner, which would take a server's cgroup away during its restart back-off.
+   */
+  static synchronized Cgroups cgroups() {
+    if (cgroups == null) {
+      cgroups = Cgroups.detect("pier-test-datastores");
+      cgroups.reapLeftovers();
+    }
+    return cgroups;
   }
 
   /** A folder (0711, so add-on uids can pass through to their own 0700 data dirs). */
@@ -51,6 +66,14 @@ final class TestHosts {
       DataDir.delete(base);
     } catch (Exception e) {
       // Temporary files: the OS cleans them.
+    }
+  }
+
+  /** The cgroup folders (any controller) of the add-on {@code name}'s server, {@code addon-NAME}. */
+  static List<Path> cgroupsOf(String name) throws IOException {
+    try (var all = Files.find(Path.of("/sys/fs/cgroup"), 3,
+        (p, attrs) -> attrs.isDirectory() && p.getFileName().toString().equals("addon-" + name))) {
+      return all.toList();
     }
   }
 

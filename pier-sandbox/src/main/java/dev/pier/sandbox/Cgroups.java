@@ -146,6 +146,32 @@ public final class Cgroups {
     }
   }
 
+  /**
+   * SIGKILLs whatever runs in the cgroup {@code BASE/name} and removes it, in every hierarchy; a
+   * no-op when there is none (or no cgroups).
+   */
+  public void remove(String name) {
+    if (!NAME.matcher(name).matches() || OWNER.matcher(name).matches()) {
+      throw new IllegalArgumentException("bad cgroup name " + name);
+    }
+    for (Path dir : bases(base)) {
+      Path cgroup = dir.resolve(name);
+      if (!Files.isDirectory(cgroup)) continue;
+      for (int pass = 0; pass < 50 && !Cgroup.readPids(cgroup.resolve("cgroup.procs")).isEmpty(); pass++) {
+        for (long pid : Cgroup.readPids(cgroup.resolve("cgroup.procs"))) {
+          if (pid != ProcessHandle.current().pid()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      Cgroup.removeDir(cgroup);
+    }
+  }
+
   /** Like {@link #create(String, CgroupLimits)} without a CPU limit. */
   public Cgroup create(String name, long memoryLimitBytes, int pidsMax) {
     return create(name, new CgroupLimits(memoryLimitBytes, pidsMax, 0));

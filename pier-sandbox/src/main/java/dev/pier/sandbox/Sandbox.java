@@ -4,8 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Turns a {@link SandboxSpec} into the argv that runs it isolated: a tiny {@code sh} launcher
@@ -16,8 +14,12 @@ import java.util.TreeMap;
  * mounts) writable.
  *
  * <p>Inside, {@code /app} is the working directory and the environment is exactly
- * {@code spec.env()}. Stopping must go through the cgroup (signal every pid in cgroup.procs):
- * signalling only the outer process can leave children running.
+ * {@code spec.env()} (plus bwrap's {@code PWD=/app}). The environment never appears on a command
+ * line, where every local user could read it in {@code ps} or {@code /proc/PID/cmdline}: bwrap
+ * reads its {@code --setenv} pairs with {@code --args 3} from a file only Pier's user can read,
+ * which the launcher opens and deletes before it drops privileges (see {@link SandboxLaunch}).
+ * Stopping must go through the cgroup (signal every pid in cgroup.procs): signalling only the
+ * outer process can leave children running.
  */
 public final class Sandbox {
   /**
@@ -99,13 +101,29 @@ public final class Sandbox {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  public List<String> command(SandboxSpec spec) {
+  /**
+   * The sandboxed process for {@code spec}, not yet started: configure its {@link
+   * SandboxLaunch#builder() builder} (directory, redirects, further bwrap options), then {@link
+   * SandboxLaunch#start() start} it.
+   */
+  public SandboxLaunch launch(SandboxSpec spec) {
+    Path envFile = spec.env().isEmpty() ? null : EnvFiles.next();
+    return new SandboxLaunch(command(spec, envFile), spec.env(), envFile);
+  }
+
+  /** The argv of {@code spec}, whose environment bwrap reads from {@code envFile} (null: empty). */
+  List<String> command(SandboxSpec spec, Path envFile) {
     List<String> argv = new ArrayList<>();
-    if (!spec.cgroupProcs().isEmpty()) {
-      StringBuilder script = new StringBuilder();
-      for (Path procs : spec.cgroupProcs()) {
-        script.append("echo $$ > ").append(shellQuote(procs.toString())).append(" || exit 126; ");
-      }
+    StringBuilder script = new StringBuilder();
+    if (envFile != null) {
+      // Opened as fd 3 (bwrap --args 3) and unlinked while still root: nothing after this sees it.
+      String quoted = shellQuote(envFile.toString());
+      script.append("exec 3< ").append(quoted).append(" && rm -f ").append(quoted).append(" || exit 126; ");
+    }
+    for (Path procs : spec.cgroupProcs()) {
+      script.append("echo $$ > ").append(shellQuote(procs.toString())).append(" || exit 126; ");
+    }
+    if (!script.isEmpty()) {
       script.append("exec \"$@\"");
       argv.addAll(List.of("/bin/sh", "-c", script.toString(), "pier-launch"));
     }
@@ -147,9 +165,8 @@ public final class Sandbox {
     // The root is bwrap's own tmpfs: make it read-only so only /app, /tmp and explicit writable
     // mounts can be written.
     argv.addAll(List.of("--remount-ro", "/", "--chdir", "/app", "--clearenv"));
-    for (Map.Entry<String, String> e : new TreeMap<>(spec.env()).entrySet()) {
-      argv.addAll(List.of("--setenv", e.getKey(), e.getValue()));
-    }
+    // --clearenv acts where it stands, so the --setenv pairs read from fd 3 come after it.
+    if (envFile != null) argv.addAll(List.of("--args", "3"));
     argv.add("--");
     argv.addAll(spec.command());
     return argv;

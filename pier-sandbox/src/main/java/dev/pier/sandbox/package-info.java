@@ -3,7 +3,8 @@
  * dev.pier.sandbox.Sandbox} as a per-app unprivileged uid inside bubblewrap namespaces.
  *
  * <pre>
- *   sh (join cgroups) -> setpriv (uid/gid, no caps, no-new-privs) -> bwrap (namespaces, mounts) -> app
+ *   sh (open env file as fd 3, delete it, join cgroups) -> setpriv (uid/gid, no caps, no-new-privs)
+ *     -> bwrap (namespaces, mounts, --args 3: the environment) -> app
  * </pre>
  */
 package dev.pier.sandbox;

@@ -16,8 +16,8 @@ class SandboxTest {
     assumeTrue(Sandbox.missingTools() == null, "sandbox tools missing");
     Sandbox sandbox = Sandbox.system();
 
-    List<String> capped = sandbox.command(spec(32L << 20));
-    List<String> uncapped = sandbox.command(spec(0));
+    List<String> capped = sandbox.launch(spec(32L << 20)).builder().command();
+    List<String> uncapped = sandbox.launch(spec(0)).builder().command();
 
     assertThat(Collections.indexOfSubList(capped, List.of("--size", Long.toString(32L << 20), "--tmpfs", "/tmp")))
         .isNotNegative();

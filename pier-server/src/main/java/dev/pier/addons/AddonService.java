@@ -286,12 +286,17 @@ public final class AddonService {
 
   /**
    * An app is gone (its attachments went with its rows): the add-ons it owned are destroyed, or
-   * handed to the app attached longest when others use them. (Its uid's admissions stay until the
-   * next start; uids are never handed out again.)
+   * handed to the app attached longest when others use them, and its uid is no longer admitted to
+   * any add-on's port.
    */
-  public void appDestroyed(AppName app) {
+  public void appDestroyed(App gone) {
+    String app = gone.name().value();
     for (Addon a : d.store().all()) {
-      if (!a.ownerApp().equals(app.value())) continue;
+      if (!a.ownerApp().equals(app)) {
+        // Its attachment rows are gone: which add-ons it used is no longer known.
+        d.guard().revoke(gone.uid(), a.port());
+        continue;
+      }
       ReentrantLock lock = lock(a.name());
       try {
         List<Addon.Attachment> left = d.store().attachmentsOf(a.name());
@@ -300,6 +305,7 @@ public final class AddonService {
           finishDestroy(a, "pier");
         } else {
           d.store().setOwner(a.name(), left.getFirst().app());
+          d.guard().revoke(gone.uid(), a.port());
         }
       } finally {
         lock.unlock();

@@ -23,6 +23,7 @@ public final class AppService {
   private ProcessManager processes;
   private RoutePublisher routes;
   private final List<java.util.function.Consumer<AppName>> onDestroy = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<App>> onDestroyApp = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Where users reach apps and the API. */
   public record Urls(String domain, int routerPort, String apiBase) {}
@@ -45,6 +46,11 @@ public final class AppService {
   /** Registers cleanup for an app's data kept elsewhere (log store, metrics, drains). */
   public void onDestroy(java.util.function.Consumer<AppName> cleanup) {
     onDestroy.add(cleanup);
+  }
+
+  /** Like {@link #onDestroy}, given the app as it was (its uid, for what is kept by uid). */
+  public void onDestroyApp(java.util.function.Consumer<App> cleanup) {
+    onDestroyApp.add(cleanup);
   }
 
   /** Refuses changes (507) while the data disk is below its reserve. */
@@ -112,6 +118,7 @@ public final class AppService {
     DataDirs.deleteTree(dirs.run().resolve(name.value()));
     logs.forget(name.value());
     for (var cleanup : onDestroy) cleanup.accept(name);
+    for (var cleanup : onDestroyApp) cleanup.accept(app);
   }
 
   /**

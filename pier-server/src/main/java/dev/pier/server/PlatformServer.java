@@ -398,7 +398,7 @@ public final class PlatformServer implements AutoCloseable {
     new dev.pier.api.AddonBackupRoutes(addons.backups(), addons.service(), apps).register(api);
     deploys.releasePhase(new dev.pier.addons.SnapshotBeforeRelease(deploys.releasePhase(), addons.service(), addons.backups()));
     appInfo.addons(addons::namesOf);
-    apps.onDestroy(addons.service()::appDestroyed);
+    apps.onDestroyApp(addons.service()::appDestroyed);
     context.addServlet(new ServletHolder("api", api), "/");
     ConsoleSessions consoleSessions = ConsoleSessions.standard();
     api.acceptConsoleSessions(consoleSessions);

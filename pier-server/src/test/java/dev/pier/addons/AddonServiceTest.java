@@ -275,10 +275,27 @@ class AddonServiceTest {
     addons.attach("shared", blog.name(), "admin");
 
     p.apps.delete(shop.name());
-    addons.appDestroyed(shop.name());
+    addons.appDestroyed(shop);
 
     assertThat(addons.all()).extracting(i -> i.addon().name()).containsExactly("shared");
     assertThat(addons.info("shared").addon().ownerApp()).isEqualTo("blog");
     assertThat(postgres.made).isEmpty();
+    int port = addons.info("shared").addon().port();
+    assertThat(guard.admitted.get(port)).as("uids admitted to the shared add-on").contains(blog.uid())
+        .doesNotContain(shop.uid());
+  }
+
+  @Test
+  void aDestroyedAppsUidLosesItsAdmissionToAnotherAppsAddOnAtOnce() {
+    addons.create(blog.name(), "postgres", null, "blog-db", "admin");
+    addons.attach("blog-db", shop.name(), "admin");
+    int port = addons.info("blog-db").addon().port();
+    assertThat(guard.admitted.get(port)).contains(shop.uid());
+
+    p.apps.delete(shop.name());
+    addons.appDestroyed(shop);
+
+    assertThat(guard.admitted.get(port)).contains(blog.uid()).doesNotContain(shop.uid());
+    assertThat(addons.info("blog-db").addon().ownerApp()).isEqualTo("blog");
   }
 }

@@ -2,18 +2,17 @@ package dev.pier.datastores.postgres;
 
 import dev.pier.datastores.Backups;
 import dev.pier.datastores.Credentials;
-import dev.pier.datastores.Datastore;
 import dev.pier.datastores.DatastoreException;
 import dev.pier.datastores.Plan;
-import dev.pier.datastores.Status;
 import dev.pier.datastores.StoreSpec;
+import dev.pier.datastores.run.Binaries;
 import dev.pier.datastores.run.DataDir;
 import dev.pier.datastores.run.Host;
 import dev.pier.datastores.run.Secrets;
+import dev.pier.datastores.run.ServerDatastore;
 import dev.pier.datastores.run.ServerLaunch;
 import dev.pier.datastores.run.ServerSupervisor;
 import dev.pier.datastores.run.Settings;
-import dev.pier.datastores.run.Supervisors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,68 +24,46 @@ import java.util.Optional;
  * that database over TCP from 127.0.0.1 with scram-sha-256, and Pier's superuser only through the
  * unix socket in the add-on's 0700 folder.
  */
-public final class PostgresDatastore implements Datastore {
+public final class PostgresDatastore extends ServerDatastore {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private final Host host;
-  private final Supervisors supervisors = new Supervisors();
   private final PostgresBackups backups = new PostgresBackups();
 
   public PostgresDatastore(Host host) {
-    this.host = host;
+    super(host, "postgres", PostgresPlans.ALL, START_TIMEOUT);
   }
 
   @Override
-  public String kind() {
-    return "postgres";
+  protected void requireBinaries() throws DatastoreException {
+    Binaries.require("postgresql-15", "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres",
+        "/usr/bin/psql", "/usr/bin/pg_dump");
   }
 
+  /** initdb, then the app's role and database, made by Pier's superuser on a server started for it. */
   @Override
-  public List<Plan> plans() {
-    return PostgresPlans.ALL;
-  }
-
-  @Override
-  public Credentials create(StoreSpec spec) throws DatastoreException {
-    if (DataDir.created(spec)) return Settings.credentials(spec);
-    dev.pier.datastores.run.Binaries.require("postgresql-15", "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres", "/usr/bin/psql", "/usr/bin/pg_dump");
-    stop(spec.name());
+  protected void setUp(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    DataDir.mkdir(spec, "run");
+    var init = host.run(spec, new ServerLaunch(
+        List.of("initdb", "-D", "/app/pgdata", "-U", PostgresAdmin.ADMIN, "-E", "UTF8", "--locale=C.UTF-8",
+            "--auth-local=trust", "--auth-host=reject", "--no-instructions", "--no-sync"),
+        Map.of(), "initdb"), Duration.ofSeconds(120));
+    if (!init.ok()) {
+      throw new DatastoreException("initdb failed: " + dev.pier.datastores.run.Logs.lastLines(init.output(), 5));
+    }
+    writeConfig(spec, credentials);
+    ServerSupervisor server = supervisor(spec);
     try {
-      DataDir.recreate(spec);
-      DataDir.mkdir(spec, "run");
-      var init = host.run(spec, new ServerLaunch(
-          List.of("initdb", "-D", "/app/pgdata", "-U", PostgresAdmin.ADMIN, "-E", "UTF8", "--locale=C.UTF-8",
-              "--auth-local=trust", "--auth-host=reject", "--no-instructions", "--no-sync"),
-          Map.of(), "initdb"), Duration.ofSeconds(120));
-      if (!init.ok()) {
-        throw new DatastoreException("initdb failed: " + dev.pier.datastores.run.Logs.lastLines(init.output(), 5));
-      }
-      Credentials credentials = new Credentials("127.0.0.1", spec.port(), Secrets.name(), Secrets.password(), Secrets.name());
-      Settings.saveCredentials(spec, credentials);
-      writeConfig(spec, credentials);
-      ServerSupervisor server = supervisor(spec);
-      try {
-        server.start();
-        server.awaitReady(() -> PostgresAdmin.ready(spec), START_TIMEOUT);
-        PostgresAdmin.sql(spec, "postgres",
-            "CREATE ROLE " + credentials.user() + " LOGIN CONNECTION LIMIT " + spec.plan().maxConnections()
-                + " PASSWORD '" + credentials.password() + "';\n"
-                + "CREATE DATABASE " + credentials.path() + " OWNER " + credentials.user() + ";\n"
-                + "REVOKE ALL ON DATABASE postgres FROM PUBLIC;\n"
-                + "REVOKE ALL ON DATABASE template1 FROM PUBLIC;\n");
-        PostgresAdmin.sql(spec, credentials.path(), "REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n"
-            + "ALTER SCHEMA public OWNER TO " + credentials.user() + ";\n");
-      } finally {
-        server.stop();
-      }
-      DataDir.markCreated(spec);
-      return credentials;
-    } catch (DatastoreException | RuntimeException e) {
-      try {
-        DataDir.delete(spec.dataDir());
-      } catch (DatastoreException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
+      server.start();
+      server.awaitReady(() -> PostgresAdmin.ready(spec), START_TIMEOUT);
+      PostgresAdmin.sql(spec, "postgres",
+          "CREATE ROLE " + credentials.user() + " LOGIN CONNECTION LIMIT " + spec.plan().maxConnections()
+              + " PASSWORD '" + credentials.password() + "';\n"
+              + "CREATE DATABASE " + credentials.path() + " OWNER " + credentials.user() + ";\n"
+              + "REVOKE ALL ON DATABASE postgres FROM PUBLIC;\n"
+              + "REVOKE ALL ON DATABASE template1 FROM PUBLIC;\n");
+      PostgresAdmin.sql(spec, credentials.path(), "REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n"
+          + "ALTER SCHEMA public OWNER TO " + credentials.user() + ";\n");
+    } finally {
+      server.stop();
     }
   }
 
@@ -118,29 +95,31 @@ public final class PostgresDatastore implements Datastore {
             + "log_line_prefix = '%m [%p] '\n");
   }
 
-  private ServerSupervisor supervisor(StoreSpec spec) {
-    return new ServerSupervisor(host, spec,
-        new ServerLaunch(List.of("postgres", "-D", "/app/pgdata"), Map.of(), "postgres"), "INT");
+  @Override
+  protected ServerLaunch launch(StoreSpec spec) {
+    return new ServerLaunch(List.of("postgres", "-D", "/app/pgdata"), Map.of(), "postgres");
+  }
+
+  /** SIGINT: PostgreSQL's fast shutdown (open transactions are rolled back, the server exits cleanly). */
+  @Override
+  protected String stopSignal() {
+    return "INT";
   }
 
   @Override
-  public void start(StoreSpec spec, Credentials credentials) throws DatastoreException {
-    if (supervisors.running(spec.name())) return;
-    if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
-    writeConfig(spec, Settings.credentials(spec));
-    supervisors.start(spec.name(), supervisor(spec), s -> s.awaitReady(() -> PostgresAdmin.ready(spec), START_TIMEOUT));
+  protected void beforeStart(StoreSpec spec, Credentials saved) throws DatastoreException {
+    writeConfig(spec, saved);
+  }
+
+  @Override
+  protected boolean ready(StoreSpec spec, Credentials saved) {
+    return PostgresAdmin.ready(spec);
+  }
+
+  /** Puts right what a restore cut off by a kill -9 left. */
+  @Override
+  protected void afterStart(StoreSpec spec, Credentials credentials) throws DatastoreException {
     PostgresBackups.repair(spec, credentials.path());
-  }
-
-  @Override
-  public void stop(String name) {
-    supervisors.stop(name);
-  }
-
-  @Override
-  public void destroy(StoreSpec spec) throws DatastoreException {
-    stop(spec.name());
-    DataDir.delete(spec.dataDir());
   }
 
   @Override
@@ -183,28 +162,11 @@ public final class PostgresDatastore implements Datastore {
   }
 
   @Override
-  public Status status(StoreSpec spec, Credentials credentials) {
-    Optional<ServerSupervisor> server = supervisors.get(spec.name());
-    if (server.isEmpty()) return new Status("stopped", -1, -1, -1, -1, "", 0, "");
-    ServerSupervisor s = server.get();
-    String state = s.state();
-    int connections = -1;
-    long size = -1;
-    String version = "";
-    if (state.equals("running")) {
-      try {
-        String[] row = PostgresAdmin.sql(spec, "postgres",
-            "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = '" + credentials.path() + "'), "
-                + "pg_database_size('" + credentials.path() + "'), current_setting('server_version')").split("\\|");
-        connections = Integer.parseInt(row[0]);
-        size = Long.parseLong(row[1]);
-        version = "PostgreSQL " + row[2].split(" ")[0];
-      } catch (DatastoreException | RuntimeException e) {
-        // Answered below with what is known.
-      }
-    }
-    return new Status(state, s.serverPid().orElse(-1L), s.memoryBytes(), connections, size, version, s.restarts(),
-        s.message());
+  protected Reading read(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    String[] row = PostgresAdmin.sql(spec, "postgres",
+        "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = '" + credentials.path() + "'), "
+            + "pg_database_size('" + credentials.path() + "'), current_setting('server_version')").split("\\|");
+    return new Reading(Integer.parseInt(row[0]), Long.parseLong(row[1]), "PostgreSQL " + row[2].split(" ")[0]);
   }
 
   @Override
@@ -215,10 +177,5 @@ public final class PostgresDatastore implements Datastore {
   @Override
   public Optional<Backups> backups() {
     return Optional.of(backups);
-  }
-
-  @Override
-  public void close() {
-    supervisors.stopAll();
   }
 }

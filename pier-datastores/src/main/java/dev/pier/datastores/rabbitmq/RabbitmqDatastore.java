@@ -1,20 +1,18 @@
 package dev.pier.datastores.rabbitmq;
 
 import dev.pier.datastores.Credentials;
-import dev.pier.datastores.Datastore;
 import dev.pier.datastores.DatastoreException;
 import dev.pier.datastores.Plan;
-import dev.pier.datastores.Status;
 import dev.pier.datastores.StoreSpec;
+import dev.pier.datastores.run.Binaries;
 import dev.pier.datastores.run.Commands;
 import dev.pier.datastores.run.DataDir;
 import dev.pier.datastores.run.Host;
 import dev.pier.datastores.run.Logs;
 import dev.pier.datastores.run.Secrets;
+import dev.pier.datastores.run.ServerDatastore;
 import dev.pier.datastores.run.ServerLaunch;
-import dev.pier.datastores.run.ServerSupervisor;
 import dev.pier.datastores.run.Settings;
-import dev.pier.datastores.run.Supervisors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -25,7 +23,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -36,14 +33,12 @@ import java.util.Properties;
  * idle node needs about 100 MiB, hence the larger plans than the other kinds'. Pier administers it with rabbitmqctl and the node's cookie from the add-on's
  * 0700 folder.
  */
-public final class RabbitmqDatastore implements Datastore {
+public final class RabbitmqDatastore extends ServerDatastore {
   private static final long MIB = 1L << 20;
-  private static final String SECOND = "_b";
   private static final List<Plan> PLANS = List.of(
       new Plan("small", 512 * MIB, 20, 1L << 30),
       new Plan("medium", 1024 * MIB, 100, 4L << 30),
       new Plan("large", 4096 * MIB, 500, 16L << 30));
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final String SBIN = "/usr/lib/rabbitmq/bin/";
   /** Marks that the node booted once and made the app's user and vhost. */
   private static final String BOOTED = "pier-booted";
@@ -51,57 +46,33 @@ public final class RabbitmqDatastore implements Datastore {
   /** The installed RabbitMQ's version, from its folder's name (rabbitmqctl takes seconds to start). */
   private static final String VERSION = installedVersion();
 
-  private final Host host;
-  private final Supervisors supervisors = new Supervisors();
-
   public RabbitmqDatastore(Host host) {
-    this.host = host;
+    super(host, "rabbitmq", PLANS, Duration.ofSeconds(90));
   }
 
   @Override
-  public String kind() {
-    return "rabbitmq";
+  protected void requireBinaries() throws DatastoreException {
+    Binaries.require("rabbitmq-server", SBIN + "rabbitmq-server", SBIN + "rabbitmqctl");
   }
 
+  /** The node's cookie, its own epmd and distribution ports, and the config of its first boot. */
   @Override
-  public List<Plan> plans() {
-    return PLANS;
-  }
-
-  @Override
-  public Credentials create(StoreSpec spec) throws DatastoreException {
-    if (DataDir.created(spec)) return Settings.credentials(spec);
-    dev.pier.datastores.run.Binaries.require("rabbitmq-server", SBIN + "rabbitmq-server", SBIN + "rabbitmqctl");
-    stop(spec.name());
+  protected void setUp(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    DataDir.mkdir(spec, "mnesia");
+    DataDir.mkdir(spec, "log");
+    DataDir.write(spec, ".erlang.cookie", Secrets.password());
     try {
-      DataDir.recreate(spec);
-      DataDir.mkdir(spec, "mnesia");
-      DataDir.mkdir(spec, "log");
-      DataDir.write(spec, ".erlang.cookie", Secrets.password());
-      try {
-        java.nio.file.Files.setPosixFilePermissions(spec.dataDir().resolve(".erlang.cookie"),
-            java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
-      } catch (IOException e) {
-        throw new DatastoreException("could not protect the Erlang cookie", e);
-      }
-      DataDir.write(spec, "enabled_plugins", "[].\n");
-      Credentials credentials = new Credentials("127.0.0.1", spec.port(), Secrets.name(), Secrets.password(), Secrets.name());
-      Settings.saveCredentials(spec, credentials);
-      Properties p = Settings.read(spec);
-      p.setProperty("epmd.port", Integer.toString(freePort()));
-      p.setProperty("dist.port", Integer.toString(freePort()));
-      Settings.write(spec, p);
-      writeConfig(spec, credentials);
-      DataDir.markCreated(spec);
-      return credentials;
-    } catch (DatastoreException | RuntimeException e) {
-      try {
-        DataDir.delete(spec.dataDir());
-      } catch (DatastoreException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
+      java.nio.file.Files.setPosixFilePermissions(spec.dataDir().resolve(".erlang.cookie"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+    } catch (IOException e) {
+      throw new DatastoreException("could not protect the Erlang cookie", e);
     }
+    DataDir.write(spec, "enabled_plugins", "[].\n");
+    Properties p = Settings.read(spec);
+    p.setProperty("epmd.port", Integer.toString(freePort()));
+    p.setProperty("dist.port", Integer.toString(freePort()));
+    Settings.write(spec, p);
+    writeConfig(spec, credentials);
   }
 
   /**
@@ -148,13 +119,26 @@ public final class RabbitmqDatastore implements Datastore {
     return env;
   }
 
-  private ServerSupervisor supervisor(StoreSpec spec) throws DatastoreException {
-    return new ServerSupervisor(host, spec,
-        new ServerLaunch(List.of(SBIN + "rabbitmq-server"), nodeEnv(spec, "/app"), "beam.smp"), "TERM");
+  @Override
+  protected ServerLaunch launch(StoreSpec spec) throws DatastoreException {
+    return new ServerLaunch(List.of(SBIN + "rabbitmq-server"), nodeEnv(spec, "/app"), "beam.smp");
   }
 
   /** Runs rabbitmqctl against the add-on's node (as root, with the node's cookie and epmd). */
   private static String ctl(StoreSpec spec, String... args) throws DatastoreException {
+    return ctlWithInput(spec, null, args);
+  }
+
+  /**
+   * Runs {@code rabbitmqctl add_user USER} or {@code change_password USER}: without the password
+   * on its command line (where every local user could read it), rabbitmqctl reads it from stdin.
+   */
+  private static void ctlPassword(StoreSpec spec, String command, String user, String password)
+      throws DatastoreException {
+    ctlWithInput(spec, password + "\n", command, user);
+  }
+
+  private static String ctlWithInput(StoreSpec spec, String stdin, String... args) throws DatastoreException {
     List<String> argv = new java.util.ArrayList<>(List.of(SBIN + "rabbitmqctl", "-n", "rabbit@localhost", "-q"));
     argv.addAll(List.of(args));
     Map<String, String> env = nodeEnv(spec, spec.dataDir().toString());
@@ -163,13 +147,19 @@ public final class RabbitmqDatastore implements Datastore {
     env.put("ERL_FLAGS", "-start_epmd false");
     // rabbitmqctl runs as root and would source this shell file, which the add-on's uid can write.
     env.put("RABBITMQ_CONF_ENV_FILE", "/dev/null");
-    Commands.Result r = Commands.run(argv, env, null, Duration.ofSeconds(60));
+    Commands.Result r = Commands.run(argv, env, stdin, Duration.ofSeconds(60));
     if (!r.ok()) throw new DatastoreException("rabbitmqctl " + args[0] + " failed: " + Logs.lastLines(r.output(), 3));
     return r.output();
   }
 
+  @Override
+  protected boolean ready(StoreSpec spec, Credentials saved) {
+    return answers(spec);
+  }
+
   /** True once the node answers an AMQP 0-9-1 protocol header with Connection.Start. */
-  static boolean ready(StoreSpec spec) {
+  @Override
+  protected boolean answers(StoreSpec spec) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", spec.port()), 1000);
       s.setSoTimeout(2000);
@@ -211,40 +201,35 @@ public final class RabbitmqDatastore implements Datastore {
     if (changed) Settings.write(spec, p);
   }
 
+  /** The config (with the app's user and vhost until the node booted once) and free node ports. */
   @Override
-  public void start(StoreSpec spec, Credentials credentials) throws DatastoreException {
-    if (supervisors.running(spec.name())) return;
-    if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
-    boolean booted = java.nio.file.Files.exists(spec.dataDir().resolve(BOOTED));
-    Credentials saved = Settings.credentials(spec);
-    writeConfig(spec, booted ? null : saved);
+  protected void beforeStart(StoreSpec spec, Credentials saved) throws DatastoreException {
+    writeConfig(spec, booted(spec) ? null : saved);
     ensureNodePorts(spec);
-    supervisors.start(spec.name(), supervisor(spec), s -> {
-      s.awaitReady(() -> ready(spec), START_TIMEOUT);
-      // The plan's connection limit (applied at every start: a new plan takes effect).
-      ctl(spec, "set_vhost_limits", "-p", saved.path(), "{\"max-connections\": " + spec.plan().maxConnections() + "}");
-    });
-    if (!booted) {
-      writeConfig(spec, null);
-      DataDir.write(spec, BOOTED, "ok\n");
-    }
   }
 
+  /** The plan's connection limit (applied at every start: a new plan takes effect). */
   @Override
-  public void stop(String name) {
-    supervisors.stop(name);
+  protected void whenReady(StoreSpec spec, Credentials saved) throws DatastoreException {
+    ctl(spec, "set_vhost_limits", "-p", saved.path(), "{\"max-connections\": " + spec.plan().maxConnections() + "}");
   }
 
+  /** After the first boot the config no longer names the app's user and password. */
   @Override
-  public void destroy(StoreSpec spec) throws DatastoreException {
-    stop(spec.name());
-    DataDir.delete(spec.dataDir());
+  protected void afterStart(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    if (booted(spec)) return;
+    writeConfig(spec, null);
+    DataDir.write(spec, BOOTED, "ok\n");
+  }
+
+  private static boolean booted(StoreSpec spec) {
+    return java.nio.file.Files.exists(spec.dataDir().resolve(BOOTED));
   }
 
   @Override
   public Credentials rotate(StoreSpec spec, Credentials current) throws DatastoreException {
     Credentials next = new Credentials(current.host(), current.port(), current.user(), Secrets.password(), current.path());
-    ctl(spec, "change_password", current.user(), next.password());
+    ctlPassword(spec, "change_password", current.user(), next.password());
     Settings.saveCredentials(spec, next);
     return next;
   }
@@ -257,13 +242,10 @@ public final class RabbitmqDatastore implements Datastore {
    */
   @Override
   public Credentials addPassword(StoreSpec spec, Credentials current) throws DatastoreException {
-    String base = current.user().endsWith(SECOND) ? current.user().substring(0, current.user().length() - SECOND.length())
-        : current.user();
-    String user = current.user().equals(base) ? base + SECOND : base;
+    String user = otherUser(current.user());
     Credentials next = new Credentials(current.host(), current.port(), user, Secrets.password(), current.path());
     boolean exists = ctl(spec, "list_users").lines().anyMatch(l -> l.split("\\s+")[0].equals(user));
-    if (exists) ctl(spec, "change_password", user, next.password());
-    else ctl(spec, "add_user", user, next.password());
+    ctlPassword(spec, exists ? "change_password" : "add_user", user, next.password());
     ctl(spec, "set_permissions", "-p", current.path(), user, ".*", ".*", ".*");
     Settings.saveCredentials(spec, next);
     return next;
@@ -275,24 +257,19 @@ public final class RabbitmqDatastore implements Datastore {
   }
 
   @Override
-  public Status status(StoreSpec spec, Credentials credentials) {
-    Optional<ServerSupervisor> server = supervisors.get(spec.name());
-    if (server.isEmpty()) return new Status("stopped", -1, -1, -1, -1, "", 0, "");
-    ServerSupervisor s = server.get();
-    String state = s.state();
+  protected Reading idle(StoreSpec spec) {
+    return new Reading(-1, DataDir.size(spec.dataDir().resolve("mnesia")), "");
+  }
+
+  @Override
+  protected Reading read(StoreSpec spec, Credentials credentials) {
     int connections = -1;
-    String version = "";
-    if (state.equals("running") && !ready(spec)) state = "starting";
-    if (state.equals("running")) {
-      try {
-        version = VERSION;
-        connections = connections(spec);
-      } catch (DatastoreException | RuntimeException e) {
-        // Answered with what is known.
-      }
+    try {
+      connections = connections(spec);
+    } catch (DatastoreException | RuntimeException e) {
+      // Answered with what is known.
     }
-    return new Status(state, s.serverPid().orElse(-1L), s.memoryBytes(), connections,
-        dev.pier.datastores.run.DataDir.size(spec.dataDir().resolve("mnesia")), version, s.restarts(), s.message());
+    return new Reading(connections, idle(spec).dataBytes(), VERSION);
   }
 
   /** Connection counts by add-on, with when they were counted: rabbitmqctl starts an Erlang VM. */
@@ -321,11 +298,6 @@ public final class RabbitmqDatastore implements Datastore {
   @Override
   public Map<String, String> configVars(Credentials c) {
     return Map.of("URL", "amqp://" + c.user() + ":" + c.password() + "@" + c.host() + ":" + c.port() + "/" + c.path());
-  }
-
-  @Override
-  public void close() {
-    supervisors.stopAll();
   }
 
 }

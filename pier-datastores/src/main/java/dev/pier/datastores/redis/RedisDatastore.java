@@ -1,24 +1,21 @@
 package dev.pier.datastores.redis;
 
 import dev.pier.datastores.Credentials;
-import dev.pier.datastores.Datastore;
 import dev.pier.datastores.DatastoreException;
 import dev.pier.datastores.Plan;
-import dev.pier.datastores.Status;
 import dev.pier.datastores.StoreSpec;
+import dev.pier.datastores.run.Binaries;
 import dev.pier.datastores.run.DataDir;
 import dev.pier.datastores.run.Host;
 import dev.pier.datastores.run.Secrets;
 import dev.pier.datastores.run.ServerLaunch;
-import dev.pier.datastores.run.ServerSupervisor;
+import dev.pier.datastores.run.ServerDatastore;
 import dev.pier.datastores.run.Settings;
-import dev.pier.datastores.run.Supervisors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -28,60 +25,45 @@ import java.util.Properties;
  * ones (CONFIG, DEBUG, MODULE, SHUTDOWN, REPLICAOF, ACL, MONITOR, ...); Pier keeps the user
  * {@code pier} for itself, reached only through the unix socket in the add-on's 0700 folder.
  */
-public final class RedisDatastore implements Datastore {
+public final class RedisDatastore extends ServerDatastore {
   private static final long MIB = 1L << 20;
   private static final long GIB = 1L << 30;
   private static final List<Plan> PLANS = List.of(
       new Plan("small", 64 * MIB, 40, 256 * MIB),
       new Plan("medium", 256 * MIB, 200, GIB),
       new Plan("large", 1024 * MIB, 1000, 4 * GIB));
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   static final String ADMIN = "pier";
 
-  private final Host host;
-  private final Supervisors supervisors = new Supervisors();
-
   public RedisDatastore(Host host) {
-    this.host = host;
+    super(host, "redis", PLANS, Duration.ofSeconds(30));
   }
 
   @Override
-  public String kind() {
-    return "redis";
+  protected void requireBinaries() throws DatastoreException {
+    Binaries.require("redis-server", "/usr/bin/redis-server");
   }
 
   @Override
-  public List<Plan> plans() {
-    return PLANS;
+  protected Credentials newCredentials(StoreSpec spec) {
+    return new Credentials("127.0.0.1", spec.port(), "", Secrets.password(), "");
   }
 
   @Override
-  public Credentials create(StoreSpec spec) throws DatastoreException {
-    if (DataDir.created(spec)) return Settings.credentials(spec);
-    dev.pier.datastores.run.Binaries.require("redis-server", "/usr/bin/redis-server");
-    stop(spec.name());
-    try {
-      DataDir.recreate(spec);
-      DataDir.mkdir(spec, "run");
-      DataDir.mkdir(spec, "data");
-      Credentials credentials = new Credentials("127.0.0.1", spec.port(), "", Secrets.password(), "");
-      Settings.saveCredentials(spec, credentials);
-      Properties p = Settings.read(spec);
-      p.setProperty("admin.password", Secrets.password());
-      Settings.write(spec, p);
-      DataDir.write(spec, "users.acl",
-          "user default on >" + credentials.password() + " ~* &* +@all -@admin\n"
-              + "user " + ADMIN + " on >" + p.getProperty("admin.password") + " ~* &* +@all\n");
-      DataDir.markCreated(spec);
-      return credentials;
-    } catch (DatastoreException | RuntimeException e) {
-      try {
-        DataDir.delete(spec.dataDir());
-      } catch (DatastoreException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    }
+  protected void setUp(StoreSpec spec, Credentials credentials) throws DatastoreException {
+    DataDir.mkdir(spec, "run");
+    DataDir.mkdir(spec, "data");
+    Properties p = Settings.read(spec);
+    p.setProperty("admin.password", Secrets.password());
+    Settings.write(spec, p);
+    DataDir.write(spec, "users.acl",
+        "user default on >" + credentials.password() + " ~* &* +@all -@admin\n"
+            + "user " + ADMIN + " on >" + p.getProperty("admin.password") + " ~* &* +@all\n");
+  }
+
+  /** redis.conf from the plan (rewritten at each start: a new plan applies). */
+  @Override
+  protected void beforeStart(StoreSpec spec, Credentials saved) throws DatastoreException {
+    writeConfig(spec);
   }
 
   private static void writeConfig(StoreSpec spec) throws DatastoreException {
@@ -107,9 +89,9 @@ public final class RedisDatastore implements Datastore {
             + "enable-protected-configs no\n");
   }
 
-  private ServerSupervisor supervisor(StoreSpec spec) {
-    return new ServerSupervisor(host, spec,
-        new ServerLaunch(List.of("redis-server", "/app/redis.conf"), Map.of(), "redis-server"), "TERM");
+  @Override
+  protected ServerLaunch launch(StoreSpec spec) {
+    return new ServerLaunch(List.of("redis-server", "/app/redis.conf"), Map.of(), "redis-server");
   }
 
   /** Pier's own connection: the admin user through the unix socket. */
@@ -126,31 +108,13 @@ public final class RedisDatastore implements Datastore {
     }
   }
 
-  private static boolean ready(StoreSpec spec) {
+  @Override
+  protected boolean ready(StoreSpec spec, Credentials saved) {
     try (Resp r = admin(spec)) {
       return "PONG".equals(r.call("PING"));
     } catch (IOException | DatastoreException e) {
       return false;
     }
-  }
-
-  @Override
-  public void start(StoreSpec spec, Credentials credentials) throws DatastoreException {
-    if (supervisors.running(spec.name())) return;
-    if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
-    writeConfig(spec);
-    supervisors.start(spec.name(), supervisor(spec), s -> s.awaitReady(() -> ready(spec), START_TIMEOUT));
-  }
-
-  @Override
-  public void stop(String name) {
-    supervisors.stop(name);
-  }
-
-  @Override
-  public void destroy(StoreSpec spec) throws DatastoreException {
-    stop(spec.name());
-    DataDir.delete(spec.dataDir());
   }
 
   @Override
@@ -198,25 +162,18 @@ public final class RedisDatastore implements Datastore {
   }
 
   @Override
-  public Status status(StoreSpec spec, Credentials credentials) {
-    Optional<ServerSupervisor> server = supervisors.get(spec.name());
-    if (server.isEmpty()) return new Status("stopped", -1, -1, -1, -1, "", 0, "");
-    ServerSupervisor s = server.get();
-    String state = s.state();
-    int connections = -1;
-    String version = "";
-    if (state.equals("running")) {
-      try (Resp r = admin(spec)) {
-        Map<String, String> info = parseInfo(String.valueOf(r.call("INFO")));
-        version = "Redis " + info.getOrDefault("redis_version", "");
-        // Pier's own status connection is not the app's.
-        connections = Integer.parseInt(info.getOrDefault("connected_clients", "1")) - 1;
-      } catch (IOException | DatastoreException | RuntimeException e) {
-        // Answered with what is known.
-      }
+  protected Reading idle(StoreSpec spec) {
+    return new Reading(-1, DataDir.size(spec.dataDir().resolve("data")), "");
+  }
+
+  @Override
+  protected Reading read(StoreSpec spec, Credentials credentials) throws IOException, DatastoreException {
+    try (Resp r = admin(spec)) {
+      Map<String, String> info = parseInfo(String.valueOf(r.call("INFO")));
+      // Pier's own status connection is not the app's.
+      int connections = Integer.parseInt(info.getOrDefault("connected_clients", "1")) - 1;
+      return new Reading(connections, idle(spec).dataBytes(), "Redis " + info.getOrDefault("redis_version", ""));
     }
-    return new Status(state, s.serverPid().orElse(-1L), s.memoryBytes(), connections,
-        DataDir.size(spec.dataDir().resolve("data")), version, s.restarts(), s.message());
   }
 
   static Map<String, String> parseInfo(String info) {
@@ -231,10 +188,5 @@ public final class RedisDatastore implements Datastore {
   @Override
   public Map<String, String> configVars(Credentials c) {
     return Map.of("URL", "redis://:" + c.password() + "@" + c.host() + ":" + c.port());
-  }
-
-  @Override
-  public void close() {
-    supervisors.stopAll();
   }
 }

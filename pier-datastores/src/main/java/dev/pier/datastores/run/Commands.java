@@ -1,6 +1,7 @@
 package dev.pier.datastores.run;
 
 import dev.pier.datastores.DatastoreException;
+import dev.pier.sandbox.SandboxLaunch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,10 +24,26 @@ public final class Commands {
   /** Runs {@code argv} with {@code env} added, {@code stdin} fed, stdout and stderr merged. */
   public static Result run(List<String> argv, Map<String, String> env, String stdin, Duration timeout)
       throws DatastoreException {
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().putAll(env);
+    return run(argv.getFirst(), builder, builder::start, stdin, timeout);
+  }
+
+  /** Runs the sandboxed {@code launch} (called {@code name} in errors) like {@link #run(List, Map, String, Duration)}. */
+  public static Result run(String name, SandboxLaunch launch, String stdin, Duration timeout)
+      throws DatastoreException {
+    return run(name, launch.builder(), launch::start, stdin, timeout);
+  }
+
+  private interface Start {
+    Process start() throws IOException;
+  }
+
+  private static Result run(String name, ProcessBuilder builder, Start start, String stdin, Duration timeout)
+      throws DatastoreException {
+    builder.redirectErrorStream(true);
     try {
-      Process p = builder.start();
+      Process p = start.start();
       try (var in = p.getOutputStream()) {
         if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
@@ -45,15 +62,15 @@ public final class Commands {
         p.destroyForcibly();
         p.waitFor();
         out.join(Duration.ofSeconds(2));
-        throw new DatastoreException(argv.getFirst() + " did not finish within " + timeout.toSeconds() + " s");
+        throw new DatastoreException(name + " did not finish within " + timeout.toSeconds() + " s");
       }
       out.join();
       return new Result(p.exitValue(), new String(buffer[0], StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new DatastoreException("could not run " + argv.getFirst() + ": " + e.getMessage(), e);
+      throw new DatastoreException("could not run " + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DatastoreException("interrupted while running " + argv.getFirst(), e);
+      throw new DatastoreException("interrupted while running " + name, e);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.pier.sandbox.CgroupLimits;
 import dev.pier.sandbox.Cgroups;
 import dev.pier.sandbox.Mount;
 import dev.pier.sandbox.Sandbox;
+import dev.pier.sandbox.SandboxLaunch;
 import dev.pier.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,16 +58,22 @@ public final class Host implements AutoCloseable {
     return cgroups.create("addon-" + spec.name(), new CgroupLimits(memory, pids, 0));
   }
 
+  /** Removes the add-on's cgroup and kills what is left in it (the add-on is destroyed). */
+  public void removeCgroup(StoreSpec spec) {
+    cgroups.remove("addon-" + spec.name());
+  }
+
   /** Starts {@code launch} for the add-on in its sandbox, joining {@code cgroup} when not null. */
   public Process start(StoreSpec spec, ServerLaunch launch, Cgroup cgroup, Path log) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(argv(spec, launch, cgroup));
+    SandboxLaunch sandboxed = launch(spec, launch, cgroup);
+    ProcessBuilder builder = sandboxed.builder();
     builder.environment().clear();
     builder.environment().put("PATH", PATH);
     builder.directory(spec.dataDir().toFile());
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Future<Process> started = spawner.submit(builder::start);
+    Future<Process> started = spawner.submit(sandboxed::start);
     try {
       return started.get();
     } catch (ExecutionException e) {
@@ -81,10 +88,12 @@ public final class Host implements AutoCloseable {
   /** Runs a one-off command (initdb) in the add-on's sandbox and waits for it. */
   public Commands.Result run(StoreSpec spec, ServerLaunch launch, java.time.Duration timeout)
       throws dev.pier.datastores.DatastoreException {
-    return Commands.run(argv(spec, launch, null), Map.of("PATH", PATH), null, timeout);
+    SandboxLaunch sandboxed = launch(spec, launch, null);
+    sandboxed.builder().environment().put("PATH", PATH);
+    return Commands.run(launch.processName(), sandboxed, null, timeout);
   }
 
-  List<String> argv(StoreSpec spec, ServerLaunch launch, Cgroup cgroup) {
+  SandboxLaunch launch(StoreSpec spec, ServerLaunch launch, Cgroup cgroup) {
     Map<String, String> env = new HashMap<>(launch.env());
     env.putIfAbsent("HOME", "/app");
     env.putIfAbsent("PATH", PATH);
@@ -99,12 +108,13 @@ public final class Host implements AutoCloseable {
         env,
         launch.command(),
         cgroup == null ? List.of() : cgroup.procsFiles());
-    List<String> argv = new ArrayList<>(sandbox.command(sandboxed));
+    SandboxLaunch prepared = sandbox.launch(sandboxed);
+    List<String> argv = prepared.builder().command();
     int bwrap = argv.indexOf("--unshare-all");
     if (bwrap > 0) {
       argv.addAll(bwrap, List.of("--die-with-parent", "--hostname", HOSTNAME));
     }
-    return argv;
+    return prepared;
   }
 
   @Override

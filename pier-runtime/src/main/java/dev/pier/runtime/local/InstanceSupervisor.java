@@ -284,7 +284,7 @@ final class InstanceSupervisor {
       synchronized (lock) {
         if (stopping) return false;
         try {
-          Process process = ctx.spawner().spawn(Launch.processBuilder(ctx.sandbox(), spec, appDir, runPort, cgroup));
+          Process process = ctx.spawner().spawn(Launch.prepare(ctx.sandbox(), spec, appDir, runPort, cgroup));
           processes = new InstanceProcesses(process, cgroup);
         } catch (IOException e) {
           return crashed(ExitReason.failedToStart(e.getMessage()), "Failed to start process: " + e.getMessage());

@@ -4,6 +4,7 @@ import dev.pier.sandbox.Cgroup;
 import dev.pier.sandbox.Mount;
 import dev.pier.runtime.InstanceSpec;
 import dev.pier.sandbox.Sandbox;
+import dev.pier.sandbox.SandboxLaunch;
 import dev.pier.sandbox.SandboxSpec;
 import java.io.File;
 import java.nio.file.Path;
@@ -20,12 +21,12 @@ final class Launch {
   private Launch() {}
 
   /**
-   * The sandboxed command, joining {@code cgroup} (if not null) before it starts, with the spec's
+   * The sandboxed command (not yet started), joining {@code cgroup} (if not null) before it starts, with the spec's
    * runtime mounts bound read-only. Its stdin is
    * empty (a pipe for an interactive task) and stderr is merged into stdout; the launcher itself
    * sees only a minimal PATH.
    */
-  static ProcessBuilder processBuilder(
+  static SandboxLaunch prepare(
       Sandbox sandbox, InstanceSpec spec, Path appDir, int port, Cgroup cgroup) {
     SandboxSpec sandboxed =
         new SandboxSpec(
@@ -37,7 +38,8 @@ final class Launch {
             cgroup == null ? List.of() : cgroup.procsFiles(),
             false,
             spec.disk().tmpBytes());
-    ProcessBuilder builder = new ProcessBuilder(sandbox.command(sandboxed));
+    SandboxLaunch launch = sandbox.launch(sandboxed);
+    ProcessBuilder builder = launch.builder();
     builder.environment().clear();
     builder.environment().put("PATH", HOST_PATH);
     builder.directory(appDir.toFile());
@@ -45,7 +47,7 @@ final class Launch {
     if (spec.interactive() == null) {
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
-    return builder;
+    return launch;
   }
 
   /**

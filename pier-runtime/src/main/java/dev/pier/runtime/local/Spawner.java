@@ -1,5 +1,6 @@
 package dev.pier.runtime.local;
 
+import dev.pier.sandbox.SandboxLaunch;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +25,8 @@ final class Spawner implements AutoCloseable {
    * Starts the process on the spawner thread and returns it. Waits uninterruptibly (restoring the
    * interrupt flag), so a started process is never lost to an interrupted caller.
    */
-  Process spawn(ProcessBuilder builder) throws IOException {
-    Future<Process> process = thread.submit(builder::start);
+  Process spawn(SandboxLaunch launch) throws IOException {
+    Future<Process> process = thread.submit(launch::start);
     boolean interrupted = false;
     try {
       while (true) {
