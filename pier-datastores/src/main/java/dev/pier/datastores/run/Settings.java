@@ -20,11 +20,22 @@ public final class Settings {
 
   private Settings() {}
 
+  /**
+   * The record; empty when there is none. The folder is the add-on's uid's, so a symlink there is
+   * never followed: root reading a file the add-on's server pointed it at (another add-on's
+   * record) would hand that file's secrets out as this add-on's.
+   */
   public static Properties read(StoreSpec spec) throws DatastoreException {
     Path file = spec.dataDir().resolve(FILE);
     Properties p = new Properties();
     try {
-      if (Files.isRegularFile(file)) p.load(new StringReader(Files.readString(file)));
+      if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var in = Files.newByteChannel(file, java.util.Set.of(java.nio.file.StandardOpenOption.READ,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+          p.load(new StringReader(new String(java.nio.channels.Channels.newInputStream(in).readAllBytes(),
+              java.nio.charset.StandardCharsets.UTF_8)));
+        }
+      }
     } catch (IOException e) {
       throw new DatastoreException("could not read the add-on's settings: " + e.getMessage(), e);
     }

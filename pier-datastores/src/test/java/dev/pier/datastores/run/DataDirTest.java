@@ -34,4 +34,17 @@ class DataDirTest {
     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(rootsDir)));
     assertFalse(Files.isSymbolicLink(spec.dataDir().resolve("run")));
   }
+
+  @Test
+  void aRecordTheAddOnReplacedWithASymlinkIsRefusedNotRead() throws Exception {
+    StoreSpec spec = new StoreSpec("redis-x-1", "redis", new Plan("small", 1 << 20, 1, 1 << 20), 41001, -1,
+        tmp.resolve("addon"));
+    Files.createDirectories(spec.dataDir());
+    Path other = Files.writeString(tmp.resolve("other.properties"), "user=other\npassword=other-secret\n");
+    Files.createSymbolicLink(spec.dataDir().resolve("pier.properties"), other);
+
+    dev.pier.datastores.DatastoreException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.pier.datastores.DatastoreException.class, () -> Settings.credentials(spec));
+    org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("settings"), refused.getMessage());
+  }
 }
