@@ -320,6 +320,14 @@ public final class Builder {
     // env_variables (config vars win over both when instances start).
     Map<String, String> env = new LinkedHashMap<>(ctx.defaultEnv());
     if (appYaml != null) env.putAll(appYaml.envVariables());
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      // YAML's "\0" makes a real NUL, which no process environment can carry (and which would
+      // split the sandbox's argument file): refused here, with its name, not at every start.
+      if (e.getValue().indexOf('\0') >= 0) {
+        throw new BuildFailure("environment variable " + e.getKey()
+            + " (app.yaml env_variables or a buildpack's config_vars) holds a NUL character: remove it");
+      }
+    }
     return new BuildResult.Succeeded(
         request.slugFile(), processTypes, env,
         String.join(", ", buildpacks.stream().map(Buildpack::name).toList()), bytes,

@@ -191,6 +191,21 @@ class BuilderTest {
   }
 
   @Test
+  void anEnvVariableHoldingANulFailsTheBuildWithItsName() throws IOException {
+    write(src, "package.json", "{\"name\": \"hello\", \"scripts\": {\"start\": \"node server.js\"}}");
+    write(src, "app.yaml", """
+        runtime: nodejs20
+        env_variables:
+          SNEAKY: "v\\0--ro-bind\\0/proc\\0/tmp/hostproc"
+        """);
+
+    BuildResult result = builder.build(request, out);
+
+    assertThat(result).isInstanceOf(Failed.class);
+    assertThat(((Failed) result).reason()).contains("SNEAKY").contains("NUL");
+  }
+
+  @Test
   void appYamlScalingAndResourcesAreReportedAndReturned() throws IOException {
     write(src, "Procfile", "web: node web.js\n");
     write(src, "app.yaml", """

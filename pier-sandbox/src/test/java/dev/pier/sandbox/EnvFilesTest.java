@@ -39,4 +39,28 @@ class EnvFilesTest {
       Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwx------"));
     }
   }
+
+  @Test
+  void aNulInANameOrValueIsRefusedSoItCannotBecomeABwrapOption() throws Exception {
+    Path file = EnvFiles.next();
+    assertThatThrownBy(() -> EnvFiles.write(file, Map.of("X", "v\0--ro-bind\0/proc\0/tmp/hostproc")))
+        .isInstanceOf(IOException.class).hasMessageContaining("X holds a NUL");
+    assertThatThrownBy(() -> EnvFiles.write(file, Map.of("X\0--bind", "v"))).isInstanceOf(IOException.class);
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void aLaunchAfterTheFolderStoppedBeingPrivateGetsAFreshPrivateFolder() throws Exception {
+    Path before = EnvFiles.next().getParent();
+    Files.setPosixFilePermissions(before, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try {
+      Path file = EnvFiles.next();
+      assertThat(file.getParent()).isNotEqualTo(before);
+      EnvFiles.write(file, Map.of("SECRET", "s3cret"));
+      assertThat(Files.getPosixFilePermissions(file.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      EnvFiles.delete(file);
+    } finally {
+      Files.setPosixFilePermissions(before, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
 }

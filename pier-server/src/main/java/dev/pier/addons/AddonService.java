@@ -293,8 +293,14 @@ public final class AddonService {
     String app = gone.name().value();
     for (Addon a : d.store().all()) {
       if (!a.ownerApp().equals(app)) {
-        // Its attachment rows are gone: which add-ons it used is no longer known.
-        d.guard().revoke(gone.uid(), a.port());
+        // Its attachment rows are gone: which add-ons it used is no longer known. Under the
+        // add-on's lock, so an attach of the app still in flight cannot admit it afterwards.
+        ReentrantLock lock = lock(a.name());
+        try {
+          d.guard().revoke(gone.uid(), a.port());
+        } finally {
+          lock.unlock();
+        }
         continue;
       }
       ReentrantLock lock = lock(a.name());
