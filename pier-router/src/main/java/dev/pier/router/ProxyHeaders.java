@@ -39,12 +39,12 @@ final class ProxyHeaders {
       HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
       HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
       HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
-  /** The names above as {@link io.netty.util.AsciiString}s: their hash is computed once. */
-  private static final io.netty.util.AsciiString REQUEST_ID_NAME = io.netty.util.AsciiString.cached("x-request-id");
-  private static final io.netty.util.AsciiString FORWARDED_FOR_NAME = io.netty.util.AsciiString.cached("x-forwarded-for");
-  private static final io.netty.util.AsciiString FORWARDED_PROTO_NAME = io.netty.util.AsciiString.cached("x-forwarded-proto");
-  private static final io.netty.util.AsciiString FORWARDED_PORT_NAME = io.netty.util.AsciiString.cached("x-forwarded-port");
-  private static final io.netty.util.AsciiString REQUEST_START_NAME = io.netty.util.AsciiString.cached("x-request-start");
+  /** The header names set on every request, as {@link io.netty.util.AsciiString}s (same case): hashed once. */
+  private static final io.netty.util.AsciiString REQUEST_ID_NAME = io.netty.util.AsciiString.cached(REQUEST_ID);
+  private static final io.netty.util.AsciiString FORWARDED_FOR_NAME = io.netty.util.AsciiString.cached(FORWARDED_FOR);
+  private static final io.netty.util.AsciiString FORWARDED_PROTO_NAME = io.netty.util.AsciiString.cached(FORWARDED_PROTO);
+  private static final io.netty.util.AsciiString FORWARDED_PORT_NAME = io.netty.util.AsciiString.cached(FORWARDED_PORT);
+  private static final io.netty.util.AsciiString REQUEST_START_NAME = io.netty.util.AsciiString.cached(REQUEST_START);
 
   private ProxyHeaders() {}
 
