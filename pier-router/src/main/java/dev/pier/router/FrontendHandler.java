@@ -599,10 +599,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * response; one pipelined before it waits in {@link #queued}, and no further read is asked for
    * until it runs, as before. Not for upgrade requests (bytes after them are held raw) nor HTTP/2
    * streams.
+   *
+   * <p>Only on epoll: there the end of a client's input is seen at once whether a read is pending
+   * or not (Netty watches {@code EPOLLRDHUP}), so a client that half-closes or leaves while its
+   * response is pending is treated as gone either way (as {@code DrainTest} expects). On NIO the
+   * end of input is only seen by a read, so a read ahead would change that; NIO keeps reading
+   * only between requests.
    */
   private void readAhead(Exchange ex) {
     if (ex.upgrade == null && ex.clientKeepAlive && !ex.closeAfter && !closing
-        && ctx.channel() instanceof io.netty.channel.socket.SocketChannel) {
+        && ctx.channel() instanceof io.netty.channel.epoll.EpollSocketChannel) {
       ctx.read();
     }
   }
