@@ -19,10 +19,9 @@ class RouterThreadsTest {
   }
 
   @Test
-  void withoutTheSettingTheRouterRunsTwoEventLoopsPerProcessor() {
+  void withoutTheSettingTheRouterRunsOneEventLoopPerProcessor() {
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PIER_ROUTER_THREADS") == null);
-    assertThat(RouterServer.eventLoops())
-        .isEqualTo(RouterServer.DEFAULT_EVENT_LOOPS.applyAsInt(Runtime.getRuntime().availableProcessors()));
+    assertThat(RouterServer.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
   @Test
