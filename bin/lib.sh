@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 PIER_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-PIER_LIB="$PIER_ROOT/pier-dist/target/lib"
+PIER_LIB="${PIER_LIB:-$PIER_ROOT/pier-dist/target/lib}"
 
 pier_java_version() { # prints the major version of the java binary $1
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1

@@ -35,15 +35,23 @@ final class ProxyHeaders {
    * on upgrade requests, see {@link #upgradeProtocol}), so an app never sees a protocol switch
    * the router will not tunnel.
    */
-  private static final List<String> HOP_BY_HOP = List.of(
-      "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
-      "proxy-authenticate", "proxy-authorization");
+  private static final List<io.netty.util.AsciiString> HOP_BY_HOP = List.of(
+      HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+      HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
+      HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+  /** The header names set on every request, as {@link io.netty.util.AsciiString}s (same case): hashed once. */
+  private static final io.netty.util.AsciiString REQUEST_ID_NAME = io.netty.util.AsciiString.cached(REQUEST_ID);
+  private static final io.netty.util.AsciiString FORWARDED_FOR_NAME = io.netty.util.AsciiString.cached(FORWARDED_FOR);
+  private static final io.netty.util.AsciiString FORWARDED_PROTO_NAME = io.netty.util.AsciiString.cached(FORWARDED_PROTO);
+  private static final io.netty.util.AsciiString FORWARDED_PORT_NAME = io.netty.util.AsciiString.cached(FORWARDED_PORT);
+  private static final io.netty.util.AsciiString REQUEST_START_NAME = io.netty.util.AsciiString.cached(REQUEST_START);
 
   private ProxyHeaders() {}
 
   /** Returns the X-Forwarded-For value: incoming values (all headers) plus the client address. */
   static String forwardedFor(HttpRequest request, String clientAddress) {
-    List<String> incoming = request.headers().getAll(FORWARDED_FOR);
+    List<String> incoming = request.headers().getAll(FORWARDED_FOR_NAME);
+    if (incoming.isEmpty()) return clientAddress;
     StringBuilder sb = new StringBuilder();
     for (String value : incoming) {
       String trimmed = value.trim();
@@ -110,11 +118,11 @@ final class ProxyHeaders {
     // Forwarded (or X-Forwarded-Ssl) would take a plain request for HTTPS.
     headers.remove(FORWARDED);
     headers.remove(FORWARDED_SSL);
-    headers.set(FORWARDED_FOR, forwardedFor);
-    headers.set(FORWARDED_PROTO, proto);
-    headers.set(FORWARDED_PORT, Integer.toString(routerPort));
-    headers.set(REQUEST_ID, requestId);
-    headers.set(REQUEST_START, Long.toString(nowMillis));
+    headers.set(FORWARDED_FOR_NAME, forwardedFor);
+    headers.set(FORWARDED_PROTO_NAME, proto);
+    headers.set(FORWARDED_PORT_NAME, Integer.toString(routerPort));
+    headers.set(REQUEST_ID_NAME, requestId);
+    headers.set(REQUEST_START_NAME, Long.toString(nowMillis));
   }
 
   /**
@@ -181,7 +189,7 @@ final class ProxyHeaders {
     HttpHeaders headers = response.headers();
     removeHopByHop(headers);
     response.setProtocolVersion(HttpVersion.HTTP_1_1);
-    headers.set(REQUEST_ID, requestId);
+    headers.set(REQUEST_ID_NAME, requestId);
 
     int code = response.status().code();
     boolean bodyless = headRequest || code == 204 || code == 304 || code < 200;
@@ -232,6 +240,6 @@ final class ProxyHeaders {
         if (!name.isEmpty() && !name.equalsIgnoreCase("transfer-encoding")) headers.remove(name);
       }
     }
-    for (String name : HOP_BY_HOP) headers.remove(name);
+    for (io.netty.util.AsciiString name : HOP_BY_HOP) headers.remove(name);
   }
 }

@@ -57,6 +57,22 @@ class ClientConnectionTest {
     }
   }
 
+  /**
+   * On epoll the end of a client's input is seen at once (EPOLLRDHUP), with or without a read
+   * pending: a half-close while the response is pending counts as the client leaving, as it did
+   * before the router kept a read pending on kept-alive connections.
+   */
+  @Test
+  void clientThatHalfClosesWhileItsResponseIsPendingIsTreatedAsGone() throws Exception {
+    try (RawClient client = harness.client()) {
+      client.send("GET /hold HTTP/1.1\r\nHost: hello.localhost\r\n\r\n");
+      web1.awaitHeld();
+      client.socket.shutdownOutput();
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(harness.log.next().error()).isEqualTo(RouterError.CLIENT_CLOSED);
+  }
+
   @Test
   void http10ClientIsServedAndDisconnected() throws Exception {
     try (RawClient client = harness.client()) {

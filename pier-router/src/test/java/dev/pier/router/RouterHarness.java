@@ -95,6 +95,18 @@ final class RouterHarness implements AutoCloseable {
   }
 
   /** Waits up to 5 s until the router counts {@code expected} open client connections. */
+  /** Waits until the router has refused {@code expected} connections in all; fails after 5 s. */
+  void awaitRefused(long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (router.refusedConnections() < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("refused connections: " + router.refusedConnections()
+            + ", expected " + expected);
+      }
+      Thread.sleep(5);
+    }
+  }
+
   void awaitClientConnections(int expected) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (router.clientConnections() != expected) {

@@ -67,6 +67,9 @@ class SlowlorisFloodTest {
       }
       long openMillis = Duration.ofNanos(System.nanoTime() - floodStart).toMillis();
       flood.trickle();
+      // A connect returns once the kernel queued the connection: the router accepts (and
+      // refuses) on its event loops, maybe a little later.
+      harness.awaitRefused(800);
       int held = harness.router.clientConnections();
       long refused = harness.router.refusedConnections();
       Served whileFull = serve(InetAddress.getByName("127.0.0.1"));
