@@ -31,6 +31,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * instance's own, the address, ready time and exit code. Real sandboxed processes as root, in
  * cgroups under {@code pier-test-size}; a backend whose default boot timeout is 20 s and whose
  * crashed instances wait 30 s before a restart.
+ *
+ * <p>The CPU tests compare CPU time, not wall time, and first give the class's cgroup base the
+ * largest CPU weight the kernel allows ({@link #favourTheTestsCgroups}): on a machine busy with
+ * a dozen other runnable processes the base would otherwise weigh as one of them and get a
+ * fraction of a core, too little for a quarter-core quota to be what holds an instance back.
  */
 @Timeout(60)
 class InstanceSizingTest {
@@ -43,13 +48,16 @@ class InstanceSizingTest {
   private static final RestartPolicy SLOW_RESTART = new RestartPolicy(
       Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60));
 
+  private static final String BASE = "pier-test-size";
+
   @RegisterExtension
   static final BackendFixture fixture =
-      BackendFixture.inCgroup("pier-test-size").appsNamed("sz").restartPolicy(SLOW_RESTART);
+      BackendFixture.inCgroup(BASE).appsNamed("sz").restartPolicy(SLOW_RESTART);
 
   @Test
   void busyLoopsLimitedToAQuarterCoreUseWellUnderOneCore() throws Exception {
     assumeCpuController();
+    favourTheTestsCgroups();
     fixture.backend().start(spec("worker", BUSY).withCpus(0.25));
     fixture.awaitState("worker.1", UP);
 
@@ -64,6 +72,7 @@ class InstanceSizingTest {
   @Test
   void busyLoopsWithoutACpuLimitUseClearlyMoreThanLimitedOnesBesideThem() throws Exception {
     assumeCpuController();
+    favourTheTestsCgroups();
     // Side by side, so whatever else the machine runs weighs on both alike.
     fixture.backend().start(spec("worker", BUSY).withCpus(0.25));
     fixture.backend().start(new InstanceSpec(
@@ -141,6 +150,25 @@ class InstanceSizingTest {
 
   private static long cpuNanos(String instance) {
     return fixture.backend().usage(fixture.app(), instance).orElseThrow().cpuNanos();
+  }
+
+  /**
+   * Gives the class's cgroup base (parent of the instances' cgroups) the largest CPU weight:
+   * 262144 shares on v1 (a plain process has 1024), 10000 on v2 (default 100). The instances in
+   * it then get the machine's CPUs however many other processes compete, so what limits them is
+   * their own quota (or none), as on a quiet machine. Their quotas are unaffected: a weight only
+   * divides contended CPU time, a quota caps it.
+   */
+  private static void favourTheTestsCgroups() throws IOException {
+    Path root = Path.of("/sys/fs/cgroup");
+    if (fixture.cgroups().version() == Cgroups.Version.V1) {
+      Path base = Files.createDirectories(root.resolve("cpu").resolve(BASE));
+      Files.writeString(base.resolve("cpu.shares"), "262144");
+    } else {
+      Path weight = Files.createDirectories(root.resolve(BASE)).resolve("cpu.weight");
+      // Present once the cpu controller is enabled for the root's children, as Pier does.
+      if (Files.exists(weight)) Files.writeString(weight, "10000");
+    }
   }
 
   private void assumeCpuController() {
