@@ -81,7 +81,8 @@ final class ChildServer implements AutoCloseable {
 
   private void awaitReady() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    // Generous: a cold JVM on a machine that runs much else besides (another test JVM) can take long.
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) throw new AssertionError("server exited with " + process.exitValue() + " (see server.log)");
       try {
