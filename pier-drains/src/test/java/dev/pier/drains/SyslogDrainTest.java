@@ -144,7 +144,13 @@ class SyslogDrainTest {
     assertThat(reporter.total()).isEqualTo(accepted);
   }
 
+  /**
+   * Bounds are far above what the work takes on a quiet machine yet far below what a broken drain
+   * takes: an accept that waited for the stuck writer, or a close that did not free it, would
+   * wait for the 60 s write timeout. The time bounds hold at a load average of 20.
+   */
   @Test
+  @Timeout(90)
   void receiverThatNeverReadsNeitherBlocksAcceptNorClose() throws Exception {
     try (SyslogReceiver stalled = SyslogReceiver.neverReading()) {
       // A long write timeout, so that only close() can free the stuck drain thread.
@@ -158,14 +164,16 @@ class SyslogDrainTest {
       long closeStart = System.nanoTime();
       drain.close();
       Duration closeTook = Duration.ofNanos(System.nanoTime() - closeStart);
+      // The drain thread reports what close() dropped last thing before it ends.
+      eventually(Duration.ofSeconds(20), () -> reporter.total("drain closed") >= 10_000,
+          () -> "reported as closed: " + reporter.reports);
 
-      assertThat(acceptTook).isLessThan(Duration.ofSeconds(5));
-      assertThat(closeTook).isLessThan(Duration.ofSeconds(3));
+      assertThat(acceptTook).isLessThan(Duration.ofSeconds(15));
+      assertThat(closeTook).isLessThan(Duration.ofSeconds(15));
       DrainStats stats = drain.stats();
       assertThat(stats.dropped()).isPositive();
       assertThat(stats.sent() + stats.dropped()).isEqualTo(accepted);
       assertThat(reporter.total()).isEqualTo(stats.dropped());
-      assertThat(reporter.total("drain closed")).isGreaterThanOrEqualTo(10_000);
     }
   }
 
@@ -188,23 +196,43 @@ class SyslogDrainTest {
 
   /**
    * Keeps offering lines until the socket buffers are full and the drain thread is stuck in a
-   * write: the queue stays full and nothing more is sent. Returns how many lines it offered.
+   * write: the queue is full and the thread waits for the receiver to take bytes (a write that
+   * found no room, which stays so while the receiver reads nothing), twice in a row with nothing
+   * sent in between. Returns how many lines it offered. Whether the thread is stuck is read from
+   * its stack, not guessed from how long nothing moved: on a busy machine a thread that merely
+   * waits for a CPU looks the same for a while.
    */
   private static long feedUntilStuck(Drain drain) throws InterruptedException {
     long offered = 0;
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     long lastSent = -1;
-    int stillFor = 0;
+    boolean stuckBefore = false;
     while (System.nanoTime() < deadline) {
       for (int i = 0; i < 2000; i++) drain.accept(line("a line long enough to fill buffers " + i));
       offered += 2000;
       Thread.sleep(20);
       DrainStats stats = drain.stats();
-      stillFor = stats.sent() == lastSent && stats.queued() == 10_000 ? stillFor + 1 : 0;
+      boolean stuck = stats.queued() == 10_000 && waitingForRoomToWrite(drain);
+      if (stuck && stuckBefore && stats.sent() == lastSent) return offered;
+      stuckBefore = stuck;
       lastSent = stats.sent();
-      if (stillFor >= 10) return offered;
     }
     throw new AssertionError("the drain never got stuck: " + drain.stats());
+  }
+
+  /** Whether the drain's thread is in the transport's wait for room to write. */
+  private static boolean waitingForRoomToWrite(Drain drain) {
+    String transport = SyslogTcpTransport.class.getName();
+    for (var thread : Thread.getAllStackTraces().entrySet()) {
+      if (!thread.getKey().getName().startsWith("drain " + drain.app() + " ")) continue;
+      boolean awaiting = false;
+      for (StackTraceElement frame : thread.getValue()) {
+        if (!frame.getClassName().equals(transport)) continue;
+        if (frame.getMethodName().equals("await")) awaiting = true;
+        else if (frame.getMethodName().equals("write")) return awaiting;
+      }
+    }
+    return false;
   }
 
   @Test

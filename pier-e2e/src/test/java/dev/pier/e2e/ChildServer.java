@@ -14,11 +14,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Pier server in a child JVM (the test's classpath), on fixed ports and one data directory, so
  * a test can SIGKILL it and start it again on the same state. Output goes to DATA/../server.log.
+ *
+ * <p>Nothing of it is fixed machine-wide, so test JVMs can run side by side (pier-e2e runs two
+ * surefire forks): the API, router and router TLS ports are free ones chosen here (the TLS port
+ * would otherwise be the default 8443), and the add-on port range is the test JVM's own ({@value
+ * #ADDON_PORTS_PROPERTY}, set per fork in pom.xml) unless the test's environment names them.
  */
 final class ChildServer implements AutoCloseable {
   final Path data;
   final int api;
   final int router;
+  /** The system property with this JVM's add-on port range (as for in-process servers). */
+  static final String ADDON_PORTS_PROPERTY = "pier.addonPorts";
   private final Map<String, String> env;
   private Process process;
 
@@ -26,7 +33,11 @@ final class ChildServer implements AutoCloseable {
     this.data = data;
     this.api = freePort();
     this.router = freePort();
-    this.env = Map.copyOf(env);
+    Map<String, String> all = new java.util.HashMap<>(env);
+    if (!all.containsKey("PIER_ROUTER_TLS_PORT")) all.put("PIER_ROUTER_TLS_PORT", Integer.toString(freePort()));
+    String addonPorts = System.getProperty(ADDON_PORTS_PROPERTY);
+    if (addonPorts != null) all.putIfAbsent("PIER_ADDON_PORTS", addonPorts);
+    this.env = Map.copyOf(all);
   }
 
   /** Starts the server and waits until the API says it is ready. */
@@ -70,7 +81,8 @@ final class ChildServer implements AutoCloseable {
 
   private void awaitReady() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    // Generous: a cold JVM on a machine that runs much else besides (another test JVM) can take long.
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) throw new AssertionError("server exited with " + process.exitValue() + " (see server.log)");
       try {

@@ -182,7 +182,8 @@ class ObservabilityTest {
     pier.get("watched", "/error");
     String unique = "needle" + UUID.randomUUID().toString().replace("-", "");
     pier.get("watched", "/say?text=" + unique);
-    Result found = awaitSearch(unique);
+    // The router's line can be searchable before the app's (each source is written on its own).
+    Result found = awaitSearch(unique, "app[web.1]: " + unique);
     assertThat(found.out()).contains("app[web.1]: " + unique);
     Result typeError = PlatformHarness.check(pier.cli(repo, "logs:search", "TypeError", "--source", "app"));
     assertThat(typeError.out()).contains("TypeError: boom in handler").doesNotContain("pier[router]");
@@ -190,7 +191,7 @@ class ObservabilityTest {
     assertThat(router.out()).contains("pier[router]").contains("path=\"/error\"");
     // A request id finds that request's router line, and only it.
     String id = pier.get("watched", "/say?text=by-id").headers().get("x-request-id");
-    Result byId = awaitSearch(id);
+    Result byId = awaitSearch(id, id);
     assertThat(byId.out().lines().filter(l -> l.contains(id)).toList()).singleElement().asString()
         .contains("pier[router]").contains("request_id=" + id).contains("status=200");
     Result byStatus = PlatformHarness.check(pier.cli(repo, "logs:search", "status=200", "--source", "router"));
@@ -310,12 +311,13 @@ class ObservabilityTest {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
-  private Result awaitSearch(String text) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+  /** Searches for {@code text} until the result contains {@code expected} (or 30 s pass). */
+  private Result awaitSearch(String text, String expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     Result r = null;
     while (System.nanoTime() < deadline) {
       r = PlatformHarness.check(pier.cli(repo, "logs:search", text));
-      if (r.out().contains(text)) return r;
+      if (r.out().contains(expected)) return r;
       Thread.sleep(200);
     }
     return r;

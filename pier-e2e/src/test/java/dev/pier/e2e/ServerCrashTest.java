@@ -36,7 +36,8 @@ class ServerCrashTest {
     Path data = tmp.resolve("data");
     int api = freePort();
     int router = freePort();
-    Process server = startServer(data, api, router);
+    int tls = freePort(); // not the default 8443, which a server in another test JVM may hold
+    Process server = startServer(data, api, router, tls);
     Process second = null;
     try {
       awaitReady(api);
@@ -53,7 +54,7 @@ class ServerCrashTest {
       assertThat(before.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)))
           .as("instances outlive a SIGKILLed server").isTrue();
 
-      second = startServer(data, api, router);
+      second = startServer(data, api, router, tls);
       awaitReady(api);
       for (long pid : before) {
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> h).join());
@@ -78,11 +79,12 @@ class ServerCrashTest {
     }
   }
 
-  private static Process startServer(Path data, int api, int router) throws IOException {
+  private static Process startServer(Path data, int api, int router, int tls) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.pier.server.Main", "--data", data.toString(), "--api-port", Integer.toString(api),
-        "--router-port", Integer.toString(router), "--bind", "127.0.0.1");
+        "--router-port", Integer.toString(router), "--router-tls-port", Integer.toString(tls),
+        "--bind", "127.0.0.1");
     pb.environment().put("PIER_ADMIN_TOKEN", PlatformHarness.TOKEN);
     pb.environment().put("PIER_STOP_GRACE_SECONDS", "3");
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling("server.log").toFile()));

@@ -515,7 +515,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void attach(Exchange ex, Channel channel, BackendHandler handler, boolean reused) {
     handler.bind(this, ex);
-    ex.connectNanos = System.nanoTime() - ex.connectStartNanos;
+    // A reused connection was not opened for this request: 0, as the access log documents.
+    ex.connectNanos = reused ? 0 : System.nanoTime() - ex.connectStartNanos;
     ex.outbound = channel;
     ex.outboundHandler = handler;
     ex.reused = reused;

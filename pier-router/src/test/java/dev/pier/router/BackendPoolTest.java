@@ -80,7 +80,7 @@ class BackendPoolTest {
     try (RawClient client = harness.client()) {
       for (int i = 0; i < 4; i++) {
         assertThat(client.get(HOST, "/").status()).isEqualTo(200);
-        Thread.sleep(300);
+        assertThat(web1.awaitOpen(0, 10_000)).as("closed by the instance when idle").isTrue();
       }
     }
     assertThat(web1.accepted()).isEqualTo(4);
@@ -121,7 +121,9 @@ class BackendPoolTest {
   @Test
   void responseWithConnectionCloseIsNotReused() throws Exception {
     KeepAliveBackend web1 = backend("web.1", new KeepAliveBackend.Behaviour(0, true, 0));
-    router(RouterHarness.FAST).route(HOST, "hello", web1.backend());
+    // A long pool idle timeout, so that only not pooling them can close the connections in time.
+    router(RouterHarness.FAST.withBackendPool(Duration.ofSeconds(60), 64))
+        .route(HOST, "hello", web1.backend());
     try (RawClient client = harness.client()) {
       for (int i = 0; i < 3; i++) {
         RawClient.Response response = client.get(HOST, "/");
@@ -130,7 +132,7 @@ class BackendPoolTest {
       }
     }
     assertThat(web1.accepted()).isEqualTo(3);
-    assertThat(web1.awaitOpen(0, 2000)).as("router closed the instance connections").isTrue();
+    assertThat(web1.awaitOpen(0, 10_000)).as("router closed the instance connections").isTrue();
   }
 
   @Test
@@ -142,7 +144,7 @@ class BackendPoolTest {
       assertThat(client.get(HOST, "/").status()).isEqualTo(200);
       long released = System.nanoTime();
       assertThat(web1.open()).isEqualTo(1);
-      assertThat(web1.awaitOpen(0, 3000)).as("closed by the router when idle").isTrue();
+      assertThat(web1.awaitOpen(0, 10_000)).as("closed by the router when idle").isTrue();
       assertThat(System.nanoTime() - released).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250));
 
       assertThat(client.get(HOST, "/").status()).isEqualTo(200);
@@ -154,13 +156,14 @@ class BackendPoolTest {
   void unusedConnectionsOfAnInstanceRemovedFromTheRoutesAreClosed() throws Exception {
     KeepAliveBackend web1 = backend("web.1", KeepAliveBackend.Behaviour.NORMAL);
     KeepAliveBackend web2 = backend("web.2", KeepAliveBackend.Behaviour.NORMAL);
-    router(RouterHarness.FAST).route(HOST, "hello", web1.backend()); // pool idle timeout: 4 s
+    router(RouterHarness.FAST.withBackendPool(Duration.ofSeconds(60), 64))
+        .route(HOST, "hello", web1.backend());
     try (RawClient client = harness.client()) {
       assertThat(client.get(HOST, "/").instance()).isEqualTo("web.1");
       assertThat(web1.open()).isEqualTo(1);
 
       harness.route(HOST, "hello", web2.backend());
-      assertThat(web1.awaitOpen(0, 1000)).as("closed well before the idle timeout").isTrue();
+      assertThat(web1.awaitOpen(0, 10_000)).as("closed well before the 60 s idle timeout").isTrue();
       assertThat(client.get(HOST, "/").instance()).isEqualTo("web.2");
     }
   }
