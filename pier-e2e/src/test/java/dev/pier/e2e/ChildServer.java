@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  * A Pier server in a child JVM (the test's classpath), on fixed ports and one data directory, so
  * a test can SIGKILL it and start it again on the same state. Output goes to DATA/../server.log.
  *
- * <p>Nothing of it is fixed machine-wide, so test JVMs can run side by side (pier-e2e runs two
- * surefire forks): the API, router and router TLS ports are free ones chosen here (the TLS port
- * would otherwise be the default 8443), and the add-on port range is the test JVM's own ({@value
- * #ADDON_PORTS_PROPERTY}, set per fork in pom.xml) unless the test's environment names them.
+ * <p>Nothing of it is fixed machine-wide, so test JVMs could run side by side: the API, router
+ * and router TLS ports are free ones chosen here (the TLS port would otherwise be the default
+ * 8443), and the add-on port range is the test JVM's own ({@value #ADDON_PORTS_PROPERTY}, when set,
+ * e.g. per surefire fork) unless the test's environment names them.
  */
 final class ChildServer implements AutoCloseable {
   final Path data;
