@@ -104,7 +104,7 @@ final class LoopDisks implements Disks {
     if (!OPEN.add(key)) throw new IOException("the disk " + dir + " is already mounted by this server");
     try {
       unmountLeftover(dir);
-      String holder = loopBacking(image);
+      String holder = awaitDetached(image);
       if (holder != null) {
         throw new IOException("the disk image " + image + " is still attached to /dev/" + holder
             + " (a process of an earlier run holds it); not mounting it twice");
@@ -142,6 +142,25 @@ final class LoopDisks implements Disks {
         return;
       }
     }
+  }
+
+  /**
+   * Waits up to 2 s until no loop device is backed by {@code image} (the kernel detaches a loop
+   * device of {@code mount -o loop} shortly after its unmount); answers the one still holding it.
+   */
+  private static String awaitDetached(Path image) throws IOException {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    String holder = loopBacking(image);
+    while (holder != null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + image + " to be detached");
+      }
+      holder = loopBacking(image);
+    }
+    return holder;
   }
 
   /** The loop device (loopN) backed by {@code image}, or null. */
