@@ -48,10 +48,10 @@ public abstract class ServerDatastore implements Datastore {
   }
 
   /**
-   * True when add-ons of {@code plan} cannot keep more than its {@code storageBytes} (a disk of
-   * their own); false for plans without disk data and on hosts without loop disks (not root, no
-   * {@code mkfs.ext4}), where add-ons run without a cap.
+   * {@inheritDoc} Here: a disk of their own; false for plans without disk data and on hosts
+   * without loop disks (not root, no {@code mkfs.ext4}), where add-ons run without a cap.
    */
+  @Override
   public final boolean storageCapped(Plan plan) {
     return disks.available() && plan.storageBytes() > 0;
   }
