@@ -155,6 +155,11 @@ final class AddonsCommands {
       if (!s.path("version").asText().isEmpty()) table.row("Version:", s.path("version").asText());
       if (s.path("connections").asInt(-1) >= 0) table.row("Connections:", s.path("connections").asText());
       if (s.path("data_bytes").asLong(-1) >= 0) table.row("Data size:", Format.size(s.path("data_bytes").asLong()));
+      if (s.path("storage_bytes").asLong(0) > 0) {
+        table.row("Storage:", Format.size(s.path("storage_bytes").asLong()) + (s.path("storage_enforced").asBoolean()
+            ? " (enforced: writes past it fail with \"no space left on device\")"
+            : " (not enforced on this server: no loop disks)"));
+      }
       table.row("Created:", a.path("created_at").asText());
       table.lines().forEach(context.out()::println);
       context.out().println();

@@ -995,7 +995,8 @@ final class FakePierApi implements AutoCloseable {
       if (parts.length == 2 && method.equals("GET")) {
         ObjectNode info = a.deepCopy();
         info.putObject("status").put("state", "running").put("connections", 3).put("data_bytes", 8L << 20)
-            .put("version", "PostgreSQL 15.20").put("message", "");
+            .put("version", "PostgreSQL 15.20").put("message", "")
+            .put("storage_bytes", 1L << 30).put("storage_enforced", false);
         json(exchange, 200, info);
       } else if (parts.length == 2 && method.equals("DELETE")) {
         if (!query.contains("confirm=" + a.path("owner_app").asText())) {

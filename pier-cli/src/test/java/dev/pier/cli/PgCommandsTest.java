@@ -44,7 +44,8 @@ class PgCommandsTest extends FakeApiTest {
     var info = cli.run("pg:info", "-a", "hello");
 
     assertThat(info.exitCode()).as(info.err()).isZero();
-    assertThat(info.out()).startsWith("=== main-db").contains("PostgreSQL 15.20").containsPattern("Data size: +8.0 MB");
+    assertThat(info.out()).startsWith("=== main-db").contains("PostgreSQL 15.20").containsPattern("Data size: +8.0 MB")
+        .containsPattern("Storage: +1.0 GB \\(not enforced on this server: no loop disks\\)");
   }
 
   @Test

@@ -20,6 +20,15 @@ public interface Datastore extends AutoCloseable {
   List<Plan> plans();
 
   /**
+   * True when an add-on of {@code plan} cannot keep more than the plan's {@code storageBytes} on
+   * disk (writes past it fail with "no space left on device"); false where the limit is not
+   * enforced (hosts without loop disks, plans without disk data). The default enforces nothing.
+   */
+  default boolean storageCapped(Plan plan) {
+    return false;
+  }
+
+  /**
    * Makes a new add-on's files, data and credentials without leaving it running. Idempotent and
    * crash-safe: called again with the same spec (after a kill -9 of Pier in the middle) it
    * finishes or redoes the work and returns working credentials.

@@ -41,8 +41,15 @@ class PierKilledTest {
     Thread.sleep(120_000);
   }
 
+  private static long mountsAt(Path dir) throws Exception {
+    String point = dir.toRealPath().toString();
+    try (var lines = java.nio.file.Files.lines(Path.of("/proc/self/mountinfo"))) {
+      return lines.filter(l -> l.split(" ")[4].equals(point)).count();
+    }
+  }
+
   @Test
-  void theServerDiesWithPierAndComesBackWithItsData() throws Exception {
+  void theServerDiesWithPierAndComesBackWithItsDataOnItsDisk() throws Exception {
     int port = TestHosts.freePort();
     int uid = 64_090;
     Path dir = base.resolve("redis-killed-1");
@@ -69,6 +76,9 @@ class PierKilledTest {
     pier.waitFor();
     assertTrue(TestHosts.eventually(10, () -> ProcessHandle.of(serverPid).map(h -> !h.isAlive()).orElse(true)),
         "the Redis server outlived the Pier that started it");
+    Path image = dir.resolveSibling("redis-killed-1.img");
+    Object inode = TestHosts.inode(image);
+    assertTrue(TestHosts.mounted(dir), "the killed Pier left the add-on's disk mounted");
 
     List<Datastore> catalog = TestHosts.catalog();
     try {
@@ -81,6 +91,8 @@ class PierKilledTest {
         assertEquals("OK", r.call("AUTH", password));
         assertEquals("yes", r.call("GET", "kept"));
       }
+      assertEquals(1, mountsAt(dir), "the disk is mounted once, not twice");
+      assertEquals(inode, TestHosts.inode(image), "the same disk");
     } finally {
       catalog.forEach(Datastore::close);
     }

@@ -186,6 +186,34 @@ class PostgresDatastoreTest {
   }
 
   @Test
+  void anAddOnFillingItsDiskGetsNoSpaceErrorsWhileReadsAndOtherAddOnsGoOn() throws Exception {
+    StoreSpec small = TestHosts.spec(addon.store, addon.base, "postgres-full-4", 96L << 20);
+    long start = System.nanoTime();
+    Credentials c = addon.createAndStart(small);
+    System.out.printf("create and start with a 96 MiB disk: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    try {
+      sql(c, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')");
+      // Unlogged: the table's own file hits the cap (an ERROR), not a WAL segment (PANIC and restart).
+      sql(c, "CREATE UNLOGGED TABLE big (v text)");
+      SQLException full = assertThrows(SQLException.class, () -> {
+        try (Connection db = connect(c)) {
+          // In batches: one big generate_series would spill to a temporary file and fail there.
+          for (int i = 0; i < 40; i++) db.createStatement().execute("INSERT INTO big SELECT md5(g::text) FROM generate_series(1, 100000) g");
+        }
+      });
+      assertTrue(full.getMessage().contains("could not extend file"), full.getMessage());
+      assertTrue(full.getMessage().contains("No space left on device"), full.getMessage());
+      assertEquals(List.of("before"), rows(c, "kept"), "reads go on");
+      sql(addon.credentials, "CREATE TABLE IF NOT EXISTS neighbour (v text); INSERT INTO neighbour VALUES ('fine')");
+      assertEquals("running", addon.store.status(small, c).state());
+    } finally {
+      addon.store.destroy(small);
+    }
+    assertFalse(Files.exists(small.dataDir()));
+    assertFalse(Files.exists(TestHosts.image(small)));
+  }
+
+  @Test
   void aBackupToAFullDiskFailsCleanlyAndTheServerKeepsServing() throws Exception {
     sql(addon.credentials, "CREATE TABLE big AS SELECT md5(g::text) || repeat('x', 500) AS v FROM generate_series(1, 2000) g");
     try (SmallDisk disk = SmallDisk.mount(addon.base.resolve("small"), 1)) {

@@ -78,16 +78,50 @@ class RedisDatastoreTest {
   }
 
   @Test
-  void stopAndStartKeepTheData() throws Exception {
+  void stopAndStartKeepTheDataOnTheSameDisk() throws Exception {
     try (Resp r = connect(addon.credentials)) {
       assertEquals("OK", r.call("SET", "lasting", "still here"));
     }
+    assertTrue(TestHosts.mounted(addon.spec.dataDir()), "the add-on's folder is its own disk");
+    Object image = TestHosts.inode(TestHosts.image(addon.spec));
     addon.store.stop(addon.spec.name());
     assertEquals("stopped", addon.status().state());
+    assertFalse(TestHosts.mounted(addon.spec.dataDir()), "a stopped add-on's disk is unmounted");
     addon.store.start(addon.spec, addon.credentials);
     try (Resp r = connect(addon.credentials)) {
       assertEquals("still here", r.call("GET", "lasting"));
     }
+    assertTrue(TestHosts.mounted(addon.spec.dataDir()));
+    assertEquals(image, TestHosts.inode(TestHosts.image(addon.spec)), "the same image");
+  }
+
+  @Test
+  void anAddOnFillingItsDiskGetsMisconfErrorsOnWritesWhileReadsAndOtherAddOnsGoOn() throws Exception {
+    StoreSpec small = TestHosts.spec(addon.store, addon.base, "redis-full-5", 24L << 20);
+    long start = System.nanoTime();
+    Credentials c = addon.createAndStart(small);
+    System.out.printf("create and start with a 24 MiB disk: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    try {
+      String megabyte = "x".repeat(1 << 20);
+      Object refused = null;
+      try (Resp r = connect(c)) {
+        assertEquals("OK", r.call("SET", "first", "kept"));
+        // Overwriting one key keeps memory small; the append-only file grows by each write.
+        for (int i = 0; i < 64 && !(refused instanceof Resp.Error); i++) refused = r.call("SET", "big", megabyte);
+        assertInstanceOf(Resp.Error.class, refused, "writes past the plan's storage are refused");
+        assertTrue(((Resp.Error) refused).message().startsWith("MISCONF"), refused.toString());
+        assertTrue(((Resp.Error) refused).message().contains("No space left on device"), refused.toString());
+        assertEquals("kept", r.call("GET", "first"), "reads go on");
+      }
+      try (Resp other = connect(addon.credentials)) {
+        assertEquals("OK", other.call("SET", "neighbour", "unaffected"));
+      }
+      assertTrue(java.nio.file.Files.size(TestHosts.image(small)) == 24L << 20);
+    } finally {
+      addon.store.destroy(small);
+    }
+    assertFalse(Files.exists(small.dataDir()));
+    assertFalse(Files.exists(TestHosts.image(small)));
   }
 
   @Test
@@ -149,8 +183,12 @@ class RedisDatastoreTest {
       assertInstanceOf(Resp.Error.class, r.call("AUTH", addon.credentials.password()));
     }
     assertFalse(TestHosts.cgroupsOf(half.name()).isEmpty(), "the running server's cgroup");
+    assertTrue(TestHosts.mounted(half.dataDir()));
     addon.store.destroy(half);
     assertFalse(Files.exists(half.dataDir()));
+    assertFalse(Files.exists(TestHosts.image(half)), "the disk image is deleted");
+    assertFalse(java.nio.file.Files.readString(Path.of("/proc/self/mountinfo")).contains(half.dataDir().toString()),
+        "nothing is left mounted");
     assertEquals(List.of(), TestHosts.cgroupsOf(half.name()));
     addon.store.destroy(half);
   }

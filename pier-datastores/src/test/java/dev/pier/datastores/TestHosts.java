@@ -61,6 +61,32 @@ final class TestHosts {
         base.resolve(name));
   }
 
+  /** Like {@link #spec(Datastore, Path, String)}, on a test plan (the first, with {@code storageBytes} of storage). */
+  static StoreSpec spec(Datastore store, Path base, String name, long storageBytes) throws IOException {
+    Plan first = store.plans().getFirst();
+    Plan test = new Plan("test-disk", first.memoryBytes(), first.maxConnections(), storageBytes);
+    return new StoreSpec(name, store.kind(), test, freePort(), UIDS.getAndIncrement(), base.resolve(name));
+  }
+
+  /** True when something is mounted at {@code dir}, as /proc/self/mountinfo says. */
+  static boolean mounted(Path dir) throws IOException {
+    String point = dir.toRealPath().toString();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      if (line.split(" ")[4].equals(point)) return true;
+    }
+    return false;
+  }
+
+  /** The disk image of an add-on's folder, {@code DIR.img}. */
+  static Path image(StoreSpec spec) {
+    return spec.dataDir().resolveSibling(spec.dataDir().getFileName() + ".img");
+  }
+
+  /** The inode number of {@code file}: the same number, the same file. */
+  static Object inode(Path file) throws IOException {
+    return Files.getAttribute(file, "unix:ino");
+  }
+
   static void deleteQuietly(Path base) {
     try {
       DataDir.delete(base);

@@ -33,6 +33,14 @@ public interface Disks {
         }
 
         @Override
+        public Disk keep(Path dir, long bytes) throws IOException {
+          return create(dir, bytes);
+        }
+
+        @Override
+        public void discard(Path dir) {}
+
+        @Override
         public boolean caps() {
           return false;
         }
@@ -58,6 +66,31 @@ public interface Disks {
    * of {@code under} runs. Images are left to whoever owns their directories.
    */
   int reapLeftovers(Path under);
+
+  /**
+   * Mounts the long-lived data disk of {@code dir} (an add-on's folder): the image kept there, as
+   * it is (it keeps the size it was made with), or, when there is no image yet, a fresh one of
+   * {@code bytes} with a <em>journaled</em> filesystem (a database on it survives a machine crash).
+   * A kept image is never replaced: when it cannot be mounted this fails and the image stays.
+   * What a killed earlier run left mounted at {@code dir} is unmounted first; the image is never
+   * mounted twice (fails while a loop device of an earlier run still holds it). {@link
+   * Disk#close()} unmounts it and keeps its contents; {@link #discard} deletes it.
+   *
+   * @throws IOException if the disk cannot be mounted; a fresh image made by this call is deleted then
+   */
+  Disk keep(Path dir, long bytes) throws IOException;
+
+  /**
+   * Unmounts whatever disk is mounted at {@code dir} and deletes its image, {@code DIR.img} (the
+   * directory itself is left to the caller). A no-op when there is none; call it only while
+   * nothing uses the disk.
+   */
+  void discard(Path dir) throws IOException;
+
+  /** The image file a disk of {@code dir} lives in: {@code DIR.img} beside it. */
+  static Path imageOf(Path dir) {
+    return LoopDisks.imageOf(dir);
+  }
 
   /** True when disks made here are really capped. */
   boolean caps();

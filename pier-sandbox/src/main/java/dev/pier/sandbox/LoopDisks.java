@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * holds only the blocks written (deleted files give theirs back: {@code discard} punches holes
  * into the image).
  *
- * <p>The filesystem has no journal (a crash loses nothing worth keeping: instance disks are
- * deleted at the next start) and no blocks reserved for root; about 5% of the size goes to its
+ * <p>The filesystem of {@link #create} and {@link #open} disks has no journal (a crash loses
+ * nothing worth keeping: instance disks are deleted at the next start); {@link #keep} disks (an
+ * add-on's database) have one. None has blocks reserved for root; about 5% of the size goes to its
  * own structures. It has an inode per 8 KiB, so trees of many small files (node_modules) fit.
  *
  * <p>Costs, per disk: a {@code mkfs.ext4} (it writes under 1 MiB into the sparse file) and a
@@ -60,7 +61,7 @@ final class LoopDisks implements Disks {
     unmountIfMounted(dir);
     Files.deleteIfExists(image);
     Files.createDirectories(dir);
-    format(image, bytes);
+    format(image, bytes, false);
     mountOrDelete(image, dir);
     return new LoopDisk(dir, image, bytes, true, () -> {});
   }
@@ -91,9 +92,89 @@ final class LoopDisks implements Disks {
       }
     }
     Files.deleteIfExists(image);
-    format(image, bytes);
+    format(image, bytes, false);
     mountOrDelete(image, dir);
     return new LoopDisk(dir, image, bytes, false, () -> OPEN.remove(key));
+  }
+
+  @Override
+  public Disk keep(Path dir, long bytes) throws IOException {
+    Path image = imageOf(dir);
+    Path key = dir.toAbsolutePath().normalize();
+    if (!OPEN.add(key)) throw new IOException("the disk " + dir + " is already mounted by this server");
+    try {
+      unmountLeftover(dir);
+      String holder = awaitDetached(image);
+      if (holder != null) {
+        throw new IOException("the disk image " + image + " is still attached to /dev/" + holder
+            + " (a process of an earlier run holds it); not mounting it twice");
+      }
+      Files.createDirectories(dir);
+      if (Files.exists(image, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(image, LinkOption.NOFOLLOW_LINKS)) throw new IOException(image + " is not a file");
+        mount(image, dir);
+        return new LoopDisk(dir, image, Files.size(image), false, () -> OPEN.remove(key));
+      }
+      format(image, bytes, true);
+      mountOrDelete(image, dir);
+      return new LoopDisk(dir, image, bytes, false, () -> OPEN.remove(key));
+    } catch (IOException | RuntimeException e) {
+      OPEN.remove(key);
+      throw e;
+    }
+  }
+
+  @Override
+  public void discard(Path dir) throws IOException {
+    Path image = imageOf(dir);
+    unmountLeftover(dir);
+    if (loopBacking(image) != null) detachLoopsUnder(real(image));
+    Files.deleteIfExists(image);
+  }
+
+  /** Unmounts what is mounted at {@code dir} (waiting, never lazily: the image may be mounted again next). */
+  private static void unmountLeftover(Path dir) throws IOException {
+    Path abs = real(dir);
+    for (Mounted m : mounts()) {
+      if (m.point().equals(abs)) {
+        LOG.info("unmounting the disk an earlier run left at {}", abs);
+        run("umount", abs.toString());
+        return;
+      }
+    }
+  }
+
+  /**
+   * Waits up to 2 s until no loop device is backed by {@code image} (the kernel detaches a loop
+   * device of {@code mount -o loop} shortly after its unmount); answers the one still holding it.
+   */
+  private static String awaitDetached(Path image) throws IOException {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    String holder = loopBacking(image);
+    while (holder != null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + image + " to be detached");
+      }
+      holder = loopBacking(image);
+    }
+    return holder;
+  }
+
+  /** The loop device (loopN) backed by {@code image}, or null. */
+  private static String loopBacking(Path image) {
+    String wanted = real(image).toString();
+    try (var devices = Files.list(SYS_BLOCK)) {
+      for (Path dev : devices.toList()) {
+        String name = dev.getFileName().toString();
+        if (name.startsWith("loop") && wanted.equals(backingFile(name))) return name;
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot list loop devices: {}", e.getMessage());
+    }
+    return null;
   }
 
   @Override
@@ -127,8 +208,8 @@ final class LoopDisks implements Disks {
     return dir.resolveSibling(dir.getFileName() + ".img");
   }
 
-  /** A sparse file of {@code bytes} (owner-only) with an empty ext4 filesystem. */
-  private static void format(Path image, long bytes) throws IOException {
+  /** A sparse file of {@code bytes} (owner-only) with an empty ext4 filesystem, journaled or not. */
+  private static void format(Path image, long bytes, boolean journal) throws IOException {
     if (bytes < (4L << 20)) throw new IllegalArgumentException("a disk needs at least 4 MB: " + bytes);
     try (FileChannel file =
         FileChannel.open(
@@ -137,8 +218,8 @@ final class LoopDisks implements Disks {
       file.write(java.nio.ByteBuffer.allocate(1), bytes - 1);
     }
     try {
-      run("mkfs.ext4", "-q", "-F", "-m", "0", "-i", "8192", "-O", "^has_journal",
-          "-E", "lazy_itable_init=1,nodiscard", "-L", "pier-disk", image.toString());
+      run("mkfs.ext4", "-q", "-F", "-m", "0", "-i", "8192", "-O", journal ? "has_journal" : "^has_journal",
+          "-E", journal ? "lazy_itable_init=1,lazy_journal_init=1,nodiscard" : "lazy_itable_init=1,nodiscard", "-L", "pier-disk", image.toString());
     } catch (IOException e) {
       Files.deleteIfExists(image);
       throw e;

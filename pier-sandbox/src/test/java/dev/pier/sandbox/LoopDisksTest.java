@@ -130,6 +130,53 @@ class LoopDisksTest {
   }
 
   @Test
+  void aKeptDataDiskIsJournaledKeepsItsFilesAndIsMountedOnceAfterAKilledRunLeftItMounted() throws Exception {
+    Path dir = tmp.resolve("addon");
+    Disk first = disks.keep(dir, 16 * MB);
+    Files.writeString(first.dir().resolve("kept"), "yes");
+    assertThat(dumpe2fs(tmp.resolve("addon.img"))).contains("has_journal");
+    first.close();
+    // What a server killed with SIGKILL leaves: the image mounted, by no Disk of this process.
+    LoopDisks.run("mount", "-t", "ext4", "-o", "loop", tmp.resolve("addon.img").toString(), dir.toString());
+
+    Disk second = disks.keep(dir, 64 * MB);
+
+    assertThat(second.dir().resolve("kept")).hasContent("yes");
+    assertThat(DiskProbe.mountedUnder(tmp)).containsExactly(dir);
+    assertThat(Files.size(tmp.resolve("addon.img"))).as("a kept image keeps its size").isEqualTo(16 * MB);
+    assertThatThrownBy(() -> disks.keep(dir, 16 * MB)).hasMessageContaining("already mounted");
+    second.close();
+
+    disks.discard(dir);
+    assertThat(DiskProbe.mountedUnder(tmp)).isEmpty();
+    assertThat(tmp.resolve("addon.img")).doesNotExist();
+    HostDisks.awaitNoLoopDeviceUnder(tmp);
+  }
+
+  @Test
+  void aKeptImageThatCannotBeMountedIsNeverReplaced() throws IOException {
+    Path dir = tmp.resolve("addon");
+    Files.writeString(tmp.resolve("addon.img"), "not a filesystem");
+
+    assertThatThrownBy(() -> disks.keep(dir, 16 * MB)).isInstanceOf(IOException.class);
+
+    assertThat(tmp.resolve("addon.img")).hasContent("not a filesystem");
+    assertThat(DiskProbe.mountedUnder(tmp)).isEmpty();
+  }
+
+  @Test
+  void instanceDisksStayWithoutAJournal() throws IOException {
+    Disk disk = disks.create(tmp.resolve("app"), 8 * MB);
+    assertThat(dumpe2fs(tmp.resolve("app.img"))).doesNotContain("has_journal");
+    disk.close();
+  }
+
+  private static String dumpe2fs(Path image) throws IOException {
+    Process p = new ProcessBuilder("dumpe2fs", "-h", image.toString()).redirectErrorStream(true).start();
+    return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
   void tooSmallADiskIsRefused() {
     assertThatThrownBy(() -> disks.create(tmp.resolve("app"), MB))
         .isInstanceOf(IllegalArgumentException.class)

@@ -97,6 +97,20 @@ public final class AddonService {
     return ds.status(spec(a, ds), a.credentials());
   }
 
+  /**
+   * The storage the add-on's plan allows ({@code bytes}, 0 for kinds without disk data) and
+   * whether this server enforces it (a disk of the add-on's own; not on hosts without loop disks).
+   */
+  public record Storage(long bytes, boolean enforced) {}
+
+  /** What {@link Storage} the add-on has. */
+  public Storage storage(Addon a) {
+    Datastore ds = d.kinds().get(a.kind());
+    if (ds == null) return new Storage(0, false);
+    Plan plan = spec(a, ds).plan();
+    return new Storage(plan.storageBytes(), ds.storageCapped(plan));
+  }
+
   /** The config var names {@code attachment} gives its app. */
   public List<String> varNames(Addon a, Addon.Attachment attachment) {
     return a.credentials() == null ? List.of() : List.copyOf(vars(a, attachment.alias()).keySet());

@@ -31,8 +31,12 @@ public final class AddonRoutes {
 
   record AttachmentView(String app, String alias, List<String> configVars, Instant createdAt) {}
 
+  /**
+   * {@code storageBytes}: the plan's storage; {@code storageEnforced}: whether writes past it fail
+   * (the add-on's own disk), false on servers without loop disks.
+   */
   record StatusView(String state, int connections, long dataBytes, long memoryBytes, String version, int restarts,
-      String message) {}
+      String message, long storageBytes, boolean storageEnforced) {}
 
   record PlanView(String name, long memoryBytes, int maxConnections, long storageBytes) {}
 
@@ -97,8 +101,9 @@ public final class AddonRoutes {
     StatusView status = null;
     if (withStatus) {
       Status s = addons.status(a);
+      AddonService.Storage storage = addons.storage(a);
       status = new StatusView(s.state(), s.connections(), s.dataBytes(), s.memoryBytes(), s.version(), s.restarts(),
-          s.message());
+          s.message(), storage.bytes(), storage.enforced());
     }
     return new AddonView(a.name(), a.kind(), a.plan(), a.state(), a.port(), a.ownerApp(), a.createdAt(), attachments,
         status);

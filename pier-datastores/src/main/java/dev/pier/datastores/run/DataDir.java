@@ -29,12 +29,28 @@ public final class DataDir {
 
   /** Removes whatever is there and makes the folder anew, empty, 0700, owned by the add-on's uid. */
   public static void recreate(StoreSpec spec) throws DatastoreException {
+    recreate(spec, () -> {});
+  }
+
+  /** What is done to the empty folder before it is filled (mount its disk there). */
+  @FunctionalInterface
+  public interface Prepare {
+    void run() throws DatastoreException;
+  }
+
+  /**
+   * Removes whatever is there and makes the folder anew; {@code prepare} runs on the empty folder
+   * (mounting the add-on's disk there), then what is there is made 0700 and owned by the add-on's
+   * uid (the mounted filesystem's root, then) and filled.
+   */
+  public static void recreate(StoreSpec spec, Prepare prepare) throws DatastoreException {
     if (!spec.dataDir().isAbsolute() || spec.dataDir().getNameCount() < 2) {
       throw new DatastoreException("refusing to use " + spec.dataDir() + " as an add-on's folder");
     }
     delete(spec.dataDir());
     try {
       Files.createDirectories(spec.dataDir());
+      prepare.run();
       Files.setPosixFilePermissions(spec.dataDir(), PosixFilePermissions.fromString("rwx------"));
       write(spec, "passwd",
           "root:x:0:0:root:/root:/bin/false\npier-addon:x:" + uid(spec) + ":" + uid(spec) + ":Pier add-on:/app:/bin/false\n");

@@ -5,6 +5,7 @@ import dev.pier.sandbox.AppUser;
 import dev.pier.sandbox.Cgroup;
 import dev.pier.sandbox.CgroupLimits;
 import dev.pier.sandbox.Cgroups;
+import dev.pier.sandbox.Disks;
 import dev.pier.sandbox.Mount;
 import dev.pier.sandbox.Sandbox;
 import dev.pier.sandbox.SandboxLaunch;
@@ -38,6 +39,7 @@ public final class Host implements AutoCloseable {
 
   private final Sandbox sandbox;
   private final Cgroups cgroups;
+  private final Disks disks;
   private final ExecutorService spawner =
       Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pier-datastores-spawner");
@@ -45,9 +47,24 @@ public final class Host implements AutoCloseable {
         return t;
       });
 
+  /** With the host's loop disks when it can make them ({@link Disks#detect()}). */
   public Host(Sandbox sandbox, Cgroups cgroups) {
+    this(sandbox, cgroups, Disks.detect());
+  }
+
+  /**
+   * @param disks where each add-on's folder gets its disk, of its plan's storage ({@link
+   *     Disks#keep}); {@link Disks#NONE} leaves the storage uncapped
+   */
+  public Host(Sandbox sandbox, Cgroups cgroups, Disks disks) {
     this.sandbox = sandbox;
     this.cgroups = cgroups;
+    this.disks = disks;
+  }
+
+  /** Where add-on folders get their disks. */
+  public Disks disks() {
+    return disks;
   }
 
   /** The add-on's cgroup, made anew (killing what an earlier run left in it); null without cgroups. */

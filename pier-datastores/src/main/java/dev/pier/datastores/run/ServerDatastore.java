@@ -18,6 +18,10 @@ import java.util.Optional;
  * failure delete the folder), start (supervised, restarted when it exits, returned once ready),
  * stop, destroy (the server, its cgroup and its folder) and status. Each kind supplies only its
  * own steps.
+ *
+ * <p>The folder of an add-on whose plan keeps data is a disk of the plan's storage ({@link
+ * AddonDisks}): mounted before the kind's setup and before every start, unmounted when the server
+ * stops, deleted with the add-on (and when a create fails).
  */
 public abstract class ServerDatastore implements Datastore {
   private static final String SECOND_USER = "_b";
@@ -25,6 +29,7 @@ public abstract class ServerDatastore implements Datastore {
 
   protected final Host host;
   protected final Supervisors supervisors = new Supervisors();
+  private final AddonDisks disks;
   private final String kind;
   private final List<Plan> plans;
   private final Duration startTimeout;
@@ -39,6 +44,16 @@ public abstract class ServerDatastore implements Datastore {
     this.kind = kind;
     this.plans = List.copyOf(plans);
     this.startTimeout = startTimeout;
+    this.disks = new AddonDisks(host.disks());
+  }
+
+  /**
+   * {@inheritDoc} Here: a disk of their own; false for plans without disk data and on hosts
+   * without loop disks (not root, no {@code mkfs.ext4}), where add-ons run without a cap.
+   */
+  @Override
+  public final boolean storageCapped(Plan plan) {
+    return disks.available() && plan.storageBytes() > 0;
   }
 
   /** What the running server says of itself for {@link #status}. */
@@ -114,17 +129,24 @@ public abstract class ServerDatastore implements Datastore {
 
   @Override
   public final Credentials create(StoreSpec spec) throws DatastoreException {
+    disks.mountIfMade(spec); // a complete create's files are on its disk
     if (DataDir.created(spec)) return Settings.credentials(spec);
     requireBinaries();
     stop(spec.name());
     try {
-      DataDir.recreate(spec);
+      disks.discard(spec);
+      DataDir.recreate(spec, () -> disks.mount(spec));
       Credentials credentials = newCredentials(spec);
       Settings.saveCredentials(spec, credentials);
       setUp(spec, credentials);
       DataDir.markCreated(spec);
       return credentials;
     } catch (DatastoreException | RuntimeException e) {
+      try {
+        disks.discard(spec);
+      } catch (DatastoreException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       try {
         DataDir.delete(spec.dataDir());
       } catch (DatastoreException cleanup) {
@@ -142,6 +164,7 @@ public abstract class ServerDatastore implements Datastore {
   @Override
   public final void start(StoreSpec spec, Credentials credentials) throws DatastoreException {
     if (supervisors.running(spec.name())) return;
+    disks.mount(spec);
     if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
     Credentials saved = Settings.credentials(spec);
     beforeStart(spec, saved);
@@ -155,6 +178,7 @@ public abstract class ServerDatastore implements Datastore {
   @Override
   public final void stop(String name) {
     supervisors.stop(name);
+    disks.unmount(name);
   }
 
   @Override
@@ -162,6 +186,7 @@ public abstract class ServerDatastore implements Datastore {
     stop(spec.name());
     // Stopping removes the cgroup of a server this process ran; this also takes one it did not.
     host.removeCgroup(spec);
+    disks.discard(spec);
     DataDir.delete(spec.dataDir());
   }
 
@@ -187,5 +212,6 @@ public abstract class ServerDatastore implements Datastore {
   @Override
   public void close() {
     supervisors.stopAll();
+    disks.unmountAll();
   }
 }
