@@ -44,6 +44,46 @@ class ClientConnectionTest {
   }
 
   @Test
+  void aPipelinedExpectContinueRequestGetsItsContinueOnlyAfterTheResponseAheadOfIt() throws Exception {
+    try (RawClient client = harness.client()) {
+      client.send("GET /download?bytes=3000000 HTTP/1.1\r\nHost: hello.localhost\r\n\r\n");
+      RawClient.Head first = client.readHead(); // its body is still coming
+      client.send("POST /echo HTTP/1.1\r\nHost: hello.localhost\r\nExpect: 100-continue\r\n"
+          + "Content-Length: 5\r\n\r\n");
+      Thread.sleep(200); // the router has read the second head while the first body streams
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      client.readBody(first, body);
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(body.size()).as("the first response whole, no 100 inside it").isEqualTo(3_000_000);
+      assertThat(client.readHead().status()).as("then the second request's 100").isEqualTo(100);
+      client.send("hello");
+      RawClient.Response echo = client.readResponse();
+      assertThat(echo.status()).isEqualTo(200);
+      assertThat(new String(echo.body(), StandardCharsets.UTF_8)).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void anH2cUpgradePipelinedBehindAPendingResponseIsServedAsHttp11InOrder() throws Exception {
+    try (RawClient client = harness.client()) {
+      client.send("GET /hold HTTP/1.1\r\nHost: hello.localhost\r\n\r\n");
+      web1.awaitHeld();
+      client.send("GET /two HTTP/1.1\r\nHost: hello.localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+          + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+      Thread.sleep(200);
+      web1.releaseHeld();
+      RawClient.Response held = client.readResponse();
+      assertThat(held.status()).as("the held response first, not a 101").isEqualTo(200);
+      RawClient.Response second = client.readResponse();
+      assertThat(second.status()).isEqualTo(200);
+      assertThat(second.head().version()).isEqualTo("HTTP/1.1");
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (harness.router.inFlight() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+    assertThat(harness.router.inFlight()).as("no exchange left counted").isZero();
+  }
+
+  @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     try (RawClient client = harness.client()) {
       client.send("GET /a HTTP/1.1\r\nHost: hello.localhost\r\n\r\n"

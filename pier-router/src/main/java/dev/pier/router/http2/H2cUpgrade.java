@@ -17,14 +17,17 @@ import java.util.List;
 /**
  * Answers {@code Upgrade: h2c} (RFC 7540 section 3.2) on the first request of a plain connection:
  * {@code 101}, then the connection speaks HTTP/2 and the upgrade request is served as its stream
- * 1. A first request asking for another protocol (a WebSocket) or none passes through untouched
- * and unbuffered, and this handler leaves the pipeline (later requests never meet it). Only a
+ * 1. A request asking for another protocol (a WebSocket) or none passes through untouched and
+ * unbuffered; an h2c upgrade on a later request is served as HTTP/1.1 without its h2c headers. Only a
  * request without a body is upgraded; an h2c request with one is served as HTTP/1.1 (see {@link
  * #shouldHandleUpgradeRequest}), so nothing is aggregated here ({@link #MAX_UPGRADE_BODY} is a
  * guard that a request without a body never reaches).
  */
 final class H2cUpgrade extends HttpServerUpgradeHandler {
   static final int MAX_UPGRADE_BODY = 64 * 1024;
+
+  /** No request of the connection has been read yet. */
+  private boolean first = true;
 
   H2cUpgrade(Http2Front front, SourceCodec codec) {
     super(codec, protocol -> AsciiString.contentEqualsIgnoreCase(protocol,
@@ -39,6 +42,13 @@ final class H2cUpgrade extends HttpServerUpgradeHandler {
   @Override
   protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out)
       throws Exception {
+    if (msg instanceof HttpRequest request) {
+      // Only the connection's first request may switch it to HTTP/2: a later one may be pipelined
+      // behind a response still going out, which the switch would cut off. A later h2c request
+      // loses its h2c headers and is served as HTTP/1.1.
+      if (!first && isH2c(request)) dropH2cHeaders(request.headers());
+      first = false;
+    }
     super.decode(ctx, msg, out);
     if (out.size() == 1 && out.getFirst() instanceof FullHttpRequest full) {
       dropH2cHeaders(full.headers());
@@ -55,11 +65,15 @@ final class H2cUpgrade extends HttpServerUpgradeHandler {
    */
   @Override
   protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
-    String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
-    if (upgrade == null || !upgrade.trim().equalsIgnoreCase("h2c")) return false;
+    if (!isH2c(req)) return false;
     if (!hasBody(req.headers())) return true;
     dropH2cHeaders(req.headers());
     return false;
+  }
+
+  private static boolean isH2c(HttpRequest req) {
+    String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
+    return upgrade != null && upgrade.trim().equalsIgnoreCase("h2c");
   }
 
   private static boolean hasBody(HttpHeaders headers) {
