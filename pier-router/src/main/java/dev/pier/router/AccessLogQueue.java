@@ -151,6 +151,7 @@ final class AccessLogQueue implements AccessLog, AutoCloseable {
   public void close() {
     closed = true;
     if (!thread.isAlive()) return;
+    LockSupport.unpark(thread); // not parked for up to a pause more
     try {
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainNanos)));
     } catch (InterruptedException e) {

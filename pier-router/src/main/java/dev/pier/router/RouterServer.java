@@ -88,7 +88,7 @@ public final class RouterServer implements AutoCloseable {
 
   /**
    * How many event loops serve connections: {@code PIER_ROUTER_THREADS} (or {@code
-   * -Dpier.router.threads=}) when set to a whole number above 0, else {@link #DEFAULT_EVENT_LOOPS}
+   * -Dpier.router.threads=}) when set to a whole number from 1 to 4 per processor, else {@link #DEFAULT_EVENT_LOOPS}
    * applied to the processors the JVM sees. A malformed value stops the start.
    */
   static int eventLoops() {
@@ -100,7 +100,11 @@ public final class RouterServer implements AutoCloseable {
     } catch (NumberFormatException e) {
       n = 0;
     }
-    if (n < 1) throw new IllegalArgumentException("PIER_ROUTER_THREADS must be a whole number above 0, not " + value);
+    int most = 4 * Runtime.getRuntime().availableProcessors();
+    if (n < 1 || n > most) {
+      throw new IllegalArgumentException("PIER_ROUTER_THREADS must be a whole number from 1 to " + most
+          + " (4 per processor), not " + value);
+    }
     return n;
   }
 

@@ -25,11 +25,14 @@ class RouterThreadsTest {
   }
 
   @Test
-  void aSettingThatIsNotAWholeNumberAboveZeroStopsTheStart() {
+  void aSettingThatIsNotAWholeNumberFromOneToFourPerProcessorStopsTheStart() {
     System.setProperty("pier.router.threads", "0");
     assertThatThrownBy(RouterServer::eventLoops).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PIER_ROUTER_THREADS");
     System.setProperty("pier.router.threads", "two");
     assertThatThrownBy(RouterServer::eventLoops).isInstanceOf(IllegalArgumentException.class);
+    System.setProperty("pier.router.threads", "100000");
+    assertThatThrownBy(RouterServer::eventLoops).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("4 per processor");
   }
 }
