@@ -193,8 +193,9 @@ class PostgresDatastoreTest {
     System.out.printf("create and start with a 96 MiB disk: %d ms%n", (System.nanoTime() - start) / 1_000_000);
     try {
       sql(c, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')");
-      // Unlogged: the table's own file hits the cap (an ERROR), not a WAL segment (PANIC and restart).
-      sql(c, "CREATE UNLOGGED TABLE big (v text)");
+      // A logged table: its file hits the cap (an ERROR); the write-ahead log is outside the disk,
+      // so PostgreSQL itself keeps running (with the log on the disk it would PANIC and stay down).
+      sql(c, "CREATE TABLE big (v text)");
       SQLException full = assertThrows(SQLException.class, () -> {
         try (Connection db = connect(c)) {
           // In batches: one big generate_series would spill to a temporary file and fail there.
@@ -206,10 +207,13 @@ class PostgresDatastoreTest {
       assertEquals(List.of("before"), rows(c, "kept"), "reads go on");
       sql(addon.credentials, "CREATE TABLE IF NOT EXISTS neighbour (v text); INSERT INTO neighbour VALUES ('fine')");
       assertEquals("running", addon.store.status(small, c).state());
+      sql(c, "DROP TABLE big; INSERT INTO kept VALUES ('after')");
+      assertEquals(List.of("after", "before"), rows(c, "kept").stream().sorted().toList(), "room made, writes work again");
     } finally {
       addon.store.destroy(small);
     }
     assertFalse(Files.exists(small.dataDir()));
+    assertFalse(Files.exists(small.dataDir().resolveSibling(small.dataDir().getFileName() + ".wal")), "its log went too");
     assertFalse(Files.exists(TestHosts.image(small)));
   }
 

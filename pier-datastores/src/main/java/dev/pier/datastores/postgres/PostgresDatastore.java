@@ -28,6 +28,9 @@ public final class PostgresDatastore extends ServerDatastore {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private final PostgresBackups backups = new PostgresBackups();
 
+  /** Where the write-ahead log's folder is in the sandbox. */
+  static final String WAL = "/wal";
+
   public PostgresDatastore(Host host) {
     super(host, "postgres", PostgresPlans.ALL, START_TIMEOUT);
   }
@@ -43,9 +46,9 @@ public final class PostgresDatastore extends ServerDatastore {
   protected void setUp(StoreSpec spec, Credentials credentials) throws DatastoreException {
     DataDir.mkdir(spec, "run");
     var init = host.run(spec, new ServerLaunch(
-        List.of("initdb", "-D", "/app/pgdata", "-U", PostgresAdmin.ADMIN, "-E", "UTF8", "--locale=C.UTF-8",
-            "--auth-local=trust", "--auth-host=reject", "--no-instructions", "--no-sync"),
-        Map.of(), "initdb"), Duration.ofSeconds(120));
+        List.of("initdb", "-D", "/app/pgdata", "--waldir=" + WAL + "/pg_wal", "-U", PostgresAdmin.ADMIN, "-E", "UTF8",
+            "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=reject", "--no-instructions", "--no-sync"),
+        Map.of(), "initdb", walMount(spec)), Duration.ofSeconds(120));
     if (!init.ok()) {
       throw new DatastoreException("initdb failed: " + dev.pier.datastores.run.Logs.lastLines(init.output(), 5));
     }
@@ -89,6 +92,8 @@ public final class PostgresDatastore extends ServerDatastore {
             + "work_mem = " + Math.max(1024, kb / 64) + "kB\n"
             + "maintenance_work_mem = " + Math.max(8 * 1024, kb / 16) + "kB\n"
             + "dynamic_shared_memory_type = mmap\n"
+            + "max_wal_size = " + Math.max(64, Math.min(1024, plan.storageBytes() / 8 >> 20)) + "MB\n"
+            + "min_wal_size = 32MB\n"
             + "huge_pages = off\n"
             + "password_encryption = 'scram-sha-256'\n"
             + "logging_collector = off\n"
@@ -97,7 +102,27 @@ public final class PostgresDatastore extends ServerDatastore {
 
   @Override
   protected ServerLaunch launch(StoreSpec spec) {
-    return new ServerLaunch(List.of("postgres", "-D", "/app/pgdata"), Map.of(), "postgres");
+    return new ServerLaunch(List.of("postgres", "-D", "/app/pgdata"), Map.of(), "postgres", walMount(spec));
+  }
+
+  /**
+   * The write-ahead log lives beside the add-on's disk ({@code NAME.wal}, the add-on uid's 0700
+   * folder on the data disk), not on it: tables that fill the plan's storage then fail their
+   * writes with an error, while the log, which every write and every recovery needs, still has
+   * room (a full log would stop PostgreSQL, and no restart could recover). Its size is kept down
+   * by {@code max_wal_size}.
+   */
+  @Override
+  protected List<java.nio.file.Path> outsideDisk(StoreSpec spec) {
+    return List.of(walDir(spec));
+  }
+
+  static java.nio.file.Path walDir(StoreSpec spec) {
+    return spec.dataDir().resolveSibling(spec.dataDir().getFileName() + ".wal");
+  }
+
+  private static List<dev.pier.sandbox.Mount> walMount(StoreSpec spec) {
+    return List.of(dev.pier.sandbox.Mount.writable(walDir(spec), WAL));
   }
 
   /** SIGINT: PostgreSQL's fast shutdown (open transactions are rolled back, the server exits cleanly). */

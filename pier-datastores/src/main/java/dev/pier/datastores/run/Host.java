@@ -119,9 +119,9 @@ public final class Host implements AutoCloseable {
     SandboxSpec sandboxed = new SandboxSpec(
         user,
         spec.dataDir(),
-        List.of(
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(
             Mount.readOnly(spec.dataDir().resolve("passwd"), "/etc/passwd"),
-            Mount.readOnly(spec.dataDir().resolve("group"), "/etc/group")),
+            Mount.readOnly(spec.dataDir().resolve("group"), "/etc/group")), launch.mounts().stream()).toList(),
         env,
         launch.command(),
         cgroup == null ? List.of() : cgroup.procsFiles());

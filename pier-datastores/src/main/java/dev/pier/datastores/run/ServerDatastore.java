@@ -138,6 +138,7 @@ public abstract class ServerDatastore implements Datastore {
       DataDir.recreate(spec, () -> disks.mount(spec));
       Credentials credentials = newCredentials(spec);
       Settings.saveCredentials(spec, credentials);
+      makeOutsideDisk(spec);
       setUp(spec, credentials);
       DataDir.markCreated(spec);
       return credentials;
@@ -149,10 +150,36 @@ public abstract class ServerDatastore implements Datastore {
       }
       try {
         DataDir.delete(spec.dataDir());
+        deleteOutsideDisk(spec);
       } catch (DatastoreException cleanup) {
         e.addSuppressed(cleanup);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Folders of the add-on kept outside its capped disk (PostgreSQL's write-ahead log), made anew
+   * by create before {@link #setUp}, and deleted with the add-on; none by default.
+   */
+  protected List<java.nio.file.Path> outsideDisk(StoreSpec spec) {
+    return List.of();
+  }
+
+  private void deleteOutsideDisk(StoreSpec spec) throws DatastoreException {
+    for (java.nio.file.Path dir : outsideDisk(spec)) DataDir.delete(dir);
+  }
+
+  private void makeOutsideDisk(StoreSpec spec) throws DatastoreException {
+    for (java.nio.file.Path dir : outsideDisk(spec)) {
+      DataDir.delete(dir);
+      try {
+        java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        DataDir.chown(spec, dir);
+      } catch (java.io.IOException e) {
+        throw new DatastoreException("could not make " + dir + ": " + e.getMessage(), e);
+      }
     }
   }
 
@@ -188,6 +215,7 @@ public abstract class ServerDatastore implements Datastore {
     host.removeCgroup(spec);
     disks.discard(spec);
     DataDir.delete(spec.dataDir());
+    deleteOutsideDisk(spec);
   }
 
   @Override
