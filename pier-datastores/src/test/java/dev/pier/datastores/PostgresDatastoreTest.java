@@ -218,6 +218,34 @@ class PostgresDatastoreTest {
   }
 
   @Test
+  void aServerWhoseDiskFilledUpStartsAgainAndRoomCanBeMade() throws Exception {
+    StoreSpec small = TestHosts.spec(addon.store, addon.base, "postgres-full-5", 96L << 20);
+    Credentials c = addon.createAndStart(small);
+    try {
+      try (Connection db = connect(c)) {
+        db.createStatement().execute("CREATE TABLE big (v text)");
+        assertThrows(SQLException.class, () -> {
+          for (int i = 0; i < 60; i++) db.createStatement().execute("INSERT INTO big SELECT md5(g::text) FROM generate_series(1, 100000) g");
+        });
+        for (int i = 0; i < 400; i++) { // the last blocks too: catalog entries of small tables
+          try {
+            db.createStatement().execute("CREATE TABLE t" + i + " (v text); INSERT INTO t" + i + " VALUES ('x')");
+          } catch (SQLException full) {
+            // no space
+          }
+        }
+      }
+      addon.store.stop(small.name()); // a Pier restart, as far as the add-on can tell
+      addon.store.start(small, c);
+      // Without room held back, every connection now failed ("could not write init file").
+      sql(c, "DROP TABLE big; CREATE TABLE kept (v text); INSERT INTO kept VALUES ('after')");
+      assertEquals(List.of("after"), rows(c, "kept"));
+    } finally {
+      addon.store.destroy(small);
+    }
+  }
+
+  @Test
   void aBackupToAFullDiskFailsCleanlyAndTheServerKeepsServing() throws Exception {
     sql(addon.credentials, "CREATE TABLE big AS SELECT md5(g::text) || repeat('x', 500) AS v FROM generate_series(1, 2000) g");
     try (SmallDisk disk = SmallDisk.mount(addon.base.resolve("small"), 1)) {

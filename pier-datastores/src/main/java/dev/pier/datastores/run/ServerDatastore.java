@@ -173,13 +173,17 @@ public abstract class ServerDatastore implements Datastore {
   private void makeOutsideDisk(StoreSpec spec) throws DatastoreException {
     for (java.nio.file.Path dir : outsideDisk(spec)) {
       DataDir.delete(dir);
-      try {
-        java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        DataDir.chown(spec, dir);
-      } catch (java.io.IOException e) {
-        throw new DatastoreException("could not make " + dir + ": " + e.getMessage(), e);
-      }
+      makeFolder(spec, dir);
+    }
+  }
+
+  private static void makeFolder(StoreSpec spec, java.nio.file.Path dir) throws DatastoreException {
+    try {
+      java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      DataDir.chown(spec, dir);
+    } catch (java.io.IOException e) {
+      throw new DatastoreException("could not make " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -194,6 +198,11 @@ public abstract class ServerDatastore implements Datastore {
     disks.mount(spec);
     if (!DataDir.created(spec)) throw new DatastoreException("add-on " + spec.name() + " was never made");
     Credentials saved = Settings.credentials(spec);
+    for (java.nio.file.Path dir : outsideDisk(spec)) {
+      // Made again if gone (removed by hand, or an add-on older than the folder): its server's
+      // sandbox binds it, and would not start without it.
+      if (!java.nio.file.Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) makeFolder(spec, dir);
+    }
     beforeStart(spec, saved);
     supervisors.start(spec.name(), supervisor(spec), s -> {
       s.awaitReady(() -> ready(spec, saved), startTimeout);
