@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "pier server",
     sortOptions = false,
-    usageHelpWidth = 100,
+    usageHelpWidth = 120,
     description = {
       "Starts Pier: the REST API, console and git receiver on the API port, and the router that",
       "serves apps at http://APP.DOMAIN:ROUTER_PORT.", ""},
@@ -57,7 +57,7 @@ final class ServerFlags {
       Map.entry("--addon-ports", "PIER_ADDON_PORTS"));
 
   @Option(names = "--data", paramLabel = "DIR",
-      description = "State directory (env PIER_DATA; default /var/lib/pier as root, else ~/.local/share/pier).")
+      description = "State directory (env PIER_DATA; default /var/lib/pier, ~/.local/share/pier when not root).")
   String data;
 
   @Option(names = "--api-port", paramLabel = "N", description = "API and git port (env PIER_API_PORT; default 7070).")
