@@ -39,7 +39,7 @@ class GitPushFlowTest {
       assertThat(first.body()).doesNotContain("\"uid\":0");
 
       // logs: the app's console.log, router lines and platform events, in one stream
-      Result logs = PlatformHarness.check(pier.cli(repo, "logs", "-a", "hello", "-n", "200"));
+      Result logs = pier.logsUntil(repo, "pier[router]: at=info method=GET path=\"/\"", "logs", "-a", "hello", "-n", "200");
       assertThat(logs.out())
           .contains("app[web.1]: hello app booting version 1")
           .contains("pier[router]: at=info method=GET path=\"/\"")

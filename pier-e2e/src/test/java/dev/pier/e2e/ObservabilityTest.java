@@ -162,12 +162,14 @@ class ObservabilityTest {
   void logsShowOnlyTheSourceAndInstanceAsked() throws Exception {
     String marker = "filtered-" + UUID.randomUUID();
     pier.get("watched", "/say?text=" + marker);
-    Result router = PlatformHarness.check(pier.cli(repo, "logs", "--source", "router", "-n", "20"));
+    // A line is stored moments after its response (the access log takes lines in batches): asked
+    // for again until it is there, within a bound far above that.
+    Result router = pier.logsUntil(repo, marker, "logs", "--source", "router", "-n", "20");
     assertThat(router.out().lines().toList()).isNotEmpty()
         .allSatisfy(l -> assertThat(l).contains(" pier[router]: "));
     assertThat(router.out()).contains("path=\"/say?text=" + marker + "\"");
 
-    Result app = PlatformHarness.check(pier.cli(repo, "logs", "--source", "app", "--dyno", "web", "-n", "5"));
+    Result app = pier.logsUntil(repo, marker, "logs", "--source", "app", "--dyno", "web", "-n", "5");
     assertThat(app.out().lines().toList()).isNotEmpty()
         .allSatisfy(l -> assertThat(l).contains(" app[web.1]: "));
     assertThat(app.out()).contains(marker);

@@ -122,6 +122,21 @@ final class PlatformHarness implements AutoCloseable {
   }
 
   /** Runs the CLI in-process in {@code cwd} with this harness's HOME (as after `pier login`). */
+  /**
+   * {@code pier ARGS} (a {@code logs} command) run again until its output holds {@code text}, for
+   * at most 10 s, and checked: a log line is stored moments after what it tells of (a router
+   * line after its response is written, in batches), so a test asking at once could miss it.
+   */
+  Result logsUntil(Path cwd, String text, String... args) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    Result result = check(cli(cwd, args));
+    while (!result.out().contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      result = check(cli(cwd, args));
+    }
+    return result;
+  }
+
   Result cli(Path cwd, String... args) {
     return cliWithInput(cwd, "", args);
   }

@@ -71,7 +71,7 @@ class StaticSiteTest {
       Result scale = pier.cli(repo, "ps:scale", "web=1", "-a", "vitesite");
       assertThat(scale.exit()).isNotZero();
       assertThat(scale.all()).contains("v1 is a static site served by the router");
-      Result logs = PlatformHarness.check(pier.cli(repo, "logs", "-a", "vitesite", "-n", "200"));
+      Result logs = pier.logsUntil(repo, "pier[router]: at=info method=GET path=\"/\"", "logs", "-a", "vitesite", "-n", "200");
       assertThat(logs.out()).contains("pier[router]: at=info method=GET path=\"/\"");
 
       // A static.json makes it a single-page app with long-lived assets; v2 replaces v1.

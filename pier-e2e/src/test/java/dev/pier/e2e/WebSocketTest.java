@@ -74,7 +74,7 @@ class WebSocketTest {
           assertThat(readText(in)).isEqualTo("echo " + message + " from web.1");
         }
       }
-      String logs = PlatformHarness.check(pier.cli(repo, "logs", "-n", "100")).out();
+      String logs = pier.logsUntil(repo, "status=101", "logs", "-n", "100").out();
       assertThat(logs).contains("app[web.1]: ws message: hello").contains("path=\"/socket\"").contains("status=101");
     }
   }
