@@ -233,7 +233,13 @@ class ObservabilityTest {
   void transactionsGroupIdsAndPrometheusExposesEveryApp() throws Exception {
     for (int i = 1; i <= 5; i++) pier.get("watched", "/users/" + i * 1000);
     pier.get("watched", "/users/4f1c2b7a-8e3d-4c1b-9a2e-0f6b7c8d9e0a");
+    // Requests are recorded just after their responses (in batches): asked again until all six are in.
     JsonNode tx = api("/apps/watched/transactions");
+    for (long deadline = System.nanoTime() + 10_000_000_000L;
+        !tx.toString().contains("\"route\":\"/users/:id\",\"count\":6") && System.nanoTime() < deadline; ) {
+      Thread.sleep(200);
+      tx = api("/apps/watched/transactions");
+    }
     boolean grouped = false;
     for (JsonNode t : tx) {
       if (t.get("route").asText().equals("/users/:id")) {
